@@ -1,0 +1,62 @@
+// The registry of an application's definitions: names are unique per kind, and every entry describes itself
+// (event types, topics, schedules) so hosts and the HTTP adapter can list what an application does.
+namespace Hybrid
+
+/// The kinds of definitions an application registers.
+type DefinitionKind =
+    | Decider = 0
+    | Command = 1
+    | Query = 2
+    | ReadModel = 3
+    | Processor = 4
+    | PeriodicTask = 5
+    | Upcaster = 6
+
+/// One registered definition: its name, what it says of itself, and the definition record (typed by its kind).
+type Definition =
+    { Kind: DefinitionKind
+      Name: string
+      /// Facts for introspection, e.g. "emits" → event types, "topics" → event types, "schedule" → a cron expression.
+      Describe: Map<string, string list>
+      Value: obj }
+
+/// An immutable set of definitions.
+type Registry =
+    private
+        { Entries: Map<struct (DefinitionKind * string), Definition>
+          Ordered: Definition list }
+
+    /// Every definition, in registration order.
+    member r.All = List.rev r.Ordered
+
+/// Building and reading registries.
+module Registry =
+
+    /// A registry with nothing in it.
+    let empty = { Entries = Map.empty; Ordered = [] }
+
+    /// Adds a definition; an error naming it when its kind already has that name or the name is empty.
+    let tryAdd (definition: Definition) (registry: Registry) =
+        let key = struct (definition.Kind, definition.Name)
+        if System.String.IsNullOrWhiteSpace definition.Name then
+            Error $"A {definition.Kind} definition has an empty name."
+        elif registry.Entries.ContainsKey key then
+            Error $"A {definition.Kind} named '{definition.Name}' is already registered."
+        else
+            Ok { Entries = registry.Entries.Add(key, definition); Ordered = definition :: registry.Ordered }
+
+    /// Adds a definition; throws ArgumentException on a duplicate or empty name.
+    let add (definition: Definition) (registry: Registry) =
+        match tryAdd definition registry with
+        | Ok r -> r
+        | Error message -> invalidArg "definition" message
+
+    /// The definition of that kind and name.
+    let tryFind (kind: DefinitionKind) (name: string) (registry: Registry) = registry.Entries.TryFind(struct (kind, name))
+
+    /// The definitions of a kind, in registration order.
+    let ofKind (kind: DefinitionKind) (registry: Registry) = registry.All |> List.filter (fun d -> d.Kind = kind)
+
+    /// The typed values of a kind, in registration order.
+    let valuesOf<'T> (kind: DefinitionKind) (registry: Registry) =
+        ofKind kind registry |> List.map (fun d -> d.Value :?> 'T)

@@ -1,0 +1,137 @@
+// Optimistic concurrency: what must hold for an append to be written, and its pure evaluation.
+namespace Hybrid
+
+/// What a stream's version must be for an append to go through.
+[<RequireQualifiedAccess>]
+type ExpectedVersion =
+    /// Whatever the stream's state.
+    | Any
+    /// The stream has no live events: never written, or deleted.
+    | NoStream
+    /// The stream has at least one live event.
+    | StreamExists
+    /// The stream's last version is exactly this one.
+    | Exact of StreamVersion
+
+/// The condition an append is checked against inside the store's per-tenant write lock.
+type AppendCondition =
+    /// Always appends.
+    | NoCondition
+    /// The stream's version must match.
+    | StreamVersion of stream: StreamId * expected: ExpectedVersion
+    /// Fails when any event matching the query was appended after the position (a dynamic consistency boundary).
+    | FailIfEventsMatch of query: EventQuery * after: Position
+    /// Fails unless the check accepts the events matching the query (compare-and-swap on a query's result).
+    | Predicate of query: EventQuery * check: (RecordedEvent[] -> bool) * description: string
+    /// Every condition must hold.
+    | All of AppendCondition list
+
+    /// The condition that nothing matching the query appeared after the position.
+    static member NothingNewSince(query: EventQuery, after: Position) = FailIfEventsMatch(query, after)
+
+    /// The condition that the stream's version matches.
+    static member Expect(stream: StreamId, expected: ExpectedVersion) = StreamVersion(stream, expected)
+
+    /// A predicate condition built from a .NET delegate.
+    static member Where(query: EventQuery, check: System.Func<RecordedEvent[], bool>, description: string) =
+        Predicate(query, check.Invoke, description)
+
+/// Why a condition failed.
+type ConditionFailureKind =
+    /// A stream's version was not the expected one.
+    | WrongExpectedVersion = 0
+    /// Events matching a fail-if-events-match query were appended since the given position.
+    | EventsMatched = 1
+    /// A predicate condition rejected the matching events.
+    | PredicateRejected = 2
+    /// Some but not all of the appended event ids were already stored.
+    | DuplicateEventIds = 3
+    /// A processor's checkpoint was written with a fencing token of a lease it no longer holds.
+    | StaleFencingToken = 4
+
+/// An append's condition failure: expected, a value and not an exception.
+type ConditionFailure =
+    { Kind: ConditionFailureKind
+      /// A sentence saying what was expected and what was found.
+      Reason: string
+      /// The stream concerned, or null.
+      Stream: StreamId
+      /// The stream's actual version when Kind is WrongExpectedVersion, else 0.
+      ActualVersion: StreamVersion }
+
+/// What an append gives back.
+type AppendResult =
+    /// Written (or already stored with the same ids): the persisted envelopes, in position order.
+    | Appended of RecordedEvent[]
+    /// Nothing was written.
+    | ConditionFailed of ConditionFailure
+
+    /// The persisted events; throws when the condition failed.
+    member r.Events =
+        match r with
+        | Appended es -> es
+        | ConditionFailed f -> invalidOp $"The append was not written: {f.Reason}"
+
+/// What a store knows about the tenant's log when it checks a condition, asked lazily inside its write lock.
+type IConditionReader =
+    /// The stream's last version (0 when never written) and whether it has live events.
+    abstract StreamState: stream: StreamId -> struct (StreamVersion * bool)
+    /// The events matching a query (its positions included), in position order.
+    abstract Matching: query: EventQuery -> RecordedEvent[]
+    /// True when any event matching the query has a position above the given one.
+    abstract AnyMatchAfter: query: EventQuery * after: Position -> bool
+
+/// The pure evaluation of conditions, shared by every store.
+module AppendCondition =
+
+    let private versionFailure stream (expected: ExpectedVersion) actual =
+        Error
+            { Kind = ConditionFailureKind.WrongExpectedVersion
+              Reason = $"Stream '{stream}' was expected at {expected} but is at version {actual}."
+              Stream = stream
+              ActualVersion = actual }
+
+    /// Checks an expected version against a stream's live version and whether it has live events.
+    let checkVersion (stream: StreamId) (expected: ExpectedVersion) (version: StreamVersion, live: bool) =
+        match expected with
+        | ExpectedVersion.Any -> Ok()
+        | ExpectedVersion.NoStream when not live -> Ok()
+        | ExpectedVersion.StreamExists when live -> Ok()
+        | ExpectedVersion.Exact v when v = version -> Ok()
+        | _ -> versionFailure stream expected version
+
+    /// Evaluates a condition against what the store knows; Ok when the append may be written.
+    let rec evaluate (context: IConditionReader) (condition: AppendCondition) : Result<unit, ConditionFailure> =
+        match condition with
+        | NoCondition -> Ok()
+        | StreamVersion(stream, expected) ->
+            let struct (version, live) = context.StreamState stream
+            checkVersion stream expected (version, live)
+        | FailIfEventsMatch(query, after) ->
+            if context.AnyMatchAfter(query, after) then
+                Error
+                    { Kind = ConditionFailureKind.EventsMatched
+                      Reason = $"Events matching the condition's query were appended after position {after}."
+                      Stream = null
+                      ActualVersion = 0L }
+            else
+                Ok()
+        | Predicate(query, check, description) ->
+            if check (context.Matching query) then
+                Ok()
+            else
+                Error
+                    { Kind = ConditionFailureKind.PredicateRejected
+                      Reason = $"The condition '{description}' rejected the matching events."
+                      Stream = null
+                      ActualVersion = 0L }
+        | All conditions ->
+            conditions
+            |> List.fold (fun acc c -> acc |> Result.bind (fun () -> evaluate context c)) (Ok())
+
+    /// A reader over a log (position order) and stream states: the reference every store must agree with.
+    let readerOfLog (log: RecordedEvent[]) (streamState: StreamId -> struct (StreamVersion * bool)) =
+        { new IConditionReader with
+            member _.StreamState stream = streamState stream
+            member _.Matching q = EventQuery.select { q with Direction = Direction.Forward; Limit = 0 } log
+            member _.AnyMatchAfter(q, after) = log |> Array.exists (fun e -> e.Position > after && EventQuery.matches q e) }

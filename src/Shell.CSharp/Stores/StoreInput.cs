@@ -1,0 +1,88 @@
+namespace Hybrid.Shell.Stores;
+
+/// <summary>
+/// The input checks every store runs before it touches anything, so all stores reject the same bad input with
+/// the same <see cref="InvalidInputException"/> naming the tenant and the field.
+/// </summary>
+public static class StoreInput
+{
+    /// <summary>Checks the tenant id's format.</summary>
+    public static void Tenant(string tenant) => Validation.orThrow(tenant, Validation.tenant(tenant));
+
+    /// <summary>Checks a stream id named by <paramref name="field"/>.</summary>
+    public static void Stream(string tenant, string field, string stream)
+    {
+        Tenant(tenant);
+        Validation.orThrow(tenant, Validation.stream(field, stream));
+    }
+
+    /// <summary>Checks a read query.</summary>
+    public static void Query(string tenant, EventQuery query)
+    {
+        Tenant(tenant);
+        Validation.orThrow(tenant, Validation.query(query));
+    }
+
+    /// <summary>Checks a stream read.</summary>
+    public static void StreamRead(string tenant, StreamRead read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        Stream(tenant, "read.Stream", read.Stream);
+        if (read.Limit < 0) Fail(tenant, "read.Limit", $"the limit must be 0 (no limit) or more, not {read.Limit}.");
+        if (read.After < 0) Fail(tenant, "read.After", $"the version must be 0 or more, not {read.After}.");
+    }
+
+    /// <summary>Checks an expected version.</summary>
+    public static void Expected(string tenant, string field, ExpectedVersion expected) =>
+        Validation.orThrow(tenant, Validation.expectedVersion(field, expected));
+
+    /// <summary>Checks an append: tenant, events (ids, types, bodies, tags, streams, size) and condition.</summary>
+    public static void Append(AppendRequest request, InputLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Tenant(request.Tenant);
+        Validation.orThrow(request.Tenant, Validation.proposed(limits, request.Events));
+        Condition(request.Tenant, request.Condition);
+        if (request.Checkpoint is { } checkpoint) Processor(request.Tenant, checkpoint.Value.Processor);
+    }
+
+    /// <summary>Checks a condition's streams, versions and queries.</summary>
+    public static void Condition(string tenant, AppendCondition condition)
+    {
+        switch (condition)
+        {
+            case AppendCondition.StreamVersion sv:
+                Validation.orThrow(tenant, Validation.stream("condition.Stream", sv.stream));
+                Expected(tenant, "condition.Expected", sv.expected);
+                break;
+            case AppendCondition.FailIfEventsMatch fm:
+                Validation.orThrow(tenant, Validation.query(fm.query));
+                break;
+            case AppendCondition.Predicate p:
+                Validation.orThrow(tenant, Validation.query(p.query));
+                break;
+            case AppendCondition.All all:
+                foreach (var c in all.Item) Condition(tenant, c);
+                break;
+            case null:
+                Fail(tenant, "condition", "the condition is null; use NoCondition.");
+                break;
+        }
+    }
+
+    /// <summary>Checks a processor name.</summary>
+    public static void Processor(string tenant, string processor)
+    {
+        Tenant(tenant);
+        if (string.IsNullOrWhiteSpace(processor)) Fail(tenant, "processor", "the processor name is empty.");
+    }
+
+    /// <summary>Checks a position.</summary>
+    public static void Position(string tenant, string field, long position)
+    {
+        if (position < 0) Fail(tenant, field, $"the position must be 0 or more, not {position}.");
+    }
+
+    private static void Fail(string tenant, string field, string message) =>
+        throw new InvalidInputException(field, $"Tenant '{tenant}': {field}: {message}");
+}

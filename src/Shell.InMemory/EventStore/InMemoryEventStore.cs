@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Hybrid.Shell.Stores;
+using Microsoft.FSharp.Core;
+
+namespace Hybrid.InMemory.EventStore;
+
+/// <summary>
+/// The reference implementation of the event store contract, kept in memory: fast tests, simulations, and a model
+/// for store authors. Thread-safe: one lock per tenant; reads and subscriptions never hold it while awaiting.
+/// </summary>
+/// <remarks>
+/// Deleting a stream marks a tombstone at its last version: its events vanish from stream reads but stay in $all,
+/// the stream then counts as "no stream" for expected versions, and a re-created stream continues after the
+/// deleted versions (they are never reused).
+/// </remarks>
+public sealed class InMemoryEventStore : IEventStore
+{
+    private readonly ConcurrentDictionary<string, TenantLog> _tenants = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+    private readonly InputLimits _limits;
+
+    /// <summary>A store using the given clock for timestamps (the system clock by default) and input limits.</summary>
+    public InMemoryEventStore(TimeProvider? clock = null, InputLimits? limits = null)
+    {
+        _clock = clock ?? TimeProvider.System;
+        _limits = limits ?? InputLimits.Default;
+    }
+
+    /// <summary>How many events this store holds across tenants.</summary>
+    public long Count => _tenants.Values.Sum(t => { lock (t.Gate) return t.Head; });
+
+    /// <inheritdoc />
+    public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
+    {
+        StoreInput.Append(request, _limits);
+        var log = LogOf(request.Tenant);
+        AppendResult result;
+        lock (log.Gate)
+        {
+            result = AppendLocked(log, request);
+            if (result.IsAppended) log.SignalChange();
+        }
+        return Task.FromResult(result);
+    }
+
+    private AppendResult AppendLocked(TenantLog log, AppendRequest request)
+    {
+        var events = request.Events;
+        var known = 0;
+        foreach (var e in events) if (log.TryGetPosition(e.Id, out _)) known++;
+        if (known == events.Length) return AppendResult.NewAppended(StoredEnvelopes(log, events));
+        if (known > 0) return AppendResult.NewConditionFailed(PartialDuplicate(request.Tenant, known, events.Length));
+
+        var checkpoint = request.Checkpoint;
+        Checkpoint? nextCheckpoint = null;
+        if (FSharpOption<CheckpointWrite>.get_IsSome(checkpoint))
+        {
+            var written = Fencing.write(request.Tenant, log.CheckpointOf(checkpoint.Value.Processor), checkpoint.Value);
+            if (written.IsError) return AppendResult.NewConditionFailed(written.ErrorValue);
+            nextCheckpoint = written.ResultValue;
+        }
+
+        var verdict = AppendConditionModule.evaluate(log, request.Condition);
+        if (verdict.IsError) return AppendResult.NewConditionFailed(verdict.ErrorValue);
+
+        var now = _clock.GetUtcNow();
+        var recorded = new RecordedEvent[events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            var data = e.Data;
+            var version = data.Stream is null ? 0 : log.StreamOf(data.Stream).Version + 1;
+            recorded[i] = new RecordedEvent(e.Id, request.Tenant, log.Head + 1, data.Stream, version, data.Type,
+                data.Tags, data.Body, data.SchemaVersion, e.Metadata ?? EventMetadata.Empty, now);
+            log.Add(recorded[i]);
+        }
+        if (nextCheckpoint is { } next) log.SetCheckpoint(checkpoint.Value.Processor, next);
+        return AppendResult.NewAppended(recorded);
+    }
+
+    private static RecordedEvent[] StoredEnvelopes(TenantLog log, ProposedEvent[] events)
+    {
+        var stored = new RecordedEvent[events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            log.TryGetPosition(events[i].Id, out var position);
+            stored[i] = log.At(position);
+        }
+        Array.Sort(stored, (a, b) => a.Position.CompareTo(b.Position));
+        return stored;
+    }
+
+    private static ConditionFailure PartialDuplicate(string tenant, int known, int total) => new(
+        ConditionFailureKind.DuplicateEventIds,
+        $"Tenant '{tenant}': {known} of the {total} event ids are already stored; an append must be wholly new or wholly a repeat.",
+        null, 0);
+
+    /// <inheritdoc />
+    public Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct)
+    {
+        StoreInput.Query(tenant, query);
+        if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
+        lock (log.Gate) return Task.FromResult(log.Select(query));
+    }
+
+    /// <inheritdoc />
+    public Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct)
+    {
+        StoreInput.StreamRead(tenant, read);
+        if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
+        lock (log.Gate) return Task.FromResult(log.ReadStream(read));
+    }
+
+    /// <inheritdoc />
+    public Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct)
+    {
+        StoreInput.Stream(tenant, "stream", stream);
+        if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(new StreamState(0, 0));
+        lock (log.Gate) return Task.FromResult(log.StateOf(stream));
+    }
+
+    /// <inheritdoc />
+    public Task<DeleteResult> DeleteStream(string tenant, string stream, ExpectedVersion expected, CancellationToken ct)
+    {
+        StoreInput.Stream(tenant, "stream", stream);
+        StoreInput.Expected(tenant, "expected", expected);
+        var log = LogOf(tenant);
+        lock (log.Gate)
+        {
+            var state = log.StateOf(stream);
+            var verdict = AppendConditionModule.checkVersion(stream, expected, state.Version, state.IsLive);
+            if (verdict.IsError) return Task.FromResult(DeleteResult.NewDeleteFailed(verdict.ErrorValue));
+            if (state.Version > 0) log.StreamOf(stream).DeletedUpTo = state.Version;
+            return Task.FromResult(DeleteResult.NewStreamDeleted(state.Version));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetHead(string tenant, CancellationToken ct)
+    {
+        StoreInput.Tenant(tenant);
+        if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(0L);
+        lock (log.Gate) return Task.FromResult(log.Head);
+    }
+
+    /// <inheritdoc />
+    public Task<string[]> GetTenants(CancellationToken ct) =>
+        Task.FromResult(_tenants.Where(t => { lock (t.Value.Gate) return t.Value.Head > 0; })
+            .Select(t => t.Key).Order(StringComparer.Ordinal).ToArray());
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        StoreInput.Query(tenant, query);
+        var log = LogOf(tenant);
+        const int batchSize = 512;
+        var position = query.After;
+        var caughtUp = false;
+        while (!ct.IsCancellationRequested)
+        {
+            RecordedEvent[] batch;
+            long scannedTo;
+            Task changed;
+            lock (log.Gate)
+            {
+                scannedTo = Math.Min(log.Head, position + batchSize);
+                batch = log.Select(new EventQuery(query.Items, position, scannedTo + 1, Direction.Forward, 0));
+                changed = scannedTo == log.Head ? log.NextChange() : Task.CompletedTask;
+            }
+            foreach (var e in batch) yield return SubscriptionMessage.NewEvent(e);
+            position = scannedTo;
+            if (!changed.IsCompleted)
+            {
+                if (!caughtUp)
+                {
+                    caughtUp = true;
+                    yield return SubscriptionMessage.NewCaughtUp(position);
+                }
+                try { await changed.WaitAsync(ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
+    {
+        StoreInput.Processor(tenant, processor);
+        var log = LogOf(tenant);
+        lock (log.Gate) return Task.FromResult(log.CheckpointOf(processor));
+    }
+
+    /// <inheritdoc />
+    public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
+    {
+        StoreInput.Processor(tenant, processor);
+        var log = LogOf(tenant);
+        lock (log.Gate)
+        {
+            var claimed = Fencing.claim(tenant, processor, log.CheckpointOf(processor), fencingToken);
+            if (claimed.IsOk) log.SetCheckpoint(processor, claimed.ResultValue);
+            return Task.FromResult(claimed);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<FSharpResult<Checkpoint, ConditionFailure>> WriteCheckpoint(string tenant, CheckpointWrite write, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        StoreInput.Processor(tenant, write.Processor);
+        var log = LogOf(tenant);
+        lock (log.Gate)
+        {
+            var written = Fencing.write(tenant, log.CheckpointOf(write.Processor), write);
+            if (written.IsOk) log.SetCheckpoint(write.Processor, written.ResultValue);
+            return Task.FromResult(written);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ResetCheckpoint(string tenant, string processor, long position, CancellationToken ct)
+    {
+        StoreInput.Processor(tenant, processor);
+        StoreInput.Position(tenant, "position", position);
+        var log = LogOf(tenant);
+        lock (log.Gate) log.SetCheckpoint(processor, new Checkpoint(position, log.CheckpointOf(processor).Fence));
+        return Task.CompletedTask;
+    }
+
+    private TenantLog LogOf(string tenant) => _tenants.GetOrAdd(tenant, static _ => new TenantLog());
+}

@@ -1,0 +1,40 @@
+namespace Hybrid.InMemory.EventStore;
+
+/// <summary>A growable, sorted list of positions: one per tag, type or stream index of a tenant log.</summary>
+internal sealed class PositionList
+{
+    private long[] _items = new long[4];
+
+    public int Count { get; private set; }
+
+    public long this[int index] => _items[index];
+
+    public void Add(long position)
+    {
+        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        _items[Count++] = position;
+    }
+
+    /// <summary>The index of the first position greater than <paramref name="position"/>.</summary>
+    public int FirstAbove(long position)
+    {
+        int lo = 0, hi = Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_items[mid] <= position) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The positions strictly between the bounds, in the given direction.</summary>
+    public IEnumerable<long> Between(long after, long before, Direction direction)
+    {
+        var first = FirstAbove(after);
+        var end = FirstAbove(before - 1);
+        if (direction == Direction.Forward)
+            for (var i = first; i < end; i++) yield return _items[i];
+        else
+            for (var i = end - 1; i >= first; i--) yield return _items[i];
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.FSharp.Core;
+
+namespace Hybrid.InMemory.Leases;
+
+/// <summary>Leases kept in memory, timed by the given clock (a virtual one in simulations). Thread-safe.</summary>
+public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
+{
+    private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _tokens = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    /// <inheritdoc />
+    public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (_leases.TryGetValue(resource, out var held) && held.ExpiresAt > now && held.Owner != owner)
+                return Task.FromResult(FSharpOption<Lease>.None);
+            var token = held is not null && held.Owner == owner && held.ExpiresAt > now
+                ? held.FencingToken
+                : _tokens[resource] = _tokens.GetValueOrDefault(resource) + 1;
+            var lease = new Lease(resource, owner, token, now + duration);
+            _leases[resource] = lease;
+            return Task.FromResult(FSharpOption<Lease>.Some(lease));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(lease.Resource, out var held) || held.FencingToken != lease.FencingToken
+                || held.Owner != lease.Owner || held.ExpiresAt <= now)
+                return Task.FromResult(FSharpOption<Lease>.None);
+            var renewed = new Lease(held.Resource, held.Owner, held.FencingToken, now + duration);
+            _leases[lease.Resource] = renewed;
+            return Task.FromResult(FSharpOption<Lease>.Some(renewed));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task Release(Lease lease, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_leases.TryGetValue(lease.Resource, out var held) && held.FencingToken == lease.FencingToken)
+                _leases.Remove(lease.Resource);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<Lease[]> List(string prefix, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+            return Task.FromResult(_leases.Values
+                .Where(l => l.Resource.StartsWith(prefix, StringComparison.Ordinal) && l.ExpiresAt > now)
+                .OrderBy(l => l.Resource, StringComparer.Ordinal).ToArray());
+    }
+}
