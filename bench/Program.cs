@@ -1,0 +1,2 @@
+// Replaced by the benchmark runner.
+Console.WriteLine("no benchmarks yet");

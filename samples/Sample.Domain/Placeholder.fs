@@ -1,0 +1,2 @@
+// Replaced by the sample domain.
+namespace Hybrid.Sample

@@ -1,0 +1,2 @@
+// Replaced by the first test domain.
+namespace Hybrid.Tests.TestDomain
