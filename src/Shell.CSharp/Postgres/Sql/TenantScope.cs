@@ -34,7 +34,15 @@ internal static class TenantScope
     public static async Task<NpgsqlDataReader> ReadAsync(this NpgsqlBatch batch, CancellationToken ct)
     {
         var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        await reader.NextResultAsync(ct).ConfigureAwait(false);
-        return reader;
+        try
+        {
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }
