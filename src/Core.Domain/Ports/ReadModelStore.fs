@@ -53,7 +53,11 @@ type StoredInstance =
 
 /// What one write-back changed.
 type PieceWrite =
-    { /// Pieces written (new or replaced).
+    { /// The stored watermark the change applies to (-1: no instance stored). Ignored by a full write.
+      Base: Position
+      /// True when the pieces written are the whole instance, replacing whatever is stored.
+      Full: bool
+      /// Pieces written (new or replaced).
       Written: StoredPiece[]
       /// Names of pieces removed.
       Removed: string[] }
@@ -65,6 +69,8 @@ type IReadModelStore =
     abstract Load: key: ReadModelKey -> StoredInstance option
     /// Writes the changed pieces (each stamped with the watermark), removes the removed ones and moves the instance's
     /// watermark, atomically: pieces not named keep their value, which is still the value at the new watermark.
+    /// A change that is not full applies only when the stored watermark is its Base (else the cache was lost or
+    /// rewritten underneath): then nothing is written and -1 is returned, and the caller writes the whole instance.
     /// Returns the number of bytes written.
     abstract Write: key: ReadModelKey * watermark: Position * changes: PieceWrite -> int64
     /// Deletes one instance.

@@ -121,7 +121,8 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         CheckKeySize(key, values.Select(v => v.Key).Concat(removed).Append(LmdbKeys.Header(prefix)));
         while (true)
         {
-            var written = WithFileRecovery(() => WriteLocked(prefix, watermark, values, removed));
+            var written = WithFileRecovery(() => WriteLocked(prefix, watermark, changes, values, removed));
+            if (written == NotApplied) return NotApplied;
             if (written >= 0)
             {
                 Interlocked.Add(ref _bytesWritten, written);
@@ -131,21 +132,32 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         }
     }
 
-    // Returns the bytes written, or -1 when the map is full.
-    private long WriteLocked(byte[] prefix, long watermark, (byte[] Key, byte[] Value)[] values, byte[][] removed)
+    private const long NotApplied = -1;
+    private const long MapFull = -2;
+
+    // Returns the bytes written, NotApplied on a base mismatch, or MapFull.
+    private long WriteLocked(byte[] prefix, long watermark, PieceWrite changes, (byte[] Key, byte[] Value)[] values, byte[][] removed)
     {
         using var tx = _env.BeginTransaction();
         var headerKey = LmdbKeys.Header(prefix);
         var count = 0;
-        if (tx.TryGet(_db, headerKey, out byte[]? header) && LmdbEntry.TryDecode(header, out _, out var payload) && payload.Length == 4)
+        var stored = -1L;
+        if (tx.TryGet(_db, headerKey, out byte[]? header) && LmdbEntry.TryDecode(header, out var storedWatermark, out var payload) && payload.Length == 4)
+        {
             count = BinaryPrimitives.ReadInt32LittleEndian(payload);
-        else
+            stored = storedWatermark;
+        }
+        if (!changes.Full && stored != changes.Base) return NotApplied;
+        if (changes.Full || stored < 0)
+        {
             DeleteRange(tx, prefix);
+            count = 0;
+        }
         long bytes = 0;
         foreach (var (k, v) in values)
         {
             var existed = tx.ContainsKey(_db, k);
-            if (!Put(tx, k, v)) return -1;
+            if (!Put(tx, k, v)) return MapFull;
             if (!existed) count++;
             bytes += k.Length + v.Length;
         }
@@ -158,10 +170,10 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         var countBytes = new byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(countBytes, count);
         var headerValue = LmdbEntry.Encode(watermark, countBytes);
-        if (!Put(tx, headerKey, headerValue)) return -1;
+        if (!Put(tx, headerKey, headerValue)) return MapFull;
         bytes += headerKey.Length + headerValue.Length;
         var committed = tx.Commit();
-        if (committed == MDBResultCode.MapFull) return -1;
+        if (committed == MDBResultCode.MapFull) return MapFull;
         committed.ThrowOnError();
         return bytes;
     }

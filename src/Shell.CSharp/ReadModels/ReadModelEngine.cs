@@ -227,12 +227,17 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     private ReadModelSnapshot? LoadFromL2(ReadModelDefinition model, ReadModelKey key)
     {
         var stored = _l2?.Load(key);
-        if (stored is null) return null;
+        if (stored is null)
+        {
+            _writeBack?.NoteStored(key, -1);
+            return null;
+        }
         try
         {
             var pieces = model.Initial;
             foreach (var piece in stored.Value.Pieces)
                 pieces = pieces.Add(piece.Name, PieceSerializer.Deserialize(model.PieceType.Invoke(piece.Name), piece.Bytes)!);
+            _writeBack?.NoteStored(key, stored.Value.Watermark);
             return new ReadModelSnapshot(model, key, stored.Value.Watermark, pieces);
         }
         catch (Exception e) when (e is MessagePack.MessagePackSerializationException or InvalidCastException or InvalidOperationException)
@@ -241,6 +246,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             Interlocked.Increment(ref _damaged);
             _logger.LogWarning(e, "The cached {Key} could not be read; it is rebuilt from the log.", key);
             _l2!.Delete(key);
+            _writeBack?.NoteStored(key, -1);
             return null;
         }
     }

@@ -11,9 +11,10 @@ namespace Hybrid.Shell.ReadModels;
 /// </summary>
 internal sealed class ReadModelWriteBack : IDisposable
 {
-    private sealed class Pending(ReadModelSnapshot snapshot, DateTimeOffset since)
+    private sealed class Pending(ReadModelSnapshot snapshot, long @base, DateTimeOffset since)
     {
         public ReadModelSnapshot Snapshot = snapshot;
+        public readonly long Base = @base;
         public readonly HashSet<string> Changed = new(StringComparer.Ordinal);
         public long Events;
         public readonly DateTimeOffset Since = since;
@@ -24,6 +25,8 @@ internal sealed class ReadModelWriteBack : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Dictionary<ReadModelKey, Pending> _pending = new();
+    // The watermark L2 holds for each instance, as far as this engine knows (-1: none): the base of the next delta.
+    private readonly Dictionary<ReadModelKey, long> _stored = new();
     private readonly object _gate = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ITimer _timer;
@@ -56,7 +59,10 @@ internal sealed class ReadModelWriteBack : IDisposable
         lock (_gate)
         {
             if (!_pending.TryGetValue(snapshot.Key, out var pending))
-                _pending[snapshot.Key] = pending = new Pending(snapshot, _clock.GetUtcNow());
+            {
+                var stored = _stored.TryGetValue(snapshot.Key, out var w) ? w : -1;
+                _pending[snapshot.Key] = pending = new Pending(snapshot, stored, _clock.GetUtcNow());
+            }
             pending.Snapshot = snapshot;
             pending.Changed.UnionWith(changed);
             pending.Events += events;
@@ -73,13 +79,26 @@ internal sealed class ReadModelWriteBack : IDisposable
         lock (_gate) return _pending.TryGetValue(key, out var pending) ? pending.Snapshot : null;
     }
 
+    /// <summary>Records the watermark L2 was found to hold for an instance (-1 when it holds none).</summary>
+    public void NoteStored(ReadModelKey key, long watermark)
+    {
+        lock (_gate)
+        {
+            if (!_pending.ContainsKey(key)) _stored[key] = watermark;
+        }
+    }
+
     /// <summary>Forgets what waits for an instance (it is being rebuilt).</summary>
     public void Discard(ReadModelKey key)
     {
         _writing.Wait();
         try
         {
-            lock (_gate) _pending.Remove(key);
+            lock (_gate)
+            {
+                _pending.Remove(key);
+                _stored[key] = -1;
+            }
         }
         finally
         {
@@ -160,7 +179,16 @@ internal sealed class ReadModelWriteBack : IDisposable
             if (piece is null) removed.Add(name);
             else written.Add(new StoredPiece(name, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(name), piece.Value)));
         }
-        var bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(written.ToArray(), removed.ToArray()));
+        var bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(pending.Base, false, written.ToArray(), removed.ToArray()));
+        if (bytes < 0)
+        {
+            // L2 does not hold the state the delta applies to (lost, damaged or rewritten): write the whole instance.
+            var all = snapshot.Pieces
+                .Select(p => new StoredPiece(p.Key, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(p.Key), p.Value)))
+                .ToArray();
+            bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(-1, true, all, []));
+        }
+        lock (_gate) _stored[snapshot.Key] = snapshot.Watermark;
         Interlocked.Increment(ref _writes);
         Interlocked.Add(ref _bytes, bytes);
     }

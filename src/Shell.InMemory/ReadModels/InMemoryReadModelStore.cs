@@ -55,15 +55,18 @@ public sealed class InMemoryReadModelStore : IReadModelStore
         ArgumentNullException.ThrowIfNull(changes);
         lock (_gate)
         {
-            if (!_instances.TryGetValue(key, out var instance) || instance.Damaged) _instances[key] = instance = new Instance();
+            var exists = _instances.TryGetValue(key, out var instance) && !instance!.Damaged;
+            var stored = exists ? instance!.Watermark : -1;
+            if (!changes.Full && stored != changes.Base) return -1;
+            if (changes.Full || !exists) _instances[key] = instance = new Instance();
             long bytes = 0;
             foreach (var piece in changes.Written)
             {
-                instance.Pieces[piece.Name] = piece.Bytes;
+                instance!.Pieces[piece.Name] = piece.Bytes;
                 bytes += piece.Name.Length + piece.Bytes.Length;
             }
-            foreach (var name in changes.Removed) instance.Pieces.Remove(name);
-            instance.Watermark = watermark;
+            foreach (var name in changes.Removed) instance!.Pieces.Remove(name);
+            instance!.Watermark = watermark;
             _bytesWritten += bytes;
             return bytes;
         }
