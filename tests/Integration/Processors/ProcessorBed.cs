@@ -99,3 +99,24 @@ internal sealed class ProcessorBed : IAsyncDisposable
         foreach (var host in _hosts) await host.DisposeAsync();
     }
 }
+
+/// <summary>Helpers to build processor variants in tests.</summary>
+internal static class TestProcessors
+{
+    public static TodoProcessor Invoicer(Func<bool>? cured = null) =>
+        Tests.TestDomain.Ordering.invoicer(Microsoft.FSharp.Core.FuncConvert.FromFunc(cured ?? (() => false)));
+
+    /// <summary>The processor with a hook called before its handler (to count, block or fail).</summary>
+    public static TodoProcessor Around(TodoProcessor processor, Action<RecordedEvent> before) =>
+        new(processor.Name, processor.Topics, Microsoft.FSharp.Core.FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((c, e) =>
+        {
+            before(e);
+            return Microsoft.FSharp.Core.FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(processor.Handle, c, e);
+        }), processor.Retry, processor.Sharding);
+
+    public static TodoProcessor WithRetry(TodoProcessor processor, RetryPolicy retry) =>
+        new(processor.Name, processor.Topics, processor.Handle, retry, processor.Sharding);
+
+    public static string[] OrdersOf(IEnumerable<RecordedEvent> events) =>
+        events.Select(i => System.Text.Json.JsonDocument.Parse(i.Body).RootElement.GetProperty("order").GetString()!).ToArray();
+}
