@@ -21,7 +21,9 @@ type EffectIntent =
     /// An intent of a kind with a payload.
     static member Of(kind: string, payload: obj) = { Kind = kind; Payload = payload }
 
-/// What a processor's handler decides for one event.
+/// What a processor's handler decides for one event. Cases are qualified (ProcessorResult.Emit …) so they never
+/// clash with other unions' Emit/Effect/NoOp cases.
+[<RequireQualifiedAccess>]
 type ProcessorResult =
     /// Append these events; they commit atomically with the checkpoint, so they exist exactly once.
     | Emit of EventData list
@@ -31,13 +33,13 @@ type ProcessorResult =
     | NoOp
 
     /// Emits the events (NoOp when there are none).
-    static member Emitting([<ParamArray>] events: EventData[]) = if events.Length = 0 then NoOp else Emit(List.ofArray events)
+    static member Emitting([<ParamArray>] events: EventData[]) = if events.Length = 0 then ProcessorResult.NoOp else ProcessorResult.Emit(List.ofArray events)
 
     /// An effect run at most once: checkpoint first.
-    static member AtMostOnce(intent: EffectIntent) = Effect(intent, CheckpointTiming.Before)
+    static member AtMostOnce(intent: EffectIntent) = ProcessorResult.Effect(intent, CheckpointTiming.Before)
 
     /// An effect run at least once: checkpoint after it succeeded.
-    static member AtLeastOnce(intent: EffectIntent) = Effect(intent, CheckpointTiming.After)
+    static member AtLeastOnce(intent: EffectIntent) = ProcessorResult.Effect(intent, CheckpointTiming.After)
 
 /// What a handler knows besides the event.
 type ProcessorContext =

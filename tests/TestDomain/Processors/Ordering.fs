@@ -36,7 +36,7 @@ let invoicer (cured: unit -> bool) =
     let handle (_: ProcessorContext) (e: RecordedEvent) =
         let order = field "order" e.Body
         if field "poison" e.Body = "true" && not (cured ()) then failwith $"order {order} cannot be invoiced"
-        Emit [ EventData.Tagged(Types.InvoiceIssued, JsonSerializer.Serialize {| order = order; source = e.Position |}, $"order:{order}") ]
+        ProcessorResult.Emit [ EventData.Tagged(Types.InvoiceIssued, JsonSerializer.Serialize {| order = order; source = e.Position |}, $"order:{order}") ]
     { Name = "invoicer"
       Topics = [| QueryItem.OfTypes Types.OrderPlaced |]
       Handle = handle
