@@ -165,9 +165,12 @@ public sealed class InMemoryEventStore : IEventStore
             Task changed;
             lock (log.Gate)
             {
-                scannedTo = Math.Min(log.Head, position + batchSize);
-                batch = log.Select(new EventQuery(query.Items, position, scannedTo + 1, Direction.Forward, 0));
-                changed = scannedTo == log.Head ? log.NextChange() : Task.CompletedTask;
+                // A subscription may start beyond the head: it then waits there, never moving back.
+                scannedTo = Math.Max(position, Math.Min(log.Head, position + batchSize));
+                batch = scannedTo > position
+                    ? log.Select(new EventQuery(query.Items, position, scannedTo + 1, Direction.Forward, 0))
+                    : [];
+                changed = scannedTo >= log.Head ? log.NextChange() : Task.CompletedTask;
             }
             foreach (var e in batch) yield return SubscriptionMessage.NewEvent(e);
             position = scannedTo;
