@@ -38,7 +38,7 @@ public static class BenchRunner
     private static async Task Postgres(BenchOptions options, BenchSizes sizes, BenchReport report, TextWriter log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var server = await BenchServer.StartAsync();
+        await using var server = await BenchServer.StartAsync(options.Postgres);
         log.WriteLine($"  server ready in {clock.Elapsed.TotalSeconds:0.0} s ({server.Origin})");
         report.Machine["postgres"] = await server.VersionAsync();
         report.Machine["postgres_origin"] = server.Origin;

@@ -19,13 +19,24 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
         if (options.Wants("mem.append.batch100") || options.Wants("mem.read.all"))
         {
             var store = new InMemoryEventStore();
-            var rate = await Append(store, "mem-batch", sizes.MemoryEvents, batch: 100);
+            var (rate, cpu) = await Append(store, "mem-batch", sizes.MemoryEvents, batch: 100);
             report.Add(new Metric
             {
                 Name = "mem.append.batch100", Value = rate, Unit = "ev/s",
-                Params = new Dictionary<string, object> { ["events"] = sizes.MemoryEvents, ["batch"] = 100, ["threads"] = 1, ["tenants"] = 1 },
+                Params = new Dictionary<string, object>
+                {
+                    ["events"] = sizes.MemoryEvents, ["batch"] = 100, ["threads"] = 1, ["tenants"] = 1,
+                    ["ev_per_cpu_s"] = Math.Round(sizes.MemoryEvents / cpu.TotalSeconds),
+                },
             });
-            log.WriteLine($"  mem.append.batch100 {rate:N0} ev/s");
+            log.WriteLine($"  mem.append.batch100 {rate:N0} ev/s ({sizes.MemoryEvents / cpu.TotalSeconds:N0} per CPU second)");
+            var validation = Validation(sizes.MemoryEvents, batch: 100);
+            report.Add(new Metric
+            {
+                Name = "mem.validate.batch100", Value = validation, Unit = "ev/s",
+                Params = new Dictionary<string, object> { ["events"] = sizes.MemoryEvents, ["batch"] = 100, ["how"] = "StoreInput.Append alone: the input checks every store runs" },
+            });
+            log.WriteLine($"  mem.validate.batch100 {validation:N0} ev/s");
             var read = await ReadAll(store, "mem-batch", runs: 3);
             report.Add(new Metric
             {
@@ -37,7 +48,7 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
         if (options.Wants("mem.append.single"))
         {
             var events = sizes.MemoryEvents / 4;
-            var rate = await Append(new InMemoryEventStore(), "mem-single", events, batch: 1);
+            var (rate, _) = await Append(new InMemoryEventStore(), "mem-single", events, batch: 1);
             report.Add(new Metric
             {
                 Name = "mem.append.single", Value = rate, Unit = "ev/s",
@@ -48,9 +59,10 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
     }
 
     /// <summary>Appends tagged events in batches on one thread, new ids per event as the shell would assign them.</summary>
-    private async Task<double> Append(InMemoryEventStore store, string tenant, int events, int batch)
+    private async Task<(double Rate, TimeSpan Cpu)> Append(InMemoryEventStore store, string tenant, int events, int batch)
     {
         await Warmup(store, tenant + "-warmup", batch, Math.Min(2_000, events / batch / 5 + 1));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var written = 0; written < events; written += batch)
         {
@@ -59,6 +71,18 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
             var result = await store.Append(AppendRequest.Of(tenant, proposed), CancellationToken.None);
             if (!result.IsAppended) throw new InvalidOperationException($"The in-memory append failed: {result}");
         }
+        var rate = events / clock.Elapsed.TotalSeconds;
+        return (rate, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+    }
+
+    /// <summary>The input checks alone, on batches like the append benchmark's.</summary>
+    private double Validation(int events, int batch)
+    {
+        var proposed = new ProposedEvent[batch];
+        for (var i = 0; i < batch; i++) proposed[i] = new ProposedEvent(Guid.NewGuid(), _data[i % DistinctBodies], BenchEvents.Metadata);
+        var request = AppendRequest.Of("mem-validate", proposed);
+        var clock = Stopwatch.StartNew();
+        for (var written = 0; written < events; written += batch) Hybrid.Shell.Stores.StoreInput.Append(request, InputLimits.Default);
         return events / clock.Elapsed.TotalSeconds;
     }
 

@@ -1,4 +1,5 @@
 // The PostgreSQL server a run measures: the one named by HYBRID_TEST_POSTGRES, else a throwaway cluster.
+using Hybrid.Shell.Postgres.Testing;
 using Npgsql;
 
 namespace Hybrid.Bench.Postgres;
@@ -9,10 +10,10 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>The environment variable naming an existing server (a connection string).</summary>
     public const string EnvironmentVariable = "HYBRID_TEST_POSTGRES";
 
-    private readonly ThrowawayCluster? _cluster;
+    private readonly PrivatePostgresCluster? _cluster;
     private readonly string _adminConnectionString;
 
-    private BenchServer(ThrowawayCluster? cluster, string adminConnectionString, string database)
+    private BenchServer(PrivatePostgresCluster? cluster, string adminConnectionString, string database)
     {
         _cluster = cluster;
         _adminConnectionString = adminConnectionString;
@@ -34,13 +35,22 @@ public sealed class BenchServer : IAsyncDisposable
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>Where the server came from, for the report.</summary>
-    public string Origin => _cluster is null ? EnvironmentVariable : "throwaway cluster";
+    public string Origin { get; private init; } = "";
 
-    /// <summary>Connects to the server named by the environment, or starts a throwaway cluster; creates a fresh database.</summary>
-    public static async Task<BenchServer> StartAsync()
+    /// <summary>
+    /// Connects to the given server (a superuser connection string), else to the one named by the environment, else
+    /// starts a durable throwaway cluster (fsync on: commit costs are part of what is measured); creates a fresh database.
+    /// </summary>
+    public static async Task<BenchServer> StartAsync(string? given)
     {
-        var given = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        var cluster = string.IsNullOrWhiteSpace(given) ? await ThrowawayCluster.StartAsync() : null;
+        var origin = given is null ? EnvironmentVariable : "--postgres";
+        given ??= Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var cluster = string.IsNullOrWhiteSpace(given)
+            ? await PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: true, MaxConnections: 300)
+            {
+                Settings = new Dictionary<string, string> { ["shared_buffers"] = "512MB" },
+            })
+            : null;
         var admin = cluster?.ConnectionString ?? given!;
         var database = $"hybrid_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
         await using (var conn = new NpgsqlConnection(admin))
@@ -49,7 +59,7 @@ public sealed class BenchServer : IAsyncDisposable
             await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", conn);
             await create.ExecuteNonQueryAsync();
         }
-        return new BenchServer(cluster, admin, database);
+        return new BenchServer(cluster, admin, database) { Origin = cluster is null ? origin : "private cluster (durable)" };
     }
 
     /// <summary>The server's version string.</summary>

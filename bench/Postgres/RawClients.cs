@@ -14,9 +14,8 @@ public sealed class RawClients : IAsyncDisposable
     /// <summary>Opens one connection per client.</summary>
     public static async Task<RawClients> OpenAsync(NpgsqlDataSource db, int clients)
     {
-        var connections = new NpgsqlConnection[clients];
-        for (var i = 0; i < clients; i++) connections[i] = await db.OpenConnectionAsync();
-        return new RawClients(connections);
+        var opening = Enumerable.Range(0, clients).Select(_ => db.OpenConnectionAsync().AsTask()).ToArray();
+        return new RawClients(await Task.WhenAll(opening));
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@
 // reason, and a well-formed JSON file. Speed is never asserted here; the figures belong to bench/.
 using System.Text.Json;
 using Hybrid.Bench;
+using Hybrid.Tests.Integration.Postgres;
 
 namespace Hybrid.Tests.Integration.Bench;
 
@@ -18,7 +19,7 @@ public sealed class BenchSmokeTests
     private static readonly string[] RawBaselines =
     [
         "raw.pg.insert.single.c1", "raw.pg.insert.single.c8", "raw.pg.insert.single.c64",
-        "raw.pg.insert.batch100.c4", "raw.pg.copy.batch100.c4", "raw.pg.dcb.c1", "raw.pg.dcb.c8", "raw.pg.select.ordered",
+        "raw.pg.insert.batch100.c4", "raw.pg.copy.batch100.c4", "raw.pg.dcb.c1", "raw.pg.dcb.c8", "raw.pg.select.ordered", "raw.lmdb.put", "raw.lmdb.get.p50_us",
     ];
 
     [Fact]
@@ -28,7 +29,8 @@ public sealed class BenchSmokeTests
         try
         {
             using var console = new StringWriter();
-            var report = await BenchRunner.RunAsync(BenchOptions.Parse(["--tiny", "--out", path]), console);
+            var server = await PostgresTestServer.AdminConnectionStringAsync();
+            var report = await BenchRunner.RunAsync(BenchOptions.Parse(["--tiny", "--out", path, "--postgres", server]), console);
 
             Assert.False(report.Failed, string.Join(Environment.NewLine, report.Notes));
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
