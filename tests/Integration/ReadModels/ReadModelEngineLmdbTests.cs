@@ -176,7 +176,11 @@ public sealed class ReadModelEngineLmdbTests(ITestOutputHelper output) : IDispos
         })).ToArray();
         await Task.WhenAll(readers.Append(writer));
         Assert.True(views.Select(v => v.Position).Distinct().Count() > 1, "the readers saw the log at several positions");
-        foreach (var view in views) Assert.Equal(_log.Counters(view.Tenant, view.Position), view.State);
+        foreach (var seen in views.GroupBy(v => (v.Tenant, v.Position)))
+        {
+            var expected = _log.Counters(seen.Key.Tenant, seen.Key.Position);
+            foreach (var view in seen) Assert.Equal(expected, view.State);
+        }
         Assert.Equal(_log.Counters("t1"), (await engine.Read("t1", "counters-by-group", "", None)).State);
     }
 
