@@ -1,2 +1,0 @@
-// Replaced by the sample domain.
-namespace Hybrid.Sample

@@ -1,0 +1,41 @@
+// The sample's processors as pure handlers: what each does with one event.
+module Hybrid.Sample.Processors
+
+open Hybrid
+
+/// Sends the invitation email for each invite: an effect, at least once.
+[<Literal>]
+let InviteEmails = "invite-emails"
+
+/// Issues the invoice for each billing period that came due: emits, exactly once.
+[<Literal>]
+let Invoicing = "invoicing"
+
+/// Charges the card for each invoice: an effect, at most once.
+[<Literal>]
+let Charging = "charging"
+
+/// What a handler decides, before the shell gives it a form.
+type Decision =
+    | EmitEvents of EventData list
+    | SendEmail of Emails.Email
+    | ChargeCard of invoiceId: string * amountCents: int
+    | Ignore
+
+/// The invite-emails handler.
+let inviteEmails (event: RecordedEvent) =
+    match Invites.Events.tryDecode event with
+    | Some(Invites.Events.CustomerInvited invite) -> SendEmail(Emails.invitation invite)
+    | None -> Ignore
+
+/// The invoicing handler.
+let invoicing (event: RecordedEvent) =
+    match Billing.Events.tryDecode event with
+    | Some(Billing.Events.BillingDue due) -> EmitEvents [ Billing.Events.encode (Billing.invoiceFor due) ]
+    | _ -> Ignore
+
+/// The charging handler.
+let charging (event: RecordedEvent) =
+    match Billing.Events.tryDecode event with
+    | Some(Billing.Events.InvoiceIssued invoice) -> ChargeCard(invoice.InvoiceId, invoice.AmountCents)
+    | _ -> Ignore

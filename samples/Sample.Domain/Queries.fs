@@ -1,0 +1,34 @@
+// The sample's queries: authorized, pure reads of the read models.
+module Hybrid.Sample.Queries
+
+open Hybrid
+open Hybrid.Sample.ReadModels
+
+/// A query's answer: the result, or a refusal.
+type QueryOutcome<'T> =
+    | Answer of 'T
+    | Unauthorized of reason: string
+
+let private authorized (allowed: Caller -> bool) (caller: Caller) (what: string) run =
+    if allowed caller then Answer(run ())
+    else Unauthorized $"Tenant '{caller.Tenant}': '{caller.Actor}' may not read {what}."
+
+/// Every list, by name.
+let lists (caller: Caller) (view: Map<string, TodoListView>) =
+    authorized Access.canRead caller "todo lists" (fun () -> view |> Map.values |> Seq.sortBy (fun l -> l.Name, l.Id) |> List.ofSeq)
+
+/// One list, if it exists.
+let list (caller: Caller) (listId: string) (view: Map<string, TodoListView>) =
+    authorized Access.canRead caller $"todo list '{listId}'" (fun () -> view.TryFind listId)
+
+/// Every invited customer, by email.
+let customers (caller: Caller) (view: Map<string, CustomerView>) =
+    authorized Access.canRead caller "customers" (fun () -> view |> Map.values |> List.ofSeq)
+
+/// Whether an email was invited.
+let isInvited (caller: Caller) (email: string) (view: Map<string, CustomerView>) =
+    authorized Access.canRead caller "customers" (fun () -> view.ContainsKey(Invites.normalize email))
+
+/// The invoices, by period: admins only.
+let invoices (caller: Caller) (view: BillingView) =
+    authorized Access.isAdmin caller "invoices" (fun () -> view.Invoices |> Map.values |> Seq.sortBy (fun i -> i.Period) |> List.ofSeq)

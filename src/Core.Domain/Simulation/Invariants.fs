@@ -1,0 +1,153 @@
+// The invariants a simulation checks, as pure functions over a tenant's log and what the shell recorded.
+// Each returns the violations it found as sentences (empty when the invariant holds).
+namespace Hybrid.Simulation
+
+open System
+open System.Collections.Generic
+open Hybrid
+
+/// The names of the invariants, as reports print them.
+module InvariantNames =
+    [<Literal>]
+    let NoLostOrDuplicatedEvents = "no lost or duplicated events"
+
+    [<Literal>]
+    let ReadModelsEqualFold = "every read model equals a plain fold of the log"
+
+    [<Literal>]
+    let EmitsExactlyOnce = "emit outputs exactly once per source event"
+
+    [<Literal>]
+    let EffectsAsDeclared = "effects at most / at least once as declared"
+
+    [<Literal>]
+    let OneTriggerPerDueInstant = "one periodic trigger per (task, tenant, due instant)"
+
+    [<Literal>]
+    let AuthorizationNeverBypassed = "authorization never bypassed"
+
+    /// Every invariant, in report order.
+    let all =
+        [ NoLostOrDuplicatedEvents; ReadModelsEqualFold; EmitsExactlyOnce; EffectsAsDeclared; OneTriggerPerDueInstant
+          AuthorizationNeverBypassed ]
+
+/// Pure invariant checks.
+module Invariants =
+
+    /// Positions are 1..n without gaps, ids are unique, every event belongs to the tenant.
+    let logIsSound (tenant: TenantId) (log: RecordedEvent[]) =
+        let seen = HashSet<Guid>()
+        [ for i in 0 .. log.Length - 1 do
+              let e = log.[i]
+              if e.Position <> int64 (i + 1) then
+                  yield $"Tenant '{tenant}': the event at index {i} has position {e.Position}, expected {i + 1} (a gap or a reordering)."
+              if not (seen.Add e.Id) then
+                  yield $"Tenant '{tenant}': event {e.Id} ({e.Type}) is stored twice; the second copy is at position {e.Position}."
+              if e.Tenant <> tenant then
+                  yield $"Tenant '{tenant}': the event at position {e.Position} belongs to tenant '{e.Tenant}'." ]
+
+    /// Every acknowledged event is in the log at its acknowledged position; every logged event was proposed.
+    let acknowledgedAreStored (tenant: TenantId) (log: RecordedEvent[]) (acknowledged: IReadOnlyDictionary<Guid, Position>) (proposed: IReadOnlySet<Guid>) =
+        let positions = Dictionary<Guid, Position>()
+        for e in log do
+            positions.TryAdd(e.Id, e.Position) |> ignore
+        [ for KeyValue(id, position) in acknowledged do
+              match positions.TryGetValue id with
+              | true, p when p = position -> ()
+              | true, p -> yield $"Tenant '{tenant}': event {id} was acknowledged at position {position} but is stored at {p}."
+              | _ -> yield $"Tenant '{tenant}': event {id} was acknowledged at position {position} but is not in the log (lost)."
+          for e in log do
+              if not (proposed.Contains e.Id) then
+                  yield $"Tenant '{tenant}': event {e.Id} ({e.Type}) at position {e.Position} was never proposed by anyone." ]
+
+    /// The state folded incrementally equals a plain fold of the log's events of the model's types up to the position.
+    let readModelEqualsFold (tenant: TenantId) (model: SimulatedReadModel) (state: obj) (upTo: Position) (log: RecordedEvent[]) =
+        let types = HashSet<string>(model.EventTypes)
+        let mutable expected = model.Initial
+        for e in log do
+            if e.Position <= upTo && types.Contains e.Type then expected <- model.Evolve expected e
+        if obj.Equals(expected, state) then []
+        else [ $"Tenant '{tenant}': read model '{model.Name}' at position {upTo} differs from a plain fold of the log: it holds {state}, the fold gives {expected}." ]
+
+    let private outputsBySource (actor: string) (log: RecordedEvent[]) =
+        let outputs = Dictionary<string, ResizeArray<RecordedEvent>>()
+        for e in log do
+            if e.Metadata.Actor = actor then
+                match outputs.TryGetValue e.Metadata.CausationId with
+                | true, list -> list.Add e
+                | _ -> outputs.[e.Metadata.CausationId] <- ResizeArray [ e ]
+        outputs
+
+    /// Each source event up to the checkpoint has exactly the outputs its handler emits, once; later ones none.
+    let emitsExactlyOnce (tenant: TenantId) (processor: SimulatedProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (log: RecordedEvent[]) =
+        let outputs = outputsBySource (Simulated.processorActor processor.Name) log
+        let topics = HashSet<string>(processor.Topics)
+        let outputsOf (source: RecordedEvent) =
+            match outputs.TryGetValue(string source.Id) with
+            | true, list -> List.ofSeq list
+            | _ -> []
+        [ for source in log do
+              if topics.Contains source.Type then
+                  let found = outputsOf source
+                  let expected =
+                      if source.Position > checkpoint || deadLettered.Contains source.Id then []
+                      else
+                          match processor.Handle source with
+                          | Emit events -> events
+                          | _ -> []
+                  let foundTypes = found |> List.map (fun e -> e.Type)
+                  let expectedTypes = expected |> List.map (fun e -> e.Type)
+                  if foundTypes <> expectedTypes then
+                      yield
+                          $"Tenant '{tenant}': processor '{processor.Name}' has {found.Length} output(s) {foundTypes} for source event {source.Id} at position {source.Position} (checkpoint {checkpoint}), expected {expected.Length} {expectedTypes}." ]
+
+    /// At-most-once effects ran at most once and only for checkpointed events; at-least-once effects ran for every
+    /// checkpointed event that was not dead-lettered.
+    let effectsAsDeclared (tenant: TenantId) (processor: SimulatedProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (executions: IReadOnlyDictionary<Guid, int>) (log: RecordedEvent[]) =
+        let topics = HashSet<string>(processor.Topics)
+        let runs id = match executions.TryGetValue id with | true, n -> n | _ -> 0
+        [ for source in log do
+              if topics.Contains source.Type then
+                  match processor.Handle source with
+                  | Effect(intent, AtMostOnce) ->
+                      let n = runs source.Id
+                      if n > 1 then
+                          yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran {n} times for event {source.Id}."
+                      elif n = 1 && source.Position > checkpoint then
+                          yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran for event {source.Id} at position {source.Position} before its checkpoint ({checkpoint}) was written."
+                  | Effect(intent, AtLeastOnce) ->
+                      if source.Position <= checkpoint && not (deadLettered.Contains source.Id) && runs source.Id = 0 then
+                          yield $"Tenant '{tenant}': at-least-once effect '{intent.Kind}' of processor '{processor.Name}' never ran for event {source.Id} at position {source.Position}, though the checkpoint ({checkpoint}) passed it."
+                  | _ -> () ]
+
+    /// Every attempted due instant has exactly one trigger: one append holding the events OnTick produces.
+    let oneTriggerPerDueInstant (tenant: TenantId) (task: SimulatedPeriodicTask) (attempted: DateTimeOffset seq) (log: RecordedEvent[]) =
+        let byTag = Dictionary<Tag, ResizeArray<RecordedEvent>>()
+        let prefix = $"trigger:{task.Name}@"
+        for e in log do
+            for t in e.Tags do
+                if t.StartsWith(prefix, StringComparison.Ordinal) then
+                    match byTag.TryGetValue t with
+                    | true, list -> list.Add e
+                    | _ -> byTag.[t] <- ResizeArray [ e ]
+        let attempted = attempted |> Seq.distinct |> List.ofSeq
+        let attemptedTags = attempted |> List.map (Simulated.triggerTag task.Name) |> HashSet
+        [ for due in attempted do
+              let tag = Simulated.triggerTag task.Name due
+              let expected = task.OnTick tenant due |> List.length
+              match byTag.TryGetValue tag with
+              | true, events ->
+                  let contiguous = events |> Seq.pairwise |> Seq.forall (fun (a, b) -> b.Position = a.Position + 1L)
+                  if events.Count <> expected || not contiguous then
+                      yield $"Tenant '{tenant}': task '{task.Name}' due {due:O} has {events.Count} trigger event(s), expected one append of {expected}."
+              | _ when expected > 0 -> yield $"Tenant '{tenant}': task '{task.Name}' due {due:O} never fired."
+              | _ -> ()
+          for KeyValue(tag, events) in byTag do
+              if not (attemptedTags.Contains tag) then
+                  yield $"Tenant '{tenant}': {events.Count} trigger event(s) tagged '{tag}' were never scheduled." ]
+
+    /// No event carries the correlation id of a command that was denied.
+    let deniedWroteNothing (tenant: TenantId) (denied: IReadOnlySet<string>) (log: RecordedEvent[]) =
+        [ for e in log do
+              if denied.Contains e.Metadata.CorrelationId then
+                  yield $"Tenant '{tenant}': event {e.Id} ({e.Type}) at position {e.Position} was written by command {e.Metadata.CorrelationId}, which was not authorized." ]
