@@ -1,1 +1,242 @@
+// Command definitions: lookup → operate → write. A command declares what it reads, decides purely over it,
+// and the shell appends with the condition that nothing it read has changed since (a dynamic consistency boundary).
 namespace Hybrid
+
+open System
+
+/// What a command reads before deciding.
+[<RequireQualifiedAccess>]
+type Lookup =
+    /// The events matching a query; the append fails if any new event matches it (uniqueness, property keys).
+    | Events of EventQuery
+    /// Whole streams; the append expects each at the version read (one or several aggregates, one atomic append).
+    | Streams of StreamId list
+
+/// What the shell read for a command.
+type LookedUp =
+    { /// The events read: the query's matches, or the streams' live events one stream after the other.
+      Events: RecordedEvent[]
+      /// The tenant's last position when read: the consistency boundary's starting point.
+      Position: Position
+      /// For stream lookups, each stream's version and live events.
+      Streams: Map<StreamId, StreamVersion * RecordedEvent[]> }
+
+    /// A stream's live events (empty when not read or never written).
+    member l.EventsOf(stream: StreamId) =
+        match l.Streams.TryFind stream with
+        | Some(_, events) -> events
+        | None -> [||]
+
+    /// A stream's version when read (0 when not read or never written).
+    member l.VersionOf(stream: StreamId) =
+        match l.Streams.TryFind stream with
+        | Some(version, _) -> version
+        | None -> Names.NoVersion
+
+    /// What a query lookup read.
+    static member OfEvents(position: Position, events: RecordedEvent[]) =
+        { Events = events; Position = position; Streams = Map.empty }
+
+    /// What a stream lookup read: each stream with its version and live events.
+    static member OfStreams(position: Position, streams: (StreamId * StreamVersion * RecordedEvent[]) list) =
+        { Events = streams |> Seq.collect (fun (_, _, es) -> es) |> Array.ofSeq
+          Position = position
+          Streams = streams |> List.map (fun (s, v, es) -> s, (v, es)) |> Map.ofList }
+
+/// A command's pure decision.
+[<RequireQualifiedAccess>]
+type CommandDecision =
+    /// Append these events (none: succeed and write nothing) and answer with the optional result.
+    | Accept of events: EventData list * result: obj option
+    /// A business rule refused the command.
+    | Reject of Rejection
+    /// The command's target does not exist.
+    | NotFound of what: string
+
+/// A registered command: parse, authorize, look up, decide.
+type CommandDefinition =
+    { Name: string
+      /// The aggregate type the command acts on (paused during its live migration); empty when none.
+      Aggregate: string
+      /// Every event type the decision may emit (introspection).
+      Emits: string list
+      /// Parses the JSON request into the typed command, or names the invalid field.
+      Parse: string -> Result<obj, Validation.Error>
+      /// None: every caller is refused.
+      Authorize: (Caller -> obj -> Authorization) option
+      Lookup: obj -> Lookup
+      Decide: Caller -> obj -> LookedUp -> CommandDecision
+      /// The read-model views a read-your-writes response answers with (the "resolver").
+      Views: obj -> ViewRef list }
+
+    /// Authorizes a caller (deny by default).
+    member c.Check(caller: Caller, command: obj) = Authorize.check c.Authorize "command" c.Name caller command
+
+    /// What the command reads.
+    member c.LookupFor(command: obj) = c.Lookup command
+
+    /// Decides the command over what was read.
+    member c.Run(caller: Caller, command: obj, lookedUp: LookedUp) = c.Decide caller command lookedUp
+
+    /// The views a read-your-writes response shows.
+    member c.ViewsFor(command: obj) = c.Views command
+
+/// A trigger that failed after a commit: the commit stands.
+type TriggerFailure = { Trigger: string; Error: string }
+
+/// An accepted command.
+type CommandAccepted =
+    { /// The persisted events (none when the decision emitted none).
+      Events: RecordedEvent[]
+      Result: obj option
+      /// The last position written, or the position read when nothing was written.
+      Position: Position
+      /// How many times lookup and decision ran (1 without conflicts).
+      Attempts: int
+      TriggerFailures: TriggerFailure list }
+
+/// The outcome of running a command: every expected outcome is a value.
+[<RequireQualifiedAccess>]
+type CommandOutcome =
+    | Accepted of CommandAccepted
+    /// A business rule refused it; nothing was written.
+    | Rejected of Rejection
+    | Unauthorized of reason: string
+    /// What it read kept changing: the retries ran out. Nothing was written.
+    | Conflict of attempts: int * reason: string
+    /// Bad input, naming the field.
+    | Invalid of Validation.Error
+    | NotFound of what: string
+    | UnknownCommand of name: string
+    /// The caller's expected version of the stream is out of date.
+    | VersionMismatch of ConditionFailure
+    /// The command's aggregate is being migrated: retry after the delay.
+    | Unavailable of reason: string * retryAfter: TimeSpan
+
+/// Building command definitions and the pure steps the command processor runs.
+module Command =
+
+    /// A command over typed requests: its lookup and decision. It has no authorization until one is given.
+    let define<'C> (name: string) (lookup: 'C -> Lookup) (decide: Caller -> 'C -> LookedUp -> CommandDecision) =
+        { Name = name
+          Aggregate = ""
+          Emits = []
+          Parse = fun json -> JsonPayload.parse<'C> json |> Result.map box
+          Authorize = None
+          Lookup = fun c -> lookup (c :?> 'C)
+          Decide = fun caller c looked -> decide caller (c :?> 'C) looked
+          Views = fun _ -> [] }
+
+    /// The same command authorized by the function.
+    let authorize<'C> (authorize: Caller -> 'C -> Authorization) (command: CommandDefinition) =
+        { command with Authorize = Some(fun caller c -> authorize caller (c :?> 'C)) }
+
+    /// The same command, checking each parsed request.
+    let validate<'C> (check: 'C -> Result<unit, Validation.Error>) (command: CommandDefinition) =
+        { command with Parse = fun json -> command.Parse json |> Result.bind (fun c -> check (c :?> 'C) |> Result.map (fun () -> c)) }
+
+    /// The same command, listing the event types it may emit.
+    let emits (eventTypes: string list) (command: CommandDefinition) = { command with Emits = eventTypes }
+
+    /// The same command, answering read-your-writes requests with these views.
+    let resolves<'C> (views: 'C -> ViewRef list) (command: CommandDefinition) = { command with Views = fun c -> views (c :?> 'C) }
+
+    let private decisionOf (encoded: EventData list) (result: obj option) (decided: Result<_, Rejection>) =
+        match decided with
+        | Ok _ -> CommandDecision.Accept(encoded, result)
+        | Error r when Rejection.isNotFound r -> CommandDecision.NotFound r.Reason
+        | Error r -> CommandDecision.Reject r
+
+    let private inStream (stream: StreamId) (codec: EventCodec<'E>) (e: 'E) = { codec.Encode e with Stream = stream }
+
+    /// A command on one stream-keyed aggregate: reads the stream, folds it, decides, and writes to it at the exact
+    /// version read. The result (or None) is computed from the command and the state after the new events.
+    let ofDeciderWithResult<'C, 'E, 'S>
+        (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
+        (streamOf: 'C -> StreamId) (result: 'C -> 'S -> obj option) =
+        define<'C> name (fun c -> Lookup.Streams [ streamOf c ]) (fun _ c looked ->
+            let stream = streamOf c
+            let state = Decider.foldRecorded decider codec (looked.EventsOf stream)
+            match Decider.run decider c state with
+            | Ok(events, after) -> decisionOf (events |> List.map (inStream stream codec)) (result c after) (Ok())
+            | Error r -> decisionOf [] None (Error r))
+        |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
+
+    /// A command on one stream-keyed aggregate, answering with no result.
+    let ofDecider name aggregate decider codec streamOf = ofDeciderWithResult name aggregate decider codec streamOf (fun _ _ -> None)
+
+    /// The query of a property-keyed aggregate: its event types carrying any of the keys.
+    let keyedQuery (eventTypes: string list) (keys: Tag list) =
+        { EventQuery.All with Items = keys |> List.map (fun k -> { Types = Array.ofList eventTypes; Tags = [| k |] }) |> Array.ofList }
+
+    /// A command on a property-keyed aggregate (e.g. keyed by an email address unique in the tenant): folds the
+    /// events carrying any of the keys, decides, tags the new events with the keys, and appends only if no event
+    /// carrying a key appeared since the read. Uniqueness holds under races, without a separate read.
+    let ofKeyedDecider<'C, 'E, 'S>
+        (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>) (keysOf: 'C -> Tag list) =
+        define<'C> name (fun c -> Lookup.Events(keyedQuery codec.EventTypes (keysOf c))) (fun _ c looked ->
+            let keys = keysOf c |> Array.ofList
+            let state = Decider.foldRecorded decider codec looked.Events
+            match Decider.run decider c state with
+            | Ok(events, _) ->
+                let tagged = events |> List.map (fun e -> let d = codec.Encode e in { d with Tags = Array.distinct (Array.append d.Tags keys) })
+                decisionOf tagged None (Ok())
+            | Error r -> decisionOf [] None (Error r))
+        |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
+
+    /// A command on several aggregates of one decider, written in one atomic append: each stream is folded, the
+    /// decision names the stream of each new event, and the append expects every stream at the version read.
+    let ofDeciders<'C, 'E, 'S>
+        (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
+        (streamsOf: 'C -> StreamId list) (decide: 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
+        define<'C> name (fun c -> Lookup.Streams(streamsOf c |> List.distinct)) (fun _ c looked ->
+            let states =
+                streamsOf c |> List.distinct
+                |> List.map (fun s -> s, Decider.foldRecorded decider codec (looked.EventsOf s)) |> Map.ofList
+            match decide c states with
+            | Ok events -> decisionOf (events |> List.map (fun (s, e) -> inStream s codec e)) None (Ok())
+            | Error r -> decisionOf [] None (Error r))
+        |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
+
+    /// The read of a query lookup consistent with the head read just before: matches up to the head, oldest first.
+    let readQuery (query: EventQuery) (head: Position) =
+        { query with Before = min query.Before (head + 1L); Direction = Direction.Forward; Limit = 0 }
+
+    /// The condition the append is written under: nothing the lookup read has changed since it was read.
+    let condition (lookup: Lookup) (looked: LookedUp) =
+        match lookup with
+        | Lookup.Events query ->
+            FailIfEventsMatch({ query with After = Names.Start; Before = Int64.MaxValue; Direction = Direction.Forward; Limit = 0 }, looked.Position)
+        | Lookup.Streams streams ->
+            All [ for s in List.distinct streams -> StreamVersion(s, ExpectedVersion.Exact(looked.VersionOf s)) ]
+
+    /// Checks a caller's expected version against the first stream read: Ok, or the mismatch (HTTP 412), or an
+    /// invalid-input error when the command does not read a stream.
+    let checkExpected (expected: ExpectedVersion option) (lookup: Lookup) (looked: LookedUp) : Result<unit, CommandOutcome> =
+        match expected, lookup with
+        | None, _ -> Ok()
+        | Some e, Lookup.Streams(stream :: _) ->
+            let version = looked.VersionOf stream
+            let live = looked.EventsOf(stream).Length > 0
+            AppendCondition.checkVersion stream e (version, live) |> Result.mapError CommandOutcome.VersionMismatch
+        | Some _, _ ->
+            Error(CommandOutcome.Invalid { Field = "expectedVersion"; Message = "An expected version applies only to commands on a stream." })
+
+    /// Causation (the command's id), correlation (the caller's, else the command's id) and actor of every event a command writes.
+    let metadata (caller: Caller) (commandId: Guid) =
+        { CausationId = commandId.ToString()
+          CorrelationId = if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId
+          Actor = if isNull caller.Actor then "" else caller.Actor }
+
+    /// Pairs decided events with fresh ids and the command's metadata.
+    let propose (ids: Guid list) (metadata: EventMetadata) (events: EventData list) =
+        if List.length ids <> List.length events then invalidArg "ids" "One id is needed per event."
+        List.map2 (fun id data -> { Id = id; Data = data; Metadata = metadata }) ids events |> Array.ofList
+
+    /// True when a failed append is worth re-running lookup and decision for.
+    let isRetryable (failure: ConditionFailure) =
+        match failure.Kind with
+        | ConditionFailureKind.WrongExpectedVersion
+        | ConditionFailureKind.EventsMatched
+        | ConditionFailureKind.PredicateRejected -> true
+        | _ -> false

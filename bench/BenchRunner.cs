@@ -1,0 +1,66 @@
+// Runs every benchmark section in turn, prints the table and writes the JSON. Public so the smoke test can call it.
+using Hybrid.Bench.InMemory;
+using Hybrid.Bench.Lmdb;
+using Hybrid.Bench.Postgres;
+using Hybrid.Bench.Results;
+
+namespace Hybrid.Bench;
+
+/// <summary>The benchmark run.</summary>
+public static class BenchRunner
+{
+    /// <summary>Runs the benchmarks the options ask for; a section that throws is recorded as failed and the rest go on.</summary>
+    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log)
+    {
+        var sizes = BenchSizes.Of(options.Mode);
+        var report = new BenchReport();
+        MachineInfo.Describe(report.Machine, options.Mode);
+        log.WriteLine($"hybrid-bench ({options.Mode.ToString().ToLowerInvariant()}) on {report.Machine["cores"]} cores");
+
+        await Section("in-memory store", options.Wants("mem"), report, log, () => new InMemoryStoreBench(sizes, report, log).RunAsync(options));
+        await Section("raw LMDB", options.Wants("raw.lmdb") || options.Wants("l2"), report, log, () =>
+        {
+            new RawLmdbBench(sizes, report, log).Run();
+            return Task.CompletedTask;
+        });
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg"), report, log, () => Postgres(options, sizes, report, log));
+
+        log.WriteLine();
+        ConsoleTable.Write(report, log);
+        if (options.OutFile is { } path)
+        {
+            ReportJson.Write(report, path);
+            log.WriteLine($"Results written to {path}");
+        }
+        return report;
+    }
+
+    private static async Task Postgres(BenchOptions options, BenchSizes sizes, BenchReport report, TextWriter log)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var server = await BenchServer.StartAsync(options.Postgres);
+        log.WriteLine($"  server ready in {clock.Elapsed.TotalSeconds:0.0} s ({server.Origin})");
+        report.Machine["postgres"] = await server.VersionAsync();
+        report.Machine["postgres_origin"] = server.Origin;
+        var bench = new PostgresBench(server, sizes, report, log);
+        bench.UseStore(null, "PostgresEventStore is not on main yet");
+        await bench.RunAsync(options);
+    }
+
+    private static async Task Section(string name, bool wanted, BenchReport report, TextWriter log, Func<Task> run)
+    {
+        if (!wanted) return;
+        log.WriteLine($"{name}:");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await run();
+            log.WriteLine($"  ({name}: {clock.Elapsed.TotalSeconds:0.0} s)");
+        }
+        catch (Exception e)
+        {
+            log.WriteLine($"  FAILED: {e}");
+            report.Fail(name, e);
+        }
+    }
+}

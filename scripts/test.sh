@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test project. Installs PostgreSQL's server binaries when missing (the tests start their own
+# throwaway cluster on 127.0.0.1), unless HYBRID_TEST_POSTGRES names a server to use instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${HYBRID_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "PostgreSQL server binaries not found: installing them with apt-get."
+  sudo_cmd=""
+  if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
+results="${HYBRID_TEST_RESULTS:-$PWD/TestResults}"
+dotnet build Hybrid.sln -c Release
+
+# One project at a time, each with its own results folder: the machine may have only two cores, and the
+# PostgreSQL-backed suites should not compete with each other.
+status=0
+for project in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.??proj); do
+  name="$(basename "$(dirname "$project")")"
+  dotnet test "$project" -c Release --no-build \
+    --logger "trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results/$name" \
+    --blame-hang-timeout 10m || status=1
+done
+exit $status

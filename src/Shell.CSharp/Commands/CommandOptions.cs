@@ -1,0 +1,24 @@
+namespace Hybrid.Shell.Commands;
+
+/// <summary>Per-request options of a command.</summary>
+public sealed record CommandOptions
+{
+    /// <summary>The version the caller expects the command's stream at (HTTP If-Match); null when any.</summary>
+    public ExpectedVersion? ExpectedVersion { get; init; }
+
+    /// <summary>The command's id, used as the causation id of its events; a new id when null.</summary>
+    public Guid? CommandId { get; init; }
+}
+
+/// <summary>How the command processor retries and waits.</summary>
+public sealed record CommandProcessorOptions
+{
+    /// <summary>How many times lookup and decision run before a conflict is reported (at least 1).</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>How long a command waits for a paused (migrating) aggregate before it gets a retryable error.</summary>
+    public TimeSpan PausedWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The retry delay suggested to callers of a paused aggregate.</summary>
+    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+}

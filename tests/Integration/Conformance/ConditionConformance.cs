@@ -1,0 +1,155 @@
+using Microsoft.FSharp.Collections;
+using static Hybrid.Tests.Integration.Conformance.TestEvents;
+
+namespace Hybrid.Tests.Integration.Conformance;
+
+/// <summary>Fail-if-events-match (dynamic consistency boundaries), predicates and combined conditions.</summary>
+public abstract class ConditionConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
+{
+    private static AppendCondition NothingNew(EventQuery query, long after) => AppendCondition.NothingNewSince(query, after);
+
+    private static AppendCondition AllOf(params AppendCondition[] conditions) => AppendCondition.NewAll(ListModule.OfArray(conditions));
+
+    [Fact]
+    public async Task fail_if_events_match_accepts_when_only_other_events_came_after_the_position()
+    {
+        await AppendOk(Of("SeatReserved", null, "seat:1"));
+        var seen = await Head();
+        await AppendOk(Of("SeatReserved", null, "seat:2"), Of("Other", null, "seat:1"));
+        await AppendOk(NothingNew(EventQuery.Of(new QueryItem(["SeatReserved"], ["seat:1"])), seen), Of("SeatReserved", null, "seat:1"));
+        Assert.Equal(2, (await ReadAll(EventQuery.Of(new QueryItem(["SeatReserved"], ["seat:1"])))).Length);
+    }
+
+    [Fact]
+    public async Task fail_if_events_match_rejects_a_match_after_the_position_and_writes_nothing()
+    {
+        await AppendOk(Of("SeatReserved", null, "seat:1"));
+        var seen = await Head();
+        await AppendOk(Of("SeatReserved", null, "seat:1"));
+        var failure = await AppendFails(NothingNew(EventQuery.OfTags("seat:1"), seen), Of("SeatReserved", null, "seat:1"));
+        Assert.Equal(ConditionFailureKind.EventsMatched, failure.Kind);
+        Assert.Equal(2, (await ReadAll()).Length);
+    }
+
+    [Fact]
+    public async Task fail_if_events_match_ignores_matches_at_or_before_the_position()
+    {
+        var first = await AppendOk(Of("SeatReserved", null, "seat:1"), Of("SeatReserved", null, "seat:1"));
+        await AppendOk(NothingNew(EventQuery.OfTags("seat:1"), first[1].Position), Of("SeatReserved", null, "seat:1"));
+        await AppendFails(NothingNew(EventQuery.OfTags("seat:1"), first[1].Position), Of("SeatReserved", null, "seat:1"));
+    }
+
+    [Fact]
+    public async Task fail_if_events_match_from_the_start_rejects_any_match_ever()
+    {
+        await AppendOk(Of("UserRegistered", null, "email:a@x"));
+        await AppendFails(NothingNew(EventQuery.OfTags("email:a@x"), 0), Of("UserRegistered", null, "email:a@x"));
+        await AppendOk(NothingNew(EventQuery.OfTags("email:b@x"), 0), Of("UserRegistered", null, "email:b@x"));
+    }
+
+    [Fact]
+    public async Task fail_if_events_match_needs_all_tags_of_an_item()
+    {
+        await AppendOk(Of("Enrolled", null, "course:1"), Of("Enrolled", null, "student:1"));
+        await AppendOk(NothingNew(EventQuery.OfTags("course:1", "student:1"), 0), Of("Enrolled", null, "course:1", "student:1"));
+        await AppendFails(NothingNew(EventQuery.OfTags("course:1", "student:1"), 0), Of("Enrolled", null, "course:1", "student:1"));
+    }
+
+    [Fact]
+    public async Task fail_if_events_match_matches_any_of_several_items_and_types()
+    {
+        await AppendOk(Of("A"), Of("B"));
+        var seen = await Head();
+        var query = new EventQuery([QueryItem.OfTypes("X", "C"), QueryItem.OfTags("k:1")], 0, long.MaxValue, Direction.Forward, 0);
+        await AppendOk(NothingNew(query, seen), Of("Unrelated"));
+        await AppendOk(Of("C"));
+        await AppendFails(NothingNew(query, seen), Of("D"));
+        var afterC = await Head();
+        await AppendOk(NothingNew(query, afterC), Of("D"));
+        await AppendOk(Of("Z", null, "k:1"));
+        await AppendFails(NothingNew(query, afterC), Of("D"));
+    }
+
+    [Fact]
+    public async Task a_predicate_sees_exactly_the_matching_events_in_order()
+    {
+        var matching = await AppendOk(Of("Deposited", "acc-1"), Of("Withdrawn", "acc-1"), Of("Deposited", "acc-2"), Of("Deposited", "acc-1"));
+        RecordedEvent[]? seen = null;
+        await AppendOk(AppendCondition.Where(EventQuery.OfTypes("Deposited"), events => { seen = events; return true; }, "capture"),
+            Of("Audited"));
+        Assert.Equal(Ids([matching[0], matching[2], matching[3]]), Ids(seen!));
+    }
+
+    [Fact]
+    public async Task a_rejecting_predicate_writes_nothing_and_names_itself()
+    {
+        await AppendOk(Of("Deposited", "acc-1"), Of("Deposited", "acc-1"));
+        var failure = await AppendFails(
+            AppendCondition.Where(EventQuery.OfTypes("Deposited"), events => events.Length < 2, "at most one deposit"),
+            Of("Deposited", "acc-1"));
+        Assert.Equal(ConditionFailureKind.PredicateRejected, failure.Kind);
+        Assert.Contains("at most one deposit", failure.Reason);
+        Assert.Equal(2, (await ReadStream("acc-1")).Length);
+    }
+
+    [Fact]
+    public async Task a_predicate_over_a_query_with_a_position_sees_only_later_events()
+    {
+        var first = await AppendOk(Of("Tick"), Of("Tick"), Of("Tick"));
+        var counted = -1;
+        await AppendOk(AppendCondition.Where(EventQuery.OfTypes("Tick").AfterPosition(first[1].Position),
+            events => { counted = events.Length; return true; }, "count"), Of("Tock"));
+        Assert.Equal(1, counted);
+    }
+
+    [Fact]
+    public async Task all_of_passing_conditions_appends()
+    {
+        await AppendOk(Of("Created", "order-1"));
+        var written = await AppendOk(AllOf(
+                Expect("order-1", Exact(1)),
+                Expect("order-2", ExpectedVersion.NoStream),
+                NothingNew(EventQuery.OfTypes("Cancelled"), 0),
+                AppendCondition.Where(EventQuery.OfTypes("Created"), es => es.Length == 1, "one created")),
+            Of("Paid", "order-1"));
+        Assert.Equal(2, Assert.Single(written).StreamVersion);
+    }
+
+    [Fact]
+    public async Task all_of_conditions_fails_when_any_one_fails_and_reports_that_one()
+    {
+        await AppendOk(Of("Created", "order-1"), Of("Cancelled", "order-9"));
+        var versionFails = await AppendFails(AllOf(NothingNew(EventQuery.OfTypes("Shipped"), 0), Expect("order-1", ExpectedVersion.NoStream)),
+            Of("Paid", "order-1"));
+        Assert.Equal(ConditionFailureKind.WrongExpectedVersion, versionFails.Kind);
+        var matchFails = await AppendFails(AllOf(Expect("order-1", Exact(1)), NothingNew(EventQuery.OfTypes("Cancelled"), 0)),
+            Of("Paid", "order-1"));
+        Assert.Equal(ConditionFailureKind.EventsMatched, matchFails.Kind);
+        var nestedFails = await AppendFails(AllOf(Expect("order-1", Exact(1)),
+                AllOf(AppendCondition.Where(EventQuery.All, _ => false, "never"))),
+            Of("Paid", "order-1"));
+        Assert.Equal(ConditionFailureKind.PredicateRejected, nestedFails.Kind);
+        Assert.Single(await ReadStream("order-1"));
+    }
+
+    [Fact]
+    public async Task an_empty_all_of_conditions_always_appends()
+    {
+        await AppendOk(AllOf(), Of("Created", "order-1"));
+        Assert.Single(await ReadStream("order-1"));
+    }
+
+    [Fact]
+    public async Task of_concurrent_deciders_guarding_the_same_boundary_exactly_one_wins()
+    {
+        await AppendOk(Of("CourseOpened", null, "course:1"));
+        var seen = await Head();
+        var attempts = Enumerable.Range(0, 16)
+            .Select(i => Task.Run(() => Append(NothingNew(EventQuery.OfTags("course:1"), seen), Of("Enrolled", null, "course:1", $"student:{i}"))))
+            .ToArray();
+        var results = await Task.WhenAll(attempts);
+        Assert.Single(results, r => r.IsAppended);
+        Assert.All(results.Where(r => !r.IsAppended), r => Assert.Equal(ConditionFailureKind.EventsMatched, Failed(r).Kind));
+        Assert.Equal(2, (await ReadAll()).Length);
+    }
+}

@@ -1,0 +1,14 @@
+// The in-memory store enrolled in every conformance class: one line per behaviour area.
+namespace Hybrid.Tests.Integration.Conformance.InMemory;
+
+public sealed class InMemoryEmptyReadConformance() : EmptyReadConformance(new InMemoryStoreFactory());
+public sealed class InMemoryExpectedVersionConformance() : ExpectedVersionConformance(new InMemoryStoreFactory());
+public sealed class InMemoryConditionConformance() : ConditionConformance(new InMemoryStoreFactory());
+public sealed class InMemoryPagingConformance() : PagingConformance(new InMemoryStoreFactory());
+public sealed class InMemoryDeletionConformance() : DeletionConformance(new InMemoryStoreFactory());
+public sealed class InMemoryIdempotencyConformance() : IdempotencyConformance(new InMemoryStoreFactory());
+public sealed class InMemoryCheckpointConformance() : CheckpointConformance(new InMemoryStoreFactory());
+public sealed class InMemoryTenantIsolationConformance() : TenantIsolationConformance(new InMemoryStoreFactory());
+public sealed class InMemoryInvalidInputConformance() : InvalidInputConformance(new InMemoryStoreFactory());
+public sealed class InMemorySubscriptionConformance() : SubscriptionConformance(new InMemoryStoreFactory());
+public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(new InMemoryStoreFactory());

@@ -1,0 +1,12 @@
+using Hybrid.InMemory.EventStore;
+
+namespace Hybrid.Tests.Integration.Conformance.InMemory;
+
+/// <summary>One in-memory store shared by every conformance test: tests use fresh tenants, so sharing also checks isolation.</summary>
+public sealed class InMemoryStoreFactory : IEventStoreFactory
+{
+    private static readonly InMemoryEventStore Shared = new();
+
+    /// <inheritdoc />
+    public Task<IEventStore> CreateAsync() => Task.FromResult<IEventStore>(Shared);
+}

@@ -1,0 +1,139 @@
+using static Hybrid.Tests.Integration.Conformance.TestEvents;
+
+namespace Hybrid.Tests.Integration.Conformance;
+
+/// <summary>Bad input gets an <see cref="InvalidInputException"/> naming the field (and the tenant), and nothing is written.</summary>
+public abstract class InvalidInputConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
+{
+    /// <summary>Asserts the append is rejected naming the field and that the tenant's log is unchanged.</summary>
+    private async Task RejectsAppend(string field, AppendCondition condition, params EventData[] events)
+    {
+        await AppendOk(Of("Existing", "order-1"));
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(condition, events));
+        Assert.Equal(field, error.Field);
+        Assert.Contains(Tenant, error.Message);
+        Assert.Equal(1, await Head());
+        Assert.Single(await ReadAll());
+    }
+
+    private Task RejectsAppend(string field, params EventData[] events) => RejectsAppend(field, AppendCondition.NoCondition, events);
+
+    [Fact]
+    public Task an_empty_event_type_is_rejected() =>
+        RejectsAppend("events[1].Type", Of("Fine", "order-1"), Of("", "order-1"));
+
+    [Fact]
+    public Task a_blank_event_type_is_rejected() => RejectsAppend("events[0].Type", Of("  ", "order-1"));
+
+    [Fact]
+    public Task an_empty_stream_id_is_rejected() => RejectsAppend("events[0].Stream", Of("Created", ""));
+
+    [Fact]
+    public Task appending_to_all_is_rejected() => RejectsAppend("events[0].Stream", Of("Created", "$all"));
+
+    [Fact]
+    public Task a_reserved_stream_id_is_rejected() => RejectsAppend("events[0].Stream", Of("Created", "$system"));
+
+    [Fact]
+    public Task a_null_body_is_rejected() => RejectsAppend("events[0].Body", WithBody("Created", "order-1", null!));
+
+    [Fact]
+    public Task a_body_that_is_not_json_is_rejected() => RejectsAppend("events[0].Body", WithBody("Created", "order-1", "{not json"));
+
+    [Fact]
+    public Task an_empty_body_is_rejected() => RejectsAppend("events[0].Body", WithBody("Created", "order-1", ""));
+
+    [Fact]
+    public Task a_body_with_trailing_garbage_is_rejected() => RejectsAppend("events[0].Body", WithBody("Created", "order-1", """{"a":1} x"""));
+
+    [Fact]
+    public Task a_body_over_the_limit_is_rejected() =>
+        RejectsAppend("events[0].Body", WithBody("Created", "order-1", $"\"{new string('x', InputLimits.Default.MaxBodyBytes)}\""));
+
+    [Fact]
+    public Task too_many_tags_are_rejected() =>
+        RejectsAppend("events[0].Tags", Of("Created", "order-1", Enumerable.Range(0, InputLimits.Default.MaxTags + 1).Select(i => $"k:{i}").ToArray()));
+
+    [Fact]
+    public Task a_tag_without_kind_and_id_is_rejected() => RejectsAppend("events[0].Tags[1]", Of("Created", "order-1", "k:1", "no-colon"));
+
+    [Fact]
+    public Task a_schema_version_below_one_is_rejected() =>
+        RejectsAppend("events[0].SchemaVersion", new EventData("Created", [], "order-1", "{}", 0));
+
+    [Fact]
+    public Task a_negative_expected_version_is_rejected() =>
+        RejectsAppend("condition.Expected", Expect("order-1", Exact(-1)), Of("Created", "order-1"));
+
+    [Fact]
+    public Task a_condition_on_all_is_rejected() =>
+        RejectsAppend("condition.Stream", Expect("$all", ExpectedVersion.Any), Of("Created", "order-1"));
+
+    [Fact]
+    public Task a_condition_with_a_negative_limit_is_rejected() =>
+        RejectsAppend("query.Limit", AppendCondition.NothingNewSince(EventQuery.All.Take(-1), 0), Of("Created", "order-1"));
+
+    [Fact]
+    public async Task an_append_without_events_is_rejected()
+    {
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Store.Append(AppendRequest.Of(Tenant), Ct));
+        Assert.Equal("events", error.Field);
+        Assert.Equal(0, await Head());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-starts-with-dash")]
+    [InlineData("has space")]
+    [InlineData("slash/inside")]
+    [InlineData("a-tenant-id-that-is-far-too-long-to-be-accepted-by-any-store-0123456789")]
+    public async Task a_tenant_id_of_unknown_format_is_rejected_everywhere(string tenant)
+    {
+        async Task Rejects(Func<Task> act) => Assert.Equal("tenant", (await Assert.ThrowsAsync<InvalidInputException>(act)).Field);
+        await Rejects(() => AppendTo(tenant, AppendCondition.NoCondition, Of("Created")));
+        await Rejects(() => Store.Read(tenant, EventQuery.All, Ct));
+        await Rejects(() => Store.ReadStream(tenant, StreamRead.Forward("order-1"), Ct));
+        await Rejects(() => Store.GetHead(tenant, Ct));
+        await Rejects(() => Store.GetStreamState(tenant, "order-1", Ct));
+        await Rejects(() => Store.DeleteStream(tenant, "order-1", ExpectedVersion.Any, Ct));
+        await Rejects(() => Store.ReadCheckpoint(tenant, "p", Ct));
+        await Rejects(async () => { await foreach (var _ in Store.Subscribe(tenant, EventQuery.All, Ct)) break; });
+        Assert.DoesNotContain(tenant, await Store.GetTenants(Ct));
+    }
+
+    [Fact]
+    public async Task a_negative_read_limit_or_position_is_rejected()
+    {
+        Assert.Equal("query.Limit", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadAll(EventQuery.All.Take(-1)))).Field);
+        Assert.Equal("query.After", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadAll(EventQuery.All.AfterPosition(-1)))).Field);
+        Assert.Equal("read.Limit", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadStream("order-1", 0, long.MaxValue, Direction.Forward, -1))).Field);
+        Assert.Equal("read.After", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadStream("order-1", -1, long.MaxValue, Direction.Forward, 0))).Field);
+    }
+
+    [Fact]
+    public async Task reading_a_stream_with_an_empty_id_is_rejected()
+    {
+        Assert.Equal("read.Stream", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadStream(""))).Field);
+        Assert.Equal("stream", (await Assert.ThrowsAsync<InvalidInputException>(() => Store.GetStreamState(Tenant, "", Ct))).Field);
+    }
+
+    [Fact]
+    public async Task a_negative_expected_version_on_delete_is_rejected_and_deletes_nothing()
+    {
+        await AppendOk(Of("Created", "order-1"));
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Store.DeleteStream(Tenant, "order-1", Exact(-2), Ct));
+        Assert.Equal("expected", error.Field);
+        Assert.Single(await ReadStream("order-1"));
+    }
+
+    [Fact]
+    public async Task an_empty_processor_name_is_rejected()
+    {
+        Assert.Equal("processor", (await Assert.ThrowsAsync<InvalidInputException>(() => Store.ReadCheckpoint(Tenant, "", Ct))).Field);
+        Assert.Equal("processor", (await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Store.WriteCheckpoint(Tenant, new CheckpointWrite(" ", 1, 1), Ct))).Field);
+        Assert.Equal("processor", (await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Store.Append(new AppendRequest(Tenant, Propose(Of("A")), AppendCondition.NoCondition, Some(new CheckpointWrite("", 1, 1))), Ct))).Field);
+        Assert.Equal(0, await Head());
+    }
+}

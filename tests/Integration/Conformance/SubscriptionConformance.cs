@@ -1,0 +1,178 @@
+using static Hybrid.Tests.Integration.Conformance.TestEvents;
+
+namespace Hybrid.Tests.Integration.Conformance;
+
+/// <summary>Catch-up subscriptions: from an exclusive position through the matching events, a caught-up marker, then live.</summary>
+public abstract class SubscriptionConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
+{
+    private SubscriptionRecorder Subscribe(EventQuery? query = null) => SubscriptionRecorder.Start(Store, Tenant, query ?? EventQuery.All);
+
+    [Fact]
+    public async Task a_subscription_catches_up_marks_it_then_delivers_live_events()
+    {
+        var history = await AppendOk(Of("A"), Of("B"), Of("C"));
+        await using var subscription = Subscribe();
+        var (caughtUp, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(history), Ids(caughtUp));
+        Assert.Equal(3, at);
+        var live = await AppendOk(Of("D"), Of("E"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(2, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_to_an_empty_tenant_is_caught_up_at_zero()
+    {
+        await using var subscription = Subscribe();
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Empty(events);
+        Assert.Equal(0, at);
+        var live = await AppendOk(Of("A"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_starts_after_the_given_position()
+    {
+        var history = await AppendOk(Of("A"), Of("B"), Of("C"), Of("D"));
+        await using var subscription = Subscribe(EventQuery.All.AfterPosition(history[1].Position));
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(history.Skip(2)), Ids(events));
+        Assert.Equal(4, at);
+    }
+
+    [Fact]
+    public async Task a_subscription_from_the_head_delivers_only_new_events()
+    {
+        await AppendOk(Of("A"), Of("B"));
+        await using var subscription = Subscribe(EventQuery.All.AfterPosition(await Head()));
+        var (events, _) = await subscription.UntilCaughtUp(Patience);
+        Assert.Empty(events);
+        var live = await AppendOk(Of("C"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_from_beyond_the_head_skips_events_up_to_its_position()
+    {
+        await AppendOk(Of("A"));
+        await using var subscription = Subscribe(EventQuery.All.AfterPosition(3));
+        var (events, _) = await subscription.UntilCaughtUp(Patience);
+        Assert.Empty(events);
+        await AppendOk(Of("B"), Of("C"));
+        var fourth = await AppendOk(Of("D"));
+        Assert.Equal(Ids(fourth), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_type_filtered_subscription_delivers_only_matching_events()
+    {
+        var history = await AppendOk(Of("Created"), Of("Noise"), Of("Paid"), Of("Noise"));
+        await using var subscription = Subscribe(EventQuery.OfTypes("Created", "Paid"));
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids([history[0], history[2]]), Ids(events));
+        Assert.True(at >= history[2].Position);
+        await AppendOk(Of("Noise"), Of("Noise"));
+        var live = await AppendOk(Of("Paid"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_tag_filtered_subscription_delivers_only_events_with_all_its_tags()
+    {
+        var history = await AppendOk(Of("X", null, "customer:1", "region:eu"), Of("X", null, "customer:1"), Of("X", null, "region:eu"));
+        await using var subscription = Subscribe(EventQuery.OfTags("customer:1", "region:eu"));
+        var (events, _) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids([history[0]]), Ids(events));
+        await AppendOk(Of("X", null, "customer:1"), Of("Y", null, "region:eu", "customer:2"));
+        var live = await AppendOk(Of("Y", null, "region:eu", "customer:1", "extra:1"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_catch_up_longer_than_any_batch_delivers_every_event_in_order()
+    {
+        var written = new List<RecordedEvent>();
+        for (var i = 0; i < 5; i++) written.AddRange(await AppendOk(Many(300, "Bulk", null, "batch:" + i)));
+        await using var subscription = Subscribe();
+        var (events, at) = await subscription.UntilCaughtUp(Patience * 3);
+        Assert.Equal(Ids(written), Ids(events));
+        Assert.Equal(1500, at);
+    }
+
+    [Fact]
+    public async Task a_filtered_catch_up_over_a_long_log_finds_sparse_matches()
+    {
+        var rare = new List<RecordedEvent>();
+        for (var i = 0; i < 4; i++)
+        {
+            await AppendOk(Many(400, "Common"));
+            rare.AddRange(await AppendOk(Of("Rare")));
+        }
+        await using var subscription = Subscribe(EventQuery.OfTypes("Rare"));
+        var (events, _) = await subscription.UntilCaughtUp(Patience * 3);
+        Assert.Equal(Ids(rare), Ids(events));
+    }
+
+    [Fact]
+    public async Task several_subscribers_each_see_every_event()
+    {
+        await using var first = Subscribe();
+        await using var second = Subscribe();
+        await first.UntilCaughtUp(Patience);
+        await second.UntilCaughtUp(Patience);
+        var live = await AppendOk(Of("A"), Of("B"), Of("C"));
+        Assert.Equal(Ids(live), Ids(await first.Events(3, Patience)));
+        Assert.Equal(Ids(live), Ids(await second.Events(3, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_sees_only_its_tenant()
+    {
+        var other = Tenants.Fresh();
+        await using var subscription = Subscribe();
+        await subscription.UntilCaughtUp(Patience);
+        await AppendOkTo(other, Of("Theirs"), Of("Theirs"));
+        var mine = await AppendOk(Of("Mine"));
+        Assert.Equal(Ids(mine), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_slow_subscriber_does_not_block_appends()
+    {
+        await AppendOk(Of("First"));
+        using var cts = new CancellationTokenSource(Patience * 3);
+        await using var stalled = Store.Subscribe(Tenant, EventQuery.All, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await stalled.MoveNextAsync());
+        // The subscriber now stops reading while many appends go through.
+        var appends = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++) await AppendOk(Many(10, "Busy"));
+        });
+        await appends.WaitAsync(Patience);
+        Assert.Equal(2001, await Head());
+        var seen = new List<RecordedEvent> { ((SubscriptionMessage.Event)stalled.Current).Item };
+        while (seen.Count < 2001 && await stalled.MoveNextAsync())
+            if (stalled.Current is SubscriptionMessage.Event e) seen.Add(e.Item);
+        Assert.Equal(Enumerable.Range(1, 2001).Select(i => (long)i), Positions(seen));
+    }
+
+    [Fact]
+    public async Task cancelling_a_subscription_ends_it()
+    {
+        using var cts = new CancellationTokenSource();
+        var enumerator = Store.Subscribe(Tenant, EventQuery.All, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.IsType<SubscriptionMessage.CaughtUp>(enumerator.Current);
+        var waiting = enumerator.MoveNextAsync().AsTask();
+        await cts.CancelAsync();
+        try
+        {
+            Assert.False(await waiting.WaitAsync(Patience));
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending by throwing the cancellation is as good as ending quietly.
+        }
+        await enumerator.DisposeAsync();
+    }
+}

@@ -1,0 +1,280 @@
+using Hybrid.Shell.Commands;
+using Hybrid.Tests.Integration.Conformance;
+using static Hybrid.Tests.Integration.WriteSide.WriteSideSetup;
+
+namespace Hybrid.Tests.Integration.WriteSide;
+
+/// <summary>Every command outcome, run against one store; instantiated per store.</summary>
+public abstract class CommandOutcomeTests(IEventStoreFactory factory)
+{
+    private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    private Task<IEventStore> Store() => factory.CreateAsync();
+
+    [Fact]
+    public async Task Accepted_command_persists_its_events_with_metadata_and_answers_with_its_result()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var commandId = Guid.NewGuid();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c1","by":5}""",
+            new CommandOptions { CommandId = commandId }, _ct);
+
+        var accepted = outcome.AssertAccepted();
+        var e = Assert.Single(accepted.Events);
+        Assert.Equal(("Incremented", "counter-c1", 1L), (e.Type, e.Stream, e.StreamVersion));
+        Assert.Contains("counter:c1", e.Tags);
+        Assert.Equal(new EventMetadata(commandId.ToString(), "corr-alice", "alice"), e.Metadata);
+        Assert.Equal("""{"total":5}""", accepted.ResultJson());
+        Assert.Equal(e.Position, accepted.Position);
+        var stored = await store.ReadStream(tenant, StreamRead.Forward("counter-c1"), _ct);
+        Assert.Equal(e.Id, Assert.Single(stored).Id);
+    }
+
+    [Fact]
+    public async Task Correlation_defaults_to_the_command_id_when_the_caller_has_none()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var commandId = Guid.NewGuid();
+        var caller = new Caller(tenant, "bob", [], "");
+        var accepted = (await Processor(store).ExecuteJsonAsync(caller, "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { CommandId = commandId }, _ct)).AssertAccepted();
+        Assert.Equal(commandId.ToString(), accepted.Events[0].Metadata.CorrelationId);
+    }
+
+    [Fact]
+    public async Task Decision_with_no_events_succeeds_and_writes_nothing()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var accepted = (await Processor(store).ExecuteJsonAsync(Anonymous(tenant), "Noop", """{"text":"x"}""", null, _ct)).AssertAccepted();
+        Assert.Empty(accepted.Events);
+        Assert.Equal("""{"ok":true}""", accepted.ResultJson());
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Rejected_command_gives_reason_and_details_and_writes_nothing()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":90}""", null, _ct)).AssertAccepted();
+        var rejection = (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":20}""", null, _ct)).AssertRejected();
+        Assert.Equal("over-max", rejection.Code);
+        Assert.Equal("90", rejection.Details["total"]);
+        Assert.Equal(1L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Command_without_an_authorization_function_is_refused_even_for_an_admin()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant, "root", "admin"), "Unguarded", """{"text":"x"}""", null, _ct);
+        var unauthorized = Assert.IsType<CommandOutcome.Unauthorized>(outcome);
+        Assert.Contains("no authorization function", unauthorized.reason);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Caller_failing_authorization_is_unauthorized_and_nothing_is_written()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        Assert.True((await processor.ExecuteJsonAsync(Anonymous(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct)).IsUnauthorized);
+        Assert.True((await processor.ExecuteJsonAsync(User(tenant), "RegisterCustomer",
+            """{"customerId":"1","email":"a@x","name":"A"}""", null, _ct)).IsUnauthorized);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Theory]
+    [InlineData("""{"by":1}""", "counterId")]
+    [InlineData("""{"counterId":"c","by":"lots"}""", "by")]
+    [InlineData("not json", "body")]
+    [InlineData("", "body")]
+    public async Task Invalid_input_names_the_field(string json, string field)
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", json, null, _ct);
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome);
+        Assert.Equal(field, invalid.Item.Field);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Invalid_tenant_is_reported_as_the_tenant_field()
+    {
+        var store = await Store();
+        var outcome = await Processor(store).ExecuteJsonAsync(User("bad tenant!"), "Increment", """{"counterId":"c","by":1}""", null, _ct);
+        Assert.Equal("tenant", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
+    }
+
+    [Fact]
+    public async Task Command_on_a_missing_target_is_not_found()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        Assert.True((await processor.ExecuteJsonAsync(User(tenant), "Decrement", """{"counterId":"nope","by":1}""", null, _ct)).IsNotFound);
+        Assert.True((await processor.ExecuteJsonAsync(User(tenant), "RenameCustomer", """{"customerId":"nope","name":"Z"}""", null, _ct)).IsNotFound);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Unknown_command_is_reported_by_name()
+    {
+        var store = await Store();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(Tenants.Fresh()), "Launch", "{}", null, _ct);
+        Assert.Equal("Launch", Assert.IsType<CommandOutcome.UnknownCommand>(outcome).name);
+    }
+
+    [Fact]
+    public async Task Out_of_date_expected_version_is_a_version_mismatch_and_the_current_one_is_accepted()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct)).AssertAccepted();
+        (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct)).AssertAccepted();
+
+        var stale = await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { ExpectedVersion = ExpectedVersion.NewExact(1) }, _ct);
+        var mismatch = Assert.IsType<CommandOutcome.VersionMismatch>(stale);
+        Assert.Equal(2L, mismatch.Item.ActualVersion);
+        Assert.Equal(2L, await store.GetHead(tenant, _ct));
+
+        var current = await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { ExpectedVersion = ExpectedVersion.NewExact(2) }, _ct);
+        Assert.Equal(3L, current.AssertAccepted().Events[0].StreamVersion);
+    }
+
+    [Fact]
+    public async Task Conflict_is_reported_when_every_attempt_finds_new_events_and_nothing_is_written()
+    {
+        var inner = await Store();
+        var tenant = Tenants.Fresh();
+        var store = new InterferingStore(inner, interferences: int.MaxValue);
+        var outcome = await Processor(store, new CommandProcessorOptions { MaxAttempts = 3 })
+            .ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct);
+        var conflict = Assert.IsType<CommandOutcome.Conflict>(outcome);
+        Assert.Equal(3, conflict.attempts);
+        var written = await inner.ReadStream(tenant, StreamRead.Forward("counter-c"), _ct);
+        Assert.All(written, e => Assert.Equal("interference", e.Metadata.Actor));
+        Assert.Equal(3, written.Length);
+    }
+
+    [Fact]
+    public async Task Conflict_retries_the_lookup_and_decision_and_then_succeeds()
+    {
+        var inner = await Store();
+        var tenant = Tenants.Fresh();
+        var store = new InterferingStore(inner, interferences: 1);
+        var accepted = (await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct))
+            .AssertAccepted();
+        Assert.Equal(2, accepted.Attempts);
+        Assert.Equal(2L, accepted.Events[0].StreamVersion);
+        Assert.Equal("""{"total":2}""", accepted.ResultJson());
+    }
+
+    [Fact]
+    public async Task Concurrent_registrations_racing_for_one_email_let_exactly_one_win()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store, new CommandProcessorOptions { MaxAttempts = 20 });
+        var admin = User(tenant, "root", "admin");
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            processor.ExecuteJsonAsync(admin, "RegisterCustomer", $$"""{"customerId":"c{{i}}","email":"Same@X.org","name":"N{{i}}"}""", null, _ct))));
+
+        Assert.Single(outcomes, o => o.IsAccepted);
+        Assert.All(outcomes.Where(o => !o.IsAccepted), o => Assert.Equal("email-taken", o.AssertRejected().Code));
+        var claims = await store.Read(tenant, EventQuery.OfTags("email:same@x.org"), _ct);
+        Assert.Single(claims);
+    }
+
+    [Fact]
+    public async Task Concurrent_commands_on_one_stream_all_land_once_in_version_order()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store, new CommandProcessorOptions { MaxAttempts = 50 });
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct))));
+
+        Assert.All(outcomes, o => o.AssertAccepted());
+        var stream = await store.ReadStream(tenant, StreamRead.Forward("counter-c"), _ct);
+        Assert.Equal(Enumerable.Range(1, 10).Select(v => (long)v), stream.Select(e => e.StreamVersion));
+        var totals = outcomes.Select(o => o.AssertAccepted().ResultJson()).Order().ToArray();
+        Assert.Equal(10, totals.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Concurrent_commands_on_one_stream_respect_its_invariant()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store, new CommandProcessorOptions { MaxAttempts = 100 });
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Run(() =>
+            processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":5}""", null, _ct))));
+
+        Assert.Equal(20, outcomes.Count(o => o.IsAccepted));
+        Assert.All(outcomes.Where(o => !o.IsAccepted), o => Assert.Equal("over-max", o.AssertRejected().Code));
+        Assert.Equal(20L, (await store.GetStreamState(tenant, "counter-c", _ct)).Version);
+    }
+
+    [Fact]
+    public async Task Transfer_updates_two_aggregates_in_one_atomic_append()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", """{"accountId":"a","balance":10}""", null, _ct)).AssertAccepted();
+        (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", """{"accountId":"b","balance":0}""", null, _ct)).AssertAccepted();
+
+        var accepted = (await processor.ExecuteJsonAsync(User(tenant), "Transfer", """{"transferId":"t1","from":"a","to":"b","amount":7}""", null, _ct))
+            .AssertAccepted();
+        Assert.Equal(["account-a", "account-b"], accepted.Events.Select(e => e.Stream));
+        Assert.Equal([3L, 4L], accepted.Events.Select(e => e.Position));
+        Assert.All(accepted.Events, e => Assert.Equal(accepted.Events[0].Metadata, e.Metadata));
+
+        var rejection = (await processor.ExecuteJsonAsync(User(tenant), "Transfer", """{"transferId":"t2","from":"a","to":"b","amount":7}""", null, _ct))
+            .AssertRejected();
+        Assert.Equal("insufficient-funds", rejection.Code);
+        Assert.True((await processor.ExecuteJsonAsync(User(tenant), "Transfer", """{"transferId":"t3","from":"a","to":"zz","amount":1}""", null, _ct)).IsNotFound);
+        Assert.Equal(4L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_transfers_never_overdraw_an_account()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store, new CommandProcessorOptions { MaxAttempts = 50 });
+        (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", """{"accountId":"a","balance":10}""", null, _ct)).AssertAccepted();
+        for (var i = 0; i < 4; i++)
+            (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", $$"""{"accountId":"b{{i}}","balance":0}""", null, _ct)).AssertAccepted();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+            processor.ExecuteJsonAsync(User(tenant), "Transfer", $$"""{"transferId":"t{{i}}","from":"a","to":"b{{i}}","amount":5}""", null, _ct))));
+
+        Assert.Equal(2, outcomes.Count(o => o.IsAccepted));
+        Assert.Equal(3, (await store.ReadStream(tenant, StreamRead.Forward("account-a"), _ct)).Length);
+    }
+
+    [Fact]
+    public async Task Repeating_a_registration_is_accepted_without_writing_again()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        var admin = User(tenant, "root", "admin");
+        const string json = """{"customerId":"c1","email":"a@x.org","name":"A"}""";
+        Assert.Single((await processor.ExecuteJsonAsync(admin, "RegisterCustomer", json, null, _ct)).AssertAccepted().Events);
+        Assert.Empty((await processor.ExecuteJsonAsync(admin, "RegisterCustomer", json, null, _ct)).AssertAccepted().Events);
+        Assert.Equal(1L, await store.GetHead(tenant, _ct));
+    }
+}

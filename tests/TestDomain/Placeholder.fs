@@ -1,2 +1,0 @@
-// Replaced by the first test domain.
-namespace Hybrid.Tests.TestDomain
