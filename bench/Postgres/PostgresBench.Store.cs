@@ -19,8 +19,8 @@ public sealed partial class PostgresBench
     private async Task LoadStoreLog()
     {
         if (_store is null || _logLoaded) return;
-        log.WriteLine($"  loading {sizes.DcbLogEvents:N0} events into the store");
-        await _store.LoadLog(sizes.DcbLogEvents);
+        log.WriteLine($"  loading {sizes.LogEvents:N0} events into the store");
+        await _store.LoadLog(sizes.LogEvents);
         _logLoaded = true;
     }
 
