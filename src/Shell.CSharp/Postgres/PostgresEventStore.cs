@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Hybrid.Shell.Postgres.Schema;
+using Hybrid.Shell.Postgres.Sql;
+using Hybrid.Shell.Postgres.Subscriptions;
+using Hybrid.Shell.Postgres.Writing;
+using Hybrid.Shell.Stores;
+using Npgsql;
+
+namespace Hybrid.Shell.Postgres;
+
+/// <summary>
+/// The production event store on PostgreSQL. Positions are per tenant, gapless and in commit order: they are
+/// assigned under the tenant's row lock (its head), which is held until commit. Concurrent appends to one tenant are
+/// combined into one transaction (group commit), each with its own condition decided in order. Row-level security is
+/// forced and the store connects as a non-owner role, with the tenant set per transaction.
+/// </summary>
+/// <remarks>
+/// Create it with <see cref="CreateAsync"/>, which applies migrations under an advisory lock when
+/// <see cref="PostgresEventStoreOptions.MigrationConnectionString"/> is given. Bodies are stored as jsonb, so reads
+/// return them in PostgreSQL's normal form (same JSON value, possibly different spacing and key order).
+/// </remarks>
+public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
+{
+    private readonly PostgresEventStoreOptions _options;
+    private readonly NpgsqlDataSource _source;
+    private readonly StoreSql _sql;
+    private readonly TenantSignals _signals = new();
+    private readonly AppendCommitter _committer;
+    private readonly SubscriptionFeed _feed;
+    private readonly NotificationListener? _listener;
+    private readonly ConcurrentDictionary<string, TenantWriter> _writers = new(StringComparer.Ordinal);
+
+    private PostgresEventStore(PostgresEventStoreOptions options)
+    {
+        _options = options;
+        _source = NpgsqlDataSource.Create(options.ConnectionString);
+        _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
+        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals);
+        _feed = new SubscriptionFeed(_source, _sql, _signals, options);
+        if (options.ListenForNotifications)
+            _listener = new NotificationListener(options.ConnectionString, _sql.Channel, _signals, options.ReconnectDelay);
+    }
+
+    /// <summary>
+    /// Migrates (when a migration connection string is given) and opens the store. Throws when the application
+    /// connection is a superuser or bypasses row-level security, since tenant isolation would then not be enforced.
+    /// </summary>
+    public static async Task<PostgresEventStore> CreateAsync(PostgresEventStoreOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RequireIdentifier(options.Schema, nameof(options.Schema));
+        RequireIdentifier(options.ApplicationRole, nameof(options.ApplicationRole));
+        if (options.MigrationConnectionString is { } admin)
+            await Migrator.MigrateAsync(admin, options.Schema, options.ApplicationRole, options.ApplicationRolePassword, ct).ConfigureAwait(false);
+        var store = new PostgresEventStore(options);
+        try
+        {
+            await store.RequireRowLevelSecurityAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Applies missing migrations with the given (owner or superuser) connection string; safe to call from many nodes at once.</summary>
+    public static Task MigrateAsync(string migrationConnectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
+        string? applicationRolePassword = null, CancellationToken ct = default)
+    {
+        RequireIdentifier(schema, nameof(schema));
+        RequireIdentifier(applicationRole, nameof(applicationRole));
+        return Migrator.MigrateAsync(migrationConnectionString, schema, applicationRole, applicationRolePassword, ct);
+    }
+
+    /// <summary>The options the store runs with.</summary>
+    public PostgresEventStoreOptions Options => _options;
+
+    /// <inheritdoc />
+    public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
+    {
+        StoreInput.Append(request, _options.Limits);
+        PostgresInput.Append(request);
+        ct.ThrowIfCancellationRequested();
+        var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
+        return writer.Enqueue(request);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        StoreInput.Query(tenant, query);
+        _listener?.EnsureStarted();
+        return _feed.Subscribe(tenant, query, ct);
+    }
+
+    /// <summary>Stops listening for notifications and closes the connection pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
+        await _source.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RequireRowLevelSecurityAsync(CancellationToken ct)
+    {
+        await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user", connection);
+        if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+            throw new InvalidOperationException(
+                $"The event store's connection logs in as '{connection.UserName}', a superuser or a role that bypasses row-level security: " +
+                $"connect as the application role '{_options.ApplicationRole}' (see PostgresEventStoreOptions.ForAdmin).");
+    }
+
+    private static void RequireIdentifier(string value, string name)
+    {
+        if (string.IsNullOrEmpty(value) || !IdentifierPattern().IsMatch(value))
+            throw new ArgumentException($"{name} '{value}' must be a lower-case SQL identifier (a-z, 0-9, _; 63 characters at most).", name);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex IdentifierPattern();
+}

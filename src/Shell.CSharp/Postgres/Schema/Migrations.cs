@@ -1,0 +1,10 @@
+namespace Hybrid.Shell.Postgres.Schema;
+
+/// <summary>Every migration, in the order they are applied. Append new ones; never edit an applied one.</summary>
+internal static class Migrations
+{
+    public static readonly Migration[] All =
+    [
+        new(1, "tables, indexes, application role and row-level security", M001InitialSchema.Sql),
+    ];
+}

@@ -1,0 +1,66 @@
+using Hybrid.Shell.Postgres.Writing;
+
+namespace Hybrid.Shell.Postgres.Sql;
+
+/// <summary>Every SQL text the store runs, rendered once for its schema. Statements filter by <c>@tenant</c> explicitly
+/// (so indexes are used) on top of row-level security (so a bug cannot leak another tenant's rows).</summary>
+internal sealed class StoreSql
+{
+    public StoreSql(string schema, bool notify)
+    {
+        Schema = schema;
+        Channel = $"{schema}_events";
+        Notify = notify ? $"SELECT pg_notify('{Channel}', @tenant)" : null;
+        UnconditionalCommit = Writing.UnconditionalCommit.Sql(schema);
+        LockTenant = $"""
+            INSERT INTO {schema}.tenants AS t (tenant_id, head) VALUES (@tenant, 0)
+            ON CONFLICT (tenant_id) DO UPDATE SET head = t.head RETURNING t.head
+            """;
+        EventsById = $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.id = ANY(@ids)";
+        StreamStates = $"SELECT stream_id, version, deleted_up_to FROM {schema}.streams WHERE tenant_id = @tenant AND stream_id = ANY(@streams)";
+        Checkpoints = $"SELECT processor, position, fence FROM {schema}.checkpoints WHERE tenant_id = @tenant AND processor = ANY(@processors)";
+        InsertEvents = $"""
+            INSERT INTO {schema}.events (tenant_id, position, id, stream_id, stream_version, type, tags, data, metadata, schema_version, "timestamp")
+            SELECT @tenant, (@positions::bigint[])[u.ord::int], u.id, u.stream, (@versions::bigint[])[u.ord::int], u.type,
+                   {EventArrays.TagsOfRow}, u.body, u.meta, u.schema_version, @now
+            FROM {EventArrays.Unnest}
+            """;
+        UpsertStreams = $"""
+            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version, deleted_up_to)
+            SELECT @tenant, u.stream, u.version, u.deleted FROM unnest(@streams, @versions, @deleted) AS u(stream, version, deleted)
+            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version, deleted_up_to = excluded.deleted_up_to
+            """;
+        SetHead = $"UPDATE {schema}.tenants SET head = @head WHERE tenant_id = @tenant";
+        UpsertCheckpoints = $"""
+            INSERT INTO {schema}.checkpoints AS c (tenant_id, processor, position, fence)
+            SELECT @tenant, u.processor, u.position, u.fence FROM unnest(@processors, @positions, @fences) AS u(processor, position, fence)
+            ON CONFLICT (tenant_id, processor) DO UPDATE SET position = excluded.position, fence = excluded.fence
+            """;
+        Head = $"SELECT coalesce((SELECT head FROM {schema}.tenants WHERE tenant_id = @tenant), 0)";
+        StreamState = $"SELECT version, deleted_up_to FROM {schema}.streams WHERE tenant_id = @tenant AND stream_id = @stream";
+        Tenants = $"SELECT * FROM {schema}.tenants_with_events()";
+        ReadStream = $"""
+            SELECT {EventRows.Columns} FROM {schema}.events e
+            WHERE e.tenant_id = @tenant AND e.stream_id = @stream AND e.stream_version < @before
+              AND e.stream_version > greatest(@after, coalesce((SELECT deleted_up_to FROM {schema}.streams
+                                                                 WHERE tenant_id = @tenant AND stream_id = @stream), 0))
+            """;
+    }
+
+    public string Schema { get; }
+    public string Channel { get; }
+    public string? Notify { get; }
+    public string UnconditionalCommit { get; }
+    public string LockTenant { get; }
+    public string EventsById { get; }
+    public string StreamStates { get; }
+    public string Checkpoints { get; }
+    public string InsertEvents { get; }
+    public string UpsertStreams { get; }
+    public string SetHead { get; }
+    public string UpsertCheckpoints { get; }
+    public string Head { get; }
+    public string StreamState { get; }
+    public string Tenants { get; }
+    public string ReadStream { get; }
+}

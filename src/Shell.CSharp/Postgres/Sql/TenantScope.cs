@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace Hybrid.Shell.Postgres.Sql;
+
+/// <summary>
+/// Batches whose first command sets the tenant (and custom plans) for the transaction, so row-level security sees
+/// only that tenant. A batch without an explicit transaction runs in one implicit transaction: one round trip.
+/// </summary>
+internal static class TenantScope
+{
+    private const string SetTenant =
+        "SELECT set_config('hybrid.tenant', @tenant, true), set_config('plan_cache_mode', 'force_custom_plan', true)";
+
+    public static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, bool explicitTransaction = false)
+    {
+        var batch = new NpgsqlBatch(connection);
+        if (explicitTransaction) batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        var set = new NpgsqlBatchCommand(SetTenant);
+        set.Parameters.AddWithValue("tenant", tenant);
+        batch.BatchCommands.Add(set);
+        return batch;
+    }
+
+    /// <summary>Adds a command that also receives the <c>@tenant</c> parameter.</summary>
+    public static NpgsqlBatchCommand Add(this NpgsqlBatch batch, string tenant, string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("tenant", tenant);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    /// <summary>Runs the batch and skips the results of the set-up commands, leaving the reader on the first added command.</summary>
+    public static async Task<NpgsqlDataReader> ReadAsync(this NpgsqlBatch batch, CancellationToken ct)
+    {
+        var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Npgsql;
+
+namespace Hybrid.Shell.Postgres.Subscriptions;
+
+/// <summary>
+/// One LISTEN connection per store that turns NOTIFY payloads (tenant ids) into wake-ups. When the connection drops it
+/// wakes every subscription (they re-read, so nothing is missed) and reconnects; polling covers the gap.
+/// </summary>
+internal sealed class NotificationListener(string connectionString, string channel, TenantSignals signals, TimeSpan reconnectDelay) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public void EnsureStarted()
+    {
+        if (_loop is not null) return;
+        lock (_stop)
+        {
+            _loop ??= Task.Run(() => ListenAsync(_stop.Token));
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        var dedicated = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(dedicated);
+                connection.Notification += (_, e) => signals.Fire(e.Payload);
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                signals.FireAll();
+                while (true) await connection.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                signals.FireAll();
+                try { await Task.Delay(reconnectDelay, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using Hybrid.Shell.Postgres.Sql;
+using Hybrid.Shell.Postgres.Subscriptions;
+using Npgsql;
+
+namespace Hybrid.Shell.Postgres.Writing;
+
+/// <summary>Commits one group of appends for a tenant: the one-statement path when none has a condition or checkpoint,
+/// else (or when an id repeats) the conditional path; then answers every append and wakes local subscriptions.</summary>
+internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals)
+{
+    private const string UniqueViolation = "23505";
+
+    public async Task CommitAsync(string tenant, IReadOnlyList<PendingAppend> batch)
+    {
+        var now = Recorded.Microseconds(clock.GetUtcNow());
+        await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
+        if (batch.All(p => p.IsUnconditional))
+        {
+            try
+            {
+                var recorded = await UnconditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
+                signals.Fire(tenant);
+                for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
+            {
+                // An id is already stored (a retried append): decide each append idempotently below.
+            }
+        }
+        var outcomes = await ConditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
+        signals.Fire(tenant);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (result, error) = outcomes[i];
+            if (error is not null) batch[i].Completion.TrySetException(error);
+            else batch[i].Completion.TrySetResult(result!);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Hybrid.Shell.Postgres.Writing;
+
+/// <summary>An append waiting in its tenant's group-commit queue.</summary>
+internal sealed class PendingAppend(AppendRequest request)
+{
+    public AppendRequest Request { get; } = request;
+
+    public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True when the append can go through the one-statement path: no condition and no checkpoint.</summary>
+    public bool IsUnconditional => Request.Condition.IsNoCondition && Request.Checkpoint is null;
+}

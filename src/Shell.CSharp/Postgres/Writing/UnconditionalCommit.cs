@@ -1,0 +1,101 @@
+using Hybrid.Shell.Postgres.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hybrid.Shell.Postgres.Writing;
+
+/// <summary>
+/// Commits a batch of unconditional appends in one round trip and one statement: the tenant row is locked and
+/// advanced (its head is the position counter), stream versions are bumped, and the events inserted, in one CTE
+/// that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
+/// gapless and in commit order. A repeated event id fails the statement (unique index): the caller then retries
+/// the batch through <see cref="ConditionalCommit"/>, which answers repeats idempotently.
+/// </summary>
+internal static class UnconditionalCommit
+{
+    public static string Sql(string schema) => $"""
+        WITH lock AS (
+            INSERT INTO {schema}.tenants AS t (tenant_id, head) VALUES (@tenant, @count)
+            ON CONFLICT (tenant_id) DO UPDATE SET head = t.head + excluded.head
+            RETURNING t.head - @count AS base
+        ), streams AS (
+            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version)
+            SELECT @tenant, c.stream, c.n FROM lock, unnest(@stream_ids, @stream_counts) AS c(stream, n)
+            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = st.version + excluded.version
+            RETURNING st.stream_id, st.version
+        ), inserted AS (
+            INSERT INTO {schema}.events (tenant_id, position, id, stream_id, stream_version, type, tags, data, metadata, schema_version, "timestamp")
+            SELECT @tenant, lock.base + u.ord, u.id, u.stream, coalesce(s.version - (@backs::bigint[])[u.ord::int], 0), u.type,
+                   {EventArrays.TagsOfRow}, u.body, u.meta, u.schema_version, @now
+            FROM lock CROSS JOIN {EventArrays.Unnest}
+            LEFT JOIN streams s ON s.stream_id = u.stream
+            RETURNING 1
+        )
+        SELECT l.base, s.stream_id, s.version, (SELECT count(*) FROM inserted) FROM lock l LEFT JOIN streams s ON TRUE
+        """;
+
+    /// <summary>Writes the batch; returns the recorded events of each append, in batch order.</summary>
+    public static async Task<RecordedEvent[][]> CommitAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
+        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, CancellationToken ct)
+    {
+        var arrays = new EventArrays();
+        var streamCounts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var p in batch)
+            foreach (var e in p.Request.Events)
+            {
+                arrays.Add(e);
+                if (e.Data.Stream is { } s) streamCounts[s] = streamCounts.GetValueOrDefault(s) + 1;
+            }
+        // backs[k]: how many later events of the batch belong to event k's stream, so version = new version - back.
+        var backs = new long[arrays.Count];
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var k = 0;
+        foreach (var p in batch)
+            foreach (var e in p.Request.Events)
+            {
+                if (e.Data.Stream is { } s)
+                {
+                    var ordinal = seen[s] = seen.GetValueOrDefault(s) + 1;
+                    backs[k] = streamCounts[s] - ordinal;
+                }
+                k++;
+            }
+
+        await using var command = TenantScope.Begin(connection, tenant);
+        var insert = command.Add(tenant, sql.UnconditionalCommit);
+        insert.Parameters.AddWithValue("count", (long)arrays.Count);
+        insert.Parameters.Add(new NpgsqlParameter("stream_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = streamCounts.Keys.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("stream_counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = streamCounts.Values.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("backs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = backs });
+        insert.Parameters.AddWithValue("now", now);
+        arrays.AddParameters(insert.Parameters);
+        if (sql.Notify is { } notify) command.Add(tenant, notify);
+
+        long head = 0;
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await command.ReadAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                head = reader.GetInt64(0);
+                if (!reader.IsDBNull(1)) versions[reader.GetString(1)] = reader.GetInt64(2);
+            }
+        }
+
+        var results = new RecordedEvent[batch.Count][];
+        var position = head;
+        k = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var events = batch[i].Request.Events;
+            var recorded = results[i] = new RecordedEvent[events.Length];
+            for (var j = 0; j < events.Length; j++, k++)
+            {
+                var e = events[j];
+                var version = e.Data.Stream is { } s ? versions[s] - backs[k] : 0;
+                recorded[j] = Recorded.Of(tenant, e, ++position, version, now);
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,16 @@
+// The PostgreSQL store enrolled in every conformance class: one line per behaviour area.
+using Hybrid.Tests.Integration.Conformance;
+
+namespace Hybrid.Tests.Integration.Postgres.Conformance;
+
+public sealed class PostgresEmptyReadConformance() : EmptyReadConformance(new PostgresStoreFactory());
+public sealed class PostgresExpectedVersionConformance() : ExpectedVersionConformance(new PostgresStoreFactory());
+public sealed class PostgresConditionConformance() : ConditionConformance(new PostgresStoreFactory());
+public sealed class PostgresPagingConformance() : PagingConformance(new PostgresStoreFactory());
+public sealed class PostgresDeletionConformance() : DeletionConformance(new PostgresStoreFactory());
+public sealed class PostgresIdempotencyConformance() : IdempotencyConformance(new PostgresStoreFactory());
+public sealed class PostgresCheckpointConformance() : CheckpointConformance(new PostgresStoreFactory());
+public sealed class PostgresTenantIsolationConformance() : TenantIsolationConformance(new PostgresStoreFactory());
+public sealed class PostgresInvalidInputConformance() : InvalidInputConformance(new PostgresStoreFactory());
+public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(new PostgresStoreFactory());
+public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
