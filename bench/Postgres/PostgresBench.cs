@@ -77,7 +77,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
             {
                 Name = $"raw.pg.dcb.c{clients}", Unit = "ev/s",
                 Value = await _raw.LockExistsInsert(rawTenant, clients, after: sizes.LogEvents),
-                Params = DcbParams(clients, "one transaction: advisory lock + INSERT next position WHERE NOT EXISTS (tags @> 2 tags AND position > after)"),
+                Params = DcbParams(clients, "one transaction: advisory lock + INSERT of max(position)+1 WHERE NOT EXISTS (GIN keys @> the 2 tags AND position > after)"),
             });
             await Store($"pg.append.dcb.c{clients}", raw, DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags"),
                 store => store.Dcb(clients, sizes.LogEvents));
