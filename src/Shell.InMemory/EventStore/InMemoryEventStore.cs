@@ -12,7 +12,9 @@ namespace Hybrid.InMemory.EventStore;
 /// <remarks>
 /// Deleting a stream marks a tombstone at its last version: its events vanish from stream reads but stay in $all,
 /// the stream then counts as "no stream" for expected versions, and a re-created stream continues after the
-/// deleted versions (they are never reused).
+/// deleted versions (they are never reused). A subscription from a position beyond the head waits there: it
+/// delivers only events above its position and reports CaughtUp at that position. Appended tag arrays are copied;
+/// the events reads return are shared, so callers must not change their arrays.
 /// </remarks>
 public sealed class InMemoryEventStore : IEventStore
 {
