@@ -3,6 +3,8 @@ using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>`serve --postgres <connection string>`: the application as a hosted service with the HTTP API.</summary>
 internal static class ServeCommand
 {
