@@ -7,6 +7,9 @@ type MigratedStream =
     { Stream: StreamId
       Events: EventData list }
 
+    /// The events to append: each in the new stream.
+    member m.ToAppend = m.Events |> List.map (fun e -> { e with Stream = m.Stream }) |> Array.ofList
+
 /// How an aggregate type moves to a new shape. The shell pauses the aggregate's commands, migrates every stream
 /// the source query finds, swaps in the new commands and resumes.
 type AggregateMigration =

@@ -1,1 +1,66 @@
+// Periodic tasks: a schedule, the tenants it runs for, a missed-fire policy and a pure OnTick. The shell's
+// scheduler (Shell.CSharp/Scheduling) fires each due instant once per tenant across all nodes.
 namespace Hybrid
+
+open System
+
+/// When a task is due.
+type Schedule =
+    /// A cron expression with seconds (six fields: "sec min hour day month weekday") in a time zone. Daylight
+    /// saving follows Cronos: a local time skipped by a spring-forward gap fires once at the end of the gap; a
+    /// local time repeated by a fall-back fires once (the first), except for schedules that fire every second,
+    /// minute or hour, which fire in both offsets.
+    | Cron of expression: string * zone: TimeZoneInfo
+    /// Every interval, at whole multiples of it since the Unix epoch (UTC), so every node agrees on the instants.
+    | Every of interval: TimeSpan
+
+    /// A cron schedule (with seconds) in a time zone given by its IANA or Windows id.
+    static member CronIn(expression: string, zoneId: string) = Cron(expression, TimeZoneInfo.FindSystemTimeZoneById zoneId)
+
+/// Which tenants a task runs for.
+type TenantSelection =
+    /// Every tenant that has at least one event.
+    | AllTenants
+    /// Only these tenants.
+    | OnlyTenants of TenantId list
+
+/// What happens to instants that fell due while no scheduler ran (node down, long pause, clock jump forward).
+type MissedFires =
+    /// Skip them: of the instants due since the last fire, only the latest fires, and only when it is at most the
+    /// task's LateTolerance old; otherwise nothing fires until the next instant.
+    | SkipMissed
+    /// Fire the latest MaxFires due instants, oldest first; older ones are skipped.
+    | CatchUp of maxFires: int
+
+/// One firing of a task for a tenant.
+type Tick =
+    { Task: string
+      Tenant: TenantId
+      /// The scheduled instant (UTC), not the moment the scheduler noticed it.
+      DueAt: DateTimeOffset }
+
+/// A periodic task.
+type PeriodicTask =
+    { Name: string
+      Schedule: Schedule
+      Tenants: TenantSelection
+      MissedFires: MissedFires
+      /// How late an instant may be noticed and still count as on time under SkipMissed.
+      LateTolerance: TimeSpan
+      /// The events to append for a tick, besides the trigger event. Pure.
+      OnTick: Tick -> EventData list }
+
+    /// A task for every tenant that skips missed instants (tolerating 1 minute of lateness).
+    static member Create(name: string, schedule: Schedule, onTick: Func<Tick, EventData[]>) =
+        { Name = name
+          Schedule = schedule
+          Tenants = AllTenants
+          MissedFires = SkipMissed
+          LateTolerance = TimeSpan.FromMinutes 1.0
+          OnTick = fun t -> List.ofArray (onTick.Invoke t) }
+
+    /// The same task for only these tenants.
+    member t.ForTenants([<ParamArray>] tenants: TenantId[]) = { t with Tenants = OnlyTenants(List.ofArray tenants) }
+
+    /// The same task with another missed-fire policy.
+    member t.WithMissedFires(policy: MissedFires) = { t with MissedFires = policy }

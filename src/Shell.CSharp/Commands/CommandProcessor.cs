@@ -52,16 +52,21 @@ public sealed class CommandProcessor
         var parsed = definition.Parse.Invoke(json);
         return parsed.IsError
             ? Task.FromResult(CommandOutcome.NewInvalid(parsed.ErrorValue))
-            : ExecuteAsync(caller, command, parsed.ResultValue, options, ct);
+            : Execute(caller, command, definition, parsed.ResultValue, json, options, ct);
     }
 
     /// <summary>Runs a parsed command for the caller.</summary>
-    public async Task<CommandOutcome> ExecuteAsync(Caller caller, string command, object payload, CommandOptions? options = null,
-        CancellationToken ct = default)
+    public Task<CommandOutcome> ExecuteAsync(Caller caller, string command, object payload, CommandOptions? options = null,
+        CancellationToken ct = default) =>
+        Commands.TryGet(command, out var definition)
+            ? Execute(caller, command, definition, payload, null, options, ct)
+            : Task.FromResult(CommandOutcome.NewUnknownCommand(command));
+
+    private async Task<CommandOutcome> Execute(Caller caller, string command, CommandDefinition definition, object payload, string? json,
+        CommandOptions? options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
         options ??= new CommandOptions();
-        if (!Commands.TryGet(command, out var definition)) return CommandOutcome.NewUnknownCommand(command);
         var tenant = Validation.tenant(caller.Tenant);
         if (tenant.IsError) return CommandOutcome.NewInvalid(tenant.ErrorValue);
         if (payload is null) return CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."));
@@ -75,8 +80,18 @@ public sealed class CommandProcessor
             return CommandOutcome.NewUnavailable(
                 $"The aggregate '{definition.Aggregate}' is being migrated; retry the command.", _options.RetryAfter);
         }
-        // A migration that ran while this command waited may have replaced its definition.
-        if (!Commands.TryGet(command, out definition)) return CommandOutcome.NewUnknownCommand(command);
+        // A migration that ran while this command waited may have replaced its definition: parse again with the new one.
+        if (!Commands.TryGet(command, out var current)) return CommandOutcome.NewUnknownCommand(command);
+        if (!ReferenceEquals(current, definition))
+        {
+            definition = current;
+            if (json is not null)
+            {
+                var reparsed = definition.Parse.Invoke(json);
+                if (reparsed.IsError) return CommandOutcome.NewInvalid(reparsed.ErrorValue);
+                payload = reparsed.ResultValue;
+            }
+        }
 
         using var activity = Activities.StartActivity($"command {command}");
         activity?.SetTag("hybrid.tenant", caller.Tenant);

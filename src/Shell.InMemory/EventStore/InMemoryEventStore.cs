@@ -66,14 +66,20 @@ public sealed class InMemoryEventStore : IEventStore
 
         var now = _clock.GetUtcNow();
         var recorded = new RecordedEvent[events.Length];
+        string? lastStream = null;
+        StreamEntry? entry = null;
         for (var i = 0; i < events.Length; i++)
         {
             var e = events[i];
             var data = e.Data;
-            var version = data.Stream is null ? 0 : log.StreamOf(data.Stream).Version + 1;
-            recorded[i] = new RecordedEvent(e.Id, request.Tenant, log.Head + 1, data.Stream, version, data.Type,
-                data.Tags, data.Body, data.SchemaVersion, e.Metadata ?? EventMetadata.Empty, now);
-            log.Add(recorded[i]);
+            if (data.Stream is null) entry = null;
+            else if (entry is null || !string.Equals(data.Stream, lastStream, StringComparison.Ordinal))
+                entry = log.StreamOf(lastStream = data.Stream);
+            // The tags are copied so that a caller reusing its array cannot change a stored event or the indexes.
+            var tags = data.Tags.Length == 0 ? data.Tags : (string[])data.Tags.Clone();
+            recorded[i] = new RecordedEvent(e.Id, request.Tenant, log.Head + 1, data.Stream, entry is null ? 0 : entry.Version + 1,
+                data.Type, tags, data.Body, data.SchemaVersion, e.Metadata ?? EventMetadata.Empty, now);
+            log.Add(recorded[i], entry);
         }
         if (nextCheckpoint is { } next) log.SetCheckpoint(checkpoint.Value.Processor, next);
         return AppendResult.NewAppended(recorded);

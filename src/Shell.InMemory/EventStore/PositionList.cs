@@ -5,6 +5,8 @@ internal sealed class PositionList
 {
     private long[] _items = new long[4];
 
+    public static readonly PositionList Empty = new();
+
     public int Count { get; private set; }
 
     public long this[int index] => _items[index];
@@ -27,14 +29,7 @@ internal sealed class PositionList
         return lo;
     }
 
-    /// <summary>The positions strictly between the bounds, in the given direction.</summary>
-    public IEnumerable<long> Between(long after, long before, Direction direction)
-    {
-        var first = FirstAbove(after);
-        var end = FirstAbove(before - 1);
-        if (direction == Direction.Forward)
-            for (var i = first; i < end; i++) yield return _items[i];
-        else
-            for (var i = end - 1; i >= first; i--) yield return _items[i];
-    }
+    /// <summary>The index range [first, end) of the positions strictly between the bounds.</summary>
+    public (int First, int End) Between(long after, long before) =>
+        before == long.MinValue ? (0, 0) : (FirstAbove(after), FirstAbove(before - 1));
 }

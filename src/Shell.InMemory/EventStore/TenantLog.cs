@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hybrid.InMemory.EventStore;
 
 /// <summary>
 /// One tenant's log with its indexes (by stream, tag, type and id) and checkpoints. Not thread-safe by itself:
-/// <see cref="InMemoryEventStore"/> holds <see cref="Gate"/> around every use.
+/// <see cref="InMemoryEventStore"/> holds <see cref="Gate"/> around every use. Reads are in TenantLog.Queries.cs.
 /// </summary>
-internal sealed class TenantLog : IConditionReader
+internal sealed partial class TenantLog
 {
+    /// <summary>_events[p - 1] is the event at position p.</summary>
     private RecordedEvent[] _events = new RecordedEvent[256];
     private readonly Dictionary<string, StreamEntry> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, long> _positionsById = new();
@@ -28,25 +30,23 @@ internal sealed class TenantLog : IConditionReader
     public StreamState StateOf(string stream) =>
         _streams.TryGetValue(stream, out var entry) ? entry.State : new StreamState(0, 0);
 
-    public void Add(RecordedEvent e)
+    /// <summary>Adds the next event (its position is Head + 1) to the log and its indexes.</summary>
+    public void Add(RecordedEvent e, StreamEntry? stream)
     {
         if (Head == _events.Length) Array.Resize(ref _events, _events.Length * 2);
         _events[Head] = e;
         Head = e.Position;
         _positionsById.Add(e.Id, e.Position);
-        if (e.Stream is not null) StreamOf(e.Stream).Positions.Add(e.Position);
+        stream?.Positions.Add(e.Position);
         Index(_byType, e.Type, e.Position);
         foreach (var tag in e.Tags) Index(_byTag, tag, e.Position);
     }
 
     public StreamEntry StreamOf(string stream)
     {
-        if (!_streams.TryGetValue(stream, out var entry)) _streams[stream] = entry = new StreamEntry();
-        return entry;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_streams, stream, out _);
+        return entry ??= new StreamEntry();
     }
-
-    public bool TryGetStream(string stream, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StreamEntry? entry) =>
-        _streams.TryGetValue(stream, out entry);
 
     public Checkpoint CheckpointOf(string processor) =>
         _checkpoints.TryGetValue(processor, out var c) ? c : new Checkpoint(0, 0);
@@ -69,114 +69,12 @@ internal sealed class TenantLog : IConditionReader
         changed.SetResult();
     }
 
-    /// <summary>The events the query selects, in its direction and limit.</summary>
-    public RecordedEvent[] Select(EventQuery query)
-    {
-        var before = Math.Min(query.Before, Head + 1);
-        var limit = query.Limit > 0 ? query.Limit : int.MaxValue;
-        var result = new List<RecordedEvent>();
-        if (query.Items.Length == 0 || query.Items.Any(i => i.Types.Length == 0 && i.Tags.Length == 0))
-        {
-            var range = query.Direction == Direction.Forward
-                ? Ascending(query.After + 1, before)
-                : Descending(before - 1, query.After + 1);
-            foreach (var p in range)
-            {
-                var e = _events[p - 1];
-                if (!EventQueryModule.matchesTypeAndTags(query, e.Type, e.Tags)) continue;
-                result.Add(e);
-                if (result.Count == limit) break;
-            }
-            return result.ToArray();
-        }
-        var positions = new SortedSet<long>();
-        foreach (var item in query.Items)
-        {
-            var taken = 0;
-            foreach (var p in Candidates(item).Between(query.After, before, query.Direction))
-            {
-                var e = _events[p - 1];
-                if (!EventQueryModule.itemMatches(item, e.Type, e.Tags)) continue;
-                positions.Add(p);
-                if (++taken == limit) break;
-            }
-        }
-        var ordered = query.Direction == Direction.Forward ? positions : positions.Reverse();
-        foreach (var p in ordered)
-        {
-            result.Add(_events[p - 1]);
-            if (result.Count == limit) break;
-        }
-        return result.ToArray();
-    }
-
-    public RecordedEvent[] ReadStream(StreamRead read)
-    {
-        if (!_streams.TryGetValue(read.Stream, out var entry)) return [];
-        var after = Math.Max(read.After, entry.DeletedUpTo);
-        var before = Math.Min(read.Before, entry.Version + 1);
-        var limit = read.Limit > 0 ? read.Limit : int.MaxValue;
-        var range = read.Direction == Direction.Forward ? Ascending(after + 1, before) : Descending(before - 1, after + 1);
-        var result = new List<RecordedEvent>();
-        foreach (var version in range)
-        {
-            result.Add(_events[entry.Positions[(int)version - 1] - 1]);
-            if (result.Count == limit) break;
-        }
-        return result.ToArray();
-    }
-
-    ValueTuple<long, bool> IConditionReader.StreamState(string stream)
-    {
-        var state = StateOf(stream);
-        return (state.Version, state.IsLive);
-    }
-
-    RecordedEvent[] IConditionReader.Matching(EventQuery query) =>
-        Select(new EventQuery(query.Items, query.After, query.Before, Direction.Forward, 0));
-
-    bool IConditionReader.AnyMatchAfter(EventQuery query, long after) =>
-        Select(new EventQuery(query.Items, Math.Max(after, query.After), query.Before, Direction.Backward, 1)).Length > 0;
-
-    private PositionList Candidates(QueryItem item)
-    {
-        if (item.Tags.Length > 0)
-        {
-            PositionList? smallest = null;
-            foreach (var tag in item.Tags)
-            {
-                if (!_byTag.TryGetValue(tag, out var list)) return Empty;
-                if (smallest is null || list.Count < smallest.Count) smallest = list;
-            }
-            return smallest!;
-        }
-        if (item.Types.Length == 1) return _byType.TryGetValue(item.Types[0], out var single) ? single : Empty;
-        var merged = new List<long>();
-        foreach (var type in item.Types)
-            if (_byType.TryGetValue(type, out var list))
-                for (var i = 0; i < list.Count; i++) merged.Add(list[i]);
-        merged.Sort();
-        var result = new PositionList();
-        foreach (var p in merged) result.Add(p);
-        return result;
-    }
-
-    private static readonly PositionList Empty = new();
-
-    private static IEnumerable<long> Ascending(long from, long toExclusive)
-    {
-        for (var p = from; p < toExclusive; p++) yield return p;
-    }
-
-    private static IEnumerable<long> Descending(long from, long downToInclusive)
-    {
-        for (var p = from; p >= downToInclusive; p--) yield return p;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Index(Dictionary<string, PositionList> index, string key, long position)
     {
-        if (!index.TryGetValue(key, out var list)) index[key] = list = new PositionList();
-        list.Add(position);
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(index, key, out _);
+        list ??= new PositionList();
+        // An event carrying the same tag twice is indexed once.
+        if (list.Count == 0 || list[list.Count - 1] != position) list.Add(position);
     }
 }

@@ -110,6 +110,38 @@ public abstract class PagingConformance(IEventStoreFactory factory) : Conformanc
     }
 
     [Fact]
+    public async Task reading_after_the_largest_position_or_version_is_empty()
+    {
+        await TenEventsOverTwoStreams();
+        Assert.Empty(await ReadAll(EventQuery.All.AfterPosition(long.MaxValue)));
+        Assert.Empty(await ReadAll(EventQuery.All.AfterPosition(long.MaxValue).Backwards()));
+        Assert.Empty(await ReadAll(EventQuery.OfTypes("A").AfterPosition(long.MaxValue).Backwards()));
+        Assert.Empty(await ReadStream("s-a", long.MaxValue, long.MaxValue, Direction.Forward, 0));
+        Assert.Empty(await ReadStream("s-a", long.MaxValue, long.MaxValue, Direction.Backward, 0));
+    }
+
+    [Fact]
+    public async Task reading_before_position_zero_or_below_is_empty()
+    {
+        await TenEventsOverTwoStreams();
+        Assert.Empty(await ReadAll(Query(0, 0, Direction.Forward, 0)));
+        Assert.Empty(await ReadAll(Query(0, long.MinValue, Direction.Backward, 0)));
+        Assert.Empty(await ReadAll(Query(0, long.MinValue, Direction.Forward, 0, QueryItem.OfTypes("A"))));
+        Assert.Empty(await ReadStream("s-a", 0, long.MinValue, Direction.Backward, 0));
+    }
+
+    [Fact]
+    public async Task a_stored_event_does_not_change_when_the_caller_reuses_its_tag_array()
+    {
+        var tags = new[] { "customer:1" };
+        await AppendOk(Of("Created", "order-1", tags));
+        tags[0] = "customer:2";
+        Assert.Equal(["customer:1"], Assert.Single(await ReadAll()).Tags);
+        Assert.Single(await ReadAll(EventQuery.OfTags("customer:1")));
+        Assert.Empty(await ReadAll(EventQuery.OfTags("customer:2")));
+    }
+
+    [Fact]
     public async Task filtered_reads_page_in_both_directions()
     {
         var written = await TenEventsOverTwoStreams();

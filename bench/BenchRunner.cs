@@ -1,0 +1,81 @@
+// Runs every benchmark section in turn, prints the table and writes the JSON. Public so the smoke test can call it.
+using Hybrid.Bench.InMemory;
+using Hybrid.Bench.Lmdb;
+using Hybrid.Bench.Postgres;
+using Hybrid.Bench.ReadModels;
+using Hybrid.Bench.Results;
+
+namespace Hybrid.Bench;
+
+/// <summary>The benchmark run.</summary>
+public static class BenchRunner
+{
+    /// <summary>Runs the benchmarks the options ask for; a section that throws is recorded as failed and the rest go on.</summary>
+    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log)
+    {
+        var sizes = BenchSizes.Of(options.Mode);
+        var report = new BenchReport();
+        MachineInfo.Describe(report.Machine, options.Mode);
+        log.WriteLine($"hybrid-bench ({options.Mode.ToString().ToLowerInvariant()}) on {report.Machine["cores"]} cores");
+
+        await Section("in-memory store", options.Wants("mem"), report, log, () => new InMemoryStoreBench(sizes, report, log).RunAsync(options));
+        await Section("raw LMDB", options.Wants("raw.lmdb") || options.Wants("l2"), report, log, () =>
+        {
+            new RawLmdbBench(sizes, report, log).Run();
+            return Task.CompletedTask;
+        });
+        await Section("read models", options.Wants("l1") || options.Wants("l2") || options.Wants("readmodel"), report, log, async () =>
+        {
+            var bench = new ReadModelBench(sizes, report, log);
+            if (options.Wants("l1") || options.Wants("l2")) await bench.Hits();
+            if (options.Wants("readmodel.writeback")) await bench.WriteBack();
+            if (options.Wants("readmodel.rebuild")) await bench.RebuildInMemory(sizes.LogEvents);
+        });
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild"), report, log, () => Postgres(options, sizes, report, log));
+
+        log.WriteLine();
+        ConsoleTable.Write(report, log);
+        if (options.OutFile is { } path)
+        {
+            ReportJson.Write(report, path);
+            log.WriteLine($"Results written to {path}");
+        }
+        return report;
+    }
+
+    private static async Task Postgres(BenchOptions options, BenchSizes sizes, BenchReport report, TextWriter log)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var server = await BenchServer.StartAsync(options.Postgres);
+        log.WriteLine($"  server ready in {clock.Elapsed.TotalSeconds:0.0} s ({server.Origin})");
+        report.Machine["postgres"] = await server.VersionAsync();
+        report.Machine["postgres_origin"] = server.Origin;
+        await using var store = await StoreUnderTest.CreateAsync(server);
+        var bench = new PostgresBench(server, sizes, report, log);
+        bench.UseStore(store, null);
+        await bench.RunAsync(options);
+        if (options.Wants("readmodel.rebuild"))
+        {
+            await bench.LoadStoreLog();
+            await new ReadModelBench(sizes, report, log).Rebuild(store, StoreBench.LogTenant, "readmodel.rebuild", report.Find("raw.pg.select.ordered"),
+                "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
+        }
+    }
+
+    private static async Task Section(string name, bool wanted, BenchReport report, TextWriter log, Func<Task> run)
+    {
+        if (!wanted) return;
+        log.WriteLine($"{name}:");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await run();
+            log.WriteLine($"  ({name}: {clock.Elapsed.TotalSeconds:0.0} s)");
+        }
+        catch (Exception e)
+        {
+            log.WriteLine($"  FAILED: {e}");
+            report.Fail(name, e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+// The event store under test, driven only through IEventStore with the same events as the raw baselines.
+using System.Diagnostics;
+using Hybrid.Bench.Measure;
+using Hybrid.Bench.Workload;
+
+namespace Hybrid.Bench.Postgres;
+
+/// <summary>Store-side workloads; each returns events per second.</summary>
+public sealed class StoreBench(IEventStore store, BenchSizes sizes)
+{
+    /// <summary>The tenant whose log the DCB and read benchmarks use.</summary>
+    public const string LogTenant = "dcb";
+
+    /// <summary>1 event per append, each client on its own stream, all on one tenant.</summary>
+    public Task<double> Single(string tenant, int clients) =>
+        ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
+        {
+            var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"client-{client}", $"c{client}", i);
+            Expect(await store.Append(AppendRequest.Of(tenant, e), CancellationToken.None));
+            return 1;
+        });
+
+    /// <summary>Batches of tagged events; client c appends to tenant prefix + (c mod tenants).</summary>
+    public Task<double> Batches(string tenantPrefix, int tenants, int clients, int batch) =>
+        ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
+        {
+            var events = new ProposedEvent[batch];
+            for (var r = 0; r < batch; r++) events[r] = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"c{client}", i * batch + r);
+            Expect(await store.Append(AppendRequest.Of($"{tenantPrefix}{client % tenants}", events), CancellationToken.None));
+            return batch;
+        });
+
+    /// <summary>Writes the log the DCB and read benchmarks use, in appends of 1,000 events.</summary>
+    public async Task LoadLog(int count)
+    {
+        const int chunk = 1_000;
+        for (var written = 0; written < count; written += chunk)
+        {
+            var events = Enumerable.Range(written + 1, Math.Min(chunk, count - written))
+                .Select(n => BenchEvents.Proposed(Guid.CreateVersion7(), null, "log", n)).ToArray();
+            Expect(await store.Append(AppendRequest.Of(LogTenant, events), CancellationToken.None));
+        }
+    }
+
+    /// <summary>Reads the whole log tenant; best of the runs.</summary>
+    public async Task<double> ReadAll(int expected, int runs)
+    {
+        var best = 0.0;
+        for (var run = 0; run < runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            var events = await store.Read(LogTenant, EventQuery.All, CancellationToken.None);
+            var rate = events.Length / clock.Elapsed.TotalSeconds;
+            if (events.Length < expected) throw new InvalidOperationException($"Read {events.Length} events of {expected}.");
+            best = Math.Max(best, rate);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// 1 event per append with a fail-if-events-match condition over its 2 tags after the loaded log's head;
+    /// the tags are new for every append, so every condition holds and every append writes.
+    /// </summary>
+    public Task<double> Dcb(int clients, long after) =>
+        ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
+        {
+            var n = (long)client << 32 | i;
+            var e = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"dcb{clients}x{client}", n);
+            var condition = AppendCondition.NothingNewSince(EventQuery.OfTags(e.Data.Tags), after);
+            Expect(await store.Append(AppendRequest.Of(LogTenant, e).When(condition), CancellationToken.None));
+            return 1;
+        });
+
+    private static void Expect(AppendResult result)
+    {
+        if (!result.IsAppended) throw new InvalidOperationException($"An append under benchmark was not written: {result}");
+    }
+}

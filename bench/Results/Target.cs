@@ -1,0 +1,53 @@
+// The bar each metric is held to (issue 9), and whether a measured figure clears it.
+namespace Hybrid.Bench.Results;
+
+/// <summary>A target: a minimum ratio to the baseline, or an absolute bound on the value.</summary>
+public sealed record Target(string Metric, double Bound, TargetKind Kind, string Why)
+{
+    /// <summary>How the target reads, e.g. <c>ratio ≥ 0.8</c>.</summary>
+    public string Describe() => Kind switch
+    {
+        TargetKind.MinRatio => $"ratio >= {Bound}",
+        TargetKind.MinValue => $"value >= {Bound:N0}",
+        _ => $"value <= {Bound}",
+    };
+
+    /// <summary>True when met, null when the figure needed is missing.</summary>
+    public bool? IsMet(Metric m) => Kind switch
+    {
+        TargetKind.MinRatio => m.Ratio is { } r ? r >= Bound : null,
+        TargetKind.MinValue => m.Value is { } v ? v >= Bound : null,
+        _ => m.Value is { } v ? v <= Bound : null,
+    };
+
+    /// <summary>The targets of issue 9.</summary>
+    public static readonly IReadOnlyList<Target> All =
+    [
+        new("pg.append.single.c1", 0.8, TargetKind.MinRatio, "one client pays one round trip per append"),
+        new("pg.append.single.c8", 0.7, TargetKind.MinRatio, "group commit must batch concurrent appends of one tenant"),
+        new("pg.append.single.c64", 1.5, TargetKind.MinRatio, "group commit must turn concurrency into throughput"),
+        new("pg.append.batch100.c4.tenants4", 0.8, TargetKind.MinRatio, "batches on separate tenants do not contend"),
+        new("pg.append.batch100.c4.tenant1", 0.6, TargetKind.MinRatio, "batches on one tenant serialise on its lock"),
+        new("pg.append.dcb.c1", 0.8, TargetKind.MinRatio, "the condition query must use the tag index"),
+        new("pg.append.dcb.c8", 0.8, TargetKind.MinRatio, "the condition query must use the tag index"),
+        new("mem.append.batch100", 1_000_000, TargetKind.MinValue, "the in-memory store must be fast enough for simulations"),
+        new("l1.hit.p99_us", 2, TargetKind.MaxValue, "an L1 hit must cost microseconds"),
+        new("readmodel.rebuild", 0.7, TargetKind.MinRatio, "folding must not dominate reading the log"),
+        new("readmodel.writeback.bytes_ratio", 1.0 / 32, TargetKind.MaxValue, "one event must rewrite one segment, not the whole state"),
+        new("processor.e2e.p50_ms", 10, TargetKind.MaxValue, "a handler must see an append within milliseconds"),
+    ];
+
+    /// <summary>The target of a metric, or null.</summary>
+    public static Target? For(string metric) => All.FirstOrDefault(t => t.Metric == metric);
+}
+
+/// <summary>What kind of bound a target is.</summary>
+public enum TargetKind
+{
+    /// <summary>value / baseline ≥ bound.</summary>
+    MinRatio,
+    /// <summary>value ≥ bound.</summary>
+    MinValue,
+    /// <summary>value ≤ bound.</summary>
+    MaxValue,
+}

@@ -1,0 +1,34 @@
+namespace Hybrid.Shell.Processors;
+
+/// <summary>How a node runs its todo processors.</summary>
+public sealed class ProcessorOptions
+{
+    /// <summary>This node's id in the lease store; unique per running host.</summary>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid():N}";
+
+    /// <summary>How long a lease lasts without renewal: a node that stops renewing loses its work after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often leases are renewed and rebalanced; well below <see cref="LeaseDuration"/>.</summary>
+    public TimeSpan RebalanceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an idle processor waits for a new-event notification before it polls anyway.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Events read per batch; no-op checkpoints are written once per batch.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>Samples in [0, 1) for retry jitter. Simulations pass a seeded source.</summary>
+    public Func<double> JitterSource { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first unusable setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(NodeId)) throw new ArgumentException("ProcessorOptions.NodeId is empty.", nameof(NodeId));
+        if (LeaseDuration <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.LeaseDuration must be positive.", nameof(LeaseDuration));
+        if (RebalanceInterval <= TimeSpan.Zero || RebalanceInterval * 2 > LeaseDuration)
+            throw new ArgumentException("ProcessorOptions.RebalanceInterval must be positive and at most half the LeaseDuration.", nameof(RebalanceInterval));
+        if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.PollInterval must be positive.", nameof(PollInterval));
+        if (BatchSize < 1) throw new ArgumentException("ProcessorOptions.BatchSize must be 1 or more.", nameof(BatchSize));
+    }
+}

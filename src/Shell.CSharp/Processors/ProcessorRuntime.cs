@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Shell.Processors;
+
+/// <summary>What every processor run on a node shares: the ports, the effect handlers, the clock and the options.</summary>
+public sealed record ProcessorRuntime(
+    IEventStore Store,
+    ILeaseStore Leases,
+    IDeadLetterStore DeadLetters,
+    EffectHandlers Effects,
+    TimeProvider Clock,
+    ProcessorOptions Options,
+    ILogger Logger);

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Hybrid.Shell.Processors;
+
+/// <summary>Traces and counters of the processor engine and the scheduler (source and meter "Hybrid.Processors").</summary>
+public static class ProcessorTelemetry
+{
+    /// <summary>The name of the activity source and meter.</summary>
+    public const string Name = "Hybrid.Processors";
+
+    /// <summary>Spans: one per handled event, per scheduler round.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    /// <summary>Events handled (any result), by processor.</summary>
+    public static readonly Counter<long> Handled = Meter.CreateCounter<long>("hybrid.processor.events_handled");
+
+    /// <summary>Events emitted by processors.</summary>
+    public static readonly Counter<long> Emitted = Meter.CreateCounter<long>("hybrid.processor.events_emitted");
+
+    /// <summary>Effects run.</summary>
+    public static readonly Counter<long> Effects = Meter.CreateCounter<long>("hybrid.processor.effects");
+
+    /// <summary>Retries of a failing handler or effect.</summary>
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("hybrid.processor.retries");
+
+    /// <summary>Events dead-lettered.</summary>
+    public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("hybrid.processor.dead_lettered");
+
+    /// <summary>Leases acquired and lost.</summary>
+    public static readonly Counter<long> LeasesAcquired = Meter.CreateCounter<long>("hybrid.processor.leases_acquired");
+
+    /// <summary>Leases lost (renewal failed or a write was fenced).</summary>
+    public static readonly Counter<long> LeasesLost = Meter.CreateCounter<long>("hybrid.processor.leases_lost");
+
+    /// <summary>Periodic triggers appended by this node.</summary>
+    public static readonly Counter<long> TriggersFired = Meter.CreateCounter<long>("hybrid.scheduler.triggers_fired");
+
+    /// <summary>Periodic instants skipped by a missed-fire policy.</summary>
+    public static readonly Counter<long> TriggersSkipped = Meter.CreateCounter<long>("hybrid.scheduler.triggers_skipped");
+}

@@ -1,0 +1,232 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Shell.Processors;
+
+/// <summary>
+/// Runs a node's todo processors. Every <see cref="ProcessorOptions.RebalanceInterval"/> it renews its node heartbeat
+/// and its leases, then follows the fair-share plan (<see cref="Leasing.plan"/>): acquire free resources up to
+/// its share, release those beyond it, so leases move to surviving nodes and new nodes take their share.
+/// A resource is one (processor, tenant) or one shard of tenants.
+/// </summary>
+public sealed class TodoProcessorHost : IAsyncDisposable
+{
+    private readonly ProcessorRuntime _runtime;
+    private readonly IReadOnlyList<(TodoProcessor Processor, EventExecutor Executor)> _processors;
+    private readonly Dictionary<string, LeaseWorker> _workers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _abort = new();
+    private CancellationTokenSource? _stopping;
+    private Task _loop = Task.CompletedTask;
+    private Lease? _nodeLease;
+    private string[] _tenants = [];
+
+    /// <summary>A host for the processors; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
+    public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors)
+    {
+        runtime.Options.Validate();
+        _runtime = runtime;
+        var list = processors.ToList();
+        foreach (var p in list)
+        {
+            var problems = TodoProcessorModule.problems(p);
+            if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(processors));
+        }
+        var duplicate = list.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Two processors are named '{duplicate.Key}'.", nameof(processors));
+        _processors = list.Select(p => (p, new EventExecutor(runtime, p))).ToList();
+    }
+
+    /// <summary>This node's id.</summary>
+    public string NodeId => _runtime.Options.NodeId;
+
+    /// <summary>The lease resources this node works on.</summary>
+    public IReadOnlyCollection<string> HeldResources { get { lock (_workers) return _workers.Keys.Order(StringComparer.Ordinal).ToArray(); } }
+
+    /// <summary>When the last rebalancing round completed, or null before the first.</summary>
+    public DateTimeOffset? LastRebalance { get; private set; }
+
+    /// <summary>The failure of the last rebalancing round, or null when it succeeded.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>True while the rebalancing loop runs.</summary>
+    public bool IsRunning => _stopping is { IsCancellationRequested: false } && !_loop.IsCompleted;
+
+    /// <summary>The last position this node handled for a processor and tenant, or null when it does not run it.</summary>
+    public long? PositionOf(string processor, string tenant)
+    {
+        lock (_workers)
+            foreach (var (resource, worker) in _workers)
+                if (resource.StartsWith($"processor/{processor}/", StringComparison.Ordinal))
+                    foreach (var (t, position) in worker.Positions)
+                        if (t == tenant) return position;
+        return null;
+    }
+
+    /// <summary>Starts the rebalancing loop; the first round runs at once.</summary>
+    public Task StartAsync(CancellationToken ct)
+    {
+        _stopping = new CancellationTokenSource();
+        _loop = Loop(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task Loop(CancellationToken stopping)
+    {
+        await Task.Yield();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Rebalance(stopping);
+                LastError = null;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                LastError = ex;
+                _runtime.Logger.LogError(ex, "Node {Node}: rebalancing processor leases failed; retrying.", NodeId);
+            }
+            try { await Task.Delay(_runtime.Options.RebalanceInterval, _runtime.Clock, stopping); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>One rebalancing round: heartbeat, renew, release the excess, acquire up to the fair share.</summary>
+    public async Task Rebalance(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var duration = _runtime.Options.LeaseDuration;
+            var node = await _runtime.Leases.TryAcquire(Leasing.nodeResource(NodeId), NodeId, duration, ct);
+            _nodeLease = node?.Value;
+            var nodes = Math.Max(1, (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Length);
+            _tenants = await _runtime.Store.GetTenants(ct);
+            foreach (var (processor, executor) in _processors)
+                await RebalanceProcessor(processor, executor, nodes, ct);
+            LastRebalance = _runtime.Clock.GetUtcNow();
+        }
+        finally { _gate.Release(); }
+    }
+
+    private async Task RebalanceProcessor(TodoProcessor processor, EventExecutor executor, int nodes, CancellationToken ct)
+    {
+        var prefix = TodoProcessorModule.leasePrefix(processor);
+        foreach (var (resource, worker) in WorkersOf(prefix))
+        {
+            var renewed = worker.Ended ? null : await _runtime.Leases.Renew(worker.Lease, _runtime.Options.LeaseDuration, ct);
+            if (renewed is not null) { worker.Lease = renewed.Value; continue; }
+            _runtime.Logger.LogWarning("Node {Node}: lost or gave up the lease on {Resource}.", NodeId, resource);
+            ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+            Remove(resource);
+            await worker.Stop();
+            await _runtime.Leases.Release(worker.Lease, ct);
+        }
+
+        var resources = TodoProcessorModule.leaseResources(processor, _tenants);
+        var held = await _runtime.Leases.List(prefix, ct);
+        var plan = Leasing.plan(NodeId, resources, held, nodes);
+        foreach (var resource in plan.Release)
+            await StopAndRelease(resource, ct);
+        foreach (var resource in plan.Acquire)
+        {
+            var lease = await _runtime.Leases.TryAcquire(resource, NodeId, _runtime.Options.LeaseDuration, ct);
+            if (lease is null) continue;
+            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+            _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
+            lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, executor, lease.Value, _abort.Token);
+        }
+        foreach (var (_, worker) in WorkersOf(prefix)) worker.Cover(_tenants);
+    }
+
+    private List<(string Resource, LeaseWorker Worker)> WorkersOf(string prefix)
+    {
+        lock (_workers)
+            return _workers.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(w => (w.Key, w.Value)).ToList();
+    }
+
+    private void Remove(string resource)
+    {
+        lock (_workers) _workers.Remove(resource);
+    }
+
+    private async Task StopAndRelease(string resource, CancellationToken ct)
+    {
+        LeaseWorker? worker;
+        lock (_workers) _workers.Remove(resource, out worker);
+        if (worker is null) return;
+        await worker.Stop();
+        await _runtime.Leases.Release(worker.Lease, ct);
+    }
+
+    /// <summary>
+    /// Rebuilds a processor for a tenant from position 0 (an explicit operation: emits are not duplicated, since
+    /// emitted ids derive from the source event, but effects run again). Only the node holding the tenant's lease
+    /// can do it; returns false elsewhere.
+    /// </summary>
+    public async Task<bool> Rebuild(string processor, string tenant, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var entry = _processors.FirstOrDefault(p => p.Processor.Name == processor);
+            if (entry.Processor is null) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
+            var resource = TodoProcessorModule.leaseResources(entry.Processor, [tenant])
+                .FirstOrDefault(r => TodoProcessorModule.tenantsOf(entry.Processor, r, [tenant]).Contains(tenant));
+            LeaseWorker? worker;
+            lock (_workers) _workers.Remove(resource ?? "", out worker);
+            if (worker is null) return false;
+            await worker.Stop();
+            await _runtime.Store.ResetCheckpoint(tenant, processor, 0, ct);
+            var restarted = new LeaseWorker(_runtime, entry.Processor, entry.Executor, worker.Lease, _abort.Token);
+            lock (_workers) _workers[resource!] = restarted;
+            restarted.Cover(_tenants);
+            return true;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Stops gracefully: runs finish their event in flight and flush checkpoints, then leases are released.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_stopping is null) return;
+        await _stopping.CancelAsync();
+        try { await _loop; } catch (OperationCanceledException) { }
+        await using var hardStop = ct.Register(() => _abort.Cancel());
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            List<string> resources;
+            lock (_workers) resources = _workers.Keys.ToList();
+            foreach (var resource in resources) await StopAndRelease(resource, CancellationToken.None);
+            if (_nodeLease is not null) await _runtime.Leases.Release(_nodeLease, CancellationToken.None);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// Stops at once, as a killed process would: work in flight is abandoned, no checkpoint is flushed and no lease
+    /// is released (they expire). For simulations and crash tests.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        _stopping?.Cancel();
+        await _abort.CancelAsync();
+        try { await _loop; } catch (OperationCanceledException) { }
+        List<LeaseWorker> workers;
+        lock (_workers)
+        {
+            workers = _workers.Values.ToList();
+            _workers.Clear();
+        }
+        foreach (var worker in workers) await worker.Stop();
+        _nodeLease = null;
+    }
+
+    /// <summary>Stops without waiting for a graceful end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _abort.CancelAsync();
+        await StopAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using Microsoft.FSharp.Collections;
+
+namespace Hybrid.Shell.Queries;
+
+/// <summary>
+/// Runs queries: authorize (deny by default), read the views and events the query names, answer purely.
+/// Every expected outcome is a <see cref="QueryOutcome"/> value.
+/// </summary>
+public sealed class QueryProcessor
+{
+    private readonly IEventStore _store;
+    private readonly IReadModelViews? _views;
+    private readonly ImmutableDictionary<string, QueryDefinition> _queries;
+
+    /// <summary>A processor over a store (wrap it in an upcasting store to upcast reads), read-model views and queries.</summary>
+    public QueryProcessor(IEventStore store, IReadModelViews? views, IEnumerable<QueryDefinition> queries)
+    {
+        _store = store;
+        _views = views;
+        var builder = ImmutableDictionary.CreateBuilder<string, QueryDefinition>(StringComparer.Ordinal);
+        foreach (var q in queries)
+        {
+            if (!builder.TryAdd(q.Name, q)) throw new ArgumentException($"Two queries are named '{q.Name}'.", nameof(queries));
+        }
+        _queries = builder.ToImmutable();
+    }
+
+    /// <summary>A processor of a registry's queries.</summary>
+    public static QueryProcessor Of(Registry registry, IEventStore store, IReadModelViews? views) =>
+        new(store, views, WriteSide.queries(registry));
+
+    /// <summary>True when a query of that name is registered.</summary>
+    public bool Knows(string name) => _queries.ContainsKey(name);
+
+    /// <summary>Parses a JSON request with the query's definition, then runs it.</summary>
+    public Task<QueryOutcome> ExecuteJsonAsync(Caller caller, string query, string json, CancellationToken ct = default)
+    {
+        if (!_queries.TryGetValue(query, out var definition)) return Task.FromResult(QueryOutcome.NewUnknownQuery(query));
+        var parsed = definition.Parse.Invoke(json);
+        return parsed.IsError
+            ? Task.FromResult(QueryOutcome.NewInvalid(parsed.ErrorValue))
+            : ExecuteAsync(caller, query, parsed.ResultValue, ct);
+    }
+
+    /// <summary>Runs a parsed query for the caller.</summary>
+    public async Task<QueryOutcome> ExecuteAsync(Caller caller, string query, object request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!_queries.TryGetValue(query, out var definition)) return QueryOutcome.NewUnknownQuery(query);
+        var tenant = Validation.tenant(caller.Tenant);
+        if (tenant.IsError) return QueryOutcome.NewInvalid(tenant.ErrorValue);
+        if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
+        if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
+
+        var reads = definition.ReadsFor(request);
+        var views = new List<ReadModelView>();
+        foreach (var view in reads.Views)
+        {
+            if (_views is null)
+                throw new InvalidOperationException($"Query '{query}' reads read model '{view.Model}', but the processor has no read-model views.");
+            views.Add(await _views.Read(caller.Tenant, view.Model, view.Scope, ct).ConfigureAwait(false));
+        }
+        RecordedEvent[] events = [];
+        var position = views.Count == 0 ? 0L : views.Max(v => v.Position);
+        if (reads.Events is { } eventQuery)
+        {
+            var head = await _store.GetHead(caller.Tenant, ct).ConfigureAwait(false);
+            events = await _store.Read(caller.Tenant, eventQuery.Value, ct).ConfigureAwait(false);
+            position = Math.Max(position, head);
+        }
+        var answer = definition.Run(caller, request, new QueryInputs(ListModule.OfSeq(views), events));
+        return answer switch
+        {
+            QueryAnswer.Found found => QueryOutcome.NewAnswered(found.value, position),
+            QueryAnswer.NotFound missing => QueryOutcome.NewNotFound(missing.what),
+            _ => throw new InvalidOperationException($"Query '{query}' gave an unknown answer."),
+        };
+    }
+}

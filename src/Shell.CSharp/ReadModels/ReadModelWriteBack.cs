@@ -1,0 +1,201 @@
+using Hybrid.Shell.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Shell.ReadModels;
+
+/// <summary>
+/// Deferred, bounded write-back of folded instances to L2: an instance is written once it has folded enough events
+/// or waited long enough, all are written when too many wait, and on flush. Only the pieces changed since the last
+/// write are written, with the new watermark. Writes are serialized, so L2 never goes back in time; losing what
+/// waits (a crash) loses only cache: L2 keeps an older, consistent instance and the next read folds from there.
+/// </summary>
+internal sealed class ReadModelWriteBack : IDisposable
+{
+    private sealed class Pending(ReadModelSnapshot snapshot, long @base, DateTimeOffset since)
+    {
+        public ReadModelSnapshot Snapshot = snapshot;
+        public readonly long Base = @base;
+        public readonly HashSet<string> Changed = new(StringComparer.Ordinal);
+        public long Events;
+        public readonly DateTimeOffset Since = since;
+    }
+
+    private readonly IReadModelStore _store;
+    private readonly ReadModelEngineOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Dictionary<ReadModelKey, Pending> _pending = new();
+    // The watermark L2 holds for each instance, as far as this engine knows (-1: none): the base of the next delta.
+    private readonly Dictionary<ReadModelKey, long> _stored = new();
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ITimer _timer;
+    private long _writes;
+    private long _bytes;
+
+    public ReadModelWriteBack(IReadModelStore store, ReadModelEngineOptions options, TimeProvider clock, ILogger logger)
+    {
+        _store = store;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        var period = options.WriteBackAfter > TimeSpan.Zero ? options.WriteBackAfter : TimeSpan.FromSeconds(1);
+        _timer = clock.CreateTimer(_ => FlushDue(), null, period, period);
+    }
+
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public int Count
+    {
+        get { lock (_gate) return _pending.Count; }
+    }
+
+    /// <summary>Records a newer snapshot of an instance and the pieces changed since the previous one.</summary>
+    public void Enqueue(ReadModelSnapshot snapshot, IEnumerable<string> changed, long events)
+    {
+        bool flushInstance, flushAll;
+        lock (_gate)
+        {
+            if (!_pending.TryGetValue(snapshot.Key, out var pending))
+            {
+                var stored = _stored.TryGetValue(snapshot.Key, out var w) ? w : -1;
+                _pending[snapshot.Key] = pending = new Pending(snapshot, stored, _clock.GetUtcNow());
+            }
+            pending.Snapshot = snapshot;
+            pending.Changed.UnionWith(changed);
+            pending.Events += events;
+            flushInstance = pending.Events >= _options.WriteBackAfterEvents;
+            flushAll = _pending.Count > _options.MaxPendingWriteBacks;
+        }
+        if (flushAll) Flush(_ => true);
+        else if (flushInstance) Flush(k => k.Equals(snapshot.Key));
+    }
+
+    /// <summary>The newest snapshot of an instance still waiting for write-back (newer than L2's).</summary>
+    public ReadModelSnapshot? TryGetPending(ReadModelKey key)
+    {
+        lock (_gate) return _pending.TryGetValue(key, out var pending) ? pending.Snapshot : null;
+    }
+
+    /// <summary>Records the watermark L2 was found to hold for an instance (-1 when it holds none).</summary>
+    public void NoteStored(ReadModelKey key, long watermark)
+    {
+        lock (_gate)
+        {
+            if (!_pending.ContainsKey(key)) _stored[key] = watermark;
+        }
+    }
+
+    /// <summary>Forgets what waits for an instance (it is being rebuilt).</summary>
+    public void Discard(ReadModelKey key)
+    {
+        _writing.Wait();
+        try
+        {
+            lock (_gate)
+            {
+                _pending.Remove(key);
+                _stored[key] = -1;
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Writes everything waiting.</summary>
+    public void FlushAll() => Flush(_ => true);
+
+    private void FlushDue()
+    {
+        try
+        {
+            var due = _clock.GetUtcNow() - _options.WriteBackAfter;
+            Flush(k => _pending.TryGetValue(k, out var p) && p.Since <= due);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The timed read-model write-back failed; it is retried at the next tick.");
+        }
+    }
+
+    // The predicate runs under the gate.
+    private void Flush(Func<ReadModelKey, bool> which)
+    {
+        _writing.Wait();
+        try
+        {
+            List<Pending> taken;
+            lock (_gate)
+            {
+                taken = _pending.Where(p => which(p.Key)).Select(p => p.Value).ToList();
+                foreach (var p in taken) _pending.Remove(p.Snapshot.Key);
+            }
+            for (var i = 0; i < taken.Count; i++)
+            {
+                try
+                {
+                    Write(taken[i]);
+                }
+                catch
+                {
+                    // Put back what was not written, so that L2 never gets a watermark without the pieces it implies.
+                    lock (_gate)
+                        foreach (var p in taken.Skip(i)) Requeue(p);
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private void Requeue(Pending failed)
+    {
+        if (_pending.TryGetValue(failed.Snapshot.Key, out var newer))
+        {
+            newer.Changed.UnionWith(failed.Changed);
+            newer.Events += failed.Events;
+        }
+        else
+        {
+            _pending[failed.Snapshot.Key] = failed;
+        }
+    }
+
+    private void Write(Pending pending)
+    {
+        var snapshot = pending.Snapshot;
+        var written = new List<StoredPiece>();
+        var removed = new List<string>();
+        foreach (var name in pending.Changed)
+        {
+            var piece = snapshot.Pieces.TryFind(name);
+            if (piece is null) removed.Add(name);
+            else written.Add(new StoredPiece(name, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(name), piece.Value)));
+        }
+        var bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(pending.Base, false, written.ToArray(), removed.ToArray()));
+        if (bytes < 0)
+        {
+            // L2 does not hold the state the delta applies to (lost, damaged or rewritten): write the whole instance.
+            var all = snapshot.Pieces
+                .Select(p => new StoredPiece(p.Key, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(p.Key), p.Value)))
+                .ToArray();
+            bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(-1, true, all, []));
+        }
+        lock (_gate) _stored[snapshot.Key] = snapshot.Watermark;
+        Interlocked.Increment(ref _writes);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _writing.Dispose();
+    }
+}

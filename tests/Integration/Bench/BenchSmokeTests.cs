@@ -1,0 +1,83 @@
+// The benchmark runner still runs: a tiny run (seconds) produces every metric of issue 9, measured or skipped with a
+// reason, and a well-formed JSON file. Speed is never asserted here; the figures belong to bench/.
+using System.Text.Json;
+using Hybrid.Bench;
+using Hybrid.Tests.Integration.Postgres;
+
+namespace Hybrid.Tests.Integration.Bench;
+
+public sealed class BenchSmokeTests
+{
+    private static readonly string[] IssueMetrics =
+    [
+        "pg.append.single.c1", "pg.append.single.c8", "pg.append.single.c64",
+        "pg.append.batch100.c4.tenants4", "pg.append.batch100.c4.tenant1",
+        "pg.append.dcb.c1", "pg.append.dcb.c8", "pg.read.all",
+        "mem.append.batch100", "mem.read.all",
+        "l1.hit.p50_us", "l1.hit.p99_us", "l2.hit.p50_us", "readmodel.rebuild", "readmodel.writeback.bytes_ratio",
+    ];
+
+    private static readonly string[] RawBaselines =
+    [
+        "raw.pg.insert.single.c1", "raw.pg.insert.single.c8", "raw.pg.insert.single.c64",
+        "raw.pg.insert.batch100.c4", "raw.pg.copy.batch100.c4", "raw.pg.dcb.c1", "raw.pg.dcb.c8", "raw.pg.select.ordered", "raw.lmdb.put", "raw.lmdb.get.p50_us",
+    ];
+
+    [Fact]
+    public async Task Tiny_run_writes_json_with_every_issue_metric_measured_or_skipped_with_a_reason()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hybrid-bench-smoke-{Guid.NewGuid():N}.json");
+        try
+        {
+            using var console = new StringWriter();
+            var server = await PostgresTestServer.AdminConnectionStringAsync();
+            var report = await BenchRunner.RunAsync(BenchOptions.Parse(["--tiny", "--out", path, "--postgres", server]), console);
+
+            Assert.False(report.Failed, string.Join(Environment.NewLine, report.Notes));
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+            var root = json.RootElement;
+            Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+            var metrics = root.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+            foreach (var name in IssueMetrics)
+            {
+                Assert.True(metrics.TryGetValue(name, out var metric), $"{name} is missing from the JSON");
+                var measured = metric.GetProperty("value").ValueKind == JsonValueKind.Number;
+                var skipped = metric.GetProperty("skipped").ValueKind == JsonValueKind.String;
+                Assert.True(measured ^ skipped, $"{name} must have either a value or a skip reason");
+            }
+            foreach (var name in RawBaselines)
+                Assert.True(metrics[name].GetProperty("value").GetDouble() > 0, $"{name} measured nothing");
+            Assert.Contains("metric", console.ToString());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Ratio_is_the_value_over_the_baseline_value()
+    {
+        var baseline = new Hybrid.Bench.Results.Metric { Name = "raw.x", Unit = "ev/s", Value = 400 };
+        var metric = new Hybrid.Bench.Results.Metric { Name = "x", Unit = "ev/s", Value = 300 }.Against(baseline);
+
+        Assert.Equal(0.75, metric.Ratio);
+        Assert.Equal("raw.x", metric.Baseline);
+    }
+
+    [Fact]
+    public void A_missed_target_is_explained_in_the_notes()
+    {
+        var report = new Hybrid.Bench.Results.BenchReport();
+        var baseline = report.Add(new Hybrid.Bench.Results.Metric { Name = "raw.pg.insert.single.c8", Unit = "ev/s", Value = 1000 });
+
+        var added = report.Add(new Hybrid.Bench.Results.Metric { Name = "pg.append.single.c8", Unit = "ev/s", Value = 500 }.Against(baseline));
+
+        Assert.False(added.TargetMet);
+        Assert.Contains(report.Notes, n => n.StartsWith("pg.append.single.c8: target ratio >= 0.7 missed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unknown_argument_is_rejected_naming_it()
+    {
+        var e = Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--quick", "--fast"]));
+        Assert.Contains("--fast", e.Message);
+    }
+}

@@ -1,0 +1,141 @@
+// Validation of event data and identifiers: valid input passes, and each kind of bad input is named by its field.
+module Hybrid.Tests.Properties.ValidationProperties
+
+open System
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Hybrid
+open Hybrid.Tests.Properties.Generators
+
+let private limits = InputLimits.Default
+
+let private fieldOf result =
+    match result with
+    | Ok() -> None
+    | Error(e: Validation.Error) -> Some e.Field
+
+/// JSON values built from generated data through a real serializer: objects, arrays, strings, numbers, literals.
+let private genJson =
+    let scalar =
+        Gen.oneof
+            [ Gen.choose (-1000, 1000) |> Gen.map box
+              Gen.elements [ "plain"; "with \"quotes\""; "ünïcödé"; "line\nbreak"; "" ] |> Gen.map box
+              Gen.elements [ true; false ] |> Gen.map box
+              Gen.constant (null: obj) ]
+    Gen.oneof
+        [ scalar
+          Gen.listOf scalar |> Gen.map (List.toArray >> box)
+          Gen.listOf (Gen.zip (Gen.elements [ "a"; "b"; "c" ]) scalar) |> Gen.map (fun kvs -> box (dict (List.distinctBy fst kvs))) ]
+    |> Gen.map (fun value -> Text.Json.JsonSerializer.Serialize value)
+
+let private validEvent =
+    gen {
+        let! data = genEventData
+        let! body = genJson
+        return { data with Body = body }
+    }
+
+/// A valid event and one way to break it, with the field the error must name.
+let private corruptions: (string * (EventData -> EventData)) list =
+    [ "Type", fun d -> { d with Type = "" }
+      "Type", fun d -> { d with Type = " \t" }
+      "Type", fun d -> { d with Type = String('x', 201) }
+      "Body", fun d -> { d with Body = null }
+      "Body", fun d -> { d with Body = "" }
+      "Body", fun d -> { d with Body = "{\"unclosed\":" }
+      "Body", fun d -> { d with Body = "not json" }
+      "Body", fun d -> { d with Body = "{} {}" }
+      "Body", fun d -> { d with Body = "\"" + String('x', limits.MaxBodyBytes) + "\"" }
+      "SchemaVersion", fun d -> { d with SchemaVersion = 0 }
+      "Tags", fun d -> { d with Tags = null }
+      "Tags", fun d -> { d with Tags = Array.init (limits.MaxTags + 1) (fun i -> $"k:{i}") }
+      "Tags[0]", fun d -> { d with Tags = [| "nocolon" |] }
+      "Tags[1]", fun d -> { d with Tags = [| "k:1"; ":id" |] }
+      "Tags[0]", fun d -> { d with Tags = [| "kind:" |] }
+      "Stream", fun d -> { d with Stream = "" }
+      "Stream", fun d -> { d with Stream = "$all" }
+      "Stream", fun d -> { d with Stream = "$reserved" }
+      "Stream", fun d -> { d with Stream = "bad\u0001stream" }
+      "Stream", fun d -> { d with Stream = String('s', 201) } ]
+
+[<Property>]
+let ``valid event data passes`` () =
+    Prop.forAll (Arb.fromGen validEvent) (fun data -> Validation.eventData limits "e" data = Ok())
+
+[<Property>]
+let ``each kind of bad event data is named by its field`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip validEvent (Gen.elements corruptions))) (fun (data, (field, corrupt)) ->
+        fieldOf (Validation.eventData limits "e" (corrupt data)) = Some $"e.{field}")
+
+[<Property>]
+let ``the first bad event of an append is named by its index`` () =
+    let scenario =
+        gen {
+            let! events = Gen.choose (1, 6) |> Gen.bind (fun n -> Gen.listOfLength n validEvent)
+            let! bad = Gen.choose (0, events.Length - 1)
+            let! field, corrupt = Gen.elements corruptions
+            return events, bad, field, corrupt
+        }
+    Prop.forAll (Arb.fromGen scenario) (fun (events, bad, field, corrupt) ->
+        let proposed =
+            events |> List.mapi (fun i d -> { Id = idOf (i + 1); Data = (if i = bad then corrupt d else d); Metadata = EventMetadata.Empty })
+        fieldOf (Validation.proposed limits (Array.ofList proposed)) = Some $"events[{bad}].{field}")
+
+[<Property>]
+let ``a repeated or empty id is named by its index`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip (Gen.choose (2, 40)) (Gen.choose (0, 39)))) (fun (count, at) ->
+        let at = 1 + at % (count - 1)
+        let events = Array.init count (fun i -> { Id = idOf (i + 1); Data = EventData.Tagged("A", "{}"); Metadata = EventMetadata.Empty })
+        let repeated = events |> Array.mapi (fun i e -> if i = at then { e with Id = events[0].Id } else e)
+        let empty = events |> Array.mapi (fun i e -> if i = at then { e with Id = Guid.Empty } else e)
+        Validation.proposed limits events = Ok()
+        && fieldOf (Validation.proposed limits repeated) = Some $"events[{at}].Id"
+        && fieldOf (Validation.proposed limits empty) = Some $"events[{at}].Id")
+
+[<Property>]
+let ``appends hold one to the maximum number of events`` () =
+    Prop.forAll (Arb.fromGen (Gen.elements [ 0; 1; limits.MaxEventsPerAppend; limits.MaxEventsPerAppend + 1 ])) (fun count ->
+        let events = Array.init count (fun i -> { Id = idOf (i + 1); Data = EventData.Tagged("A", "{}"); Metadata = EventMetadata.Empty })
+        let ok = count >= 1 && count <= limits.MaxEventsPerAppend
+        (Validation.proposed limits events = Ok()) = ok
+        && (ok || fieldOf (Validation.proposed limits events) = Some "events"))
+
+let private idChars = [ 'a' .. 'z' ] @ [ 'A' .. 'Z' ] @ [ '0' .. '9' ] @ [ '-'; '_'; '.' ]
+
+let private genTenantId =
+    gen {
+        let! first = Gen.elements ([ 'a' .. 'z' ] @ [ '0' .. '9' ])
+        let! rest = Gen.choose (0, 63) |> Gen.bind (fun n -> Gen.listOfLength n (Gen.elements idChars))
+        return String(Array.ofList (first :: rest))
+    }
+
+[<Property>]
+let ``tenant ids of letters digits dashes underscores and dots pass`` () =
+    Prop.forAll (Arb.fromGen genTenantId) (fun tenant -> Validation.tenant tenant = Ok())
+
+[<Property>]
+let ``a tenant id with a foreign character a bad start or too long fails naming the tenant`` () =
+    let broken =
+        gen {
+            let! tenant = genTenantId
+            let! at = Gen.choose (0, tenant.Length)
+            let! breakIt =
+                Gen.elements
+                    [ (fun (t: string) -> t.Insert(at, " "))
+                      (fun t -> t.Insert(at, "/"))
+                      (fun t -> t.Insert(at, "é"))
+                      (fun t -> "-" + t)
+                      (fun t -> t + String('x', 65 - t.Length))
+                      (fun _ -> "") ]
+            return breakIt tenant
+        }
+    Prop.forAll (Arb.fromGen broken) (fun tenant -> fieldOf (Validation.tenant tenant) = Some "tenant")
+
+[<Property>]
+let ``negative limits positions and expected versions are refused`` () =
+    Prop.forAll (Arb.fromGen (Gen.choose (-50, -1))) (fun negative ->
+        fieldOf (Validation.query (EventQuery.All.Take negative)) = Some "query.Limit"
+        && fieldOf (Validation.query (EventQuery.All.AfterPosition(int64 negative))) = Some "query.After"
+        && fieldOf (Validation.expectedVersion "expected" (ExpectedVersion.Exact(int64 negative))) = Some "expected"
+        && Validation.expectedVersion "expected" (ExpectedVersion.Exact(int64 -negative)) = Ok())
