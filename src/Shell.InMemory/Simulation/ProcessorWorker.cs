@@ -3,6 +3,8 @@ using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
 
+using EffectIntent = Hybrid.Simulation.EffectIntent;
+
 /// <summary>
 /// One node's worker for one (processor, tenant): holds the lease, fetches a batch after the checkpoint and handles
 /// one event per step. Emits commit with the checkpoint; at-most-once effects run after their checkpoint, at-least-once
