@@ -6,14 +6,14 @@ namespace Hybrid.Sample.Host;
 /// <summary>`serve --postgres <connection string>`: the application as a hosted service with the HTTP API.</summary>
 internal static class ServeCommand
 {
-    public static Command Create()
+    public static System.CommandLine.Command Create()
     {
         var postgres = new Option<string>("--postgres")
         {
             Description = "The PostgreSQL connection string of the event store.",
             Required = true,
         };
-        var command = new Command("serve", "Host the application with its HTTP API against PostgreSQL.") { postgres };
+        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.") { postgres };
         command.SetAction(parse =>
         {
             var connection = parse.GetValue(postgres);
