@@ -118,7 +118,7 @@ internal static class DemoCommand
         Row(table, scenario, DemoScenario.Dan, "list", new Requests.ListById("groceries"),
             (FSharpOption<TodoListView> l) => l is null ? "none" : string.Join(", ", l.Value.Items.Select(i => i.Text)));
         Row(table, scenario, DemoScenario.Dan, "leaderboard", page,
-            (FSharpList<Tuple<string, int>> l) => string.Join(", ", l.Select(x => $"{x.Item1} {x.Item2}")));
+            (FSharpList<Queries.Standing> l) => string.Join(", ", l.Select(x => $"{x.User} {x.Points}")));
         Row(table, scenario, DemoScenario.Bob, "invoices", page, (FSharpList<InvoiceView> l) => $"{l.Length} invoice(s)");
         Row(table, scenario, DemoScenario.Ann, "invoices", page,
             (FSharpList<InvoiceView> l) => string.Join(", ", l.Select(i => $"{i.InvoiceId} {i.AmountCents / 100m:F2} EUR")));
