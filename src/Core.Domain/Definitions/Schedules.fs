@@ -66,9 +66,15 @@ module Schedules =
             match schedule with
             | Cron(expression, zone) ->
                 let cron = parse expression
-                let found = cron.GetOccurrencesDescending(upTo, after, zone, true, false) |> Seq.truncate (count + 1) |> List.ofSeq
-                // Counting every skipped instant of a long outage could be huge: report "at least one more" as 1.
-                List.truncate count found, (if found.Length > count then 1 else 0)
+                // Descending search bounds the work after a long outage, but Cronos resolves a DST gap differently
+                // going backwards; so it only finds where to start, and the instants come from the forward search.
+                let newest = cron.GetOccurrencesDescending(upTo, after, zone, true, false) |> Seq.truncate (count + 1) |> List.ofSeq
+                let more = newest.Length > count
+                let scanFrom = if more then max after (List.last newest - TimeSpan.FromHours 3.0) else after
+                let forward = cron.GetOccurrences(scanFrom, upTo, zone, false, true) |> Seq.filter (fun d -> d > after) |> List.ofSeq
+                let due = forward |> List.rev |> List.truncate count
+                // Counting every skipped instant of a long outage could be huge: report at least one when there were more.
+                due, (if more || forward.Length > count then max 1 (forward.Length - count) else 0)
             | Every interval ->
                 let epoch = DateTimeOffset.UnixEpoch.UtcTicks
                 let lastK = (upTo.UtcTicks - epoch) / interval.Ticks

@@ -60,6 +60,17 @@ module Invariants =
               if not (proposed.Contains e.Id) then
                   yield $"Tenant '{tenant}': event {e.Id} ({e.Type}) at position {e.Position} was never proposed by anyone." ]
 
+    /// Each acknowledged command's events are in the log exactly once: as many as its append wrote, none again.
+    let commandsWrittenOnce (tenant: TenantId) (writes: IReadOnlyDictionary<string, int>) (log: RecordedEvent[]) =
+        let counts = Dictionary<string, int>()
+        for e in log do
+            if writes.ContainsKey e.Metadata.CausationId then
+                counts.[e.Metadata.CausationId] <- (match counts.TryGetValue e.Metadata.CausationId with | true, n -> n | _ -> 0) + 1
+        [ for KeyValue(command, written) in writes do
+              let stored = match counts.TryGetValue command with | true, n -> n | _ -> 0
+              if stored <> written then
+                  yield $"Tenant '{tenant}': command {command} wrote {written} event(s) but the log holds {stored} caused by it." ]
+
     /// The state folded incrementally equals a plain fold of the log's events of the model's types up to the position.
     let readModelEqualsFold (tenant: TenantId) (model: SimulatedReadModel) (state: obj) (upTo: Position) (log: RecordedEvent[]) =
         let types = HashSet<string>(model.EventTypes)

@@ -82,8 +82,9 @@ type SimulatedApplication =
     { Name: string
       /// The users every tenant has (the shell adds an anonymous caller to probe authorization).
       Users: SimulatedUser list
-      /// The next command of a workload: many users, many tenants, as the chooser decides.
-      NextCommand: IChooser -> SimulatedCommand
+      /// The next command a user tries, as the chooser decides (the shell picks the tenant and the user;
+      /// the anonymous caller comes as a user with an empty name and no roles).
+      NextCommand: IChooser -> SimulatedUser -> SimulatedCommand
       ReadModels: SimulatedReadModel list
       Processors: SimulatedProcessor list
       PeriodicTasks: SimulatedPeriodicTask list }

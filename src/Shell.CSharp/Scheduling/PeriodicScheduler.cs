@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Hybrid.Shell.Processors;
+using Microsoft.Extensions.Logging;
+using Microsoft.FSharp.Core;
+
+namespace Hybrid.Shell.Scheduling;
+
+/// <summary>
+/// Fires periodic tasks. Every node runs a scheduler; each due instant of a (task, tenant) is appended with the
+/// condition that no event carries its trigger tag yet, so exactly one node's append is written and the others see
+/// a condition failure. Which instants fire, and which are skipped after downtime or a clock jump, is the task's
+/// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
+/// </summary>
+public sealed class PeriodicScheduler : IAsyncDisposable
+{
+    private readonly IEventStore _store;
+    private readonly IIdSource _ids;
+    private readonly TimeProvider _clock;
+    private readonly SchedulerOptions _options;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<PeriodicTask> _tasks;
+    private readonly ConcurrentDictionary<(string Task, string Tenant), DateTimeOffset> _last = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DateTimeOffset _started;
+    private CancellationTokenSource? _stopping;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>A scheduler for the tasks; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
+    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options, ILogger logger)
+    {
+        options.Validate();
+        _tasks = tasks.ToList();
+        foreach (var task in _tasks)
+        {
+            var problems = Schedules.problems(task);
+            if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(tasks));
+        }
+        var duplicate = _tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Two periodic tasks are named '{duplicate.Key}'.", nameof(tasks));
+        (_store, _ids, _clock, _options, _logger) = (store, ids, clock, options, logger);
+        _started = clock.GetUtcNow();
+    }
+
+    /// <summary>When the last round completed, or null before the first.</summary>
+    public DateTimeOffset? LastRound { get; private set; }
+
+    /// <summary>The failure of the last round, or null when it succeeded.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>True while the scheduling loop runs.</summary>
+    public bool IsRunning => _stopping is { IsCancellationRequested: false } && !_loop.IsCompleted;
+
+    /// <summary>Starts the loop; the first round runs at once.</summary>
+    public Task StartAsync(CancellationToken ct)
+    {
+        _stopping = new CancellationTokenSource();
+        _loop = Loop(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task Loop(CancellationToken stopping)
+    {
+        await Task.Yield();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await RunDue(stopping);
+                LastError = null;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                LastError = ex;
+                _logger.LogError(ex, "A periodic scheduling round failed; retrying.");
+            }
+            try { await Task.Delay(SleepFor(_clock.GetUtcNow()), _clock, stopping); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private TimeSpan SleepFor(DateTimeOffset now)
+    {
+        var sleep = _options.MaxSleep;
+        foreach (var task in _tasks)
+            if (Schedules.next(task.Schedule, now) is { } next && next.Value - now < sleep)
+                sleep = next.Value - now;
+        return sleep < TimeSpan.Zero ? TimeSpan.Zero : sleep;
+    }
+
+    /// <summary>One round: fires what is due now for every task and tenant. Returns how many triggers this node wrote.</summary>
+    public async Task<int> RunDue(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var now = _clock.GetUtcNow();
+            var fired = 0;
+            string[]? allTenants = null;
+            foreach (var task in _tasks)
+            {
+                var tenants = task.Tenants is TenantSelection.OnlyTenants only
+                    ? only.Item.ToArray()
+                    : allTenants ??= await _store.GetTenants(ct);
+                foreach (var tenant in tenants) fired += await RunDue(task, tenant, now, ct);
+            }
+            LastRound = now;
+            return fired;
+        }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<int> RunDue(PeriodicTask task, string tenant, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = (task.Name, tenant);
+        if (!_last.TryGetValue(key, out var last))
+            last = _last[key] = await LastFired(task, tenant, ct) ?? _started;
+        var plan = Schedules.plan(task, last, now);
+        if (plan.Skipped > 0)
+        {
+            ProcessorTelemetry.TriggersSkipped.Add(plan.Skipped, new KeyValuePair<string, object?>("task", task.Name));
+            _logger.LogWarning("Tenant {Tenant}: periodic task {Task} skipped {Skipped} missed instant(s) before {Latest} ({Policy}).",
+                tenant, task.Name, plan.Skipped, plan.Latest, task.MissedFires);
+        }
+        var fired = 0;
+        foreach (var due in plan.Fire)
+            if (await Fire(task, new Tick(task.Name, tenant, due), ct)) fired++;
+        if (plan.Latest is { } latest && latest.Value > last) _last[key] = latest.Value;
+        return fired;
+    }
+
+    private async Task<DateTimeOffset?> LastFired(PeriodicTask task, string tenant, CancellationToken ct)
+    {
+        var events = await _store.Read(tenant, Triggers.lastTriggerQuery(task.Name), ct);
+        var due = Triggers.lastDue(task.Name, events);
+        return FSharpOption<DateTimeOffset>.get_IsSome(due) ? due.Value : null;
+    }
+
+    private async Task<bool> Fire(PeriodicTask task, Tick tick, CancellationToken ct)
+    {
+        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.scheduler.fire");
+        activity?.SetTag("hybrid.task", task.Name);
+        activity?.SetTag("hybrid.tenant", tick.Tenant);
+        try
+        {
+            var metadata = new EventMetadata("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}");
+            var events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
+            var result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.condition(tick), FSharpOption<CheckpointWrite>.None), ct);
+            if (result.IsConditionFailed) return false; // another node fired this instant first
+            ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("task", task.Name));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A throwing OnTick or invalid events: this instant is given up (logged), later ones still fire.
+            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant.", tick.Tenant, task.Name, tick.DueAt);
+            return false;
+        }
+    }
+
+    /// <summary>Stops the loop after the round in flight.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_stopping is null) return;
+        await _stopping.CancelAsync();
+        try { await _loop.WaitAsync(ct); } catch (OperationCanceledException) { }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+}
