@@ -12,6 +12,20 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
 
     public async Task CommitAsync(string tenant, IReadOnlyList<PendingAppend> batch)
     {
+        try
+        {
+            await CommitOnceAsync(tenant, batch).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Transient.Is(e))
+        {
+            // The server may have restarted: drop idle pooled connections so the next append gets a live one.
+            source.Clear();
+            throw;
+        }
+    }
+
+    private async Task CommitOnceAsync(string tenant, IReadOnlyList<PendingAppend> batch)
+    {
         var now = Recorded.Microseconds(clock.GetUtcNow());
         await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
         if (batch.All(p => p.IsUnconditional))
