@@ -2,6 +2,8 @@
 using Hybrid.Bench.InMemory;
 using Hybrid.Bench.Lmdb;
 using Hybrid.Bench.Postgres;
+using Hybrid.Bench.Processors;
+using Hybrid.Bench.ReadModels;
 using Hybrid.Bench.Results;
 
 namespace Hybrid.Bench;
@@ -23,7 +25,14 @@ public static class BenchRunner
             new RawLmdbBench(sizes, report, log).Run();
             return Task.CompletedTask;
         });
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg"), report, log, () => Postgres(options, sizes, report, log));
+        await Section("read models", options.Wants("l1") || options.Wants("l2") || options.Wants("readmodel"), report, log, async () =>
+        {
+            var bench = new ReadModelBench(sizes, report, log);
+            if (options.Wants("l1") || options.Wants("l2")) await bench.Hits();
+            if (options.Wants("readmodel.writeback")) await bench.WriteBack();
+            if (options.Wants("readmodel.rebuild")) await bench.RebuildInMemory(sizes.LogEvents);
+        });
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor"), report, log, () => Postgres(options, sizes, report, log));
 
         log.WriteLine();
         ConsoleTable.Write(report, log);
@@ -42,9 +51,17 @@ public static class BenchRunner
         log.WriteLine($"  server ready in {clock.Elapsed.TotalSeconds:0.0} s ({server.Origin})");
         report.Machine["postgres"] = await server.VersionAsync();
         report.Machine["postgres_origin"] = server.Origin;
+        await using var store = await StoreUnderTest.CreateAsync(server);
         var bench = new PostgresBench(server, sizes, report, log);
-        bench.UseStore(null, "PostgresEventStore is not on main yet");
+        bench.UseStore(store, null);
         await bench.RunAsync(options);
+        if (options.Wants("readmodel.rebuild"))
+        {
+            await bench.LoadStoreLog();
+            await new ReadModelBench(sizes, report, log).Rebuild(store, StoreBench.LogTenant, "readmodel.rebuild", report.Find("raw.pg.select.ordered"),
+                "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
+        }
+        if (options.Wants("processor")) await new ProcessorBench(sizes, report, log).Run(store);
     }
 
     private static async Task Section(string name, bool wanted, BenchReport report, TextWriter log, Func<Task> run)

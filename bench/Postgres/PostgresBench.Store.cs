@@ -16,11 +16,12 @@ public sealed partial class PostgresBench
         _unavailable = unavailableReason;
     }
 
-    private async Task LoadStoreLog()
+    /// <summary>Writes the store's log tenant (once), for benchmarks that read or fold it.</summary>
+    public async Task LoadStoreLog()
     {
         if (_store is null || _logLoaded) return;
-        log.WriteLine($"  loading {sizes.DcbLogEvents:N0} events into the store");
-        await _store.LoadLog(sizes.DcbLogEvents);
+        log.WriteLine($"  loading {sizes.LogEvents:N0} events into the store");
+        await _store.LoadLog(sizes.LogEvents);
         _logLoaded = true;
     }
 

@@ -57,18 +57,18 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
     private async Task DcbAndRead(BenchOptions options)
     {
         const string rawTenant = "raw-dcb";
-        log.WriteLine($"  loading {sizes.DcbLogEvents:N0} events into the raw table");
-        await RawEventTable.LoadAsync(server.DataSource, rawTenant, "log", sizes.DcbLogEvents);
+        log.WriteLine($"  loading {sizes.LogEvents:N0} events into the raw table");
+        await RawEventTable.LoadAsync(server.DataSource, rawTenant, "log", sizes.LogEvents);
         if (options.Wants("pg.read.all"))
         {
             var raw = Add(new Metric
             {
                 Name = "raw.pg.select.ordered", Unit = "ev/s",
                 Value = await RawReadBaseline.OrderedSelect(server.DataSource, rawTenant, runs: 3),
-                Params = new Dictionary<string, object> { ["events"] = sizes.DcbLogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "SELECT all columns WHERE tenant_id ORDER BY position, every column read" },
+                Params = new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "SELECT all columns WHERE tenant_id ORDER BY position, every column read" },
             });
-            await Store("pg.read.all", raw, new Dictionary<string, object> { ["events"] = sizes.DcbLogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "IEventStore.Read(tenant, EventQuery.All)" },
-                store => store.ReadAll(sizes.DcbLogEvents, runs: 3));
+            await Store("pg.read.all", raw, new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "IEventStore.Read(tenant, EventQuery.All)" },
+                store => store.ReadAll(sizes.LogEvents, runs: 3));
         }
         foreach (var clients in new[] { 1, 8 })
         {
@@ -76,11 +76,11 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
             var raw = Add(new Metric
             {
                 Name = $"raw.pg.dcb.c{clients}", Unit = "ev/s",
-                Value = await _raw.LockExistsInsert(rawTenant, clients, after: sizes.DcbLogEvents),
-                Params = DcbParams(clients, "one transaction: advisory lock + INSERT next position WHERE NOT EXISTS (tags @> 2 tags AND position > after)"),
+                Value = await _raw.LockExistsInsert(rawTenant, clients, after: sizes.LogEvents),
+                Params = DcbParams(clients, "one transaction: advisory lock + INSERT of max(position)+1 WHERE NOT EXISTS (GIN keys @> the 2 tags AND position > after)"),
             });
             await Store($"pg.append.dcb.c{clients}", raw, DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags"),
-                store => store.Dcb(clients, sizes.DcbLogEvents));
+                store => store.Dcb(clients, sizes.LogEvents));
         }
     }
 
@@ -92,7 +92,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
 
     private Dictionary<string, object> DcbParams(int clients, string how) => new()
     {
-        ["clients"] = clients, ["tenants"] = 1, ["log_events"] = sizes.DcbLogEvents, ["tags"] = 2, ["how"] = how, ["seconds"] = sizes.Measure.TotalSeconds,
+        ["clients"] = clients, ["tenants"] = 1, ["log_events"] = sizes.LogEvents, ["tags"] = 2, ["how"] = how, ["seconds"] = sizes.Measure.TotalSeconds,
     };
 
     private Dictionary<string, object> Params(int clients, int tenants, int batch, string how) => new()

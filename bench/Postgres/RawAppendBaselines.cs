@@ -82,13 +82,15 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             INSERT INTO {RawEventTable.Name} ({RawEventTable.Columns})
             SELECT $1, coalesce((SELECT max(position) FROM {RawEventTable.Name} WHERE tenant_id = $1), 0) + 1,
                    $2, NULL, 0, $3, $4, $5, $6, now()
-            WHERE NOT EXISTS (SELECT 1 FROM {RawEventTable.Name} WHERE tenant_id = $1 AND tags @> $4 AND position > $7)
+            WHERE NOT EXISTS (SELECT 1 FROM {RawEventTable.Name}
+                              WHERE bench_raw.keys(tenant_id, event_type, tags) @> $8 AND tenant_id = $1 AND position > $7)
             """;
         await using var raw = await RawClients.OpenAsync(db, clients);
         return await ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var conn = raw.Connections[client];
             var n = (long)client << 32 | i;
+            var tags = BenchEvents.Tags($"dcb{clients}x{client}", n);
             await using var tx = await conn.BeginTransactionAsync();
             await using var batch = new NpgsqlBatch(conn, tx);
             var lockTenant = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");
@@ -97,10 +99,11 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Type });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = BenchEvents.Tags($"dcb{clients}x{client}", n) });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tags });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.MetadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(tags, t => $"{tenant}/#{t}") });
             batch.BatchCommands.Add(lockTenant);
             batch.BatchCommands.Add(insert);
             await batch.ExecuteNonQueryAsync();

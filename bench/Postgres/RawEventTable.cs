@@ -1,5 +1,6 @@
-// The plain table the raw baselines write to: the columns and indexes the event store must keep (issue 4),
-// without its lock, its row-level security or its position bookkeeping. The ceiling the store is compared with.
+// The plain table the raw baselines write to: the columns and indexes of the event store's events table (its
+// primary key, unique ids, unique stream versions, the GIN index over tenant-prefixed tags and type), without its
+// lock, its row-level security, its tenants and streams tables or its group commit. The ceiling the store is compared with.
 using Npgsql;
 using NpgsqlTypes;
 
@@ -32,8 +33,10 @@ public static class RawEventTable
             PRIMARY KEY (tenant_id, position),
             UNIQUE (tenant_id, event_id));
         CREATE UNIQUE INDEX events_stream ON bench_raw.events (tenant_id, stream_id, stream_version) WHERE stream_id IS NOT NULL;
-        CREATE INDEX events_type ON bench_raw.events (tenant_id, event_type, position);
-        CREATE INDEX events_tags ON bench_raw.events USING gin (tags) WITH (fastupdate = off);
+        CREATE FUNCTION bench_raw.keys(tenant text, type text, tags text[]) RETURNS text[]
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            AS $f$ SELECT array_append(ARRAY(SELECT tenant || '/#' || t FROM unnest(tags) AS t), tenant || '/$' || type) $f$;
+        CREATE INDEX events_keys ON bench_raw.events USING gin (bench_raw.keys(tenant_id, event_type, tags)) WITH (fastupdate = off);
         """;
 
     /// <summary>(Re)creates the schema.</summary>

@@ -11,6 +11,10 @@ let InviteEmails = "invite-emails"
 [<Literal>]
 let Invoicing = "invoicing"
 
+/// Awards a point for each completed item: emits, exactly once.
+[<Literal>]
+let PointsAwarding = "points"
+
 /// Charges the card for each invoice: an effect, at most once.
 [<Literal>]
 let Charging = "charging"
@@ -32,6 +36,12 @@ let inviteEmails (event: RecordedEvent) =
 let invoicing (event: RecordedEvent) =
     match Billing.Events.tryDecode event with
     | Some(Billing.Events.BillingDue due) -> EmitEvents [ Billing.Events.encode (Billing.invoiceFor due) ]
+    | _ -> Ignore
+
+/// The points handler: the user who completed the item (the source event's actor) earns a point.
+let points (event: RecordedEvent) =
+    match TodoLists.Events.tryDecode event with
+    | Some(TodoLists.Events.ItemCompleted completed) -> EmitEvents [ Points.Events.encode (Points.award event.Metadata.Actor completed) ]
     | _ -> Ignore
 
 /// The charging handler.

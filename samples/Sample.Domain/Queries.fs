@@ -11,7 +11,9 @@ type QueryOutcome<'T> =
 
 let private authorized (allowed: Caller -> bool) (caller: Caller) (what: string) run =
     if allowed caller then Answer(run ())
-    else Unauthorized $"Tenant '{caller.Tenant}': '{caller.Actor}' may not read {what}."
+    else
+        let who = if caller.IsAuthenticated then $"'{caller.Actor}'" else "an anonymous caller"
+        Unauthorized $"Tenant '{caller.Tenant}': {who} may not read {what}."
 
 /// Every list, by name.
 let lists (caller: Caller) (view: Map<string, TodoListView>) =
@@ -32,3 +34,11 @@ let isInvited (caller: Caller) (email: string) (view: Map<string, CustomerView>)
 /// The invoices, by period: admins only.
 let invoices (caller: Caller) (view: BillingView) =
     authorized Access.isAdmin caller "invoices" (fun () -> view.Invoices |> Map.values |> Seq.sortBy (fun i -> i.Period) |> List.ofSeq)
+
+/// A user's place on the leaderboard.
+type Standing = { User: string; Points: int }
+
+/// Users by points, most first.
+let leaderboard (caller: Caller) (view: Map<string, int>) =
+    authorized Access.canRead caller "the leaderboard" (fun () ->
+        view |> Map.toList |> List.sortBy (fun (user, points) -> -points, user) |> List.map (fun (user, points) -> { User = user; Points = points }))

@@ -89,3 +89,18 @@ module BillingView =
         | Some(Billing.Events.InvoiceIssued e) ->
             { view with Invoices = view.Invoices.Add(e.InvoiceId, { InvoiceId = e.InvoiceId; Period = e.Period; AmountCents = e.AmountCents }) }
         | None -> view
+
+/// Points per user.
+module LeaderboardView =
+
+    [<Literal>]
+    let Name = "leaderboard"
+
+    let eventTypes = Points.Events.types
+
+    let initial: Map<string, int> = Map.empty
+
+    let evolve (board: Map<string, int>) (event: RecordedEvent) =
+        match Points.Events.tryDecode event with
+        | Some(Points.Events.PointsAwarded e) -> board.Add(e.User, (board.TryFind e.User |> Option.defaultValue 0) + e.Points)
+        | None -> board

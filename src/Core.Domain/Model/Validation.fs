@@ -53,38 +53,98 @@ module Validation =
             elif tag.Length > 200 then fail field "The tag is longer than 200 characters."
             else Ok()
 
+    /// True when the stream id passes `stream`: checked without building the field name, which only an error needs.
+    let private streamIsValid (stream: StreamId) =
+        let mutable valid = not (String.IsNullOrWhiteSpace stream) && stream.[0] <> '$' && stream.Length <= 200
+        let mutable i = 0
+        while valid && i < stream.Length do
+            valid <- not (Char.IsControl stream.[i])
+            i <- i + 1
+        valid
+
+    /// True when the tag passes `tag`.
+    let private tagIsValid (tag: Tag) =
+        not (String.IsNullOrEmpty tag)
+        && (let colon = tag.IndexOf ':' in colon > 0 && colon < tag.Length - 1)
+        && tag.Length <= 200
+
     /// Reads the UTF-8 JSON to its end; false when it is not well-formed.
-    let private jsonIsWellFormed (utf8: byte[]) =
+    let private jsonIsWellFormed (utf8: ReadOnlySpan<byte>) =
         try
-            let mutable reader = Text.Json.Utf8JsonReader(ReadOnlySpan utf8)
+            let mutable reader = Text.Json.Utf8JsonReader(utf8)
             while reader.Read() do
                 ()
             reader.BytesConsumed = int64 utf8.Length && utf8.Length > 0
         with :? Text.Json.JsonException -> false
 
+    /// Encodes the body into a pooled buffer (no allocation per event) and checks it is well-formed JSON.
+    let private bodyIsJson (body: string) =
+        let buffer = Buffers.ArrayPool<byte>.Shared.Rent(Text.Encoding.UTF8.GetMaxByteCount body.Length)
+        try
+            let length = Text.Encoding.UTF8.GetBytes(body, 0, body.Length, buffer, 0)
+            jsonIsWellFormed (ReadOnlySpan(buffer, 0, length))
+        finally
+            Buffers.ArrayPool<byte>.Shared.Return buffer
+
+    /// The field name of an event: `prefix[index]`, or `prefix` alone when index is negative. Built only for errors.
+    let private eventField (prefix: string) (index: int) =
+        if index < 0 then prefix else $"{prefix}[{index}]"
+
+    let private failAt prefix index suffix message = fail (eventField prefix index + suffix) message
+
+    /// The index of the first tag that does not pass `tag`, or -1.
+    let private firstBadTag (tags: Tag[]) =
+        let mutable bad = -1
+        let mutable i = 0
+        while bad < 0 && i < tags.Length do
+            if not (tagIsValid tags.[i]) then bad <- i
+            i <- i + 1
+        bad
+
+    /// One event's data, named prefix[index] (or prefix when index < 0) in errors.
+    let private eventDataAt (limits: InputLimits) (prefix: string) (index: int) (data: EventData) =
+        let inline fail suffix message = failAt prefix index suffix message
+        if obj.ReferenceEquals(data, null) then fail "" "The event is null."
+        elif String.IsNullOrWhiteSpace data.Type then fail ".Type" "The event type is empty."
+        elif data.Type.Length > 200 then fail ".Type" "The event type is longer than 200 characters."
+        elif isNull data.Body then fail ".Body" $"The body of a '{data.Type}' event is null."
+        elif data.Body.Length * 3 > limits.MaxBodyBytes && Text.Encoding.UTF8.GetByteCount data.Body > limits.MaxBodyBytes then
+            fail ".Body" $"The body of a '{data.Type}' event is larger than {limits.MaxBodyBytes} bytes."
+        elif not (bodyIsJson data.Body) then fail ".Body" $"The body of a '{data.Type}' event is not well-formed JSON."
+        elif data.SchemaVersion < 1 then fail ".SchemaVersion" "The schema version must be 1 or more."
+        elif isNull data.Tags then fail ".Tags" "The tags are null: use an empty array."
+        elif data.Tags.Length > limits.MaxTags then fail ".Tags" $"An event has more than {limits.MaxTags} tags."
+        else
+            let badTag = firstBadTag data.Tags
+            if badTag >= 0 then tag $"{eventField prefix index}.Tags[{badTag}]" data.Tags.[badTag]
+            elif isNull data.Stream || streamIsValid data.Stream then Ok()
+            else stream $"{eventField prefix index}.Stream" data.Stream
+
     /// One event's data.
-    let eventData (limits: InputLimits) (field: string) (data: EventData) =
-        let result =
-            if obj.ReferenceEquals(data, null) then fail field "The event is null."
-            elif String.IsNullOrWhiteSpace data.Type then fail $"{field}.Type" "The event type is empty."
-            elif data.Type.Length > 200 then fail $"{field}.Type" "The event type is longer than 200 characters."
-            elif isNull data.Body then fail $"{field}.Body" $"The body of a '{data.Type}' event is null."
-            elif data.Body.Length * 3 > limits.MaxBodyBytes && Text.Encoding.UTF8.GetByteCount data.Body > limits.MaxBodyBytes then
-                fail $"{field}.Body" $"The body of a '{data.Type}' event is larger than {limits.MaxBodyBytes} bytes."
-            elif not (jsonIsWellFormed (Text.Encoding.UTF8.GetBytes data.Body)) then
-                fail $"{field}.Body" $"The body of a '{data.Type}' event is not well-formed JSON."
-            elif data.SchemaVersion < 1 then fail $"{field}.SchemaVersion" "The schema version must be 1 or more."
-            elif isNull data.Tags then fail $"{field}.Tags" "The tags are null: use an empty array."
-            elif data.Tags.Length > limits.MaxTags then fail $"{field}.Tags" $"An event has more than {limits.MaxTags} tags."
-            else Ok()
-        let withTags =
-            result
-            |> Result.bind (fun () ->
-                data.Tags
-                |> Array.indexed
-                |> Array.fold (fun acc (i, t) -> acc |> Result.bind (fun () -> tag $"{field}.Tags[{i}]" t)) (Ok()))
-        withTags
-        |> Result.bind (fun () -> if isNull data.Stream then Ok() else stream $"{field}.Stream" data.Stream)
+    let eventData (limits: InputLimits) (field: string) (data: EventData) = eventDataAt limits field -1 data
+
+    /// The index of the first event whose id an earlier event has, or -1: a scan for small appends, a set for large ones.
+    let private firstRepeat (events: ProposedEvent[]) =
+        if events.Length <= 16 then
+            let mutable repeat = -1
+            let mutable i = 1
+            while repeat < 0 && i < events.Length do
+                let e = events.[i]
+                if not (obj.ReferenceEquals(e, null)) then
+                    for j in 0 .. i - 1 do
+                        let earlier = events.[j]
+                        if repeat < 0 && not (obj.ReferenceEquals(earlier, null)) && earlier.Id = e.Id then repeat <- i
+                i <- i + 1
+            repeat
+        else
+            let seen = Collections.Generic.HashSet<Guid>(events.Length)
+            let mutable repeat = -1
+            let mutable i = 0
+            while repeat < 0 && i < events.Length do
+                let e = events.[i]
+                if not (obj.ReferenceEquals(e, null)) && not (seen.Add e.Id) then repeat <- i
+                i <- i + 1
+            repeat
 
     /// The events of one append: at least one, within limits, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =
@@ -92,19 +152,20 @@ module Validation =
         elif events.Length > limits.MaxEventsPerAppend then
             fail "events" $"An append may hold at most {limits.MaxEventsPerAppend} events, not {events.Length}."
         else
-            let rec check i (seen: Collections.Generic.HashSet<Guid>) =
+            // Errors are reported for the first bad event in order; a repeated id counts at its second occurrence.
+            let repeat = firstRepeat events
+            let rec check i =
                 if i = events.Length then Ok()
                 else
                     let e = events.[i]
-                    let field = $"events[{i}]"
-                    if obj.ReferenceEquals(e, null) then fail field "The event is null."
-                    elif e.Id = Guid.Empty then fail $"{field}.Id" "The event id is empty: ids are idempotency keys and must be set."
-                    elif not (seen.Add e.Id) then fail $"{field}.Id" $"The event id {e.Id} appears twice in one append."
+                    if obj.ReferenceEquals(e, null) then fail $"events[{i}]" "The event is null."
+                    elif e.Id = Guid.Empty then fail $"events[{i}].Id" "The event id is empty: ids are idempotency keys and must be set."
+                    elif i = repeat then fail $"events[{i}].Id" $"The event id {e.Id} appears twice in one append."
                     else
-                        match eventData limits field e.Data with
-                        | Ok() -> check (i + 1) seen
+                        match eventDataAt limits "events" i e.Data with
+                        | Ok() -> check (i + 1)
                         | err -> err
-            check 0 (Collections.Generic.HashSet())
+            check 0
 
     /// A read's bounds.
     let query (query: EventQuery) =

@@ -386,7 +386,7 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         }
         catch (LightningException e)
         {
-            damage = $"LMDB reported {(MDBResultCode)e.StatusCode}: {e.Message}";
+            damage = $"LMDB refused the file: {e.Message} (code {e.StatusCode})";
             if (ReferenceEquals(env, _env)) Close();
             else env?.Dispose();
             return false;

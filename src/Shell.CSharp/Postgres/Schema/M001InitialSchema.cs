@@ -2,7 +2,8 @@ namespace Hybrid.Shell.Postgres.Schema;
 
 /// <summary>
 /// The first schema: tenants (head position, the per-tenant write lock row), events, streams and checkpoints, each
-/// with row-level security forced, and the application role that may read and write but owns nothing.
+/// with row-level security forced, and the application role that may read and write but owns nothing (and may
+/// not update or delete events).
 /// </summary>
 /// <remarks>
 /// Condition and filtered reads go through one GIN index (fastupdate off, so no pending list to scan) over
@@ -67,7 +68,10 @@ internal static class M001InitialSchema
                 EXECUTE format('ALTER TABLE {schema}.%I ENABLE ROW LEVEL SECURITY', t);
                 EXECUTE format('ALTER TABLE {schema}.%I FORCE ROW LEVEL SECURITY', t);
                 EXECUTE format('CREATE POLICY tenant_isolation ON {schema}.%I USING (tenant_id = current_setting(''hybrid.tenant'', true)) WITH CHECK (tenant_id = current_setting(''hybrid.tenant'', true))', t);
-                EXECUTE format('GRANT SELECT, INSERT, UPDATE ON {schema}.%I TO {app}', t);
+                EXECUTE format('GRANT SELECT, INSERT ON {schema}.%I TO {app}', t);
+                IF t <> 'events' THEN
+                    EXECUTE format('GRANT UPDATE ON {schema}.%I TO {app}', t);
+                END IF;
             END LOOP;
         END $$;
 

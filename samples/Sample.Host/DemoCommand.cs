@@ -1,0 +1,146 @@
+using System.CommandLine;
+using Hybrid.InMemory.Simulation;
+using static Hybrid.Sample.ReadModels;
+using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
+using Spectre.Console;
+
+namespace Hybrid.Sample.Host;
+
+using Command = System.CommandLine.Command;
+
+/// <summary>`demo`: runs the scripted scenario on the in-memory store and prints what happened as tables.</summary>
+internal static class DemoCommand
+{
+    public static System.CommandLine.Command Create()
+    {
+        var command = new System.CommandLine.Command("demo", "Run a scripted scenario on the in-memory store (no server needed) and print what happened.");
+        command.SetAction(_ =>
+        {
+            var scenario = new DemoScenario();
+            var results = scenario.Run();
+            PrintCommands(results);
+            PrintEvents(scenario);
+            PrintActivity(scenario);
+            PrintReadModels(scenario);
+            PrintQueries(scenario);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Section(string title) => AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
+
+    private static void PrintCommands(List<(Caller Caller, Hybrid.Simulation.SimulatedRequest Request, CommandResult Result)> results)
+    {
+        Section($"Commands (tenant '{DemoScenario.Tenant}')");
+        var table = new Table().AddColumns("#", "caller", "command", "outcome");
+        var i = 0;
+        foreach (var (caller, request, result) in results)
+        {
+            var outcome = result.Status switch
+            {
+                CommandStatus.Accepted => $"[green]accepted[/]: {string.Join(", ", result.Events.Select(e => e.Type))}",
+                CommandStatus.Unchanged => "[green]accepted[/]: nothing to change",
+                CommandStatus.Rejected => $"[yellow]rejected[/]: {Markup.Escape(result.Message)}",
+                CommandStatus.Unauthorized => $"[red]unauthorized[/]: {Markup.Escape(result.Message)}",
+                _ => $"[red]failed[/]: {Markup.Escape(result.Message)}",
+            };
+            table.AddRow((++i).ToString(), Markup.Escape(Who(caller)), Markup.Escape(request.Text), outcome);
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Who(Caller caller) =>
+        caller.IsAuthenticated ? $"{caller.Actor} ({string.Join(", ", caller.Roles)})" : "(anonymous)";
+
+    private static void PrintEvents(DemoScenario scenario)
+    {
+        Section($"Event log (tenant '{DemoScenario.Tenant}')");
+        var table = new Table().AddColumns("pos", "time", "stream@version", "type", "tags", "actor", "body");
+        foreach (var e in scenario.Context.MemoryStore.Read(DemoScenario.Tenant, EventQuery.All, CancellationToken.None).Result)
+        {
+            table.AddRow(e.Position.ToString(), e.Timestamp.ToString("MM-dd HH:mm:ss"),
+                Markup.Escape(e.Stream is null ? "-" : $"{e.Stream}@{e.StreamVersion}"), e.Type,
+                Markup.Escape(string.Join(" ", e.Tags)), Markup.Escape(e.Metadata.Actor), Markup.Escape(e.Body));
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static void PrintActivity(DemoScenario scenario)
+    {
+        Section("Processors and periodic tasks");
+        var table = new Table().AddColumns("time", "tenant", "kind", "who", "what", "outcome");
+        foreach (var a in scenario.Activities.Where(a => a.Kind != ActivityKind.Command))
+            table.AddRow(a.Time.ToString("MM-dd HH:mm:ss"), a.Tenant, a.Kind.ToString(), Markup.Escape(a.Who), Markup.Escape(a.What), Markup.Escape(a.Outcome));
+        AnsiConsole.Write(table);
+    }
+
+    private static T Model<T>(DemoScenario scenario, string name, string tenant = DemoScenario.Tenant) =>
+        (T)scenario.ReadModels.Read(tenant, name).State;
+
+    private static string BillingModel => BillingViewModule.Name;
+
+    private static void PrintReadModels(DemoScenario scenario)
+    {
+        Section("Read models");
+        var lists = new Table().Title(TodoListsView.Name).AddColumns("list", "name", "owner", "items");
+        foreach (var list in Model<FSharpMap<string, TodoListView>>(scenario, TodoListsView.Name).Values)
+            lists.AddRow(list.Id, Markup.Escape(list.Name), list.Owner,
+                Markup.Escape(string.Join(", ", list.Items.Select(i => $"#{i.Id} {i.Text}{(i.Done ? " (done)" : "")}"))));
+        AnsiConsole.Write(lists);
+
+        var customers = new Table().Title(CustomersView.Name).AddColumns("email", "customer", "invited by", "status");
+        foreach (var c in Model<FSharpMap<string, CustomerView>>(scenario, CustomersView.Name).Values)
+            customers.AddRow(Markup.Escape(c.Email), c.CustomerId, c.InvitedBy, c.Status);
+        AnsiConsole.Write(customers);
+
+        var board = new Table().Title(LeaderboardView.Name).AddColumns("user", "points");
+        foreach (var (user, points) in Model<FSharpMap<string, int>>(scenario, LeaderboardView.Name).Select(kv => (kv.Key, kv.Value)))
+            board.AddRow(user, points.ToString());
+        AnsiConsole.Write(board);
+
+        var billing = Model<BillingView>(scenario, BillingModel);
+        var invoices = new Table().Title(BillingModel).AddColumns("period due", "invoice", "amount");
+        foreach (var period in billing.DuePeriods)
+        {
+            var invoice = billing.Invoices.Values.FirstOrDefault(i => i.Period == period);
+            invoices.AddRow(period, invoice?.InvoiceId ?? "-", invoice is null ? "-" : $"{invoice.AmountCents / 100m:F2} EUR");
+        }
+        AnsiConsole.Write(invoices);
+    }
+
+    private static void PrintQueries(DemoScenario scenario)
+    {
+        Section("Queries (through the query processor, over the read-model engine)");
+        var table = new Table().AddColumns("caller", "query", "answer");
+        var page = new Requests.Page(0);
+        Row(table, scenario, DemoScenario.Dan, "lists", page,
+            (FSharpList<TodoListView> l) => string.Join(", ", l.Select(x => $"{x.Name} ({x.OpenCount} open)")));
+        Row(table, scenario, DemoScenario.Dan, "list", new Requests.ListById("groceries"),
+            (FSharpOption<TodoListView> l) => l is null ? "none" : string.Join(", ", l.Value.Items.Select(i => i.Text)));
+        Row(table, scenario, DemoScenario.Dan, "leaderboard", page,
+            (FSharpList<Queries.Standing> l) => string.Join(", ", l.Select(x => $"{x.User} {x.Points}")));
+        Row(table, scenario, DemoScenario.Bob, "invoices", page, (FSharpList<InvoiceView> l) => $"{l.Length} invoice(s)");
+        Row(table, scenario, DemoScenario.Ann, "invoices", page,
+            (FSharpList<InvoiceView> l) => string.Join(", ", l.Select(i => $"{i.InvoiceId} {i.AmountCents / 100m:F2} EUR")));
+        Row(table, scenario, DemoScenario.Anonymous, "customers", page, (FSharpList<CustomerView> l) => $"{l.Length} customer(s)");
+        var other = new Caller(DemoScenario.OtherTenant, "gil", [Access.Roles.Admin], "");
+        Row(table, scenario, other, "lists", page, (FSharpList<TodoListView> l) => $"{l.Length} list(s): a tenant sees only its own");
+        AnsiConsole.Write(table);
+    }
+
+    private static void Row<T>(Table table, DemoScenario scenario, Caller caller, string query, object request, Func<T, string> show)
+    {
+        var outcome = scenario.Queries.ExecuteAsync(caller, query, request).GetAwaiter().GetResult();
+        var answer = outcome switch
+        {
+            QueryOutcome.Answered a => Markup.Escape(show((T)a.value)),
+            QueryOutcome.Unauthorized u => $"[red]unauthorized[/]: {Markup.Escape(u.reason)}",
+            QueryOutcome.NotFound n => $"[red]refused[/]: {Markup.Escape(n.what)}",
+            _ => Markup.Escape(outcome.ToString() ?? ""),
+        };
+        var where = caller.Tenant == DemoScenario.Tenant ? "" : $" (tenant '{caller.Tenant}')";
+        table.AddRow(Markup.Escape(Who(caller) + where), Markup.Escape(query), answer);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Hybrid.Shell.Http;
+
+/// <summary>The caller of a request, or why none could be resolved (the field and the reason).</summary>
+public sealed record CallerResult(Caller? Caller, Validation.Error? Error)
+{
+    /// <summary>A resolved caller.</summary>
+    public static CallerResult Of(Caller caller) => new(caller, null);
+
+    /// <summary>A failure naming the field.</summary>
+    public static CallerResult Fail(string field, string reason) => new(null, new Validation.Error(field, reason));
+}
+
+/// <summary>Resolves who is calling and for which tenant: pluggable (headers, claims, anything).</summary>
+public interface ICallerResolver
+{
+    /// <summary>The request's caller.</summary>
+    ValueTask<CallerResult> ResolveAsync(HttpContext context);
+}
+
+/// <summary>
+/// The caller from headers: <c>X-Tenant</c>, <c>X-Actor</c>, <c>X-Roles</c> (comma-separated) and
+/// <c>X-Correlation-Id</c>. Trusts its client: use it behind a gateway that sets these, or in tests.
+/// </summary>
+public sealed class HeaderCallerResolver : ICallerResolver
+{
+    /// <inheritdoc />
+    public ValueTask<CallerResult> ResolveAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var tenant = headers["X-Tenant"].ToString();
+        if (string.IsNullOrWhiteSpace(tenant)) return ValueTask.FromResult(CallerResult.Fail("X-Tenant", "The X-Tenant header is missing."));
+        var roles = headers["X-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString())));
+    }
+}
+
+/// <summary>
+/// The caller from the authenticated user's claims: the tenant from a tenant claim, the identity from the
+/// name identifier (or "sub"), roles from role claims; the correlation id from <c>X-Correlation-Id</c>.
+/// </summary>
+public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICallerResolver
+{
+    /// <inheritdoc />
+    public ValueTask<CallerResult> ResolveAsync(HttpContext context)
+    {
+        var user = context.User;
+        var tenant = user.FindFirst(tenantClaim)?.Value;
+        if (string.IsNullOrWhiteSpace(tenant))
+            return ValueTask.FromResult(CallerResult.Fail(tenantClaim, $"The caller has no '{tenantClaim}' claim."));
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        var actor = authenticated ? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "" : "";
+        var roles = authenticated
+            ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
+            : [];
+        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString())));
+    }
+}

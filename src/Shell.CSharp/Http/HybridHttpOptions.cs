@@ -1,0 +1,26 @@
+using Hybrid.Shell.Commands;
+using Hybrid.Shell.Queries;
+
+namespace Hybrid.Shell.Http;
+
+/// <summary>What the HTTP adapter serves and how it resolves callers.</summary>
+public sealed class HybridHttpOptions
+{
+    /// <summary>Runs the commands.</summary>
+    public required CommandProcessor Commands { get; init; }
+
+    /// <summary>Runs the queries; none served when null.</summary>
+    public QueryProcessor? Queries { get; init; }
+
+    /// <summary>The application's registry, served as introspection JSON.</summary>
+    public required Registry Registry { get; init; }
+
+    /// <summary>Resolves tenant and identity (headers by default).</summary>
+    public ICallerResolver Callers { get; init; } = new HeaderCallerResolver();
+
+    /// <summary>Read-model views for read-your-writes responses; none when null.</summary>
+    public IReadModelViews? Views { get; init; }
+
+    /// <summary>The longest read-your-writes wait a request may ask for.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,56 @@
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>How often each fault is injected: a probability per opportunity (per append, per handler call, per step).</summary>
+public sealed record FaultRates
+{
+    /// <summary>Per append.</summary>
+    public double AppendFailedBeforeWrite { get; init; }
+    /// <summary>Per append.</summary>
+    public double AppendAckLost { get; init; }
+    /// <summary>Per append.</summary>
+    public double SlowAppend { get; init; }
+    /// <summary>Per command.</summary>
+    public double ConcurrentDuplicate { get; init; }
+    /// <summary>Per handler call.</summary>
+    public double HandlerException { get; init; }
+    /// <summary>Per effect, between the effect and its checkpoint (either order).</summary>
+    public double ProcessorCrash { get; init; }
+    /// <summary>Per step.</summary>
+    public double NodePause { get; init; }
+    /// <summary>Per step.</summary>
+    public double ClockJump { get; init; }
+    /// <summary>Per step.</summary>
+    public double ReadModelCacheLoss { get; init; }
+
+    /// <summary>No faults: the demo's setting.</summary>
+    public static FaultRates None { get; } = new();
+
+    /// <summary>Every fault, often enough that a run of a few thousand steps meets each of them.</summary>
+    public static FaultRates Default { get; } = new()
+    {
+        AppendFailedBeforeWrite = 0.01,
+        AppendAckLost = 0.01,
+        SlowAppend = 0.02,
+        ConcurrentDuplicate = 0.03,
+        HandlerException = 0.03,
+        ProcessorCrash = 0.02,
+        NodePause = 0.001,
+        ClockJump = 0.0003,
+        ReadModelCacheLoss = 0.001,
+    };
+
+    /// <summary>The rate of a kind.</summary>
+    public double Of(FaultKind kind) => kind switch
+    {
+        FaultKind.AppendFailedBeforeWrite => AppendFailedBeforeWrite,
+        FaultKind.AppendAckLost => AppendAckLost,
+        FaultKind.SlowAppend => SlowAppend,
+        FaultKind.ConcurrentDuplicate => ConcurrentDuplicate,
+        FaultKind.HandlerException => HandlerException,
+        FaultKind.ProcessorCrash => ProcessorCrash,
+        FaultKind.NodePause => NodePause,
+        FaultKind.ClockJump => ClockJump,
+        FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,
+        _ => 0,
+    };
+}

@@ -1,0 +1,58 @@
+using Hybrid.Simulation;
+
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>
+/// Checks the invariants of one tenant: compares its log (read through the store under test) with what the shell
+/// recorded, the read models with a plain fold, the processors' outputs and effects with their pure handlers, and
+/// the periodic triggers with the instants attempted. Counts what it verified.
+/// </summary>
+public sealed class InvariantChecker(SimulationContext context, ReadModelRunner readModels)
+{
+    private readonly Dictionary<string, long> _checks = InvariantNames.all.ToDictionary(n => n, _ => 0L);
+
+    /// <summary>How many facts each invariant verified (events, states, source events, due instants, denied commands).</summary>
+    public IReadOnlyDictionary<string, long> Checks => _checks;
+
+    /// <summary>The violations found for the tenant, as (invariant, detail).</summary>
+    public List<(string Invariant, string Detail)> Check(string tenant)
+    {
+        var ledger = context.Ledger(tenant);
+        var log = SimulationContext.Sync(context.Store.Read(tenant, EventQuery.All, CancellationToken.None));
+        var found = new List<(string, string)>();
+        void Add(string invariant, IEnumerable<string> details, long verified)
+        {
+            _checks[invariant] += verified;
+            found.AddRange(details.Select(d => (invariant, d)));
+        }
+
+        Add(InvariantNames.NoLostOrDuplicatedEvents,
+            Invariants.logIsSound(tenant, log)
+                .Concat(Invariants.acknowledgedAreStored(tenant, log, ledger.Acknowledged, ledger.Proposed))
+                .Concat(Invariants.commandsWrittenOnce(tenant, ledger.CommandWrites, log)),
+            log.Length);
+        foreach (var model in context.ReadModels)
+        {
+            var view = readModels.Read(tenant, model.Name);
+            Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, view, log), 1);
+        }
+        foreach (var processor in context.Processors)
+        {
+            var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None)).Position;
+            var dead = ledger.DeadLettersOf(processor.Name);
+            var sources = log.LongCount(e => Simulated.isTopic(processor, e));
+            Add(InvariantNames.EmitsExactlyOnce, Invariants.emitsExactlyOnce(tenant, processor, checkpoint, dead, log), sources);
+            Add(InvariantNames.EffectsAsDeclared,
+                Invariants.effectsAsDeclared(tenant, processor, checkpoint, dead, ledger.EffectRunsOf(processor.Name), log), sources);
+        }
+        foreach (var task in context.PeriodicTasks)
+        {
+            var attempts = ledger.AttemptsOf(task.Name);
+            Add(InvariantNames.OneTriggerPerDueInstant, Invariants.oneTriggerPerDueInstant(tenant, task, attempts, log),
+                attempts.Distinct().Count());
+        }
+        Add(InvariantNames.AuthorizationNeverBypassed, Invariants.deniedWroteNothing(tenant, ledger.DeniedCommands, log),
+            ledger.DeniedCommands.Count);
+        return found;
+    }
+}

@@ -1,0 +1,106 @@
+using Hybrid.InMemory.EventStore;
+using Hybrid.InMemory.Ids;
+using Hybrid.InMemory.Leases;
+using Hybrid.Simulation;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>
+/// Everything the parts of one simulation share: the virtual clock, the in-memory store behind the fault injector,
+/// leases, seeded ids, the ledger of what the shell saw, counters and the activity observer.
+/// </summary>
+public sealed class SimulationContext
+{
+    private readonly Dictionary<string, TenantLedger> _ledgers = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _proposed = [];
+
+    /// <summary>A context for an application, seeded.</summary>
+    public SimulationContext(SimulatedApplication application, SimulationOptions options)
+    {
+        Application = application;
+        Options = options;
+        Clock = new FakeTimeProvider(options.Start);
+        Faults = new FaultInjector(unchecked(options.Seed * 31 + 7), options.Faults);
+        MemoryStore = new InMemoryEventStore(Clock);
+        var faulty = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage);
+        faulty.TakeInterleaving = () =>
+        {
+            var action = BeforeNextAppend;
+            BeforeNextAppend = null;
+            return action;
+        };
+        Store = faulty;
+        Leases = new InMemoryLeaseStore(Clock);
+        Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
+    }
+
+    /// <summary>The application under simulation.</summary>
+    public SimulatedApplication Application { get; }
+
+    /// <summary>The application's processors.</summary>
+    public TodoProcessor[] Processors => [.. Application.Processors];
+
+    /// <summary>The application's periodic tasks.</summary>
+    public PeriodicTask[] PeriodicTasks => [.. Application.PeriodicTasks];
+
+    /// <summary>The application's read models.</summary>
+    public ReadModelDefinition[] ReadModels => [.. Simulated.readModels(Application)];
+
+    /// <summary>The run's options.</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>The virtual clock.</summary>
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The fault injector.</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>The store without faults.</summary>
+    public InMemoryEventStore MemoryStore { get; }
+
+    /// <summary>The store every part uses: the in-memory store behind the fault injector.</summary>
+    public IEventStore Store { get; }
+
+    /// <summary>Processor leases on the virtual clock.</summary>
+    public ILeaseStore Leases { get; }
+
+    /// <summary>Seeded event and command ids; every id minted counts as proposed.</summary>
+    public IIdSource Ids { get; }
+
+    /// <summary>Counters.</summary>
+    public SimulationStats Stats { get; } = new();
+
+    /// <summary>Records an id proposed with a given (not minted) id, such as a processor's deterministic emit ids.</summary>
+    public void Propose(Guid id) => _proposed.Add(id);
+
+    /// <summary>The current step.</summary>
+    public long Step { get; set; }
+
+    /// <summary>Called for every activity, when set.</summary>
+    public Action<SimulationActivity>? Observer { get; set; }
+
+    /// <summary>True when the planted bug is set.</summary>
+    public bool Has(Sabotage sabotage) => (Options.Sabotage & sabotage) != 0;
+
+    /// <summary>What the shell saw of a tenant.</summary>
+    public TenantLedger Ledger(string tenant)
+    {
+        if (!_ledgers.TryGetValue(tenant, out var ledger)) _ledgers[tenant] = ledger = new TenantLedger(_proposed);
+        return ledger;
+    }
+
+    /// <summary>Reports an activity to the observer.</summary>
+    public void Record(ActivityKind kind, string tenant, string who, string what, string outcome) =>
+        Observer?.Invoke(new SimulationActivity(Step, Clock.GetUtcNow(), kind, tenant, who, what, outcome));
+
+    /// <summary>Runs once, just before the next append is written (a concurrent writer slipping in), then is cleared.</summary>
+    public Action? BeforeNextAppend { get; set; }
+
+    /// <summary>
+    /// The result of a task. The in-memory ports answer synchronously; an engine that yields (a retry after a
+    /// conflict) continues on another thread while the step loop waits, so only one thing runs at a time and the
+    /// run stays deterministic.
+    /// </summary>
+    public static T Sync<T>(Task<T> task) => task.GetAwaiter().GetResult();
+}

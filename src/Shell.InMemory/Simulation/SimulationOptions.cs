@@ -1,0 +1,41 @@
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>What a simulation runs: the seed that decides everything, how long, how wide, and which faults.</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>The seed: the same seed gives the same run, event for event.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>How many scheduler steps to take (drain steps at the end come on top).</summary>
+    public long Steps { get; init; } = 10_000;
+
+    /// <summary>How many tenants the workload spreads over.</summary>
+    public int Tenants { get; init; } = 4;
+
+    /// <summary>How many nodes run processors and periodic tasks.</summary>
+    public int Nodes { get; init; } = 2;
+
+    /// <summary>The faults and how often.</summary>
+    public FaultRates Faults { get; init; } = FaultRates.Default;
+
+    /// <summary>Every this many steps, the invariants are checked for one tenant (in turn); all are checked at the end.</summary>
+    public int CheckEvery { get; init; } = 2_000;
+
+    /// <summary>The virtual clock's start.</summary>
+    public DateTimeOffset Start { get; init; } = new(2026, 1, 31, 23, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The longest the clock moves on in one step.</summary>
+    public TimeSpan MaxStepAdvance { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a processor lease lasts without renewal.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deliberate bugs, for tests proving the invariants catch them.</summary>
+    public Sabotage Sabotage { get; init; } = Sabotage.None;
+
+    /// <summary>The tenants' ids.</summary>
+    public IReadOnlyList<string> TenantIds => Enumerable.Range(1, Tenants).Select(i => $"tenant-{i}").ToArray();
+
+    /// <summary>The command that replays this run.</summary>
+    public string ReplayCommand => $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}";
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Hybrid.Simulation;
+
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>
+/// The deterministic simulation: a single-threaded step loop on a virtual clock. Each step the seeded generator picks
+/// one action (a command by a user of a tenant, a processor step on a node, a periodic tick, a read-model read) and
+/// perhaps a fault. Invariants are checked as it goes and, after a drain with faults off, for every tenant at the end.
+/// The same seed gives the same run, event for event.
+/// </summary>
+public sealed class Simulator
+{
+    private readonly SimulationOptions _options;
+    private readonly SimulationContext _context;
+    private readonly Random _random;
+    private readonly RandomChooser _chooser;
+    private readonly CommandRunner _commands;
+    private readonly ReadModelRunner _readModels;
+    private readonly InvariantChecker _checker;
+    private readonly List<ProcessorNode> _nodes;
+    private readonly IReadOnlyList<string> _tenants;
+    private readonly TodoProcessor[] _processors;
+    private readonly string[] _readModelNames;
+
+    /// <summary>A simulation of the application with the options.</summary>
+    public Simulator(SimulatedApplication application, SimulationOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Tenants, 1, nameof(options.Tenants));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Nodes, 1, nameof(options.Nodes));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Steps, nameof(options.Steps));
+        _options = options;
+        _context = new SimulationContext(application, options);
+        _random = new Random(options.Seed);
+        _chooser = new RandomChooser(_random);
+        _commands = new CommandRunner(_context);
+        _readModels = new ReadModelRunner(_context);
+        _checker = new InvariantChecker(_context, _readModels);
+        _nodes = Enumerable.Range(0, options.Nodes).Select(i => new ProcessorNode(_context, $"node-{(char)('a' + i)}")).ToList();
+        _tenants = options.TenantIds;
+        _processors = _context.Processors;
+        _readModelNames = _context.ReadModels.Select(m => m.Name).ToArray();
+    }
+
+    /// <summary>The shared parts, for callers that inspect the store or observe activity.</summary>
+    public SimulationContext Context => _context;
+
+    /// <summary>The read-model engine of the run.</summary>
+    public ReadModelRunner ReadModels => _readModels;
+
+    /// <summary>Runs the simulation; progress reports the steps taken so far.</summary>
+    public SimulationReport Run(IProgress<long>? progress = null)
+    {
+        var watch = Stopwatch.StartNew();
+        InvariantViolation? violation = null;
+        long step;
+        for (step = 1; step <= _options.Steps && violation is null; step++)
+        {
+            _context.Step = step;
+            TakeStep();
+            if (step % _options.CheckEvery == 0)
+                violation = FirstViolation(_tenants[(int)(step / _options.CheckEvery % _tenants.Count)], step);
+            if (step % 1000 == 0) progress?.Report(step);
+        }
+        var taken = step - 1;
+        progress?.Report(taken);
+        var drained = 0L;
+        if (violation is null)
+        {
+            drained = Drain();
+            foreach (var tenant in _tenants)
+                violation ??= FirstViolation(tenant, taken + drained);
+        }
+        watch.Stop();
+        return new SimulationReport
+        {
+            Options = _options,
+            StepsTaken = taken,
+            DrainSteps = drained,
+            Events = _tenants.Sum(t => SimulationContext.Sync(_context.MemoryStore.GetHead(t, CancellationToken.None))),
+            VirtualTime = _context.Clock.GetUtcNow() - _options.Start,
+            Elapsed = watch.Elapsed,
+            LogDigest = LogDigest.Of(_context.MemoryStore, _tenants),
+            Stats = _context.Stats,
+            Faults = _context.Faults.Counts,
+            Checks = _checker.Checks,
+            Violation = violation,
+        };
+    }
+
+    private void TakeStep()
+    {
+        _context.Clock.Advance(TimeSpan.FromMilliseconds(_random.Next((int)_options.MaxStepAdvance.TotalMilliseconds + 1)));
+        InjectStepFaults();
+        var action = _random.Next(100);
+        if (action < 55) RunCommand(_tenants[_random.Next(_tenants.Count)]);
+        else if (action < 85)
+        {
+            var node = _nodes[_random.Next(_nodes.Count)];
+            if (_processors.Length > 0) node.Step(_processors[_random.Next(_processors.Length)], _tenants[_random.Next(_tenants.Count)]);
+        }
+        else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick(_tenants);
+        else if (_readModelNames.Length > 0)
+            _readModels.Read(_tenants[_random.Next(_tenants.Count)], _readModelNames[_random.Next(_readModelNames.Length)]);
+    }
+
+    private void RunCommand(string tenant)
+    {
+        var users = _context.Application.Users;
+        var user = _random.Next(20) == 0 ? Anonymous : users[_random.Next(users.Length)];
+        var caller = new Caller(tenant, user.Name, user.Roles, _context.Ids.NewId().ToString());
+        _commands.Run(caller, _context.Application.NextCommand.Invoke(_chooser).Invoke(user));
+    }
+
+    private static readonly SimulatedUser Anonymous = new("", []);
+
+    private void InjectStepFaults()
+    {
+        var faults = _context.Faults;
+        if (faults.Inject(FaultKind.NodePause)) _nodes[faults.Size(0, _nodes.Count)].Pause(faults.Size(200, 3000));
+        if (faults.Inject(FaultKind.ClockJump))
+        {
+            var jump = TimeSpan.FromHours(faults.Size(1, 24 * 40));
+            _context.Clock.Advance(jump);
+            _context.Record(ActivityKind.Fault, "", "clock", "clock jumped", $"by {jump.TotalHours:F0} h");
+        }
+        if (faults.Inject(FaultKind.ReadModelCacheLoss))
+        {
+            _readModels.Clear();
+            _context.Record(ActivityKind.Fault, "", "read models", "cache lost", "rebuilt from the log on the next reads");
+        }
+    }
+
+    /// <summary>Faults off, every node back, leases expired: steps the first node until every processor is caught up.</summary>
+    private long Drain()
+    {
+        _context.Faults.Enabled = false;
+        foreach (var node in _nodes) node.Resume();
+        _context.Clock.Advance(_options.LeaseDuration + TimeSpan.FromSeconds(1));
+        var drainer = _nodes[0];
+        var steps = 0L;
+        const long maxDrainSteps = 1_000_000;
+        const int maxRounds = 1_000;
+        var rounds = 0;
+        bool busy;
+        do
+        {
+            rounds++;
+            drainer.Tick(_tenants);
+            busy = false;
+            foreach (var processor in _processors)
+            foreach (var tenant in _tenants)
+            {
+                while (steps < maxDrainSteps && drainer.Step(processor, tenant)) steps++;
+                busy |= !drainer.IsCaughtUp(processor, tenant);
+            }
+        } while (busy && steps < maxDrainSteps && rounds < maxRounds);
+        return steps;
+    }
+
+    private InvariantViolation? FirstViolation(string tenant, long step)
+    {
+        var found = _checker.Check(tenant);
+        if (found.Count == 0) return null;
+        var (invariant, detail) = found[0];
+        return new InvariantViolation(invariant, _options.Seed, step, detail, _options.ReplayCommand);
+    }
+}

@@ -1,0 +1,52 @@
+// The HTTP adapter's status mapping and the registry's introspection facts.
+module Hybrid.Tests.Properties.WriteSide.OutcomeMappingProperties
+
+open System
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Hybrid
+open Hybrid.Shell.Http
+open Hybrid.Tests.TestDomain
+
+let private failure = { Kind = ConditionFailureKind.WrongExpectedVersion; Reason = "r"; Stream = "s"; ActualVersion = 2L }
+
+let private outcomesWithStatus =
+    [ CommandOutcome.Accepted { Events = [||]; Result = None; Position = 0L; Attempts = 1; TriggerFailures = [] }, 200
+      CommandOutcome.Rejected(Rejection.create "c" "r"), 422
+      CommandOutcome.Conflict(3, "r"), 409
+      CommandOutcome.VersionMismatch failure, 412
+      CommandOutcome.Unauthorized "r", 403
+      CommandOutcome.Invalid { Field = "f"; Message = "m" }, 400
+      CommandOutcome.UnknownCommand "x", 404
+      CommandOutcome.NotFound "x", 404
+      CommandOutcome.Unavailable("r", TimeSpan.FromSeconds 1.0), 503 ]
+
+[<Property>]
+let ``each command outcome maps to its documented status and names itself in the body`` () =
+    Prop.forAll (Arb.fromGen (Gen.elements outcomesWithStatus)) (fun (outcome, status) ->
+        HttpOutcomes.StatusOf outcome = status
+        && HttpOutcomes.BodyOf(outcome).["outcome"] :?> string <> "unknown")
+
+[<Property>]
+let ``an invalid outcome's body names the field and the reason`` (field: NonEmptyString) (message: NonEmptyString) =
+    let body = HttpOutcomes.BodyOf(CommandOutcome.Invalid { Field = field.Get; Message = message.Get })
+    body.["field"] :?> string = field.Get && body.["reason"] :?> string = message.Get
+
+[<Property>]
+let ``introspection lists every registered command with the event types it may emit`` () =
+    let described = RegistryIntrospection.Describe WriteSideCatalog.registry
+    let commands = WriteSide.commands WriteSideCatalog.registry
+    Prop.forAll (Arb.fromGen (Gen.elements commands)) (fun command ->
+        let definition = Registry.tryFind DefinitionKind.Command command.Name WriteSideCatalog.registry
+        definition.IsSome
+        && definition.Value.Describe.["emits"] = command.Emits
+        && (described.["commands"] :?> obj[]).Length = commands.Length)
+
+[<Property>]
+let ``registering a command name twice is refused`` () =
+    Prop.forAll (Arb.fromGen (Gen.elements (WriteSide.commands WriteSideCatalog.registry))) (fun command ->
+        try
+            WriteSideCatalog.registry |> WriteSide.addCommand command |> ignore
+            false
+        with :? ArgumentException as e -> e.Message.Contains command.Name)
