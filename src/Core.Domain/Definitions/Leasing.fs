@@ -29,12 +29,19 @@ module Leasing =
             hash <- (hash ^^^ uint32 c) * 16777619u
         hash
 
-    /// The plan for a node given all resources, the leases currently held (by anyone) and the live node count.
-    let plan (node: string) (resources: string[]) (held: Lease[]) (liveNodes: int) =
+    /// The plan for a node given all resources, the leases currently held (by anyone) and the live nodes (heartbeats).
+    /// Each node aims at ceil(R / N) resources; while another live node holds fewer than floor(R / N), nodes aim at
+    /// floor(R / N) instead and release their excess, so a node that joins late still gets its share.
+    let plan (node: string) (resources: string[]) (held: Lease[]) (liveNodes: string[]) =
         let wanted = Set.ofArray resources
-        let mine = held |> Array.filter (fun l -> l.Owner = node && wanted.Contains l.Resource) |> Array.map (fun l -> l.Resource) |> Array.sort
+        let nodes = Array.append [| node |] liveNodes |> Array.distinct
+        let relevant = held |> Array.filter (fun l -> wanted.Contains l.Resource)
+        let countOf owner = relevant |> Array.sumBy (fun l -> if l.Owner = owner then 1 else 0)
+        let mine = relevant |> Array.filter (fun l -> l.Owner = node) |> Array.map (fun l -> l.Resource) |> Array.sort
         let taken = held |> Array.map (fun l -> l.Resource) |> Set.ofArray
-        let share = fairShare resources.Length liveNodes
+        let low = resources.Length / nodes.Length
+        let starving = nodes |> Array.exists (fun n -> n <> node && countOf n < low)
+        let share = if starving then low else fairShare resources.Length nodes.Length
         if mine.Length > share then
             { Acquire = [||]; Release = mine |> Array.skip share }
         else

@@ -100,7 +100,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var duration = _runtime.Options.LeaseDuration;
             var node = await _runtime.Leases.TryAcquire(Leasing.nodeResource(NodeId), NodeId, duration, ct);
             _nodeLease = node?.Value;
-            var nodes = Math.Max(1, (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Length);
+            var nodes = (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Select(l => l.Owner).ToArray();
             _tenants = await _runtime.Store.GetTenants(ct);
             foreach (var (processor, executor) in _processors)
                 await RebalanceProcessor(processor, executor, nodes, ct);
@@ -109,7 +109,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
-    private async Task RebalanceProcessor(TodoProcessor processor, EventExecutor executor, int nodes, CancellationToken ct)
+    private async Task RebalanceProcessor(TodoProcessor processor, EventExecutor executor, string[] nodes, CancellationToken ct)
     {
         var prefix = TodoProcessorModule.leasePrefix(processor);
         foreach (var (resource, worker) in WorkersOf(prefix))
