@@ -7,6 +7,8 @@ using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>`demo`: runs the scripted scenario on the in-memory store and prints what happened as tables.</summary>
 internal static class DemoCommand
 {

@@ -4,6 +4,8 @@ using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>`simulate --seed N --steps M [--tenants T]`: the deterministic simulation with faults, then its summary.</summary>
 internal static class SimulateCommand
 {
