@@ -31,7 +31,7 @@ module Request =
     let invite customer email = request "InviteCustomer" ({ CustomerId = customer; Email = email }: InviteCustomer) $"InviteCustomer {customer} <{email}>"
 
 let private todoRequest (choose: IChooser) =
-    let listId () = $"list-{choose.Next 8 + 1}"
+    let listId () = $"list-{choose.Next 24 + 1}"
     let pick (xs: string[]) = xs.[choose.Next xs.Length]
     match choose.Next 79 with
     | n when n < 12 -> Request.createList (listId ()) (pick names)
