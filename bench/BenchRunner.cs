@@ -41,6 +41,7 @@ public static class BenchRunner
         await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor"), report, log, () => Postgres(options, sizes, report, log));
 
         MachineInfo.Finish(report.Machine);
+        report.ExplainMisses();
         NoteLoad(report);
         log.WriteLine();
         ConsoleTable.Write(report, log);

@@ -70,6 +70,7 @@ public sealed class BenchSmokeTests
         var baseline = report.Add(new Hybrid.Bench.Results.Metric { Name = "raw.pg.insert.single.c8", Unit = "ev/s", Value = 1000 });
 
         var added = report.Add(new Hybrid.Bench.Results.Metric { Name = "pg.append.single.c8", Unit = "ev/s", Value = 500 }.Against(baseline));
+        report.ExplainMisses();
 
         Assert.False(added.TargetMet);
         Assert.Contains(report.Notes, n => n.StartsWith("pg.append.single.c8: target ratio >= 0.7 missed", StringComparison.Ordinal));
