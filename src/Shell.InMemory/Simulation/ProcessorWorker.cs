@@ -3,8 +3,6 @@ using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
 
-using EffectIntent = Hybrid.Simulation.EffectIntent;
-
 /// <summary>
 /// One node's worker for one (processor, tenant), stepping the framework's pure processor parts (topics query,
 /// handler, emitted ids) one event per step so faults can fall between any two writes: holds the lease, fetches a batch after the checkpoint and handles
