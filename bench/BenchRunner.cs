@@ -4,6 +4,7 @@ using Hybrid.Bench.Lmdb;
 using Hybrid.Bench.Postgres;
 using Hybrid.Bench.Processors;
 using Hybrid.Bench.ReadModels;
+using Hybrid.Bench.Simulation;
 using Hybrid.Bench.Results;
 
 namespace Hybrid.Bench;
@@ -32,8 +33,16 @@ public static class BenchRunner
             if (options.Wants("readmodel.writeback")) await bench.WriteBack();
             if (options.Wants("readmodel.rebuild")) await bench.RebuildInMemory(sizes.LogEvents);
         });
+        await Section("simulation", options.Wants("sim"), report, log, () =>
+        {
+            new SimulationBench(sizes, report, log).Run();
+            return Task.CompletedTask;
+        });
         await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor"), report, log, () => Postgres(options, sizes, report, log));
 
+        MachineInfo.Finish(report.Machine);
+        report.ExplainMisses();
+        NoteLoad(report);
         log.WriteLine();
         ConsoleTable.Write(report, log);
         if (options.OutFile is { } path)
@@ -62,6 +71,14 @@ public static class BenchRunner
                 "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
         }
         if (options.Wants("processor")) await new ProcessorBench(sizes, report, log).Run(store);
+    }
+
+    private static void NoteLoad(BenchReport report)
+    {
+        var load = MachineInfo.LoadAverage();
+        if (load is null || !double.TryParse(load.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var oneMinute)) return;
+        if (oneMinute > Environment.ProcessorCount)
+            report.Note($"The machine was busy with other work (load average {load} on {Environment.ProcessorCount} cores): absolute figures are low; compare ratios, which were measured side by side.");
     }
 
     private static async Task Section(string name, bool wanted, BenchReport report, TextWriter log, Func<Task> run)

@@ -24,9 +24,9 @@ public sealed record BenchSizes(
             LmdbEntries: 1_000, LatencySamples: 2_000, SegmentedEntities: 1_000, ProcessorSamples: 10, SimulationSteps: 1_000),
         BenchMode.Quick => new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(3),
             LogEvents: 200_000, MemoryEvents: 1_000_000,
-            LmdbEntries: 100_000, LatencySamples: 200_000, SegmentedEntities: 100_000, ProcessorSamples: 100, SimulationSteps: 100_000),
+            LmdbEntries: 100_000, LatencySamples: 200_000, SegmentedEntities: 100_000, ProcessorSamples: 200, SimulationSteps: 30_000),
         _ => new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10),
             LogEvents: 1_000_000, MemoryEvents: 5_000_000,
-            LmdbEntries: 1_000_000, LatencySamples: 1_000_000, SegmentedEntities: 100_000, ProcessorSamples: 500, SimulationSteps: 1_000_000),
+            LmdbEntries: 1_000_000, LatencySamples: 1_000_000, SegmentedEntities: 100_000, ProcessorSamples: 1_000, SimulationSteps: 100_000),
     };
 }

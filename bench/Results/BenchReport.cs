@@ -22,14 +22,26 @@ public sealed class BenchReport
     /// <summary>True when a benchmark failed with an error (not merely skipped).</summary>
     [JsonIgnore] public bool Failed { get; private set; }
 
-    /// <summary>Adds a metric, checking it against its target; a miss adds a note saying by how much.</summary>
+    /// <summary>Adds a metric, checking it against its target (misses are explained by <see cref="ExplainMisses"/>).</summary>
     public Metric Add(Metric metric)
     {
         var target = Target.For(metric.Name);
         if (target is not null) metric = metric with { Target = target.Describe(), TargetMet = target.IsMet(metric) };
         lock (_gate) _metrics.Add(metric);
-        if (metric.TargetMet == false) Note(MissNote(metric, target!));
         return metric;
+    }
+
+    /// <summary>
+    /// Adds a note for every missed target saying by how much and why; called once at the end of a run, when the
+    /// figures the explanations compare are all known.
+    /// </summary>
+    public void ExplainMisses()
+    {
+        foreach (var metric in Metrics.Where(m => m.TargetMet == false))
+        {
+            var why = MissAnalysis.Explain(metric.Name, this);
+            Note(MissNote(metric, Target.For(metric.Name)!) + (why is null ? "" : $" Why: {why}"));
+        }
     }
 
     /// <summary>The metric of that name, or null.</summary>

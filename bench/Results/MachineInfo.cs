@@ -18,6 +18,21 @@ public static class MachineInfo
         machine["runtime"] = RuntimeInformation.FrameworkDescription;
         machine["server_gc"] = System.Runtime.GCSettings.IsServerGC;
         machine["hostname"] = Environment.MachineName;
+        machine["loadavg_start"] = LoadAverage() ?? "unknown";
+    }
+
+    /// <summary>Adds what is known at the end of a run: the load average (other work on a shared machine skews figures).</summary>
+    public static void Finish(Dictionary<string, object> machine)
+    {
+        machine["loadavg_end"] = LoadAverage() ?? "unknown";
+        machine["finished_utc"] = DateTimeOffset.UtcNow.ToString("O");
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, or null off Linux.</summary>
+    public static string? LoadAverage()
+    {
+        const string file = "/proc/loadavg";
+        return File.Exists(file) ? string.Join(' ', File.ReadAllText(file).Split(' ').Take(3)) : null;
     }
 
     private static string? CpuModel()

@@ -15,7 +15,7 @@ public sealed class BenchSmokeTests
         "pg.append.dcb.c1", "pg.append.dcb.c8", "pg.read.all",
         "mem.append.batch100", "mem.read.all",
         "l1.hit.p50_us", "l1.hit.p99_us", "l2.hit.p50_us", "readmodel.rebuild", "readmodel.writeback.bytes_ratio",
-        "processor.e2e.p50_ms", "processor.e2e.p99_ms",
+        "processor.e2e.p50_ms", "processor.e2e.p99_ms", "sim.steps_per_s",
     ];
 
     private static readonly string[] RawBaselines =
@@ -70,6 +70,7 @@ public sealed class BenchSmokeTests
         var baseline = report.Add(new Hybrid.Bench.Results.Metric { Name = "raw.pg.insert.single.c8", Unit = "ev/s", Value = 1000 });
 
         var added = report.Add(new Hybrid.Bench.Results.Metric { Name = "pg.append.single.c8", Unit = "ev/s", Value = 500 }.Against(baseline));
+        report.ExplainMisses();
 
         Assert.False(added.TargetMet);
         Assert.Contains(report.Notes, n => n.StartsWith("pg.append.single.c8: target ratio >= 0.7 missed", StringComparison.Ordinal));

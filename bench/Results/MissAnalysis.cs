@@ -1,0 +1,55 @@
+// Why a target was missed: the causes found by profiling and by the side-by-side figures of the same run,
+// appended to the miss note so a reader of the JSON sees the reason next to the number.
+using System.Globalization;
+
+namespace Hybrid.Bench.Results;
+
+/// <summary>Explanations of missed targets, built from the run's own figures where they show the cause.</summary>
+public static class MissAnalysis
+{
+    /// <summary>The explanation for a missed metric, or null when none is known.</summary>
+    public static string? Explain(string metric, BenchReport report) => metric switch
+    {
+        "mem.append.batch100" =>
+            $"Profiled with dotnet-trace (quick run): about half of the append time is input validation (Validation.proposed: an F# " +
+            $"interpolated field name built per event through PrintfImpl, the JSON well-formedness check of every body, tag checks; " +
+            $"mem.validate.batch100 = {Fmt(report, "mem.validate.batch100")} ev/s alone), and about a fifth is TenantLog.Add " +
+            $"(the id->position dictionary growing). Building the field name only on error would remove the largest single cost. " +
+            $"Figures are also per wall second on a shared machine: see params.ev_per_cpu_s.",
+        "pg.append.single.c1" =>
+            "One client pays the store's statement (tenant head row update, event row, streams row, GIN keys) against a bare INSERT; " +
+            "both wait for one WAL flush per commit, so the gap is the extra rows and index entries.",
+        "pg.append.single.c8" or "pg.append.single.c64" =>
+            $"The store holds a tenant's head-row lock through commit and commits one group at a time per tenant, while the raw " +
+            $"baseline's clients commit in parallel and share WAL flushes: store c8/c1 = {Scale(report, "pg.append.single.c8", "pg.append.single.c1")}x " +
+            $"vs raw c8/c1 = {Scale(report, "raw.pg.insert.single.c8", "raw.pg.insert.single.c1")}x; store c64/c8 = " +
+            $"{Scale(report, "pg.append.single.c64", "pg.append.single.c8")}x. Groups only grow while a commit is in flight, so with 8 " +
+            "clients a group carries at most 7 appends and every group waits for a full flush.",
+        "pg.append.batch100.c4.tenants4" or "pg.append.batch100.c4.tenant1" =>
+            "Per 100-event append the store also updates the tenant head row and builds the GIN keys through event_keys(); on one tenant " +
+            "the appends serialise on the head-row lock. The raw baseline is the faster of multi-row INSERT and binary COPY of the same rows.",
+        "pg.append.dcb.c1" or "pg.append.dcb.c8" =>
+            "The store's conditional path takes two round trips (lock + reads, then insert + commit) and also reads ids, stream states " +
+            "and checkpoints before deciding in memory; the raw baseline sends the lock and a guarded INSERT in one batch.",
+        "readmodel.rebuild" =>
+            $"A rebuild reads the log through the store (pg.read.all = {Ratio(report, "pg.read.all")} x the raw SELECT: jsonb to text, " +
+            $"metadata decoding, RecordedEvent allocation) and then folds each batch, one after the other (the fold alone over an in-memory " +
+            $"log: readmodel.rebuild.mem = {Fmt(report, "readmodel.rebuild.mem")} ev/s); reading the next batch while folding would overlap the two.",
+        "processor.e2e.p50_ms" =>
+            $"Of the end-to-end time, the append's own commit (one WAL flush) is params.append_ack_p50_ms; the rest " +
+            $"(processor.delivery.p50_ms = {Fmt(report, "processor.delivery.p50_ms")} ms) is the LISTEN/NOTIFY wake-up, the processor's read of the " +
+            "new batch and the handler call. Both grow with the machine's load (see machine.loadavg_*).",
+        _ => null,
+    };
+
+    private static string Fmt(BenchReport report, string name) =>
+        report.Find(name)?.Value is { } v ? v.ToString(v >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Ratio(BenchReport report, string name) =>
+        report.Find(name)?.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Scale(BenchReport report, string over, string under) =>
+        report.Find(over)?.Value is { } a && report.Find(under)?.Value is { } b && b > 0
+            ? (a / b).ToString("0.0", CultureInfo.InvariantCulture)
+            : "n/a";
+}
