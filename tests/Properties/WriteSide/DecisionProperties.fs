@@ -117,3 +117,13 @@ let ``parsing any text gives a value or an error naming a field, never an except
     match JsonPayload.parse<Counter.Adjusted> text with
     | Ok _ -> true
     | Error e -> not (System.String.IsNullOrEmpty e.Field)
+
+[<Xunit.Fact>]
+let ``a stored registration whose body lacks its email does not crash a registration decision`` () =
+    // Found by the totality property: a "{}" CustomerRegistered body decoded to a registration with a null email.
+    let broken = Hybrid.Tests.Properties.Generators.record "t1" [ EventData.Tagged("CustomerRegistered", "{}", "email:x@y.org") ] |> List.toArray
+    let parsed = match Customers.register.Parse """{"customerId":"a","email":"x@y.org","name":"A"}""" with Ok c -> c | Error e -> failwith e.Message
+    let looked = lookedUpFrom broken (Customers.register.LookupFor parsed)
+    match Customers.register.Run({ Tenant = "t1"; Actor = "a"; Roles = [| "admin" |]; CorrelationId = "" }, parsed, looked) with
+    | CommandDecision.Accept(events, _) -> Xunit.Assert.Single events |> ignore
+    | other -> failwith $"Expected the registration to be accepted, got {other}"

@@ -20,7 +20,7 @@ type Command =
 /// What the events carrying a command's keys say: the registrations seen.
 type State = { Registrations: Registered list }
 
-let emailTag (email: string) = $"email:{email.Trim().ToLowerInvariant()}"
+let emailTag (email: string) = if isNull email then "email:" else $"email:{email.Trim().ToLowerInvariant()}"
 let customerTag (customerId: string) = $"customer:{customerId}"
 
 let keysOf =
@@ -59,8 +59,11 @@ let codec =
       Decode =
         fun e ->
             match e.Type with
-            | "CustomerRegistered" -> JsonPayload.tryRead<Registered> e.Body |> Option.map CustomerRegistered
-            | "CustomerRenamed" -> JsonPayload.tryRead<Renamed> e.Body |> Option.map CustomerRenamed
+            | "CustomerRegistered" ->
+                JsonPayload.tryRead<Registered> e.Body
+                |> Option.filter (fun r -> not (isNull r.CustomerId || isNull r.Email))
+                |> Option.map CustomerRegistered
+            | "CustomerRenamed" -> JsonPayload.tryRead<Renamed> e.Body |> Option.filter (fun r -> not (isNull r.CustomerId)) |> Option.map CustomerRenamed
             | _ -> None }
 
 let private validEmail (email: string) =
