@@ -143,8 +143,9 @@ public sealed class ReadModelEngineTests(ITestOutputHelper output)
         using var dir = new TempDirectory();
         using var l2 = new LmdbReadModelStore(dir.Path);
         await using var engine = new ReadModelEngine(_log.Store, [CounterModels.segmented], l2);
-        var rebuild = Stopwatch.StartNew();
         await engine.Read("t1", "counters-segmented", "k1", None);
+        var rebuild = Stopwatch.StartNew();
+        await engine.Rebuild("t1", "counters-segmented", "k1", None);
         rebuild.Stop();
         await engine.FlushAsync();
         var l1 = Median(2000, () => engine.Read("t1", "counters-segmented", "k1", None).GetAwaiter().GetResult());
@@ -153,7 +154,7 @@ public sealed class ReadModelEngineTests(ITestOutputHelper output)
             engine.ClearMemoryCache();
             engine.Read("t1", "counters-segmented", "k1", None).GetAwaiter().GetResult();
         });
-        output.WriteLine($"rebuild: {events} events in {rebuild.Elapsed.TotalMilliseconds:F0} ms ({events / rebuild.Elapsed.TotalSeconds:F0} ev/s)");
+        output.WriteLine($"rebuild (after a warm-up fold): {events} events in {rebuild.Elapsed.TotalMilliseconds:F0} ms ({events / rebuild.Elapsed.TotalSeconds:F0} ev/s)");
         output.WriteLine($"L1 hit (Read, in-memory log head): median {l1:F2} µs");
         output.WriteLine($"L2 hit (16 segments, 1000 entities, LMDB): median {l2Hit:F1} µs");
         Assert.True(engine.Statistics.L1Hits >= 2000);
