@@ -2,6 +2,7 @@
 using Hybrid.Bench.InMemory;
 using Hybrid.Bench.Lmdb;
 using Hybrid.Bench.Postgres;
+using Hybrid.Bench.Processors;
 using Hybrid.Bench.ReadModels;
 using Hybrid.Bench.Results;
 
@@ -31,7 +32,7 @@ public static class BenchRunner
             if (options.Wants("readmodel.writeback")) await bench.WriteBack();
             if (options.Wants("readmodel.rebuild")) await bench.RebuildInMemory(sizes.LogEvents);
         });
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild"), report, log, () => Postgres(options, sizes, report, log));
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor"), report, log, () => Postgres(options, sizes, report, log));
 
         log.WriteLine();
         ConsoleTable.Write(report, log);
@@ -60,6 +61,7 @@ public static class BenchRunner
             await new ReadModelBench(sizes, report, log).Rebuild(store, StoreBench.LogTenant, "readmodel.rebuild", report.Find("raw.pg.select.ordered"),
                 "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
         }
+        if (options.Wants("processor")) await new ProcessorBench(sizes, report, log).Run(store);
     }
 
     private static async Task Section(string name, bool wanted, BenchReport report, TextWriter log, Func<Task> run)

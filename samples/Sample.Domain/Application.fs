@@ -1,41 +1,9 @@
-// The whole sample as the simulator runs it: its commands, read models, processors, the monthly billing task
-// and a workload generator (many users issuing a mix of commands, some refused, some unauthorized).
+// The whole sample as the simulator runs it: its definitions, its users and a workload generator (many users
+// issuing a mix of commands, some refused, some unauthorized).
 module Hybrid.Sample.Application
 
-open Hybrid
 open Hybrid.Simulation
-open Hybrid.Sample.ReadModels
-
-let private readModel name types (initial: 'S) (evolve: 'S -> RecordedEvent -> 'S) : SimulatedReadModel =
-    { Name = name; EventTypes = types; Initial = box initial; Evolve = fun s e -> box (evolve (unbox s) e) }
-
-/// The read models.
-let readModels =
-    [ readModel TodoListsView.Name TodoListsView.eventTypes TodoListsView.initial TodoListsView.evolve
-      readModel CustomersView.Name CustomersView.eventTypes CustomersView.initial CustomersView.evolve
-      readModel BillingView.Name BillingView.eventTypes BillingView.initial BillingView.evolve
-      readModel LeaderboardView.Name LeaderboardView.eventTypes LeaderboardView.initial LeaderboardView.evolve ]
-
-let private asResult (decision: Processors.Decision) =
-    match decision with
-    | Processors.EmitEvents events -> Emit events
-    | Processors.SendEmail email -> Effect({ Kind = "send email"; Text = $"to {email.To}: {email.Subject}" }, AtLeastOnce)
-    | Processors.ChargeCard(invoice, cents) -> Effect({ Kind = "charge card"; Text = $"{invoice}: {decimal cents / 100m:F2} EUR" }, AtMostOnce)
-    | Processors.Ignore -> NoOp
-
-/// The processors.
-let processors: SimulatedProcessor list =
-    [ { Name = Processors.InviteEmails; Topics = Invites.Events.types; Handle = Processors.inviteEmails >> asResult }
-      { Name = Processors.PointsAwarding; Topics = [| "ItemCompleted" |]; Handle = Processors.points >> asResult }
-      { Name = Processors.Invoicing; Topics = [| "BillingDue" |]; Handle = Processors.invoicing >> asResult }
-      { Name = Processors.Charging; Topics = [| "InvoiceIssued" |]; Handle = Processors.charging >> asResult } ]
-
-/// The monthly billing task.
-let billingTask: SimulatedPeriodicTask =
-    { Name = Billing.TaskName
-      Schedule = $"cron '{Billing.Cron}' (UTC)"
-      DueBetween = Billing.dueBetween
-      OnTick = fun tenant due -> Billing.onTick tenant due |> List.map Billing.Events.encode }
+open Hybrid.Sample.Requests
 
 /// The users of every tenant.
 let users: SimulatedUser list =
@@ -48,38 +16,51 @@ let users: SimulatedUser list =
 let private words = [| "milk"; "eggs"; "bread"; "call mum"; "pay rent"; "fix bike"; "read book"; "water plants" |]
 let private names = [| "Groceries"; "Chores"; "Work"; "Holidays"; "Reading" |]
 
-let private todoCommand (choose: IChooser) =
+/// A request for a registered command.
+let request (command: string) (payload: obj) (text: string) = { Command = command; Payload = payload; Text = text }
+
+/// Requests with their readable lines.
+module Request =
+    let createList listId name = request "CreateList" ({ ListId = listId; Name = name }: CreateList) $"CreateList {listId} '{name}'"
+    let renameList listId name = request "RenameList" ({ ListId = listId; Name = name }: RenameList) $"RenameList {listId} '{name}'"
+    let addItem listId text = request "AddItem" ({ ListId = listId; Text = text }: AddItem) $"AddItem {listId} '{text}'"
+    let completeItem listId item = request "CompleteItem" ({ ListId = listId; ItemId = item }: CompleteItem) $"CompleteItem {listId} #{item}"
+    let deleteItem listId item = request "DeleteItem" ({ ListId = listId; ItemId = item }: DeleteItem) $"DeleteItem {listId} #{item}"
+    let clearCompleted listId = request "ClearCompleted" ({ ListId = listId }: ClearCompleted) $"ClearCompleted {listId}"
+    let deleteList listId = request "DeleteList" ({ ListId = listId }: DeleteList) $"DeleteList {listId}"
+    let invite customer email = request "InviteCustomer" ({ CustomerId = customer; Email = email }: InviteCustomer) $"InviteCustomer {customer} <{email}>"
+
+let private todoRequest (choose: IChooser) =
     let listId () = $"list-{choose.Next 8 + 1}"
     let pick (xs: string[]) = xs.[choose.Next xs.Length]
     match choose.Next 79 with
-    | n when n < 12 -> Commands.todo (TodoLists.Create(listId (), pick names))
-    | n when n < 17 -> Commands.todo (TodoLists.Rename(listId (), pick names))
-    | n when n < 45 -> Commands.todo (TodoLists.AddItem(listId (), pick words))
-    | n when n < 62 -> Commands.todo (TodoLists.Complete(listId (), choose.Next 6 + 1))
-    | n when n < 70 -> Commands.todo (TodoLists.DeleteItem(listId (), choose.Next 6 + 1))
-    | n when n < 76 -> Commands.todo (TodoLists.ClearCompleted(listId ()))
-    | _ -> Commands.todo (TodoLists.DeleteList(listId ()))
+    | n when n < 12 -> Request.createList (listId ()) (pick names)
+    | n when n < 17 -> Request.renameList (listId ()) (pick names)
+    | n when n < 45 -> Request.addItem (listId ()) (pick words)
+    | n when n < 62 -> Request.completeItem (listId ()) (choose.Next 6 + 1)
+    | n when n < 70 -> Request.deleteItem (listId ()) (choose.Next 6 + 1)
+    | n when n < 76 -> Request.clearCompleted (listId ())
+    | _ -> Request.deleteList (listId ())
 
-let private inviteCommand (choose: IChooser) =
-    match choose.Next 100 with
-    | n when n < 10 -> Commands.invite { CustomerId = $"c-{choose.Next 1000}"; Email = (if choose.Chance 0.5 then "" else "not-an-email") }
-    | _ ->
+let private inviteRequest (choose: IChooser) =
+    if choose.Chance 0.1 then Request.invite $"c-{choose.Next 1000}" (if choose.Chance 0.5 then "" else "not-an-email")
+    else
         let n = choose.Next 200
-        Commands.invite { CustomerId = $"c-{n}"; Email = $"customer{n}@example.com" }
+        Request.invite $"c-{n}" $"customer{n}@example.com"
 
 /// The next command a user tries: lists and emails come from small pools, so commands collide, repeat and get
 /// refused as real users' do. Admins mostly invite, members and viewers mostly edit lists; one try in twenty is
 /// anything at all, so authorization is probed too.
-let nextCommand (choose: IChooser) (user: SimulatedUser) : SimulatedCommand =
+let nextCommand (choose: IChooser) (user: SimulatedUser) : SimulatedRequest =
     let isAdmin = Array.contains Access.Roles.Admin user.Roles
     let invites = if choose.Chance 0.05 then choose.Chance 0.5 else isAdmin && choose.Chance 0.6
-    if invites then inviteCommand choose else todoCommand choose
+    if invites then inviteRequest choose else todoRequest choose
 
 /// The sample application.
 let simulated: SimulatedApplication =
-    { Name = "todo & invites sample"
+    { Name = "todo lists, invites, points and billing"
+      Registry = Definitions.registry
+      Processors = Definitions.processors
+      PeriodicTasks = Definitions.periodicTasks
       Users = users
-      NextCommand = nextCommand
-      ReadModels = readModels
-      Processors = processors
-      PeriodicTasks = [ billingTask ] }
+      NextCommand = nextCommand }

@@ -11,15 +11,15 @@ open Hybrid
 [<Literal>]
 let TaskName = "monthly-billing"
 
-/// Midnight UTC on the first of every month.
+/// Midnight UTC on the first of every month (cron with seconds).
 [<Literal>]
-let Cron = "0 0 1 * *"
+let Cron = "0 0 0 1 * *"
 
 /// The monthly price in cents.
 [<Literal>]
 let PriceCents = 1999
 
-let private cron = CronExpression.Parse Cron
+let private cron = CronExpression.Parse(Cron, CronFormat.IncludeSeconds)
 
 /// The tag of a billing period ("2026-12").
 let periodTag (period: string) : Tag = $"period:{period}"

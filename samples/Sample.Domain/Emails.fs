@@ -3,7 +3,12 @@
 module Hybrid.Sample.Emails
 
 /// An email to send, as data: the host's effect handler sends it.
-type Email = { To: string; Subject: string; Body: string }
+type Email =
+    { To: string
+      Subject: string
+      Body: string }
+
+    override e.ToString() = $"to {e.To}: {e.Subject}"
 
 /// The invitation email for an invite.
 let invitation (invite: Invites.Events.Invited) =

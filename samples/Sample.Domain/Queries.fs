@@ -35,6 +35,10 @@ let isInvited (caller: Caller) (email: string) (view: Map<string, CustomerView>)
 let invoices (caller: Caller) (view: BillingView) =
     authorized Access.isAdmin caller "invoices" (fun () -> view.Invoices |> Map.values |> Seq.sortBy (fun i -> i.Period) |> List.ofSeq)
 
+/// A user's place on the leaderboard.
+type Standing = { User: string; Points: int }
+
 /// Users by points, most first.
 let leaderboard (caller: Caller) (view: Map<string, int>) =
-    authorized Access.canRead caller "the leaderboard" (fun () -> view |> Map.toList |> List.sortBy (fun (user, points) -> -points, user))
+    authorized Access.canRead caller "the leaderboard" (fun () ->
+        view |> Map.toList |> List.sortBy (fun (user, points) -> -points, user) |> List.map (fun (user, points) -> { User = user; Points = points }))

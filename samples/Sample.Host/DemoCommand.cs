@@ -2,16 +2,19 @@ using System.CommandLine;
 using Hybrid.InMemory.Simulation;
 using static Hybrid.Sample.ReadModels;
 using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
 using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>`demo`: runs the scripted scenario on the in-memory store and prints what happened as tables.</summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    public static System.CommandLine.Command Create()
     {
-        var command = new Command("demo", "Run a scripted scenario on the in-memory store (no server needed) and print what happened.");
+        var command = new System.CommandLine.Command("demo", "Run a scripted scenario on the in-memory store (no server needed) and print what happened.");
         command.SetAction(_ =>
         {
             var scenario = new DemoScenario();
@@ -28,12 +31,12 @@ internal static class DemoCommand
 
     private static void Section(string title) => AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
 
-    private static void PrintCommands(List<(Caller Caller, Hybrid.Simulation.SimulatedCommand Command, CommandResult Result)> results)
+    private static void PrintCommands(List<(Caller Caller, Hybrid.Simulation.SimulatedRequest Request, CommandResult Result)> results)
     {
         Section($"Commands (tenant '{DemoScenario.Tenant}')");
         var table = new Table().AddColumns("#", "caller", "command", "outcome");
         var i = 0;
-        foreach (var (caller, command, result) in results)
+        foreach (var (caller, request, result) in results)
         {
             var outcome = result.Status switch
             {
@@ -43,7 +46,7 @@ internal static class DemoCommand
                 CommandStatus.Unauthorized => $"[red]unauthorized[/]: {Markup.Escape(result.Message)}",
                 _ => $"[red]failed[/]: {Markup.Escape(result.Message)}",
             };
-            table.AddRow((++i).ToString(), Markup.Escape(Who(caller)), Markup.Escape(command.Text), outcome);
+            table.AddRow((++i).ToString(), Markup.Escape(Who(caller)), Markup.Escape(request.Text), outcome);
         }
         AnsiConsole.Write(table);
     }
@@ -76,6 +79,8 @@ internal static class DemoCommand
     private static T Model<T>(DemoScenario scenario, string name, string tenant = DemoScenario.Tenant) =>
         (T)scenario.ReadModels.Read(tenant, name).State;
 
+    private static string BillingModel => BillingViewModule.Name;
+
     private static void PrintReadModels(DemoScenario scenario)
     {
         Section("Read models");
@@ -95,8 +100,8 @@ internal static class DemoCommand
             board.AddRow(user, points.ToString());
         AnsiConsole.Write(board);
 
-        var billing = Model<BillingView>(scenario, BillingViewModule.Name);
-        var invoices = new Table().Title(BillingViewModule.Name).AddColumns("period due", "invoice", "amount");
+        var billing = Model<BillingView>(scenario, BillingModel);
+        var invoices = new Table().Title(BillingModel).AddColumns("period due", "invoice", "amount");
         foreach (var period in billing.DuePeriods)
         {
             var invoice = billing.Invoices.Values.FirstOrDefault(i => i.Period == period);
@@ -107,32 +112,35 @@ internal static class DemoCommand
 
     private static void PrintQueries(DemoScenario scenario)
     {
-        Section("Queries");
+        Section("Queries (through the query processor, over the read-model engine)");
         var table = new Table().AddColumns("caller", "query", "answer");
-        var lists = Model<FSharpMap<string, TodoListView>>(scenario, TodoListsView.Name);
-        var customers = Model<FSharpMap<string, CustomerView>>(scenario, CustomersView.Name);
-        var billing = Model<BillingView>(scenario, BillingViewModule.Name);
-        Row(table, DemoScenario.Dan, "lists", Queries.lists(DemoScenario.Dan, lists),
-            l => string.Join(", ", l.Select(x => $"{x.Name} ({x.OpenCount} open)")));
-        Row(table, DemoScenario.Dan, "isInvited zoe@example.com", Queries.isInvited(DemoScenario.Dan, "zoe@example.com", customers), b => b ? "yes" : "no");
-        Row(table, DemoScenario.Bob, "invoices", Queries.invoices(DemoScenario.Bob, billing), l => $"{l.Length} invoice(s)");
-        Row(table, DemoScenario.Ann, "invoices", Queries.invoices(DemoScenario.Ann, billing),
-            l => string.Join(", ", l.Select(i => $"{i.InvoiceId} {i.AmountCents / 100m:F2} EUR")));
-        Row(table, DemoScenario.Anonymous, "lists", Queries.lists(DemoScenario.Anonymous, lists), l => $"{l.Length} list(s)");
-        var otherCaller = new Caller(DemoScenario.OtherTenant, "gil", [Access.Roles.Admin], "");
-        var otherLists = Model<FSharpMap<string, TodoListView>>(scenario, TodoListsView.Name, DemoScenario.OtherTenant);
-        Row(table, otherCaller, "lists (tenant 'globex')", Queries.lists(otherCaller, otherLists), l => $"{l.Length} list(s): tenants see only their own");
+        var page = new Requests.Page(0);
+        Row(table, scenario, DemoScenario.Dan, "lists", page,
+            (FSharpList<TodoListView> l) => string.Join(", ", l.Select(x => $"{x.Name} ({x.OpenCount} open)")));
+        Row(table, scenario, DemoScenario.Dan, "list", new Requests.ListById("groceries"),
+            (FSharpOption<TodoListView> l) => l is null ? "none" : string.Join(", ", l.Value.Items.Select(i => i.Text)));
+        Row(table, scenario, DemoScenario.Dan, "leaderboard", page,
+            (FSharpList<Queries.Standing> l) => string.Join(", ", l.Select(x => $"{x.User} {x.Points}")));
+        Row(table, scenario, DemoScenario.Bob, "invoices", page, (FSharpList<InvoiceView> l) => $"{l.Length} invoice(s)");
+        Row(table, scenario, DemoScenario.Ann, "invoices", page,
+            (FSharpList<InvoiceView> l) => string.Join(", ", l.Select(i => $"{i.InvoiceId} {i.AmountCents / 100m:F2} EUR")));
+        Row(table, scenario, DemoScenario.Anonymous, "customers", page, (FSharpList<CustomerView> l) => $"{l.Length} customer(s)");
+        var other = new Caller(DemoScenario.OtherTenant, "gil", [Access.Roles.Admin], "");
+        Row(table, scenario, other, "lists", page, (FSharpList<TodoListView> l) => $"{l.Length} list(s): a tenant sees only its own");
         AnsiConsole.Write(table);
     }
 
-    private static void Row<T>(Table table, Caller caller, string query, Queries.QueryOutcome<T> outcome, Func<T, string> show)
+    private static void Row<T>(Table table, DemoScenario scenario, Caller caller, string query, object request, Func<T, string> show)
     {
+        var outcome = scenario.Queries.ExecuteAsync(caller, query, request).GetAwaiter().GetResult();
         var answer = outcome switch
         {
-            Queries.QueryOutcome<T>.Answer a => Markup.Escape(show(a.Item)),
-            Queries.QueryOutcome<T>.Unauthorized u => $"[red]unauthorized[/]: {Markup.Escape(u.reason)}",
-            _ => "?",
+            QueryOutcome.Answered a => Markup.Escape(show((T)a.value)),
+            QueryOutcome.Unauthorized u => $"[red]unauthorized[/]: {Markup.Escape(u.reason)}",
+            QueryOutcome.NotFound n => $"[red]refused[/]: {Markup.Escape(n.what)}",
+            _ => Markup.Escape(outcome.ToString() ?? ""),
         };
-        table.AddRow(Markup.Escape(Who(caller)), Markup.Escape(query), answer);
+        var where = caller.Tenant == DemoScenario.Tenant ? "" : $" (tenant '{caller.Tenant}')";
+        table.AddRow(Markup.Escape(Who(caller) + where), Markup.Escape(query), answer);
     }
 }

@@ -1,6 +1,8 @@
 using Hybrid.InMemory.Simulation;
 using Hybrid.Sample;
+using Hybrid.Shell.Queries;
 using Hybrid.Simulation;
+using R = Hybrid.Sample.Application.Request;
 
 namespace Hybrid.Sample.Host;
 
@@ -29,54 +31,55 @@ internal sealed class DemoScenario
         Context.Observer = Activities.Add;
         Commands = new CommandRunner(Context);
         ReadModels = new ReadModelRunner(Context);
+        Queries = QueryProcessor.Of(Definitions.registry, Context.Store, ReadModels.Engine);
         Nodes = [new ProcessorNode(Context, "node-a"), new ProcessorNode(Context, "node-b")];
     }
 
     public SimulationContext Context { get; }
     public CommandRunner Commands { get; }
     public ReadModelRunner ReadModels { get; }
+    public QueryProcessor Queries { get; }
     public ProcessorNode[] Nodes { get; }
     public List<SimulationActivity> Activities { get; } = [];
 
     /// <summary>The commands the script runs, in order.</summary>
-    public static IEnumerable<(Caller Caller, SimulatedCommand Command)> Script()
+    public static IEnumerable<(Caller Caller, SimulatedRequest Request)> Script()
     {
-        yield return (Ann, Todo(TodoLists.Command.NewCreate("groceries", "Groceries")));
-        yield return (Bob, Todo(TodoLists.Command.NewAddItem("groceries", "milk")));
-        yield return (Bob, Todo(TodoLists.Command.NewAddItem("groceries", "eggs")));
-        yield return (Ann, Todo(TodoLists.Command.NewAddItem("groceries", "bread")));
-        yield return (Bob, Todo(TodoLists.Command.NewComplete("groceries", 1)));
-        yield return (Ann, Todo(TodoLists.Command.NewComplete("groceries", 2)));
-        yield return (Ann, Todo(TodoLists.Command.NewComplete("groceries", 2)));
-        yield return (Ann, Todo(TodoLists.Command.NewRename("groceries", "Weekly groceries")));
-        yield return (Bob, Todo(TodoLists.Command.NewClearCompleted("groceries")));
-        yield return (Bob, Todo(TodoLists.Command.NewCreate("chores", "Chores")));
-        yield return (Bob, Todo(TodoLists.Command.NewAddItem("chores", "fix bike")));
-        yield return (Ann, Todo(TodoLists.Command.NewCreate("groceries", "Party")));
-        yield return (Dan, Todo(TodoLists.Command.NewAddItem("groceries", "cake")));
-        yield return (Anonymous, Todo(TodoLists.Command.NewDeleteList("chores")));
-        yield return (Ann, Invite("c-1", "Zoe@Example.com"));
-        yield return (Ann, Invite("c-2", " zoe@example.com "));
-        yield return (Ann, Invite("c-3", ""));
-        yield return (Bob, Invite("c-4", "yves@example.com"));
-        yield return (Ann, Invite("c-5", "yves@example.com"));
+        yield return (Ann, R.createList("groceries", "Groceries"));
+        yield return (Bob, R.addItem("groceries", "milk"));
+        yield return (Bob, R.addItem("groceries", "eggs"));
+        yield return (Ann, R.addItem("groceries", "bread"));
+        yield return (Bob, R.completeItem("groceries", 1));
+        yield return (Ann, R.completeItem("groceries", 2));
+        yield return (Ann, R.completeItem("groceries", 2));
+        yield return (Ann, R.renameList("groceries", "Weekly groceries"));
+        yield return (Bob, R.clearCompleted("groceries"));
+        yield return (Bob, R.createList("chores", "Chores"));
+        yield return (Bob, R.addItem("chores", "fix bike"));
+        yield return (Ann, R.createList("groceries", "Party"));
+        yield return (Dan, R.addItem("groceries", "cake"));
+        yield return (Anonymous, R.deleteList("chores"));
+        yield return (Ann, R.invite("c-1", "Zoe@Example.com"));
+        yield return (Ann, R.invite("c-2", " zoe@example.com "));
+        yield return (Ann, R.invite("c-3", ""));
+        yield return (Bob, R.invite("c-4", "yves@example.com"));
+        yield return (Ann, R.invite("c-5", "yves@example.com"));
     }
 
     /// <summary>Runs the script, then lets both nodes process and tick across midnight on the first of the month.</summary>
-    public List<(Caller Caller, SimulatedCommand Command, CommandResult Result)> Run()
+    public List<(Caller Caller, SimulatedRequest Request, CommandResult Result)> Run()
     {
-        var results = new List<(Caller, SimulatedCommand, CommandResult)>();
-        foreach (var (caller, command) in Script())
+        var results = new List<(Caller, SimulatedRequest, CommandResult)>();
+        foreach (var (caller, request) in Script())
         {
             Context.Clock.Advance(TimeSpan.FromSeconds(5));
-            var withId = new Caller(caller.Tenant, caller.Actor, caller.Roles, Context.Ids.NewId().ToString());
-            results.Add((withId, command, Commands.Run(withId, command)));
+            results.Add((caller, request, Commands.Run(caller, request)));
         }
         for (var round = 0; round < 4; round++)
         {
             Context.Clock.Advance(TimeSpan.FromMinutes(1));
             foreach (var node in Nodes) node.Tick([Tenant, OtherTenant]);
-            foreach (var processor in Application.processors)
+            foreach (var processor in Context.Processors)
             foreach (var node in Nodes)
                 while (node.Step(processor, Tenant)) { }
         }
@@ -85,7 +88,5 @@ internal sealed class DemoScenario
 
     private static Caller Caller(string actor, params string[] roles) => new(Tenant, actor, roles, "");
 
-    private static SimulatedCommand Todo(TodoLists.Command command) => Hybrid.Sample.Commands.todo(command);
 
-    private static SimulatedCommand Invite(string customer, string email) => Hybrid.Sample.Commands.invite(new Invites.Command(customer, email));
 }

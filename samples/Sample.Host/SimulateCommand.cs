@@ -4,10 +4,12 @@ using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
+using Command = System.CommandLine.Command;
+
 /// <summary>`simulate --seed N --steps M [--tenants T]`: the deterministic simulation with faults, then its summary.</summary>
 internal static class SimulateCommand
 {
-    public static Command Create()
+    public static System.CommandLine.Command Create()
     {
         var seed = new Option<int>("--seed") { Description = "The seed: the same seed gives the same run.", DefaultValueFactory = _ => 1 };
         var steps = new Option<long>("--steps") { Description = "How many steps to simulate.", DefaultValueFactory = _ => 100_000 };
@@ -17,7 +19,7 @@ internal static class SimulateCommand
             Description = "Plant a deliberate bug in the shell, to watch an invariant catch it.",
             DefaultValueFactory = _ => Sabotage.None,
         };
-        var command = new Command("simulate", "Run the deterministic simulation with injected faults and check the invariants.")
+        var command = new System.CommandLine.Command("simulate", "Run the deterministic simulation with injected faults and check the invariants.")
         {
             seed, steps, tenants, plant,
         };

@@ -207,3 +207,38 @@ let ``re-appending any earlier append changes nothing and returns what was store
             | AppendResult.Appended again -> expectEqual "envelopes of a repeat" (shapes stored) (shapes again)
             | failed -> fail $"a repeat failed: %A{failed}"
         expectEqual "heads after repeats" heads (tenants |> List.map (fun t -> run (fun ct -> store.GetHead(t, ct)))))
+
+/// The scenario's appends and deletes applied to a fresh store, outcomes aside.
+let private replay (ops: Op list) =
+    let store = InMemoryEventStore()
+    let mutable nextId = 0
+    for op in ops do
+        match op with
+        | Append(tenant, events, condition) ->
+            let proposed = events |> List.map (fun d -> nextId <- nextId + 1; { Id = idOf nextId; Data = d; Metadata = EventMetadata.Empty }) |> Array.ofList
+            run (fun ct -> store.Append({ AppendRequest.Of(tenant, proposed) with Condition = condition }, ct)) |> ignore
+        | Delete(tenant, stream, expected) -> run (fun ct -> store.DeleteStream(tenant, stream, expected, ct)) |> ignore
+        | _ -> ()
+    store
+
+[<Property>]
+let ``a subscription delivers what a forward read selects then is caught up at the head`` () =
+    let scenario =
+        Gen.zip3 (Gen.sized (fun size -> Gen.choose (1, max 1 (min 40 size)) |> Gen.bind (fun n -> Gen.listOfLength n genOp))) (genQuery 40) (Gen.elements tenants)
+    Prop.forAll (Arb.fromGen scenario) (fun (ops, query, tenant) ->
+        let store = replay ops
+        let log = run (fun ct -> store.Read(tenant, EventQuery.All, ct))
+        // Subscriptions ignore Before, Direction and Limit: the generated ones must make no difference.
+        let expected = Specification.select { query with Before = System.Int64.MaxValue; Direction = Direction.Forward; Limit = 0 } log
+        use timeout = new CancellationTokenSource(System.TimeSpan.FromSeconds 10.)
+        let messages = store.Subscribe(tenant, query, timeout.Token).GetAsyncEnumerator(timeout.Token)
+        let delivered = ResizeArray<RecordedEvent>()
+        let mutable caughtUpAt = None
+        while caughtUpAt.IsNone do
+            if not (messages.MoveNextAsync().AsTask().GetAwaiter().GetResult()) then fail "the subscription ended before catching up"
+            match messages.Current with
+            | SubscriptionMessage.Event e -> delivered.Add e
+            | SubscriptionMessage.CaughtUp position -> caughtUpAt <- Some position
+        messages.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        expectEqual "delivered events" (shapes expected) (shapes delivered)
+        if caughtUpAt.Value < int64 log.Length then fail $"caught up at {caughtUpAt.Value}, below the head {log.Length}")

@@ -71,14 +71,18 @@ module Invariants =
               if stored <> written then
                   yield $"Tenant '{tenant}': command {command} wrote {written} event(s) but the log holds {stored} caused by it." ]
 
-    /// The state folded incrementally equals a plain fold of the log's events of the model's types up to the position.
-    let readModelEqualsFold (tenant: TenantId) (model: SimulatedReadModel) (state: obj) (upTo: Position) (log: RecordedEvent[]) =
+    /// The view the engine returned equals the view of a plain fold of the log's events of the model's types up to
+    /// the position it reported.
+    let readModelEqualsFold (tenant: TenantId) (model: ReadModelDefinition) (view: ReadModelView) (log: RecordedEvent[]) =
         let types = HashSet<string>(model.EventTypes)
-        let mutable expected = model.Initial
+        let mutable pieces = model.Initial
         for e in log do
-            if e.Position <= upTo && types.Contains e.Type then expected <- model.Evolve expected e
-        if obj.Equals(expected, state) then []
-        else [ $"Tenant '{tenant}': read model '{model.Name}' at position {upTo} differs from a plain fold of the log: it holds {state}, the fold gives {expected}." ]
+            if e.Position <= view.Position && types.Contains e.Type then
+                let struct (next, _) = model.Step pieces e
+                pieces <- next
+        let expected = model.View view.Scope pieces
+        if obj.Equals(expected, view.State) then []
+        else [ $"Tenant '{tenant}': read model '{model.Name}' at position {view.Position} differs from a plain fold of the log: it holds {view.State}, the fold gives {expected}." ]
 
     let private outputsBySource (actor: string) (log: RecordedEvent[]) =
         let outputs = Dictionary<string, ResizeArray<RecordedEvent>>()
@@ -89,22 +93,24 @@ module Invariants =
                 | _ -> outputs.[e.Metadata.CausationId] <- ResizeArray [ e ]
         outputs
 
+    let private handle (tenant: TenantId) (processor: TodoProcessor) (source: RecordedEvent) =
+        processor.Handle { Tenant = tenant; Processor = processor.Name } source
+
     /// Each source event up to the checkpoint has exactly the outputs its handler emits, once; later ones none.
-    let emitsExactlyOnce (tenant: TenantId) (processor: SimulatedProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (log: RecordedEvent[]) =
+    let emitsExactlyOnce (tenant: TenantId) (processor: TodoProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (log: RecordedEvent[]) =
         let outputs = outputsBySource (Simulated.processorActor processor.Name) log
-        let topics = HashSet<string>(processor.Topics)
         let outputsOf (source: RecordedEvent) =
             match outputs.TryGetValue(string source.Id) with
             | true, list -> List.ofSeq list
             | _ -> []
         [ for source in log do
-              if topics.Contains source.Type then
+              if Simulated.isTopic processor source then
                   let found = outputsOf source
                   let expected =
                       if source.Position > checkpoint || deadLettered.Contains source.Id then []
                       else
-                          match processor.Handle source with
-                          | Emit events -> events
+                          match handle tenant processor source with
+                          | ProcessorResult.Emit events -> events
                           | _ -> []
                   let foundTypes = found |> List.map (fun e -> e.Type)
                   let expectedTypes = expected |> List.map (fun e -> e.Type)
@@ -112,27 +118,26 @@ module Invariants =
                       yield
                           $"Tenant '{tenant}': processor '{processor.Name}' has {found.Length} output(s) {foundTypes} for source event {source.Id} at position {source.Position} (checkpoint {checkpoint}), expected {expected.Length} {expectedTypes}." ]
 
-    /// At-most-once effects ran at most once and only for checkpointed events; at-least-once effects ran for every
-    /// checkpointed event that was not dead-lettered.
-    let effectsAsDeclared (tenant: TenantId) (processor: SimulatedProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (executions: IReadOnlyDictionary<Guid, int>) (log: RecordedEvent[]) =
-        let topics = HashSet<string>(processor.Topics)
+    /// At-most-once effects (checkpoint before) ran at most once and only for checkpointed events; at-least-once
+    /// effects (checkpoint after) ran for every checkpointed event that was not dead-lettered.
+    let effectsAsDeclared (tenant: TenantId) (processor: TodoProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (executions: IReadOnlyDictionary<Guid, int>) (log: RecordedEvent[]) =
         let runs id = match executions.TryGetValue id with | true, n -> n | _ -> 0
         [ for source in log do
-              if topics.Contains source.Type then
-                  match processor.Handle source with
-                  | Effect(intent, AtMostOnce) ->
+              if Simulated.isTopic processor source then
+                  match handle tenant processor source with
+                  | ProcessorResult.Effect(intent, CheckpointTiming.Before) ->
                       let n = runs source.Id
                       if n > 1 then
                           yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran {n} times for event {source.Id}."
                       elif n = 1 && source.Position > checkpoint then
                           yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran for event {source.Id} at position {source.Position} before its checkpoint ({checkpoint}) was written."
-                  | Effect(intent, AtLeastOnce) ->
+                  | ProcessorResult.Effect(intent, _) ->
                       if source.Position <= checkpoint && not (deadLettered.Contains source.Id) && runs source.Id = 0 then
                           yield $"Tenant '{tenant}': at-least-once effect '{intent.Kind}' of processor '{processor.Name}' never ran for event {source.Id} at position {source.Position}, though the checkpoint ({checkpoint}) passed it."
                   | _ -> () ]
 
-    /// Every attempted due instant has exactly one trigger: one append holding the events OnTick produces.
-    let oneTriggerPerDueInstant (tenant: TenantId) (task: SimulatedPeriodicTask) (attempted: DateTimeOffset seq) (log: RecordedEvent[]) =
+    /// Every attempted due instant has exactly one trigger: one append holding the events of its tick.
+    let oneTriggerPerDueInstant (tenant: TenantId) (task: PeriodicTask) (attempted: DateTimeOffset seq) (log: RecordedEvent[]) =
         let byTag = Dictionary<Tag, ResizeArray<RecordedEvent>>()
         let prefix = $"trigger:{task.Name}@"
         for e in log do
@@ -142,17 +147,16 @@ module Invariants =
                     | true, list -> list.Add e
                     | _ -> byTag.[t] <- ResizeArray [ e ]
         let attempted = attempted |> Seq.distinct |> List.ofSeq
-        let attemptedTags = attempted |> List.map (Simulated.triggerTag task.Name) |> HashSet
+        let attemptedTags = attempted |> List.map (Triggers.tag task.Name) |> HashSet
         [ for due in attempted do
-              let tag = Simulated.triggerTag task.Name due
-              let expected = task.OnTick tenant due |> List.length
+              let tag = Triggers.tag task.Name due
+              let expected = Triggers.events task { Task = task.Name; Tenant = tenant; DueAt = due } |> List.length
               match byTag.TryGetValue tag with
               | true, events ->
                   let contiguous = events |> Seq.pairwise |> Seq.forall (fun (a, b) -> b.Position = a.Position + 1L)
                   if events.Count <> expected || not contiguous then
                       yield $"Tenant '{tenant}': task '{task.Name}' due {due:O} has {events.Count} trigger event(s), expected one append of {expected}."
-              | _ when expected > 0 -> yield $"Tenant '{tenant}': task '{task.Name}' due {due:O} never fired."
-              | _ -> ()
+              | _ -> yield $"Tenant '{tenant}': task '{task.Name}' due {due:O} never fired."
           for KeyValue(tag, events) in byTag do
               if not (attemptedTags.Contains tag) then
                   yield $"Tenant '{tenant}': {events.Count} trigger event(s) tagged '{tag}' were never scheduled." ]

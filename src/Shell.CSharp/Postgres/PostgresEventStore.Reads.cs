@@ -12,7 +12,7 @@ public sealed partial class PostgresEventStore
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var batch = TenantScope.Begin(connection, tenant);
         var select = batch.Add(tenant, "");
-        select.CommandText = QueryFilter.Select(_sql.Schema, tenant, query, select.Parameters, "q");
+        select.CommandText = QueryFilter.Select(_sql.Schema, query, select.Parameters, "q");
         await using var reader = await batch.ReadAsync(ct).ConfigureAwait(false);
         return await EventRows.ReadAllAsync(reader, tenant, ct).ConfigureAwait(false);
     }

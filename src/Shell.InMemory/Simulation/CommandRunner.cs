@@ -1,112 +1,119 @@
+using Hybrid.Shell.Commands;
 using Hybrid.Simulation;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// Runs a command the way the write side does: authorize (deny by default), look up, decide (pure), append on
-/// condition that nothing matching the lookup appeared since. Retries an append that failed with the same event
-/// ids (they are idempotency keys), and a conflict with a fresh lookup.
+/// Sends users' commands through the framework's <see cref="CommandProcessor"/> (authorize, look up, decide, append
+/// on condition that nothing read has changed, retry conflicts), records what the shell saw for the invariants, and
+/// injects concurrent duplicates: the same command submitted again between the lookup and the append.
 /// </summary>
-public sealed class CommandRunner(SimulationContext context)
+public sealed class CommandRunner
 {
-    private const int MaxConflictRetries = 4;
-    private const int MaxFaultRetries = 3;
+    private const int MaxRetries = 3;
+    private readonly SimulationContext _context;
+    private readonly CommandProcessor _processor;
+    private readonly Dictionary<string, CommandDefinition> _definitions;
 
-    /// <summary>Runs the command for the caller; the caller's correlation id is the command's id.</summary>
-    public CommandResult Run(Caller caller, SimulatedCommand command) => Run(caller, command, allowConcurrentDuplicate: true);
-
-    private CommandResult Run(Caller caller, SimulatedCommand command, bool allowConcurrentDuplicate)
+    /// <summary>A runner over the application's registered commands.</summary>
+    public CommandRunner(SimulationContext context)
     {
-        var ledger = context.Ledger(caller.Tenant);
+        _context = context;
+        var definitions = Simulated.commands(context.Application).ToList();
+        _definitions = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        // The planted bug: the processor runs with definitions that allow everyone (the runner still judges them).
+        var running = context.Has(Sabotage.BypassAuthorization) ? definitions.Select(AllowingEveryone) : definitions;
+        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running));
+    }
+
+    /// <summary>The command processor the runner drives.</summary>
+    public CommandProcessor Processor => _processor;
+
+    /// <summary>Runs a user's request for the caller (whose tenant, actor and roles count; its correlation id is replaced).</summary>
+    public CommandResult Run(Caller caller, SimulatedRequest request) => Run(caller, request, allowConcurrentDuplicate: true);
+
+    private CommandResult Run(Caller caller, SimulatedRequest request, bool allowConcurrentDuplicate)
+    {
+        var commandId = _context.Ids.NewId();
+        caller = new Caller(caller.Tenant, caller.Actor, caller.Roles, commandId.ToString());
+        var ledger = _context.Ledger(caller.Tenant);
         var who = caller.IsAuthenticated ? caller.Actor : "(anonymous)";
-        if (!command.Authorize.Invoke(caller))
-        {
+        if (_definitions.TryGetValue(request.Command, out var definition) && definition.Check(caller, request.Payload) is Authorization.Denied)
             ledger.DeniedCommands.Add(caller.CorrelationId);
-            if (!context.Has(Sabotage.BypassAuthorization))
-            {
-                context.Stats.CommandsUnauthorized++;
-                var denied = caller.IsAuthenticated ? $"'{caller.Actor}' may not" : "An anonymous caller may not";
-                return Done(caller, who, command, new CommandResult(CommandStatus.Unauthorized, [],
-                    $"{denied} run {command.Name} in tenant '{caller.Tenant}'."));
-            }
-        }
+        if (allowConcurrentDuplicate && _context.Faults.Inject(FaultKind.ConcurrentDuplicate))
+            _context.BeforeNextAppend = () => Run(caller, request, allowConcurrentDuplicate: false);
 
-        for (var attempt = 1; attempt <= MaxConflictRetries; attempt++)
-        {
-            var found = SimulationContext.Sync(context.Store.Read(caller.Tenant, command.Lookup, CancellationToken.None));
-            var readUpTo = found.Length == 0 ? 0 : found[^1].Position;
-            var outcome = command.Decide.Invoke(caller).Invoke(found);
-            if (outcome is SimulatedOutcome.Rejected rejected)
-            {
-                context.Stats.CommandsRejected++;
-                return Done(caller, who, command, new CommandResult(CommandStatus.Rejected, [], rejected.reason));
-            }
-            var accepted = (SimulatedOutcome.Accepted)outcome;
-            if (accepted.events.IsEmpty)
-            {
-                context.Stats.CommandsUnchanged++;
-                return Done(caller, who, command, new CommandResult(CommandStatus.Unchanged, [], accepted.result));
-            }
-            if (allowConcurrentDuplicate && context.Faults.Inject(FaultKind.ConcurrentDuplicate))
-                Run(new Caller(caller.Tenant, caller.Actor, caller.Roles, context.Ids.NewId().ToString()), command, allowConcurrentDuplicate: false);
-
-            var metadata = new EventMetadata(caller.CorrelationId, caller.CorrelationId, caller.Actor);
-            var request = new AppendRequest(caller.Tenant, Propose(ledger, accepted.events, metadata),
-                AppendCondition.NewFailIfEventsMatch(command.Lookup, readUpTo), FSharpOption<CheckpointWrite>.None);
-            var result = AppendRetryingFaults(ledger, request);
-            if (result is null)
-            {
-                context.Stats.CommandsFailed++;
-                return Done(caller, who, command, new CommandResult(CommandStatus.Failed, [],
-                    "The store kept failing; the command may or may not have been written."));
-            }
-            if (result.IsAppended)
-            {
-                var events = result.Events;
-                ledger.Acknowledge(events);
-                ledger.CommandWrites[caller.CorrelationId] = events.Length;
-                context.Stats.CommandsAccepted++;
-                return Done(caller, who, command, new CommandResult(CommandStatus.Accepted, events, accepted.result));
-            }
-            context.Stats.Conflicts++;
-        }
-        context.Stats.CommandsFailed++;
-        return Done(caller, who, command, new CommandResult(CommandStatus.Failed, [],
-            $"Conflicting writes outlasted {MaxConflictRetries} attempts."));
-    }
-
-    private ProposedEvent[] Propose(TenantLedger ledger, IEnumerable<EventData> events, EventMetadata metadata)
-    {
-        var proposed = events.Select(d => new ProposedEvent(context.Ids.NewId(), d, metadata)).ToArray();
-        foreach (var e in proposed) ledger.Proposed.Add(e.Id);
-        return proposed;
-    }
-
-    private AppendResult? AppendRetryingFaults(TenantLedger ledger, AppendRequest request)
-    {
+        CommandOutcome outcome;
+        var options = new CommandOptions { CommandId = commandId };
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return SimulationContext.Sync(context.Store.Append(request, CancellationToken.None));
+                outcome = SimulationContext.Sync(_processor.ExecuteAsync(caller, request.Command, request.Payload, options));
+                break;
             }
-            catch (SimulatedFaultException) when (attempt < MaxFaultRetries)
+            catch (SimulatedFaultException fault)
             {
-                if (context.Has(Sabotage.RetryWithNewIds))
-                    request = new AppendRequest(request.Tenant, Propose(ledger, request.Events.Select(e => e.Data), request.Events[0].Metadata),
-                        request.Condition, request.Checkpoint);
+                // The command processor mints fresh event ids per run, so running the command again after a lost
+                // acknowledgement could write it twice: report the failure, as an HTTP client would see it. (The
+                // planted bug retries anyway.)
+                _context.BeforeNextAppend = null;
+                if (!_context.Has(Sabotage.RetryWithNewIds) || attempt == MaxRetries)
+                {
+                    _context.Stats.CommandsFailed++;
+                    return Done(caller, who, request, new CommandResult(CommandStatus.Failed, [], fault.Message));
+                }
             }
-            catch (SimulatedFaultException)
-            {
-                return null;
-            }
+        }
+        _context.BeforeNextAppend = null;
+        return Done(caller, who, request, Record(caller, ledger, outcome));
+    }
+
+    private CommandResult Record(Caller caller, TenantLedger ledger, CommandOutcome outcome)
+    {
+        var stats = _context.Stats;
+        switch (outcome)
+        {
+            case CommandOutcome.Accepted { Item: var accepted }:
+                stats.Conflicts += accepted.Attempts - 1;
+                if (accepted.Events.Length == 0)
+                {
+                    stats.CommandsUnchanged++;
+                    return new CommandResult(CommandStatus.Unchanged, [], "nothing to change");
+                }
+                ledger.Acknowledge(accepted.Events);
+                ledger.CommandWrites[caller.CorrelationId] = accepted.Events.Length;
+                stats.CommandsAccepted++;
+                return new CommandResult(CommandStatus.Accepted, accepted.Events, $"{accepted.Events.Length} event(s)");
+            case CommandOutcome.Rejected rejected:
+                stats.CommandsRejected++;
+                return new CommandResult(CommandStatus.Rejected, [], rejected.Item.Reason);
+            case CommandOutcome.NotFound notFound:
+                stats.CommandsRejected++;
+                return new CommandResult(CommandStatus.Rejected, [], $"{notFound.what} was not found.");
+            case CommandOutcome.Unauthorized unauthorized:
+                stats.CommandsUnauthorized++;
+                return new CommandResult(CommandStatus.Unauthorized, [], unauthorized.reason);
+            case CommandOutcome.Conflict conflict:
+                stats.Conflicts += conflict.attempts;
+                stats.CommandsFailed++;
+                return new CommandResult(CommandStatus.Failed, [], $"Conflicting writes outlasted {conflict.attempts} attempts: {conflict.reason}");
+            default:
+                stats.CommandsFailed++;
+                return new CommandResult(CommandStatus.Failed, [], CommandProcessor.OutcomeName(outcome));
         }
     }
 
-    private CommandResult Done(Caller caller, string who, SimulatedCommand command, CommandResult result)
+    private static CommandDefinition AllowingEveryone(CommandDefinition d) =>
+        new(d.Name, d.Aggregate, d.Emits, d.Parse,
+            FSharpOption<FSharpFunc<Caller, FSharpFunc<object, Authorization>>>.Some(
+                FuncConvert.FromFunc<Caller, object, Authorization>((_, _) => Authorization.Allowed)),
+            d.Lookup, d.Decide, d.Views);
+
+    private CommandResult Done(Caller caller, string who, SimulatedRequest request, CommandResult result)
     {
-        context.Record(ActivityKind.Command, caller.Tenant, who, command.Text, result.Status switch
+        _context.Record(ActivityKind.Command, caller.Tenant, who, request.Text, result.Status switch
         {
             CommandStatus.Accepted => $"accepted: {string.Join(", ", result.Events.Select(e => e.Type))}",
             CommandStatus.Unchanged => "accepted: nothing to change",

@@ -10,9 +10,13 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, FakeTimeProvider clock, Sabotage sabotage = Sabotage.None)
     : IEventStore
 {
+    /// <summary>Runs once before the next append (see <see cref="SimulationContext.BeforeNextAppend"/>).</summary>
+    public Func<Action?>? TakeInterleaving { get; set; }
+
     /// <inheritdoc />
     public async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
+        TakeInterleaving?.Invoke()?.Invoke();
         if (faults.Inject(FaultKind.SlowAppend)) clock.Advance(TimeSpan.FromSeconds(faults.Size(1, 120)));
         if (faults.Inject(FaultKind.AppendFailedBeforeWrite))
             throw new SimulatedFaultException(FaultKind.AppendFailedBeforeWrite,

@@ -17,7 +17,6 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
     /// <summary>The violations found for the tenant, as (invariant, detail).</summary>
     public List<(string Invariant, string Detail)> Check(string tenant)
     {
-        var app = context.Application;
         var ledger = context.Ledger(tenant);
         var log = SimulationContext.Sync(context.Store.Read(tenant, EventQuery.All, CancellationToken.None));
         var found = new List<(string, string)>();
@@ -32,21 +31,21 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
                 .Concat(Invariants.acknowledgedAreStored(tenant, log, ledger.Acknowledged, ledger.Proposed))
                 .Concat(Invariants.commandsWrittenOnce(tenant, ledger.CommandWrites, log)),
             log.Length);
-        foreach (var model in app.ReadModels)
+        foreach (var model in context.ReadModels)
         {
-            var (state, position) = readModels.Read(tenant, model);
-            Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, state, position, log), 1);
+            var view = readModels.Read(tenant, model.Name);
+            Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, view, log), 1);
         }
-        foreach (var processor in app.Processors)
+        foreach (var processor in context.Processors)
         {
             var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None)).Position;
             var dead = ledger.DeadLettersOf(processor.Name);
-            var sources = log.LongCount(e => processor.Topics.Contains(e.Type));
+            var sources = log.LongCount(e => Simulated.isTopic(processor, e));
             Add(InvariantNames.EmitsExactlyOnce, Invariants.emitsExactlyOnce(tenant, processor, checkpoint, dead, log), sources);
             Add(InvariantNames.EffectsAsDeclared,
                 Invariants.effectsAsDeclared(tenant, processor, checkpoint, dead, ledger.EffectRunsOf(processor.Name), log), sources);
         }
-        foreach (var task in app.PeriodicTasks)
+        foreach (var task in context.PeriodicTasks)
         {
             var attempts = ledger.AttemptsOf(task.Name);
             Add(InvariantNames.OneTriggerPerDueInstant, Invariants.oneTriggerPerDueInstant(tenant, task, attempts, log),

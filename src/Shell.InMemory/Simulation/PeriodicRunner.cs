@@ -1,57 +1,47 @@
-using Hybrid.Simulation;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// One node's periodic scheduler. Every node runs every task independently; the trigger for a (task, tenant, due
-/// instant) is appended on condition that no event carries its trigger tag yet, so exactly one node's append wins.
-/// Missed fires (a pause, a clock jump, a restart) are caught up to <see cref="MaxCatchUp"/> instants; older ones are skipped.
+/// One node's periodic scheduler over the framework's pure parts: <c>Schedules.plan</c> decides which instants fire
+/// (the task's missed-fire policy), <c>Triggers.events</c> builds the trigger and OnTick events, and
+/// <c>Triggers.condition</c> makes the append unique per (task, tenant, due instant), so when every node tries,
+/// exactly one append wins.
 /// </summary>
 internal sealed class PeriodicRunner(SimulationContext context, string nodeId)
 {
-    /// <summary>The most missed instants fired at once per task and tenant.</summary>
-    public const int MaxCatchUp = 3;
-
     private readonly Dictionary<(string Task, string Tenant), DateTimeOffset> _checkedUpTo = [];
 
-    /// <summary>Fires what is due since the last tick.</summary>
+    /// <summary>Fires what is due since the last tick, for every task and tenant.</summary>
     public void Tick(IReadOnlyList<string> tenants)
     {
         var now = context.Clock.GetUtcNow();
-        foreach (var task in context.Application.PeriodicTasks)
+        foreach (var task in context.PeriodicTasks)
         foreach (var tenant in tenants)
         {
+            if (task.Tenants is TenantSelection.OnlyTenants only && !only.Item.Contains(tenant)) continue;
             var from = _checkedUpTo.TryGetValue((task.Name, tenant), out var last) ? last : context.Options.Start;
-            var due = task.DueBetween.Invoke(from).Invoke(now).ToList();
+            var plan = Schedules.plan(task, from, now);
             var checkedUpTo = now;
-            foreach (var instant in due.Skip(Math.Max(0, due.Count - MaxCatchUp)))
+            foreach (var due in plan.Fire)
             {
-                if (!Fire(task, tenant, instant))
-                {
-                    checkedUpTo = instant.AddTicks(-1);
-                    break;
-                }
+                if (Fire(task, tenant, due)) continue;
+                checkedUpTo = due.AddTicks(-1);
+                break;
             }
             _checkedUpTo[(task.Name, tenant)] = checkedUpTo;
         }
     }
 
-    /// <summary>Forgets how far it checked (a crash): the next tick catches up from the start, bounded.</summary>
+    /// <summary>Forgets how far it checked (a crash): the next tick starts again from the run's start, bounded by the policy.</summary>
     public void Forget() => _checkedUpTo.Clear();
 
-    private bool Fire(SimulatedPeriodicTask task, string tenant, DateTimeOffset due)
+    private bool Fire(PeriodicTask task, string tenant, DateTimeOffset due)
     {
-        var tag = Simulated.triggerTag(task.Name, due);
-        var metadata = new EventMetadata("", tag, Simulated.taskActor(task.Name));
-        var ledger = context.Ledger(tenant);
-        var events = task.OnTick.Invoke(tenant).Invoke(due)
-            .Select(d => new ProposedEvent(context.Ids.NewId(), new EventData(d.Type, [.. d.Tags, tag], d.Stream, d.Body, d.SchemaVersion), metadata))
-            .ToArray();
-        if (events.Length == 0) return true;
-        foreach (var e in events) ledger.Proposed.Add(e.Id);
-        var request = new AppendRequest(tenant, events, AppendCondition.NewFailIfEventsMatch(EventQuery.OfTags(tag), 0),
-            FSharpOption<CheckpointWrite>.None);
+        var tick = new Tick(task.Name, tenant, due);
+        var metadata = new EventMetadata("", Triggers.tag(task.Name, due), $"periodic:{task.Name}");
+        var events = Triggers.events(task, tick).Select(d => new ProposedEvent(context.Ids.NewId(), d, metadata)).ToArray();
+        var request = new AppendRequest(tenant, events, Triggers.condition(tick), FSharpOption<CheckpointWrite>.None);
         AppendResult result;
         try
         {
@@ -61,6 +51,7 @@ internal sealed class PeriodicRunner(SimulationContext context, string nodeId)
         {
             return false;
         }
+        var ledger = context.Ledger(tenant);
         ledger.AttemptsOf(task.Name).Add(due);
         if (result.IsAppended)
         {

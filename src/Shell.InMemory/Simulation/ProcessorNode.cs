@@ -1,5 +1,3 @@
-using Hybrid.Simulation;
-
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
@@ -19,7 +17,7 @@ public sealed class ProcessorNode(SimulationContext context, string id)
     public bool IsUp => context.Step >= _downUntil;
 
     /// <summary>Takes one step of a processor for a tenant. True when it did work.</summary>
-    public bool Step(SimulatedProcessor processor, string tenant)
+    public bool Step(TodoProcessor processor, string tenant)
     {
         if (!IsUp) return false;
         if (!_workers.TryGetValue((processor.Name, tenant), out var worker))
@@ -34,7 +32,7 @@ public sealed class ProcessorNode(SimulationContext context, string id)
     }
 
     /// <summary>True when the node's worker for the processor and tenant has handled every event of its topics.</summary>
-    public bool IsCaughtUp(SimulatedProcessor processor, string tenant) =>
+    public bool IsCaughtUp(TodoProcessor processor, string tenant) =>
         !_workers.TryGetValue((processor.Name, tenant), out var worker) || worker.IsCaughtUp();
 
     /// <summary>Stops taking steps for a while; in-memory state is kept.</summary>

@@ -1,17 +1,16 @@
-using Hybrid.Simulation;
+using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
 
-using EffectIntent = Hybrid.Simulation.EffectIntent;
-
 /// <summary>
-/// One node's worker for one (processor, tenant): holds the lease, fetches a batch after the checkpoint and handles
+/// One node's worker for one (processor, tenant), stepping the framework's pure processor parts (topics query,
+/// handler, emitted ids) one event per step so faults can fall between any two writes: holds the lease, fetches a batch after the checkpoint and handles
 /// one event per step. Emits commit with the checkpoint; at-most-once effects run after their checkpoint, at-least-once
 /// effects before it. Every write carries the lease's fencing token, so a worker whose lease moved on cannot write.
 /// A handler that keeps throwing has its event dead-lettered so the tenant moves on.
 /// </summary>
-internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode node, SimulatedProcessor processor, string tenant)
+internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode node, TodoProcessor processor, string tenant)
 {
     private const int BatchSize = 16;
     private const int MaxHandlerAttempts = 3;
@@ -22,20 +21,20 @@ internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode n
     private long _claimedToken;
     private int _failures;
 
-    private string Resource => $"processor/{processor.Name}/{tenant}";
+    private string Resource => TodoProcessorModule.leaseResources(processor, [tenant])[0];
 
     /// <summary>Takes one step: fetches a batch when none is pending, else handles the next event. True when it did work.</summary>
     public bool Step()
     {
         if (_pending.Count == 0) return Fetch();
         var source = _pending.Peek();
-        SimulatedProcessorResult result;
+        ProcessorResult result;
         try
         {
             if (context.Faults.Inject(FaultKind.HandlerException))
                 throw new SimulatedFaultException(FaultKind.HandlerException,
                     $"Tenant '{tenant}': processor '{processor.Name}' threw on event {source.Id} (injected).");
-            result = processor.Handle.Invoke(source);
+            result = processor.Handle.Invoke(new ProcessorContext(tenant, processor.Name)).Invoke(source);
         }
         catch (SimulatedFaultException)
         {
@@ -77,27 +76,27 @@ internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode n
             _claimedToken = _token;
         }
         var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None));
-        var query = EventQuery.OfTypes(processor.Topics).AfterPosition(checkpoint.Position).Take(BatchSize);
+        var query = TodoProcessorModule.query(processor, checkpoint.Position).Take(BatchSize);
         foreach (var e in SimulationContext.Sync(context.Store.Read(tenant, query, CancellationToken.None))) _pending.Enqueue(e);
         return _pending.Count > 0;
     }
 
-    private void Handle(RecordedEvent source, SimulatedProcessorResult result)
+    private void Handle(RecordedEvent source, ProcessorResult result)
     {
         var what = $"{processor.Name} ← {source.Type} @{source.Position}";
         switch (result)
         {
-            case SimulatedProcessorResult.Emit emit when !emit.Item.IsEmpty:
+            case ProcessorResult.Emit emit when !emit.Item.IsEmpty:
                 if (!Emit(source, emit.Item)) return;
                 context.Record(ActivityKind.Processed, tenant, Who, what, $"emitted {string.Join(", ", emit.Item.Select(e => e.Type))}");
                 break;
-            case SimulatedProcessorResult.Effect { Item2.IsAtMostOnce: true } effect when !context.Has(Sabotage.EffectBeforeCheckpoint):
+            case ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } effect when !context.Has(Sabotage.EffectBeforeCheckpoint):
                 if (!WriteCheckpoint(source)) return;
                 CrashPoint(source, "after its checkpoint, before the at-most-once effect");
-                RunEffect(source, effect.Item1, "at most once");
+                RunEffect(source, effect.intent, "at most once");
                 break;
-            case SimulatedProcessorResult.Effect effect:
-                RunEffect(source, effect.Item1, effect.Item2.IsAtMostOnce ? "at most once" : "at least once");
+            case ProcessorResult.Effect effect:
+                RunEffect(source, effect.intent, effect.checkpoint == CheckpointTiming.Before ? "at most once" : "at least once");
                 CrashPoint(source, "after the effect, before its checkpoint");
                 if (!WriteCheckpoint(source)) return;
                 break;
@@ -109,12 +108,15 @@ internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode n
         Next();
     }
 
-    private bool Emit(RecordedEvent source, IEnumerable<EventData> outputs)
+    private bool Emit(RecordedEvent source, FSharpList<EventData> outputs)
     {
         var ledger = context.Ledger(tenant);
-        var metadata = new EventMetadata(source.Id.ToString(), source.Metadata.CorrelationId, Simulated.processorActor(processor.Name));
-        var proposed = outputs.Select(d => new ProposedEvent(context.Ids.NewId(), d, metadata)).ToArray();
-        foreach (var e in proposed) ledger.Proposed.Add(e.Id);
+        // Emitted ids derive from the source event, so emitting again (after a lost acknowledgement, or by a node
+        // whose lease moved on) repeats the same append instead of duplicating it. The planted bug mints fresh ids.
+        var proposed = TodoProcessorModule.proposals(processor.Name, source, outputs);
+        if (context.Has(Sabotage.IgnoreFencing))
+            proposed = proposed.Select(p => new ProposedEvent(context.Ids.NewId(), p.Data, p.Metadata)).ToArray();
+        foreach (var e in proposed) context.Propose(e.Id);
         var request = new AppendRequest(tenant, proposed, AppendCondition.NoCondition,
             FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(processor.Name, source.Position, Token)));
         var result = SimulationContext.Sync(context.Store.Append(request, CancellationToken.None));
@@ -148,7 +150,7 @@ internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode n
     {
         context.Ledger(tenant).EffectRan(processor.Name, source.Id);
         context.Stats.EffectsRun++;
-        context.Record(ActivityKind.Effect, tenant, Who, $"{intent.Kind} ({delivery})", intent.Text);
+        context.Record(ActivityKind.Effect, tenant, Who, $"{intent.Kind} ({delivery})", intent.Payload?.ToString() ?? "");
     }
 
     private void CrashPoint(RecordedEvent source, string where)
@@ -169,7 +171,7 @@ internal sealed class ProcessorWorker(SimulationContext context, ProcessorNode n
     {
         if (_pending.Count > 0) return false;
         var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None));
-        var query = EventQuery.OfTypes(processor.Topics).AfterPosition(checkpoint.Position).Take(1);
+        var query = TodoProcessorModule.query(processor, checkpoint.Position).Take(1);
         return SimulationContext.Sync(context.Store.Read(tenant, query, CancellationToken.None)).Length == 0;
     }
 }

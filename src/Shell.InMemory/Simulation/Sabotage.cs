@@ -11,9 +11,9 @@ public enum Sabotage
     None = 0,
     /// <summary>The command runner runs commands whose authorization failed.</summary>
     BypassAuthorization = 1,
-    /// <summary>Processor nodes write checkpoints and emits with an unbeatable fencing token, ignoring lost leases.</summary>
+    /// <summary>Processor nodes write with an unbeatable fencing token (ignoring lost leases) and emit with fresh ids.</summary>
     IgnoreFencing = 2,
-    /// <summary>After a failed append, the command runner retries with fresh event ids instead of the same ones.</summary>
+    /// <summary>After a failed append, the command runner runs the command again (with fresh event ids).</summary>
     RetryWithNewIds = 4,
     /// <summary>The event store hides the third event of every tenant from reads.</summary>
     HideAnEvent = 8,

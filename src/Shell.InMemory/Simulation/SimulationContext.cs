@@ -1,6 +1,7 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Ids;
 using Hybrid.InMemory.Leases;
+using Hybrid.Simulation;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hybrid.InMemory.Simulation;
@@ -12,22 +13,39 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class SimulationContext
 {
     private readonly Dictionary<string, TenantLedger> _ledgers = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _proposed = [];
 
     /// <summary>A context for an application, seeded.</summary>
-    public SimulationContext(Hybrid.Simulation.SimulatedApplication application, SimulationOptions options)
+    public SimulationContext(SimulatedApplication application, SimulationOptions options)
     {
         Application = application;
         Options = options;
         Clock = new FakeTimeProvider(options.Start);
         Faults = new FaultInjector(unchecked(options.Seed * 31 + 7), options.Faults);
         MemoryStore = new InMemoryEventStore(Clock);
-        Store = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage);
+        var faulty = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage);
+        faulty.TakeInterleaving = () =>
+        {
+            var action = BeforeNextAppend;
+            BeforeNextAppend = null;
+            return action;
+        };
+        Store = faulty;
         Leases = new InMemoryLeaseStore(Clock);
-        Ids = new SeededIdSource(options.Seed, Clock);
+        Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
     }
 
     /// <summary>The application under simulation.</summary>
-    public Hybrid.Simulation.SimulatedApplication Application { get; }
+    public SimulatedApplication Application { get; }
+
+    /// <summary>The application's processors.</summary>
+    public TodoProcessor[] Processors => [.. Application.Processors];
+
+    /// <summary>The application's periodic tasks.</summary>
+    public PeriodicTask[] PeriodicTasks => [.. Application.PeriodicTasks];
+
+    /// <summary>The application's read models.</summary>
+    public ReadModelDefinition[] ReadModels => [.. Simulated.readModels(Application)];
 
     /// <summary>The run's options.</summary>
     public SimulationOptions Options { get; }
@@ -47,11 +65,14 @@ public sealed class SimulationContext
     /// <summary>Processor leases on the virtual clock.</summary>
     public ILeaseStore Leases { get; }
 
-    /// <summary>Seeded event and command ids.</summary>
+    /// <summary>Seeded event and command ids; every id minted counts as proposed.</summary>
     public IIdSource Ids { get; }
 
     /// <summary>Counters.</summary>
     public SimulationStats Stats { get; } = new();
+
+    /// <summary>Records an id proposed with a given (not minted) id, such as a processor's deterministic emit ids.</summary>
+    public void Propose(Guid id) => _proposed.Add(id);
 
     /// <summary>The current step.</summary>
     public long Step { get; set; }
@@ -65,7 +86,7 @@ public sealed class SimulationContext
     /// <summary>What the shell saw of a tenant.</summary>
     public TenantLedger Ledger(string tenant)
     {
-        if (!_ledgers.TryGetValue(tenant, out var ledger)) _ledgers[tenant] = ledger = new TenantLedger();
+        if (!_ledgers.TryGetValue(tenant, out var ledger)) _ledgers[tenant] = ledger = new TenantLedger(_proposed);
         return ledger;
     }
 
@@ -73,14 +94,13 @@ public sealed class SimulationContext
     public void Record(ActivityKind kind, string tenant, string who, string what, string outcome) =>
         Observer?.Invoke(new SimulationActivity(Step, Clock.GetUtcNow(), kind, tenant, who, what, outcome));
 
+    /// <summary>Runs once, just before the next append is written (a concurrent writer slipping in), then is cleared.</summary>
+    public Action? BeforeNextAppend { get; set; }
+
     /// <summary>
-    /// The result of a task that must already be complete: the in-memory shell answers synchronously, which keeps
-    /// the step loop single-threaded and the run deterministic.
+    /// The result of a task. The in-memory ports answer synchronously; an engine that yields (a retry after a
+    /// conflict) continues on another thread while the step loop waits, so only one thing runs at a time and the
+    /// run stays deterministic.
     /// </summary>
-    public static T Sync<T>(Task<T> task)
-    {
-        if (!task.IsCompleted)
-            throw new InvalidOperationException("A simulated operation did not complete synchronously; the deterministic scheduler needs every port to answer at once.");
-        return task.GetAwaiter().GetResult();
-    }
+    public static T Sync<T>(Task<T> task) => task.GetAwaiter().GetResult();
 }

@@ -20,6 +20,8 @@ public sealed class Simulator
     private readonly InvariantChecker _checker;
     private readonly List<ProcessorNode> _nodes;
     private readonly IReadOnlyList<string> _tenants;
+    private readonly TodoProcessor[] _processors;
+    private readonly string[] _readModelNames;
 
     /// <summary>A simulation of the application with the options.</summary>
     public Simulator(SimulatedApplication application, SimulationOptions options)
@@ -36,10 +38,15 @@ public sealed class Simulator
         _checker = new InvariantChecker(_context, _readModels);
         _nodes = Enumerable.Range(0, options.Nodes).Select(i => new ProcessorNode(_context, $"node-{(char)('a' + i)}")).ToList();
         _tenants = options.TenantIds;
+        _processors = _context.Processors;
+        _readModelNames = _context.ReadModels.Select(m => m.Name).ToArray();
     }
 
     /// <summary>The shared parts, for callers that inspect the store or observe activity.</summary>
     public SimulationContext Context => _context;
+
+    /// <summary>The read-model engine of the run.</summary>
+    public ReadModelRunner ReadModels => _readModels;
 
     /// <summary>Runs the simulation; progress reports the steps taken so far.</summary>
     public SimulationReport Run(IProgress<long>? progress = null)
@@ -85,18 +92,16 @@ public sealed class Simulator
     {
         _context.Clock.Advance(TimeSpan.FromMilliseconds(_random.Next((int)_options.MaxStepAdvance.TotalMilliseconds + 1)));
         InjectStepFaults();
-        var app = _context.Application;
         var action = _random.Next(100);
         if (action < 55) RunCommand(_tenants[_random.Next(_tenants.Count)]);
         else if (action < 85)
         {
             var node = _nodes[_random.Next(_nodes.Count)];
-            var processors = app.Processors;
-            if (!processors.IsEmpty) node.Step(processors[_random.Next(processors.Length)], _tenants[_random.Next(_tenants.Count)]);
+            if (_processors.Length > 0) node.Step(_processors[_random.Next(_processors.Length)], _tenants[_random.Next(_tenants.Count)]);
         }
         else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick(_tenants);
-        else if (!app.ReadModels.IsEmpty)
-            _readModels.Read(_tenants[_random.Next(_tenants.Count)], app.ReadModels[_random.Next(app.ReadModels.Length)]);
+        else if (_readModelNames.Length > 0)
+            _readModels.Read(_tenants[_random.Next(_tenants.Count)], _readModelNames[_random.Next(_readModelNames.Length)]);
     }
 
     private void RunCommand(string tenant)
@@ -143,7 +148,7 @@ public sealed class Simulator
             rounds++;
             drainer.Tick(_tenants);
             busy = false;
-            foreach (var processor in _context.Application.Processors)
+            foreach (var processor in _processors)
             foreach (var tenant in _tenants)
             {
                 while (steps < maxDrainSteps && drainer.Step(processor, tenant)) steps++;

@@ -4,10 +4,10 @@ namespace Hybrid.InMemory.Simulation;
 /// What the shell saw happen to one tenant, kept beside the log so invariants can compare the two: the ids it
 /// proposed and had acknowledged, denied commands, effects run, dead letters and periodic attempts.
 /// </summary>
-public sealed class TenantLedger
+public sealed class TenantLedger(HashSet<Guid> proposed)
 {
-    /// <summary>Every event id anyone proposed.</summary>
-    public HashSet<Guid> Proposed { get; } = [];
+    /// <summary>Every event id anyone proposed (shared by every tenant: ids are minted before the tenant is known).</summary>
+    public HashSet<Guid> Proposed { get; } = proposed;
 
     /// <summary>The acknowledged events and their positions.</summary>
     public Dictionary<Guid, long> Acknowledged { get; } = [];

@@ -15,6 +15,7 @@ public sealed class BenchSmokeTests
         "pg.append.dcb.c1", "pg.append.dcb.c8", "pg.read.all",
         "mem.append.batch100", "mem.read.all",
         "l1.hit.p50_us", "l1.hit.p99_us", "l2.hit.p50_us", "readmodel.rebuild", "readmodel.writeback.bytes_ratio",
+        "processor.e2e.p50_ms", "processor.e2e.p99_ms",
     ];
 
     private static readonly string[] RawBaselines =

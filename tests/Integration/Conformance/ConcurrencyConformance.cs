@@ -52,6 +52,21 @@ public abstract class ConcurrencyConformance(IEventStoreFactory factory) : Confo
     }
 
     [Fact]
+    public async Task a_subscriber_catching_up_while_writers_append_sees_every_event_once_in_order()
+    {
+        for (var i = 0; i < 4; i++) await AppendOk(Many(250, "History", $"h{i}"));
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, EventQuery.All);
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++) await AppendOk(Of("Live", $"live-{w}"), Of("Live", $"live-{w}"));
+        })).ToArray();
+        await Task.WhenAll(writers).WaitAsync(Patience * 3);
+        var seen = await subscription.Events(1400, Patience * 3);
+        Assert.Equal(Enumerable.Range(1, 1400).Select(i => (long)i), Positions(seen));
+        Assert.Equal(Ids(await ReadAll()), Ids(seen));
+    }
+
+    [Fact]
     public async Task concurrent_writers_contending_for_shared_streams_never_lose_or_repeat_a_version()
     {
         const int streams = 3;

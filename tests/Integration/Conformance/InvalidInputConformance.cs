@@ -81,6 +81,15 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
         Assert.Equal(0, await Head());
     }
 
+    [Fact]
+    public async Task an_append_of_more_than_the_maximum_events_is_rejected()
+    {
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(AppendCondition.NoCondition,
+            Many(InputLimits.Default.MaxEventsPerAppend + 1, "Bulk")));
+        Assert.Equal("events", error.Field);
+        Assert.Equal(0, await Head());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("-starts-with-dash")]

@@ -112,3 +112,34 @@ public sealed class CommandPipelineTests
         Assert.Empty(log);
     }
 }
+
+/// <summary>The metrics middleware.</summary>
+public sealed class CommandMetricsTests
+{
+    [Fact]
+    public async Task Metrics_middleware_counts_commands_by_name_and_outcome()
+    {
+        using var metrics = new CommandMetricsMiddleware();
+        var counted = new List<(string Command, string Outcome, long Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == CommandMetricsMiddleware.MeterName && instrument.Name == "hybrid.commands") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(kv => kv.Key, kv => (string)kv.Value!);
+            lock (counted) counted.Add((t["command"], t["outcome"], value));
+        });
+        listener.Start();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(new InMemoryEventStore(), middleware: [metrics]);
+        await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"m","by":1}""", null, CancellationToken.None);
+        await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"m","by":1000}""", null, CancellationToken.None);
+        lock (counted)
+        {
+            Assert.Contains(("Increment", "accepted", 1L), counted);
+            Assert.Contains(("Increment", "rejected", 1L), counted);
+        }
+    }
+}

@@ -117,3 +117,11 @@ let customerQuery =
         | _ -> QueryAnswer.NotFound $"Customer '{q.CustomerId}'")
     |> Query.validate (fun (q: CustomerRequest) -> JsonPayload.required "customerId" q.CustomerId)
     |> Query.authorize (fun caller _ -> Authorize.authenticated caller ())
+
+/// The "customers" read model for the read-model engine: one instance per customer id (events tagged with it).
+let readModel =
+    ReadModel.monolithic "customers" 1 codec.EventTypes codec.Decode (None: CustomerView option) (fun view e ->
+        match e with
+        | CustomerRegistered r -> Some { CustomerId = r.CustomerId; Email = r.Email; Name = r.Name }
+        | CustomerRenamed r -> view |> Option.map (fun v -> { v with Name = r.Name }))
+    |> ReadModel.scoped (ByTags(fun customerId -> [ customerTag customerId ]))

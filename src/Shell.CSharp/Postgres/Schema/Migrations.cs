@@ -6,5 +6,6 @@ internal static class Migrations
     public static readonly Migration[] All =
     [
         new(1, "tables, indexes, application role and row-level security", M001InitialSchema.Sql),
+        new(2, "filtered reads through the GIN index under row-level security", M002MatchingPositions.Sql),
     ];
 }

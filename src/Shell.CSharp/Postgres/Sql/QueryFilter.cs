@@ -1,66 +1,67 @@
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Hybrid.Shell.Postgres.Sql;
 
 /// <summary>
-/// Turns an <see cref="EventQuery"/>'s items into a condition over alias <c>e</c> that the <c>events_keys</c> GIN index
-/// answers: types become an overlap (<c>&amp;&amp;</c>, any of), tags a containment (<c>@&gt;</c>, all of), both keyed by tenant.
-/// Values travel as parameters; the store keeps plans custom (unnamed statements, plan_cache_mode) so the planner sees them.
+/// Turns an <see cref="EventQuery"/> into SQL over alias <c>e</c>. Unfiltered queries read the events table by its
+/// primary key; filtered ones take positions from <c>matching_positions</c> (see <see cref="Schema.M002MatchingPositions"/>),
+/// which answers from the tenant-keyed GIN index with a plan made for the actual tags and types.
 /// </summary>
 internal static class QueryFilter
 {
-    public static string TypeKey(string tenant, string type) => tenant + "/$" + type;
+    public static bool IsUnfiltered(QueryItem[] items) => items.Length == 0 || items.Any(i => i.Types.Length == 0 && i.Tags.Length == 0);
 
-    public static string TagKey(string tenant, string tag) => tenant + "/#" + tag;
-
-    /// <summary>The SQL boolean for the items, adding parameters named after <paramref name="prefix"/>.</summary>
-    public static string Build(string schema, string tenant, QueryItem[] items, NpgsqlParameterCollection parameters, string prefix)
+    /// <summary>A FROM clause (with a WHERE) of the tenant's events strictly between the SQL bounds that match the items.</summary>
+    public static string From(string schema, QueryItem[] items, NpgsqlParameterCollection parameters, string prefix,
+        string after, string before, bool backward, int limit)
     {
-        if (items.Length == 0 || items.Any(i => i.Types.Length == 0 && i.Tags.Length == 0)) return "TRUE";
-        var keys = $"{schema}.event_keys(e.tenant_id, e.type, e.tags)";
-        var alternatives = new List<string>(items.Length);
-        for (var i = 0; i < items.Length; i++)
-        {
-            var parts = new List<string>(2);
-            if (items[i].Tags.Length > 0)
-            {
-                var name = $"{prefix}g{i}";
-                parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text)
-                    { Value = items[i].Tags.Distinct(StringComparer.Ordinal).Select(t => TagKey(tenant, t)).ToArray() });
-                parts.Add($"{keys} @> @{name}");
-            }
-            if (items[i].Types.Length > 0)
-            {
-                var name = $"{prefix}y{i}";
-                parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text)
-                    { Value = items[i].Types.Distinct(StringComparer.Ordinal).Select(t => TypeKey(tenant, t)).ToArray() });
-                parts.Add($"{keys} && @{name}");
-            }
-            alternatives.Add("(" + string.Join(" AND ", parts) + ")");
-        }
-        return alternatives.Count == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")";
+        if (IsUnfiltered(items))
+            return $"{schema}.events e WHERE e.tenant_id = @tenant AND e.position > {after} AND e.position < {before}";
+        parameters.Add(new NpgsqlParameter($"{prefix}items", NpgsqlDbType.Jsonb) { Value = ItemsJson(items) });
+        return $"{schema}.matching_positions(@tenant, @{prefix}items, {after}, {before}, {(backward ? "true" : "false")}, {limit}) AS m(position) " +
+               $"JOIN {schema}.events e ON e.tenant_id = @tenant AND e.position = m.position WHERE TRUE";
     }
 
     /// <summary>A SELECT of the events matching the query within its bounds, in its direction and limit.</summary>
-    public static string Select(string schema, string tenant, EventQuery query, NpgsqlParameterCollection parameters, string prefix)
+    public static string Select(string schema, EventQuery query, NpgsqlParameterCollection parameters, string prefix)
     {
-        var filter = Build(schema, tenant, query.Items, parameters, prefix);
         parameters.AddWithValue($"{prefix}a", query.After);
         parameters.AddWithValue($"{prefix}b", query.Before);
-        var order = query.Direction == Direction.Backward ? "DESC" : "ASC";
+        var backward = query.Direction == Direction.Backward;
+        var from = From(schema, query.Items, parameters, prefix, $"@{prefix}a", $"@{prefix}b", backward, query.Limit);
         var limit = query.Limit > 0 ? $" LIMIT {query.Limit}" : "";
-        return $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.position > @{prefix}a " +
-               $"AND e.position < @{prefix}b AND {filter} ORDER BY e.position {order}{limit}";
+        return $"SELECT {EventRows.Columns} FROM {from} ORDER BY e.position {(backward ? "DESC" : "ASC")}{limit}";
     }
 
     /// <summary>A SELECT EXISTS of an event matching the query above a position: the fail-if-events-match check.</summary>
-    public static string Exists(string schema, string tenant, EventQuery query, long after, NpgsqlParameterCollection parameters, string prefix)
+    public static string Exists(string schema, EventQuery query, long after, NpgsqlParameterCollection parameters, string prefix)
     {
-        var filter = Build(schema, tenant, query.Items, parameters, prefix);
         parameters.AddWithValue($"{prefix}a", Math.Max(after, query.After));
         parameters.AddWithValue($"{prefix}b", query.Before);
-        return $"SELECT EXISTS (SELECT 1 FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.position > @{prefix}a " +
-               $"AND e.position < @{prefix}b AND {filter})";
+        return $"SELECT EXISTS (SELECT 1 FROM {From(schema, query.Items, parameters, prefix, $"@{prefix}a", $"@{prefix}b", true, 1)})";
+    }
+
+    private static string ItemsJson(QueryItem[] items)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var item in items)
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("tags");
+                foreach (var t in item.Tags.Distinct(StringComparer.Ordinal)) w.WriteStringValue(t);
+                w.WriteEndArray();
+                w.WriteStartArray("types");
+                foreach (var t in item.Types.Distinct(StringComparer.Ordinal)) w.WriteStringValue(t);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -87,14 +87,12 @@ internal sealed class SubscriptionFeed(NpgsqlDataSource source, StoreSql sql, Te
         var read = new NpgsqlBatchCommand();
         read.Parameters.AddWithValue("tenant", tenant);
         read.Parameters.AddWithValue("after", after);
-        var filter = QueryFilter.Build(sql.Schema, tenant, query.Items, read.Parameters, "q");
+        var from = QueryFilter.From(sql.Schema, query.Items, read.Parameters, "q", "@after", "h.head + 1", false, options.SubscriptionBatchSize);
         // One statement, so one snapshot: the head and the events below it are consistent.
         read.CommandText = $"""
             WITH h AS (SELECT coalesce((SELECT head FROM {sql.Schema}.tenants WHERE tenant_id = @tenant), 0) AS head)
             SELECT {EventRows.Columns}, h.head FROM h LEFT JOIN LATERAL (
-                SELECT * FROM {sql.Schema}.events e
-                WHERE e.tenant_id = @tenant AND e.position > @after AND e.position <= h.head AND {filter}
-                ORDER BY e.position LIMIT {options.SubscriptionBatchSize}) e ON TRUE
+                SELECT e.* FROM {from} ORDER BY e.position LIMIT {options.SubscriptionBatchSize}) e ON TRUE
             """;
         batch.BatchCommands.Add(read);
         var events = new List<RecordedEvent>();

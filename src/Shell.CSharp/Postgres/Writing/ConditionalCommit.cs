@@ -126,14 +126,14 @@ internal static class ConditionalCommit
         {
             var c = new NpgsqlBatchCommand();
             c.Parameters.AddWithValue("tenant", tenant);
-            c.CommandText = QueryFilter.Exists(sql.Schema, tenant, queries.Exists[i].Query, queries.Exists[i].After, c.Parameters, "q");
+            c.CommandText = QueryFilter.Exists(sql.Schema, queries.Exists[i].Query, queries.Exists[i].After, c.Parameters, "q");
             command.BatchCommands.Add(c);
         }
         foreach (var query in queries.Matching)
         {
             var c = new NpgsqlBatchCommand();
             c.Parameters.AddWithValue("tenant", tenant);
-            c.CommandText = QueryFilter.Select(sql.Schema, tenant, query.ForConditionRead(), c.Parameters, "q");
+            c.CommandText = QueryFilter.Select(sql.Schema, query.ForConditionRead(), c.Parameters, "q");
             command.BatchCommands.Add(c);
         }
 

@@ -1,0 +1,109 @@
+// The sample written as the framework's definitions: commands (lookup, operate, write), queries over read
+// models, read models, processors and the monthly billing task. Everything here is pure: the shells run it.
+module Hybrid.Sample.Definitions
+
+open System
+open Hybrid
+open Hybrid.Sample.ReadModels
+open Hybrid.Sample.Requests
+
+let private authorizeBy (allowed: Caller -> bool) (what: string) (caller: Caller) (_: 'Request) =
+    if allowed caller then Authorization.Allowed
+    else
+        let who = if caller.IsAuthenticated then $"'{caller.Actor}'" else "An anonymous caller"
+        Authorization.Denied $"{who} may not {what} in tenant '{caller.Tenant}'."
+
+let private decision encode (decided: Result<'Event list, string>) =
+    match decided with
+    | Ok events -> CommandDecision.Accept(events |> List.map encode, None)
+    | Error reason -> CommandDecision.Reject(Rejection.create "rejected" reason)
+
+/// A todo-list command: reads the list's stream, decides, writes to it at the version read.
+let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R -> TodoLists.Command) =
+    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun caller r looked ->
+        let state =
+            looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
+        TodoLists.decide caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+    |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
+    |> Command.emits (List.ofArray TodoLists.Events.types)
+    |> fun d -> { d with Aggregate = "todolist" }
+
+/// Invites a customer: reads the events tagged with the email and appends only if none appeared since.
+let private inviteCommand =
+    let emailKey (r: InviteCustomer) = Invites.emailTag (match Invites.validateEmail r.Email with Ok e -> e | Error _ -> "-")
+    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun caller r looked ->
+        let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
+        Invites.decide caller.Actor { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+    |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
+    |> Command.emits (List.ofArray Invites.Events.types)
+
+/// Every command.
+let commands: CommandDefinition list =
+    [ todoCommand<CreateList> "CreateList" (fun r -> r.ListId) (fun r -> TodoLists.Create(r.ListId, r.Name))
+      todoCommand<RenameList> "RenameList" (fun r -> r.ListId) (fun r -> TodoLists.Rename(r.ListId, r.Name))
+      todoCommand<AddItem> "AddItem" (fun r -> r.ListId) (fun r -> TodoLists.AddItem(r.ListId, r.Text))
+      todoCommand<CompleteItem> "CompleteItem" (fun r -> r.ListId) (fun r -> TodoLists.Complete(r.ListId, r.ItemId))
+      todoCommand<DeleteItem> "DeleteItem" (fun r -> r.ListId) (fun r -> TodoLists.DeleteItem(r.ListId, r.ItemId))
+      todoCommand<ClearCompleted> "ClearCompleted" (fun r -> r.ListId) (fun r -> TodoLists.ClearCompleted r.ListId)
+      todoCommand<DeleteList> "DeleteList" (fun r -> r.ListId) (fun r -> TodoLists.DeleteList r.ListId)
+      inviteCommand ]
+
+/// The read models.
+let readModels: ReadModelDefinition list =
+    [ ReadModel.ofRecorded TodoListsView.Name 1 (List.ofArray TodoListsView.eventTypes) TodoListsView.initial TodoListsView.evolve
+      ReadModel.ofRecorded CustomersView.Name 1 (List.ofArray CustomersView.eventTypes) CustomersView.initial CustomersView.evolve
+      ReadModel.ofRecorded BillingView.Name 1 (List.ofArray BillingView.eventTypes) BillingView.initial BillingView.evolve
+      ReadModel.ofRecorded LeaderboardView.Name 1 (List.ofArray LeaderboardView.eventTypes) LeaderboardView.initial LeaderboardView.evolve ]
+
+let private answer (outcome: Queries.QueryOutcome<'T>) =
+    match outcome with
+    | Queries.Answer value -> QueryAnswer.Found(box value)
+    | Queries.Unauthorized reason -> QueryAnswer.NotFound reason
+
+let private overModel<'Q, 'S, 'T> (name: string) (model: string) (allowed: Caller -> bool) (what: string) (run: Caller -> 'Q -> 'S -> Queries.QueryOutcome<'T>) =
+    Query.overViews<'Q> name [ model ] (fun _ -> [ ViewRef.Of model ]) (fun caller q views -> answer (run caller q (views.Head.State :?> 'S)))
+    |> Query.authorize<'Q> (authorizeBy allowed $"read {what}")
+
+/// Every query.
+let queries: QueryDefinition list =
+    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v)
+      overModel<ListById, _, _> "list" TodoListsView.Name Access.canRead "todo lists" (fun c q v -> Queries.list c q.ListId v)
+      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v)
+      overModel<Page, _, _> "leaderboard" LeaderboardView.Name Access.canRead "the leaderboard" (fun c _ v -> Queries.leaderboard c v)
+      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) ]
+
+let private handler (decide: RecordedEvent -> Processors.Decision) =
+    Func<ProcessorContext, RecordedEvent, ProcessorResult>(fun _ e ->
+        match decide e with
+        | Processors.EmitEvents events -> ProcessorResult.Emit events
+        | Processors.SendEmail email -> ProcessorResult.AtLeastOnce(EffectIntent.Of(Effects.SendEmail, email))
+        | Processors.ChargeCard(invoice, cents) ->
+            let charge: Effects.Charge = { InvoiceId = invoice; AmountCents = cents }
+            ProcessorResult.AtMostOnce(EffectIntent.Of(Effects.ChargeCard, charge))
+        | Processors.Ignore -> ProcessorResult.NoOp)
+
+/// The processors.
+let processors: TodoProcessor list =
+    [ TodoProcessor.Create(Processors.InviteEmails, [| QueryItem.OfTypes "CustomerInvited" |], handler Processors.inviteEmails)
+      TodoProcessor.Create(Processors.PointsAwarding, [| QueryItem.OfTypes "ItemCompleted" |], handler Processors.points)
+      TodoProcessor.Create(Processors.Invoicing, [| QueryItem.OfTypes "BillingDue" |], handler Processors.invoicing)
+      TodoProcessor.Create(Processors.Charging, [| QueryItem.OfTypes "InvoiceIssued" |], handler Processors.charging) ]
+
+/// Monthly billing: midnight UTC on the first of each month, for every tenant; up to 3 missed months are caught up.
+let billingTask: PeriodicTask =
+    { PeriodicTask.Create(Billing.TaskName, Schedule.Cron(Billing.Cron, TimeZoneInfo.Utc),
+                          Func<Tick, EventData[]>(fun tick -> Billing.onTick tick.Tenant tick.DueAt |> List.map Billing.Events.encode |> Array.ofList)) with
+        MissedFires = CatchUp 3 }
+
+/// The periodic tasks.
+let periodicTasks = [ billingTask ]
+
+/// The registry of commands, queries and read models.
+let registry: Registry =
+    let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
+    let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
+    readModels
+    |> List.fold
+        (fun r m ->
+            Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
+        withQueries

@@ -1,0 +1,22 @@
+using Hybrid.InMemory.EventStore;
+using Hybrid.InMemory.Leases;
+using Hybrid.InMemory.ReadModels;
+using Hybrid.Shell.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hybrid.InMemory.Processors;
+
+/// <summary>Chooses the in-memory stores for <see cref="HybridServiceCollectionExtensions.AddHybrid"/>.</summary>
+public static class InMemoryHybridBuilderExtensions
+{
+    /// <summary>
+    /// In-memory event, lease and dead-letter stores and read-model cache, timed by the container's
+    /// <see cref="TimeProvider"/> (register a FakeTimeProvider first for virtual time). Everything is lost when the
+    /// process ends: for tests, simulations and demos.
+    /// </summary>
+    public static HybridBuilder UseInMemory(this HybridBuilder builder) => builder
+        .UseEventStore(sp => new InMemoryEventStore(sp.GetRequiredService<TimeProvider>()))
+        .UseLeaseStore(sp => new InMemoryLeaseStore(sp.GetRequiredService<TimeProvider>()))
+        .UseDeadLetterStore(_ => new InMemoryDeadLetterStore())
+        .UseReadModelCache(_ => new InMemoryReadModelStore());
+}

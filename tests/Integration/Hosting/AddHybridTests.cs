@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Hybrid.InMemory.Processors;
+using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Processors;
+using Hybrid.Tests.TestDomain;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hybrid.Tests.Integration.Hosting;
+
+public sealed class AddHybridTests
+{
+    private static IHost Build(FakeTimeProvider clock, ConcurrentQueue<string> mailed)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddLogging();
+        #region sample_add_hybrid
+        builder.Services.AddHybrid(hybrid =>
+        {
+            hybrid.UseInMemory();
+            hybrid.AddProcessor(Ordering.invoicer(Microsoft.FSharp.Core.FuncConvert.FromFunc(() => false)));
+            hybrid.AddProcessor(Ordering.mailer);
+            hybrid.AddPeriodicTask(Ordering.nightlySummary);
+            hybrid.AddEffectHandler(Ordering.Effects.Mail, (effect, ct) =>
+            {
+                mailed.Enqueue((string)effect.Intent.Payload);
+                return Task.CompletedTask;
+            });
+            hybrid.ProcessorOptions.NodeId = "node-a";
+        });
+        #endregion
+        return builder.Build();
+    }
+
+    private static async Task Until(FakeTimeProvider clock, Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (await condition()) return;
+            clock.Advance(TimeSpan.FromMilliseconds(200));
+            await Task.Delay(10);
+        }
+        Assert.Fail($"Timed out waiting until {what}.");
+    }
+
+    [Fact]
+    public async Task a_host_runs_processors_and_effects_reports_health_and_stops_releasing_its_leases()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
+        var mailed = new ConcurrentQueue<string>();
+        using var host = Build(clock, mailed);
+        var store = host.Services.GetRequiredService<IEventStore>();
+        await store.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced("o1", false), EventMetadata.Empty)), default);
+
+        await host.StartAsync();
+        await Until(clock, () => Task.FromResult(mailed.Contains("o1")), "the invoice is mailed");
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal(2, host.Services.GetRequiredService<TodoProcessorHost>().HeldResources.Count);
+        Assert.Equal(2, RegistryModule.ofKind(DefinitionKind.Processor, host.Services.GetRequiredService<global::Hybrid.Registry>()).Length);
+
+        await host.StopAsync();
+        var leases = await host.Services.GetRequiredService<ILeaseStore>().List("", default);
+        Assert.Empty(leases);
+        Assert.Equal(HealthStatus.Unhealthy, (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Status);
+        var invoices = await store.Read("acme", EventQuery.OfTypes(Ordering.Types.InvoiceIssued), default);
+        Assert.Equal(invoices.Single().Position, (await store.ReadCheckpoint("acme", "mailer", default)).Position);
+    }
+
+    [Fact]
+    public void adding_hybrid_without_stores_names_what_is_missing()
+    {
+        var services = new ServiceCollection();
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddHybrid(_ => { }));
+        Assert.Contains("event store", error.Message);
+    }
+}
