@@ -286,23 +286,23 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         return (new ReadModelSnapshot(model, key, target, pieces), changed, events);
     }
 
-    /// <summary>Writes back what waits, then stops the write-back timer.</summary>
+    /// <summary>Stops the write-back timer, then writes back what waits.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_writeBack is not null)
         {
-            await Task.Run(_writeBack.FlushAll).ConfigureAwait(false);
             _writeBack.Dispose();
+            await Task.Run(_writeBack.FlushAll).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Writes back what waits, then stops the write-back timer.</summary>
+    /// <summary>Stops the write-back timer, then writes back what waits.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _writeBack?.FlushAll();
         _writeBack?.Dispose();
+        _writeBack?.FlushAll();
     }
 
     /// <summary>Simulates a crash: stops without writing back what waits (only cache is lost).</summary>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using MessagePack;
 using MessagePack.Formatters;
@@ -10,9 +11,26 @@ namespace Hybrid.Shell.Serialization;
 internal sealed class FSharpRecordFormatter<T> : IMessagePackFormatter<T>
 {
     private static readonly FSharpOption<BindingFlags> Flags = FSharpOption<BindingFlags>.Some(BindingFlags.Public | BindingFlags.NonPublic);
-    private readonly FSharpFunc<object, object[]> _read = FSharpValue.PreComputeRecordReader(typeof(T), Flags);
-    private readonly FSharpFunc<object[], object> _construct = FSharpValue.PreComputeRecordConstructor(typeof(T), Flags);
-    private readonly FieldCodec[] _fields = FSharpType.GetRecordFields(typeof(T), Flags).Select(f => FieldCodec.For(f.PropertyType)).ToArray();
+    private static readonly PropertyInfo[] Properties = FSharpType.GetRecordFields(typeof(T), Flags);
+    private readonly Func<T, object?>[] _getters = Properties.Select(Getter).ToArray();
+    private readonly Func<object?[], T> _construct = Constructor();
+    private readonly FieldCodec[] _fields = Properties.Select(f => FieldCodec.For(f.PropertyType)).ToArray();
+
+    // Compiled once per record type: reflection's Invoke would cost more than the serialization itself.
+    private static Func<T, object?> Getter(PropertyInfo property)
+    {
+        var record = Expression.Parameter(typeof(T));
+        return Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Property(record, property), typeof(object)), record).Compile();
+    }
+
+    private static Func<object?[], T> Constructor()
+    {
+        var ctor = FSharpValue.PreComputeRecordConstructorInfo(typeof(T), Flags);
+        var values = Expression.Parameter(typeof(object[]));
+        var args = ctor.GetParameters().Select((p, i) =>
+            (Expression)Expression.Convert(Expression.ArrayIndex(values, Expression.Constant(i)), p.ParameterType));
+        return Expression.Lambda<Func<object?[], T>>(Expression.New(ctor, args), values).Compile();
+    }
 
     public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
     {
@@ -21,9 +39,8 @@ internal sealed class FSharpRecordFormatter<T> : IMessagePackFormatter<T>
             writer.WriteNil();
             return;
         }
-        var values = _read.Invoke(value);
-        writer.WriteArrayHeader(values.Length);
-        for (var i = 0; i < values.Length; i++) _fields[i].Serialize(ref writer, values[i], options);
+        writer.WriteArrayHeader(_getters.Length);
+        for (var i = 0; i < _getters.Length; i++) _fields[i].Serialize(ref writer, _getters[i](value), options);
     }
 
     public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -42,6 +59,6 @@ internal sealed class FSharpRecordFormatter<T> : IMessagePackFormatter<T>
         {
             reader.Depth--;
         }
-        return (T)_construct.Invoke(values!);
+        return _construct(values);
     }
 }

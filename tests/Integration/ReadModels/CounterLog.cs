@@ -4,12 +4,12 @@ using static Hybrid.Tests.TestDomain.ReadModels.CounterEvents;
 
 namespace Hybrid.Tests.Integration.ReadModels;
 
-/// <summary>Appends counter events to an in-memory log and answers with the reference folds.</summary>
-public sealed class CounterLog
+/// <summary>Appends counter events to a log (in memory unless given) and answers with the reference folds.</summary>
+public sealed class CounterLog(IEventStore? store = null)
 {
     private int _ids;
 
-    public InMemoryEventStore Store { get; } = new();
+    public IEventStore Store { get; } = store ?? new InMemoryEventStore();
 
     public void Count(string tenant, string key, int amount, string group = "x") =>
         Append(tenant, CounterEvent.NewCounted(key, amount, group));
