@@ -70,26 +70,9 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task Loop(CancellationToken stopping)
-    {
-        await Task.Yield();
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Rebalance(stopping);
-                LastError = null;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception ex)
-            {
-                LastError = ex;
-                _runtime.Logger.LogError(ex, "Node {Node}: rebalancing processor leases failed; retrying.", NodeId);
-            }
-            try { await Task.Delay(_runtime.Options.RebalanceInterval, _runtime.Clock, stopping); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    private Task Loop(CancellationToken stopping) =>
+        RecurringRounds.Run(Rebalance, () => _runtime.Options.RebalanceInterval, _runtime.Clock, error => LastError = error,
+            _runtime.Logger, $"Node {NodeId}: rebalancing processor leases failed; retrying.", stopping);
 
     /// <summary>One rebalancing round: heartbeat, renew, release the excess, acquire up to the fair share.</summary>
     public async Task Rebalance(CancellationToken ct)

@@ -58,26 +58,9 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task Loop(CancellationToken stopping)
-    {
-        await Task.Yield();
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await RunDue(stopping);
-                LastError = null;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception ex)
-            {
-                LastError = ex;
-                _logger.LogError(ex, "A periodic scheduling round failed; retrying.");
-            }
-            try { await Task.Delay(SleepFor(_clock.GetUtcNow()), _clock, stopping); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    private Task Loop(CancellationToken stopping) =>
+        RecurringRounds.Run(ct => RunDue(ct), () => SleepFor(_clock.GetUtcNow()), _clock, error => LastError = error,
+            _logger, "A periodic scheduling round failed; retrying.", stopping);
 
     private TimeSpan SleepFor(DateTimeOffset now)
     {
