@@ -228,6 +228,19 @@ module Command =
           CorrelationId = if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId
           Actor = if isNull caller.Actor then "" else caller.Actor }
 
+    /// The id of the index-th event of a command whose caller chose its id: derived from the tenant, the command id
+    /// and the index, so re-sending the command (a client retrying after a lost answer) repeats the append
+    /// idempotently instead of writing its events twice. UUIDv7-shaped, with the command id's first 48 bits.
+    let eventId (tenant: TenantId) (commandId: Guid) (index: int) =
+        let hash =
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes $"{tenant}\n{commandId:N}\n{index}")
+        let bytes = Array.copy hash.[0..15]
+        let prefix = commandId.ToByteArray(true)
+        Array.blit prefix 0 bytes 0 6
+        bytes.[6] <- 0x70uy ||| (bytes.[6] &&& 0x0Fuy)
+        bytes.[8] <- 0x80uy ||| (bytes.[8] &&& 0x3Fuy)
+        Guid(ReadOnlySpan bytes, true)
+
     /// Pairs decided events with fresh ids and the command's metadata.
     let propose (ids: Guid list) (metadata: EventMetadata) (events: EventData list) =
         if List.length ids <> List.length events then invalidArg "ids" "One id is needed per event."

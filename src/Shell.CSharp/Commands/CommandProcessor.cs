@@ -128,7 +128,9 @@ public sealed class CommandProcessor
                 case CommandDecision.Accept accept when accept.events.IsEmpty:
                     return Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty);
                 case CommandDecision.Accept accept:
-                    var ids = ListModule.OfSeq(accept.events.Select(_ => _ids.NewId()));
+                    var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
+                        ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
+                        : accept.events.Select(_ => _ids.NewId()));
                     var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
                     var request = AppendRequest.Of(caller.Tenant, proposed).When(Command.condition(lookup, lookedUp));
                     AppendResult appended;

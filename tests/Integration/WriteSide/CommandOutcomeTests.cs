@@ -32,6 +32,22 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task Resending_a_command_with_the_same_command_id_writes_its_events_once()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var options = new CommandOptions { CommandId = Guid.NewGuid() };
+        var first = (await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":5}""", options, _ct)).AssertAccepted();
+
+        var resent = (await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":5}""", options, _ct)).AssertAccepted();
+
+        Assert.Equal(first.Events[0].Id, Assert.Single(resent.Events).Id);
+        Assert.Equal(first.Events[0].Position, resent.Events[0].Position);
+        Assert.Single(await store.ReadStream(tenant, StreamRead.Forward("counter-c"), _ct));
+        Assert.Equal(1L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
     public async Task Correlation_defaults_to_the_command_id_when_the_caller_has_none()
     {
         var store = await Store();
