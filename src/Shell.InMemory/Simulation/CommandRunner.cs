@@ -12,6 +12,7 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class CommandRunner
 {
     private const int MaxRetries = 3;
+    private const int MaxEventsPerCommand = 16;
     private readonly SimulationContext _context;
     private readonly CommandProcessor _processor;
     private readonly Dictionary<string, CommandDefinition> _definitions;
@@ -38,6 +39,9 @@ public sealed class CommandRunner
         var commandId = _context.Ids.NewId();
         caller = new Caller(caller.Tenant, caller.Actor, caller.Roles, commandId.ToString());
         var ledger = _context.Ledger(caller.Tenant);
+        // A command with a chosen id writes ids derived from it (so a resend is idempotent), not minted ones:
+        // count the ids it may write as proposed. The sample's commands write far fewer than this many events.
+        for (var i = 0; i < MaxEventsPerCommand; i++) _context.Propose(Command.eventId(caller.Tenant, commandId, i));
         var who = caller.IsAuthenticated ? caller.Actor : "(anonymous)";
         if (_definitions.TryGetValue(request.Command, out var definition) && definition.Check(caller, request.Payload) is Authorization.Denied)
             ledger.DeniedCommands.Add(caller.CorrelationId);
@@ -55,10 +59,10 @@ public sealed class CommandRunner
             }
             catch (SimulatedFaultException fault)
             {
-                // The command processor mints fresh event ids per run, so running the command again after a lost
-                // acknowledgement could write it twice: report the failure, as an HTTP client would see it. (The
-                // planted bug retries anyway.)
+                // Report the failure, as an HTTP client would see it. (The planted bug retries with a new command
+                // id, which writes the command twice.)
                 _context.BeforeNextAppend = null;
+                options = new CommandOptions { CommandId = _context.Ids.NewId() };
                 if (!_context.Has(Sabotage.RetryWithNewIds) || attempt == MaxRetries)
                 {
                     _context.Stats.CommandsFailed++;
