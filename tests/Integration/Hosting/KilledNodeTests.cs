@@ -7,6 +7,8 @@ using Hybrid.Tests.TestDomain;
 
 namespace Hybrid.Tests.Integration.Hosting;
 
+using static Eventually;
+
 /// <summary>A processor host in its own OS process, killed with SIGKILL in the middle of processing, then restarted.</summary>
 public sealed class KilledNodeTests
 {
@@ -29,15 +31,6 @@ public sealed class KilledNodeTests
         return process;
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 1200; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Timed out waiting until {what}.");
-    }
 
     private static async Task<string[]> Invoiced(IEventStore store) =>
         TestProcessors.OrdersOf(await store.Read(Tenant, EventQuery.OfTypes(Ordering.Types.InvoiceIssued), default));

@@ -13,6 +13,8 @@ using Xunit.Abstractions;
 
 namespace Hybrid.Tests.Integration.Hosting;
 
+using static Eventually;
+
 /// <summary>Several hosts (separate service providers) against one PostgreSQL database, on real time.</summary>
 public sealed class PostgresMultiHostTests(ITestOutputHelper output)
 {
@@ -42,15 +44,6 @@ public sealed class PostgresMultiHostTests(ITestOutputHelper output)
                 await store.Append(AppendRequest.Of(tenant, new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced($"{tenant}-o{i}", false), EventMetadata.Empty)), default);
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Timed out waiting until {what}.");
-    }
 
     private static async Task<bool> AllInvoiced(IEventStore store, int orders)
     {

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.Tests.Integration.Hosting;
 
+using static Eventually;
+
 /// <summary>A node paused past its lease on PostgreSQL (leases on the database clock) cannot write afterwards.</summary>
 public sealed class PostgresPausedNodeTests
 {
@@ -25,15 +27,6 @@ public sealed class PostgresPausedNodeTests
             },
             NullLogger.Instance);
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Timed out waiting until {what}.");
-    }
 
     private static async Task<RecordedEvent[]> Invoices(IEventStore store) =>
         await store.Read(Tenant, EventQuery.OfTypes(Ordering.Types.InvoiceIssued), default);
