@@ -5,17 +5,17 @@ using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Serialization;
 
-/// <summary>An F# list as a MessagePack array.</summary>
-internal sealed class FSharpListFormatter<T> : IMessagePackFormatter<FSharpList<T>>
+/// <summary>The array encoding F# lists and sets share.</summary>
+internal static class ItemArray
 {
-    public void Serialize(ref MessagePackWriter writer, FSharpList<T> value, MessagePackSerializerOptions options)
+    public static void Write<T>(ref MessagePackWriter writer, int count, IEnumerable<T> items, MessagePackSerializerOptions options)
     {
         var item = options.Resolver.GetFormatterWithVerify<T>();
-        writer.WriteArrayHeader(value.Length);
-        foreach (var x in value) item.Serialize(ref writer, x, options);
+        writer.WriteArrayHeader(count);
+        foreach (var x in items) item.Serialize(ref writer, x, options);
     }
 
-    public FSharpList<T> Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    public static T[] Read<T>(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         var item = options.Resolver.GetFormatterWithVerify<T>();
         var items = new T[reader.ReadArrayHeader()];
@@ -28,35 +28,28 @@ internal sealed class FSharpListFormatter<T> : IMessagePackFormatter<FSharpList<
         {
             reader.Depth--;
         }
-        return ListModule.OfArray(items);
+        return items;
     }
+}
+
+/// <summary>An F# list as a MessagePack array.</summary>
+internal sealed class FSharpListFormatter<T> : IMessagePackFormatter<FSharpList<T>>
+{
+    public void Serialize(ref MessagePackWriter writer, FSharpList<T> value, MessagePackSerializerOptions options) =>
+        ItemArray.Write(ref writer, value.Length, value, options);
+
+    public FSharpList<T> Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        ListModule.OfArray(ItemArray.Read<T>(ref reader, options));
 }
 
 /// <summary>An F# set as a MessagePack array, in the set's order.</summary>
 internal sealed class FSharpSetFormatter<T> : IMessagePackFormatter<FSharpSet<T>>
 {
-    public void Serialize(ref MessagePackWriter writer, FSharpSet<T> value, MessagePackSerializerOptions options)
-    {
-        var item = options.Resolver.GetFormatterWithVerify<T>();
-        writer.WriteArrayHeader(value.Count);
-        foreach (var x in value) item.Serialize(ref writer, x, options);
-    }
+    public void Serialize(ref MessagePackWriter writer, FSharpSet<T> value, MessagePackSerializerOptions options) =>
+        ItemArray.Write(ref writer, value.Count, value, options);
 
-    public FSharpSet<T> Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        var item = options.Resolver.GetFormatterWithVerify<T>();
-        var items = new T[reader.ReadArrayHeader()];
-        options.Security.DepthStep(ref reader);
-        try
-        {
-            for (var i = 0; i < items.Length; i++) items[i] = item.Deserialize(ref reader, options);
-        }
-        finally
-        {
-            reader.Depth--;
-        }
-        return SetModule.OfArray(items);
-    }
+    public FSharpSet<T> Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        SetModule.OfArray(ItemArray.Read<T>(ref reader, options));
 }
 
 /// <summary>An F# map as a MessagePack map, in key order.</summary>
