@@ -43,12 +43,11 @@ public sealed class KilledNodeTests
     [Fact]
     public async Task a_node_killed_mid_processing_loses_nothing_and_duplicates_no_emit_or_at_most_once_effect()
     {
-        var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_killed");
-        await using var store = await PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(admin));
-        await ProcessingSchema.MigrateAsync(admin);
+        var (admin, store) = await ProcessingDatabase.CreateAsync("hybrid_killed");
+        await using var _ = store;
         var orders = Enumerable.Range(1, Orders).Select(i => $"o{i}").ToArray();
         foreach (var order in orders)
-            await store.Append(AppendRequest.Of(Tenant, new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced(order, false), EventMetadata.Empty)), default);
+            await ProcessingDatabase.PlaceOrder(store, Tenant, order);
         var effectLog = Path.Combine(Path.GetTempPath(), $"hybrid-effects-{Guid.NewGuid():N}.log");
 
         try

@@ -41,7 +41,7 @@ public sealed class PostgresMultiHostTests(ITestOutputHelper output)
     {
         foreach (var tenant in Tenants)
             for (var i = from; i < from + count; i++)
-                await store.Append(AppendRequest.Of(tenant, new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced($"{tenant}-o{i}", false), EventMetadata.Empty)), default);
+                await ProcessingDatabase.PlaceOrder(store, tenant, $"{tenant}-o{i}");
     }
 
 
@@ -57,10 +57,9 @@ public sealed class PostgresMultiHostTests(ITestOutputHelper output)
     [Fact]
     public async Task three_hosts_emit_each_output_once_never_move_checkpoints_back_and_hand_leases_over_on_stop_and_kill()
     {
-        var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_hosts");
+        var (admin, store) = await ProcessingDatabase.CreateAsync("hybrid_hosts");
+        await using var _ = store;
         var options = PostgresEventStoreOptions.ForAdmin(admin);
-        await using var store = await PostgresEventStore.CreateAsync(options);
-        await ProcessingSchema.MigrateAsync(admin);
         await Place(store, 1, 5);
 
         var handledAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
@@ -121,10 +120,9 @@ public sealed class PostgresMultiHostTests(ITestOutputHelper output)
     [Fact]
     public async Task append_to_handler_latency_through_listen_notify_is_reported()
     {
-        var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_latency");
+        var (admin, store) = await ProcessingDatabase.CreateAsync("hybrid_latency");
+        await using var _ = store;
         var options = PostgresEventStoreOptions.ForAdmin(admin);
-        await using var store = await PostgresEventStore.CreateAsync(options);
-        await ProcessingSchema.MigrateAsync(admin);
         await Place(store, 1, 1);
         var handledAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
         using var host = Host(options, "solo", TestProcessors.Around(TestProcessors.Invoicer(), e => handledAt.TryAdd(e.Id, DateTimeOffset.UtcNow)));
@@ -134,7 +132,7 @@ public sealed class PostgresMultiHostTests(ITestOutputHelper output)
         var latencies = new List<double>();
         for (var i = 2; i <= 21; i++)
         {
-            var placed = (await store.Append(AppendRequest.Of("t1", new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced($"t1-o{i}", false), EventMetadata.Empty)), default)).Events[0];
+            var placed = await ProcessingDatabase.PlaceOrder(store, "t1", $"t1-o{i}");
             await Until(() => Task.FromResult(handledAt.ContainsKey(placed.Id)), $"order {i} is handled");
             latencies.Add((handledAt[placed.Id] - placed.Timestamp).TotalMilliseconds);
         }

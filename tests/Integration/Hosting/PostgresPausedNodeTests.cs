@@ -27,19 +27,16 @@ public sealed class PostgresPausedNodeTests
             },
             NullLogger.Instance);
 
-
     private static async Task<RecordedEvent[]> Invoices(IEventStore store) =>
         await store.Read(Tenant, EventQuery.OfTypes(Ordering.Types.InvoiceIssued), default);
 
     [Fact]
     public async Task a_node_paused_past_its_lease_cannot_write_after_another_node_took_over()
     {
-        var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_paused");
-        var options = PostgresEventStoreOptions.ForAdmin(admin);
-        await using var store = await PostgresEventStore.CreateAsync(options);
-        await ProcessingSchema.MigrateAsync(admin);
+        var (admin, store) = await ProcessingDatabase.CreateAsync("hybrid_paused");
+        await using var _ = store;
         foreach (var order in new[] { "o1", "o2", "o3" })
-            await store.Append(AppendRequest.Of(Tenant, new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced(order, false), EventMetadata.Empty)), default);
+            await ProcessingDatabase.PlaceOrder(store, Tenant, order);
 
         using var paused = new ManualResetEventSlim();
         using var resume = new ManualResetEventSlim();
