@@ -10,7 +10,7 @@ namespace Hybrid.InMemory.Simulation;
 /// perhaps a fault. Invariants are checked as it goes and, after a drain with faults off, for every tenant at the end.
 /// The same seed gives the same run, event for event.
 /// </summary>
-public sealed class Simulator
+public sealed class Simulator : IDisposable
 {
     private readonly SimulationOptions _options;
     private readonly SimulationContext _context;
@@ -69,6 +69,7 @@ public sealed class Simulator
         if (violation is null)
         {
             drained = Drain();
+            _readModels.Clear(); // the final reads come from L2 (or the log), not from what L1 kept
             foreach (var tenant in _tenants)
                 violation ??= FirstViolation(tenant, taken + drained);
         }
@@ -84,11 +85,15 @@ public sealed class Simulator
             Elapsed = watch.Elapsed,
             LogDigest = LogDigest.Of(_context.MemoryStore, _tenants),
             Stats = _context.Stats,
+            ReadModelCache = _readModels.Engine.Statistics,
             Faults = _context.Faults.Counts,
             Checks = _checker.Checks,
             Violation = violation,
         };
     }
+
+    /// <summary>Writes back the read models' cache and closes it.</summary>
+    public void Dispose() => _readModels.Dispose();
 
     private void TakeStep()
     {

@@ -57,20 +57,58 @@ public sealed class SimulatedEngineTests
     }
 
     [Fact]
-    public void two_runs_with_retry_back_offs_and_crashes_are_identical_to_the_tick()
+    public void with_an_lmdb_cache_lost_l1_reads_come_from_lmdb_and_every_read_model_still_equals_the_fold()
     {
-        var options = new SimulationOptions
+        var directory = Path.Combine(Path.GetTempPath(), $"hybrid-sim-l2-{Guid.NewGuid():N}");
+        try
         {
-            Seed = 8, Steps = 4_000, Tenants = 2, Faults = FaultRates.Default with { HandlerException = 0.4, ProcessorCrash = 0.1 },
-        };
+            using var simulator = new Simulator(Application.simulated, new SimulationOptions
+            {
+                Seed = 6, Steps = 6_000, Tenants = 2, ReadModelCacheDirectory = directory,
+                Faults = FaultRates.Default with { ReadModelCacheLoss = 0.02 },
+            });
 
-        var first = new Simulator(Application.simulated, options).Run();
-        var second = new Simulator(Application.simulated, options).Run();
+            var report = simulator.Run();
+
+            Assert.True(report.Passed, report.Violation?.ToString());
+            Assert.True(report.ReadModelCache.WriteBacks > 0, "Nothing was written back to LMDB.");
+            Assert.True(report.ReadModelCache.L2Hits > 0, "No read was served from LMDB after L1 was lost.");
+            Assert.True(File.Exists(Path.Combine(directory, "data.mdb")));
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void two_runs_with_retry_back_offs_crashes_and_an_lmdb_cache_are_identical_to_the_tick()
+    {
+        SimulationReport RunIn(string directory)
+        {
+            try
+            {
+                using var simulator = new Simulator(Application.simulated, new SimulationOptions
+                {
+                    Seed = 8, Steps = 4_000, Tenants = 2, ReadModelCacheDirectory = directory,
+                    Faults = FaultRates.Default with { HandlerException = 0.4, ProcessorCrash = 0.1, ReadModelCacheLoss = 0.01 },
+                });
+                return simulator.Run();
+            }
+            finally
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        var first = RunIn(Path.Combine(Path.GetTempPath(), $"hybrid-sim-a-{Guid.NewGuid():N}"));
+        var second = RunIn(Path.Combine(Path.GetTempPath(), $"hybrid-sim-b-{Guid.NewGuid():N}"));
 
         Assert.True(first.Passed, first.Violation?.ToString());
         Assert.Equal(first.LogDigest, second.LogDigest);
         Assert.Equal(first.VirtualTime, second.VirtualTime);
         Assert.Equal(first.Faults, second.Faults);
         Assert.Equal(first.Stats.EventsProcessed, second.Stats.EventsProcessed);
+        Assert.Equal(first.ReadModelCache, second.ReadModelCache);
     }
 }
