@@ -48,4 +48,77 @@ public sealed class ConditionPlanTests
         Assert.DoesNotContain("$1", nested);
         Assert.Contains($"{tenant}/#customer:7", nested);
     }
+
+    [Fact]
+    public async Task a_paged_read_of_common_types_walks_the_type_index_in_order_instead_of_every_match_of_the_gin_key()
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        await using var store = await PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(admin));
+        var tenant = $"t-{Guid.NewGuid():N}";
+        for (var batch = 0; batch < 6; batch++)
+            await store.Append(AppendRequest.Of(tenant, Propose(Enumerable.Range(0, 500)
+                .Select(i => Event(i % 3 == 0 ? "Odd" : "Even", null, $"customer:{i % 40}")).ToArray())), default);
+        await using var connection = await Sql.OpenAsync(admin);
+
+        var plans = new List<string>();
+        connection.Notice += (_, e) => { lock (plans) plans.Add($"{e.Notice.MessageText}\n{e.Notice.Detail}"); };
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
+        await connection.ExecuteAsync("LOAD 'auto_explain'");
+        await connection.ExecuteAsync("SET LOCAL auto_explain.log_min_duration = 0; SET LOCAL auto_explain.log_analyze = on; SET LOCAL auto_explain.log_nested_statements = on; SET LOCAL client_min_messages = log");
+
+        var parameters = new NpgsqlCommand().Parameters;
+        parameters.AddWithValue("tenant", tenant);
+        var page = EventQuery.OfTypes("Even", "Odd").AfterPosition(1_000).Take(50);
+        await using (var command = new NpgsqlCommand(Hybrid.Shell.Postgres.Sql.QueryFilter.Select("hybrid", page, parameters, "q"), connection))
+        {
+            foreach (NpgsqlParameter p in parameters) command.Parameters.Add(p.Clone());
+            var positions = new List<long>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) positions.Add(reader.GetInt64(reader.GetOrdinal("position")));
+            Assert.Equal(Enumerable.Range(1_001, 50).Select(i => (long)i), positions);
+        }
+
+        string nested;
+        lock (plans) nested = plans.Last(p => p.Contains("e.position FROM hybrid.events"));
+        Assert.True(nested.Contains("events_type_position"), nested);
+        Assert.DoesNotContain("events_keys", nested);
+        Assert.DoesNotContain("Bitmap", nested);
+        var outer = await Explain(connection, Hybrid.Shell.Postgres.Sql.QueryFilter.Select("hybrid", page, parameters, "q"), parameters);
+        Assert.All(RowCounts(outer), rows => Assert.True(rows <= 50, outer));
+    }
+
+    [Fact]
+    public async Task a_page_of_the_whole_log_touches_no_more_rows_than_the_page_even_before_statistics_exist()
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        await using var store = await PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(admin));
+        var tenant = $"t-{Guid.NewGuid():N}";
+        for (var batch = 0; batch < 6; batch++)
+            await store.Append(AppendRequest.Of(tenant, Propose(Enumerable.Range(0, 500).Select(i => Event("Even", null, $"customer:{i}")).ToArray())), default);
+        await using var connection = await Sql.OpenAsync(admin);
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
+
+        var parameters = new NpgsqlCommand().Parameters;
+        parameters.AddWithValue("tenant", tenant);
+        var plan = await Explain(connection, Hybrid.Shell.Postgres.Sql.QueryFilter.Select("hybrid", EventQuery.All.AfterPosition(100).Take(50), parameters, "q"), parameters);
+
+        Assert.Contains("rows=50 loops=1", plan);
+        Assert.All(RowCounts(plan), rows => Assert.True(rows <= 50, plan));
+    }
+
+    /// <summary>The statement's plan as run (EXPLAIN ANALYZE), with the same parameters.</summary>
+    private static async Task<string> Explain(NpgsqlConnection connection, string sql, NpgsqlParameterCollection parameters)
+    {
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE) " + sql, connection);
+        foreach (NpgsqlParameter p in parameters) command.Parameters.Add(p.Clone());
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
+    private static IEnumerable<long> RowCounts(string plan) =>
+        System.Text.RegularExpressions.Regex.Matches(plan, @"actual time=[0-9.]+\.\.[0-9.]+ rows=(\d+)").Select(m => long.Parse(m.Groups[1].Value));
 }

@@ -6,8 +6,9 @@ namespace Hybrid.Shell.Postgres.Sql;
 
 /// <summary>
 /// Turns an <see cref="EventQuery"/> into SQL over alias <c>e</c>. Unfiltered queries read the events table by its
-/// primary key; filtered ones take positions from <c>matching_positions</c> (see <see cref="Schema.M002MatchingPositions"/>),
-/// which answers from the tenant-keyed GIN index with a plan made for the actual tags and types.
+/// primary key; filtered ones take positions from <c>matching_positions</c> (see <see cref="Schema.M002MatchingPositions"/>
+/// and <see cref="Schema.M003TypeBranches"/>), which answers type-only items from the (tenant, type, position) index and
+/// tagged ones from the tenant-keyed GIN index, with a plan made for the actual tags and types.
 /// </summary>
 internal static class QueryFilter
 {
@@ -17,11 +18,19 @@ internal static class QueryFilter
     public static string From(string schema, QueryItem[] items, NpgsqlParameterCollection parameters, string prefix,
         string after, string before, bool backward, int limit)
     {
+        // Both shapes bound the rows PostgreSQL may touch by the page, whatever plan stale statistics suggest (right after
+        // a bulk import a join or an open range was planned as a scan and sort of the tenant's whole log, per page).
         if (IsUnfiltered(items))
-            return $"{schema}.events e WHERE e.tenant_id = @tenant AND e.position > {after} AND e.position < {before}";
+        {
+            // Positions are gapless and events are never removed, so a forward page of n holds at most positions up to after + n.
+            var page = limit > 0 && !backward ? $" AND e.position <= least({after}::numeric + {limit}, {long.MaxValue})::bigint" : "";
+            return $"{schema}.events e WHERE e.tenant_id = @tenant AND e.position > {after} AND e.position < {before}{page}";
+        }
         parameters.Add(new NpgsqlParameter($"{prefix}items", NpgsqlDbType.Jsonb) { Value = ItemsJson(items) });
+        // One primary-key lookup per matching position: OFFSET 0 keeps the lateral subquery from being flattened into a
+        // join the planner could run as a scan of the tenant's log.
         return $"{schema}.matching_positions(@tenant, @{prefix}items, {after}, {before}, {(backward ? "true" : "false")}, {limit}) AS m(position) " +
-               $"JOIN {schema}.events e ON e.tenant_id = @tenant AND e.position = m.position WHERE TRUE";
+               $"CROSS JOIN LATERAL (SELECT * FROM {schema}.events x WHERE x.tenant_id = @tenant AND x.position = m.position OFFSET 0) e WHERE TRUE";
     }
 
     /// <summary>A SELECT of the events matching the query within its bounds, in its direction and limit.</summary>
