@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
@@ -51,11 +53,28 @@ internal static class ServeCommand
 
     private static async Task<int> Serve(SampleServerOptions options, CancellationToken ct)
     {
-        await using var web = await SampleServer.BuildAsync(options, ct);
-        await web.StartAsync(ct);
+        NpgsqlConnectionStringBuilder database;
+        try { database = new NpgsqlConnectionStringBuilder(options.Postgres); }
+        catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
+
+        WebApplication web;
+        try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (NpgsqlException ex)
+        {
+            return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
+        }
+        await using var _ = web;
+        try { await web.StartAsync(ct); }
+        catch (IOException ex) { return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}"); }
         PrintEndpoints(SampleServer.Address(web).ToString().TrimEnd('/'), options);
         await web.WaitForShutdownAsync(CancellationToken.None);
         return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"serve: {message}");
+        return 1;
     }
 
     private static void PrintEndpoints(string url, SampleServerOptions options)
