@@ -34,7 +34,12 @@ public static class SampleServer
         (options.Logging ?? ConsoleLogging)(builder.Logging);
 
         var dataDirectory = options.ResolvedDataDirectory;
-        builder.Services.AddSingleton(_ => new LmdbReadModelStore(dataDirectory));
+        builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
+        builder.Services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<DataDirectoryLock>();
+            return new LmdbReadModelStore(dataDirectory);
+        });
         builder.Services.AddHybrid(hybrid =>
         {
             hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(options.Postgres, password: options.AppPassword));

@@ -63,6 +63,7 @@ internal static class ServeCommand
         {
             return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
         }
+        catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
         try { await web.StartAsync(ct); }
         catch (IOException ex) { return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}"); }

@@ -123,4 +123,29 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.DoesNotContain(await leases.List("processor/", default), l => l.Owner == "serve-test");
         Assert.False(processors.IsRunning);
     }
+
+    [Fact]
+    public async Task introspection_describes_the_read_models_processors_and_billing_task_the_hosting_layer_runs()
+    {
+        var body = JsonDocument.Parse(await _server.Http.GetStringAsync("/introspection")).RootElement;
+
+        string[] Names(string kind) => body.GetProperty(kind).EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(Definitions.readModels.Select(m => m.Name), Names("readModels"));
+        Assert.Equal(Definitions.processors.Select(p => p.Name), Names("processors"));
+        Assert.Equal([Billing.TaskName], Names("periodicTasks"));
+        Assert.Contains("InviteCustomer", Names("commands"));
+        var customers = body.GetProperty("readModels").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "customers");
+        Assert.Equal(["CustomerInvited"], customers.GetProperty("facts").GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task a_second_server_on_the_same_data_directory_is_refused_naming_the_directory()
+    {
+        var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_lock");
+
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            RunningSampleServer.StartAsync(database, "serve-second", LmdbDirectory, output));
+
+        Assert.Equal($"--data: the directory '{LmdbDirectory}' is in use by another serve process; give each node its own --data.", error.Message);
+    }
 }
