@@ -62,5 +62,6 @@ let simulated: SimulatedApplication =
       Registry = Definitions.registry
       Processors = Definitions.processors
       PeriodicTasks = Definitions.periodicTasks
+      EffectKinds = [ Effects.SendEmail; Effects.ChargeCard ]
       Users = users
       NextCommand = nextCommand }

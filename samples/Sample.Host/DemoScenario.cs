@@ -78,7 +78,7 @@ internal sealed class DemoScenario
         for (var round = 0; round < 4; round++)
         {
             Context.Clock.Advance(TimeSpan.FromMinutes(1));
-            foreach (var node in Nodes) node.Tick([Tenant, OtherTenant]);
+            foreach (var node in Nodes) node.Tick();
             foreach (var processor in Context.Processors)
             foreach (var node in Nodes)
                 while (node.Step(processor, Tenant)) { }

@@ -19,27 +19,44 @@ internal static class SimulateCommand
             Description = "Plant a deliberate bug in the shell, to watch an invariant catch it.",
             DefaultValueFactory = _ => Sabotage.None,
         };
+        var lmdb = new Option<string?>("--lmdb")
+        {
+            Description = "The LMDB directory of the read models' second-level cache (default: a fresh temporary one, removed afterwards).",
+        };
+        var memoryOnly = new Option<bool>("--memory-only") { Description = "Keep read models in memory only (no LMDB cache)." };
         var command = new System.CommandLine.Command("simulate", "Run the deterministic simulation with injected faults and check the invariants.")
         {
-            seed, steps, tenants, plant,
+            seed, steps, tenants, plant, lmdb, memoryOnly,
         };
         command.SetAction(parse =>
         {
+            var given = parse.GetValue(lmdb);
+            var temporary = given is null && !parse.GetValue(memoryOnly)
+                ? Path.Combine(Path.GetTempPath(), $"hybrid-simulate-{Guid.NewGuid():N}")
+                : null;
             var options = new SimulationOptions
             {
                 Seed = parse.GetValue(seed),
                 Steps = parse.GetValue(steps),
                 Tenants = parse.GetValue(tenants),
                 Sabotage = parse.GetValue(plant),
+                ReadModelCacheDirectory = parse.GetValue(memoryOnly) ? null : given ?? temporary,
             };
             if (options.Steps < 0 || options.Tenants < 1)
             {
                 AnsiConsole.MarkupLine("[red]--steps must be 0 or more and --tenants 1 or more.[/]");
                 return 2;
             }
-            var report = Run(options);
-            SimulationSummary.Print(report);
-            return report.Passed ? 0 : 1;
+            try
+            {
+                var report = Run(options);
+                SimulationSummary.Print(report);
+                return report.Passed ? 0 : 1;
+            }
+            finally
+            {
+                if (temporary is not null && Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            }
         });
         return command;
     }
@@ -48,7 +65,7 @@ internal static class SimulateCommand
     {
         AnsiConsole.MarkupLine($"Simulating [bold]{options.Steps:N0}[/] steps over [bold]{options.Tenants}[/] tenants, " +
             $"seed [bold]{options.Seed}[/], with faults.");
-        var simulator = new Simulator(Hybrid.Sample.Application.simulated, options);
+        using var simulator = new Simulator(Hybrid.Sample.Application.simulated, options);
         SimulationReport? report = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

@@ -42,6 +42,13 @@ internal static class SimulationSummary
         activity.AddRow("writes fenced off (lease lost)", $"{s.FencedWrites:N0}");
         activity.AddRow("periodic triggers fired / found fired", $"{s.TriggersFired:N0} / {s.TriggersAlreadyFired:N0}");
         activity.AddRow("read-model reads", $"{s.ReadModelReads:N0}");
+        var cache = report.ReadModelCache;
+        activity.AddRow(report.Options.ReadModelCacheDirectory is null ? "read models from L1 / folded from the log" : "read models from L1 / LMDB / folded from the log",
+            report.Options.ReadModelCacheDirectory is null
+                ? $"{cache.L1Hits:N0} / {cache.L2Misses:N0}"
+                : $"{cache.L1Hits:N0} / {cache.L2Hits:N0} / {cache.L2Misses:N0}");
+        if (report.Options.ReadModelCacheDirectory is not null)
+            activity.AddRow("LMDB write-backs", $"{cache.WriteBacks:N0} ({cache.BytesWrittenBack / 1024.0:N0} KiB)");
         AnsiConsole.Write(activity);
 
         if (report.Violation is { } violation)

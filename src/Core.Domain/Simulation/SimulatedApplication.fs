@@ -30,6 +30,8 @@ type SimulatedApplication =
       Registry: Registry
       Processors: TodoProcessor list
       PeriodicTasks: PeriodicTask list
+      /// The kinds of effect the processors return: the simulation registers a handler for each that records its runs.
+      EffectKinds: string list
       /// The users every tenant has.
       Users: SimulatedUser list
       /// The next command a user tries, as the chooser decides (the shell picks the tenant and the user).

@@ -18,6 +18,12 @@ public sealed class ProcessorOptions
     /// <summary>Events read per batch; no-op checkpoints are written once per batch.</summary>
     public int BatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// True (the default) when each run is a background task of its own. Off, nothing moves on its own: a deterministic
+    /// simulation calls <see cref="TodoProcessorHost.Rebalance"/> and <see cref="TodoProcessorHost.StepAsync"/> itself.
+    /// </summary>
+    public bool RunInBackground { get; set; } = true;
+
     /// <summary>Samples in [0, 1) for retry jitter. Simulations pass a seeded source.</summary>
     public Func<double> JitterSource { get; set; } = Random.Shared.NextDouble;
 

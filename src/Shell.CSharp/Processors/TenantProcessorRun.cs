@@ -4,43 +4,34 @@ namespace Hybrid.Shell.Processors;
 
 /// <summary>
 /// One processor for one tenant under one lease: claims the checkpoint with the lease's fencing token, then handles
-/// the topic's events in position order from there, batching no-op checkpoints per read batch. Stops when asked
-/// (after the event in flight, flushing its checkpoint) or when a fenced write shows the lease was lost.
+/// the topic's events in position order from there, one event per <see cref="Step"/>, batching no-op checkpoints per
+/// read batch. In the background (<see cref="Run"/>) it steps until asked to stop (after the event in flight, flushing
+/// its checkpoint) or until a fenced write shows the lease was lost; a simulation calls <see cref="Step"/> itself.
 /// </summary>
 internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor processor, EventExecutor executor, string tenant, Lease lease)
 {
+    private readonly Queue<RecordedEvent> _batch = new();
+    private bool _claimed;
+    private bool _caughtUp;
     private long _processed;
     private long _written;
 
     /// <summary>The last position handled.</summary>
     public long Position => Volatile.Read(ref _processed);
 
+    /// <summary>True once the run stopped for good: its lease was lost, or a step failed.</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>Runs until <paramref name="stopping"/> fires (graceful) or <paramref name="abort"/> does (hard stop).</summary>
     public async Task Run(CancellationToken stopping, CancellationToken abort)
     {
-        var claim = await runtime.Store.ClaimCheckpoint(tenant, processor.Name, lease.FencingToken, abort);
-        if (claim.IsError)
-        {
-            LeaseLost(claim.ErrorValue.Reason);
-            return;
-        }
-        _processed = _written = claim.ResultValue.Position;
-        var head = await runtime.Store.GetHead(tenant, abort);
-        await using var wake = new StoreWake(runtime.Store, tenant, TodoProcessorModule.query(processor, 0), head, runtime.Clock, stopping);
         try
         {
+            if (!await Claim(abort)) return;
+            var head = await runtime.Store.GetHead(tenant, abort);
+            await using var wake = new StoreWake(runtime.Store, tenant, TodoProcessorModule.query(processor, 0), head, runtime.Clock, stopping);
             while (!stopping.IsCancellationRequested)
-            {
-                var batch = await runtime.Store.Read(tenant, TodoProcessorModule.query(processor, _processed).Take(runtime.Options.BatchSize), abort);
-                foreach (var e in batch)
-                {
-                    if (stopping.IsCancellationRequested) break;
-                    if (await executor.Handle(tenant, e, lease, abort)) _written = e.Position;
-                    Volatile.Write(ref _processed, e.Position);
-                }
-                await Flush(abort);
-                if (batch.Length < runtime.Options.BatchSize) await wake.Wait(runtime.Options.PollInterval, stopping);
-            }
+                if (!await Step(abort)) await wake.Wait(runtime.Options.PollInterval, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !abort.IsCancellationRequested) { }
         catch (LeaseLostException lost)
@@ -48,16 +39,84 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
             LeaseLost(lost.Message);
             return;
         }
+        await FlushOnStop(abort);
+    }
+
+    /// <summary>
+    /// One step: claims the checkpoint the first time, then handles the next event of the current batch; when the batch
+    /// is done it flushes its checkpoint and reads the next. False when there was nothing to do (caught up, or the
+    /// lease was lost); a <see cref="LeaseLostException"/> ends the run.
+    /// </summary>
+    public async Task<bool> Step(CancellationToken abort)
+    {
+        if (Ended) return false;
+        if (!_claimed) return await Claim(abort);
+        if (_batch.Count == 0 && !await NextBatch(abort)) return false;
+        var next = _batch.Peek();
+        try
+        {
+            if (await executor.Handle(tenant, next, lease, abort)) _written = next.Position;
+        }
+        catch (LeaseLostException)
+        {
+            Ended = true;
+            throw;
+        }
+        _batch.Dequeue();
+        Volatile.Write(ref _processed, next.Position);
+        return true;
+    }
+
+    /// <summary>Flushes the checkpoint of what was handled; a lost lease or a hard stop only ends the run.</summary>
+    public async Task FlushOnStop(CancellationToken abort)
+    {
         try { await Flush(abort); }
         catch (LeaseLostException lost) { LeaseLost(lost.Message); }
         catch (OperationCanceledException) when (abort.IsCancellationRequested) { }
+    }
+
+    /// <summary>Marks the run ended after a failed step, so its lease is given up and retaken later.</summary>
+    public void Fail() => Ended = true;
+
+    private async Task<bool> Claim(CancellationToken abort)
+    {
+        var claim = await runtime.Store.ClaimCheckpoint(tenant, processor.Name, lease.FencingToken, abort);
+        if (claim.IsError)
+        {
+            Ended = true;
+            LeaseLost(claim.ErrorValue.Reason);
+            return false;
+        }
+        _processed = _written = claim.ResultValue.Position;
+        _claimed = true;
+        return true;
+    }
+
+    /// <summary>Flushes the finished batch, then reads the next unless the last one was short (the run waits first).</summary>
+    private async Task<bool> NextBatch(CancellationToken abort)
+    {
+        await Flush(abort);
+        if (_caughtUp)
+        {
+            _caughtUp = false;
+            return false;
+        }
+        var batch = await runtime.Store.Read(tenant, TodoProcessorModule.query(processor, _processed).Take(runtime.Options.BatchSize), abort);
+        foreach (var e in batch) _batch.Enqueue(e);
+        _caughtUp = batch.Length > 0 && batch.Length < runtime.Options.BatchSize;
+        return batch.Length > 0;
     }
 
     private async Task Flush(CancellationToken ct)
     {
         if (_processed <= _written) return;
         ct.ThrowIfCancellationRequested();
-        await executor.WriteCheckpoint(tenant, _processed, lease, ct);
+        try { await executor.WriteCheckpoint(tenant, _processed, lease, ct); }
+        catch (LeaseLostException)
+        {
+            Ended = true;
+            throw;
+        }
         _written = _processed;
     }
 

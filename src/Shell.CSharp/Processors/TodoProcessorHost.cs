@@ -62,10 +62,11 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Starts the rebalancing loop; the first round runs at once.</summary>
+    /// <summary>Starts the rebalancing loop; the first round runs at once. Stepped hosts (a simulation) start nothing.</summary>
     public Task StartAsync(CancellationToken ct)
     {
         _stopping = new CancellationTokenSource();
+        if (!_runtime.Options.RunInBackground) return Task.CompletedTask;
         _loop = Loop(_stopping.Token);
         return Task.CompletedTask;
     }
@@ -143,6 +144,37 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// Takes one step of a processor for a tenant: claims its checkpoint, or handles its next event, or flushes and
+    /// reads the next batch. Only with <see cref="ProcessorOptions.RunInBackground"/> off, for deterministic simulations.
+    /// Returns false when this node does not hold the tenant's lease, the run is caught up, or it ended.
+    /// </summary>
+    public async Task<bool> StepAsync(string processor, string tenant, CancellationToken ct)
+    {
+        if (_runtime.Options.RunInBackground)
+            throw new InvalidOperationException($"Node {NodeId}: StepAsync needs ProcessorOptions.RunInBackground off; its runs step on their own.");
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var (_, resource) = Find(processor, tenant);
+            LeaseWorker? worker;
+            lock (_workers) _workers.TryGetValue(resource, out worker);
+            if (worker is null) return false;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _abort.Token);
+            return await worker.Step(tenant, linked.Token);
+        }
+        finally { _gate.Release(); }
+    }
+
+    private ((TodoProcessor Processor, EventExecutor Executor) Entry, string Resource) Find(string processor, string tenant)
+    {
+        var entry = _processors.FirstOrDefault(p => p.Processor.Name == processor);
+        if (entry.Processor is null) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
+        var resource = TodoProcessorModule.leaseResources(entry.Processor, [tenant])
+            .FirstOrDefault(r => TodoProcessorModule.tenantsOf(entry.Processor, r, [tenant]).Contains(tenant));
+        return (entry, resource ?? "");
+    }
+
+    /// <summary>
     /// Rebuilds a processor for a tenant from position 0 (an explicit operation: emits are not duplicated, since
     /// emitted ids derive from the source event, but effects run again). Only the node holding the tenant's lease
     /// can do it; returns false elsewhere.
@@ -152,17 +184,14 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            var entry = _processors.FirstOrDefault(p => p.Processor.Name == processor);
-            if (entry.Processor is null) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
-            var resource = TodoProcessorModule.leaseResources(entry.Processor, [tenant])
-                .FirstOrDefault(r => TodoProcessorModule.tenantsOf(entry.Processor, r, [tenant]).Contains(tenant));
+            var (entry, resource) = Find(processor, tenant);
             LeaseWorker? worker;
-            lock (_workers) _workers.Remove(resource ?? "", out worker);
+            lock (_workers) _workers.Remove(resource, out worker);
             if (worker is null) return false;
             await worker.Stop();
             await _runtime.Store.ResetCheckpoint(tenant, processor, 0, ct);
             var restarted = new LeaseWorker(_runtime, entry.Processor, entry.Executor, worker.Lease, _abort.Token);
-            lock (_workers) _workers[resource!] = restarted;
+            lock (_workers) _workers[resource] = restarted;
             restarted.Cover(_tenants);
             return true;
         }

@@ -107,7 +107,16 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         }
         var fired = 0;
         foreach (var due in plan.Fire)
-            if (await Fire(task, new Tick(task.Name, tenant, due), ct)) fired++;
+        {
+            var outcome = await Fire(task, new Tick(task.Name, tenant, due), ct);
+            if (outcome == FireOutcome.StoreFailed)
+            {
+                // Nothing may have been written: the next round tries this instant again (its condition keeps it unique).
+                _last[key] = due.AddTicks(-1);
+                return fired;
+            }
+            if (outcome == FireOutcome.Fired) fired++;
+        }
         if (plan.Latest is { } latest && latest.Value > last) _last[key] = latest.Value;
         return fired;
     }
@@ -119,27 +128,45 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         return FSharpOption<DateTimeOffset>.get_IsSome(due) ? due.Value : null;
     }
 
-    private async Task<bool> Fire(PeriodicTask task, Tick tick, CancellationToken ct)
+    private async Task<FireOutcome> Fire(PeriodicTask task, Tick tick, CancellationToken ct)
     {
         using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.scheduler.fire");
         activity?.SetTag("hybrid.task", task.Name);
         activity?.SetTag("hybrid.tenant", tick.Tenant);
+        ProposedEvent[] events;
         try
         {
             var metadata = new EventMetadata("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}");
-            var events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
-            var result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.condition(tick), FSharpOption<CheckpointWrite>.None), ct);
-            if (result.IsConditionFailed) return false; // another node fired this instant first
-            ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("task", task.Name));
-            return true;
+            events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
+        }
+        catch (Exception ex)
+        {
+            // A throwing OnTick: this instant is given up (logged), later ones still fire.
+            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: OnTick failed.", tick.Tenant, task.Name, tick.DueAt);
+            return FireOutcome.GivenUp;
+        }
+        AppendResult result;
+        try
+        {
+            result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.condition(tick), FSharpOption<CheckpointWrite>.None), ct);
+        }
+        catch (InvalidInputException ex)
+        {
+            // OnTick returned events the store refuses (validation): retrying would not help.
+            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: its events are invalid.", tick.Tenant, task.Name, tick.DueAt);
+            return FireOutcome.GivenUp;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A throwing OnTick or invalid events: this instant is given up (logged), later ones still fire.
-            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant.", tick.Tenant, task.Name, tick.DueAt);
-            return false;
+            _logger.LogWarning(ex, "Tenant {Tenant}: periodic task {Task} could not append its {DueAt:O} trigger; the next round retries.", tick.Tenant, task.Name, tick.DueAt);
+            return FireOutcome.StoreFailed;
         }
+        if (result.IsConditionFailed) return FireOutcome.AlreadyFired; // another node fired this instant first
+        ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("task", task.Name));
+        return FireOutcome.Fired;
     }
+
+    private enum FireOutcome { Fired, AlreadyFired, GivenUp, StoreFailed }
 
     /// <summary>Stops the loop after the round in flight.</summary>
     public async Task StopAsync(CancellationToken ct)

@@ -39,7 +39,7 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
         foreach (var processor in context.Processors)
         {
             var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None)).Position;
-            var dead = ledger.DeadLettersOf(processor.Name);
+            var dead = SimulationContext.Sync(context.DeadLetters.List(tenant, processor.Name, CancellationToken.None)).Select(d => d.EventId).ToHashSet();
             var sources = log.LongCount(e => Simulated.isTopic(processor, e));
             Add(InvariantNames.EmitsExactlyOnce, Invariants.emitsExactlyOnce(tenant, processor, checkpoint, dead, log), sources);
             Add(InvariantNames.EffectsAsDeclared,

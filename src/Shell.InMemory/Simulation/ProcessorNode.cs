@@ -1,56 +1,115 @@
+using Hybrid.InMemory.Processors;
+using Hybrid.Shell.Processors;
+using Hybrid.Shell.Scheduling;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// A simulated host node: runs processor workers and periodic tasks for every tenant. It can pause (keeping its
-/// in-memory state, so it may come back with leases that expired meanwhile) or crash (losing that state) and restart.
+/// A simulated host node running the framework's own engines: a <see cref="TodoProcessorHost"/> (fair-share leases,
+/// fenced checkpoints, retries and dead letters) and a <see cref="PeriodicScheduler"/>, stepped by the simulation
+/// instead of timers. It can pause (keeping its state, so it may come back with leases that expired meanwhile) or
+/// crash (losing its state, its leases left to expire) and restart later as a new host.
 /// </summary>
-public sealed class ProcessorNode(SimulationContext context, string id)
+public sealed class ProcessorNode
 {
-    private readonly Dictionary<(string Processor, string Tenant), ProcessorWorker> _workers = [];
-    private readonly PeriodicRunner _periodic = new(context, id);
+    private readonly SimulationContext _context;
+    private readonly int _seed;
+    private TodoProcessorHost? _host;
+    private PeriodicScheduler? _scheduler;
     private long _downUntil;
+    private int _restarts;
+
+    /// <summary>A node of the simulation; its id is also its lease owner name.</summary>
+    public ProcessorNode(SimulationContext context, string id)
+    {
+        _context = context;
+        Id = id;
+        _seed = unchecked(context.Options.Seed * 397 + id.Aggregate(17, (hash, c) => hash * 31 + c));
+        Host();
+        Scheduler(); // a scheduler fires instants after its start, so the node starts with the run
+    }
 
     /// <summary>The node's id, also its lease owner name.</summary>
-    public string Id { get; } = id;
+    public string Id { get; }
 
     /// <summary>True when the node takes steps now.</summary>
-    public bool IsUp => context.Step >= _downUntil;
+    public bool IsUp => _context.Step >= _downUntil;
 
     /// <summary>Takes one step of a processor for a tenant. True when it did work.</summary>
     public bool Step(TodoProcessor processor, string tenant)
     {
         if (!IsUp) return false;
-        if (!_workers.TryGetValue((processor.Name, tenant), out var worker))
-            _workers[(processor.Name, tenant)] = worker = new ProcessorWorker(context, this, processor, tenant);
-        return worker.Step();
+        var host = Host();
+        try
+        {
+            return Run(host.StepAsync(processor.Name, tenant, CancellationToken.None));
+        }
+        catch (OperationCanceledException) when (_host != host)
+        {
+            return true; // the node crashed in the middle of the step
+        }
     }
 
-    /// <summary>Fires the periodic tasks due for every tenant.</summary>
-    public void Tick(IReadOnlyList<string> tenants)
+    /// <summary>A rebalancing round (heartbeat, renewals, fair share of the leases), then the periodic tasks due.</summary>
+    public void Tick()
     {
-        if (IsUp) _periodic.Tick(tenants);
+        if (!IsUp) return;
+        Run(Host().Rebalance(CancellationToken.None));
+        Run(Scheduler().RunDue(CancellationToken.None));
     }
-
-    /// <summary>True when the node's worker for the processor and tenant has handled every event of its topics.</summary>
-    public bool IsCaughtUp(TodoProcessor processor, string tenant) =>
-        !_workers.TryGetValue((processor.Name, tenant), out var worker) || worker.IsCaughtUp();
 
     /// <summary>Stops taking steps for a while; in-memory state is kept.</summary>
     public void Pause(long steps)
     {
-        _downUntil = context.Step + steps;
-        context.Record(ActivityKind.Fault, "", Id, "node paused", $"for {steps} steps (its leases may expire)");
+        _downUntil = _context.Step + steps;
+        _context.Record(ActivityKind.Fault, "", Id, "node paused", $"for {steps} steps (its leases may expire)");
     }
 
-    /// <summary>Crashes: in-memory state is lost; the node restarts after some steps.</summary>
+    /// <summary>Crashes: work in flight is abandoned and in-memory state lost; the node restarts after some steps.</summary>
     public void Crash(string where)
     {
-        _workers.Clear();
-        _periodic.Forget();
-        _downUntil = context.Step + context.Faults.Size(20, 400);
-        context.Record(ActivityKind.Fault, "", Id, "node crashed", where);
+        var host = _host;
+        _host = null;
+        _scheduler = null;
+        if (host is not null) Run(host.CrashAsync());
+        _downUntil = _context.Step + _context.Faults.Size(20, 400);
+        _context.Record(ActivityKind.Fault, "", Id, "node crashed", where);
     }
 
     /// <summary>Comes back at once (the end-of-run drain).</summary>
     public void Resume() => _downUntil = 0;
+
+    private T Run<T>(Task<T> task)
+    {
+        Run((Task)task);
+        return task.Result;
+    }
+
+    private void Run(Task task)
+    {
+        _context.Acting = Id;
+        _context.EngineClock.Await(task);
+    }
+
+    private TodoProcessorHost Host() => _host ??= new TodoProcessorHost(Runtime(), NodeProcessors.Of(_context, Id));
+
+    private PeriodicScheduler Scheduler() =>
+        _scheduler ??= new PeriodicScheduler(_context.Store, _context.Ids, _context.Clock, _context.PeriodicTasks, new SchedulerOptions(), NullLogger.Instance);
+
+    private ProcessorRuntime Runtime()
+    {
+        var jitter = new Random(_seed + _restarts++);
+        var effects = new EffectHandlers(_context.Application.EffectKinds.Select(kind => new SimulatedEffectHandler(_context, this, kind)));
+        var options = new ProcessorOptions
+        {
+            NodeId = Id,
+            LeaseDuration = _context.Options.LeaseDuration,
+            RebalanceInterval = _context.Options.LeaseDuration / 3,
+            BatchSize = 16,
+            RunInBackground = false,
+            JitterSource = jitter.NextDouble,
+        };
+        return new ProcessorRuntime(_context.Store, _context.Leases, _context.DeadLetters, effects, _context.EngineClock, options, NullLogger.Instance);
+    }
 }

@@ -1,6 +1,7 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Ids;
 using Hybrid.InMemory.Leases;
+using Hybrid.InMemory.Processors;
 using Hybrid.Simulation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,6 +34,9 @@ public sealed class SimulationContext
         Store = faulty;
         Leases = new InMemoryLeaseStore(Clock);
         Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
+        EngineClock = new SteppedClock(Clock);
+        faulty.Observer = new LedgerRecorder(this);
+        faulty.Ids = Ids;
     }
 
     /// <summary>The application under simulation.</summary>
@@ -61,6 +65,15 @@ public sealed class SimulationContext
 
     /// <summary>The store every part uses: the in-memory store behind the fault injector.</summary>
     public IEventStore Store { get; }
+
+    /// <summary>The virtual clock as the processor engines see it: their retry back-offs move it on.</summary>
+    public SteppedClock EngineClock { get; }
+
+    /// <summary>The processors' dead letters.</summary>
+    public InMemoryDeadLetterStore DeadLetters { get; } = new();
+
+    /// <summary>Who acts now (a node's id while it steps), for the activity lines the store's observer records.</summary>
+    public string Acting { get; set; } = "";
 
     /// <summary>Processor leases on the virtual clock.</summary>
     public ILeaseStore Leases { get; }

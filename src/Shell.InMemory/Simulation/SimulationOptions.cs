@@ -30,6 +30,9 @@ public sealed record SimulationOptions
     /// <summary>How long a processor lease lasts without renewal.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>An LMDB directory for the read models' second-level cache; null keeps them in memory only.</summary>
+    public string? ReadModelCacheDirectory { get; init; }
+
     /// <summary>Deliberate bugs, for tests proving the invariants catch them.</summary>
     public Sabotage Sabotage { get; init; } = Sabotage.None;
 

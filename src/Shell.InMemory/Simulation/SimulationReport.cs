@@ -27,6 +27,9 @@ public sealed record SimulationReport
     /// <summary>Counters.</summary>
     public required SimulationStats Stats { get; init; }
 
+    /// <summary>What the read-model caches did (L1 and, with a cache directory, LMDB).</summary>
+    public required Hybrid.Shell.ReadModels.ReadModelCacheStatistics ReadModelCache { get; init; }
+
     /// <summary>Faults injected, by kind.</summary>
     public required IReadOnlyDictionary<FaultKind, long> Faults { get; init; }
 

@@ -5,11 +5,12 @@ namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
 /// The deterministic simulation: a single-threaded step loop on a virtual clock. Each step the seeded generator picks
-/// one action (a command by a user of a tenant, a processor step on a node, a periodic tick, a read-model read) and
+/// one action (a command by a user of a tenant, a processor step on a node, a node's rebalancing and periodic round,
+/// a read-model read) and
 /// perhaps a fault. Invariants are checked as it goes and, after a drain with faults off, for every tenant at the end.
 /// The same seed gives the same run, event for event.
 /// </summary>
-public sealed class Simulator
+public sealed class Simulator : IDisposable
 {
     private readonly SimulationOptions _options;
     private readonly SimulationContext _context;
@@ -68,10 +69,12 @@ public sealed class Simulator
         if (violation is null)
         {
             drained = Drain();
+            _readModels.Clear(); // the final reads come from L2 (or the log), not from what L1 kept
             foreach (var tenant in _tenants)
                 violation ??= FirstViolation(tenant, taken + drained);
         }
         watch.Stop();
+        _context.Stats.DeadLetters = SimulationContext.Sync(_context.DeadLetters.List(null!, null!, CancellationToken.None)).Length;
         return new SimulationReport
         {
             Options = _options,
@@ -82,11 +85,15 @@ public sealed class Simulator
             Elapsed = watch.Elapsed,
             LogDigest = LogDigest.Of(_context.MemoryStore, _tenants),
             Stats = _context.Stats,
+            ReadModelCache = _readModels.Engine.Statistics,
             Faults = _context.Faults.Counts,
             Checks = _checker.Checks,
             Violation = violation,
         };
     }
+
+    /// <summary>Writes back the read models' cache and closes it.</summary>
+    public void Dispose() => _readModels.Dispose();
 
     private void TakeStep()
     {
@@ -99,7 +106,7 @@ public sealed class Simulator
             var node = _nodes[_random.Next(_nodes.Count)];
             if (_processors.Length > 0) node.Step(_processors[_random.Next(_processors.Length)], _tenants[_random.Next(_tenants.Count)]);
         }
-        else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick(_tenants);
+        else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick();
         else if (_readModelNames.Length > 0)
             _readModels.Read(_tenants[_random.Next(_tenants.Count)], _readModelNames[_random.Next(_readModelNames.Length)]);
     }
@@ -131,13 +138,15 @@ public sealed class Simulator
         }
     }
 
-    /// <summary>Faults off, every node back, leases expired: steps the first node until every processor is caught up.</summary>
+    /// <summary>
+    /// Faults off, every node back, leases expired: rounds of rebalancing, then every node steps every processor and
+    /// tenant it holds until idle, until every processor is caught up.
+    /// </summary>
     private long Drain()
     {
         _context.Faults.Enabled = false;
         foreach (var node in _nodes) node.Resume();
         _context.Clock.Advance(_options.LeaseDuration + TimeSpan.FromSeconds(1));
-        var drainer = _nodes[0];
         var steps = 0L;
         const long maxDrainSteps = 1_000_000;
         const int maxRounds = 1_000;
@@ -146,16 +155,23 @@ public sealed class Simulator
         do
         {
             rounds++;
-            drainer.Tick(_tenants);
-            busy = false;
+            foreach (var node in _nodes) node.Tick();
             foreach (var processor in _processors)
             foreach (var tenant in _tenants)
-            {
-                while (steps < maxDrainSteps && drainer.Step(processor, tenant)) steps++;
-                busy |= !drainer.IsCaughtUp(processor, tenant);
-            }
+            foreach (var node in _nodes)
+                while (steps < maxDrainSteps && node.Step(processor, tenant)) steps++;
+            busy = _processors.Any(p => _tenants.Any(t => !IsCaughtUp(p, t)));
+            if (busy) _context.Clock.Advance(_options.LeaseDuration / 3);
         } while (busy && steps < maxDrainSteps && rounds < maxRounds);
         return steps;
+    }
+
+    /// <summary>True when the processor's checkpoint for the tenant has passed every event of its topics.</summary>
+    private bool IsCaughtUp(TodoProcessor processor, string tenant)
+    {
+        var checkpoint = SimulationContext.Sync(_context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None));
+        var query = TodoProcessorModule.query(processor, checkpoint.Position).Take(1);
+        return SimulationContext.Sync(_context.Store.Read(tenant, query, CancellationToken.None)).Length == 0;
     }
 
     private InvariantViolation? FirstViolation(string tenant, long step)

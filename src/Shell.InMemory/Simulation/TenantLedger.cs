@@ -2,7 +2,7 @@ namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
 /// What the shell saw happen to one tenant, kept beside the log so invariants can compare the two: the ids it
-/// proposed and had acknowledged, denied commands, effects run, dead letters and periodic attempts.
+/// proposed and had acknowledged, denied commands, effects run and periodic attempts.
 /// </summary>
 public sealed class TenantLedger(HashSet<Guid> proposed)
 {
@@ -20,9 +20,6 @@ public sealed class TenantLedger(HashSet<Guid> proposed)
 
     /// <summary>How often each processor's effect ran, by source event id.</summary>
     public Dictionary<string, Dictionary<Guid, int>> EffectRuns { get; } = [];
-
-    /// <summary>The source events each processor dead-lettered.</summary>
-    public Dictionary<string, HashSet<Guid>> DeadLettered { get; } = [];
 
     /// <summary>The due instants of each periodic task that reached a definite outcome (fired, or found fired).</summary>
     public Dictionary<string, List<DateTimeOffset>> AttemptedDues { get; } = [];
@@ -42,9 +39,6 @@ public sealed class TenantLedger(HashSet<Guid> proposed)
 
     /// <summary>The effect runs of a processor.</summary>
     public IReadOnlyDictionary<Guid, int> EffectRunsOf(string processor) => Of(EffectRuns, processor);
-
-    /// <summary>The dead letters of a processor.</summary>
-    public HashSet<Guid> DeadLettersOf(string processor) => Of(DeadLettered, processor);
 
     /// <summary>The attempted due instants of a task.</summary>
     public List<DateTimeOffset> AttemptsOf(string task) => Of(AttemptedDues, task);

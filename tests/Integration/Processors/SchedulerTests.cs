@@ -1,4 +1,5 @@
 using Hybrid.InMemory.EventStore;
+using Hybrid.InMemory.Simulation;
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Scheduling;
 using Hybrid.Tests.TestDomain;
@@ -143,6 +144,24 @@ public sealed class SchedulerTests
         await bed.Scheduler(Hourly(MissedFires.NewCatchUp(10))).RunDue(default);
 
         Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 2, 0), Utc(6, 1, 3, 0), Utc(6, 1, 4, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
+    public async Task a_trigger_append_that_fails_in_the_store_is_retried_on_the_next_round_not_given_up()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 30));
+        var faults = new FaultInjector(1, FaultRates.None with { AppendFailedBeforeWrite = 1.0 });
+        var failing = new FaultyEventStore(bed.Store, faults, bed.Clock);
+        var scheduler = new PeriodicScheduler(failing, new UuidV7IdSource(bed.Clock), bed.Clock, [Hourly(MissedFires.NewCatchUp(10))],
+            new SchedulerOptions(), NullLogger.Instance);
+        bed.Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(0, await scheduler.RunDue(default));
+        faults.Enabled = false;
+        var fired = await scheduler.RunDue(default);
+
+        Assert.Equal(1, fired);
+        Assert.Equal([Utc(6, 1, 1, 0)], await bed.Triggers("acme", "hourly"));
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+namespace Hybrid.InMemory.Simulation;
+
+/// <summary>
+/// The application's processors as one simulated node runs them: the same handlers, with injected handler exceptions
+/// and each handled event reported as activity. The planted <see cref="Sabotage.EffectBeforeCheckpoint"/> bug turns
+/// at-most-once effects into at-least-once ones, so the effect runs before its checkpoint.
+/// </summary>
+internal static class NodeProcessors
+{
+    public static TodoProcessor[] Of(SimulationContext context, string nodeId) =>
+        context.Processors.Select(p => TodoProcessor
+            .Create(p.Name, p.Topics, (c, e) => Handle(context, nodeId, p, c, e))
+            .WithRetry(p.Retry)
+            .WithSharding(p.Sharding)).ToArray();
+
+    private static ProcessorResult Handle(SimulationContext context, string nodeId, TodoProcessor processor, ProcessorContext c, RecordedEvent e)
+    {
+        var what = $"{processor.Name} ← {e.Type} @{e.Position}";
+        if (context.Faults.Inject(FaultKind.HandlerException))
+        {
+            context.Record(ActivityKind.Processed, c.Tenant, $"{nodeId}/{processor.Name}", what, "handler threw (injected)");
+            throw new SimulatedFaultException(FaultKind.HandlerException,
+                $"Tenant '{c.Tenant}': processor '{processor.Name}' threw on event {e.Id} (injected).");
+        }
+        var result = processor.Handle.Invoke(c).Invoke(e);
+        context.Stats.EventsProcessed++;
+        context.Record(ActivityKind.Processed, c.Tenant, $"{nodeId}/{processor.Name}", what, result switch
+        {
+            ProcessorResult.Emit emit when !emit.Item.IsEmpty => $"emits {string.Join(", ", emit.Item.Select(d => d.Type))}",
+            ProcessorResult.Effect effect => $"effect {effect.intent.Kind} ({(effect.checkpoint == CheckpointTiming.Before ? "at most once" : "at least once")})",
+            _ => "nothing to do",
+        });
+        return result is ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } planted && context.Has(Sabotage.EffectBeforeCheckpoint)
+            ? ProcessorResult.Effect.NewEffect(planted.intent, CheckpointTiming.After)
+            : result;
+    }
+}
