@@ -66,7 +66,11 @@ internal static class ServeCommand
         catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
         try { await web.StartAsync(ct); }
-        catch (IOException ex) { return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}"); }
+        catch (IOException ex)
+        {
+            await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
+            return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}");
+        }
         PrintEndpoints(SampleServer.Address(web).ToString().TrimEnd('/'), options);
         await web.WaitForShutdownAsync(CancellationToken.None);
         return 0;

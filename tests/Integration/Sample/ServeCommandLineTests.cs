@@ -66,4 +66,20 @@ public sealed partial class ServeCommandLineTests : IDisposable
         Assert.StartsWith($"serve: --postgres: cannot migrate database 'shop' on 127.0.0.1:{port} as 'postgres': ", error);
         Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening"));
     }
+
+    [Fact]
+    public async Task serve_on_a_taken_port_exits_naming_the_urls_after_stopping_the_processors_gracefully()
+    {
+        var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_port");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var urls = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        using var serve = ServeProcess.Start("serve", "--postgres", database, "--urls", urls, "--node-id", "port-node", "--data",
+            Path.Combine(_temp.FullName, "cache"));
+
+        Assert.Equal(1, await serve.ExitCode());
+        Assert.StartsWith($"serve: --urls: cannot listen on {urls}: ", Assert.Single(serve.Errors));
+        Assert.Contains(serve.Output, l => l.Contains("Hybrid stopped on node port-node."));
+    }
 }
