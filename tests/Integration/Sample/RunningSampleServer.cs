@@ -57,7 +57,15 @@ internal sealed class RunningSampleServer : IAsyncDisposable
             Logging = logging => logging.AddProvider(new TestOutputLoggerProvider(output, node)),
             Tune = tune,
         });
-        await web.StartAsync();
+        try
+        {
+            await web.StartAsync();
+        }
+        catch
+        {
+            await web.DisposeAsync();
+            throw;
+        }
         return new RunningSampleServer(web, node, dataDirectory, effects);
     }
 

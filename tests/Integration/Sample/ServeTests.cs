@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hybrid.Sample;
 using Hybrid.Shell.Lmdb;
 using Hybrid.Shell.Processors;
+using Hybrid.Shell.ReadModels;
 using Hybrid.Tests.Integration.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -18,19 +19,20 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Tenant = "acme";
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-serve-");
+    private string _database = "";
     private RunningSampleServer _server = null!;
 
     private string LmdbDirectory => Path.Combine(_temp.FullName, "lmdb");
 
     public async Task InitializeAsync()
     {
-        var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve");
-        _server = await RunningSampleServer.StartAsync(database, "serve-test", LmdbDirectory, output, RunningSampleServer.QuickLeases);
+        _database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve");
+        _server = await RunningSampleServer.StartAsync(_database, "serve-test", LmdbDirectory, output, RunningSampleServer.QuickLeases);
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
         _temp.Delete(recursive: true);
     }
 
@@ -147,5 +149,21 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
             RunningSampleServer.StartAsync(database, "serve-second", LmdbDirectory, output));
 
         Assert.Equal($"--data: the directory '{LmdbDirectory}' is in use by another serve process; give each node its own --data.", error.Message);
+    }
+
+    [Fact]
+    public async Task a_restarted_server_answers_from_its_lmdb_cache_without_folding_the_log_again()
+    {
+        await AsAnn("/commands/CreateList", new { listId = "groceries", name = "Groceries" });
+        await AsAnn("/commands/AddItem", new { listId = "groceries", text = "Milk" });
+        var before = await AsAnn("/queries/lists", new { limit = 10 });
+        await _server.DisposeAsync(); // stops gracefully (writing the cache back), then closes LMDB and the directory lock
+
+        _server = await RunningSampleServer.StartAsync(_database, "serve-test-2", LmdbDirectory, output);
+        var after = await AsAnn("/queries/lists", new { limit = 10 });
+
+        Assert.Equal(before.Body.GetProperty("value").GetRawText(), after.Body.GetProperty("value").GetRawText());
+        var statistics = _server.Web.Services.GetRequiredService<ReadModelEngine>().Statistics;
+        Assert.Equal((1, 0), (statistics.L2Hits, statistics.EventsFolded));
     }
 }
