@@ -1,27 +1,16 @@
 using System.CommandLine;
-using Hybrid.InMemory.Leases;
-using Hybrid.InMemory.Processors;
-using Hybrid.Shell.Commands;
-using Hybrid.Shell.Http;
-using Hybrid.Shell.Ids;
-using Hybrid.Shell.Postgres;
-using Hybrid.Shell.Processors;
-using Hybrid.Shell.Queries;
-using Hybrid.Shell.ReadModels;
-using Hybrid.Shell.Scheduling;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
 
 /// <summary>
-/// `serve --postgres <connection string>`: the application on PostgreSQL with the HTTP API, its processors and the
-/// monthly billing task on one node. The connection string is the owner's (it migrates the schema); the application
-/// itself connects as the non-owner role that row-level security applies to.
+/// `serve --postgres <connection string>`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>).
+/// The connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
+/// role that row-level security applies to. Several `serve` processes on one database with different node ids share
+/// the processors' work: leases move between them.
 /// </summary>
 internal static class ServeCommand
 {
@@ -38,69 +27,73 @@ internal static class ServeCommand
             Description = "The password of the application role (hybrid_app) the service connects as.",
             DefaultValueFactory = _ => "hybrid-sample",
         };
-        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.") { postgres, urls, appPassword };
-        command.SetAction((parse, ct) => Serve(parse.GetValue(postgres)!, parse.GetValue(urls)!, parse.GetValue(appPassword)!, ct));
+        var nodeId = new Option<string>("--node-id")
+        {
+            Description = "This node's id in the lease store; processes on one database with different ids share the work.",
+            DefaultValueFactory = _ => SampleServerOptions.DefaultNodeId,
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "The directory of the LMDB read-model cache (default: one per database under the temp directory).",
+        };
+        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.")
+        {
+            postgres, urls, appPassword, nodeId, data,
+        };
+        command.SetAction((parse, ct) => Serve(new SampleServerOptions
+        {
+            Postgres = parse.GetValue(postgres)!,
+            Urls = parse.GetValue(urls)!,
+            AppPassword = parse.GetValue(appPassword)!,
+            NodeId = parse.GetValue(nodeId)!,
+            DataDirectory = parse.GetValue(data),
+        }, ct));
         return command;
     }
 
-    private static async Task<int> Serve(string owner, string urls, string appPassword, CancellationToken ct)
+    private static async Task<int> Serve(SampleServerOptions options, CancellationToken ct)
     {
-        var application = new NpgsqlConnectionStringBuilder(owner) { Username = "hybrid_app", Password = appPassword }.ConnectionString;
-        await using var store = await PostgresEventStore.CreateAsync(new PostgresEventStoreOptions
+        NpgsqlConnectionStringBuilder database;
+        try { database = new NpgsqlConnectionStringBuilder(options.Postgres); }
+        catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
+
+        WebApplication web;
+        try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (NpgsqlException ex)
         {
-            ConnectionString = application,
-            MigrationConnectionString = owner,
-            ApplicationRolePassword = appPassword,
-        }, ct);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(urls);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        await using var web = builder.Build();
-        var logger = web.Services.GetService(typeof(ILoggerFactory)) is ILoggerFactory factory
-            ? factory.CreateLogger("hybrid-sample")
-            : NullLogger.Instance;
-
-        var registry = Definitions.registry;
-        var commands = new CommandProcessor(store, UuidV7IdSource.System, CommandCatalog.Of(registry));
-        await using var views = new ReadModelEngine(store, registry);
-        var queries = QueryProcessor.Of(registry, store, views);
-        web.MapHybrid(new HybridHttpOptions { Commands = commands, Queries = queries, Registry = registry, Views = views });
-
-        // One node: leases and dead letters in memory until the hosting layer (AddHybrid) provides PostgreSQL ones.
-        var effects = new EffectHandlers([
-            new DelegateEffectHandler(Effects.SendEmail, (c, _) => Log($"email {c.Intent.Payload}")),
-            new DelegateEffectHandler(Effects.ChargeCard, (c, _) => Log($"charge {c.Intent.Payload}")),
-        ]);
-        var runtime = new ProcessorRuntime(store, new InMemoryLeaseStore(TimeProvider.System), new InMemoryDeadLetterStore(), effects,
-            TimeProvider.System, new ProcessorOptions { NodeId = $"serve-{Environment.ProcessId}" }, logger);
-        await using var processors = new TodoProcessorHost(runtime, Definitions.processors);
-        await using var scheduler = new PeriodicScheduler(store, UuidV7IdSource.System, TimeProvider.System, Definitions.periodicTasks,
-            new SchedulerOptions(), logger);
-        await processors.StartAsync(ct);
-        await scheduler.StartAsync(ct);
-
-        PrintEndpoints(urls);
-        await web.RunAsync();
+            return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
+        }
+        catch (IOException ex) { return Fail(ex.Message); }
+        await using var _ = web;
+        try { await web.StartAsync(ct); }
+        catch (IOException ex)
+        {
+            await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
+            return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}");
+        }
+        PrintEndpoints(SampleServer.Address(web).ToString().TrimEnd('/'), options);
+        await web.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
 
-    private static Task Log(string line)
+    private static int Fail(string message)
     {
-        AnsiConsole.MarkupLine($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] effect: {Markup.Escape(line)}");
-        return Task.CompletedTask;
+        Console.Error.WriteLine($"serve: {message}");
+        return 1;
     }
 
-    private static void PrintEndpoints(string urls)
+    private static void PrintEndpoints(string url, SampleServerOptions options)
     {
-        var table = new Table().Title("hybrid-sample on PostgreSQL").AddColumns("endpoint", "what");
-        table.AddRow($"POST {urls}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
-        table.AddRow($"POST {urls}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
-        table.AddRow($"GET  {urls}/introspection", "every command, query and read model, described");
+        var table = new Table().Title($"hybrid-sample on PostgreSQL, node {options.NodeId}").AddColumns("endpoint", "what");
+        table.AddRow($"POST {url}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
+        table.AddRow($"POST {url}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
+        table.AddRow($"GET  {url}/introspection", "every command, query, read model, processor and periodic task, described");
+        table.AddRow($"GET  {url}/health", "processors, scheduler, leases held, dead letters");
         table.AddRow("headers", "X-Tenant (required), X-Actor, X-Roles (member, admin, viewer), X-Correlation-Id");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"Read-model cache (LMDB): {options.ResolvedDataDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"Try: curl -s -X POST {urls}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +
+            $"Try: curl -s -X POST {url}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +
             "-H 'Content-Type: application/json' -d '{\"listId\":\"groceries\",\"name\":\"Groceries\"}'"));
         AnsiConsole.MarkupLine("Press Ctrl+C to stop.");
     }

@@ -66,7 +66,7 @@ public static class HybridServiceCollectionExtensions
             registry = RegistryModule.add(new Definition(DefinitionKind.PeriodicTask, t.Name,
                 Describe(("schedule", [t.Schedule.ToString()]), ("missed", [t.MissedFires.ToString()])), t), registry);
         foreach (var m in builder.ReadModels)
-            registry = RegistryModule.add(new Definition(DefinitionKind.ReadModel, m.Name, Describe(), m), registry);
+            registry = RegistryModule.add(new Definition(DefinitionKind.ReadModel, m.Name, Describe(("events", m.EventTypes)), m), registry);
         return registry;
     }
 

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Hybrid.Sample.Host;
+
+/// <summary>Where the LMDB read-model cache lives when <c>--data</c> is not given.</summary>
+public static class SampleDataDirectory
+{
+    /// <summary>
+    /// A per-user directory under the temp directory, one per database: the cache holds folds of one database's log,
+    /// so pointing the same directory at another database would serve another log's state.
+    /// </summary>
+    public static string Default(string postgres)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(postgres);
+        var database = $"{cs.Host}:{cs.Port}/{cs.Database}";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database)))[..12];
+        return Path.Combine(Path.GetTempPath(), $"hybrid-sample-{Environment.UserName}", $"{Safe(cs.Database ?? "postgres")}-{hash}");
+    }
+
+    private static string Safe(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+}

@@ -1,0 +1,96 @@
+using Hybrid.Shell.Commands;
+using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Http;
+using Hybrid.Shell.Lmdb;
+using Hybrid.Shell.Postgres;
+using Hybrid.Shell.Postgres.Processing;
+using Hybrid.Shell.Queries;
+using Hybrid.Shell.ReadModels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Sample.Host;
+
+/// <summary>
+/// The sample as a hosted service: <c>AddHybrid</c> on PostgreSQL (events, checkpoints, leases, dead letters) with the
+/// LMDB read-model cache, the sample's definitions, processors and billing task, the HTTP API and <c>/health</c>.
+/// Used by <c>serve</c> and by the integration tests, which start it in-process.
+/// </summary>
+public static class SampleServer
+{
+    /// <summary>
+    /// Builds the web application, migrating the database (schema, processing tables, application role) first so a bad
+    /// connection string fails here. The caller starts it (processors and scheduler start with it) and disposes it.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(SampleServerOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders();
+        (options.Logging ?? ConsoleLogging)(builder.Logging);
+
+        var dataDirectory = options.ResolvedDataDirectory;
+        builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
+        builder.Services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<DataDirectoryLock>();
+            return new LmdbReadModelStore(dataDirectory);
+        });
+        builder.Services.AddHybrid(hybrid =>
+        {
+            hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(options.Postgres, password: options.AppPassword));
+            hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
+            hybrid.AddSampleApplication(options.OnEffect);
+            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            options.Tune?.Invoke(hybrid);
+        });
+        builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
+            CommandCatalog.Of(sp.GetRequiredService<Registry>())));
+        builder.Services.AddSingleton(sp => QueryProcessor.Of(sp.GetRequiredService<Registry>(), sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<ReadModelEngine>()));
+
+        var web = builder.Build();
+        try
+        {
+            // Resolving the stores runs the migrations (they block): off the caller's thread, before anything listens.
+            await Task.Run(() =>
+            {
+                web.Services.GetRequiredService<ILeaseStore>();
+                web.Services.GetRequiredService<ReadModelEngine>();
+            }, ct);
+            web.MapHybrid(new HybridHttpOptions
+            {
+                Commands = web.Services.GetRequiredService<CommandProcessor>(),
+                Queries = web.Services.GetRequiredService<QueryProcessor>(),
+                Registry = web.Services.GetRequiredService<Registry>(),
+                Views = web.Services.GetRequiredService<ReadModelEngine>(),
+            });
+            web.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+            return web;
+        }
+        catch
+        {
+            await web.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The first address the started application listens on (with the port Kestrel picked for port 0).</summary>
+    public static Uri Address(WebApplication web) => new(web.Urls.First());
+
+    private static void ConsoleLogging(ILoggingBuilder logging)
+    {
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+}

@@ -1,0 +1,39 @@
+using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Processors;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Sample.Host;
+
+/// <summary>What <see cref="SampleServer"/> hosts: where PostgreSQL and the LMDB cache are, where it listens, which node it is.</summary>
+public sealed record SampleServerOptions
+{
+    /// <summary>The owner's PostgreSQL connection string: it migrates the schema and creates the application role.</summary>
+    public required string Postgres { get; init; }
+
+    /// <summary>Where to listen; a port of 0 picks a free one (see <see cref="SampleServer.Address"/>).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The password of the application role (hybrid_app) the service connects as.</summary>
+    public string AppPassword { get; init; } = "hybrid-sample";
+
+    /// <summary>This node's id in the lease store: processes on one database with different ids share the work.</summary>
+    public string NodeId { get; init; } = DefaultNodeId;
+
+    /// <summary>The directory of the LMDB read-model cache; null picks <see cref="SampleDataDirectory.Default"/>.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Called after each effect is performed (and logged): tests observe effects here.</summary>
+    public Func<EffectContext, CancellationToken, Task>? OnEffect { get; init; }
+
+    /// <summary>Replaces the logging set-up (single-line console by default).</summary>
+    public Action<ILoggingBuilder>? Logging { get; init; }
+
+    /// <summary>Adjusts the hosting layer after the sample configured it (lease durations, polling…).</summary>
+    public Action<HybridBuilder>? Tune { get; init; }
+
+    /// <summary>The LMDB directory in use: <see cref="DataDirectory"/>, or the default for the database.</summary>
+    public string ResolvedDataDirectory => DataDirectory ?? SampleDataDirectory.Default(Postgres);
+
+    /// <summary>The machine name and the process id.</summary>
+    public static string DefaultNodeId => $"{Environment.MachineName}-{Environment.ProcessId}";
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Hybrid.Tests.Integration.Postgres;
+using static Hybrid.Tests.Integration.Hosting.Eventually;
+
+namespace Hybrid.Tests.Integration.Sample;
+
+/// <summary>`hybrid-sample serve` as an operator runs it: a process of its own, its options, its errors, SIGTERM.</summary>
+public sealed partial class ServeCommandLineTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-serve-cli-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex Listening();
+
+    private static int ClosedPort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task serve_listens_on_the_given_urls_with_its_node_id_and_lmdb_directory_and_stops_gracefully_on_sigterm()
+    {
+        var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_cli");
+        var data = Path.Combine(_temp.FullName, "cache");
+        using var serve = ServeProcess.Start("serve", "--postgres", database, "--urls", "http://127.0.0.1:0", "--node-id", "cli-node", "--data", data);
+        await Until(() => Task.FromResult(serve.Output.Any(l => Listening().IsMatch(l)) || serve.Errors.Any()), "serve listens");
+        Assert.Empty(serve.Errors);
+        var url = serve.Output.Select(l => Listening().Match(l)).First(m => m.Success).Groups[1].Value;
+
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(1) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/commands/CreateList")
+        {
+            Content = new StringContent("""{"listId":"groceries","name":"Groceries"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Tenant", "acme");
+        request.Headers.Add("X-Actor", "ann");
+        request.Headers.Add("X-Roles", "member");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"outcome\":\"accepted\"", await response.Content.ReadAsStringAsync());
+
+        serve.Terminate();
+        Assert.Equal(0, await serve.ExitCode());
+        Assert.Contains(serve.Output, l => l.Contains("Hybrid started on node cli-node."));
+        Assert.Contains(serve.Output, l => l.Contains("Hybrid stopped on node cli-node."));
+        Assert.Contains(serve.Output, l => l.Contains($"Read-model cache (LMDB): {data}"));
+        Assert.True(File.Exists(Path.Combine(data, "data.mdb")), $"no LMDB data file in {data}");
+    }
+
+    [Fact]
+    public async Task serve_against_an_unreachable_server_exits_naming_the_option_and_the_server_without_a_stack_trace()
+    {
+        var port = ClosedPort();
+        using var serve = ServeProcess.Start("serve", "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Database=shop", "--data",
+            Path.Combine(_temp.FullName, "cache"));
+
+        Assert.Equal(1, await serve.ExitCode());
+        var error = Assert.Single(serve.Errors);
+        Assert.StartsWith($"serve: --postgres: cannot migrate database 'shop' on 127.0.0.1:{port} as 'postgres': ", error);
+        Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening"));
+    }
+
+    [Fact]
+    public async Task serve_on_a_taken_port_exits_naming_the_urls_after_stopping_the_processors_gracefully()
+    {
+        var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_port");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var urls = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        using var serve = ServeProcess.Start("serve", "--postgres", database, "--urls", urls, "--node-id", "port-node", "--data",
+            Path.Combine(_temp.FullName, "cache"));
+
+        Assert.Equal(1, await serve.ExitCode());
+        Assert.StartsWith($"serve: --urls: cannot listen on {urls}: ", Assert.Single(serve.Errors));
+        Assert.Contains(serve.Output, l => l.Contains("Hybrid stopped on node port-node."));
+    }
+}

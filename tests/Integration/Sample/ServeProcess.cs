@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Hybrid.Tests.Integration.Sample;
+
+/// <summary>The built `hybrid-sample` command run as a process of its own, with its output lines collected.</summary>
+internal sealed class ServeProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServeProcess(Process process) => _process = process;
+
+    public ConcurrentQueue<string> Output { get; } = new();
+    public ConcurrentQueue<string> Errors { get; } = new();
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts `dotnet hybrid-sample.dll` (copied next to the tests by the project reference) with the arguments.</summary>
+    public static ServeProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
+        Assert.True(File.Exists(dll), $"The sample host was not built at {dll}.");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var process = new ServeProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => { if (e.Data is not null) process.Output.Enqueue(e.Data); };
+        process._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) process.Errors.Enqueue(e.Data); };
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Asks for a graceful stop the way a service manager does (SIGTERM).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The exit code, once the process exits (within two minutes).</summary>
+    public async Task<int> ExitCode()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
