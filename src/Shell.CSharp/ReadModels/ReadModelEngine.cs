@@ -263,20 +263,32 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         var after = from.Watermark;
         long events = 0;
         var longFold = from.Watermark == Names.Start;
-        while (after < target)
+        Task<RecordedEvent[]> Page(long position) =>
+            _log.Read(key.Tenant, new EventQuery(query.Items, position, target + 1, Direction.Forward, batch), ct);
+        // The next page is read while this one folds: events up to the target never change, so reading ahead is safe.
+        var next = after < target ? Page(after) : null;
+        while (next is not null)
         {
-            var page = await _log.Read(key.Tenant, new EventQuery(query.Items, after, target + 1, Direction.Forward, batch), ct)
-                .ConfigureAwait(false);
-            foreach (var recorded in page)
+            var page = await next.ConfigureAwait(false);
+            next = page.Length == batch && page[^1].Position < target ? Page(page[^1].Position) : null;
+            try
             {
-                if (!ReadModel.belongs(model, key.Scope, recorded)) continue;
-                var e = _options.Upcast is { } upcast ? upcast(recorded) : recorded;
-                var (next, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, e);
-                pieces = next;
-                foreach (var name in names) changed.Add(name);
+                foreach (var recorded in page)
+                {
+                    if (!ReadModel.belongs(model, key.Scope, recorded)) continue;
+                    var e = _options.Upcast is { } upcast ? upcast(recorded) : recorded;
+                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, e);
+                    pieces = stepped;
+                    foreach (var name in names) changed.Add(name);
+                }
+            }
+            catch
+            {
+                next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
             }
             events += page.Length;
-            if (page.Length < batch) break;
+            if (next is null) break;
             after = page[^1].Position;
             longFold = true;
             report?.Report(new ReadModelRebuildProgress(key, after, target, events, Done: false));
