@@ -1,9 +1,13 @@
 namespace Hybrid.InMemory.EventStore;
 
-/// <summary>A growable, sorted list of positions: one per tag, type or stream index of a tenant log.</summary>
+/// <summary>
+/// A growable, sorted list of positions: one per tag, type or stream index of a tenant log. Positions are kept as
+/// ints (a log is an array, so none exceeds int.MaxValue): half the memory of longs, and an index costs about as
+/// much memory as the log's event references.
+/// </summary>
 internal sealed class PositionList
 {
-    private long[] _items = new long[4];
+    private int[] _items = new int[4];
 
     public static readonly PositionList Empty = new();
 
@@ -14,7 +18,7 @@ internal sealed class PositionList
     public void Add(long position)
     {
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        _items[Count++] = position;
+        _items[Count++] = checked((int)position);
     }
 
     /// <summary>The index of the first position greater than <paramref name="position"/>.</summary>

@@ -12,20 +12,20 @@ internal sealed partial class TenantLog
     /// <summary>_events[p - 1] is the event at position p.</summary>
     private RecordedEvent[] _events = new RecordedEvent[256];
     private readonly Dictionary<string, StreamEntry> _streams = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, long> _positionsById = new();
+    private readonly IdIndex _positionsById = new();
     private readonly Dictionary<string, PositionList> _byTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PositionList> _byType = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Checkpoint> _checkpoints = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _hasWaiters;
 
-    public readonly object Gate = new();
+    public readonly Lock Gate = new();
 
     public long Head { get; private set; }
 
     public RecordedEvent At(long position) => _events[position - 1];
 
-    public bool TryGetPosition(Guid id, out long position) => _positionsById.TryGetValue(id, out position);
+    public bool TryGetPosition(Guid id, out long position) => _positionsById.TryGet(id, _events, out position);
 
     public StreamState StateOf(string stream) =>
         _streams.TryGetValue(stream, out var entry) ? entry.State : new StreamState(0, 0);
