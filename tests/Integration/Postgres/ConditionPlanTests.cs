@@ -25,11 +25,7 @@ public sealed class ConditionPlanTests
         await connection.ExecuteAsync("ANALYZE hybrid.events");
 
         var plans = new List<string>();
-        connection.Notice += (_, e) => { lock (plans) plans.Add(e.Notice.Detail ?? e.Notice.MessageText); };
-        await using var tx = await connection.BeginTransactionAsync();
-        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
-        await connection.ExecuteAsync("LOAD 'auto_explain'");
-        await connection.ExecuteAsync("SET LOCAL auto_explain.log_min_duration = 0; SET LOCAL auto_explain.log_nested_statements = on; SET LOCAL client_min_messages = log");
+        await using var tx = await ExplainingNestedStatements(connection, tenant, plans);
 
         var parameters = new NpgsqlCommand().Parameters;
         parameters.AddWithValue("tenant", tenant);
@@ -61,11 +57,7 @@ public sealed class ConditionPlanTests
         await using var connection = await Sql.OpenAsync(admin);
 
         var plans = new List<string>();
-        connection.Notice += (_, e) => { lock (plans) plans.Add($"{e.Notice.MessageText}\n{e.Notice.Detail}"); };
-        await using var tx = await connection.BeginTransactionAsync();
-        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
-        await connection.ExecuteAsync("LOAD 'auto_explain'");
-        await connection.ExecuteAsync("SET LOCAL auto_explain.log_min_duration = 0; SET LOCAL auto_explain.log_analyze = on; SET LOCAL auto_explain.log_nested_statements = on; SET LOCAL client_min_messages = log");
+        await using var tx = await ExplainingNestedStatements(connection, tenant, plans);
 
         var parameters = new NpgsqlCommand().Parameters;
         parameters.AddWithValue("tenant", tenant);
@@ -97,8 +89,7 @@ public sealed class ConditionPlanTests
         for (var batch = 0; batch < 6; batch++)
             await store.Append(AppendRequest.Of(tenant, Propose(Enumerable.Range(0, 500).Select(i => Event("Even", null, $"customer:{i}")).ToArray())), default);
         await using var connection = await Sql.OpenAsync(admin);
-        await using var tx = await connection.BeginTransactionAsync();
-        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
+        await using var tx = await InTenant(connection, tenant);
 
         var parameters = new NpgsqlCommand().Parameters;
         parameters.AddWithValue("tenant", tenant);
@@ -106,6 +97,25 @@ public sealed class ConditionPlanTests
 
         Assert.Contains("rows=50 loops=1", plan);
         Assert.All(RowCounts(plan), rows => Assert.True(rows <= 50, plan));
+    }
+
+    /// <summary>A transaction scoped to the tenant, as the store's statements run.</summary>
+    private static async Task<NpgsqlTransaction> InTenant(NpgsqlConnection connection, string tenant)
+    {
+        var tx = await connection.BeginTransactionAsync();
+        await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
+        return tx;
+    }
+
+    /// <summary>A tenant transaction in which auto_explain reports the plans of nested statements (as run) to <paramref name="plans"/>.</summary>
+    private static async Task<NpgsqlTransaction> ExplainingNestedStatements(NpgsqlConnection connection, string tenant, List<string> plans)
+    {
+        connection.Notice += (_, e) => { lock (plans) plans.Add($"{e.Notice.MessageText}\n{e.Notice.Detail}"); };
+        var tx = await InTenant(connection, tenant);
+        await connection.ExecuteAsync("LOAD 'auto_explain'");
+        await connection.ExecuteAsync("SET LOCAL auto_explain.log_min_duration = 0; SET LOCAL auto_explain.log_analyze = on; " +
+            "SET LOCAL auto_explain.log_nested_statements = on; SET LOCAL client_min_messages = log");
+        return tx;
     }
 
     /// <summary>The statement's plan as run (EXPLAIN ANALYZE), with the same parameters.</summary>

@@ -5,7 +5,8 @@ using Npgsql;
 namespace Hybrid.Shell.Postgres.Writing;
 
 /// <summary>Commits one group of appends for a tenant: the one-statement path when none has a condition or checkpoint,
-/// else (or when an id repeats) the conditional path; then answers every append and wakes local subscriptions.</summary>
+/// the guarded one-round-trip path for a lone "nothing matching since" append, else (or when an id repeats or the
+/// guard fails) the conditional path; then answers every append and wakes local subscriptions.</summary>
 internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals)
 {
     private const string UniqueViolation = "23505";
@@ -41,6 +42,24 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             {
                 // An id is already stored (a retried append): decide each append idempotently below.
             }
+        }
+        else if (UnconditionalCommit.IsGuardable(batch, out var condition))
+        {
+            try
+            {
+                var recorded = await UnconditionalCommit.CommitGuardedAsync(connection, sql, tenant, batch[0], condition!, now, CancellationToken.None)
+                    .ConfigureAwait(false);
+                if (recorded is not null)
+                {
+                    signals.Fire(tenant);
+                    batch[0].Completion.TrySetResult(AppendResult.NewAppended(recorded));
+                    return;
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
+            {
+            }
+            // Something matched, or an id repeats: the conditional path gives the exact outcome.
         }
         var outcomes = await ConditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
         signals.Fire(tenant);

@@ -10,12 +10,16 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
 /// gapless and in commit order. A repeated event id fails the statement (unique index): the caller then retries
 /// the batch through <see cref="ConditionalCommit"/>, which answers repeats idempotently.
+/// With a guard (a single append whose condition is only "nothing matching since"), the same statement runs in an
+/// explicit transaction after the tenant row is locked, so its snapshot sees every earlier commit, and writes only
+/// when nothing matches: still one round trip. When the guard fails nothing is written and the caller asks
+/// <see cref="ConditionalCommit"/> for the exact outcome.
 /// </summary>
 internal static class UnconditionalCommit
 {
-    public static string Sql(string schema) => $"""
-        WITH lock AS (
-            INSERT INTO {schema}.tenants AS t (tenant_id, head) VALUES (@tenant, @count)
+    public static string Sql(string schema, string? guard = null) => $"""
+        WITH {(guard is null ? "" : $"guard AS ({guard}), ")}lock AS (
+            INSERT INTO {schema}.tenants AS t (tenant_id, head) SELECT @tenant, @count{(guard is null ? "" : " WHERE (SELECT ok FROM guard)")}
             ON CONFLICT (tenant_id) DO UPDATE SET head = t.head + excluded.head
             RETURNING t.head - @count AS base
         ), streams AS (
@@ -36,7 +40,29 @@ internal static class UnconditionalCommit
 
     /// <summary>Writes the batch; returns the recorded events of each append, in batch order.</summary>
     public static async Task<RecordedEvent[][]> CommitAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
-        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, CancellationToken ct) =>
+        (await CommitAsync(connection, sql, tenant, batch, now, guard: null, ct).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Writes one append if nothing matches its <c>FailIfEventsMatch</c> condition since its position; returns its
+    /// recorded events, or null when something matched and nothing was written.
+    /// </summary>
+    public static async Task<RecordedEvent[]?> CommitGuardedAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
+        PendingAppend append, AppendCondition.FailIfEventsMatch condition, DateTimeOffset now, CancellationToken ct)
+    {
+        var results = await CommitAsync(connection, sql, tenant, [append], now, condition, ct).ConfigureAwait(false);
+        return results?[0];
+    }
+
+    /// <summary>True when the append can take the guarded one-round-trip path.</summary>
+    public static bool IsGuardable(IReadOnlyList<PendingAppend> batch, out AppendCondition.FailIfEventsMatch? condition)
+    {
+        condition = batch is [{ Request: { Checkpoint: null, Condition: AppendCondition.FailIfEventsMatch c } }] ? c : null;
+        return condition is not null;
+    }
+
+    private static async Task<RecordedEvent[][]?> CommitAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
+        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, AppendCondition.FailIfEventsMatch? guard, CancellationToken ct)
     {
         var arrays = new EventArrays();
         var streamCounts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -61,8 +87,18 @@ internal static class UnconditionalCommit
                 k++;
             }
 
-        await using var command = TenantScope.Begin(connection, tenant);
-        var insert = command.Add(tenant, sql.UnconditionalCommit);
+        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null);
+        NpgsqlBatchCommand insert;
+        if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
+        else
+        {
+            command.Add(tenant, sql.LockTenant);
+            insert = new NpgsqlBatchCommand();
+            insert.Parameters.AddWithValue("tenant", tenant);
+            var exists = QueryFilter.Exists(sql.Schema, guard.query, guard.after, insert.Parameters, "q");
+            insert.CommandText = Sql(sql.Schema, $"SELECT NOT ({exists}) AS ok");
+            command.BatchCommands.Add(insert);
+        }
         insert.Parameters.AddWithValue("count", (long)arrays.Count);
         insert.Parameters.Add(new NpgsqlParameter("stream_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = streamCounts.Keys.ToArray() });
         insert.Parameters.Add(new NpgsqlParameter("stream_counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = streamCounts.Values.ToArray() });
@@ -70,20 +106,29 @@ internal static class UnconditionalCommit
         insert.Parameters.AddWithValue("now", now);
         arrays.AddParameters(insert.Parameters);
         if (sql.Notify is { } notify) command.Add(tenant, notify);
+        if (guard is not null) command.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
-        long head = 0;
+        long? head = null;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await command.ReadAsync(ct).ConfigureAwait(false))
+        try
         {
+            await using var reader = await command.ReadAsync(ct).ConfigureAwait(false);
+            if (guard is not null) await reader.NextResultAsync(ct).ConfigureAwait(false); // past the tenant lock
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 head = reader.GetInt64(0);
                 if (!reader.IsDBNull(1)) versions[reader.GetString(1)] = reader.GetInt64(2);
             }
         }
+        catch when (guard is not null)
+        {
+            await ConditionalCommit.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+        if (head is null) return null; // the guard found a matching event: nothing was written
 
         var results = new RecordedEvent[batch.Count][];
-        var position = head;
+        var position = head.Value;
         k = 0;
         for (var i = 0; i < batch.Count; i++)
         {
