@@ -55,7 +55,8 @@ public static class MissAnalysis
         return $"In this fresh process the run spent {Param(append, "kernel_cpu_s")} s in the kernel on {Param(append, "minor_page_faults")} " +
             $"minor page faults ({(events > 0 && faults > 0 ? (faults * 4096 / events).ToString("N0", CultureInfo.InvariantCulture) : "n/a")} bytes of " +
             "never-touched memory per event: the kept RecordedEvent (~120 B) and its copied tags (~40 B) that the contract requires, " +
-            "~35 B of id/type/tag/position indexes and their growth, plus the garbage of proposing and validating), and " +
+            "~75 B of indexes (event array, id table, type/tag position lists) with their growth, plus the garbage of proposing " +
+            "and validating; pre-sizing every index so none grows changed nothing, so it is the bytes, not the copying), and " +
             $"{Param(append, "ev_per_cpu_s")} ev per CPU second (the server GC's threads also run on the other core; pauses " +
             $"{Param(append, "gc_pause_ms")} ms). Validation alone is mem.validate.batch100 = {Fmt(report, "mem.validate.batch100")} ev/s " +
             $"(~{(validate is > 0 ? (1e9 / validate.Value).ToString("N0", CultureInfo.InvariantCulture) : "n/a")} ns an event). " +
