@@ -34,12 +34,25 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     private PostgresEventStore(PostgresEventStoreOptions options)
     {
         _options = options;
-        _source = NpgsqlDataSource.Create(options.ConnectionString);
+        _source = NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
         _committer = new AppendCommitter(_source, _sql, options.Clock, _signals);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
             _listener = new NotificationListener(options.ConnectionString, _sql.Channel, _signals, options.ReconnectDelay);
+    }
+
+    /// <summary>
+    /// The store runs a small fixed set of statements: unless the connection string says otherwise, Npgsql prepares
+    /// them after two uses. Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
+    /// </summary>
+    private static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare > 0) return connectionString;
+        builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
     }
 
     /// <summary>

@@ -11,11 +11,17 @@ internal static class TenantScope
     private const string SetTenant =
         "SELECT set_config('hybrid.tenant', @tenant, true), set_config('plan_cache_mode', 'force_custom_plan', true)";
 
-    public static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, bool explicitTransaction = false)
+    private const string SetTenantOnly = "SELECT set_config('hybrid.tenant', @tenant, true)";
+
+    /// <summary>
+    /// A batch for the tenant. Custom plans (on by default) make PostgreSQL plan each filtered query for its actual
+    /// tags and types; a batch of statements without filters can keep prepared generic plans and skip planning.
+    /// </summary>
+    public static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, bool explicitTransaction = false, bool customPlans = true)
     {
         var batch = new NpgsqlBatch(connection);
         if (explicitTransaction) batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        var set = new NpgsqlBatchCommand(SetTenant);
+        var set = new NpgsqlBatchCommand(customPlans ? SetTenant : SetTenantOnly);
         set.Parameters.AddWithValue("tenant", tenant);
         batch.BatchCommands.Add(set);
         return batch;

@@ -87,7 +87,8 @@ internal static class UnconditionalCommit
                 k++;
             }
 
-        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null);
+        // Only the guard filters events: without one the statement keeps its prepared generic plan (no planning per append).
+        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null, customPlans: guard is not null);
         NpgsqlBatchCommand insert;
         if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
         else
