@@ -78,7 +78,9 @@ internal sealed class DemoScenario
         for (var round = 0; round < 4; round++)
         {
             Context.Clock.Advance(TimeSpan.FromMinutes(1));
-            foreach (var node in Nodes) node.Tick();
+            // Two rebalancing passes: the first node takes every lease, then hands the second its fair share.
+            for (var pass = 0; pass < 2; pass++)
+                foreach (var node in Nodes) node.Tick();
             foreach (var processor in Context.Processors)
             foreach (var node in Nodes)
                 while (node.Step(processor, Tenant)) { }

@@ -106,6 +106,9 @@ module TodoProcessor =
     /// The prefix shared by a processor's lease resources.
     let leasePrefix (p: TodoProcessor) = $"processor/{p.Name}/"
 
+    /// The prefix of every processor's lease resources.
+    let allLeasesPrefix = "processor/"
+
     /// The tenants a lease resource covers, among the known tenants.
     let tenantsOf (p: TodoProcessor) (resource: string) (tenants: TenantId seq) =
         let unit = resource.Substring((leasePrefix p).Length)

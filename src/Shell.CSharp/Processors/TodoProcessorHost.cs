@@ -86,17 +86,17 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             _nodeLease = node?.Value;
             var nodes = (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Select(l => l.Owner).ToArray();
             _tenants = await _runtime.Store.GetTenants(ct);
-            foreach (var (processor, executor) in _processors)
-                await RebalanceProcessor(processor, executor, nodes, ct);
+            foreach (var (processor, _) in _processors) await RenewOrDrop(processor, ct);
+            await FollowFairShare(nodes, ct);
             LastRebalance = _runtime.Clock.GetUtcNow();
         }
         finally { _gate.Release(); }
     }
 
-    private async Task RebalanceProcessor(TodoProcessor processor, EventExecutor executor, string[] nodes, CancellationToken ct)
+    /// <summary>Renews the leases of the processor's workers; a worker whose lease is lost (or whose run ended) stops.</summary>
+    private async Task RenewOrDrop(TodoProcessor processor, CancellationToken ct)
     {
-        var prefix = TodoProcessorModule.leasePrefix(processor);
-        foreach (var (resource, worker) in WorkersOf(prefix))
+        foreach (var (resource, worker) in WorkersOf(TodoProcessorModule.leasePrefix(processor)))
         {
             var renewed = worker.Ended ? null : await _runtime.Leases.Renew(worker.Lease, _runtime.Options.LeaseDuration, ct);
             if (renewed is not null) { worker.Lease = renewed.Value; continue; }
@@ -106,21 +106,32 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             await worker.Stop();
             await _runtime.Leases.Release(worker.Lease, ct);
         }
+    }
 
-        var resources = TodoProcessorModule.leaseResources(processor, _tenants);
-        var held = await _runtime.Leases.List(prefix, ct);
-        var plan = Leasing.plan(NodeId, resources, held, nodes);
+    /// <summary>
+    /// One fair-share plan over the resources of every processor together, so that a few tenants with several
+    /// processors still spread over the nodes; then the runs of every held lease cover the known tenants.
+    /// </summary>
+    private async Task FollowFairShare(string[] nodes, CancellationToken ct)
+    {
+        var owners = new Dictionary<string, (TodoProcessor Processor, EventExecutor Executor)>(StringComparer.Ordinal);
+        foreach (var entry in _processors)
+            foreach (var resource in TodoProcessorModule.leaseResources(entry.Processor, _tenants))
+                owners[resource] = entry;
+        var held = await _runtime.Leases.List(TodoProcessorModule.allLeasesPrefix, ct);
+        var plan = Leasing.plan(NodeId, [.. owners.Keys], held, nodes);
         foreach (var resource in plan.Release)
             await StopAndRelease(resource, ct);
         foreach (var resource in plan.Acquire)
         {
+            var (processor, executor) = owners[resource];
             var lease = await _runtime.Leases.TryAcquire(resource, NodeId, _runtime.Options.LeaseDuration, ct);
             if (lease is null) continue;
             ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
             _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
             lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, executor, lease.Value, _abort.Token);
         }
-        foreach (var (_, worker) in WorkersOf(prefix)) worker.Cover(_tenants);
+        foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(_tenants);
     }
 
     private List<(string Resource, LeaseWorker Worker)> WorkersOf(string prefix)

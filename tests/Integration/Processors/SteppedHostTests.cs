@@ -64,6 +64,26 @@ public sealed class SteppedHostTests
     }
 
     [Fact]
+    public async Task two_nodes_share_the_leases_of_several_processors_even_with_a_single_tenant()
+    {
+        await using var bed = new ProcessorBed();
+        await bed.Place("acme", ("o1", false));
+        TodoProcessor[] processors = [TestProcessors.Invoicer(), Tests.TestDomain.Ordering.mailer];
+        await using var first = new TodoProcessorHost(bed.Runtime(Stepped(bed, "node-a")), processors);
+        await using var second = new TodoProcessorHost(bed.Runtime(Stepped(bed, "node-b")), processors);
+
+        await first.Rebalance(default);
+        Assert.Equal(2, first.HeldResources.Count); // alone, it takes both
+        await second.Rebalance(default);
+        await first.Rebalance(default); // sees node-b and hands over its excess
+        await second.Rebalance(default);
+
+        Assert.Single(first.HeldResources);
+        Assert.Single(second.HeldResources);
+        Assert.Empty(first.HeldResources.Intersect(second.HeldResources));
+    }
+
+    [Fact]
     public async Task stepping_a_host_that_runs_in_the_background_is_refused_naming_the_option()
     {
         await using var bed = new ProcessorBed();

@@ -157,8 +157,10 @@ public sealed class ReadModelEngineLmdbTests(ITestOutputHelper output) : IDispos
         using var l2 = new LmdbReadModelStore(_dir.Path);
         await using var engine = Engine(l2, new ReadModelEngineOptions { WriteBackAfterEvents = 7, MemoryCapacity = 4 });
         using var stop = new CancellationTokenSource();
+        using var everyReaderRead = new CountdownEvent(3); // on a busy machine the writer could otherwise finish first
         var writer = Task.Run(() =>
         {
+            everyReaderRead.Wait(TimeSpan.FromSeconds(30));
             for (var i = 0; i < 150; i++)
             {
                 _log.Count(i % 2 == 0 ? "t1" : "t2", $"k{i % 13}", i % 5, i % 4 == 0 ? "x" : "y");
@@ -171,6 +173,7 @@ public sealed class ReadModelEngineLmdbTests(ITestOutputHelper output) : IDispos
             for (var reads = 0; !writer.IsCompleted || reads < 20; reads++)
             {
                 views.Add(await engine.Read(r % 2 == 0 ? "t1" : "t2", "counters-by-group", "", None));
+                if (reads == 0) everyReaderRead.Signal();
                 if (r == 2) engine.ClearMemoryCache();
             }
         })).ToArray();
