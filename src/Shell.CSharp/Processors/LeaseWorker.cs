@@ -41,14 +41,13 @@ internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor proces
         try { return await entry.Run.Step(ct); }
         catch (LeaseLostException lost)
         {
-            ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
-            runtime.Logger.LogWarning("Tenant {Tenant}: processor {Processor} stopped: {Reason}", tenant, processor.Name, lost.Message);
+            entry.Run.LeaseLost(lost.Message);
             return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             entry.Run.Fail();
-            runtime.Logger.LogError(ex, "Tenant {Tenant}: processor {Processor} failed; its lease is given up and retaken later.", tenant, processor.Name);
+            Failed(ex, tenant);
             return false;
         }
     }
@@ -57,11 +56,11 @@ internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor proces
     {
         try { await run.Run(_stopping.Token, abort); }
         catch (OperationCanceledException) when (abort.IsCancellationRequested) { }
-        catch (Exception ex)
-        {
-            runtime.Logger.LogError(ex, "Tenant {Tenant}: processor {Processor} failed; its lease is given up and retaken later.", tenant, processor.Name);
-        }
+        catch (Exception ex) { Failed(ex, tenant); }
     }
+
+    private void Failed(Exception ex, string tenant) =>
+        runtime.Logger.LogError(ex, "Tenant {Tenant}: processor {Processor} failed; its lease is given up and retaken later.", tenant, processor.Name);
 
     /// <summary>Stops every run after its event in flight and waits for them (stepped runs flush their checkpoints).</summary>
     public async Task Stop()

@@ -120,7 +120,8 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
         _written = _processed;
     }
 
-    private void LeaseLost(string reason)
+    /// <summary>Counts and logs the loss of the run's lease.</summary>
+    public void LeaseLost(string reason)
     {
         ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
         runtime.Logger.LogWarning("Tenant {Tenant}: processor {Processor} stopped, its lease (token {Token}) was lost: {Reason}",
