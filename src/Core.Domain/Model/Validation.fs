@@ -146,9 +146,9 @@ module Validation =
                 i <- i + 1
             repeat
 
-    /// The events of one append: at least one, within limits, ids non-empty and distinct.
+    /// The events of one append: none (an empty append) up to the limit, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =
-        if isNull events || events.Length = 0 then fail "events" "An append needs at least one event."
+        if isNull events then fail "events" "The events are null: use an empty array."
         elif events.Length > limits.MaxEventsPerAppend then
             fail "events" $"An append may hold at most {limits.MaxEventsPerAppend} events, not {events.Length}."
         else
@@ -166,6 +166,11 @@ module Validation =
                         | Ok() -> check (i + 1)
                         | err -> err
             check 0
+
+    /// A processor's name: not empty.
+    let processor (field: string) (name: string) =
+        if String.IsNullOrWhiteSpace name then fail field "The processor name is empty."
+        else Ok()
 
     /// A read's bounds.
     let query (query: EventQuery) =

@@ -94,7 +94,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        StoreInput.Append(request, _options.Limits);
+        AppendModule.validateOrThrow(_options.Limits, request);
         PostgresInput.Append(request);
         ct.ThrowIfCancellationRequested();
         var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
