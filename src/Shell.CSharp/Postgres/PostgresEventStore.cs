@@ -95,7 +95,6 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
         AppendModule.validateOrThrow(_options.Limits, request);
-        PostgresInput.Append(request);
         ct.ThrowIfCancellationRequested();
         var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
         return writer.Enqueue(request);
