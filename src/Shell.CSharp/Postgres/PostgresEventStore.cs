@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using Hybrid.Shell.Postgres.Schema;
 using Hybrid.Shell.Postgres.Sql;
 using Hybrid.Shell.Postgres.Subscriptions;
 using Hybrid.Shell.Postgres.Writing;
@@ -62,10 +60,10 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public static async Task<PostgresEventStore> CreateAsync(PostgresEventStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RequireIdentifier(options.Schema, nameof(options.Schema));
-        RequireIdentifier(options.ApplicationRole, nameof(options.ApplicationRole));
+        SqlIdentifier.Require(options.Schema, nameof(options.Schema));
+        SqlIdentifier.Require(options.ApplicationRole, nameof(options.ApplicationRole));
         if (options.MigrationConnectionString is { } admin)
-            await Migrator.MigrateAsync(admin, options.Schema, options.ApplicationRole, options.ApplicationRolePassword, ct).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(admin, options.Schema, options.ApplicationRole, options.ApplicationRolePassword, ct).ConfigureAwait(false);
         var store = new PostgresEventStore(options);
         try
         {
@@ -81,12 +79,8 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
 
     /// <summary>Applies missing migrations with the given (owner or superuser) connection string; safe to call from many nodes at once.</summary>
     public static Task MigrateAsync(string migrationConnectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
-        string? applicationRolePassword = null, CancellationToken ct = default)
-    {
-        RequireIdentifier(schema, nameof(schema));
-        RequireIdentifier(applicationRole, nameof(applicationRole));
-        return Migrator.MigrateAsync(migrationConnectionString, schema, applicationRole, applicationRolePassword, ct);
-    }
+        string? applicationRolePassword = null, CancellationToken ct = default) =>
+        PostgresMigrations.ApplyAsync(migrationConnectionString, schema, applicationRole, applicationRolePassword, ct);
 
     /// <summary>The options the store runs with.</summary>
     public PostgresEventStoreOptions Options => _options;
@@ -125,13 +119,4 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
                 $"The event store's connection logs in as '{connection.UserName}', a superuser or a role that bypasses row-level security: " +
                 $"connect as the application role '{_options.ApplicationRole}' (see PostgresEventStoreOptions.ForAdmin).");
     }
-
-    private static void RequireIdentifier(string value, string name)
-    {
-        if (string.IsNullOrEmpty(value) || !IdentifierPattern().IsMatch(value))
-            throw new ArgumentException($"{name} '{value}' must be a lower-case SQL identifier (a-z, 0-9, _; 63 characters at most).", name);
-    }
-
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex IdentifierPattern();
 }

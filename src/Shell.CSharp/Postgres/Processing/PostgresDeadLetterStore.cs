@@ -1,20 +1,21 @@
 using Microsoft.FSharp.Core;
+using Hybrid.Shell.Postgres.Sql;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Hybrid.Shell.Postgres.Processing;
 
-/// <summary>Dead letters in PostgreSQL, one row per (tenant, processor, position), on the tables of <see cref="ProcessingSchema"/>.</summary>
+/// <summary>Dead letters in PostgreSQL, one row per (tenant, processor, position), on the table the migrations create.</summary>
 public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
 {
     private const string Columns = "tenant_id, processor, position, event_id, event_type, error, attempts, failed_at, status";
     private readonly NpgsqlDataSource _source;
     private readonly string _table;
 
-    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>.</summary>
+    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role.</summary>
     public PostgresDeadLetterStore(string connectionString, string schema = "hybrid")
     {
-        ProcessingSchema.Identifier(schema, nameof(schema));
+        SqlIdentifier.Require(schema, nameof(schema));
         _source = NpgsqlDataSource.Create(connectionString);
         _table = $"{schema}.dead_letters";
     }

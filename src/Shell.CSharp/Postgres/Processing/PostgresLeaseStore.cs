@@ -1,4 +1,5 @@
 using Microsoft.FSharp.Core;
+using Hybrid.Shell.Postgres.Sql;
 using Npgsql;
 
 namespace Hybrid.Shell.Postgres.Processing;
@@ -12,10 +13,10 @@ public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     private readonly NpgsqlDataSource _source;
     private readonly string _table;
 
-    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>.</summary>
+    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role.</summary>
     public PostgresLeaseStore(string connectionString, string schema = "hybrid")
     {
-        ProcessingSchema.Identifier(schema, nameof(schema));
+        SqlIdentifier.Require(schema, nameof(schema));
         _source = NpgsqlDataSource.Create(connectionString);
         _table = $"{schema}.processor_leases";
     }
