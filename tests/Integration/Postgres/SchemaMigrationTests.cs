@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Hybrid.Shell.Postgres;
-using Hybrid.Shell.Postgres.Testing;
+using Hybrid.Testing.Postgres;
 using Npgsql;
 
 namespace Hybrid.Tests.Integration.Postgres;
