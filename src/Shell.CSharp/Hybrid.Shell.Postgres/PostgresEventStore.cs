@@ -60,10 +60,9 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public static async Task<PostgresEventStore> CreateAsync(PostgresEventStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        SqlIdentifier.Require(options.Schema, nameof(options.Schema));
-        SqlIdentifier.Require(options.ApplicationRole, nameof(options.ApplicationRole));
+        options.Names.Validate();
         if (options.MigrationConnectionString is { } admin)
-            await PostgresMigrations.ApplyAsync(admin, options.Schema, options.ApplicationRole, options.ApplicationRolePassword, ct).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(admin, options.Names, options.ApplicationRolePassword, ct).ConfigureAwait(false);
         var store = new PostgresEventStore(options);
         try
         {
@@ -80,7 +79,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     /// <summary>Applies missing migrations with the given (owner or superuser) connection string; safe to call from many nodes at once.</summary>
     public static Task MigrateAsync(string migrationConnectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
         string? applicationRolePassword = null, CancellationToken ct = default) =>
-        PostgresMigrations.ApplyAsync(migrationConnectionString, schema, applicationRole, applicationRolePassword, ct);
+        PostgresMigrations.ApplyAsync(migrationConnectionString, new PostgresSchemaNames(schema, applicationRole), applicationRolePassword, ct);
 
     /// <summary>The options the store runs with.</summary>
     public PostgresEventStoreOptions Options => _options;
@@ -113,10 +112,14 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     private async Task RequireRowLevelSecurityAsync(CancellationToken ct)
     {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT rolsuper OR rolbypassrls OR (to_regrole(@owner) IS NOT NULL AND pg_has_role(current_user, @owner, 'USAGE')) " +
+            "FROM pg_roles WHERE rolname = current_user", connection);
+        command.Parameters.AddWithValue("owner", _options.OwnerRole);
         if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
             throw new InvalidOperationException(
-                $"The event store's connection logs in as '{connection.UserName}', a superuser or a role that bypasses row-level security: " +
-                $"connect as the application role '{_options.ApplicationRole}' (see PostgresEventStoreOptions.ForAdmin).");
+                $"The event store's connection logs in as '{connection.UserName}', a superuser, a role that bypasses row-level security " +
+                $"or one acting as the owner '{_options.OwnerRole}': connect as the application role '{_options.ApplicationRole}' " +
+                "(see PostgresEventStoreOptions.ForAdmin).");
     }
 }

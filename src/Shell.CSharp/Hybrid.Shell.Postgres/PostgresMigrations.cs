@@ -1,5 +1,4 @@
 using Hybrid.Shell.Postgres.Schema;
-using Hybrid.Shell.Postgres.Sql;
 using Npgsql;
 
 namespace Hybrid.Shell.Postgres;
@@ -18,18 +17,17 @@ public static class PostgresMigrations
     /// The application role is created when missing, with <paramref name="applicationRolePassword"/> when given; the
     /// password of an existing role is never changed. Returns the versions applied by this call.
     /// </summary>
-    public static Task<int[]> ApplyAsync(string migrationConnectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
+    public static Task<int[]> ApplyAsync(string migrationConnectionString, PostgresSchemaNames? names = null,
         string? applicationRolePassword = null, CancellationToken ct = default) =>
-        Migrator.MigrateAsync(migrationConnectionString, Names(schema, applicationRole), applicationRolePassword, ct);
+        Migrator.MigrateAsync(migrationConnectionString, (names ?? new PostgresSchemaNames()).Validate(), applicationRolePassword, ct);
 
     /// <summary>
     /// The SQL a DBA can run with psql instead of <see cref="ApplyAsync"/>: the migrations not yet applied to the
     /// database of <paramref name="connectionString"/>, or all of them when it is null. It never holds a password.
     /// </summary>
-    public static async Task<string> ScriptAsync(string? connectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
-        CancellationToken ct = default)
+    public static async Task<string> ScriptAsync(string? connectionString, PostgresSchemaNames? names = null, CancellationToken ct = default)
     {
-        var names = Names(schema, applicationRole);
+        names = (names ?? new PostgresSchemaNames()).Validate();
         var applied = new HashSet<int>();
         if (connectionString is not null)
         {
@@ -39,7 +37,4 @@ public static class PostgresMigrations
         }
         return MigrationScript.Render(names, applied);
     }
-
-    private static SchemaNames Names(string schema, string applicationRole) =>
-        new(SqlIdentifier.Require(schema, "Schema"), SqlIdentifier.Require(applicationRole, "ApplicationRole"));
 }

@@ -73,7 +73,7 @@ public static class SchemaDescription
         {
             await using var command = new NpgsqlCommand(query, connection);
             command.Parameters.AddWithValue("schema", schema);
-            command.Parameters.AddWithValue("roles", roles.Length == 0 ? ["hybrid_app"] : roles);
+            command.Parameters.AddWithValue("roles", roles.Length == 0 ? ["hybrid_owner", "hybrid_app", "hybrid_reporting"] : roles);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync()) lines.Add(reader.GetString(0).Replace(me, "{migrator}").Replace(database, "{database}"));
         }

@@ -6,13 +6,13 @@ namespace Hybrid.Shell.Postgres.Schema;
 /// </summary>
 internal static class MigrationScript
 {
-    public static string Render(SchemaNames names, IReadOnlySet<int> applied)
+    public static string Render(PostgresSchemaNames names, IReadOnlySet<int> applied)
     {
         var pending = MigrationCatalog.All.Where(m => !applied.Contains(m.Version)).ToList();
         var script = new System.Text.StringBuilder();
         script.Append($"""
-            -- Hybrid schema '{names.Schema}', application role '{names.ApplicationRole}': {Describe(pending)}.
-            -- Run as the schema's owner (a superuser, or the database owner with CREATEROLE and BYPASSRLS), e.g.
+            -- Hybrid schema '{names.Schema}' (roles {names.OwnerRole}, {names.ApplicationRole}, {names.ReportingRole}): {Describe(pending)}.
+            -- Run as a superuser (or the database owner with CREATEROLE, a member of {names.OwnerRole}), e.g.
             -- psql -v ON_ERROR_STOP=1 -f this-file. Then set the application role's password yourself:
             -- ALTER ROLE {names.ApplicationRole} PASSWORD '...';
             {MigrationSql.Lock(names)}
@@ -23,6 +23,7 @@ internal static class MigrationScript
             script.Append($"-- migration {migration.Version}: {migration.Description}\nBEGIN;\n")
                 .Append(MigrationSql.Body(names, migration))
                 .Append("COMMIT;\n\n");
+        script.Append("BEGIN;\n").Append(MigrationSql.After(names)).Append("COMMIT;\n\n");
         script.Append(MigrationSql.Unlock(names)).Append('\n');
         return script.ToString();
     }

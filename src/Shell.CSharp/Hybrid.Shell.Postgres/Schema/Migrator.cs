@@ -10,7 +10,7 @@ namespace Hybrid.Shell.Postgres.Schema;
 /// </summary>
 internal static class Migrator
 {
-    public static async Task<int[]> MigrateAsync(string connectionString, SchemaNames names, string? appPassword, CancellationToken ct)
+    public static async Task<int[]> MigrateAsync(string connectionString, PostgresSchemaNames names, string? appPassword, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -34,6 +34,7 @@ internal static class Migrator
                 await InTransactionAsync(connection, MigrationSql.Body(names, migration), ct).ConfigureAwait(false);
                 done.Add(migration.Version);
             }
+            await InTransactionAsync(connection, MigrationSql.After(names), ct).ConfigureAwait(false);
             if (!roleExisted && appPassword is not null)
                 await ExecuteAsync(connection, $"ALTER ROLE {names.ApplicationRole} PASSWORD {QuoteLiteral(appPassword)}", ct).ConfigureAwait(false);
             return done.ToArray();
@@ -45,7 +46,7 @@ internal static class Migrator
     }
 
     /// <summary>The versions applied, with their checksums (null for rows written before checksums were kept); empty without a history table.</summary>
-    public static async Task<Dictionary<int, string?>> AppliedAsync(NpgsqlConnection connection, SchemaNames names, CancellationToken ct)
+    public static async Task<Dictionary<int, string?>> AppliedAsync(NpgsqlConnection connection, PostgresSchemaNames names, CancellationToken ct)
     {
         var applied = new Dictionary<int, string?>();
         await using var exists = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection);

@@ -88,7 +88,7 @@ internal static class ConditionalCommit
                 }
             }
 
-            await WriteAsync(connection, sql, tenant, head, now, writes, positions, versions,
+            await WriteAsync(connection, sql, tenant, now, writes, positions, versions,
                 touchedStreams.ToDictionary(s => s, reader.StateOf), touchedCheckpoints.ToDictionary(p => p, p => checkpoints[p]), ct)
                 .ConfigureAwait(false);
             return outcomes;
@@ -166,7 +166,7 @@ internal static class ConditionalCommit
         return (head, stored, reader, checkpoints);
     }
 
-    private static async Task WriteAsync(NpgsqlConnection connection, StoreSql sql, string tenant, long head, DateTimeOffset now,
+    private static async Task WriteAsync(NpgsqlConnection connection, StoreSql sql, string tenant, DateTimeOffset now,
         EventArrays writes, List<long> positions, List<long> versions, Dictionary<string, StreamState> streams,
         Dictionary<string, Checkpoint> checkpoints, CancellationToken ct)
     {
@@ -181,13 +181,12 @@ internal static class ConditionalCommit
             var upsert = command.Add(tenant, sql.UpsertStreams);
             upsert.Parameters.Add(new NpgsqlParameter("streams", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = streams.Keys.ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("versions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = streams.Values.Select(s => s.Version).ToArray() });
-            upsert.Parameters.Add(new NpgsqlParameter("deleted", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = streams.Values.Select(s => s.DeletedUpTo).ToArray() });
-            command.Add(tenant, sql.SetHead).Parameters.AddWithValue("head", head);
+            command.Add(tenant, sql.AdvanceHead).Parameters.AddWithValue("advance", (long)writes.Count);
             if (sql.Notify is { } notify) command.Add(tenant, notify);
         }
         if (checkpoints.Count > 0)
         {
-            var upsert = command.Add(tenant, sql.UpsertCheckpoints);
+            var upsert = command.Add(tenant, sql.WriteCheckpoints);
             upsert.Parameters.Add(new NpgsqlParameter("processors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = checkpoints.Keys.ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = checkpoints.Values.Select(c => c.Position).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("fences", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = checkpoints.Values.Select(c => c.Fence).ToArray() });
