@@ -10,7 +10,9 @@ public static class ApplicationPassword
     /// <summary>The environment variable read when the option is not given.</summary>
     public const string EnvironmentVariable = "HYBRID_APP_PASSWORD";
 
-    /// <summary>The option's value, else the environment variable's, else null.</summary>
-    public static string? Resolve(string? option) =>
-        option is { Length: > 0 } ? option : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env ? env : null;
+    /// <summary>The option's value, else the environment variable's (read through <paramref name="environment"/>), else null.</summary>
+    public static string? Resolve(string? option, Func<string, string?>? environment = null) =>
+        option is { Length: > 0 } ? option
+        : (environment ?? Environment.GetEnvironmentVariable)(EnvironmentVariable) is { Length: > 0 } env ? env
+        : null;
 }
