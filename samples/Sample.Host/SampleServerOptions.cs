@@ -13,8 +13,11 @@ public sealed record SampleServerOptions
     /// <summary>Where to listen; a port of 0 picks a free one (see <see cref="SampleServer.Address"/>).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 
-    /// <summary>The password of the application role (hybrid_app) the service connects as.</summary>
-    public string AppPassword { get; init; } = "hybrid-sample";
+    /// <summary>
+    /// The password of the application role (hybrid_app) the service connects as: set when the migration creates the
+    /// role, never changed after. No default: null connects without one (trust or peer authentication).
+    /// </summary>
+    public string? AppPassword { get; init; }
 
     /// <summary>This node's id in the lease store: processes on one database with different ids share the work.</summary>
     public string NodeId { get; init; } = DefaultNodeId;

@@ -22,10 +22,10 @@ internal static class ServeCommand
             Required = true,
         };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var appPassword = new Option<string>("--app-password")
+        var appPassword = new Option<string?>("--app-password")
         {
-            Description = "The password of the application role (hybrid_app) the service connects as.",
-            DefaultValueFactory = _ => "hybrid-sample",
+            Description = $"The password of the application role (hybrid_app) the service connects as (else ${ApplicationPassword.EnvironmentVariable}); " +
+                          "set when the role is created, never changed after.",
         };
         var nodeId = new Option<string>("--node-id")
         {
@@ -44,7 +44,7 @@ internal static class ServeCommand
         {
             Postgres = parse.GetValue(postgres)!,
             Urls = parse.GetValue(urls)!,
-            AppPassword = parse.GetValue(appPassword)!,
+            AppPassword = ApplicationPassword.Resolve(parse.GetValue(appPassword)),
             NodeId = parse.GetValue(nodeId)!,
             DataDirectory = parse.GetValue(data),
         }, ct));
@@ -59,6 +59,12 @@ internal static class ServeCommand
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
+        {
+            return Fail($"--postgres: cannot log in to database '{database.Database}' on {database.Host}:{database.Port}: {ex.MessageText}. " +
+                        $"The application role's password comes from --app-password or ${ApplicationPassword.EnvironmentVariable} and is set only " +
+                        "when the role is created; an existing role keeps its own.");
+        }
         catch (NpgsqlException ex)
         {
             return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");

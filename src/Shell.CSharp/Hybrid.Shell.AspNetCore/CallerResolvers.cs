@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Shell.Http;
 
 /// <summary>The caller of a request, or why none could be resolved (the field and the reason).</summary>
-public sealed record CallerResult(Caller? Caller, Validation.Error? Error)
+public sealed partial record CallerResult(Caller? Caller, Validation.Error? Error)
 {
     /// <summary>A resolved caller.</summary>
     public static CallerResult Of(Caller caller) => new(caller, null);
@@ -22,7 +22,9 @@ public interface ICallerResolver
 
 /// <summary>
 /// The caller from headers: <c>X-Tenant</c>, <c>X-Actor</c>, <c>X-Roles</c> (comma-separated) and
-/// <c>X-Correlation-Id</c>. Trusts its client: use it behind a gateway that sets these, or in tests.
+/// <c>X-Correlation-Id</c>. It trusts every header as sent: whoever reaches the endpoint can name any tenant, actor and
+/// role. Use it only behind an authenticating proxy that drops these headers from clients and sets them from the
+/// identity it verified (or in tests and local development); otherwise use <see cref="JwtBearerCallerResolver"/>.
 /// </summary>
 public sealed class HeaderCallerResolver : ICallerResolver
 {
@@ -47,6 +49,8 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
     public ValueTask<CallerResult> ResolveAsync(HttpContext context)
     {
         var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+            return ValueTask.FromResult(CallerResult.Unauthenticated("caller", "The caller is not authenticated."));
         var tenant = user.FindFirst(tenantClaim)?.Value;
         if (string.IsNullOrWhiteSpace(tenant))
             return ValueTask.FromResult(CallerResult.Fail(tenantClaim, $"The caller has no '{tenantClaim}' claim."));

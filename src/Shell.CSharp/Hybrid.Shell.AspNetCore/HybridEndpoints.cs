@@ -28,8 +28,8 @@ public static class HybridEndpoints
         var ct = http.RequestAborted;
         if (!options.Commands.Commands.TryGet(name, out _))
             return Json(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
-        var resolved = await options.Callers.ResolveAsync(http);
-        if (resolved.Error is { } callerError) return Json(HttpOutcomes.Invalid(callerError), StatusCodes.Status400BadRequest);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
         var caller = resolved.Caller!;
         var request = ParseRequest(http, options);
         if (request.Error is { } requestError) return Json(HttpOutcomes.Invalid(requestError), StatusCodes.Status400BadRequest);
@@ -125,8 +125,8 @@ public static class HybridEndpoints
         var ct = http.RequestAborted;
         if (options.Queries is null || !options.Queries.Knows(name))
             return Json(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
-        var resolved = await options.Callers.ResolveAsync(http);
-        if (resolved.Error is { } callerError) return Json(HttpOutcomes.Invalid(callerError), StatusCodes.Status400BadRequest);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
         var json = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
         var outcome = await options.Queries.ExecuteJsonAsync(resolved.Caller!, name, json, ct);
         return Json(HttpOutcomes.BodyOf(outcome), HttpOutcomes.StatusOf(outcome));

@@ -11,8 +11,7 @@ public sealed class PostgresProcessingStoreTests
         var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_proc");
         var options = PostgresEventStoreOptions.ForAdmin(admin);
         await (await PostgresEventStore.CreateAsync(options)).DisposeAsync();
-        await ProcessingSchema.MigrateAsync(admin);
-        await ProcessingSchema.MigrateAsync(admin); // idempotent
+        await PostgresMigrations.ApplyAsync(admin); // idempotent
         return options.ConnectionString;
     }
 

@@ -258,7 +258,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         Assert.Equal("carol", stored.Metadata.Actor);
 
         var noTenant = await _http.PostAsync("/claims/commands/Increment", new StringContent("{}"));
-        Assert.Equal(HttpStatusCode.BadRequest, noTenant.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noTenant.StatusCode);
     }
 
     [Fact]
