@@ -12,6 +12,7 @@ internal sealed partial class TenantView : IConditionReader
     {
         var head = Head.Position;
         var after = Math.Max(query.After, 0L);
+        if (after >= head) return [];
         var before = Math.Min(query.Before, head + 1);
         if (before <= after + 1) return [];
         var limit = query.Limit > 0 ? query.Limit : int.MaxValue;

@@ -76,6 +76,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     {
         var (streamNumber, state) = Stream(read.Stream);
         var after = Math.Max(read.After, state.DeletedUpTo);
+        if (after >= state.Version) return [];
         var before = Math.Min(read.Before, state.Version + 1);
         if (streamNumber == 0 || before <= after + 1) return [];
         var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
