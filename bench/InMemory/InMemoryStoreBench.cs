@@ -117,7 +117,7 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
         for (var i = 0; i < batch; i++) proposed[i] = new ProposedEvent(Guid.NewGuid(), _data[i % DistinctBodies], BenchEvents.Metadata);
         var request = AppendRequest.Of("mem-validate", proposed);
         var clock = Stopwatch.StartNew();
-        for (var written = 0; written < events; written += batch) Hybrid.Shell.Stores.StoreInput.Append(request, InputLimits.Default);
+        for (var written = 0; written < events; written += batch) AppendModule.validateOrThrow(InputLimits.Default, request);
         return events / clock.Elapsed.TotalSeconds;
     }
 

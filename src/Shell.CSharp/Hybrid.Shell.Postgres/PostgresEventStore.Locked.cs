@@ -34,7 +34,6 @@ public sealed partial class PostgresEventStore
     public async Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        PostgresInput.NoNul(tenant, "processor", processor);
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var batch = TenantScope.Begin(connection, tenant);
         batch.Add(tenant, _sql.Checkpoints).Parameters.AddWithValue("processors", new[] { processor });
@@ -46,7 +45,6 @@ public sealed partial class PostgresEventStore
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        PostgresInput.NoNul(tenant, "processor", processor);
         return ChangeCheckpointAsync(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken), ct);
     }
 
@@ -55,7 +53,6 @@ public sealed partial class PostgresEventStore
     {
         ArgumentNullException.ThrowIfNull(write);
         StoreInput.Processor(tenant, write.Processor);
-        PostgresInput.NoNul(tenant, "processor", write.Processor);
         return ChangeCheckpointAsync(tenant, write.Processor, current => Fencing.write(tenant, current, write), ct);
     }
 
@@ -64,7 +61,6 @@ public sealed partial class PostgresEventStore
     {
         StoreInput.Processor(tenant, processor);
         StoreInput.Position(tenant, "position", position);
-        PostgresInput.NoNul(tenant, "processor", processor);
         return ChangeCheckpointAsync(tenant, processor,
             current => FSharpResult<Checkpoint, ConditionFailure>.NewOk(new Checkpoint(position, current.Fence)), ct);
     }

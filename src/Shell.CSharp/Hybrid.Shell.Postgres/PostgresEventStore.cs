@@ -94,8 +94,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        StoreInput.Append(request, _options.Limits);
-        PostgresInput.Append(request);
+        AppendModule.validateOrThrow(_options.Limits, request);
         ct.ThrowIfCancellationRequested();
         var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
         return writer.Enqueue(request);

@@ -8,23 +8,22 @@ internal static class EventRecord
 {
     private const byte Format = 1;
 
-    public static void Write(RecordWriter w, ProposedEvent e, long streamVersion, DateTimeOffset timestamp)
+    public static void Write(RecordWriter w, RecordedEvent e)
     {
-        var data = e.Data;
         var metadata = e.Metadata ?? EventMetadata.Empty;
         w.Byte(Format);
         w.Guid(e.Id);
-        w.Int64(streamVersion);
-        w.Int64(timestamp.UtcTicks);
-        w.Int32(data.SchemaVersion);
-        w.String(data.Type);
-        w.NullableString(data.Stream);
-        w.VarUInt((ulong)data.Tags.Length);
-        foreach (var tag in data.Tags) w.String(tag);
+        w.Int64(e.StreamVersion);
+        w.Int64(e.Timestamp.UtcTicks);
+        w.Int32(e.SchemaVersion);
+        w.String(e.Type);
+        w.NullableString(e.Stream);
+        w.VarUInt((ulong)e.Tags.Length);
+        foreach (var tag in e.Tags) w.String(tag);
         w.String(metadata.CausationId ?? "");
         w.String(metadata.CorrelationId ?? "");
         w.String(metadata.Actor ?? "");
-        w.String(data.Body);
+        w.String(e.Body);
     }
 
     /// <summary>The event stored at the position; throws <see cref="FormatException"/> when the bytes are not a record.</summary>

@@ -10,7 +10,6 @@ public sealed partial class LmdbEventStore
     public Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        LmdbInput.Fits(tenant, "processor", processor);
         return Task.FromResult(InTenant(tenant, new Checkpoint(0, 0), view => view.CheckpointOf(processor)));
     }
 
@@ -18,7 +17,6 @@ public sealed partial class LmdbEventStore
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        LmdbInput.Fits(tenant, "processor", processor);
         return ChangeCheckpoint(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken));
     }
 
@@ -27,7 +25,6 @@ public sealed partial class LmdbEventStore
     {
         ArgumentNullException.ThrowIfNull(write);
         StoreInput.Processor(tenant, write.Processor);
-        LmdbInput.Fits(tenant, "processor", write.Processor);
         return ChangeCheckpoint(tenant, write.Processor, current => Fencing.write(tenant, current, write));
     }
 
@@ -36,7 +33,6 @@ public sealed partial class LmdbEventStore
     {
         StoreInput.Processor(tenant, processor);
         StoreInput.Position(tenant, "position", position);
-        LmdbInput.Fits(tenant, "processor", processor);
         return ChangeCheckpoint(tenant, processor,
             current => FSharpResult<Checkpoint, ConditionFailure>.NewOk(new Checkpoint(position, current.Fence)));
     }

@@ -54,10 +54,9 @@ public sealed partial class LmdbEventStore : IEventStore, IDisposable
     /// <inheritdoc />
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        StoreInput.Append(request, _options.Limits);
-        LmdbInput.Append(request);
+        AppendModule.validateOrThrow(_options.Limits, request);
         ct.ThrowIfCancellationRequested();
-        return _writer.Enqueue(txn => AppendWrite.Run(txn, request, _options.Clock.GetUtcNow(), _recordWriter), request.Events.Length, request.Tenant);
+        return _writer.Enqueue(txn => AppendExecutor.Run(txn, request, _options.Clock.GetUtcNow(), _recordWriter), request.Events.Length, request.Tenant);
     }
 
     /// <inheritdoc />
@@ -65,7 +64,6 @@ public sealed partial class LmdbEventStore : IEventStore, IDisposable
     {
         StoreInput.Stream(tenant, "stream", stream);
         StoreInput.Expected(tenant, "expected", expected);
-        LmdbInput.Fits(tenant, "stream", stream);
         return _writer.Enqueue(txn =>
         {
             var view = txn.Tenant(tenant);

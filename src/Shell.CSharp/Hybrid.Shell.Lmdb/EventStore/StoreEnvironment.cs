@@ -85,8 +85,9 @@ internal sealed class StoreEnvironment : IDisposable
         try
         {
             env.Open(EnvironmentOpenFlags.NoThreadLocalStorage | (_options.Durable ? EnvironmentOpenFlags.None : EnvironmentOpenFlags.NoSync));
-            if (env.MaxKeySize < StoreKeys.MaxStringBytes + 16)
-                throw new InvalidOperationException($"LMDB keys are limited to {env.MaxKeySize} bytes; the event store needs {StoreKeys.MaxStringBytes + 16}.");
+            if (env.MaxKeySize < StoreKeys.LongestKey)
+                throw new InvalidOperationException(
+                    $"This LMDB build limits keys to {env.MaxKeySize} bytes; the event store needs {StoreKeys.LongestKey} for the longest ids the limits allow.");
             _dbs = existing ? OpenExisting(env) : Initialize(env);
             _env = env;
         }

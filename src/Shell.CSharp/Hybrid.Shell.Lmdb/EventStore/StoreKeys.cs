@@ -19,8 +19,11 @@ internal static class StoreKeys
     public const byte TypeName = 1;
     public const byte TagName = 2;
 
-    /// <summary>The longest string (stream, tag, type, processor, resource) a key holds, in UTF-8 bytes.</summary>
-    public const int MaxStringBytes = 480;
+    /// <summary>
+    /// The longest key the store writes: a name key holding the longest stream id, event type or tag the core's
+    /// limits allow, at 3 UTF-8 bytes per UTF-16 character (a surrogate pair is 4 bytes for 2 characters).
+    /// </summary>
+    public static readonly int LongestKey = 5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength));
 
     public static byte[] Tenant(uint tenant)
     {

@@ -5,7 +5,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 // Queries over a tenant's log: a range of positions when a query item matches everything, else the union of the
 // items' postings (an item's tags intersected, its types united); each candidate is read and checked by the core's
 // matching rule, which stays the one definition of what a query selects.
-internal sealed partial class TenantView : IConditionReader
+internal sealed partial class TenantView : IAppendState
 {
     /// <summary>The events the query selects, in its direction and limit.</summary>
     public RecordedEvent[] Select(EventQuery query)
@@ -74,6 +74,17 @@ internal sealed partial class TenantView : IConditionReader
             _ => new UnionSource(sources.ToArray(), forward),
         };
     }
+
+    long IAppendState.Head => Head.Position;
+
+    bool IAppendState.TryGetStored(Guid id, out RecordedEvent stored)
+    {
+        var found = TryGetPosition(id, out var position);
+        stored = found ? EventAt(position) : null!;
+        return found;
+    }
+
+    Checkpoint IAppendState.Checkpoint(string processor) => CheckpointOf(processor);
 
     ValueTuple<long, bool> IConditionReader.StreamState(string stream)
     {

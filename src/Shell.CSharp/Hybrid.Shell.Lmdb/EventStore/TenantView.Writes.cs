@@ -10,31 +10,39 @@ internal sealed partial class TenantView
     private readonly Dictionary<(byte Kind, string Name), uint> _names = [];
     private bool _headChanged;
 
-    /// <summary>Stores the event at the next position with its id, stream version and postings; returns it as recorded.</summary>
-    public RecordedEvent Append(RecordWriter w, ProposedEvent e, DateTimeOffset timestamp)
+    /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions, checkpoints and head.</summary>
+    public void Write(RecordWriter w, AppendWrite write)
     {
-        var data = e.Data;
+        foreach (var e in write.Events) Store(w, e);
+        foreach (var advance in write.Streams)
+        {
+            var (streamNumber, state) = StreamForWrite(advance.Stream);
+            _changedStreams[advance.Stream] = (streamNumber, new StreamState(advance.Version, state.DeletedUpTo));
+        }
+        foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
+        if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
+        Flush();
+    }
+
+    /// <summary>Stores the event (at the next position) with its id, stream-version entry and postings.</summary>
+    private void Store(RecordWriter w, RecordedEvent e)
+    {
         var position = Head.Position + 1;
-        long version = 0;
-        if (data.Stream is { } stream)
+        if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
+        if (e.Stream is { } stream)
         {
             var (streamNumber, state) = StreamForWrite(stream);
-            version = state.Version + 1;
-            _changedStreams[stream] = (streamNumber, new StreamState(version, state.DeletedUpTo));
-            Txn.Put(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, version), Int64(position));
+            _changedStreams[stream] = (streamNumber, state);
+            Txn.Put(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, e.StreamVersion), Int64(position));
         }
-        var eventKey = StoreKeys.Event(Number, position);
         w.Clear();
-        EventRecord.Write(w, e, version, timestamp);
-        Txn.Put(Txn.Dbs.Events, eventKey, w.Written);
+        EventRecord.Write(w, e);
+        Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
         Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), Int64(position));
-        Post(StoreKeys.TypeName, data.Type, position);
-        foreach (var tag in data.Tags) Post(StoreKeys.TagName, tag, position);
+        Post(StoreKeys.TypeName, e.Type, position);
+        foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
         _head = Head with { Position = position };
         _headChanged = true;
-        var tags = data.Tags.Length == 0 ? data.Tags : (string[])data.Tags.Clone();
-        return new RecordedEvent(e.Id, Name, position, data.Stream!, version, data.Type, tags, data.Body, data.SchemaVersion,
-            e.Metadata ?? EventMetadata.Empty, timestamp);
     }
 
     /// <summary>Marks the stream deleted up to its current version.</summary>

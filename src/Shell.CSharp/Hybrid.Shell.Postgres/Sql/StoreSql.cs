@@ -26,9 +26,9 @@ internal sealed class StoreSql
             FROM {EventArrays.Unnest}
             """;
         UpsertStreams = $"""
-            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version, deleted_up_to)
-            SELECT @tenant, u.stream, u.version, u.deleted FROM unnest(@streams, @versions, @deleted) AS u(stream, version, deleted)
-            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version, deleted_up_to = excluded.deleted_up_to
+            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version)
+            SELECT @tenant, u.stream, u.version FROM unnest(@streams, @versions) AS u(stream, version)
+            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version
             """;
         SetHead = $"UPDATE {schema}.tenants SET head = @head WHERE tenant_id = @tenant";
         UpsertCheckpoints = $"""
