@@ -42,6 +42,10 @@ public sealed partial class LmdbEventStore : IEventStore, IDisposable
     /// <summary>Opens the store in the directory with default settings.</summary>
     public static LmdbEventStore Open(string directory) => Open(new LmdbEventStoreOptions { Directory = directory });
 
+    internal StoreEnvironment Environment => _env;
+
+    internal GroupCommit Writer => _writer;
+
     /// <summary>The options the store runs with.</summary>
     public LmdbEventStoreOptions Options => _options;
 
