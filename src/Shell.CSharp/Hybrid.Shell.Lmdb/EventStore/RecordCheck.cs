@@ -8,6 +8,7 @@ internal static class RecordCheck
     /// <summary>The first damaged record, as the exception that reports it; null when every record is sound.</summary>
     public static LmdbStoreDamagedException? FirstProblem(LightningTransaction tx, Databases dbs, string file)
     {
+        var tenants = new StoreTxn(tx, dbs, file).TenantNamesIfReadable();
         foreach (var (name, db) in dbs.All)
         {
             using var cursor = tx.CreateCursor(db);
@@ -15,7 +16,7 @@ internal static class RecordCheck
             while (code == MDBResultCode.Success)
             {
                 if (Problem(name, key.AsSpan(), value.AsSpan()) is { } problem)
-                    return new LmdbStoreDamagedException(file, problem, name, StoreKeyText.Describe(name, key.AsSpan()));
+                    return new LmdbStoreDamagedException(file, problem, name, StoreKeyText.Describe(name, key.AsSpan(), tenants));
                 (code, key, value) = cursor.Next();
             }
             if (code != MDBResultCode.NotFound)

@@ -38,7 +38,19 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     public LmdbStoreDamagedException Damaged(LightningDatabase db, ReadOnlySpan<byte> key, string problem)
     {
         var name = Dbs.NameOf(db);
-        return new LmdbStoreDamagedException(File, problem, name, StoreKeyText.Describe(name, key));
+        return new LmdbStoreDamagedException(File, problem, name, StoreKeyText.Describe(name, key, TenantNamesIfReadable()));
+    }
+
+    private bool _naming;
+
+    /// <summary>Tenant names for a damage report, or null when they cannot be read (the damage may be there).</summary>
+    public Dictionary<uint, string>? TenantNamesIfReadable()
+    {
+        if (_naming) return null;
+        _naming = true;
+        try { return TenantNames(); }
+        catch (Exception e) when (e is LmdbStoreDamagedException or LightningException) { return null; }
+        finally { _naming = false; }
     }
 
     public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>

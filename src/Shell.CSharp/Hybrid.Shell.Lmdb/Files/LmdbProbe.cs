@@ -27,7 +27,9 @@ internal static class LmdbProbe
         int error;
         try
         {
-            error = hybrid_lmdb_probe(dataFile, mapSize, NoSubDirectory | (exclusive ? NoLock : 0), (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds), report);
+            // Shared: open the directory, so that LMDB uses the same lock file (lock.mdb) as the process writing it.
+            var (path, flags) = exclusive ? (dataFile, NoSubDirectory | NoLock) : (Path.GetDirectoryName(Path.GetFullPath(dataFile))!, 0u);
+            error = hybrid_lmdb_probe(path, mapSize, flags, (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds), report);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
