@@ -40,6 +40,11 @@ internal sealed class StoreEnvironment : IDisposable
     public static StoreEnvironment Open(LmdbEventStoreOptions options)
     {
         Directory.CreateDirectory(options.Directory);
+        var dataFile = Path.Combine(options.Directory, "data.mdb");
+        // LMDB leaves lock.mdb beside its data: without data.mdb, a store was here and its data is gone.
+        if (!File.Exists(dataFile) && File.Exists(Path.Combine(options.Directory, "lock.mdb")))
+            throw new LmdbStoreDamagedException(dataFile,
+                "the data file is missing, though a store was here (its lock.mdb is left); restore data.mdb from a backup, or empty the directory to start a new store");
         var processLock = StoreLock.Take(options.Directory);
         var store = new StoreEnvironment(options, processLock);
         try

@@ -51,6 +51,7 @@ internal sealed record ProbeReport(int Status, int Signal, bool Finished, long E
     public const int BadFreeList = -3;
     public const int TimedOut = -4;
     public const int Truncated = -5;
+    public const int BadPage = -6;
 
     /// <summary>True when the file can be mapped and read.</summary>
     public bool Sound => Finished && Status == 0 && Signal == 0;
@@ -60,7 +61,7 @@ internal sealed record ProbeReport(int Status, int Signal, bool Finished, long E
         : !Finished && Status != TimedOut ? "the probe process ended before finishing its walk"
         : Status switch
         {
-            OutOfOrder or NotFoundAgain or BadFreeList or TimedOut or Truncated => Detail,
+            OutOfOrder or NotFoundAgain or BadFreeList or TimedOut or Truncated or BadPage => Detail,
             _ => LmdbCodes.Describe(Status),
         };
 

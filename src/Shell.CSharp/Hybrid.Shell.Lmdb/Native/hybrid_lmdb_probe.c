@@ -1,10 +1,12 @@
 /* A structural probe of an LMDB environment, run in a forked child process so that a damaged page that would make
- * LMDB read outside the file (SIGBUS) or the map (SIGSEGV) kills the child, never the caller. LMDB trusts the
- * offsets, sizes and page numbers it finds in a file; this probe reads everything a reader or writer will later
- * follow: every key and value of every database (the free-page list included), that keys come out in order, that
- * each key found by walking is found again by searching (branch pages steer searches), and that free-page lists
- * are well formed. It knows nothing of what the values mean: record checksums are checked by the caller once the
- * probe says the file can be mapped. Compiled into lmdb.so with LMDB's own sources (see the project file). */
+ * LMDB read outside the file (SIGBUS) or the map (SIGSEGV), or trip one of its assertions (abort), ends the child,
+ * never the caller. LMDB trusts the offsets, sizes and page numbers it finds in a file, and its writer trusts page
+ * headers and the free-page list. The probe checks them all before the caller maps the file: every page of every
+ * tree (headers, node offsets, key and data bounds, child and overflow page numbers, no page used twice, none both
+ * used and free), then reads every key and value through LMDB (keys in order, each found again by a search). It
+ * knows nothing of what values mean: record checksums are the caller's. This file includes LMDB's mdb.c, so the
+ * probe reads pages with LMDB's own definitions, and is compiled with midl.c into lmdb.so (see the project file). */
+#include "mdb.c"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +18,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "lmdb.h"
 
 /* What the probe found, written by the child into memory shared with the parent. */
 typedef struct hybrid_lmdb_probe_report {
@@ -36,6 +37,7 @@ typedef struct hybrid_lmdb_probe_report {
 #define HYBRID_PROBE_BAD_FREE_LIST (-3)
 #define HYBRID_PROBE_TIMED_OUT (-4)
 #define HYBRID_PROBE_TRUNCATED (-5)
+#define HYBRID_PROBE_BAD_PAGE (-6)
 
 static volatile uint8_t hybrid_sink;
 
@@ -113,9 +115,12 @@ static int hybrid_walk_named(MDB_txn *txn, MDB_dbi main_dbi, size_t last_page, h
     int count = 0, rc;
     if ((rc = mdb_cursor_open(txn, main_dbi, &cursor)) != 0) return rc;
     for (rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0 && count < 64; rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)) {
-        if (key.mv_size == 0 || key.mv_size >= sizeof names[0] || memchr(key.mv_data, 0, key.mv_size) != NULL) continue;
-        memcpy(names[count], key.mv_data, key.mv_size);
-        names[count][key.mv_size] = 0;
+        /* LMDB 1.0 stores a database's name with its terminating NUL; anything else with a NUL is plain data. */
+        size_t length = key.mv_size;
+        if (length > 0 && ((const char *)key.mv_data)[length - 1] == 0) length--;
+        if (length == 0 || length >= sizeof names[0] || memchr(key.mv_data, 0, length) != NULL) continue;
+        memcpy(names[count], key.mv_data, length);
+        names[count][length] = 0;
         count++;
     }
     mdb_cursor_close(cursor);
@@ -131,6 +136,114 @@ static int hybrid_walk_named(MDB_txn *txn, MDB_dbi main_dbi, size_t last_page, h
         if ((rc = hybrid_walk(txn, dbi, names[i], last_page, r)) != 0) return rc;
     }
     return 0;
+}
+
+/* The page-level walk: every page reachable from the roots, checked before anything dereferences what it holds. */
+typedef struct hybrid_pages {
+    MDB_env *env;
+    pgno_t count;           /* pages in the snapshot (the next unallocated page number) */
+    uint8_t *used;          /* 1 for each page some tree uses */
+    hybrid_lmdb_probe_report *r;
+} hybrid_pages;
+
+static int hybrid_bad(hybrid_pages *w, pgno_t pgno, const char *what)
+{
+    snprintf(w->r->detail, sizeof w->r->detail, "page %llu: %s", (unsigned long long)pgno, what);
+    return HYBRID_PROBE_BAD_PAGE;
+}
+
+/* Claims `n` pages from `pgno` for a tree: each must be inside the file and used once. */
+static int hybrid_claim(hybrid_pages *w, pgno_t pgno, pgno_t n)
+{
+    if (pgno < NUM_METAS || pgno >= w->count || n > w->count - pgno) return hybrid_bad(w, pgno, "a page number outside the file");
+    for (pgno_t i = 0; i < n; i++) {
+        if (w->used[pgno + i]) return hybrid_bad(w, pgno + i, "a page used twice");
+        w->used[pgno + i] = 1;
+    }
+    return 0;
+}
+
+static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth)
+{
+    size_t psize = w->env->me_psize;
+    int rc;
+    if (pgno == P_INVALID) return 0; /* an empty database */
+    if (depth >= CURSOR_STACK) return hybrid_bad(w, pgno, "a tree deeper than LMDB allows");
+    if ((rc = hybrid_claim(w, pgno, 1)) != 0) return rc;
+    MDB_page *p = (MDB_page *)(w->env->me_map + pgno * psize);
+    if (p->mp_pgno != pgno) return hybrid_bad(w, pgno, "a page whose header names another page");
+    unsigned flags = MP_FLAGS(p) & (P_BRANCH | P_LEAF | P_LEAF2 | P_OVERFLOW | P_META | P_SUBP);
+    if (flags != P_BRANCH && flags != P_LEAF) return hybrid_bad(w, pgno, "a tree page that is neither a branch nor a leaf");
+    /* Free space runs from lower to upper; both, like node offsets, count from PAGEBASE. */
+    unsigned lower = PAGEBASE + MP_LOWER(p), upper = PAGEBASE + MP_UPPER(p);
+    if ((MP_LOWER(p) & 1) || lower < PAGEHDRSZ || upper < lower || upper > psize) return hybrid_bad(w, pgno, "a page header with broken bounds");
+    unsigned n = NUMKEYS(p);
+    if (IS_BRANCH(p) && n == 0) return hybrid_bad(w, pgno, "a branch page without children");
+    for (unsigned i = 0; i < n; i++) {
+        unsigned at = MP_PTRS(p)[i] + PAGEBASE;
+        if (at < upper || at + NODESIZE > psize) return hybrid_bad(w, pgno, "a node outside its page");
+        MDB_node *node = NODEPTR(p, i);
+        size_t data_at = at + NODESIZE + EVEN(NODEKSZ(node));
+        if (data_at > psize) return hybrid_bad(w, pgno, "a key running past its page");
+        if (IS_BRANCH(p)) {
+            if ((rc = hybrid_tree(w, NODEPGNO(node), depth + 1)) != 0) return rc;
+            continue;
+        }
+        size_t size = NODEDSZ(node);
+        if (node->mn_flags & F_BIGDATA) {
+            if (data_at + sizeof(pgno_t) > psize) return hybrid_bad(w, pgno, "an overflow reference running past its page");
+            pgno_t first;
+            memcpy(&first, (char *)p + data_at, sizeof first);
+            pgno_t pages = OVPAGES(w->env, size);
+            if ((rc = hybrid_claim(w, first, pages)) != 0) return rc;
+            MDB_page *op = (MDB_page *)(w->env->me_map + first * psize);
+            if (op->mp_pgno != first || !IS_OVERFLOW(op) || op->mp_pages != pages)
+                return hybrid_bad(w, first, "an overflow page whose header does not match the value it holds");
+        } else if (data_at + size > psize) {
+            return hybrid_bad(w, pgno, "a value running past its page");
+        } else if (node->mn_flags & F_SUBDATA) {
+            MDB_db db;
+            if (size != sizeof db) return hybrid_bad(w, pgno, "a sub-database record of the wrong size");
+            memcpy(&db, (char *)p + data_at, sizeof db);
+            if ((rc = hybrid_tree(w, db.md_root, 0)) != 0) return rc;
+        } else if (node->mn_flags & F_DUPDATA) {
+            return hybrid_bad(w, pgno, "duplicate values, which no Hybrid database uses");
+        }
+    }
+    return 0;
+}
+
+/* Walks the free list's and the main database's trees (named databases hang off the main one), then checks that no
+ * page listed as free is used by a tree: the writer would otherwise reuse a live page. */
+static int hybrid_pages_check(MDB_txn *txn, hybrid_lmdb_probe_report *r)
+{
+    hybrid_pages w = { txn->mt_env, txn->mt_next_pgno, NULL, r };
+    int rc;
+    if ((w.used = calloc(w.count ? w.count : 1, 1)) == NULL) return ENOMEM;
+    snprintf(r->database, sizeof r->database, "(free pages)");
+    rc = hybrid_tree(&w, txn->mt_dbs[FREE_DBI].md_root, 0);
+    if (rc == 0) {
+        r->database[0] = 0;
+        rc = hybrid_tree(&w, txn->mt_dbs[MAIN_DBI].md_root, 0);
+    }
+    if (rc == 0) {
+        MDB_cursor *cursor;
+        MDB_val key, data;
+        snprintf(r->database, sizeof r->database, "(free pages)");
+        if ((rc = mdb_cursor_open(txn, FREE_DBI, &cursor)) == 0) {
+            for (rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)) {
+                if ((rc = hybrid_check_free_list(&data, w.count - 1, r)) != 0) break;
+                const size_t *ids = (const size_t *)data.mv_data;
+                for (size_t i = 1; i <= ids[0] && rc == 0; i++)
+                    if (w.used[ids[i]]) rc = hybrid_bad(&w, ids[i], "a page both used and listed as free");
+                if (rc != 0) break;
+            }
+            mdb_cursor_close(cursor);
+            if (rc == MDB_NOTFOUND) rc = 0;
+        }
+    }
+    free(w.used);
+    return rc;
 }
 
 static int hybrid_probe_child(const char *path, uint64_t map_size, unsigned int flags, hybrid_lmdb_probe_report *r)
@@ -157,6 +270,7 @@ static int hybrid_probe_child(const char *path, uint64_t map_size, unsigned int 
         return HYBRID_PROBE_TRUNCATED;
     }
     if ((rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0) return rc;
+    if ((rc = hybrid_pages_check(txn, r)) != 0) return rc;
     if ((rc = mdb_dbi_open(txn, NULL, 0, &main_dbi)) != 0) return rc;
     if ((rc = hybrid_walk(txn, 0, "(free pages)", info.me_last_pgno, r)) != 0) return rc;
     if ((rc = hybrid_walk(txn, main_dbi, "", info.me_last_pgno, r)) != 0) return rc;
