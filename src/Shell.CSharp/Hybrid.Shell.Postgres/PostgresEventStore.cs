@@ -36,7 +36,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         _options = options;
         _source = NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
-        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals);
+        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
             _listener = new NotificationListener(options.ConnectionString, _sql.Channel, _signals, options.ReconnectDelay);
@@ -44,12 +44,13 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
 
     /// <summary>
     /// The store runs a small fixed set of statements: unless the connection string says otherwise, Npgsql prepares
-    /// them after two uses. Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
+    /// them after two uses. Failed batch commands are always named on the exception (IncludeFailedBatchedCommand). Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
     /// </summary>
     private static string WithPreparedStatements(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare > 0) return connectionString;
+        // A failed batch names its failing command, so that a group commit can tell which member the server refused.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { IncludeFailedBatchedCommand = true };
+        if (builder.MaxAutoPrepare > 0) return builder.ConnectionString;
         builder.MaxAutoPrepare = 64;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;

@@ -35,6 +35,13 @@ public sealed record PostgresEventStoreOptions
     /// <summary>The most events one group-commit transaction carries (appends queued for a tenant are combined up to it).</summary>
     public int MaxEventsPerCommit { get; init; } = 5_000;
 
+    /// <summary>
+    /// Whether a group commit isolates a member the server refuses for a reason of its own (bad data, a constraint, a
+    /// limit): that member alone fails with an <see cref="AppendRefusedException"/> and the others commit as if it had
+    /// never been sent (true by default). When false the whole group fails with the server's error: only for measuring.
+    /// </summary>
+    public bool IsolateRefusedAppends { get; init; } = true;
+
     /// <summary>Whether appends send a NOTIFY that wakes subscriptions on other nodes (in-process subscriptions wake anyway).</summary>
     public bool NotifyOnAppend { get; init; } = true;
 
