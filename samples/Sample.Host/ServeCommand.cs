@@ -7,8 +7,9 @@ using Spectre.Console;
 namespace Hybrid.Sample.Host;
 
 /// <summary>
-/// `serve --postgres <connection string>`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>).
-/// The connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
+/// `serve --data DIR`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>) on the
+/// embedded store in DIR/events, no database server. `serve --postgres <connection string>`: the same on PostgreSQL;
+/// the connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
 /// role that row-level security applies to. Several `serve` processes on one database with different node ids share
 /// the processors' work: leases move between them.
 /// </summary>
@@ -18,8 +19,8 @@ internal static class ServeCommand
     {
         var postgres = new Option<string>("--postgres")
         {
-            Description = "The owner's PostgreSQL connection string: it migrates the schema and creates the application role.",
-            Required = true,
+            Description = "The owner's PostgreSQL connection string: it migrates the schema and creates the application role. " +
+                "Without it, the events are in the embedded store in --data.",
         };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var appPassword = new Option<string?>("--app-password")
@@ -34,15 +35,16 @@ internal static class ServeCommand
         };
         var data = new Option<string?>("--data")
         {
-            Description = "The directory of the LMDB read-model cache (default: one per database under the temp directory).",
+            Description = "The data directory: the LMDB read-model cache, and without --postgres the embedded event store in its events/ folder " +
+                "(with --postgres, default: one per database under the temp directory).",
         };
-        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.")
+        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API on the embedded store (--data) or PostgreSQL (--postgres).")
         {
             postgres, urls, appPassword, nodeId, data,
         };
         command.SetAction((parse, ct) => Serve(new SampleServerOptions
         {
-            Postgres = parse.GetValue(postgres)!,
+            Postgres = parse.GetValue(postgres),
             Urls = parse.GetValue(urls)!,
             AppPassword = ApplicationPassword.Resolve(parse.GetValue(appPassword)),
             NodeId = parse.GetValue(nodeId)!,
@@ -53,8 +55,10 @@ internal static class ServeCommand
 
     private static async Task<int> Serve(SampleServerOptions options, CancellationToken ct)
     {
-        NpgsqlConnectionStringBuilder database;
-        try { database = new NpgsqlConnectionStringBuilder(options.Postgres); }
+        if (options.Embedded && options.DataDirectory is null)
+            return Fail("give --data DIR to keep the events in DIR (the embedded store), or --postgres CONNECTION for PostgreSQL.");
+        var database = new NpgsqlConnectionStringBuilder();
+        try { if (options.Postgres is { } postgres) database = new NpgsqlConnectionStringBuilder(postgres); }
         catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
 
         WebApplication web;
@@ -90,13 +94,15 @@ internal static class ServeCommand
 
     private static void PrintEndpoints(string url, SampleServerOptions options)
     {
-        var table = new Table().Title($"hybrid-sample on PostgreSQL, node {options.NodeId}").AddColumns("endpoint", "what");
+        var store = options.Embedded ? "the embedded store" : "PostgreSQL";
+        var table = new Table().Title($"hybrid-sample on {store}, node {options.NodeId}").AddColumns("endpoint", "what");
         table.AddRow($"POST {url}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
         table.AddRow($"POST {url}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
         table.AddRow($"GET  {url}/introspection", "every command, query, read model, processor and periodic task, described");
         table.AddRow($"GET  {url}/health", "processors, scheduler, leases held, dead letters");
         table.AddRow("headers", "X-Tenant (required), X-Actor, X-Roles (member, admin, viewer), X-Correlation-Id");
         AnsiConsole.Write(table);
+        if (options.Embedded) AnsiConsole.MarkupLine(Markup.Escape($"Event store (LMDB): {options.EventStoreDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape($"Read-model cache (LMDB): {options.ResolvedDataDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape(
             $"Try: curl -s -X POST {url}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +

@@ -1,0 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+/// <summary>
+/// One append inside the writer's transaction: the core decides (<see cref="AppendModule.decide"/>) against what the
+/// transaction holds (the group's earlier members included), and the store carries out the decision.
+/// </summary>
+internal static class AppendExecutor
+{
+    public static AppendResult Run(StoreTxn txn, AppendRequest request, DateTimeOffset now, RecordWriter writer)
+    {
+        var tenant = txn.Tenant(request.Tenant);
+        // The timestamp is stored in UTC ticks: answer with the value a read will return.
+        var decision = AppendModule.decide((IAppendState?)tenant ?? NewTenant.Instance, new DateTimeOffset(now.UtcTicks, TimeSpan.Zero), request);
+        if (decision is AppendDecision.Write { Item: var write } && !write.IsEmpty)
+            (tenant ?? txn.TenantForWrite(request.Tenant)).Write(writer, write);
+        return decision.Result;
+    }
+
+    /// <summary>What a tenant never written holds: nothing.</summary>
+    private sealed class NewTenant : IAppendState
+    {
+        public static readonly NewTenant Instance = new();
+
+        public long Head => 0;
+
+        public bool TryGetStored(Guid id, [MaybeNullWhen(false)] out RecordedEvent stored)
+        {
+            stored = null;
+            return false;
+        }
+
+        public Checkpoint Checkpoint(string processor) => new(0, 0);
+
+        public (long, bool) StreamState(string stream) => (0L, false);
+
+        public RecordedEvent[] Matching(EventQuery query) => [];
+
+        public bool AnyMatchAfter(EventQuery query, long after) => false;
+    }
+}
