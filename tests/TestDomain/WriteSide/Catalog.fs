@@ -59,12 +59,14 @@ module CounterV2 =
     let increment =
         { Command.ofDeciderWithResult "Increment" Counter.Aggregate Counter.decider codec streamOfCommand (fun _ s -> Some(box {| total = s.Total; shape = 2 |})) with
             Parse = Counter.increment.Parse
+            Payload = Counter.increment.Payload
             Authorize = Counter.increment.Authorize
             Views = Counter.increment.Views }
 
     let decrement =
         { Command.ofDeciderWithResult "Decrement" Counter.Aggregate Counter.decider codec streamOfCommand (fun _ s -> Some(box {| total = s.Total; shape = 2 |})) with
             Parse = Counter.decrement.Parse
+            Payload = Counter.decrement.Payload
             Authorize = Counter.decrement.Authorize }
 
     /// Folds an old counter stream into one snapshot event in its new stream.
