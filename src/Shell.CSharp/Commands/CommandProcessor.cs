@@ -114,7 +114,16 @@ public sealed class CommandProcessor
         var lastReason = "";
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
-            var lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
+            LookedUp lookedUp;
+            try
+            {
+                lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
+            }
+            catch (InvalidInputException invalid)
+            {
+                // The lookup names a stream or query the store refuses (an id too long, say): the request's fault.
+                return CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
+            }
             var expected = Command.checkExpected(
                 context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
             if (expected.IsError) return expected.ErrorValue;
