@@ -274,4 +274,22 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         Assert.Equal(3, json.GetProperty("deciders").GetArrayLength());
         Assert.Contains("Increment  (", RegistryIntrospection.ToText(WriteSideCatalog.registry));
     }
+
+    [Fact]
+    public async Task Introspection_serves_each_payload_as_a_json_schema_and_documents_read_your_writes()
+    {
+        var json = await _http.GetFromJsonAsync<JsonElement>("/introspection");
+        var increment = json.GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Increment");
+        var schema = increment.GetProperty("payload");
+        Assert.Equal("object", schema.GetProperty("type").GetString());
+        Assert.Contains("string", schema.GetProperty("properties").GetProperty("counterId").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["counterId", "by"], schema.GetProperty("required").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("integer", schema.GetProperty("properties").GetProperty("by").GetProperty("type").GetString());
+        Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
+        var customer = json.GetProperty("queries").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Customer");
+        Assert.Equal("object", customer.GetProperty("payload").GetProperty("type").GetString());
+        var waitMs = json.GetProperty("http").GetProperty("commands").GetProperty("query").GetProperty("waitMs").GetString();
+        Assert.Contains("read-your-writes", waitMs);
+        Assert.Contains("0 to 30000", waitMs);
+    }
 }
