@@ -1,5 +1,5 @@
 // The PostgreSQL server a run measures: the one named by HYBRID_TEST_POSTGRES, else a throwaway cluster.
-using Hybrid.Shell.Postgres.Testing;
+using Hybrid.Testing.Postgres;
 using Npgsql;
 
 namespace Hybrid.Bench.Postgres;

@@ -1,5 +1,5 @@
 // The PostgreSQL server every Postgres test uses: one private cluster per test run, or HYBRID_TEST_POSTGRES.
-using Hybrid.Shell.Postgres.Testing;
+using Hybrid.Testing.Postgres;
 using Npgsql;
 
 namespace Hybrid.Tests.Integration.Postgres;

@@ -1,4 +1,4 @@
-using Hybrid.Shell.Postgres.Testing;
+using Hybrid.Testing.Postgres;
 using Npgsql;
 
 namespace Hybrid.Tests.Integration.Postgres;

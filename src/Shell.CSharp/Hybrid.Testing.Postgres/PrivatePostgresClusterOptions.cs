@@ -1,4 +1,4 @@
-namespace Hybrid.Shell.Postgres.Testing;
+namespace Hybrid.Testing.Postgres;
 
 /// <summary>How a <see cref="PrivatePostgresCluster"/> is configured.</summary>
 /// <param name="Durable">

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Hybrid.Shell.Postgres.Testing;
+namespace Hybrid.Testing.Postgres;
 
 /// <summary>
 /// A private PostgreSQL cluster created with <c>initdb</c> and run with <c>pg_ctl</c> in a temp directory, listening on
