@@ -30,7 +30,9 @@ let registry =
     |> WriteSide.addCommand Accounts.transfer
     |> WriteSide.addCommand unguarded
     |> WriteSide.addCommand noop
+    |> WriteSide.addCommand Drawings.draw
     |> WriteSide.addQuery Counter.totalQuery
+    |> WriteSide.addQuery Drawings.board
     |> WriteSide.addQuery Customers.customerQuery
 
 /// Counters in the new shape: streams "counter2-{id}" holding one "CounterSet" snapshot event, then
