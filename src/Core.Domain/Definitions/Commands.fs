@@ -62,6 +62,8 @@ type CommandDefinition =
       Emits: string list
       /// Parses the JSON request into the typed command, or names the invalid field.
       Parse: string -> Result<obj, Validation.Error>
+      /// The type the JSON request is read as (introspection serves its JSON Schema).
+      Payload: Type
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Lookup: obj -> Lookup
@@ -122,6 +124,7 @@ module Command =
           Aggregate = ""
           Emits = []
           Parse = fun json -> JsonPayload.parse<'C> json |> Result.map box
+          Payload = typeof<'C>
           Authorize = None
           Lookup = fun c -> lookup (c :?> 'C)
           Decide = fun caller c looked -> decide caller (c :?> 'C) looked
@@ -134,6 +137,10 @@ module Command =
     /// The same command, checking each parsed request.
     let validate<'C> (check: 'C -> Result<unit, Validation.Error>) (command: CommandDefinition) =
         { command with Parse = fun json -> command.Parse json |> Result.bind (fun c -> check (c :?> 'C) |> Result.map (fun () -> c)) }
+
+    /// The same command, reading its JSON request as a 'P and turning it into the command (or an error naming the field).
+    let parsesAs<'P> (toCommand: 'P -> Result<obj, Validation.Error>) (command: CommandDefinition) =
+        { command with Payload = typeof<'P>; Parse = fun json -> JsonPayload.parse<'P> json |> Result.bind toCommand }
 
     /// The same command, listing the event types it may emit.
     let emits (eventTypes: string list) (command: CommandDefinition) = { command with Emits = eventTypes }

@@ -49,6 +49,8 @@ type QueryDefinition =
       ReadModels: string list
       /// Parses the JSON request into the typed query, or names the invalid field.
       Parse: string -> Result<obj, Validation.Error>
+      /// The type the JSON request is read as (introspection serves its JSON Schema).
+      Payload: System.Type
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Reads: obj -> QueryReads
@@ -71,6 +73,7 @@ module Query =
         { Name = name
           ReadModels = []
           Parse = fun json -> JsonPayload.parse<'Q> json |> Result.map box
+          Payload = typeof<'Q>
           Authorize = None
           Reads = fun q -> reads (q :?> 'Q)
           Answer = fun caller q inputs -> answer caller (q :?> 'Q) inputs }

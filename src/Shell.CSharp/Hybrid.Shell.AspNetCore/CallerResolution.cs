@@ -29,6 +29,11 @@ internal static class CallerResolution
     public static IResult Denied(HttpContext http, CallerResult failed)
     {
         if (failed.Status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Json(HttpOutcomes.Invalid(failed.Error!), JsonPayload.options, statusCode: failed.Status);
+        var problem = failed.Status == StatusCodes.Status401Unauthorized
+            ? Problems.Of(failed.Status, "unauthenticated", "The caller could not be authenticated.", failed.Error!.Message)
+            : Problems.Invalid(failed.Error!);
+        problem["status"] = failed.Status;
+        problem["field"] = failed.Error!.Field;
+        return Problems.Result(problem, failed.Status);
     }
 }

@@ -11,6 +11,18 @@ public sealed partial record CallerResult(Caller? Caller, Validation.Error? Erro
 
     /// <summary>A failure naming the field.</summary>
     public static CallerResult Fail(string field, string reason) => new(null, new Validation.Error(field, reason));
+
+    /// <summary>
+    /// The caller if the core's checks pass (tenant format; actor, roles and correlation id short and printable), else
+    /// the failure, its field renamed by <paramref name="fieldName"/> to what the client sent (a header, a claim).
+    /// </summary>
+    public static CallerResult Checked(Caller caller, Func<string, string> fieldName)
+    {
+        var valid = CallerModule.validate(caller);
+        if (valid.IsOk) return Of(caller);
+        var field = fieldName(valid.ErrorValue.Field);
+        return Fail(field, valid.ErrorValue.Message.Replace($"'{valid.ErrorValue.Field}'", $"'{field}'", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>Resolves who is calling and for which tenant: pluggable (headers, claims, anything).</summary>
@@ -35,8 +47,18 @@ public sealed class HeaderCallerResolver : ICallerResolver
         var tenant = headers["X-Tenant"].ToString();
         if (string.IsNullOrWhiteSpace(tenant)) return ValueTask.FromResult(CallerResult.Fail("X-Tenant", "The X-Tenant header is missing."));
         var roles = headers["X-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString())));
+        var caller = new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString());
+        return ValueTask.FromResult(CallerResult.Checked(caller, HeaderOf));
     }
+
+    private static string HeaderOf(string field) => field switch
+    {
+        "tenant" => "X-Tenant",
+        "actor" => "X-Actor",
+        "roles" => "X-Roles",
+        "correlationId" => "X-Correlation-Id",
+        _ => field,
+    };
 }
 
 /// <summary>
@@ -59,6 +81,14 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
         var roles = authenticated
             ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
             : [];
-        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString())));
+        var caller = new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString());
+        return ValueTask.FromResult(CallerResult.Checked(caller, field => field switch
+        {
+            "tenant" => tenantClaim,
+            "actor" => ClaimTypes.NameIdentifier,
+            "roles" => ClaimTypes.Role,
+            "correlationId" => "X-Correlation-Id",
+            _ => field,
+        }));
     }
 }

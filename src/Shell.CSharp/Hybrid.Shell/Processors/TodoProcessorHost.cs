@@ -151,7 +151,21 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         lock (_workers) _workers.Remove(resource, out worker);
         if (worker is null) return;
         await worker.Stop();
-        await _runtime.Leases.Release(worker.Lease, ct);
+        await Release(worker.Lease, ct);
+    }
+
+    /// <summary>Hands a lease back; when the store cannot be reached the lease simply expires, and stopping goes on.</summary>
+    private async Task Release(Lease lease, CancellationToken ct)
+    {
+        try
+        {
+            await _runtime.Leases.Release(lease, ct);
+        }
+        catch (Exception e) when (Stores.StoreFailures.IsUnavailable(e))
+        {
+            _runtime.Logger.LogWarning("Node {Node}: lease {Resource} was not released (the store is unavailable: {Error}); it expires by itself.",
+                NodeId, lease.Resource, e.Message);
+        }
     }
 
     /// <summary>
@@ -222,7 +236,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             List<string> resources;
             lock (_workers) resources = _workers.Keys.ToList();
             foreach (var resource in resources) await StopAndRelease(resource, CancellationToken.None);
-            if (_nodeLease is not null) await _runtime.Leases.Release(_nodeLease, CancellationToken.None);
+            if (_nodeLease is not null) await Release(_nodeLease, CancellationToken.None);
         }
         finally { _gate.Release(); }
     }
