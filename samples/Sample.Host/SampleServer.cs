@@ -45,7 +45,7 @@ public static class SampleServer
             hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(options.Postgres, password: options.AppPassword));
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            hybrid.ProcessorOptions.NodeId = options.ResolvedNodeId;
             options.Tune?.Invoke(hybrid);
         });
         builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),

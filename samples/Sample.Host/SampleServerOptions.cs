@@ -19,8 +19,11 @@ public sealed record SampleServerOptions
     /// </summary>
     public string? AppPassword { get; init; }
 
-    /// <summary>This node's id in the lease store: processes on one database with different ids share the work.</summary>
-    public string NodeId { get; init; } = DefaultNodeId;
+    /// <summary>
+    /// This node's id in the lease store: processes on one database with different ids share the work. Null gives
+    /// <see cref="ResolvedNodeId"/>, stable for this machine and data directory.
+    /// </summary>
+    public string? NodeId { get; init; }
 
     /// <summary>The directory of the LMDB read-model cache; null picks <see cref="SampleDataDirectory.Default"/>.</summary>
     public string? DataDirectory { get; init; }
@@ -37,6 +40,10 @@ public sealed record SampleServerOptions
     /// <summary>The LMDB directory in use: <see cref="DataDirectory"/>, or the default for the database.</summary>
     public string ResolvedDataDirectory => DataDirectory ?? SampleDataDirectory.Default(Postgres);
 
-    /// <summary>The machine name and the process id.</summary>
-    public static string DefaultNodeId => $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// The node id in use: <see cref="NodeId"/>, or one derived from the machine and <see cref="ResolvedDataDirectory"/>
+    /// (<see cref="NodeIdentity.For"/>), the same on every restart, so a restarted node takes its leases back at once. A
+    /// data directory is held by one process at a time, so two live processes never share it.
+    /// </summary>
+    public string ResolvedNodeId => NodeId ?? NodeIdentity.For(ResolvedDataDirectory);
 }
