@@ -48,7 +48,7 @@ public static class SampleServer
             else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            hybrid.ProcessorOptions.NodeId = options.ResolvedNodeId;
             options.Tune?.Invoke(hybrid);
         });
         builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),

@@ -25,8 +25,11 @@ public sealed record SampleServerOptions
     /// </summary>
     public string? AppPassword { get; init; }
 
-    /// <summary>This node's id in the lease store: processes on one database with different ids share the work.</summary>
-    public string NodeId { get; init; } = DefaultNodeId;
+    /// <summary>
+    /// This node's id in the lease store: processes on one database with different ids share the work. Null gives
+    /// <see cref="ResolvedNodeId"/>, stable for this machine and data directory.
+    /// </summary>
+    public string? NodeId { get; init; }
 
     /// <summary>
     /// The data directory: the LMDB read-model cache, and (without <see cref="Postgres"/>) the embedded event store in
@@ -53,6 +56,10 @@ public sealed record SampleServerOptions
     /// <summary>Where the embedded event store lives: the events/ folder of the data directory.</summary>
     public string EventStoreDirectory => SampleDataDirectory.EventStore(ResolvedDataDirectory);
 
-    /// <summary>The machine name and the process id.</summary>
-    public static string DefaultNodeId => $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// The node id in use: <see cref="NodeId"/>, or one derived from the machine and <see cref="ResolvedDataDirectory"/>
+    /// (<see cref="NodeIdentity.For"/>), the same on every restart, so a restarted node takes its leases back at once. A
+    /// data directory is held by one process at a time, so two live processes never share it.
+    /// </summary>
+    public string ResolvedNodeId => NodeId ?? NodeIdentity.For(ResolvedDataDirectory);
 }

@@ -28,10 +28,10 @@ internal static class ServeCommand
             Description = $"The password of the application role (hybrid_app) the service connects as (else ${ApplicationPassword.EnvironmentVariable}); " +
                           "set when the role is created, never changed after.",
         };
-        var nodeId = new Option<string>("--node-id")
+        var nodeId = new Option<string?>("--node-id")
         {
-            Description = "This node's id in the lease store; processes on one database with different ids share the work.",
-            DefaultValueFactory = _ => SampleServerOptions.DefaultNodeId,
+            Description = "This node's id in the lease store; processes on one database with different ids share the work " +
+                          "(default: derived from the machine and the --data directory, the same on every restart).",
         };
         var data = new Option<string?>("--data")
         {
@@ -47,7 +47,7 @@ internal static class ServeCommand
             Postgres = parse.GetValue(postgres),
             Urls = parse.GetValue(urls)!,
             AppPassword = ApplicationPassword.Resolve(parse.GetValue(appPassword)),
-            NodeId = parse.GetValue(nodeId)!,
+            NodeId = parse.GetValue(nodeId),
             DataDirectory = parse.GetValue(data),
         }, ct));
         return command;
@@ -95,7 +95,7 @@ internal static class ServeCommand
     private static void PrintEndpoints(string url, SampleServerOptions options)
     {
         var store = options.Embedded ? "the embedded store" : "PostgreSQL";
-        var table = new Table().Title($"hybrid-sample on {store}, node {options.NodeId}").AddColumns("endpoint", "what");
+        var table = new Table().Title($"hybrid-sample on {store}, node {options.ResolvedNodeId}").AddColumns("endpoint", "what");
         table.AddRow($"POST {url}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
         table.AddRow($"POST {url}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
         table.AddRow($"GET  {url}/introspection", "every command, query, read model, processor and periodic task, described");

@@ -19,6 +19,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Lease? _nodeLease;
     private string[] _tenants = [];
+    private bool _reclaimed;
 
     /// <summary>A host for the processors; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
     public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors)
@@ -75,7 +76,11 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         RecurringRounds.Run(Rebalance, () => _runtime.Options.RebalanceInterval, _runtime.Clock, error => LastError = error,
             _runtime.Logger, $"Node {NodeId}: rebalancing processor leases failed; retrying.", stopping);
 
-    /// <summary>One rebalancing round: heartbeat, renew, release the excess, acquire up to the fair share.</summary>
+    /// <summary>
+    /// One rebalancing round: heartbeat (and forget nodes gone for <see cref="ProcessorOptions.ForgetNodesAfter"/>),
+    /// renew, release the excess, acquire up to the fair share. The first round also takes back the leases a previous
+    /// run of this node id still holds.
+    /// </summary>
     public async Task Rebalance(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
@@ -84,6 +89,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var duration = _runtime.Options.LeaseDuration;
             var node = await _runtime.Leases.TryAcquire(Leasing.nodeResource(NodeId), NodeId, duration, ct);
             _nodeLease = node?.Value;
+            await _runtime.Leases.ForgetNodes(_runtime.Options.ForgetNodesAfter, ct);
             var nodes = (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Select(l => l.Owner).ToArray();
             _tenants = await _runtime.Store.GetTenants(ct);
             foreach (var (processor, _) in _processors) await RenewOrDrop(processor, ct);
@@ -119,6 +125,11 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             foreach (var resource in TodoProcessorModule.leaseResources(entry.Processor, _tenants))
                 owners[resource] = entry;
         var held = await _runtime.Leases.List(TodoProcessorModule.allLeasesPrefix, ct);
+        if (!_reclaimed)
+        {
+            held = await ReclaimPreviousRun(held, owners, ct);
+            _reclaimed = true;
+        }
         var plan = Leasing.plan(NodeId, [.. owners.Keys], held, nodes);
         foreach (var resource in plan.Release)
             await StopAndRelease(resource, ct);
@@ -132,6 +143,37 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, executor, lease.Value, _abort.Token);
         }
         foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(_tenants);
+    }
+
+    /// <summary>
+    /// A node restarted with its id finds leases still held in its name by its previous run, which nothing renews. It
+    /// releases each and acquires it again: a new fencing token, so anything the previous run still writes is refused,
+    /// and work resumes at once instead of after the lease expires. Returns the held leases as they are now.
+    /// </summary>
+    private async Task<Lease[]> ReclaimPreviousRun(Lease[] held, Dictionary<string, (TodoProcessor Processor, EventExecutor Executor)> owners,
+        CancellationToken ct)
+    {
+        var now = new List<Lease>();
+        foreach (var lease in held)
+        {
+            bool running;
+            lock (_workers) running = _workers.ContainsKey(lease.Resource);
+            if (lease.Owner != NodeId || running)
+            {
+                now.Add(lease);
+                continue;
+            }
+            await _runtime.Leases.Release(lease, ct);
+            if (!owners.TryGetValue(lease.Resource, out var entry)) continue;
+            var taken = await _runtime.Leases.TryAcquire(lease.Resource, NodeId, _runtime.Options.LeaseDuration, ct);
+            if (taken is null) continue;
+            _runtime.Logger.LogInformation("Node {Node}: took back {Resource} from its previous run with fencing token {Token} (was {Old}).",
+                NodeId, lease.Resource, taken.Value.FencingToken, lease.FencingToken);
+            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", entry.Processor.Name));
+            lock (_workers) _workers[lease.Resource] = new LeaseWorker(_runtime, entry.Processor, entry.Executor, taken.Value, _abort.Token);
+            now.Add(taken.Value);
+        }
+        return now.ToArray();
     }
 
     private List<(string Resource, LeaseWorker Worker)> WorkersOf(string prefix)
