@@ -3,6 +3,7 @@ using Hybrid.Sample.Host;
 
 // hybrid-sample: the sample application's host. `demo` runs a scripted scenario on the in-memory store,
 // `simulate` runs the deterministic simulation, `serve` hosts the application against PostgreSQL.
+// Bad arguments print one line and exit with 2; a failure prints one line and exits with 1; never a stack trace.
 ConsoleSetup.Apply();
 var root = new RootCommand("Hybrid sample: todo lists, customer invites, points and monthly billing.")
 {
@@ -10,4 +11,18 @@ var root = new RootCommand("Hybrid sample: todo lists, customer invites, points 
     SimulateCommand.Create(),
     ServeCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    Console.Error.WriteLine(CliArguments.Message(parse));
+    return CliArguments.BadArguments;
+}
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    Console.Error.WriteLine($"hybrid-sample: failed: {e.Message}");
+    return 1;
+}

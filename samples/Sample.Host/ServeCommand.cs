@@ -16,26 +16,17 @@ internal static class ServeCommand
 {
     public static System.CommandLine.Command Create()
     {
-        var postgres = new Option<string>("--postgres")
-        {
-            Description = "The owner's PostgreSQL connection string: it migrates the schema and creates the application role.",
-            Required = true,
-        };
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var appPassword = new Option<string>("--app-password")
-        {
-            Description = "The password of the application role (hybrid_app) the service connects as.",
-            DefaultValueFactory = _ => "hybrid-sample",
-        };
-        var nodeId = new Option<string>("--node-id")
-        {
-            Description = "This node's id in the lease store; processes on one database with different ids share the work.",
-            DefaultValueFactory = _ => SampleServerOptions.DefaultNodeId,
-        };
-        var data = new Option<string?>("--data")
-        {
-            Description = "The directory of the LMDB read-model cache (default: one per database under the temp directory).",
-        };
+        var postgres = CliArguments.Text("--postgres",
+            "The owner's PostgreSQL connection string: it migrates the schema and creates the application role.", null, ConnectionStringProblem);
+        postgres.Required = true;
+        var urls = CliArguments.Text("--urls", "Where to listen: http:// or https:// URLs separated by ';'.", "http://127.0.0.1:5080",
+            CliArguments.CheckUrls);
+        var appPassword = CliArguments.Text("--app-password", "The password of the application role (hybrid_app) the service connects as.",
+            "hybrid-sample");
+        var nodeId = CliArguments.Text("--node-id",
+            "This node's id in the lease store; processes on one database with different ids share the work.", SampleServerOptions.DefaultNodeId);
+        var data = CliArguments.Text("--data",
+            "The directory of the LMDB read-model cache (default: one per database under the temp directory).", null);
         var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.")
         {
             postgres, urls, appPassword, nodeId, data,
@@ -53,9 +44,8 @@ internal static class ServeCommand
 
     private static async Task<int> Serve(SampleServerOptions options, CancellationToken ct)
     {
-        NpgsqlConnectionStringBuilder database;
-        try { database = new NpgsqlConnectionStringBuilder(options.Postgres); }
-        catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
+        var database = new NpgsqlConnectionStringBuilder(options.Postgres);
+        if (ListenCheck.Problem(options.Urls) is { } taken) return Fail($"--urls: {taken}");
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
@@ -66,7 +56,7 @@ internal static class ServeCommand
         catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
         try { await web.StartAsync(ct); }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or ArgumentException)
         {
             await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
             return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}");
@@ -76,9 +66,22 @@ internal static class ServeCommand
         return 0;
     }
 
+    private static string? ConnectionStringProblem(string text)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(text);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"is not a PostgreSQL connection string ({e.Message})";
+        }
+    }
+
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"serve: {message}");
+        Console.Error.WriteLine($"hybrid-sample serve: {message}");
         return 1;
     }
 
