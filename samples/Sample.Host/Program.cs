@@ -4,6 +4,7 @@ using Hybrid.Sample.Host;
 // hybrid-sample: the sample application's host. `demo` runs a scripted scenario on the in-memory store,
 // `simulate` runs the deterministic simulation, `serve` hosts the application on the embedded store or PostgreSQL,
 // `verify` and `backup` check and copy the embedded store, `migrate` applies (or prints) the PostgreSQL migrations.
+// Bad arguments print one line and exit with 2; a failure prints one line and exits with 1; never a stack trace.
 ConsoleSetup.Apply();
 var root = new RootCommand("Hybrid sample: todo lists, customer invites, points and monthly billing.")
 {
@@ -14,4 +15,18 @@ var root = new RootCommand("Hybrid sample: todo lists, customer invites, points 
     VerifyCommand.Create(),
     BackupCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    Console.Error.WriteLine(CliArguments.Message(parse));
+    return CliArguments.BadArguments;
+}
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    Console.Error.WriteLine($"hybrid-sample: failed: {e.Message}");
+    return 1;
+}

@@ -39,6 +39,12 @@ public sealed record SimulationOptions
     /// <summary>The tenants' ids.</summary>
     public IReadOnlyList<string> TenantIds => Enumerable.Range(1, Tenants).Select(i => $"tenant-{i}").ToArray();
 
-    /// <summary>The command that replays this run.</summary>
-    public string ReplayCommand => $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}";
+    /// <summary>
+    /// The command that replays this run, with every flag that shapes it: seed, steps, tenants, the planted bug, and
+    /// whether read models are kept in memory only (an LMDB cache, fresh or not, does not change the run).
+    /// </summary>
+    public string ReplayCommand =>
+        $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}"
+        + (Sabotage == Sabotage.None ? "" : $" --plant-bug {Sabotage}")
+        + (ReadModelCacheDirectory is null ? " --memory-only" : "");
 }
