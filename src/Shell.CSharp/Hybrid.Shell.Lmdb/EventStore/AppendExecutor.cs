@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using Hybrid.Shell.Lmdb.Files;
+using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 
@@ -14,7 +16,18 @@ internal static class AppendExecutor
         // The timestamp is stored in UTC ticks: answer with the value a read will return.
         var decision = AppendModule.decide((IAppendState?)tenant ?? NewTenant.Instance, new DateTimeOffset(now.UtcTicks, TimeSpan.Zero), request);
         if (decision is AppendDecision.Write { Item: var write } && !write.IsEmpty)
-            (tenant ?? txn.TenantForWrite(request.Tenant)).Write(writer, write);
+        {
+            try
+            {
+                (tenant ?? txn.TenantForWrite(request.Tenant)).Write(writer, write);
+            }
+            catch (LightningException e) when (LmdbCodes.IsRefusal((MDBResultCode)e.StatusCode))
+            {
+                // The append's own data does not fit (a value LMDB cannot store, more pages than one transaction holds):
+                // it fails alone, as a refusal; its group's other members are unaffected.
+                throw new AppendRefusedException(request.Tenant, "events", LmdbCodes.Describe(e.StatusCode), ((MDBResultCode)e.StatusCode).ToString());
+            }
+        }
         return decision.Result;
     }
 

@@ -28,6 +28,17 @@ internal sealed class GroupCommit : IDisposable
         _thread.Start();
     }
 
+    /// <summary>How many groups were committed (each with one sync).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    /// <summary>How many writes wait for the next group.</summary>
+    public int Queued
+    {
+        get { lock (_gate) return _queue.Count; }
+    }
+
     /// <summary>Queues work for the next group; the task ends once the group's commit is synced.</summary>
     public Task<T> Enqueue<T>(Func<StoreTxn, T> work, int events, string? tenant)
     {
@@ -88,6 +99,7 @@ internal sealed class GroupCommit : IDisposable
             foreach (var op in group) op.Abort(error);
             return;
         }
+        Interlocked.Increment(ref _commits);
         foreach (var op in group)
         {
             op.Complete();

@@ -15,9 +15,14 @@ internal static class LmdbCodes
         MDBResultCode.BadChecksum => "LMDB found a page checksum mismatch",
         MDBResultCode.Incompatible => "a database in it has an unexpected format",
         MDBResultCode.MapFull => "the file is larger than the map allows",
+        MDBResultCode.BadValSize => "a key or value is larger than LMDB stores",
+        MDBResultCode.TxnFull => "the write touches more pages than one transaction holds",
         _ when code > 0 => $"the system refused it: {new System.ComponentModel.Win32Exception(code).Message} (errno {code})",
         _ => $"LMDB error {code}",
     };
+
+    /// <summary>True when the code refuses one write's own data (too large a value, too many pages for one transaction).</summary>
+    public static bool IsRefusal(MDBResultCode code) => code is MDBResultCode.BadValSize or MDBResultCode.TxnFull;
 
     /// <summary>True when the code says the file's content is damaged (rather than, say, a full map).</summary>
     public static bool IsDamage(MDBResultCode code) => code is MDBResultCode.Corrupted or MDBResultCode.PageNotFound
