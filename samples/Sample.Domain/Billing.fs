@@ -49,6 +49,9 @@ module Events =
     /// The event of a recorded one; None for other types. Decodes each recorded event once.
     let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
 
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
+
 /// The billing period a due instant opens, e.g. "2026-12".
 let periodOf (due: DateTimeOffset) = due.UtcDateTime.ToString("yyyy-MM", Globalization.CultureInfo.InvariantCulture)
 

@@ -32,6 +32,9 @@ module Events =
     /// The event of a recorded one; None for other types. Decodes each recorded event once.
     let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
 
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
+
 /// Invite the customer with this id at this email.
 type Command = { CustomerId: string; Email: string }
 

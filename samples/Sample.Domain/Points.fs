@@ -27,6 +27,9 @@ module Events =
     /// The event of a recorded one; None for other types. Decodes each recorded event once.
     let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
 
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
+
 /// The award for a completion by a user.
 let award (user: string) (completed: TodoLists.Events.ItemRef) =
     Events.PointsAwarded { User = user; ListId = completed.ListId; ItemId = completed.ItemId; Points = 1 }

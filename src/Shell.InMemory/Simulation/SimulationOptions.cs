@@ -57,4 +57,7 @@ public sealed record SimulationOptions
     /// <summary>The same options with more invariants, and the replay description when one is given.</summary>
     public SimulationOptions WithInvariants(IEnumerable<Invariant> more, Func<SimulationOptions, string>? describeReplay = null) =>
         this with { Invariants = [.. Invariants, .. more], DescribeReplay = describeReplay ?? DescribeReplay };
+
+    /// <summary>The same options checking the invariants every this many steps.</summary>
+    public SimulationOptions WithCheckEvery(int steps) => this with { CheckEvery = steps };
 }

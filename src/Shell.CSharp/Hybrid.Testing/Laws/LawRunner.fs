@@ -45,12 +45,15 @@ module Law =
             { Law = law.Name; Definition = law.Definition; Passed = true; Tests = tests; Shrinks = 0; CounterExample = ""; Reason = ""; Seed = "" }
         match capture.Result with
         | Some(TestResult.Failed(data, _, shrunk, outcome, seed, _, _)) ->
+            let labels = data.Labels |> Seq.filter (String.IsNullOrEmpty >> not) |> List.ofSeq
             let reason =
                 match outcome with
+                | _ when not labels.IsEmpty -> String.Join("; ", labels)
+                | Outcome.Failed error when error.Message.StartsWith("Expected true", StringComparison.Ordinal) -> "The property was false."
                 | Outcome.Failed error ->
                     let error = match error with :? Reflection.TargetInvocationException as t when not (isNull t.InnerException) -> t.InnerException | e -> e
                     $"The {law.Definition} threw {error.GetType().Name}: {error.Message}"
-                | _ -> if data.Labels.IsEmpty then "The property was false." else String.Join("; ", data.Labels)
+                | _ -> "The property was false."
             { Law = law.Name
               Definition = law.Definition
               Passed = false

@@ -58,3 +58,12 @@ type Scenario =
       Then: Then }
 
     override s.ToString() = s.Name
+
+    /// A scenario with a name (shown in every failure), nothing given, nothing happening (for C#; F# uses Scenario.named).
+    static member Named(name: string) = { Name = name; Tenant = "tenant-1"; Given = []; When = When.Nothing; Then = Then.Anything }
+
+    /// An authenticated caller with these roles (for C#).
+    static member Caller(actor: string, [<ParamArray>] roles: string[]) = { Tenant = "tenant-1"; Actor = actor; Roles = roles; CorrelationId = "" }
+
+    /// A caller with no identity and no roles (for C#).
+    static member Anonymous = { Tenant = "tenant-1"; Actor = ""; Roles = [||]; CorrelationId = "" }

@@ -2,6 +2,7 @@
 namespace Hybrid.Testing
 
 open System
+open System.Runtime.CompilerServices
 open System.Threading.Tasks
 open Hybrid
 
@@ -124,3 +125,87 @@ module Scenario =
                 | None -> ()
             if failures.Count > 0 then raise (ScenarioFailedException(String.Join("\n\n", failures)))
         }
+
+/// Building and running scenarios fluently from C#: Scenario.Named("…").Given(…).WhenCommand(…).ThenEvents(…).VerifyEverywhere(…).
+[<Extension>]
+type ScenarioExtensions =
+    /// The events already in the log.
+    [<Extension>]
+    static member Given(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.given (List.ofArray events) s
+
+    /// The caller runs the registered command with a typed payload.
+    [<Extension>]
+    static member WhenCommand(s: Scenario, registry: Registry, caller: Caller, command: string, payload: obj) =
+        Scenario.whenCommand registry caller command payload s
+
+    /// Another writer appends these events between the command's lookup and its append.
+    [<Extension>]
+    static member Concurrently(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.concurrently (List.ofArray events) s
+
+    /// A read of a read model's view (an empty scope: the whole model).
+    [<Extension>]
+    static member WhenReadModel(s: Scenario, registry: Registry, model: string, scope: string) = Scenario.whenReadModelScope registry model scope s
+
+    /// The caller runs the registered query.
+    [<Extension>]
+    static member WhenQuery(s: Scenario, registry: Registry, caller: Caller, query: string, request: obj) = Scenario.whenQuery registry caller query request s
+
+    /// The processor handles the event.
+    [<Extension>]
+    static member WhenHandling(s: Scenario, processor: TodoProcessor, event: EventData) = Scenario.whenHandling processor event s
+
+    /// A scheduler of the task starts at `from` and runs once at `upTo`.
+    [<Extension>]
+    static member WhenScheduled(s: Scenario, task: PeriodicTask, from: DateTimeOffset, upTo: DateTimeOffset) = Scenario.whenScheduled task from upTo s
+
+    /// The command writes exactly these events.
+    [<Extension>]
+    static member ThenEvents(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.thenEvents (List.ofArray events) s
+
+    /// The command is rejected with the code ("" for any).
+    [<Extension>]
+    static member ThenRejected(s: Scenario, code: string) = Scenario.thenRejected code s
+
+    /// The caller is refused.
+    [<Extension>]
+    static member ThenUnauthorized(s: Scenario) = Scenario.thenUnauthorized s
+
+    /// The target does not exist.
+    [<Extension>]
+    static member ThenNotFound(s: Scenario) = Scenario.thenNotFound s
+
+    /// The command's append fails its condition.
+    [<Extension>]
+    static member ThenConflict(s: Scenario) = Scenario.thenConflict s
+
+    /// The view or answer equals the value.
+    [<Extension>]
+    static member ThenState(s: Scenario, value: obj) = Scenario.thenState value s
+
+    /// The processor emits exactly these events.
+    [<Extension>]
+    static member ThenEmits(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.thenEmits (List.ofArray events) s
+
+    /// The processor runs one effect of the kind with the payload.
+    [<Extension>]
+    static member ThenEffect(s: Scenario, kind: string, payload: obj) = Scenario.thenEffect kind payload s
+
+    /// The processor does nothing.
+    [<Extension>]
+    static member ThenNothing(s: Scenario) = Scenario.thenNothing s
+
+    /// The task fires exactly at these instants.
+    [<Extension>]
+    static member ThenFires(s: Scenario, [<ParamArray>] instants: DateTimeOffset[]) = Scenario.thenFires (List.ofArray instants) s
+
+    /// Runs on the pure definitions; throws ScenarioFailedException on a difference.
+    [<Extension>]
+    static member Verify(s: Scenario) = Scenario.verify s
+
+    /// Runs on the store; throws ScenarioFailedException on a difference.
+    [<Extension>]
+    static member VerifyOn(s: Scenario, store: StoreFactory) = Scenario.verifyOn store s
+
+    /// Runs on the pure definitions and every store; throws one ScenarioFailedException listing every difference.
+    [<Extension>]
+    static member VerifyEverywhere(s: Scenario, [<ParamArray>] stores: StoreFactory[]) = Scenario.verifyEverywhere (List.ofArray stores) s

@@ -20,7 +20,8 @@ module SimulationRun =
             if options.Faults = FaultRates.Default then "FaultRates.Default"
             elif options.Faults = FaultRates.None then "FaultRates.None"
             else $"FaultRates({faultsText options.Faults})"
-        $"SimulationOptions(Seed = {options.Seed}, Steps = {options.Steps}L, Tenants = {options.Tenants}, Nodes = {options.Nodes}, Faults = {faults})"
+        let checks = if options.CheckEvery = SimulationOptions().CheckEvery then "" else $", CheckEvery = {options.CheckEvery}"
+        $"SimulationOptions(Seed = {options.Seed}, Steps = {options.Steps}L, Tenants = {options.Tenants}, Nodes = {options.Nodes}, Faults = {faults}{checks})"
 
     /// The options with the kit's replay line (unless they have one) and the invariants added.
     let prepare (invariants: Invariant list) (options: SimulationOptions) =
