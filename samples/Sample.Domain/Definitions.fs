@@ -106,8 +106,14 @@ let periodicTasks = [ billingTask ]
 let registry: Registry =
     let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
     let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
+    let withCodecs =
+        withQueries
+        |> WriteSide.addDecider "todolist" TodoLists.Events.codec
+        |> WriteSide.addDecider "invite" Invites.Events.codec
+        |> WriteSide.addDecider "billing" Billing.Events.codec
+        |> WriteSide.addDecider "points" Points.Events.codec
     readModels
     |> List.fold
         (fun r m ->
             Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
-        withQueries
+        withCodecs

@@ -39,7 +39,7 @@ type LookedUp =
 
     /// What a stream lookup read: each stream with its version and live events.
     static member OfStreams(position: Position, streams: (StreamId * StreamVersion * RecordedEvent[]) list) =
-        { Events = streams |> Seq.collect (fun (_, _, es) -> es) |> Array.ofSeq
+        { Events = streams |> List.map (fun (_, _, es) -> es) |> Array.concat
           Position = position
           Streams = streams |> List.map (fun (s, v, es) -> s, (v, es)) |> Map.ofList }
 

@@ -12,7 +12,6 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class CommandRunner
 {
     private const int MaxRetries = 3;
-    private const int MaxEventsPerCommand = 16;
     private readonly SimulationContext _context;
     private readonly CommandProcessor _processor;
     private readonly Dictionary<string, CommandDefinition> _definitions;
@@ -42,9 +41,6 @@ public sealed class CommandRunner
         var commandId = _context.Ids.NewId();
         caller = new Caller(caller.Tenant, caller.Actor, caller.Roles, commandId.ToString());
         var ledger = _context.Ledger(caller.Tenant);
-        // A command with a chosen id writes ids derived from it (so a resend is idempotent), not minted ones:
-        // count the ids it may write as proposed. The sample's commands write far fewer than this many events.
-        for (var i = 0; i < MaxEventsPerCommand; i++) _context.Propose(Command.eventId(caller.Tenant, commandId, i));
         var who = caller.IsAuthenticated ? caller.Actor : "(anonymous)";
         if (_definitions.TryGetValue(request.Command, out var definition) && definition.Check(caller, request.Payload) is Authorization.Denied)
             ledger.DeniedCommands.Add(caller.CorrelationId);

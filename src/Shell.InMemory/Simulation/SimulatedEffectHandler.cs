@@ -13,7 +13,7 @@ internal sealed class SimulatedEffectHandler(SimulationContext context, Processo
     public Task Handle(EffectContext effect, CancellationToken ct)
     {
         CrashPoint(effect, "before the effect", ct);
-        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source.Id);
+        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source, effect.Intent);
         context.Stats.EffectsRun++;
         context.Record(ActivityKind.Effect, effect.Tenant, $"{node.Id}/{effect.Processor}", effect.Intent.Kind,
             effect.Intent.Payload?.ToString() ?? "");
