@@ -13,6 +13,8 @@ public enum FaultKind
     ConcurrentDuplicate,
     /// <summary>A processor's handler throws.</summary>
     HandlerException,
+    /// <summary>An effect fails (it did not take place): retried, then compensated or dead-lettered.</summary>
+    EffectFailure,
     /// <summary>A node crashes between an effect and its checkpoint, loses its in-memory state and restarts later.</summary>
     ProcessorCrash,
     /// <summary>A node stops taking steps for a while, keeping its in-memory state (its leases may expire meanwhile).</summary>

@@ -108,14 +108,13 @@ internal static class TestProcessors
 
     /// <summary>The processor with a hook called before its handler (to count, block or fail).</summary>
     public static TodoProcessor Around(TodoProcessor processor, Action<RecordedEvent> before) =>
-        new(processor.Name, processor.Topics, Microsoft.FSharp.Core.FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((c, e) =>
+        processor.WithHandler((c, e) =>
         {
             before(e);
             return Microsoft.FSharp.Core.FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(processor.Handle, c, e);
-        }), processor.Retry, processor.Sharding);
+        });
 
-    public static TodoProcessor WithRetry(TodoProcessor processor, RetryPolicy retry) =>
-        new(processor.Name, processor.Topics, processor.Handle, retry, processor.Sharding);
+    public static TodoProcessor WithRetry(TodoProcessor processor, RetryPolicy retry) => processor.WithRetry(retry);
 
     public static string[] OrdersOf(IEnumerable<RecordedEvent> events) =>
         events.Select(i => System.Text.Json.JsonDocument.Parse(i.Body).RootElement.GetProperty("order").GetString()!).ToArray();
