@@ -97,6 +97,9 @@ let processors: TodoProcessor list =
 /// The process managers.
 let processManagers: ProcessManager list = [ InviteReminders.manager ]
 
+/// Every processor a host runs: the processors, then one per process manager.
+let hostedProcessors: TodoProcessor list = processors @ (processManagers |> List.map ProcessManager.toProcessor)
+
 /// Monthly billing: midnight UTC on the first of each month, for every tenant; up to 3 missed months are caught up.
 let billingTask: PeriodicTask =
     { PeriodicTask.Create(Billing.TaskName, Schedule.Cron(Billing.Cron, TimeZoneInfo.Utc),

@@ -17,6 +17,8 @@ public sealed record FaultRates
     public double EffectFailure { get; init; }
     /// <summary>Per effect, between the effect and its checkpoint (either order).</summary>
     public double ProcessorCrash { get; init; }
+    /// <summary>Per node tick.</summary>
+    public double DeadlineRace { get; init; }
     /// <summary>Per step.</summary>
     public double NodePause { get; init; }
     /// <summary>Per step.</summary>
@@ -37,6 +39,7 @@ public sealed record FaultRates
         HandlerException = 0.03,
         EffectFailure = 0.1,
         ProcessorCrash = 0.02,
+        DeadlineRace = 0.3,
         NodePause = 0.001,
         ClockJump = 0.0003,
         ReadModelCacheLoss = 0.001,
@@ -52,6 +55,7 @@ public sealed record FaultRates
         FaultKind.HandlerException => HandlerException,
         FaultKind.EffectFailure => EffectFailure,
         FaultKind.ProcessorCrash => ProcessorCrash,
+        FaultKind.DeadlineRace => DeadlineRace,
         FaultKind.NodePause => NodePause,
         FaultKind.ClockJump => ClockJump,
         FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,

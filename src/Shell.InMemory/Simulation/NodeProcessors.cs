@@ -28,9 +28,14 @@ internal static class NodeProcessors
             ProcessorResult.EffectThen then => $"effect {then.plan.Intent.Kind} ({Guarantee(then.plan.Checkpoint)}), then record its outcome",
             _ => "nothing to do",
         });
-        return result is ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } planted && context.Has(Sabotage.EffectBeforeCheckpoint)
-            ? ProcessorResult.Effect.NewEffect(planted.intent, CheckpointTiming.After)
-            : result;
+        if (!context.Has(Sabotage.EffectBeforeCheckpoint)) return result;
+        return result switch
+        {
+            ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } planted => ProcessorResult.NewEffect(planted.intent, CheckpointTiming.After),
+            ProcessorResult.EffectThen { plan.Checkpoint: CheckpointTiming.Before } planted =>
+                ProcessorResult.NewEffectThen(new EffectPlan(planted.plan.Intent, CheckpointTiming.After, planted.plan.OnSuccess, planted.plan.OnFailure)),
+            _ => result,
+        };
     }
 
     private static string Guarantee(CheckpointTiming timing) => timing == CheckpointTiming.Before ? "at most once" : "at least once";

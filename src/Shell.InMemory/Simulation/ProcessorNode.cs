@@ -53,13 +53,32 @@ public sealed class ProcessorNode
         }
     }
 
-    /// <summary>A rebalancing round (heartbeat, renewals, fair share of the leases), then the periodic tasks and deadlines due.</summary>
-    public void Tick()
+    /// <summary>
+    /// A rebalancing round (heartbeat, renewals, fair share of the leases), then the periodic tasks and deadlines due;
+    /// with a <paramref name="racer"/>, its deadline round slips in just before this node's first firing is written.
+    /// </summary>
+    public void Tick(ProcessorNode? racer = null)
     {
         if (!IsUp) return;
         Run(Host().Rebalance(CancellationToken.None));
         Run(Scheduler().RunDue(CancellationToken.None));
+        if (racer is { IsUp: true } && racer != this) RaceDeadlines(racer);
+        else Run(Deadlines().RunDue(CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A deadline round raced by another node: the other node's whole round runs just before this node's first firing is
+    /// written, so both may try to fire the same deadline (the store's condition lets only one through).
+    /// </summary>
+    private void RaceDeadlines(ProcessorNode other)
+    {
+        _context.BeforeNextAppend = () =>
+        {
+            _context.Record(ActivityKind.Fault, "", other.Id, "deadline race", $"fires deadlines while {Id} is about to");
+            other.Deadlines().RunDue(CancellationToken.None).GetAwaiter().GetResult();
+        };
         Run(Deadlines().RunDue(CancellationToken.None));
+        _context.BeforeNextAppend = null;
     }
 
     /// <summary>The earliest deadline pending on this node's deadline scheduler, if it knows of one.</summary>

@@ -106,9 +106,15 @@ public sealed class Simulator : IDisposable
             var node = _nodes[_random.Next(_nodes.Count)];
             if (_processors.Length > 0) node.Step(_processors[_random.Next(_processors.Length)], _tenants[_random.Next(_tenants.Count)]);
         }
-        else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick();
+        else if (action < 90) Tick(_nodes[_random.Next(_nodes.Count)]);
         else if (_readModelNames.Length > 0)
             _readModels.Read(_tenants[_random.Next(_tenants.Count)], _readModelNames[_random.Next(_readModelNames.Length)]);
+    }
+
+    private void Tick(ProcessorNode node)
+    {
+        var racing = _nodes.Count > 1 && _context.ProcessManagers.Length > 0 && _context.Faults.Inject(FaultKind.DeadlineRace);
+        node.Tick(racing ? _nodes[(_nodes.IndexOf(node) + 1) % _nodes.Count] : null);
     }
 
     private void RunCommand(string tenant)

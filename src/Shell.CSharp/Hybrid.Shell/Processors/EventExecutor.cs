@@ -79,7 +79,7 @@ internal sealed class EventExecutor
             if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)
             {
                 await Compensate(tenant, state, plan, lease, ex, ct);
-                return lastPart;
+                return state.CheckpointWritten && lastPart;
             }
             await DeadLetter(tenant, e, ex, state.Attempts, ct);
             return state.CheckpointWritten && lastPart;
@@ -96,7 +96,8 @@ internal sealed class EventExecutor
         {
             case ProcessorResult.Emit emit when !emit.Item.IsEmpty:
                 // The checkpoint commits with the events, except when the store recognised them as a repeat (a rebuild
-                // or replay: their ids derive from the source event) and wrote nothing: the run's flush then covers it.
+                // or replay: their ids derive from the source event) and wrote nothing: the run's flush then covers it
+                // (so appends never count as the checkpoint written). The same holds for an effect's outcome events.
                 await Append(tenant, state, "", emit.Item, lease, ct);
                 break;
             case ProcessorResult.Effect effect:
@@ -148,7 +149,6 @@ internal sealed class EventExecutor
                 throw new LeaseLostException(tenant, _processor.Name, failed.Item.Reason);
             throw new InvalidOperationException($"Tenant '{tenant}': processor '{_processor.Name}' could not append for position {source.Position}: {failed.Item.Reason}");
         }
-        if (lease is not null) state.CheckpointWritten = true;
         ProcessorTelemetry.Emitted.Add(proposals.Length, new KeyValuePair<string, object?>("processor", _processor.Name));
     }
 
