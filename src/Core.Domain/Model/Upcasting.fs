@@ -150,9 +150,10 @@ module Upcasting =
                let parts = toParts e |> List.filter (fun p -> EventQuery.matchesTypeAndTags query p.Type p.Tags)
                yield! (if backward then List.rev parts else parts) |]
 
-    /// The condition to send to a store so that queries by upcast types also see old events: a condition over a query
-    /// the upcasters widen becomes a predicate over the upcast parts (exact, read inside the store's lock); one the
-    /// upcasters do not touch is kept as it is.
+    /// The condition to send to a store so that conditions see what reads see: a predicate always checks the upcast
+    /// parts; "nothing matching since" over a query the upcasters widen becomes a predicate over the upcast parts
+    /// (exact, read inside the store's lock), and over other queries is kept as it is (so a store's fast path stays;
+    /// it is exact for queries by current type names, and errs on the side of a conflict for names upcast away).
     let rec widenCondition (upcasters: Upcaster seq) (toParts: RecordedEvent -> RecordedEvent list) (condition: AppendCondition) =
         let wide = widen upcasters
         let parts (query: EventQuery) (events: RecordedEvent[]) =
@@ -162,7 +163,7 @@ module Upcasting =
             let asked = { query with After = max query.After after }
             AppendCondition.Predicate({ wide asked with Direction = Direction.Forward; Limit = 0 }, (fun events -> Array.isEmpty (parts asked events)),
                       $"no event matching the query (upcast) after position {after}")
-        | AppendCondition.Predicate(query, check, description) when wide query <> query ->
+        | AppendCondition.Predicate(query, check, description) ->
             AppendCondition.Predicate(wide query, (fun events -> check (parts query events)), description)
         | All conditions -> All(conditions |> List.map (widenCondition upcasters toParts))
         | other -> other

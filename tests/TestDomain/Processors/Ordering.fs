@@ -76,3 +76,9 @@ let nightlySummary =
       LateTolerance = TimeSpan.FromMinutes 1.0
       OnTick = fun tick -> [ EventData.Tagged(Types.SummaryRequested, JsonSerializer.Serialize {| tenant = tick.Tenant |}, "summary:nightly") ]
       Condition = fun _ -> NoCondition }
+
+/// The orders placed, counted: a query processors may look up; only the reporter processor may ask it.
+let ordersCount =
+    Query.overEvents<string> "orders-count" (fun _ -> EventQuery.OfTypes Types.OrderPlaced) (fun _ _ events -> QueryAnswer.Found(box events.Length))
+    |> Query.authorize<string> (fun caller _ ->
+        if caller.Actor = "processor:reporter" then Authorization.Allowed else Authorization.Denied "only the reporter may count orders")
