@@ -17,10 +17,10 @@ public sealed class ProcessManagerTests
     private static string? OrderOf(RecordedEvent e) =>
         e.Type is Ordering.Types.OrderPlaced or "OrderPaid" ? JsonDocument.Parse(e.Body).RootElement.GetProperty("order").GetString() : null;
 
-    private sealed record OrderState(bool Paid, bool Cancelled);
+    internal sealed record OrderState(bool Paid, bool Cancelled);
 
     /// <summary>The manager; <paramref name="dueIn"/> sets the timeout relative to the order (negative: in the past).</summary>
-    private static ProcessManager PaymentTimeout(TimeSpan dueIn) => ProcessManager.Create<OrderState>(
+    internal static ProcessManager PaymentTimeout(TimeSpan dueIn) => ProcessManager.Create<OrderState>(
         "payment-timeout", [QueryItem.OfTypes(Ordering.Types.OrderPlaced, "OrderPaid")], OrderOf, new OrderState(false, false),
         (state, e) => e.Type switch
         {
