@@ -83,7 +83,12 @@ let private handler (decide: RecordedEvent -> Processors.Decision) =
         | Processors.SendEmail email -> ProcessorResult.AtLeastOnce(EffectIntent.Of(Effects.SendEmail, email))
         | Processors.ChargeCard(invoice, cents) ->
             let charge: Effects.Charge = { InvoiceId = invoice; AmountCents = cents }
-            ProcessorResult.AtMostOnce(EffectIntent.Of(Effects.ChargeCard, charge))
+            // At most once; the outcome is recorded: paid when the charge went through, failed when it never did.
+            ProcessorResult.Then(
+                EffectIntent.Of(Effects.ChargeCard, charge),
+                CheckpointTiming.Before,
+                [| Payments.Events.encode (Payments.Events.InvoicePaid { InvoiceId = invoice; AmountCents = cents }) |],
+                [| Payments.Events.encode (Payments.Events.ChargeFailed { InvoiceId = invoice; AmountCents = cents }) |])
         | Processors.Ignore -> ProcessorResult.NoOp)
 
 /// The processors.
@@ -92,6 +97,12 @@ let processors: TodoProcessor list =
       TodoProcessor.Create(Processors.PointsAwarding, [| QueryItem.OfTypes "ItemCompleted" |], handler Processors.points)
       TodoProcessor.Create(Processors.Invoicing, [| QueryItem.OfTypes "BillingDue" |], handler Processors.invoicing)
       TodoProcessor.Create(Processors.Charging, [| QueryItem.OfTypes "InvoiceIssued" |], handler Processors.charging) ]
+
+/// The process managers.
+let processManagers: ProcessManager list = [ InviteReminders.manager ]
+
+/// Every processor a host runs: the processors, then one per process manager.
+let hostedProcessors: TodoProcessor list = processors @ (processManagers |> List.map ProcessManager.toProcessor)
 
 /// Monthly billing: midnight UTC on the first of each month, for every tenant; up to 3 missed months are caught up.
 let billingTask: PeriodicTask =

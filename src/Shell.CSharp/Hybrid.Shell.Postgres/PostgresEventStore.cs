@@ -18,7 +18,7 @@ namespace Hybrid.Shell.Postgres;
 /// <see cref="PostgresEventStoreOptions.MigrationConnectionString"/> is given. Bodies are stored as jsonb, so reads
 /// return them in PostgreSQL's normal form (same JSON value, possibly different spacing and key order).
 /// </remarks>
-public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
+public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, IAsyncDisposable
 {
     private readonly PostgresEventStoreOptions _options;
     private readonly NpgsqlDataSource _source;

@@ -174,7 +174,8 @@ public sealed class HttpAdapterTests : IAsyncLifetime
     public async Task Paused_aggregate_answers_503_with_retry_after()
     {
         var processor = WriteSideSetup.Processor(_store, new Shell.Commands.CommandProcessorOptions { PausedWait = TimeSpan.FromMilliseconds(20), RetryAfter = TimeSpan.FromSeconds(3) });
-        await processor.Gate.PauseAsync(Counter.Aggregate, CancellationToken.None);
+        await _store.Append(AppendRequest.Of(_tenant, new ProposedEvent(Guid.NewGuid(),
+            AggregateMigrationModule.started(WriteSideCatalog.CounterV2.migration), EventMetadata.Empty)), CancellationToken.None);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();

@@ -80,7 +80,8 @@ module CounterV2 =
             [ EventData.Tagged("CounterSet", JsonPayload.serialize { CounterId = counterId; Total = state.Total }, Counter.tagOf counterId) ] }
 
     let migration =
-        { Aggregate = Counter.Aggregate
+        { Name = "counter-v2"
+          Aggregate = Counter.Aggregate
           Source = EventQuery.OfTypes("Incremented", "Decremented")
           Transform = transform
           DeleteOld = true

@@ -1,4 +1,5 @@
 using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Postgres.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Shell.Postgres.Processing;
@@ -7,8 +8,8 @@ namespace Hybrid.Shell.Postgres.Processing;
 public static class PostgresHybridBuilderExtensions
 {
     /// <summary>
-    /// The PostgreSQL event store (migrated when the options carry a migration connection string: events, leases and
-    /// dead letters, all in one schema). The store is created once, when first resolved.
+    /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases, dead
+    /// letters and the tenant catalogue in the same database and schema. The store is created once, when first resolved.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
@@ -25,6 +26,11 @@ public static class PostgresHybridBuilderExtensions
             {
                 sp.GetRequiredService<IEventStore>();
                 return new PostgresDeadLetterStore(options.ConnectionString, options.Schema);
+            })
+            .UseTenantCatalogue(sp =>
+            {
+                sp.GetRequiredService<IEventStore>();
+                return new PostgresTenantCatalogue(options.ConnectionString, options.Schema, sp.GetRequiredService<TimeProvider>());
             });
     }
 }
