@@ -67,7 +67,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
     {
         StoreInput.Tenant(tenant);
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
-        lock (log.Gate) return Task.FromResult(log.TryGetPosition(id, out var position) ? new[] { log.At(position) } : []);
+        lock (log.Gate) return Task.FromResult(log.TryGetStored(id, out var stored) ? new[] { stored } : []);
     }
 
     /// <inheritdoc />
