@@ -19,7 +19,7 @@ public sealed class CommandLineTests
     [InlineData("simulate --steps -1", "hybrid-sample simulate: --steps: '-1' is not a whole number from 0 to 100000000.")]
     [InlineData("simulate --tenants 0", "hybrid-sample simulate: --tenants: '0' is not a whole number from 1 to 1000.")]
     [InlineData("simulate --seed 1.5", "hybrid-sample simulate: --seed: '1.5' is not a whole number from -2147483648 to 2147483647.")]
-    [InlineData("simulate --plant-bug Nope", "hybrid-sample simulate: --plant-bug: 'Nope' is not one of None, BypassAuthorization, IgnoreFencing, RetryWithNewIds, HideAnEvent, EffectBeforeCheckpoint.")]
+    [InlineData("simulate --plant-bug Nope", "hybrid-sample simulate: --plant-bug: 'Nope' is not one of None, BypassAuthorization, IgnoreFencing, RetryWithNewIds, HideAnEvent, EffectBeforeCheckpoint, FireDeadlinesEarly, FireDeadlinesTwice.")]
     [InlineData("simulate --lmdb /tmp/x --memory-only", "hybrid-sample simulate: --lmdb and --memory-only exclude each other: give one.")]
     [InlineData("simulate --bogus", "hybrid-sample simulate: Unrecognized command or argument '--bogus'.")]
     [InlineData("demo extra", "hybrid-sample demo: Unrecognized command or argument 'extra'.")]
