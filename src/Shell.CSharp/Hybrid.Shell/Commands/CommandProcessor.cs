@@ -115,6 +115,8 @@ public sealed class CommandProcessor
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
             var lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
+            if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
+                return Accepted(applied, null, applied.Max(e => e.Position), attempt, FSharpList<TriggerFailure>.Empty);
             var expected = Command.checkExpected(
                 context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
             if (expected.IsError) return expected.ErrorValue;

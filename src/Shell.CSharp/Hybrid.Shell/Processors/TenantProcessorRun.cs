@@ -9,6 +9,7 @@ namespace Hybrid.Shell.Processors;
 /// its checkpoint) or until a fenced write shows the lease was lost; a simulation calls <see cref="Step"/> itself.
 /// </summary>
 internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor processor, EventExecutor executor, string tenant, Lease lease)
+    : ITenantRun
 {
     private readonly Queue<RecordedEvent> _batch = new();
     private bool _claimed;
