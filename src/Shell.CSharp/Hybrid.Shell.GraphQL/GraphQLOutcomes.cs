@@ -6,7 +6,8 @@ namespace Hybrid.Shell.GraphQL;
 /// <summary>
 /// Outcomes that are not data, as GraphQL errors with codes: <c>REJECTED</c>, <c>CONFLICT</c>,
 /// <c>PRECONDITION_FAILED</c> (expected version out of date), <c>DENIED</c>, <c>INVALID</c> (the field is named),
-/// <c>NOT_FOUND</c>, <c>UNAVAILABLE</c> (retry later). The error's extensions carry the same body the HTTP adapter answers with.
+/// <c>NOT_FOUND</c>, <c>UNAVAILABLE</c> (retry later). The error's extensions carry the same body the HTTP adapter answers with
+/// (a rejection's own code as <c>rejectionCode</c>).
 /// </summary>
 public static class GraphQLOutcomes
 {
@@ -48,7 +49,7 @@ public static class GraphQLOutcomes
         var error = new ExecutionError(reason) { Code = code };
         error.Extensions ??= new Dictionary<string, object?>();
         foreach (var (key, value) in body)
-            if (key != "reason") error.Extensions[key] = value;
+            if (key != "reason") error.Extensions[key == "code" ? "rejectionCode" : key] = value; // "code" is GraphQL's
         return error;
     }
 }
