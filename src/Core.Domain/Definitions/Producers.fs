@@ -27,6 +27,12 @@ type Producer =
     static member Create(name: string, topics: QueryItem[], map: Func<RecordedEvent, IntegrationMessage option>) =
         { Name = name; Topics = topics; Map = (fun e -> map.Invoke e); Retry = RetryPolicy.Default; Sharding = PerTenant }
 
+    /// The same producer with another retry policy (for messages the broker refuses; an unreachable broker is waited for).
+    member p.WithRetry(retry: RetryPolicy) = { p with Retry = retry }
+
+    /// The same producer with another lease split.
+    member p.WithSharding(sharding: Sharding) = { p with Sharding = sharding }
+
 /// The pure parts of producing.
 module Producer =
 

@@ -8,7 +8,7 @@ namespace Hybrid.Shell.Nats;
 
 /// <summary>
 /// Keeps read models in a projector process from the broker's event stream instead of the store: it consumes every
-/// tenant's events (published by a <c>Producer.recorded</c> producer), rebuilds each recorded event from its headers and
+/// tenant's events (the whole events stream, published by a <c>Producer.recorded</c> producer), rebuilds each recorded event from its headers and
 /// folds it with the application's own read-model definitions, in memory (a restarted projector folds the stream again
 /// from its start). De-duplication by event id: an event's id is bound to its position, and events arrive in position
 /// order per tenant, so an event at or below the position already folded (a repeat published after JetStream's
@@ -65,7 +65,6 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                 var config = new ConsumerConfig
                 {
                     AckPolicy = ConsumerConfigAckPolicy.None,
-                    FilterSubject = BrokerSubjects.allEvents(_broker.Options.Prefix),
                     DeliverPolicy = _lastSequence == 0 ? ConsumerConfigDeliverPolicy.All : ConsumerConfigDeliverPolicy.ByStartSequence,
                     InactiveThreshold = TimeSpan.FromMinutes(1),
                 };
