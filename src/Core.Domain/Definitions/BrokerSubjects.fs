@@ -35,6 +35,9 @@ module BrokerSubjects =
     /// Every command subject.
     let allCommands (prefix: string) = $"{prefix}.commands.>"
 
+    /// A fresh reply subject prefix for one command sender (no stream captures replies).
+    let replies (prefix: string) (sender: Guid) = $"{prefix}.replies.{sender:N}"
+
     /// The dead-letter subject of messages of a kind ("commands", "events").
     let dead (prefix: string) (kind: string) = $"{prefix}.dead.{kind}"
 

@@ -32,7 +32,8 @@ public sealed class NatsCommandSender : IAsyncDisposable
     /// <summary>A sender listening for its replies.</summary>
     public static async Task<NatsCommandSender> StartAsync(NatsBroker broker, TimeProvider? clock = null, CancellationToken ct = default)
     {
-        var inbox = $"{broker.Connection.NewInbox()}.hybrid";
+        // Not the connection's own inbox prefix: the client routes those subjects itself, and a wildcard under it gets nothing.
+        var inbox = BrokerSubjects.replies(broker.Options.Prefix, Guid.NewGuid());
         var replies = await broker.Connection.SubscribeCoreAsync<byte[]>($"{inbox}.*", cancellationToken: ct);
         return new NatsCommandSender(broker, clock ?? TimeProvider.System, replies, inbox);
     }

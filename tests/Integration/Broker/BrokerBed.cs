@@ -81,6 +81,9 @@ internal sealed class BrokerBed : IAsyncDisposable
         return messages;
     }
 
+    /// <summary>The commands waiting in the work queue.</summary>
+    public async Task<long> Queued() => (await Broker.JetStream.GetStreamAsync(Options.CommandsStream)).Info.State.Messages;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var host in _hosts) await host.DisposeAsync();
