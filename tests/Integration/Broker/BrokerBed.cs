@@ -1,3 +1,4 @@
+using Hybrid.Testing.Nats;
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Leases;
 using Hybrid.InMemory.Processors;
@@ -18,14 +19,14 @@ internal sealed class BrokerBed : IAsyncDisposable
 {
     private readonly List<TodoProcessorHost> _hosts = [];
 
-    private BrokerBed(NatsTestServer server, NatsBroker broker, NatsBrokerOptions options)
+    private BrokerBed(PrivateNatsServer server, NatsBroker broker, NatsBrokerOptions options)
     {
         Server = server;
         Broker = broker;
         Options = options;
     }
 
-    public NatsTestServer Server { get; }
+    public PrivateNatsServer Server { get; }
     public NatsBroker Broker { get; }
     public NatsBrokerOptions Options { get; }
     public InMemoryEventStore Store { get; } = new(TimeProvider.System);
@@ -34,7 +35,7 @@ internal sealed class BrokerBed : IAsyncDisposable
 
     public static async Task<BrokerBed> StartAsync(Func<NatsBrokerOptions, NatsBrokerOptions>? tune = null)
     {
-        var server = await NatsTestServer.StartAsync();
+        var server = await PrivateNatsServer.StartAsync();
         var options = new NatsBrokerOptions { Url = server.Url };
         options = tune?.Invoke(options) ?? options;
         var broker = await NatsBroker.ConnectAsync(options, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);

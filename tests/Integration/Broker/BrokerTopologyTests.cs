@@ -1,3 +1,4 @@
+using Hybrid.Testing.Nats;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,13 +20,13 @@ namespace Hybrid.Tests.Integration.Broker;
 /// </summary>
 public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private NatsTestServer _nats = null!;
+    private PrivateNatsServer _nats = null!;
     private string _database = "";
     private readonly List<ServeProcess> _processes = [];
 
     public async Task InitializeAsync()
     {
-        _nats = await NatsTestServer.StartAsync();
+        _nats = await PrivateNatsServer.StartAsync();
         _database = await PostgresTestServer.CreateDatabaseAsync("hybrid_broker");
     }
 

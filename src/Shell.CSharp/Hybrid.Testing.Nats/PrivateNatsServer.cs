@@ -2,31 +2,35 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hybrid.Tests.Integration.Broker;
+namespace Hybrid.Testing.Nats;
 
 /// <summary>
-/// A private NATS server with JetStream for one test: Debian's <c>nats-server</c> on 127.0.0.1, a free port and a
-/// temporary JetStream directory, killed and deleted on dispose. It can be stopped and started again on the same port
-/// and directory (a broker outage).
+/// A private NATS server with JetStream for tests and benchmarks: Debian's <c>nats-server</c> on 127.0.0.1, a free port
+/// and a temporary JetStream directory, killed and deleted on dispose. It can be stopped and started again on the same
+/// port and directory (a broker outage).
 /// </summary>
-internal sealed class NatsTestServer : IDisposable
+public sealed class PrivateNatsServer : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hybrid-nats-").FullName;
     private Process? _process;
 
-    private NatsTestServer(int port) => Port = port;
+    private PrivateNatsServer(int port) => Port = port;
 
+    /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The server's URL.</summary>
     public string Url => $"nats://127.0.0.1:{Port}";
 
-    public static async Task<NatsTestServer> StartAsync()
+    /// <summary>Starts a server on a free port and waits until it accepts connections.</summary>
+    public static async Task<PrivateNatsServer> StartAsync()
     {
-        var server = new NatsTestServer(FreePort());
+        var server = new PrivateNatsServer(FreePort());
         await server.StartAgainAsync();
         return server;
     }
 
+    /// <summary>The nats-server binary; throws naming how to install it when missing.</summary>
     public static string Binary()
     {
         foreach (var candidate in new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" })
@@ -77,6 +81,7 @@ internal sealed class NatsTestServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills the server and deletes its directory.</summary>
     public void Dispose()
     {
         Stop();
