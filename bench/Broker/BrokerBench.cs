@@ -52,6 +52,7 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
             Params = new Dictionary<string, object>
             {
                 ["events"] = Events, ["batch"] = Window, ["store"] = "in-memory", ["tenant"] = "one",
+                ["headers"] = "tenant, event id, position, type (envelope: false)",
                 ["how"] = "a producer from checkpoint 0: read a batch, map, publish with message ids, await acks, write the checkpoint",
             },
         }.Against(rawMetric));
@@ -94,7 +95,7 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
             TimeProvider.System, options, NullLogger.Instance);
         var producer = Producer.Create("bench-orders", [QueryItem.OfTypes("OrderPlaced")],
             e => Microsoft.FSharp.Core.FSharpOption<IntegrationMessage>.Some(new IntegrationMessage(e.Type, e.Type, e.Body)));
-        await using var host = new TodoProcessorHost(runtime, [], [new ProducerRegistration(producer, new NatsJetStreamPublisher(broker))]);
+        await using var host = new TodoProcessorHost(runtime, [], [new ProducerRegistration(producer, new NatsJetStreamPublisher(broker, envelope: false))]);
         var clock = Stopwatch.StartNew();
         await host.StartAsync(default);
         while (host.PositionOf("bench-orders", "bench") is not { } p || p < Events)

@@ -12,8 +12,11 @@ namespace Hybrid.Shell.Nats;
 /// </summary>
 public static class NatsEventHeaders
 {
-    /// <summary>The headers of a publication.</summary>
-    public static NatsHeaders Of(IntegrationPublication publication)
+    /// <summary>
+    /// The headers of a publication: tenant, event id, position and message type; with <paramref name="envelope"/>, the
+    /// rest of the source event's envelope too (what a projector needs).
+    /// </summary>
+    public static NatsHeaders Of(IntegrationPublication publication, bool envelope = true)
     {
         var e = publication.Source;
         var headers = new NatsHeaders
@@ -22,11 +25,16 @@ public static class NatsEventHeaders
             [NatsHeaderNames.EventId] = e.Id.ToString(),
             [NatsHeaderNames.Position] = e.Position.ToString(CultureInfo.InvariantCulture),
             [NatsHeaderNames.MessageType] = publication.Message.Type,
-            [NatsHeaderNames.EventType] = e.Type,
-            [NatsHeaderNames.StreamVersion] = e.StreamVersion.ToString(CultureInfo.InvariantCulture),
-            [NatsHeaderNames.SchemaVersion] = e.SchemaVersion.ToString(CultureInfo.InvariantCulture),
-            [NatsHeaderNames.Timestamp] = e.Timestamp.ToString("O", CultureInfo.InvariantCulture),
         };
+        if (!envelope) return headers;
+        headers[NatsHeaderNames.EventType] = e.Type;
+        foreach (var (name, value) in new[]
+        {
+            (NatsHeaderNames.StreamVersion, e.StreamVersion.ToString(CultureInfo.InvariantCulture)),
+            (NatsHeaderNames.SchemaVersion, e.SchemaVersion.ToString(CultureInfo.InvariantCulture)),
+            (NatsHeaderNames.Timestamp, e.Timestamp.ToString("O", CultureInfo.InvariantCulture)),
+        })
+            headers[name] = value;
         if (!string.IsNullOrEmpty(e.Stream)) headers[NatsHeaderNames.Stream] = e.Stream;
         if (e.Tags.Length > 0) headers[NatsHeaderNames.Tags] = string.Join(',', e.Tags);
         if (!string.IsNullOrEmpty(e.Metadata.CausationId)) headers[NatsHeaderNames.CausationId] = e.Metadata.CausationId;

@@ -8,10 +8,11 @@ namespace Hybrid.Shell.Nats;
 /// <summary>
 /// Publishes a producer's messages to JetStream on per-tenant subjects (<see cref="BrokerSubjects.events"/>), with the
 /// event id as the message id (<c>Nats-Msg-Id</c>) and the source event's envelope in headers
-/// (<see cref="NatsEventHeaders"/>). A batch is published pipelined and every acknowledgement awaited; an
+/// (<see cref="NatsEventHeaders"/>: the whole envelope with <paramref name="envelope"/>, what projectors need; else
+/// tenant, event id, position and type). A batch is published pipelined and every acknowledgement awaited; an
 /// acknowledgement JetStream marks as a duplicate counts as published (the message is already stored).
 /// </summary>
-public sealed class NatsJetStreamPublisher(NatsBroker broker) : IIntegrationPublisher
+public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = true) : IIntegrationPublisher
 {
     /// <inheritdoc />
     public async Task<PublishOutcome> PublishAsync(IReadOnlyList<IntegrationPublication> messages, CancellationToken ct)
@@ -44,7 +45,7 @@ public sealed class NatsJetStreamPublisher(NatsBroker broker) : IIntegrationPubl
     {
         var subject = BrokerSubjects.events(broker.Options.Prefix, publication.Tenant, publication.Message.Subject);
         var ack = await broker.JetStream.PublishAsync(subject, Encoding.UTF8.GetBytes(publication.Message.Body),
-            opts: new NatsJSPubOpts { MsgId = publication.Source.Id.ToString() }, headers: NatsEventHeaders.Of(publication), cancellationToken: ct);
+            opts: new NatsJSPubOpts { MsgId = publication.Source.Id.ToString() }, headers: NatsEventHeaders.Of(publication, envelope), cancellationToken: ct);
         ack.EnsureSuccess();
     }
 
