@@ -65,6 +65,7 @@ let private answer (outcome: Queries.QueryOutcome<'T>) =
 let private overModel<'Q, 'S, 'T> (name: string) (model: string) (allowed: Caller -> bool) (what: string) (run: Caller -> 'Q -> 'S -> Queries.QueryOutcome<'T>) =
     Query.overViews<'Q> name [ model ] (fun _ -> [ ViewRef.Of model ]) (fun caller q views -> answer (run caller q (views.Head.State :?> 'S)))
     |> Query.authorize<'Q> (authorizeBy allowed $"read {what}")
+    |> Query.returns<'T>
 
 /// Every query.
 let queries: QueryDefinition list =

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.FSharp.Core;
+using Hybrid.Shell.Commands;
 
 namespace Hybrid.Shell.Http;
 
@@ -97,6 +97,9 @@ public static class HttpOutcomes
             _ => throw new InvalidOperationException($"Unknown query outcome {outcome.GetType().Name}."),
         };
     }
+
+    /// <summary>An invalid-input problem document naming the field.</summary>
+    public static Dictionary<string, object?> Invalid(Validation.Error error) => Problems.Invalid(error);
 
     /// <summary>The outcome as a response: JSON for success, a problem document otherwise.</summary>
     public static IResult Result(Dictionary<string, object?> body, int status) =>

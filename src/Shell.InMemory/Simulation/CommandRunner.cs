@@ -111,7 +111,7 @@ public sealed class CommandRunner
     }
 
     private static CommandDefinition AllowingEveryone(CommandDefinition d) =>
-        new(d.Name, d.Aggregate, d.Emits, d.Parse, d.Payload,
+        new(d.Name, d.Aggregate, d.Emits, d.Parse, d.Payload, d.Returns,
             FSharpOption<FSharpFunc<Caller, FSharpFunc<object, Authorization>>>.Some(
                 FuncConvert.FromFunc<Caller, object, Authorization>((_, _) => Authorization.Allowed)),
             d.Lookup, d.Decide, d.Views);

@@ -129,6 +129,8 @@ public sealed class CommandProcessor
             // The lookup names a stream or query the store refuses (an id too long, say): the request's fault.
             return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
         }
+        if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
+            return Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
         var expected = Command.checkExpected(
             context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
         if (expected.IsError) return Done(expected.ErrorValue);

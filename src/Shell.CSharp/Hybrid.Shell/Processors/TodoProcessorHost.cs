@@ -1,3 +1,4 @@
+using Hybrid.Shell.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.Processors;
@@ -11,7 +12,7 @@ namespace Hybrid.Shell.Processors;
 public sealed class TodoProcessorHost : IAsyncDisposable
 {
     private readonly ProcessorRuntime _runtime;
-    private readonly IReadOnlyList<(TodoProcessor Processor, EventExecutor Executor)> _processors;
+    private readonly IReadOnlyList<(TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)> _processors;
     private readonly Dictionary<string, LeaseWorker> _workers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _abort = new();
@@ -21,8 +22,11 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     private string[] _tenants = [];
     private bool _reclaimed;
 
-    /// <summary>A host for the processors; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
-    public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors)
+    /// <summary>
+    /// A host for the processors and the producers (which share the processors' leases, checkpoints and dead letters);
+    /// throws an <see cref="ArgumentException"/> naming the first invalid definition.
+    /// </summary>
+    public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors, IEnumerable<ProducerRegistration>? producers = null)
     {
         runtime.Options.Validate();
         _runtime = runtime;
@@ -32,9 +36,22 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var problems = TodoProcessorModule.problems(p);
             if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(processors));
         }
-        var duplicate = list.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"Two processors are named '{duplicate.Key}'.", nameof(processors));
-        _processors = list.Select(p => (p, new EventExecutor(runtime, p))).ToList();
+        var entries = list.Select(p => (p, RunsOf(runtime, p))).ToList();
+        foreach (var registration in producers ?? [])
+        {
+            var problems = ProducerModule.problems(registration.Producer);
+            if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(producers));
+            entries.Add((ProducerModule.asProcessor(registration.Producer), registration.RunsOf(runtime)));
+        }
+        var duplicate = entries.GroupBy(p => p.Item1.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Two processors or producers are named '{duplicate.Key}'.", nameof(processors));
+        _processors = entries;
+    }
+
+    private static Func<string, Lease, ITenantRun> RunsOf(ProcessorRuntime runtime, TodoProcessor processor)
+    {
+        var executor = new EventExecutor(runtime, processor);
+        return (tenant, lease) => new TenantProcessorRun(runtime, processor, executor, tenant, lease);
     }
 
     /// <summary>This node's id.</summary>
@@ -120,7 +137,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     /// </summary>
     private async Task FollowFairShare(string[] nodes, CancellationToken ct)
     {
-        var owners = new Dictionary<string, (TodoProcessor Processor, EventExecutor Executor)>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, (TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)>(StringComparer.Ordinal);
         foreach (var entry in _processors)
             foreach (var resource in TodoProcessorModule.leaseResources(entry.Processor, _tenants))
                 owners[resource] = entry;
@@ -135,12 +152,12 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             await StopAndRelease(resource, ct);
         foreach (var resource in plan.Acquire)
         {
-            var (processor, executor) = owners[resource];
+            var (processor, newRun) = owners[resource];
             var lease = await _runtime.Leases.TryAcquire(resource, NodeId, _runtime.Options.LeaseDuration, ct);
             if (lease is null) continue;
             ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
             _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
-            lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, executor, lease.Value, _abort.Token);
+            lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, newRun, lease.Value, _abort.Token);
         }
         foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(_tenants);
     }
@@ -232,7 +249,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
-    private ((TodoProcessor Processor, EventExecutor Executor) Entry, string Resource) Find(string processor, string tenant)
+    private ((TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun) Entry, string Resource) Find(string processor, string tenant)
     {
         var entry = _processors.FirstOrDefault(p => p.Processor.Name == processor);
         if (entry.Processor is null) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
@@ -257,7 +274,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             if (worker is null) return false;
             await worker.Stop();
             await _runtime.Store.ResetCheckpoint(tenant, processor, 0, ct);
-            var restarted = new LeaseWorker(_runtime, entry.Processor, entry.Executor, worker.Lease, _abort.Token);
+            var restarted = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, worker.Lease, _abort.Token);
             lock (_workers) _workers[resource] = restarted;
             restarted.Cover(_tenants);
             return true;
