@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Hybrid.Shell.Commands;
+using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Http;
 

@@ -167,7 +167,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     /// releases each and acquires it again: a new fencing token, so anything the previous run still writes is refused,
     /// and work resumes at once instead of after the lease expires. Returns the held leases as they are now.
     /// </summary>
-    private async Task<Lease[]> ReclaimPreviousRun(Lease[] held, Dictionary<string, (TodoProcessor Processor, EventExecutor Executor)> owners,
+    private async Task<Lease[]> ReclaimPreviousRun(Lease[] held, Dictionary<string, (TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)> owners,
         CancellationToken ct)
     {
         var now = new List<Lease>();
@@ -187,7 +187,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             _runtime.Logger.LogInformation("Node {Node}: took back {Resource} from its previous run with fencing token {Token} (was {Old}).",
                 NodeId, lease.Resource, taken.Value.FencingToken, lease.FencingToken);
             ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", entry.Processor.Name));
-            lock (_workers) _workers[lease.Resource] = new LeaseWorker(_runtime, entry.Processor, entry.Executor, taken.Value, _abort.Token);
+            lock (_workers) _workers[lease.Resource] = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, taken.Value, _abort.Token);
             now.Add(taken.Value);
         }
         return now.ToArray();
