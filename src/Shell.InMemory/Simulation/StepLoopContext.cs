@@ -1,21 +1,20 @@
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// The step loop's synchronization context: work the engines post while a step runs (a <c>Task.Yield</c> before a
-/// retry, a continuation that captured the context) is queued and run on the step loop's own thread while it waits
-/// for the step, never on the thread pool. One thread does everything, so a run costs no thread hops, and nothing
-/// can run beside the step.
+/// How the step loop waits for a step: <see cref="RunUntil"/> blocks until the step's task completes, moving the
+/// virtual clock on when the step waits on a timer, without a kernel wait handle per task. Installed as the thread's
+/// synchronization context, work posted to it runs on the waiting thread instead of the thread pool.
 /// </summary>
 public sealed class StepLoopContext : SynchronizationContext
 {
     private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
-    private readonly ManualResetEventSlim _wake = new();
+    private readonly List<ManualResetEventSlim> _waiting = [];
 
     /// <inheritdoc />
     public override void Post(SendOrPostCallback d, object? state)
     {
         lock (_posted) _posted.Enqueue((d, state));
-        _wake.Set();
+        Wake();
     }
 
     /// <inheritdoc />
@@ -24,8 +23,12 @@ public sealed class StepLoopContext : SynchronizationContext
     /// <inheritdoc />
     public override SynchronizationContext CreateCopy() => this;
 
-    /// <summary>Wakes a waiting <see cref="RunUntil"/> (a timer started, say).</summary>
-    public void Wake() => _wake.Set();
+    /// <summary>Wakes every waiting <see cref="RunUntil"/> (a timer started, say).</summary>
+    public void Wake()
+    {
+        lock (_waiting)
+            foreach (var wake in _waiting) wake.Set();
+    }
 
     /// <summary>
     /// Runs posted work on this thread until the task completes. When nothing is posted it asks <paramref name="idle"/>
@@ -34,14 +37,24 @@ public sealed class StepLoopContext : SynchronizationContext
     public void RunUntil(Task task, Func<bool>? idle = null)
     {
         if (task.IsCompleted) return;
-        task.ContinueWith(static (_, wake) => ((ManualResetEventSlim)wake!).Set(), _wake, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        while (!task.IsCompleted)
+        // Each waiter has its own signal: a thread resetting a shared one could swallow another's wake-up.
+        var wake = new ManualResetEventSlim();
+        lock (_waiting) _waiting.Add(wake);
+        try
         {
-            _wake.Reset();
-            if (RunOne()) continue;
-            if (idle?.Invoke() == true) continue;
-            if (!task.IsCompleted) _wake.Wait();
+            task.ContinueWith(static (_, signal) => ((ManualResetEventSlim)signal!).Set(), wake, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            while (!task.IsCompleted)
+            {
+                wake.Reset();
+                if (RunOne()) continue;
+                if (idle?.Invoke() == true) continue;
+                if (!task.IsCompleted) wake.Wait();
+            }
+        }
+        finally
+        {
+            lock (_waiting) _waiting.Remove(wake);
         }
     }
 

@@ -10,6 +10,9 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class SteppedClock(FakeTimeProvider clock, StepLoopContext loop) : TimeProvider
 {
     private readonly Lock _gate = new();
+
+    /// <summary>A stepped clock with a step loop of its own (for a caller that awaits outside a simulation).</summary>
+    public SteppedClock(FakeTimeProvider clock) : this(clock, new StepLoopContext()) { }
     private TimeSpan? _started;
 
     /// <inheritdoc />

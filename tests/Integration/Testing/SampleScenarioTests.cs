@@ -36,7 +36,7 @@ public abstract class SampleScenarioTests(StoreFactory store)
     public Task a_completed_item_earns_its_completer_a_point() =>
         Scenario.Named("a completion earns a point")
             .Given(Created, Milk)
-            .WhenHandling(Definitions.processors.Single(p => p.Name == Processors.PointsAwarding),
+            .WhenHandling(Definitions.processors.Single(p => p.Name == Hybrid.Sample.Processors.PointsAwarding),
                 TodoLists.Events.encode(TodoLists.Events.Event.NewItemCompleted(new TodoLists.Events.ItemRef("l1", 1))))
             .ThenEmits(Points.Events.encode(Points.award("", new TodoLists.Events.ItemRef("l1", 1))))
             .VerifyEverywhere(store);
