@@ -24,7 +24,10 @@ public sealed class CommandRunner
         _definitions = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
         // The planted bug: the processor runs with definitions that allow everyone (the runner still judges them).
         var running = context.Has(Sabotage.BypassAuthorization) ? definitions.Select(AllowingEveryone) : definitions;
-        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running));
+        // Conflicts back off on the engines' virtual clock, with jitter from the seed: retries cost virtual time only.
+        var jitter = new Random(unchecked(context.Options.Seed * 17 + 3));
+        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running),
+            new CommandProcessorOptions { JitterSource = jitter.NextDouble }, clock: context.EngineClock);
     }
 
     /// <summary>The command processor the runner drives.</summary>
@@ -50,7 +53,9 @@ public sealed class CommandRunner
         {
             try
             {
-                outcome = SimulationContext.Sync(_processor.ExecuteAsync(caller, request.Command, request.Payload, options));
+                var running = _processor.ExecuteAsync(caller, request.Command, request.Payload, options);
+                _context.EngineClock.Await(running);
+                outcome = running.Result;
                 break;
             }
             catch (SimulatedFaultException fault)
@@ -106,7 +111,7 @@ public sealed class CommandRunner
     }
 
     private static CommandDefinition AllowingEveryone(CommandDefinition d) =>
-        new(d.Name, d.Aggregate, d.Emits, d.Parse,
+        new(d.Name, d.Aggregate, d.Emits, d.Parse, d.Payload, d.Returns,
             FSharpOption<FSharpFunc<Caller, FSharpFunc<object, Authorization>>>.Some(
                 FuncConvert.FromFunc<Caller, object, Authorization>((_, _) => Authorization.Allowed)),
             d.Lookup, d.Decide, d.Views);

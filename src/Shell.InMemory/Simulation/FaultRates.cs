@@ -13,8 +13,12 @@ public sealed record FaultRates
     public double ConcurrentDuplicate { get; init; }
     /// <summary>Per handler call.</summary>
     public double HandlerException { get; init; }
+    /// <summary>Per effect attempt.</summary>
+    public double EffectFailure { get; init; }
     /// <summary>Per effect, between the effect and its checkpoint (either order).</summary>
     public double ProcessorCrash { get; init; }
+    /// <summary>Per node tick.</summary>
+    public double DeadlineRace { get; init; }
     /// <summary>Per step.</summary>
     public double NodePause { get; init; }
     /// <summary>Per step.</summary>
@@ -33,7 +37,9 @@ public sealed record FaultRates
         SlowAppend = 0.02,
         ConcurrentDuplicate = 0.03,
         HandlerException = 0.03,
+        EffectFailure = 0.1,
         ProcessorCrash = 0.02,
+        DeadlineRace = 0.3,
         NodePause = 0.001,
         ClockJump = 0.0003,
         ReadModelCacheLoss = 0.001,
@@ -47,7 +53,9 @@ public sealed record FaultRates
         FaultKind.SlowAppend => SlowAppend,
         FaultKind.ConcurrentDuplicate => ConcurrentDuplicate,
         FaultKind.HandlerException => HandlerException,
+        FaultKind.EffectFailure => EffectFailure,
         FaultKind.ProcessorCrash => ProcessorCrash,
+        FaultKind.DeadlineRace => DeadlineRace,
         FaultKind.NodePause => NodePause,
         FaultKind.ClockJump => ClockJump,
         FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,

@@ -6,7 +6,8 @@ namespace Hybrid.InMemory.Simulation;
 /// <summary>
 /// Checks the invariants of one tenant: compares its log (read through the store under test) with what the shell
 /// recorded, the read models with a plain fold, the processors' outputs and effects with their pure handlers, the
-/// periodic triggers with the instants attempted, and then the application's own invariants. Counts what it verified.
+/// periodic triggers with the instants attempted, process managers with their pure decisions and deadlines with their
+/// times, and then the application's own invariants. Counts what it verified.
 /// </summary>
 public sealed class InvariantChecker(SimulationContext context, ReadModelRunner readModels)
 {
@@ -16,8 +17,11 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
     /// <summary>How many facts each invariant verified (events, states, source events, due instants, denied commands, user checks).</summary>
     public IReadOnlyDictionary<string, long> Checks => _checks;
 
-    /// <summary>The violations found for the tenant, as (invariant, detail).</summary>
-    public List<(string Invariant, string Detail)> Check(string tenant)
+    /// <summary>
+    /// The violations found for the tenant, as (invariant, detail). Once the run has <paramref name="settled"/> (drained),
+    /// deadlines due by now must also have fired.
+    /// </summary>
+    public List<(string Invariant, string Detail)> Check(string tenant, bool settled = false)
     {
         var ledger = context.Ledger(tenant);
         var log = SimulationContext.Sync(context.Store.Read(tenant, EventQuery.All, CancellationToken.None));
@@ -39,11 +43,17 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
             var view = views[model.Name] = readModels.Read(tenant, model.Name);
             Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, view, log), 1);
         }
+        var managers = context.ProcessManagers.ToDictionary(m => m.Name);
         foreach (var processor in context.Processors)
         {
             var checkpoint = SimulationContext.Sync(context.Store.ReadCheckpoint(tenant, processor.Name, CancellationToken.None)).Position;
             var dead = SimulationContext.Sync(context.DeadLetters.List(tenant, processor.Name, CancellationToken.None)).Select(d => d.EventId).ToHashSet();
             var sources = log.LongCount(e => Simulated.isTopic(processor, e));
+            if (managers.TryGetValue(processor.Name, out var manager))
+            {
+                Add(InvariantNames.ProcessManagersDecideOnce, Invariants.processManagerDecidesOnce(tenant, manager, checkpoint, dead, log), sources);
+                continue;
+            }
             Add(InvariantNames.EmitsExactlyOnce, Invariants.emitsExactlyOnce(tenant, processor, checkpoint, dead, log), sources);
             Add(InvariantNames.EffectsAsDeclared,
                 Invariants.effectsAsDeclared(tenant, processor, checkpoint, dead, ledger.EffectRunsOf(processor.Name), log), sources);
@@ -53,6 +63,11 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
             var attempts = ledger.AttemptsOf(task.Name);
             Add(InvariantNames.OneTriggerPerDueInstant, Invariants.oneTriggerPerDueInstant(tenant, task, attempts, log),
                 attempts.Distinct().Count());
+        }
+        if (managers.Count > 0)
+        {
+            var settledAt = settled ? FSharpOption<DateTimeOffset>.Some(context.Clock.GetUtcNow()) : FSharpOption<DateTimeOffset>.None;
+            Add(InvariantNames.DeadlinesHonoured, Invariants.deadlinesHonoured(tenant, settledAt, log), log.LongCount(e => e.Type == Deadlines.ScheduledType));
         }
         Add(InvariantNames.AuthorizationNeverBypassed, Invariants.deniedWroteNothing(tenant, ledger.DeniedCommands, log),
             ledger.DeniedCommands.Count);

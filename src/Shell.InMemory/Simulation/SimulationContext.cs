@@ -42,8 +42,11 @@ public sealed class SimulationContext
     /// <summary>The application under simulation.</summary>
     public SimulatedApplication Application { get; }
 
-    /// <summary>The application's processors.</summary>
-    public TodoProcessor[] Processors => [.. Application.Processors];
+    /// <summary>The application's processors, its process managers' included.</summary>
+    public TodoProcessor[] Processors => [.. Simulated.processors(Application)];
+
+    /// <summary>The application's process managers.</summary>
+    public ProcessManager[] ProcessManagers => [.. Application.ProcessManagers];
 
     /// <summary>The application's periodic tasks.</summary>
     public PeriodicTask[] PeriodicTasks => [.. Application.PeriodicTasks];

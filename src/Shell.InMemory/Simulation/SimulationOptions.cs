@@ -47,8 +47,15 @@ public sealed record SimulationOptions
     /// <summary>The tenants' ids.</summary>
     public IReadOnlyList<string> TenantIds => Enumerable.Range(1, Tenants).Select(i => $"tenant-{i}").ToArray();
 
-    /// <summary>The command that replays this run.</summary>
-    public string ReplayCommand => DescribeReplay?.Invoke(this) ?? $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}";
+    /// <summary>
+    /// The command that replays this run, with every flag that shapes it: seed, steps, tenants, the planted bug, and
+    /// whether read models are kept in memory only (an LMDB cache, fresh or not, does not change the run); an
+    /// application's own description when <see cref="DescribeReplay"/> is given.
+    /// </summary>
+    public string ReplayCommand => DescribeReplay?.Invoke(this)
+        ?? $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}"
+        + (Sabotage == Sabotage.None ? "" : $" --plant-bug {Sabotage}")
+        + (ReadModelCacheDirectory is null ? " --memory-only" : "");
 
     /// <summary>The same options for another run shape (what a shrinker varies).</summary>
     public SimulationOptions Reshaped(int seed, long steps, int tenants, int nodes, FaultRates faults) =>

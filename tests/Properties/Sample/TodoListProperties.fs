@@ -24,7 +24,7 @@ let ``todo-list events encode and decode to themselves`` () =
 
 [<Fact>]
 let ``ItemAdded of schema version 1 upcasts to what the decoder accepts`` () =
-    Laws.upcastsToCurrent "todolist" [ { EventType = "ItemAdded"; SchemaVersion = 1; Upcast = renameTitle } ] currentDecoder oldItemAdded
+    Laws.upcastsToCurrent "todolist" [ { EventType = "ItemAdded"; SchemaVersion = 1; Produces = []; Upcast = fun e -> [ renameTitle e ] } ] currentDecoder oldItemAdded
     |> Law.verify
 
 [<Fact>]

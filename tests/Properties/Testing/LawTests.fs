@@ -58,7 +58,7 @@ let ``the round trip catches a codec that loses a field`` () =
 
 [<Fact>]
 let ``the upcast law catches an upcaster registered for the wrong version`` () =
-    fails (Laws.upcastsToCurrent "todolist" [ { EventType = "ItemAdded"; SchemaVersion = 2; Upcast = renameTitle } ] currentDecoder oldItemAdded)
+    fails (Laws.upcastsToCurrent "todolist" [ { EventType = "ItemAdded"; SchemaVersion = 2; Produces = []; Upcast = fun e -> [ renameTitle e ] } ] currentDecoder oldItemAdded)
     |> ignore
 
 [<Fact>]

@@ -153,7 +153,7 @@ module Laws =
         Prop.forAll (arb history) (fun events ->
             let tenant = "tenant-1"
             let log = History.record tenant events
-            let context = { Tenant = tenant; Processor = processor.Name }
+            let context = ProcessorContext.Of(tenant, processor.Name)
             let differing =
                 log
                 |> Array.filter (Simulation.Simulated.isTopic processor)

@@ -71,9 +71,10 @@ let private query log registry (caller: Caller) name (request: obj) =
 
 let private handle log tenant (processor: TodoProcessor) event =
     let withEvent = History.appendAt History.epoch log [ event ]
-    match processor.Handle { Tenant = tenant; Processor = processor.Name } withEvent.[withEvent.Length - 1] with
+    match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) withEvent.[withEvent.Length - 1] with
     | ProcessorResult.Emit events -> Observed.Handled(events, [])
     | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
+    | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
     | ProcessorResult.NoOp -> Observed.Handled([], [])
 
 let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upTo =

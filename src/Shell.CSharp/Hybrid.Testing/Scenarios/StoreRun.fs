@@ -91,8 +91,9 @@ let private handle (store: IEventStore) tenant (before: Position) (processor: To
     task {
         // The pure handler first: a handler that throws fails the scenario at once instead of being retried.
         let expectedKind =
-            match processor.Handle { Tenant = tenant; Processor = processor.Name } (History.record tenant [ event ]).[0] with
+            match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) (History.record tenant [ event ]).[0] with
             | ProcessorResult.Effect(intent, _) -> [ intent.Kind ]
+            | ProcessorResult.EffectThen plan -> [ plan.Intent.Kind ]
             | _ -> []
         let! handled = appendAll store tenant [ event ]
         do! store.ResetCheckpoint(tenant, processor.Name, before, none)
