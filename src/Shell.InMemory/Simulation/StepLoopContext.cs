@@ -1,9 +1,10 @@
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// How the step loop waits for a step: <see cref="RunUntil"/> blocks until the step's task completes, moving the
-/// virtual clock on when the step waits on a timer, without a kernel wait handle per task. Installed as the thread's
-/// synchronization context, work posted to it runs on the waiting thread instead of the thread pool.
+/// The step loop's synchronization context: work the engines post while a step runs (a <c>Task.Yield</c> before a
+/// retry, a continuation that captured the context) is queued and run on the step loop's own thread while it waits
+/// for the step, never on the thread pool. One thread does everything, so a run costs no thread hops, and nothing
+/// can run beside the step.
 /// </summary>
 public sealed class StepLoopContext : SynchronizationContext
 {
