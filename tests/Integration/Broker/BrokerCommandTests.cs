@@ -112,6 +112,8 @@ public sealed class BrokerCommandTests(Xunit.Abstractions.ITestOutputHelper outp
 
         Assert.Equal("failed", reply.Outcome);
         Assert.Contains("failed 3 times", Body(reply).GetProperty("reason").GetString());
+        // The reply and the dead letter are published one after the other: wait for the dead letter to be stored.
+        await Eventually.Until(async () => (await _bed.Messages(_bed.Options.DeadStream)).Any(), "the command is dead-lettered");
         var dead = Assert.Single(await _bed.Messages(_bed.Options.DeadStream));
         Assert.True(dead.Headers!.TryGetLastValue(NatsHeaderNames.DeadReason, out var reason));
         Assert.Contains("the store is down", reason);
