@@ -28,7 +28,15 @@ public sealed class JwtBearerCallerResolver(JwtBearerCallerOptions? options = nu
             return CallerResult.Forbidden(_options.TenantClaim, $"The bearer token has no '{_options.TenantClaim}' claim.");
         var actor = _options.ActorClaims.Select(c => user.FindFirst(c)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
         var roles = user.Claims.Where(c => _options.RoleClaims.Contains(c.Type)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
-        return CallerResult.Of(new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString()));
+        var caller = new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString());
+        return CallerResult.Checked(caller, field => field switch
+        {
+            "tenant" => _options.TenantClaim,
+            "actor" => _options.ActorClaims.FirstOrDefault() ?? field,
+            "roles" => _options.RoleClaims.FirstOrDefault() ?? field,
+            "correlationId" => "X-Correlation-Id",
+            _ => field,
+        });
     }
 
     // Plain reasons for the client; the handler's exception messages name keys and internals.

@@ -46,6 +46,23 @@ public sealed class SchemaMigrationTests
     }
 
     [Fact]
+    public async Task every_function_fixes_its_search_path_belongs_to_the_owner_and_is_not_executable_by_public()
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        await PostgresMigrations.ApplyAsync(admin);
+        await using var connection = await Sql.OpenAsync(admin);
+        var offenders = await connection.ColumnAsync<string>("""
+            SELECT p.oid::regprocedure::text FROM pg_proc p
+            WHERE p.pronamespace = 'hybrid'::regnamespace
+              AND (p.proowner <> 'hybrid_owner'::regrole
+                   OR has_function_privilege('public', p.oid, 'EXECUTE')
+                   OR (p.prosecdef AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY(p.proconfig), false)))
+            """);
+        Assert.Empty(offenders);
+        Assert.True((long)(await connection.ScalarAsync("SELECT count(*) FROM pg_proc WHERE pronamespace = 'hybrid'::regnamespace AND prosecdef"))! >= 15);
+    }
+
+    [Fact]
     public async Task an_applied_migration_whose_sql_changed_is_refused()
     {
         var admin = await PostgresTestServer.CreateDatabaseAsync();

@@ -53,7 +53,9 @@ public static class ApplicationRoleAttacks
         Attack.Hidden("rewind another tenant's stream", "UPDATE hybrid.streams SET version = 0 WHERE tenant_id = '{theirs}' RETURNING *"),
         Attack.Hidden("discard another tenant's dead letters", "UPDATE hybrid.dead_letters SET status = 2 WHERE tenant_id = '{theirs}' RETURNING *"),
 
-        .. new[] { "events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations" }
+        Attack.Denied("rename a registered tenant", "UPDATE hybrid.tenant_catalogue SET tenant_id = 'renamed'"),
+        Attack.Denied("unregister every tenant", "DELETE FROM hybrid.tenant_catalogue"),
+        .. new[] { "events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations", "tenant_catalogue" }
             .Select(t => Attack.Denied($"truncate {t}", $"TRUNCATE hybrid.{t}")),
         Attack.Denied("lock the heads table against every writer", "LOCK TABLE hybrid.tenants IN ACCESS EXCLUSIVE MODE"),
         Attack.Denied("lock the events table against every reader", "LOCK TABLE hybrid.events IN ACCESS EXCLUSIVE MODE"),

@@ -18,6 +18,7 @@ public sealed class AttackRunner(string admin, string mine, string theirs)
             (SELECT coalesce(string_agg(t::text, ',' ORDER BY t::text), '') FROM hybrid.dead_letters t),
             (SELECT coalesce(string_agg(t::text, ',' ORDER BY t::text), '') FROM hybrid.processor_leases t),
             (SELECT coalesce(string_agg(t::text, ',' ORDER BY t::text), '') FROM hybrid.nodes t),
+            (SELECT coalesce(string_agg(t::text, ',' ORDER BY t::text), '') FROM hybrid.tenant_catalogue t),
             (SELECT count(*) FROM hybrid.schema_migrations),
             (SELECT count(*) FROM pg_largeobject_metadata),
             (SELECT string_agg(format('%s.%s:%s:%s:%s', relnamespace::regnamespace, relname, relrowsecurity, relforcerowsecurity, relowner::regrole),

@@ -6,7 +6,8 @@ namespace Hybrid.Tests.Integration.Postgres.Attacks;
 /// </summary>
 public static class ReportingRoleAttacks
 {
-    private static readonly string[] Tables = ["events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations"];
+    private static readonly string[] Tables =
+        ["events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations", "tenant_catalogue"];
 
     private static string ColumnOf(string table) => table switch
     {
@@ -21,6 +22,7 @@ public static class ReportingRoleAttacks
             "INSERT INTO hybrid.events (tenant_id, position, id, stream_id, stream_version, type, tags, data, metadata, schema_version, \"timestamp\") " +
             "VALUES ('{theirs}', 99, gen_random_uuid(), NULL, 0, 'Forged', '{}', '{}', '{}', 1, now())"),
         Attack.Denied("insert a head", "INSERT INTO hybrid.tenants (tenant_id, head) VALUES ('{theirs}-2', 9)"),
+        Attack.Denied("register a tenant", "INSERT INTO hybrid.tenant_catalogue VALUES ('{theirs}-2', now())"),
         Attack.Denied("forge a dead letter", "INSERT INTO hybrid.dead_letters VALUES ('{theirs}', 'invoicer', 9, gen_random_uuid(), 'Forged', 'boom', 1, now(), 0)"),
         Attack.Denied("forge a lease", "INSERT INTO hybrid.processor_leases (resource, owner, fencing_token, expires_at) VALUES ('processor/x/tenant:{theirs}', 'intruder', 999, 'infinity')"),
         .. Tables.Select(t => Attack.Denied($"update {t}", $"UPDATE hybrid.{t} SET {ColumnOf(t)} = 'x'")),

@@ -1,0 +1,1 @@
+ALTER FUNCTION {schema}.matching_sql(text, jsonb, bigint, bigint, boolean, int) SET search_path = pg_catalog, pg_temp;
