@@ -22,7 +22,8 @@ public static class HybridEndpoints
             RequestFailures.Guard(http, options, () => Command(http, name, options)));
         endpoints.MapPost($"{prefix}/queries/{{name}}", (HttpContext http, string name) =>
             RequestFailures.Guard(http, options, () => Query(http, name, options)));
-        endpoints.MapGet($"{prefix}/introspection", () => Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options));
+        endpoints.MapGet($"{prefix}/introspection", (HttpContext http) =>
+            RequestFailures.Guard(http, options, () => Task.FromResult(Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options))));
         return endpoints;
     }
 
