@@ -79,7 +79,7 @@ module Validation =
             if colon <= 0 || colon = tag.Length - 1 then $"The tag '{tag}' is not of the form 'kind:value'."
             elif colon > Limits.TagKindLength then $"The tag's kind is longer than {Limits.TagKindLength} characters."
             else
-                let badKind = TextRules.firstOutside CharClass.Key (tag.Substring(0, colon))
+                let badKind = TextRules.firstOutsideOf CharClass.Key tag colon
                 if badKind >= 0 then
                     $"The tag's kind holds {TextRules.describeAt tag badKind}: use letters, digits, '-', '_' or '.'."
                 else
@@ -240,6 +240,14 @@ module Validation =
         match expected with
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
+
+    /// A caller: its tenant id, and its actor and correlation id as the metadata of the events it causes.
+    let caller (caller: Caller) =
+        if obj.ReferenceEquals(caller, null) then fail "caller" "The caller is null."
+        else
+            tenant caller.Tenant
+            |> Result.bind (fun () -> ofProblem "caller.Actor" (metadataFieldProblem caller.Actor))
+            |> Result.bind (fun () -> ofProblem "caller.CorrelationId" (metadataFieldProblem caller.CorrelationId))
 
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
