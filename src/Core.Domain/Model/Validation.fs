@@ -241,13 +241,11 @@ module Validation =
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
 
-    /// A caller: its tenant id, and its actor and correlation id as the metadata of the events it causes.
-    let caller (caller: Caller) =
-        if obj.ReferenceEquals(caller, null) then fail "caller" "The caller is null."
-        else
-            tenant caller.Tenant
-            |> Result.bind (fun () -> ofProblem "caller.Actor" (metadataFieldProblem caller.Actor))
-            |> Result.bind (fun () -> ofProblem "caller.CorrelationId" (metadataFieldProblem caller.CorrelationId))
+    /// A short piece of caller-supplied text (an actor, a role, a correlation id): at most maxLength characters of
+    /// the text class (no control characters, no lone surrogates). Empty is allowed.
+    let text (field: string) (maxLength: int) (value: string) =
+        if isNull value || value.Length = 0 then Ok()
+        else ofProblem field (textProblem $"'{field}'" maxLength CharClass.Text value)
 
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =

@@ -1,5 +1,6 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.Tests.Integration.Conformance.InMemory;
+using Hybrid.Tests.Integration.Lmdb.Conformance;
 using Hybrid.Tests.Integration.Postgres.Conformance;
 using Hybrid.Tests.StoreDifferential;
 using Xunit.Abstractions;
@@ -21,6 +22,7 @@ public sealed class DifferentialStoreTests(ITestOutputHelper output)
     [
         EnrolledStore.Of("in-memory", await new InMemoryStoreFactory().CreateAsync()),
         EnrolledStore.Of("postgres", await new PostgresStoreFactory().CreateAsync()),
+        EnrolledStore.Of("lmdb", await new LmdbStoreFactory().CreateAsync()),
     ];
 
     [Fact]
