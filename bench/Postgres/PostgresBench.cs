@@ -18,6 +18,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
             if (options.Wants($"pg.append.single.c{clients}")) await Single(clients);
         if (options.Wants("pg.append.batch100")) await Batches();
         if (options.Wants("pg.append.dcb") || options.Wants("pg.read.all")) await DcbAndRead(options);
+        await Isolation(options);
     }
 
     private async Task Single(int clients)

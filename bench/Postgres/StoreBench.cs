@@ -20,6 +20,31 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
             return 1;
         });
 
+    /// <summary>
+    /// As <see cref="Single"/>, but one append in <paramref name="refusedEvery"/> carries a body the server refuses (a
+    /// test-only constraint): it must fail alone with <see cref="AppendRefusedException"/>; only written events count.
+    /// </summary>
+    public Task<double> SinglePoisoned(string tenant, int clients, int refusedEvery) =>
+        ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
+        {
+            if ((i * clients + client) % refusedEvery == refusedEvery - 1)
+            {
+                var refused = new ProposedEvent(Guid.CreateVersion7(), new EventData("Refused", [], $"client-{client}", """{"refuse":true}""", 1), BenchEvents.Metadata);
+                try
+                {
+                    Expect(await store.Append(AppendRequest.Of(tenant, refused), CancellationToken.None));
+                    throw new InvalidOperationException("The server was to refuse this append.");
+                }
+                catch (AppendRefusedException)
+                {
+                    return 0;
+                }
+            }
+            var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"client-{client}", $"c{client}", i);
+            Expect(await store.Append(AppendRequest.Of(tenant, e), CancellationToken.None));
+            return 1;
+        });
+
     /// <summary>Batches of tagged events; client c appends to tenant prefix + (c mod tenants).</summary>
     public Task<double> Batches(string tenantPrefix, int tenants, int clients, int batch) =>
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>

@@ -7,6 +7,6 @@ namespace Hybrid.Bench.Postgres;
 public static class StoreUnderTest
 {
     /// <summary>A migrated <see cref="PostgresEventStore"/> connecting as its application role (row-level security on).</summary>
-    public static Task<PostgresEventStore> CreateAsync(BenchServer server) =>
-        PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(server.ConnectionString));
+    public static Task<PostgresEventStore> CreateAsync(BenchServer server, bool isolateRefusedAppends = true) =>
+        PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(server.ConnectionString) with { IsolateRefusedAppends = isolateRefusedAppends });
 }

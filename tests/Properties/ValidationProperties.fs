@@ -10,6 +10,10 @@ open Hybrid.Tests.Properties.Generators
 
 let private limits = InputLimits.Default
 
+// F# string literals turn a lone surrogate escape into U+FFFD: lone surrogates are built from their code.
+let private high = string (char 0xD800)
+let private low = string (char 0xDC00)
+
 let private fieldOf result =
     match result with
     | Ok() -> None
@@ -57,7 +61,23 @@ let private corruptions: (string * (EventData -> EventData)) list =
       "Stream", fun d -> { d with Stream = "$all" }
       "Stream", fun d -> { d with Stream = "$reserved" }
       "Stream", fun d -> { d with Stream = "bad\u0001stream" }
-      "Stream", fun d -> { d with Stream = String('s', 201) } ]
+      "Stream", fun d -> { d with Stream = String('s', 201) }
+      "Type", fun d -> { d with Type = "Order\nCreated" }
+      "Type", fun d -> { d with Type = "Order Created" }
+      "Type", fun d -> { d with Type = "Order\u0000" }
+      "Type", fun d -> { d with Type = "Order" + high }
+      "Stream", fun d -> { d with Stream = "order 1" }
+      "Stream", fun d -> { d with Stream = "order-" + low }
+      "Tags[0]", fun d -> { d with Tags = [| "a b:c" |] }
+      "Tags[0]", fun d -> { d with Tags = [| "k:a\u0007" |] }
+      "Tags[0]", fun d -> { d with Tags = [| "k:" + high |] }
+      "Body", fun d -> { d with Body = "{\"x\":\"\\ud800\"}" }
+      "Body", fun d -> { d with Body = "{\"x\":\"\\u0000\"}" }
+      "Body", fun d -> { d with Body = "{\"x\":\"" + high + "\"}" }
+      "Body", fun d -> { d with Body = String('[', 65) + String(']', 65) }
+      "Body", fun d -> { d with Body = "{\"a\":1,\"a\":2}" }
+      "Body", fun d -> { d with Body = "{\"k\":{\"a\":1,\"\\u0061\":2}}" }
+      "Body", fun d -> { d with Body = "{" + String.Join(",", [ for i in 0 .. 40 -> $"\"k{i}\":{i}" ]) + ",\"k7\":0}" } ]
 
 [<Property>]
 let ``valid event data passes`` () =
@@ -139,3 +159,27 @@ let ``negative limits positions and expected versions are refused`` () =
         && fieldOf (Validation.query (EventQuery.All.AfterPosition(int64 negative))) = Some "query.After"
         && fieldOf (Validation.expectedVersion "expected" (ExpectedVersion.Exact(int64 negative))) = Some "expected"
         && Validation.expectedVersion "expected" (ExpectedVersion.Exact(int64 -negative)) = Ok())
+
+[<Property>]
+let ``identifiers and text outside ASCII and tag values with punctuation pass`` () =
+    let data =
+        { Type = "order.shipped/v2"
+          Tags = [| "email:zoe@example.com"; "title:Buy milk"; "city:Zürich"; "emoji:😀"; "k:v:w" |]
+          Stream = "user@example.com"
+          Body = """{"s":"é","e":"\ud83d\ude00","raw":"😀","o":{"s":1},"l":[{"s":1},{"s":2}]}"""
+          SchemaVersion = 1 }
+    Validation.eventData limits "e" data = Ok()
+
+let private messageOf result =
+    match result with
+    | Ok() -> ""
+    | Error(e: Validation.Error) -> e.Message
+
+[<Property>]
+let ``errors say what is wrong and where`` () =
+    let body b = messageOf (Validation.eventData limits "e" (EventData.Tagged("A", b)))
+    (body "{\"x\":\"\\ud800\"}").Contains "lone surrogate at offset 6"
+    && (body ("{\"x\":\"" + high + "\"}")).Contains "lone surrogate at offset 6"
+    && (body "{\"x\":\"a\\u0000\"}").Contains "\\u0000 at offset 7"
+    && (messageOf (Validation.eventType "type" "Order\nCreated")).Contains "U+000A at offset 5"
+    && (messageOf (Validation.tag "tag" "a b:c")).Contains "white space (U+0020) at offset 1"

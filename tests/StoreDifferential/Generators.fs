@@ -14,7 +14,8 @@ let processors = [ "mailer"; "billing" ]
 /// Bodies of every JSON shape, with escapes and characters outside ASCII that jsonb writes back differently.
 let bodies =
     [ """{"n":1}"""; """{"n":-2.5,"ok":true}"""; """{"s":"é"}"""; """{"s":"\u00e9"}"""; """{"e":"\ud83d\ude00"}"""
-      """{"e":"😀"}"""; """[1,2,{"a":null}]"""; "\"text\""; "42"; """{"nested":{"list":[{"x":"a\"b"}]}}""" ]
+      """{"e":"😀"}"""; """[1,2,{"a":null}]"""; "\"text\""; "42"; """{"nested":{"list":[{"x":"a\"b"}]}}"""
+      """{"a":{"a":1},"b":[{"a":1},{"a":2}]}""" ]
 
 let subsetOf (pool: 'a list) = Gen.subListOf pool |> Gen.map List.toArray
 
@@ -97,6 +98,10 @@ let private onEvent (change: EventData -> EventData) (r: AppendRequest) =
 
 let private corruption name apply = { Name = name; Apply = apply }
 
+// F# string literals turn a lone surrogate escape into U+FFFD: lone surrogates are built from their code.
+let private high = string (char 0xD800)
+let private low = string (char 0xDC00)
+
 let private withType t = onEvent (fun d -> { d with Type = t })
 let private withStream s = onEvent (fun d -> { d with Stream = s })
 let private withTag t = onEvent (fun d -> { d with Tags = Array.append d.Tags [| t |] })
@@ -113,14 +118,14 @@ let corruptions =
       corruption "type: newline" (withType "Order\nCreated")
       corruption "type: NUL" (withType "Order\u0000")
       corruption "type: C1 control" (withType "Order\u0085")
-      corruption "type: lone surrogate" (withType "Order\ud800")
+      corruption "type: lone surrogate" (withType ("Order" + high))
       corruption "type: 201 characters" (withType (String('t', 201)))
       corruption "stream: empty" (withStream "")
       corruption "stream: $all" (withStream "$all")
       corruption "stream: reserved $" (withStream "$system")
       corruption "stream: space" (withStream "order 1")
       corruption "stream: tab" (withStream "order\t1")
-      corruption "stream: lone low surrogate" (withStream "order-\udc00")
+      corruption "stream: lone low surrogate" (withStream ("order-" + low))
       corruption "stream: 201 characters" (withStream (String('s', 201)))
       corruption "tag: no colon" (withTag "nocolon")
       corruption "tag: empty kind" (withTag ":v")
@@ -130,7 +135,7 @@ let corruptions =
       corruption "tag: NUL in the value" (withTag "k:a\u0000")
       corruption "tag: BEL in the value" (withTag "k:a\u0007")
       corruption "tag: line separator in the value" (withTag "k:a\u2028b")
-      corruption "tag: lone surrogate in the value" (withTag "k:\ud800")
+      corruption "tag: lone surrogate in the value" (withTag ("k:" + high))
       corruption "tag: 201 characters" (withTag ("k:" + String('v', 199)))
       corruption "tags: 33 of them" (onEvent (fun d -> { d with Tags = Array.init 33 (fun i -> $"k:{i}") }))
       corruption "body: null" (withBody null)
@@ -142,14 +147,16 @@ let corruptions =
       corruption "body: escaped high surrogate before a letter" (withBody """{"x":"\ud800\u0041"}""")
       corruption "body: escaped NUL" (withBody """{"x":"a\u0000b"}""")
       corruption "body: escaped NUL in a key" (withBody """{"\u0000":1}""")
-      corruption "body: raw lone surrogate" (withBody "{\"x\":\"\ud800\"}")
+      corruption "body: raw lone surrogate" (withBody ("{\"x\":\"" + high + "\"}"))
       corruption "body: raw NUL" (withBody "{\"x\":\"a\u0000\"}")
+      corruption "body: a key twice in one object" (withBody """{"a":1,"b":2,"a":3}""")
+      corruption "body: a key twice, once escaped" (withBody """{"x":{"a":1,"\u0061":2}}""")
       corruption "body: nested 65 deep" (withBody (String('[', 65) + String(']', 65)))
       corruption "body: over the size limit" (withBody ("\"" + String('x', InputLimits.Default.MaxBodyBytes) + "\""))
       corruption "schema version: 0" (onEvent (fun d -> { d with SchemaVersion = 0 }))
       corruption "metadata: actor with a newline" (withMetadata { EventMetadata.Empty with Actor = "ann\nbob" })
       corruption "metadata: correlation id of 257 characters" (withMetadata { EventMetadata.Empty with CorrelationId = String('c', 257) })
-      corruption "metadata: lone surrogate" (withMetadata { EventMetadata.Empty with CausationId = "\udfff" })
+      corruption "metadata: lone surrogate" (withMetadata { EventMetadata.Empty with CausationId = low })
       corruption "id: empty" (fun r -> { r with Events = r.Events |> Array.mapi (fun i e -> if i = 0 then { e with Id = Guid.Empty } else e) })
       corruption "id: twice" (fun r -> { r with Events = Array.append r.Events [| r.Events.[0] |] })
       corruption "tenant: space" (fun r -> { r with Tenant = r.Tenant + " x" })

@@ -161,9 +161,9 @@ module TodoProcessor =
 
     /// Problems with a definition, empty when it can run.
     let problems (p: TodoProcessor) =
-        [ if String.IsNullOrWhiteSpace p.Name then "The processor name is empty."
-          elif p.Name |> String.exists (fun c -> c = '/' || Char.IsWhiteSpace c || Char.IsControl c) then
-              $"The processor name '{p.Name}' contains '/', spaces or control characters."
+        [ match Validation.processor "name" p.Name with
+          | Error e -> e.Message
+          | Ok() -> ()
           if isNull p.Topics || p.Topics.Length = 0 then $"Processor '{p.Name}' has no topics."
           if obj.ReferenceEquals(p.Handle, null) then $"Processor '{p.Name}' has no handler."
           if obj.ReferenceEquals(p.Lookup, null) then $"Processor '{p.Name}' has no lookup function (use one returning no lookups)."

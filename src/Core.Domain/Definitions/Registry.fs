@@ -35,15 +35,21 @@ module Registry =
     /// A registry with nothing in it.
     let empty = { Entries = Map.empty; Ordered = [] }
 
-    /// Adds a definition; an error naming it when its kind already has that name or the name is empty.
+    /// Adds a definition; an error naming it when its kind already has that name or the name breaks the name rule
+    /// (Validation.name: 1 to 100 letters, digits, '-', '_' or '.').
     let tryAdd (definition: Definition) (registry: Registry) =
         let key = struct (definition.Kind, definition.Name)
+        // Names are keys (in routes, leases, checkpoints, caches): the validator's name rule, except upcasters' "type@version".
+        let nameRule =
+            if definition.Kind = DefinitionKind.Upcaster then Ok()
+            else Validation.name (definition.Kind.ToString().ToLowerInvariant()) "name" definition.Name
         if System.String.IsNullOrWhiteSpace definition.Name then
             Error $"A {definition.Kind} definition has an empty name."
-        elif registry.Entries.ContainsKey key then
-            Error $"A {definition.Kind} named '{definition.Name}' is already registered."
         else
-            Ok { Entries = registry.Entries.Add(key, definition); Ordered = definition :: registry.Ordered }
+            match nameRule with
+            | Error e -> Error e.Message
+            | Ok() when registry.Entries.ContainsKey key -> Error $"A {definition.Kind} named '{definition.Name}' is already registered."
+            | Ok() -> Ok { Entries = registry.Entries.Add(key, definition); Ordered = definition :: registry.Ordered }
 
     /// Adds a definition; throws ArgumentException on a duplicate or empty name.
     let add (definition: Definition) (registry: Registry) =

@@ -21,13 +21,13 @@ module Caller =
 
     /// The longest actor, role or correlation id accepted.
     [<Literal>]
-    let MaxTextLength = 200
+    let MaxTextLength = Limits.CallerTextLength
 
     /// The most roles a caller may have.
     [<Literal>]
-    let MaxRoles = 32
+    let MaxRoles = Limits.CallerRoles
 
-    /// The tenant's format, and actor, roles and correlation id short and free of control characters; errors name
+    /// The tenant's format, and actor, roles and correlation id short text (Validation.text); errors name
     /// the field ("tenant", "actor", "roles", "correlationId").
     let validate (caller: Caller) : Result<unit, Validation.Error> =
         let roles = if isNull caller.Roles then [||] else caller.Roles

@@ -45,6 +45,14 @@ module Limits =
     [<Literal>]
     let MetadataFieldLength = 256
 
+    /// A caller's actor, each role and correlation id: text, at most 200 characters (they become event metadata).
+    [<Literal>]
+    let CallerTextLength = 200
+
+    /// The most roles a caller may have.
+    [<Literal>]
+    let CallerRoles = 32
+
     /// How deeply a body's JSON arrays and objects may nest.
     [<Literal>]
     let JsonDepth = 64

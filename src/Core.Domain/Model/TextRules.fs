@@ -25,17 +25,20 @@ module TextRules =
         | CharClass.Identifier -> not (Char.IsControl c || Char.IsWhiteSpace c)
         | _ -> not (Char.IsControl c || c = '\u2028' || c = '\u2029')
 
-    /// The offset of the first character of the text outside the class (a lone surrogate included), or -1.
-    let firstOutside (cls: CharClass) (text: string) =
+    /// The offset of the first character of text[0 .. length - 1] outside the class (a lone surrogate included), or -1.
+    let firstOutsideOf (cls: CharClass) (text: string) (length: int) =
         let mutable bad = -1
         let mutable i = 0
-        while bad < 0 && i < text.Length do
+        while bad < 0 && i < length do
             let c = text.[i]
-            if Char.IsHighSurrogate c && i + 1 < text.Length && Char.IsLowSurrogate text.[i + 1] then
+            if Char.IsHighSurrogate c && i + 1 < length && Char.IsLowSurrogate text.[i + 1] then
                 if cls = CharClass.Key then bad <- i else i <- i + 2
             elif Char.IsSurrogate c || not (allowed cls c) then bad <- i
             else i <- i + 1
         bad
+
+    /// The offset of the first character of the text outside the class (a lone surrogate included), or -1.
+    let firstOutside (cls: CharClass) (text: string) = firstOutsideOf cls text text.Length
 
     /// What the character at the offset is, for an error message.
     let describeAt (text: string) (offset: int) =
@@ -87,17 +90,94 @@ module TextRules =
                 i <- if i + width < text.Length then text.IndexOf('\\', i + width) else -1
         problem
 
-    /// Reads the UTF-8 JSON to its end; the reader's complaint, or null when it is one well-formed value.
-    let private jsonProblem (utf8: ReadOnlySpan<byte>) =
+    /// Where the key of an object is, in the input or (when it was escaped) unescaped in a scratch buffer.
+    [<Struct>]
+    type private Key = { InScratch: bool; Start: int; Length: int }
+
+    /// Per-thread lists for the keys of the open objects, so that checking a body allocates nothing.
+    [<AllowNullLiteral>]
+    type private KeyScratch() =
+        [<ThreadStatic; DefaultValue>]
+        static val mutable private cached: KeyScratch
+
+        member val Keys = ResizeArray<Key>()
+        member val ObjectStarts = ResizeArray<int>()
+        member val Unescaped: byte[] = null with get, set
+
+        static member Rent() =
+            match KeyScratch.cached with
+            | null -> KeyScratch()
+            | c ->
+                KeyScratch.cached <- null
+                c
+
+        static member Return(c: KeyScratch) =
+            c.Keys.Clear()
+            c.ObjectStarts.Clear()
+            if not (isNull c.Unescaped) then
+                ArrayPool<byte>.Shared.Return c.Unescaped
+                c.Unescaped <- null
+            KeyScratch.cached <- c
+
+    let private keyBytes (input: byte[]) (scratch: KeyScratch) (k: Key) =
+        if k.InScratch then ReadOnlySpan(scratch.Unescaped, k.Start, k.Length) else ReadOnlySpan(input, k.Start, k.Length)
+
+    /// The first key that appears twice among keys[from ..], or -1: pairwise for small objects, sorted for large ones.
+    let private repeatedKey (input: byte[]) (scratch: KeyScratch) (from: int) =
+        let keys = scratch.Keys
+        let count = keys.Count - from
+        if count <= 16 then
+            let mutable repeat = -1
+            for i in from + 1 .. keys.Count - 1 do
+                for j in from .. i - 1 do
+                    if repeat < 0 && MemoryExtensions.SequenceEqual(keyBytes input scratch keys.[i], keyBytes input scratch keys.[j]) then repeat <- i
+            repeat
+        else
+            let sorted = keys.GetRange(from, count).ToArray()
+            Array.Sort(sorted, Comparison(fun a b -> MemoryExtensions.SequenceCompareTo(keyBytes input scratch a, keyBytes input scratch b)))
+            let mutable repeat = -1
+            for i in 1 .. sorted.Length - 1 do
+                if repeat < 0 && MemoryExtensions.SequenceEqual(keyBytes input scratch sorted.[i], keyBytes input scratch sorted.[i - 1]) then
+                    repeat <- keys.IndexOf(sorted.[i], from)
+            repeat
+
+    /// Reads the UTF-8 JSON to its end: the reader's complaint, a key repeated in one object (stores keep either the
+    /// text, with both, or jsonb's last value: they would disagree), or null when it is one well-formed value.
+    let private jsonProblem (input: byte[]) (length: int) =
+        let scratch = KeyScratch.Rent()
         try
-            let mutable reader = Json.Utf8JsonReader(utf8, Json.JsonReaderOptions(MaxDepth = Limits.JsonDepth))
-            while reader.Read() do
-                ()
-            if utf8.Length = 0 then "is empty, not JSON"
-            elif reader.BytesConsumed <> int64 utf8.Length then "is not well-formed JSON: it goes on after the value"
-            else null
-        with :? Json.JsonException as e ->
-            $"is not well-formed JSON: {e.Message}"
+            try
+                let mutable reader = Json.Utf8JsonReader(ReadOnlySpan(input, 0, length), Json.JsonReaderOptions(MaxDepth = Limits.JsonDepth))
+                let mutable problem = null
+                let mutable unescapedUsed = 0
+                while isNull problem && reader.Read() do
+                    match reader.TokenType with
+                    | Json.JsonTokenType.StartObject -> scratch.ObjectStarts.Add scratch.Keys.Count
+                    | Json.JsonTokenType.PropertyName when reader.ValueIsEscaped ->
+                        // Unescaped keys take no more bytes than their escaped text, so the input's length is enough for all.
+                        if isNull scratch.Unescaped then scratch.Unescaped <- ArrayPool<byte>.Shared.Rent length
+                        let written = reader.CopyString(Span(scratch.Unescaped, unescapedUsed, scratch.Unescaped.Length - unescapedUsed))
+                        scratch.Keys.Add { InScratch = true; Start = unescapedUsed; Length = written }
+                        unescapedUsed <- unescapedUsed + written
+                    | Json.JsonTokenType.PropertyName ->
+                        scratch.Keys.Add { InScratch = false; Start = int reader.TokenStartIndex + 1; Length = reader.ValueSpan.Length }
+                    | Json.JsonTokenType.EndObject ->
+                        let from = scratch.ObjectStarts.[scratch.ObjectStarts.Count - 1]
+                        scratch.ObjectStarts.RemoveAt(scratch.ObjectStarts.Count - 1)
+                        let repeat = repeatedKey input scratch from
+                        if repeat >= 0 then
+                            let key = Encoding.UTF8.GetString(keyBytes input scratch scratch.Keys.[repeat])
+                            problem <- $"holds the key \"{key}\" twice in one object"
+                        else scratch.Keys.RemoveRange(from, scratch.Keys.Count - from)
+                    | _ -> ()
+                if not (isNull problem) then problem
+                elif length = 0 then "is empty, not JSON"
+                elif reader.BytesConsumed <> int64 length then "is not well-formed JSON: it goes on after the value"
+                else null
+            with :? Json.JsonException as e ->
+                $"is not well-formed JSON: {e.Message}"
+        finally
+            KeyScratch.Return scratch
 
     /// Why a JSON text cannot be stored, or null when it can: raw NUL characters and lone surrogates, size in UTF-8
     /// bytes, \u0000 and unpaired surrogate escapes (which PostgreSQL jsonb refuses), then well-formedness and depth.
@@ -112,7 +192,7 @@ module TextRules =
                 let buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount text.Length)
                 try
                     let length = Encoding.UTF8.GetBytes(text, 0, text.Length, buffer, 0)
-                    jsonProblem (ReadOnlySpan(buffer, 0, length))
+                    jsonProblem buffer length
                 finally
                     ArrayPool<byte>.Shared.Return buffer
             | problem -> problem

@@ -79,7 +79,7 @@ module Validation =
             if colon <= 0 || colon = tag.Length - 1 then $"The tag '{tag}' is not of the form 'kind:value'."
             elif colon > Limits.TagKindLength then $"The tag's kind is longer than {Limits.TagKindLength} characters."
             else
-                let badKind = TextRules.firstOutside CharClass.Key (tag.Substring(0, colon))
+                let badKind = TextRules.firstOutsideOf CharClass.Key tag colon
                 if badKind >= 0 then
                     $"The tag's kind holds {TextRules.describeAt tag badKind}: use letters, digits, '-', '_' or '.'."
                 else
@@ -241,13 +241,11 @@ module Validation =
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
 
-    /// A short piece of caller-supplied text (an actor, a role, a correlation id): at most maxLength characters, no
-    /// control characters. Empty is allowed.
+    /// A short piece of caller-supplied text (an actor, a role, a correlation id): at most maxLength characters of
+    /// the text class (no control characters, no lone surrogates). Empty is allowed.
     let text (field: string) (maxLength: int) (value: string) =
         if isNull value || value.Length = 0 then Ok()
-        elif value.Length > maxLength then fail field $"'{field}' is longer than {maxLength} characters."
-        elif String.exists Char.IsControl value then fail field $"'{field}' contains control characters."
-        else Ok()
+        else ofProblem field (textProblem $"'{field}'" maxLength CharClass.Text value)
 
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =

@@ -58,8 +58,17 @@ module Append =
         // Index of each stream in `streams`; built only for large appends, small ones scan the few streams they touch.
         let index = if events.Length > 16 then Dictionary<StreamId, int>(StringComparer.Ordinal) else null
         let slotOf (stream: StreamId) =
-            if isNull index then streams.FindIndex(fun s -> String.Equals(s.Stream, stream, StringComparison.Ordinal))
-            else match index.TryGetValue stream with | true, i -> i | _ -> -1
+            if isNull index then
+                let mutable found = -1
+                let mutable k = 0
+                while found < 0 && k < streams.Count do
+                    if String.Equals(streams.[k].Stream, stream, StringComparison.Ordinal) then found <- k
+                    k <- k + 1
+                found
+            else
+                match index.TryGetValue stream with
+                | true, i -> i
+                | _ -> -1
         for i in 0 .. events.Length - 1 do
             let p = events.[i]
             let data = p.Data

@@ -101,6 +101,17 @@ public sealed class GroupIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task members_refused_only_together_are_written_one_by_one_and_the_later_one_fails_alone()
+    {
+        static EventData Unique(string type) => new(type, [], null!, """{"unique":"u-1"}""", 1);
+        var results = await QueuedBehindAHeldLock(Of(Event("First")), Of(Unique("Claims")), Of(Event("Between")), Of(Unique("ClaimsAgain")), Of(Event("Last")));
+        Assert.Equal([true, true, true, false, true], results.Select(r => r.Error is null));
+        Assert.Equal("23505", RefusedError(results[3]).Code);
+        Assert.Equal(["First", "Claims", "Between", "Last"], (await _store.Read(_tenant, EventQuery.All, default)).Select(e => e.Type));
+        Assert.Equal([1L, 2L, 3L, 4L], (await _store.Read(_tenant, EventQuery.All, default)).Select(e => e.Position));
+    }
+
+    [Fact]
     public async Task without_isolation_a_refused_member_fails_its_whole_group()
     {
         await using var store = (await ServerRefusal.CreateStoreAsync(o => o with { IsolateRefusedAppends = false })).Store;

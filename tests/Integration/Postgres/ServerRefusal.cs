@@ -4,8 +4,9 @@ using Npgsql;
 namespace Hybrid.Tests.Integration.Postgres;
 
 /// <summary>
-/// A refusal validation cannot foresee: a test-only CHECK constraint on the events table that refuses any body with a
-/// top-level "refuse" key, as a server limit or a constraint of an operator's own would.
+/// Refusals validation cannot foresee: a test-only CHECK constraint on the events table that refuses any body with a
+/// top-level "refuse" key, as a server limit or a constraint of an operator's own would, and a unique index on a
+/// body's "unique" value, which refuses an event only when another holds the same value.
 /// </summary>
 public static class ServerRefusal
 {
@@ -21,6 +22,8 @@ public static class ServerRefusal
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await connection.ExecuteAsync("ALTER TABLE hybrid.events ADD CONSTRAINT test_refuses_marked_bodies CHECK (NOT (data ? 'refuse'))");
+        // Refusals that depend on each other: a body's "unique" value may be stored once per database.
+        await connection.ExecuteAsync("CREATE UNIQUE INDEX test_unique_values ON hybrid.events ((data->>'unique'))");
         return (store, admin);
     }
 

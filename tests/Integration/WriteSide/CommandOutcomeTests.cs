@@ -129,6 +129,19 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
         Assert.Equal("tenant", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
     }
 
+    [Theory]
+    [InlineData("ann\nbob", "x", "actor")]
+    [InlineData("ann", "corr\u0000", "correlationId")]
+    public async Task A_caller_whose_actor_or_correlation_id_could_not_be_stored_is_invalid_before_anything_runs(string actor, string correlation, string field)
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var caller = new Caller(tenant, actor, [], correlation);
+        var outcome = await Processor(store).ExecuteJsonAsync(caller, "Increment", """{"counterId":"c","by":1}""", null, _ct);
+        Assert.Equal(field, Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
     [Fact]
     public async Task Command_on_a_missing_target_is_not_found()
     {

@@ -87,7 +87,7 @@ public sealed class CommandProcessor
     {
         ArgumentNullException.ThrowIfNull(caller);
         options ??= new CommandOptions();
-        var tenant = Validation.tenant(caller.Tenant);
+        var tenant = CallerModule.validate(caller);
         if (tenant.IsError) return CommandOutcome.NewInvalid(tenant.ErrorValue);
         if (payload is null) return CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."));
 

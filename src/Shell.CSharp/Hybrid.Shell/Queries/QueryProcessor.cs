@@ -51,7 +51,7 @@ public sealed class QueryProcessor
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (!_queries.TryGetValue(query, out var definition)) return QueryOutcome.NewUnknownQuery(query);
-        var tenant = Validation.tenant(caller.Tenant);
+        var tenant = CallerModule.validate(caller);
         if (tenant.IsError) return QueryOutcome.NewInvalid(tenant.ErrorValue);
         if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
         if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
