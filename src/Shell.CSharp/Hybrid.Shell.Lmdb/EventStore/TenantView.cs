@@ -11,6 +11,8 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 {
     private readonly byte[] _tenantKey = StoreKeys.Tenant(number);
     private TenantHead? _head;
+    private readonly RecentStrings _recent = new();
+    private RecordedEvent? _lastRead;
 
     /// <summary>A stream version's value: version, position, checksum.</summary>
     public const int VersionValueSize = 16 + Sealed.Overhead;
@@ -43,7 +45,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     {
         try
         {
-            return EventRecord.Read(payload, Name, position);
+            return _lastRead = EventRecord.Read(payload, Name, position, _recent, _lastRead);
         }
         catch (FormatException e)
         {
