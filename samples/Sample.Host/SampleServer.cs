@@ -1,4 +1,5 @@
 using Hybrid.Shell.Commands;
+using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
 using Hybrid.Shell.Lmdb;
@@ -18,7 +19,7 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// The sample as a hosted service: <c>AddHybrid</c> on PostgreSQL or on the embedded LMDB store (events, checkpoints,
 /// leases, dead letters) with the LMDB read-model cache, the sample's definitions, processors and billing task, the
-/// HTTP API and <c>/health</c>. Used by <c>serve</c> and by the integration tests, which start it in-process.
+/// HTTP API, GraphQL at <c>/graphql</c> and <c>/health</c>. Used by <c>serve</c> and by the integration tests, which start it in-process.
 /// </summary>
 public static class SampleServer
 {
@@ -48,7 +49,7 @@ public static class SampleServer
             else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            hybrid.ProcessorOptions.NodeId = options.ResolvedNodeId;
             options.Tune?.Invoke(hybrid);
         });
         builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
@@ -67,13 +68,15 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
-            web.MapHybrid(new HybridHttpOptions
+            var http = new HybridHttpOptions
             {
                 Commands = web.Services.GetRequiredService<CommandProcessor>(),
                 Queries = web.Services.GetRequiredService<QueryProcessor>(),
                 Registry = web.Services.GetRequiredService<Registry>(),
                 Views = web.Services.GetRequiredService<ReadModelEngine>(),
-            });
+            };
+            web.MapHybrid(http);
+            web.MapHybridGraphQL(http);
             web.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
             return web;
         }

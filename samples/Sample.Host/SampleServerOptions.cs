@@ -19,11 +19,17 @@ public sealed record SampleServerOptions
     /// <summary>Where to listen; a port of 0 picks a free one (see <see cref="SampleServer.Address"/>).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 
-    /// <summary>The password of the application role (hybrid_app) the service connects as.</summary>
-    public string AppPassword { get; init; } = "hybrid-sample";
+    /// <summary>
+    /// The password of the application role (hybrid_app) the service connects as: set when the migration creates the
+    /// role, never changed after. No default: null connects without one (trust or peer authentication).
+    /// </summary>
+    public string? AppPassword { get; init; }
 
-    /// <summary>This node's id in the lease store: processes on one database with different ids share the work.</summary>
-    public string NodeId { get; init; } = DefaultNodeId;
+    /// <summary>
+    /// This node's id in the lease store: processes on one database with different ids share the work. Null gives
+    /// <see cref="ResolvedNodeId"/>, stable for this machine and data directory.
+    /// </summary>
+    public string? NodeId { get; init; }
 
     /// <summary>
     /// The data directory: the LMDB read-model cache, and (without <see cref="Postgres"/>) the embedded event store in
@@ -50,6 +56,10 @@ public sealed record SampleServerOptions
     /// <summary>Where the embedded event store lives: the events/ folder of the data directory.</summary>
     public string EventStoreDirectory => SampleDataDirectory.EventStore(ResolvedDataDirectory);
 
-    /// <summary>The machine name and the process id.</summary>
-    public static string DefaultNodeId => $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// The node id in use: <see cref="NodeId"/>, or one derived from the machine and <see cref="ResolvedDataDirectory"/>
+    /// (<see cref="NodeIdentity.For"/>), the same on every restart, so a restarted node takes its leases back at once. A
+    /// data directory is held by one process at a time, so two live processes never share it.
+    /// </summary>
+    public string ResolvedNodeId => NodeId ?? NodeIdentity.For(ResolvedDataDirectory);
 }

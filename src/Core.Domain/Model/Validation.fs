@@ -241,6 +241,14 @@ module Validation =
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
 
+    /// A short piece of caller-supplied text (an actor, a role, a correlation id): at most maxLength characters, no
+    /// control characters. Empty is allowed.
+    let text (field: string) (maxLength: int) (value: string) =
+        if isNull value || value.Length = 0 then Ok()
+        elif value.Length > maxLength then fail field $"'{field}' is longer than {maxLength} characters."
+        elif String.exists Char.IsControl value then fail field $"'{field}' contains control characters."
+        else Ok()
+
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
         match result with

@@ -24,8 +24,7 @@ public sealed partial class PostgresEventStore
                 if (state.Version == 0) return (DeleteResult.NewStreamDeleted(0), null);
                 return (DeleteResult.NewStreamDeleted(state.Version), command =>
                 {
-                    var update = command.Add(tenant, $"UPDATE {_sql.Schema}.streams SET deleted_up_to = version WHERE tenant_id = @tenant AND stream_id = @stream");
-                    update.Parameters.AddWithValue("stream", stream);
+                    command.Add(tenant, _sql.DeleteStream).Parameters.AddWithValue("stream", stream);
                 });
             }, ct).ConfigureAwait(false);
     }
@@ -76,7 +75,7 @@ public sealed partial class PostgresEventStore
                 var next = changed.ResultValue;
                 return (changed, command =>
                 {
-                    var upsert = command.Add(tenant, _sql.UpsertCheckpoints);
+                    var upsert = command.Add(tenant, _sql.WriteCheckpoints);
                     upsert.Parameters.AddWithValue("processors", new[] { processor });
                     upsert.Parameters.AddWithValue("positions", new[] { next.Position });
                     upsert.Parameters.AddWithValue("fences", new[] { next.Fence });

@@ -16,7 +16,7 @@ namespace Hybrid.InMemory.EventStore;
 /// delivers only events above its position and reports CaughtUp at that position. Appended tag arrays are copied;
 /// the events reads return are shared, so callers must not change their arrays.
 /// </remarks>
-public sealed class InMemoryEventStore : IEventStore
+public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
 {
     private readonly ConcurrentDictionary<string, TenantLog> _tenants = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
@@ -60,6 +60,14 @@ public sealed class InMemoryEventStore : IEventStore
         StoreInput.StreamRead(tenant, read);
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
         lock (log.Gate) return Task.FromResult(log.ReadStream(read));
+    }
+
+    /// <inheritdoc />
+    public Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
+    {
+        StoreInput.Tenant(tenant);
+        if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
+        lock (log.Gate) return Task.FromResult(log.TryGetStored(id, out var stored) ? new[] { stored } : []);
     }
 
     /// <inheritdoc />

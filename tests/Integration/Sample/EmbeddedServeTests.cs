@@ -93,7 +93,7 @@ public sealed class EmbeddedServeTests(ITestOutputHelper output) : IDisposable
         using var serve = ServeProcess.Start("serve", "--data", Data, "--urls", "http://127.0.0.1:0");
         Assert.Equal(1, await serve.ExitCode());
         var error = Assert.Single(serve.Errors);
-        Assert.Equal($"serve: The event store file '{file}' is damaged: a record fails its checksum (first bad key: tenant 'acme', position 1 in 'events'). " +
+        Assert.Equal($"hybrid-sample serve: The event store file '{file}' is damaged: a record fails its checksum (first bad key: tenant 'acme', position 1 in 'events'). " +
             "Restore it from a backup; 'verify' checks a store offline.", error);
 
         using var verify = ServeProcess.Start("verify", "--data", Data);

@@ -86,6 +86,27 @@ public sealed class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
         }));
     }
 
+    /// <inheritdoc />
+    public Task<int> ForgetNodes(TimeSpan goneFor, CancellationToken ct) =>
+        store.Writer.Enqueue(txn =>
+        {
+            var before = _clock.GetUtcNow() - goneFor;
+            var start = StoreKeys.Utf8(Leasing.nodePrefix);
+            var gone = new List<byte[]>();
+            using (var cursor = txn.Tx.CreateCursor(txn.Dbs.Leases))
+            {
+                var (code, key, value) = cursor.SeekRange(start);
+                while (code == MDBResultCode.Success && key.AsSpan().StartsWith(start))
+                {
+                    var lease = Decode(txn.Open(txn.Dbs.Leases, key.AsSpan(), value.AsSpan()), System.Text.Encoding.UTF8.GetString(key.AsSpan()));
+                    if (lease.ExpiresAt < before) gone.Add(key.AsSpan().ToArray());
+                    (code, key, value) = cursor.Next();
+                }
+            }
+            foreach (var key in gone) txn.Tx.Delete(txn.Dbs.Leases, key);
+            return gone.Count;
+        }, 0, null);
+
     private static void Check(string resource, string owner)
     {
         if (string.IsNullOrEmpty(resource)) throw new ArgumentException("The lease resource is empty.", nameof(resource));

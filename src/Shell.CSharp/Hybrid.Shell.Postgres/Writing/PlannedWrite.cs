@@ -35,7 +35,7 @@ internal static class PlannedWrite
         }
         if (write.Checkpoints.Length > 0)
         {
-            var upsert = command.Add(tenant, sql.UpsertCheckpoints);
+            var upsert = command.Add(tenant, sql.WriteCheckpoints);
             upsert.Parameters.Add(new NpgsqlParameter("processors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = write.Checkpoints.Select(c => c.Processor).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = write.Checkpoints.Select(c => c.Checkpoint.Position).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("fences", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = write.Checkpoints.Select(c => c.Checkpoint.Fence).ToArray() });

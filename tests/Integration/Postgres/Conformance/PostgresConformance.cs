@@ -15,3 +15,6 @@ public sealed class PostgresInvalidInputConformance() : InvalidInputConformance(
 public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(new PostgresStoreFactory());
 public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
 public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(new PostgresStoreFactory());
+public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new PostgresStoreFactory());
+public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
+public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
