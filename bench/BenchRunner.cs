@@ -28,6 +28,8 @@ public static class BenchRunner
             new RawLmdbBench(sizes, report, log).Run();
             return Task.CompletedTask;
         });
+        await Section("embedded store (LMDB)", options.Wants("lmdb") || options.Wants("raw.lmdb.put.synced"), report, log,
+            () => new LmdbStoreBench(sizes, report, log).RunAsync(options));
         await Section("read models", options.Wants("l1") || options.Wants("l2") || options.Wants("readmodel"), report, log, async () =>
         {
             var bench = new ReadModelBench(sizes, report, log);

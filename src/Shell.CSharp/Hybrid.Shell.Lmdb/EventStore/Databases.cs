@@ -6,7 +6,10 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed class Databases : IDisposable
 {
     public static readonly string[] Names =
-        ["meta", "tenants", "heads", "events", "ids", "streams", "versions", "names", "postings", "checkpoints", "dead-letters", "leases"];
+        ["meta", "tenants", "heads", "events", "ids", "streams", "versions", "postings", "checkpoints", "dead-letters", "leases"];
+
+    /// <summary>The databases whose keys hold sorted lists of fixed-size values.</summary>
+    private static readonly HashSet<string> Lists = ["versions", "postings"];
 
     private readonly LightningDatabase[] _all;
 
@@ -19,11 +22,10 @@ internal sealed class Databases : IDisposable
     public LightningDatabase Ids => _all[4];
     public LightningDatabase Streams => _all[5];
     public LightningDatabase Versions => _all[6];
-    public LightningDatabase NamesDb => _all[7];
-    public LightningDatabase Postings => _all[8];
-    public LightningDatabase Checkpoints => _all[9];
-    public LightningDatabase DeadLetters => _all[10];
-    public LightningDatabase Leases => _all[11];
+    public LightningDatabase Postings => _all[7];
+    public LightningDatabase Checkpoints => _all[8];
+    public LightningDatabase DeadLetters => _all[9];
+    public LightningDatabase Leases => _all[10];
 
     /// <summary>Every database with its name, in <see cref="Names"/> order.</summary>
     public IEnumerable<(string Name, LightningDatabase Db)> All => Names.Select((name, i) => (name, _all[i]));
@@ -32,8 +34,10 @@ internal sealed class Databases : IDisposable
 
     /// <summary>Opens (creating when asked) every database in the transaction, which the caller commits.</summary>
     public static Databases Open(LightningTransaction tx, bool create) =>
-        new(Names.Select(name => tx.OpenDatabase(name, new DatabaseConfiguration { Flags = create ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None }))
-            .ToArray());
+        new(Names.Select(name => tx.OpenDatabase(name, new DatabaseConfiguration
+        {
+            Flags = (create ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None) | (Lists.Contains(name) ? SortedDuplicates.Flags : DatabaseOpenFlags.None),
+        })).ToArray());
 
     public void Dispose()
     {

@@ -27,7 +27,13 @@ internal static class EventRecord
     }
 
     /// <summary>The event stored at the position; throws <see cref="FormatException"/> when the bytes are not a record.</summary>
-    public static RecordedEvent Read(ReadOnlySpan<byte> payload, string tenant, long position)
+    public static RecordedEvent Read(ReadOnlySpan<byte> payload, string tenant, long position) => Read(payload, tenant, position, new RecentStrings(), null);
+
+    /// <summary>
+    /// The event stored at the position, taking short strings from <paramref name="recent"/> and reusing
+    /// <paramref name="previous"/>'s metadata when it is the same.
+    /// </summary>
+    public static RecordedEvent Read(ReadOnlySpan<byte> payload, string tenant, long position, RecentStrings recent, RecordedEvent? previous)
     {
         var r = new RecordReader(payload);
         if (r.Byte() != Format) throw new FormatException("Unknown event record format.");
@@ -36,13 +42,17 @@ internal static class EventRecord
         var ticks = r.Int64();
         if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks) throw new FormatException("The timestamp is out of range.");
         var schema = r.Int32();
-        var type = r.String();
-        var stream = r.NullableString();
+        var type = r.String(recent);
+        var stream = r.NullableString(recent);
         var tagCount = r.VarUInt();
         if (tagCount > 1024) throw new FormatException("Too many tags.");
         var tags = tagCount == 0 ? [] : new string[tagCount];
-        for (var i = 0; i < tags.Length; i++) tags[i] = r.String();
-        var metadata = new EventMetadata(r.String(), r.String(), r.String());
+        for (var i = 0; i < tags.Length; i++) tags[i] = r.String(recent);
+        var (causation, correlation, actor) = (r.String(recent), r.String(recent), r.String(recent));
+        var metadata = previous?.Metadata is { } last && ReferenceEquals(last.CausationId, causation)
+            && ReferenceEquals(last.CorrelationId, correlation) && ReferenceEquals(last.Actor, actor)
+            ? last
+            : new EventMetadata(causation, correlation, actor);
         var body = r.String();
         if (!r.AtEnd) throw new FormatException("The record has trailing bytes.");
         return new RecordedEvent(id, tenant, position, stream!, version, type, tags, body, schema, metadata, new DateTimeOffset(ticks, TimeSpan.Zero));

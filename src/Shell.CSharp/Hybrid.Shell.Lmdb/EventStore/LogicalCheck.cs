@@ -20,7 +20,6 @@ internal static class LogicalCheck
         foreach (var (number, name) in tenants.OrderBy(t => t.Key))
         {
             var view = new TenantView(txn, name, number);
-            var names = NamesOf(txn, number);
             var head = view.Head.Position;
             using var cursor = txn.Tx.CreateCursor(txn.Dbs.Events);
             var (code, key, value) = cursor.SeekRange(StoreKeys.Event(number, 1));
@@ -31,7 +30,7 @@ internal static class LogicalCheck
                 if (++position > head) return txn.Damaged(txn.Dbs.Heads, StoreKeys.Tenant(number), "the tenant's head is below its last event");
                 if (StoreKeys.Last(k) != position) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position), "a position is missing from the log");
                 var e = EventRecord.Read(txn.Open(txn.Dbs.Events, k, value.AsSpan()), name, position);
-                if (IndexProblem(txn, view, names, e) is { } problem) return problem;
+                if (IndexProblem(txn, view, e) is { } problem) return problem;
                 events++;
                 versions += e.Stream is null ? 0 : 1;
                 postings += 1 + e.Tags.Distinct(StringComparer.Ordinal).Count();
@@ -48,38 +47,29 @@ internal static class LogicalCheck
         return null;
     }
 
-    private static LmdbStoreDamagedException? IndexProblem(StoreTxn txn, TenantView view, Dictionary<(byte Kind, string Name), uint> names, RecordedEvent e)
+    private static LmdbStoreDamagedException? IndexProblem(StoreTxn txn, TenantView view, RecordedEvent e)
     {
         var number = view.Number;
         if (!view.TryGetPosition(e.Id, out var byId) || byId != e.Position)
             return txn.Damaged(txn.Dbs.Ids, StoreKeys.Id(number, e.Id), "an event's id entry is missing or names another position");
         if (e.Stream is { } stream)
         {
-            var streamNumber = view.Stream(stream).Number;
-            var versionKey = StoreKeys.Numbered(number, streamNumber, e.StreamVersion);
-            if (streamNumber == 0 || !txn.TryGet(txn.Dbs.Versions, versionKey, out var at) || BinaryPrimitives.ReadInt64LittleEndian(at) != e.Position)
-                return txn.Damaged(txn.Dbs.Versions, versionKey, "an event's stream-version entry is missing or names another position");
+            var key = StoreKeys.Versions(number, view.Stream(stream).Number);
+            if (!Has(txn, txn.Dbs.Versions, key, SortedDuplicates.Value(key, e.StreamVersion, e.Position, withSecond: true)))
+                return txn.Damaged(txn.Dbs.Versions, key, $"the entry of version {e.StreamVersion} (position {e.Position}) is missing");
         }
         foreach (var (kind, text) in e.Tags.Distinct(StringComparer.Ordinal).Select(t => (StoreKeys.TagName, t)).Prepend((StoreKeys.TypeName, e.Type)))
         {
-            var postingKey = StoreKeys.Numbered(number, names.GetValueOrDefault((kind, text)), e.Position);
-            if (!txn.TryGet(txn.Dbs.Postings, postingKey, out _))
-                return txn.Damaged(txn.Dbs.Postings, postingKey, $"the posting of '{text}' for an event is missing");
+            var key = StoreKeys.Posting(number, kind, text);
+            if (!Has(txn, txn.Dbs.Postings, key, SortedDuplicates.Value(key, e.Position)))
+                return txn.Damaged(txn.Dbs.Postings, key, $"the posting of position {e.Position} is missing");
         }
         return null;
     }
 
-    private static Dictionary<(byte Kind, string Name), uint> NamesOf(StoreTxn txn, uint tenant)
+    private static bool Has(StoreTxn txn, LightningDatabase db, byte[] key, byte[] value)
     {
-        var names = new Dictionary<(byte, string), uint>();
-        using var cursor = txn.Tx.CreateCursor(txn.Dbs.NamesDb);
-        var (code, key, value) = cursor.SeekRange(StoreKeys.Tenant(tenant));
-        while (code == MDBResultCode.Success && key.AsSpan() is var k && k.Length > 5 && StoreKeys.TenantOf(k) == tenant)
-        {
-            var payload = txn.Open(txn.Dbs.NamesDb, k, value.AsSpan());
-            names[(k[4], System.Text.Encoding.UTF8.GetString(k[5..]))] = BinaryPrimitives.ReadUInt32LittleEndian(payload);
-            (code, key, value) = cursor.Next();
-        }
-        return names;
+        using var cursor = txn.Tx.CreateCursor(db);
+        return cursor.GetBoth(key, value) == MDBResultCode.Success;
     }
 }

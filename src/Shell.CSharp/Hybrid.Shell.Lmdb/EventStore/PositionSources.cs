@@ -1,5 +1,3 @@
-using LightningDB;
-
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>Positions of a tenant's log, in a direction, strictly between two bounds: what a query's index scan yields.</summary>
@@ -12,50 +10,27 @@ internal interface IPositionSource : IDisposable
     bool SeekTo(long target, out long position);
 }
 
-/// <summary>The postings of one name (a type or a tag): a cursor over [T][name][position] keys.</summary>
-internal sealed class PostingSource(StoreTxn txn, uint tenant, uint name, long after, long before, bool forward) : IPositionSource
+/// <summary>The postings of one type or tag: its sorted list of positions, within the bounds.</summary>
+internal sealed class PostingSource(StoreTxn txn, byte[] key, long after, long before, bool forward) : IPositionSource
 {
-    private readonly LightningCursor _cursor = txn.Tx.CreateCursor(txn.Dbs.Postings);
+    private readonly DuplicateCursor _cursor = new(txn, txn.Dbs.Postings, key, TenantView.PostingValueSize);
     private bool _started;
 
     public bool Next(out long position)
     {
         if (!_started) return SeekTo(forward ? after + 1 : before - 1, out position);
-        var (code, key, _) = forward ? _cursor.Next() : _cursor.Previous();
-        return Accept(code, key, out position);
+        return Within(forward ? _cursor.Next(out position, out _) : _cursor.Previous(out position, out _), position);
     }
 
     public bool SeekTo(long target, out long position)
     {
         _started = true;
-        if (forward)
-        {
-            var (first, firstKey, _) = _cursor.SeekRange(StoreKeys.Numbered(tenant, name, Math.Max(target, after + 1)));
-            return Accept(first, firstKey, out position);
-        }
-        // Backward: the last key at or below the target.
-        var bound = Math.Min(target, before - 1);
-        var (found, at, _) = _cursor.SeekRange(StoreKeys.Numbered(tenant, name, bound));
-        if (found == MDBResultCode.Success && Matches(at.AsSpan(), out var p) && p == bound) return Accept(found, at, out position);
-        var (code, key, _) = found == MDBResultCode.Success ? _cursor.Previous() : _cursor.Last();
-        return Accept(code, key, out position);
+        return Within(forward
+            ? _cursor.SeekForward(Math.Max(target, after + 1), out position, out _)
+            : _cursor.SeekBackward(Math.Min(target, before - 1), out position, out _), position);
     }
 
-    private bool Accept(MDBResultCode code, MDBValue key, out long position)
-    {
-        position = 0;
-        if (code == MDBResultCode.NotFound) return false;
-        code.ThrowOnError();
-        return Matches(key.AsSpan(), out position) && position > after && position < before;
-    }
-
-    private bool Matches(ReadOnlySpan<byte> key, out long position)
-    {
-        position = 0;
-        if (key.Length != 16 || StoreKeys.TenantOf(key) != tenant || StoreKeys.NumberAt(key, 4) != name) return false;
-        position = StoreKeys.Last(key);
-        return true;
-    }
+    private bool Within(bool found, long position) => found && position > after && position < before;
 
     public void Dispose() => _cursor.Dispose();
 }

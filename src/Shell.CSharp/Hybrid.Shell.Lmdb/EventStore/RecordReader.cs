@@ -33,6 +33,15 @@ internal ref struct RecordReader(ReadOnlySpan<byte> bytes)
 
     public string String() => Encoding.UTF8.GetString(Take(Length(VarUInt())));
 
+    /// <summary>A string, taken from the recent strings when it was read before.</summary>
+    public string String(RecentStrings recent) => recent.Get(Take(Length(VarUInt())));
+
+    public string? NullableString(RecentStrings recent)
+    {
+        var length = VarUInt();
+        return length == 0 ? null : recent.Get(Take(Length(length - 1)));
+    }
+
     public string? NullableString()
     {
         var length = VarUInt();

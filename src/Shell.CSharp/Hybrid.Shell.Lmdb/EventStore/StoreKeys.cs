@@ -9,8 +9,8 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// </summary>
 /// <remarks>
 /// events [T][position] → record · ids [T][id] → position · streams [T][stream] → number, version, deleted-up-to ·
-/// versions [T][stream number][version] → position · names [T][kind][name] → number (types and tags) ·
-/// postings [T][name number][position] → (nothing) · tenants [tenant] → T · heads [T] → head and counters ·
+/// versions [T][stream number] → sorted (version, position) · postings [T][kind][type or tag] → sorted positions ·
+/// tenants [tenant] → T · heads [T] → head and stream counter ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
 /// leases [resource] → lease · meta [name] → value.
 /// </remarks>
@@ -20,7 +20,7 @@ internal static class StoreKeys
     public const byte TagName = 2;
 
     /// <summary>
-    /// The longest key the store writes: a name key holding the longest stream id, event type or tag the core's
+    /// The longest key the store writes: a posting key holding the longest stream id, event type or tag the core's
     /// limits allow, at 3 UTF-8 bytes per UTF-16 character (a surrogate pair is 4 bytes for 2 characters).
     /// </summary>
     public static readonly int LongestKey = 5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength));
@@ -50,7 +50,8 @@ internal static class StoreKeys
         return key;
     }
 
-    public static byte[] Name(uint tenant, byte kind, string name)
+    /// <summary>[T][kind][name]: the key of a type's or tag's postings.</summary>
+    public static byte[] Posting(uint tenant, byte kind, string name)
     {
         var key = new byte[5 + Encoding.UTF8.GetByteCount(name)];
         BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
@@ -59,13 +60,12 @@ internal static class StoreKeys
         return key;
     }
 
-    /// <summary>[T][number][value]: a stream version's entry, or a posting of a name at a position.</summary>
-    public static byte[] Numbered(uint tenant, uint number, long value)
+    /// <summary>[T][stream number]: the key of a stream's versions.</summary>
+    public static byte[] Versions(uint tenant, uint stream)
     {
-        var key = new byte[16];
+        var key = new byte[8];
         BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
-        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(4), number);
-        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(8), value);
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(4), stream);
         return key;
     }
 

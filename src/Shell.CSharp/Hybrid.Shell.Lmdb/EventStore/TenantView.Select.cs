@@ -50,22 +50,18 @@ internal sealed partial class TenantView : IAppendState
         return result;
     }
 
-    /// <summary>The candidates of the query's items; null when no item can match (names never used).</summary>
+    /// <summary>The candidates of the query's items; null when no item can match.</summary>
     private IPositionSource? SourceOf(QueryItem[] items, long after, long before, bool forward)
     {
         var sources = new List<IPositionSource>();
+        IPositionSource Postings(byte kind, string name) => new PostingSource(Txn, StoreKeys.Posting(Number, kind, name), after, before, forward);
         foreach (var item in items)
         {
             if (item.Tags.Length > 0)
-            {
-                var tags = item.Tags.Distinct(StringComparer.Ordinal).Select(t => NameNumber(StoreKeys.TagName, t)).ToArray();
-                if (tags.Contains(0u)) continue;
-                sources.Add(new IntersectSource(tags.Select(IPositionSource (n) => new PostingSource(Txn, Number, n, after, before, forward)).ToArray(), forward));
-            }
+                sources.Add(new IntersectSource(item.Tags.Distinct(StringComparer.Ordinal).Select(t => Postings(StoreKeys.TagName, t)).ToArray(), forward));
             else
                 foreach (var type in item.Types.Distinct(StringComparer.Ordinal))
-                    if (NameNumber(StoreKeys.TypeName, type) is var n and > 0)
-                        sources.Add(new PostingSource(Txn, Number, n, after, before, forward));
+                    sources.Add(Postings(StoreKeys.TypeName, type));
         }
         return sources.Count switch
         {

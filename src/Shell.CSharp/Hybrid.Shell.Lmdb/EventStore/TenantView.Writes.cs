@@ -7,7 +7,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed partial class TenantView
 {
     private readonly Dictionary<string, (uint Number, StreamState State)> _changedStreams = new(StringComparer.Ordinal);
-    private readonly Dictionary<(byte Kind, string Name), uint> _names = [];
+    private readonly HashSet<(byte Kind, string Name)> _posted = [];
     private bool _headChanged;
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions, checkpoints and head.</summary>
@@ -33,12 +33,14 @@ internal sealed partial class TenantView
         {
             var (streamNumber, state) = StreamForWrite(stream);
             _changedStreams[stream] = (streamNumber, state);
-            Txn.Put(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, e.StreamVersion), Int64(position));
+            var versions = StoreKeys.Versions(Number, streamNumber);
+            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, versions, SortedDuplicates.Value(versions, e.StreamVersion, position, withSecond: true));
         }
         w.Clear();
         EventRecord.Write(w, e);
         Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
         Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), Int64(position));
+        _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
         _head = Head with { Position = position };
@@ -73,10 +75,9 @@ internal sealed partial class TenantView
         }
         _changedStreams.Clear();
         if (!_headChanged) return;
-        var head = new byte[16];
+        var head = new byte[12];
         BinaryPrimitives.WriteInt64LittleEndian(head, Head.Position);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(8), Head.Streams);
-        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), Head.Names);
         Txn.Put(Txn.Dbs.Heads, _tenantKey, head);
         _headChanged = false;
     }
@@ -93,19 +94,9 @@ internal sealed partial class TenantView
 
     private void Post(byte kind, string name, long position)
     {
-        if (!_names.TryGetValue((kind, name), out var number))
-        {
-            number = NameNumber(kind, name);
-            if (number == 0)
-            {
-                _head = Head with { Names = Head.Names + 1 };
-                _headChanged = true;
-                number = Head.Names;
-                Txn.Put(Txn.Dbs.NamesDb, StoreKeys.Name(Number, kind, name), StoreTxn.UInt32(number));
-            }
-            _names[(kind, name)] = number;
-        }
-        Txn.Put(Txn.Dbs.Postings, StoreKeys.Numbered(Number, number, position), []);
+        var key = StoreKeys.Posting(Number, kind, name);
+        // An event carrying the same tag twice is posted once.
+        if (_posted.Add((kind, name))) SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, SortedDuplicates.Value(key, position));
     }
 
     private static byte[] Int64(long value)

@@ -11,6 +11,14 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 {
     private readonly byte[] _tenantKey = StoreKeys.Tenant(number);
     private TenantHead? _head;
+    private readonly RecentStrings _recent = new();
+    private RecordedEvent? _lastRead;
+
+    /// <summary>A stream version's value: version, position, checksum.</summary>
+    public const int VersionValueSize = 16 + Sealed.Overhead;
+
+    /// <summary>A posting's value: position, checksum.</summary>
+    public const int PostingValueSize = 8 + Sealed.Overhead;
 
     public StoreTxn Txn { get; } = txn;
 
@@ -21,9 +29,9 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     /// <summary>The tenant's last position and counters, as of this transaction (including its own writes).</summary>
     public TenantHead Head => _head ??= ReadHead();
 
-    private TenantHead ReadHead() => Txn.TryGet(Txn.Dbs.Heads, _tenantKey, out var p) && p.Length == 16
-        ? new TenantHead(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadUInt32LittleEndian(p[8..]), BinaryPrimitives.ReadUInt32LittleEndian(p[12..]))
-        : new TenantHead(0, 0, 0);
+    private TenantHead ReadHead() => Txn.TryGet(Txn.Dbs.Heads, _tenantKey, out var p) && p.Length == 12
+        ? new TenantHead(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadUInt32LittleEndian(p[8..]))
+        : new TenantHead(0, 0);
 
     /// <summary>The event at the position, which the caller knows exists (an index named it).</summary>
     public RecordedEvent EventAt(long position)
@@ -37,7 +45,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     {
         try
         {
-            return EventRecord.Read(payload, Name, position);
+            return _lastRead = EventRecord.Read(payload, Name, position, _recent, _lastRead);
         }
         catch (FormatException e)
         {
@@ -62,10 +70,6 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 
     public StreamState StateOf(string stream) => Stream(stream).State;
 
-    /// <summary>The number of a type or tag, or 0 when no event of the tenant ever had it.</summary>
-    public uint NameNumber(byte kind, string name) =>
-        Txn.TryGet(Txn.Dbs.NamesDb, StoreKeys.Name(Number, kind, name), out var p) ? BinaryPrimitives.ReadUInt32LittleEndian(p) : 0;
-
     public Checkpoint CheckpointOf(string processor) =>
         Txn.TryGet(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), out var p)
             ? new Checkpoint(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadInt64LittleEndian(p[8..]))
@@ -82,21 +86,21 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
         var result = new RecordedEvent[count];
         var forward = read.Direction == Direction.Forward;
-        using var cursor = Txn.Tx.CreateCursor(Txn.Dbs.Versions);
-        var (code, key, value) = cursor.SeekRange(StoreKeys.Numbered(Number, streamNumber, forward ? after + 1 : before - 1));
+        var key = StoreKeys.Versions(Number, streamNumber);
+        using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, key, VersionValueSize);
+        long version = 0, position = 0;
         for (var i = 0; i < count; i++)
         {
             var expected = forward ? after + 1 + i : before - 1 - i;
-            var keyBytes = code == MDBResultCode.Success ? key.AsSpan() : default;
-            if (keyBytes.Length != 16 || StoreKeys.TenantOf(keyBytes) != Number || StoreKeys.NumberAt(keyBytes, 4) != streamNumber
-                || StoreKeys.Last(keyBytes) != expected)
-                throw Txn.Damaged(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, expected), "a stream version is missing from its index");
-            result[i] = EventAt(BinaryPrimitives.ReadInt64LittleEndian(Txn.Open(Txn.Dbs.Versions, keyBytes, value.AsSpan())));
-            (code, key, value) = forward ? cursor.Next() : cursor.Previous();
+            var found = i == 0
+                ? forward ? cursor.SeekForward(expected, out version, out position) : cursor.SeekBackward(expected, out version, out position)
+                : forward ? cursor.Next(out version, out position) : cursor.Previous(out version, out position);
+            if (!found || version != expected) throw Txn.Damaged(Txn.Dbs.Versions, key, $"version {expected} of a stream is missing from its index");
+            result[i] = EventAt(position);
         }
         return result;
     }
 }
 
-/// <summary>A tenant's last position, and how many stream and name numbers it has given out.</summary>
-internal readonly record struct TenantHead(long Position, uint Streams, uint Names);
+/// <summary>A tenant's last position, and how many stream numbers it has given out.</summary>
+internal readonly record struct TenantHead(long Position, uint Streams);

@@ -75,32 +75,47 @@ static int hybrid_check_free_list(const MDB_val *v, size_t last_page, hybrid_lmd
 
 static int hybrid_walk(MDB_txn *txn, MDB_dbi dbi, const char *name, size_t last_page, hybrid_lmdb_probe_report *r)
 {
-    MDB_cursor *cursor;
-    MDB_val key, data, prev, found;
+    MDB_cursor *cursor, *search;
+    MDB_val key, data, prev, prev_data, found_key, found;
+    unsigned int flags = 0;
     int rc, first = 1;
     snprintf(r->database, sizeof r->database, "%s", name);
     r->key_length = 0;
+    if (dbi != 0 && (rc = mdb_dbi_flags(txn, dbi, &flags)) != 0) return rc;
+    int sorted_duplicates = (flags & MDB_DUPSORT) != 0;
     if ((rc = mdb_cursor_open(txn, dbi, &cursor)) != 0) return rc;
+    if ((rc = mdb_cursor_open(txn, dbi, &search)) != 0) {
+        mdb_cursor_close(cursor);
+        return rc;
+    }
     for (rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)) {
         hybrid_note_key(r, &key);
         hybrid_touch(&key);
         hybrid_touch(&data);
-        if (!first && mdb_cmp(txn, dbi, &prev, &key) >= 0) {
-            strcpy(r->detail, "keys out of order");
-            rc = HYBRID_PROBE_OUT_OF_ORDER;
-            break;
+        if (!first) {
+            int order = mdb_cmp(txn, dbi, &prev, &key);
+            if (order > 0 || (order == 0 && (!sorted_duplicates || mdb_dcmp(txn, dbi, &prev_data, &data) >= 0))) {
+                strcpy(r->detail, "keys out of order");
+                rc = HYBRID_PROBE_OUT_OF_ORDER;
+                break;
+            }
         }
+        found_key = key;
+        found = data;
         if (dbi == 0) {
             if ((rc = hybrid_check_free_list(&data, last_page, r)) != 0) break;
-        } else if (mdb_get(txn, dbi, &key, &found) != 0 || found.mv_data != data.mv_data || found.mv_size != data.mv_size) {
+        } else if (mdb_cursor_get(search, &found_key, &found, sorted_duplicates ? MDB_GET_BOTH : MDB_SET_KEY) != 0
+                   || found.mv_data != data.mv_data || found.mv_size != data.mv_size) {
             strcpy(r->detail, "a key that walking finds but searching does not");
             rc = HYBRID_PROBE_NOT_FOUND_AGAIN;
             break;
         }
         prev = key;
+        prev_data = data;
         first = 0;
         r->entries++;
     }
+    mdb_cursor_close(search);
     mdb_cursor_close(cursor);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
@@ -163,7 +178,27 @@ static int hybrid_claim(hybrid_pages *w, pgno_t pgno, pgno_t n)
     return 0;
 }
 
-static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth)
+/* The sorted duplicates of one key kept inside its leaf node (a sub-page): fixed-size values (LEAF2) or nodes. */
+static int hybrid_subpage(hybrid_pages *w, pgno_t pgno, MDB_page *sp, size_t size)
+{
+    if (size < PAGEHDRSZ || !(MP_FLAGS(sp) & P_SUBP) || !(MP_FLAGS(sp) & P_LEAF)) return hybrid_bad(w, pgno, "a broken list of duplicate values");
+    unsigned lower = PAGEBASE + MP_LOWER(sp), upper = PAGEBASE + MP_UPPER(sp), n = NUMKEYS(sp);
+    if ((MP_LOWER(sp) & 1) || lower < PAGEHDRSZ || upper < lower || upper > size) return hybrid_bad(w, pgno, "a list of duplicate values with broken bounds");
+    if (IS_LEAF2(sp)) {
+        size_t ksize = MP_PAD(sp);
+        if (ksize == 0 || PAGEHDRSZ + (size_t)n * ksize > size) return hybrid_bad(w, pgno, "a list of fixed-size duplicates running past its node");
+        return 0;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        unsigned at = MP_PTRS(sp)[i] + PAGEBASE;
+        if (at < upper || at + NODESIZE > size || at + NODESIZE + NODEKSZ(NODEPTR(sp, i)) > size)
+            return hybrid_bad(w, pgno, "a duplicate value outside its list");
+    }
+    return 0;
+}
+
+/* Walks the tree from `pgno`; `ksize` is the value size of a tree of fixed-size duplicates (its leaves are LEAF2), else 0. */
+static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth, size_t ksize)
 {
     size_t psize = w->env->me_psize;
     int rc;
@@ -173,12 +208,16 @@ static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth)
     MDB_page *p = (MDB_page *)(w->env->me_map + pgno * psize);
     if (p->mp_pgno != pgno) return hybrid_bad(w, pgno, "a page whose header names another page");
     unsigned flags = MP_FLAGS(p) & (P_BRANCH | P_LEAF | P_LEAF2 | P_OVERFLOW | P_META | P_SUBP);
-    if (flags != P_BRANCH && flags != P_LEAF) return hybrid_bad(w, pgno, "a tree page that is neither a branch nor a leaf");
+    if (flags != P_BRANCH && flags != (ksize ? (P_LEAF | P_LEAF2) : P_LEAF)) return hybrid_bad(w, pgno, "a tree page of an unexpected kind");
     /* Free space runs from lower to upper; both, like node offsets, count from PAGEBASE. */
     unsigned lower = PAGEBASE + MP_LOWER(p), upper = PAGEBASE + MP_UPPER(p);
     if ((MP_LOWER(p) & 1) || lower < PAGEHDRSZ || upper < lower || upper > psize) return hybrid_bad(w, pgno, "a page header with broken bounds");
     unsigned n = NUMKEYS(p);
     if (IS_BRANCH(p) && n == 0) return hybrid_bad(w, pgno, "a branch page without children");
+    if (IS_LEAF2(p)) {
+        if (MP_PAD(p) != ksize || PAGEHDRSZ + (size_t)n * ksize > psize) return hybrid_bad(w, pgno, "a page of fixed-size values with broken bounds");
+        return 0;
+    }
     for (unsigned i = 0; i < n; i++) {
         unsigned at = MP_PTRS(p)[i] + PAGEBASE;
         if (at < upper || at + NODESIZE > psize) return hybrid_bad(w, pgno, "a node outside its page");
@@ -186,7 +225,7 @@ static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth)
         size_t data_at = at + NODESIZE + EVEN(NODEKSZ(node));
         if (data_at > psize) return hybrid_bad(w, pgno, "a key running past its page");
         if (IS_BRANCH(p)) {
-            if ((rc = hybrid_tree(w, NODEPGNO(node), depth + 1)) != 0) return rc;
+            if ((rc = hybrid_tree(w, NODEPGNO(node), depth + 1, ksize)) != 0) return rc;
             continue;
         }
         size_t size = NODEDSZ(node);
@@ -202,12 +241,16 @@ static int hybrid_tree(hybrid_pages *w, pgno_t pgno, int depth)
         } else if (data_at + size > psize) {
             return hybrid_bad(w, pgno, "a value running past its page");
         } else if (node->mn_flags & F_SUBDATA) {
+            /* A named database, or (with F_DUPDATA) a key's duplicates grown into a tree of their own. */
             MDB_db db;
             if (size != sizeof db) return hybrid_bad(w, pgno, "a sub-database record of the wrong size");
             memcpy(&db, (char *)p + data_at, sizeof db);
-            if ((rc = hybrid_tree(w, db.md_root, 0)) != 0) return rc;
+            size_t leaf2 = (node->mn_flags & F_DUPDATA) && (db.md_flags & MDB_DUPFIXED) ? db.md_pad : 0;
+            if ((node->mn_flags & F_DUPDATA) && (db.md_flags & MDB_DUPFIXED) && leaf2 == 0)
+                return hybrid_bad(w, pgno, "a tree of fixed-size duplicates without a size");
+            if ((rc = hybrid_tree(w, db.md_root, 0, leaf2)) != 0) return rc;
         } else if (node->mn_flags & F_DUPDATA) {
-            return hybrid_bad(w, pgno, "duplicate values, which no Hybrid database uses");
+            if ((rc = hybrid_subpage(w, pgno, (MDB_page *)((char *)p + data_at), size)) != 0) return rc;
         }
     }
     return 0;
@@ -221,10 +264,10 @@ static int hybrid_pages_check(MDB_txn *txn, hybrid_lmdb_probe_report *r)
     int rc;
     if ((w.used = calloc(w.count ? w.count : 1, 1)) == NULL) return ENOMEM;
     snprintf(r->database, sizeof r->database, "(free pages)");
-    rc = hybrid_tree(&w, txn->mt_dbs[FREE_DBI].md_root, 0);
+    rc = hybrid_tree(&w, txn->mt_dbs[FREE_DBI].md_root, 0, 0);
     if (rc == 0) {
         r->database[0] = 0;
-        rc = hybrid_tree(&w, txn->mt_dbs[MAIN_DBI].md_root, 0);
+        rc = hybrid_tree(&w, txn->mt_dbs[MAIN_DBI].md_root, 0, 0);
     }
     if (rc == 0) {
         MDB_cursor *cursor;
