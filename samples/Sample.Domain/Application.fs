@@ -58,9 +58,10 @@ let nextCommand (choose: IChooser) (user: SimulatedUser) : SimulatedRequest =
 
 /// The sample application.
 let simulated: SimulatedApplication =
-    { Name = "todo lists, invites, points and billing"
+    { Name = "todo lists, invites and their reminders, points and billing"
       Registry = Definitions.registry
       Processors = Definitions.processors
+      ProcessManagers = Definitions.processManagers
       PeriodicTasks = Definitions.periodicTasks
       EffectKinds = [ Effects.SendEmail; Effects.ChargeCard ]
       Users = users

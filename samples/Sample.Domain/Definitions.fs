@@ -24,6 +24,7 @@ let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R
         let state =
             looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
         TodoLists.decide caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+    |> Command.validate<'R> (fun r -> checkListId (listOf r))
     |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
     |> Command.emits (List.ofArray TodoLists.Events.types)
     |> fun d -> { d with Aggregate = "todolist" }
@@ -34,6 +35,7 @@ let private inviteCommand =
     Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun caller r looked ->
         let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
         Invites.decide caller.Actor { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+    |> Command.validate<InviteCustomer> (fun r -> checkId "customerId" r.CustomerId)
     |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
     |> Command.emits (List.ofArray Invites.Events.types)
 
@@ -67,11 +69,13 @@ let private overModel<'Q, 'S, 'T> (name: string) (model: string) (allowed: Calle
 
 /// Every query.
 let queries: QueryDefinition list =
-    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v)
+    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v) |> Query.validate checkPage
       overModel<ListById, _, _> "list" TodoListsView.Name Access.canRead "todo lists" (fun c q v -> Queries.list c q.ListId v)
-      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v)
+      |> Query.validate (fun (q: ListById) -> checkListId q.ListId)
+      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v) |> Query.validate checkPage
       overModel<Page, _, _> "leaderboard" LeaderboardView.Name Access.canRead "the leaderboard" (fun c _ v -> Queries.leaderboard c v)
-      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) ]
+      |> Query.validate checkPage
+      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) |> Query.validate checkPage ]
 
 let private handler (decide: RecordedEvent -> Processors.Decision) =
     Func<ProcessorContext, RecordedEvent, ProcessorResult>(fun _ e ->
@@ -80,7 +84,12 @@ let private handler (decide: RecordedEvent -> Processors.Decision) =
         | Processors.SendEmail email -> ProcessorResult.AtLeastOnce(EffectIntent.Of(Effects.SendEmail, email))
         | Processors.ChargeCard(invoice, cents) ->
             let charge: Effects.Charge = { InvoiceId = invoice; AmountCents = cents }
-            ProcessorResult.AtMostOnce(EffectIntent.Of(Effects.ChargeCard, charge))
+            // At most once; the outcome is recorded: paid when the charge went through, failed when it never did.
+            ProcessorResult.Then(
+                EffectIntent.Of(Effects.ChargeCard, charge),
+                CheckpointTiming.Before,
+                [| Payments.Events.encode (Payments.Events.InvoicePaid { InvoiceId = invoice; AmountCents = cents }) |],
+                [| Payments.Events.encode (Payments.Events.ChargeFailed { InvoiceId = invoice; AmountCents = cents }) |])
         | Processors.Ignore -> ProcessorResult.NoOp)
 
 /// The processors.
@@ -89,6 +98,12 @@ let processors: TodoProcessor list =
       TodoProcessor.Create(Processors.PointsAwarding, [| QueryItem.OfTypes "ItemCompleted" |], handler Processors.points)
       TodoProcessor.Create(Processors.Invoicing, [| QueryItem.OfTypes "BillingDue" |], handler Processors.invoicing)
       TodoProcessor.Create(Processors.Charging, [| QueryItem.OfTypes "InvoiceIssued" |], handler Processors.charging) ]
+
+/// The process managers.
+let processManagers: ProcessManager list = [ InviteReminders.manager ]
+
+/// Every processor a host runs: the processors, then one per process manager.
+let hostedProcessors: TodoProcessor list = processors @ (processManagers |> List.map ProcessManager.toProcessor)
 
 /// Monthly billing: midnight UTC on the first of each month, for every tenant; up to 3 missed months are caught up.
 let billingTask: PeriodicTask =
@@ -103,8 +118,14 @@ let periodicTasks = [ billingTask ]
 let registry: Registry =
     let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
     let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
+    let withCodecs =
+        withQueries
+        |> WriteSide.addDecider "todolist" TodoLists.Events.codec
+        |> WriteSide.addDecider "invite" Invites.Events.codec
+        |> WriteSide.addDecider "billing" Billing.Events.codec
+        |> WriteSide.addDecider "points" Points.Events.codec
     readModels
     |> List.fold
         (fun r m ->
             Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
-        withQueries
+        withCodecs

@@ -21,7 +21,7 @@ internal static class HandlerCommand
         var postgres = new Option<string>("--postgres") { Description = "The owner's PostgreSQL connection string.", Required = true };
         var nats = BrokerTopology.NatsOption();
         var ackWait = BrokerTopology.AckWaitOption();
-        var nodeId = new Option<string>("--node-id") { Description = "This node's id in the lease store.", DefaultValueFactory = _ => SampleServerOptions.DefaultNodeId };
+        var nodeId = new Option<string>("--node-id") { Description = "This node's id in the lease store.", DefaultValueFactory = _ => $"{Environment.MachineName}-{Environment.ProcessId}" };
         var command = new System.CommandLine.Command("handler", "Run the commands sent through the broker, the processors and the event producer.")
         {
             postgres, nats, ackWait, nodeId,

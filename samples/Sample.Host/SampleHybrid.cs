@@ -9,7 +9,8 @@ namespace Hybrid.Sample.Host;
 public static class SampleHybrid
 {
     /// <summary>
-    /// Adds the sample's commands and queries, read models, processors and the monthly billing task, and effect
+    /// Adds the sample's commands and queries, read models, processors, the invite-reminders process manager and the
+    /// monthly billing task, and effect
     /// handlers that log each email sent and card charged, then tell <paramref name="observer"/>.
     /// </summary>
     public static HybridBuilder AddSampleApplication(this HybridBuilder hybrid, Func<EffectContext, CancellationToken, Task>? observer = null)
@@ -19,6 +20,7 @@ public static class SampleHybrid
                 hybrid.AddDefinition(definition);
         foreach (var model in Definitions.readModels) hybrid.AddReadModel(model);
         foreach (var processor in Definitions.processors) hybrid.AddProcessor(processor);
+        foreach (var manager in Definitions.processManagers) hybrid.AddProcessManager(manager);
         foreach (var task in Definitions.periodicTasks) hybrid.AddPeriodicTask(task);
         foreach (var kind in new[] { Effects.SendEmail, Effects.ChargeCard })
             hybrid.Services.AddSingleton<IEffectHandler>(sp =>

@@ -12,11 +12,11 @@ using Microsoft.FSharp.Core;
 var (admin, node, effectLog, delay) = (args[0], args[1], args[2], int.Parse(args[3]));
 
 var invoicer = Ordering.invoicer(FuncConvert.FromFunc(() => false));
-var slowInvoicer = new TodoProcessor(invoicer.Name, invoicer.Topics, FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((c, e) =>
+var slowInvoicer = invoicer.WithHandler((c, e) =>
 {
     Thread.Sleep(delay);
     return FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(invoicer.Handle, c, e);
-}), invoicer.Retry, invoicer.Sharding);
+});
 
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
 builder.Services.AddHybrid(hybrid =>

@@ -39,7 +39,7 @@ type LookedUp =
 
     /// What a stream lookup read: each stream with its version and live events.
     static member OfStreams(position: Position, streams: (StreamId * StreamVersion * RecordedEvent[]) list) =
-        { Events = streams |> Seq.collect (fun (_, _, es) -> es) |> Array.ofSeq
+        { Events = streams |> List.map (fun (_, _, es) -> es) |> Array.concat
           Position = position
           Streams = streams |> List.map (fun (s, v, es) -> s, (v, es)) |> Map.ofList }
 
@@ -140,6 +140,10 @@ module Command =
     /// The same command, checking each parsed request.
     let validate<'C> (check: 'C -> Result<unit, Validation.Error>) (command: CommandDefinition) =
         { command with Parse = fun json -> command.Parse json |> Result.bind (fun c -> check (c :?> 'C) |> Result.map (fun () -> c)) }
+
+    /// The same command, reading its JSON request as a 'P and turning it into the command (or an error naming the field).
+    let parsesAs<'P> (toCommand: 'P -> Result<obj, Validation.Error>) (command: CommandDefinition) =
+        { command with Payload = typeof<'P>; Parse = fun json -> JsonPayload.parse<'P> json |> Result.bind toCommand }
 
     /// The same command, listing the event types it may emit.
     let emits (eventTypes: string list) (command: CommandDefinition) = { command with Emits = eventTypes }

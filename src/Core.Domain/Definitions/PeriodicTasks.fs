@@ -6,7 +6,8 @@ open System
 
 /// When a task is due.
 type Schedule =
-    /// A cron expression with seconds (six fields: "sec min hour day month weekday") in a time zone. Daylight
+    /// A cron expression in a time zone: five fields ("min hour day month weekday"), six with seconds first
+    /// ("sec min hour day month weekday"), or a Cronos macro such as "@daily". Daylight
     /// saving follows Cronos: a local time skipped by a spring-forward gap fires once at the end of the gap; a
     /// local time repeated by a fall-back fires once (the first), except for schedules that fire every second,
     /// minute or hour, which fire in both offsets.
@@ -14,12 +15,12 @@ type Schedule =
     /// Every interval, at whole multiples of it since the Unix epoch (UTC), so every node agrees on the instants.
     | Every of interval: TimeSpan
 
-    /// A cron schedule (with seconds) in a time zone given by its IANA or Windows id.
+    /// A cron schedule (five or six fields) in a time zone given by its IANA or Windows id.
     static member CronIn(expression: string, zoneId: string) = Cron(expression, TimeZoneInfo.FindSystemTimeZoneById zoneId)
 
 /// Which tenants a task runs for.
 type TenantSelection =
-    /// Every tenant that has at least one event.
+    /// Every tenant of the tenant catalogue, events or not, and every tenant that has events.
     | AllTenants
     /// Only these tenants.
     | OnlyTenants of TenantId list
@@ -48,7 +49,11 @@ type PeriodicTask =
       /// How late an instant may be noticed and still count as on time under SkipMissed.
       LateTolerance: TimeSpan
       /// The events to append for a tick, besides the trigger event. Pure.
-      OnTick: Tick -> EventData list }
+      OnTick: Tick -> EventData list
+      /// A compare-and-set condition of the task's own, checked with the tick's append besides "not fired yet"
+      /// (e.g. a predicate over earlier events: fire only if no invoice of the period exists). A tick whose
+      /// condition fails is declined: nothing is written for it. Pure.
+      Condition: Tick -> AppendCondition }
 
     /// A task for every tenant that skips missed instants (tolerating 1 minute of lateness).
     static member Create(name: string, schedule: Schedule, onTick: Func<Tick, EventData[]>) =
@@ -57,10 +62,14 @@ type PeriodicTask =
           Tenants = AllTenants
           MissedFires = SkipMissed
           LateTolerance = TimeSpan.FromMinutes 1.0
-          OnTick = fun t -> List.ofArray (onTick.Invoke t) }
+          OnTick = fun t -> List.ofArray (onTick.Invoke t)
+          Condition = fun _ -> NoCondition }
 
     /// The same task for only these tenants.
     member t.ForTenants([<ParamArray>] tenants: TenantId[]) = { t with Tenants = OnlyTenants(List.ofArray tenants) }
 
     /// The same task with another missed-fire policy.
     member t.WithMissedFires(policy: MissedFires) = { t with MissedFires = policy }
+
+    /// The same task with a compare-and-set condition of its own for each tick's append.
+    member t.When(condition: Func<Tick, AppendCondition>) = { t with Condition = fun tick -> condition.Invoke tick }

@@ -47,7 +47,7 @@ module Producer =
 
     /// Problems with a definition, empty when it can run (the same rules as a processor's name and topics).
     let problems (p: Producer) =
-        let asProcessor = { Name = p.Name; Topics = p.Topics; Handle = (fun _ _ -> ProcessorResult.NoOp); Retry = p.Retry; Sharding = p.Sharding }
+        let asProcessor = { Name = p.Name; Topics = p.Topics; Lookup = (fun _ _ -> []); Handle = (fun _ _ -> ProcessorResult.NoOp); Retry = p.Retry; Sharding = p.Sharding }
         [ yield! TodoProcessor.problems asProcessor |> List.map (fun m -> m.Replace("Processor", "Producer").Replace("processor", "producer"))
           if obj.ReferenceEquals(p.Map, null) then $"Producer '{p.Name}' has no mapping." ]
 
@@ -55,6 +55,7 @@ module Producer =
     let asProcessor (p: Producer) =
         { Name = p.Name
           Topics = p.Topics
+          Lookup = fun _ _ -> []
           Handle = fun _ e -> invalidOp $"Producer '{p.Name}' publishes in batches; its handler is not called (event {e.Id})."
           Retry = p.Retry
           Sharding = p.Sharding }

@@ -17,9 +17,7 @@ type FirePlan =
 /// Pure schedule arithmetic.
 module Schedules =
 
-    let private cronCache = Collections.Concurrent.ConcurrentDictionary<string, CronExpression>()
-
-    let private parse (expression: string) = cronCache.GetOrAdd(expression, fun e -> CronExpression.Parse(e, CronFormat.IncludeSeconds))
+    let private parse (expression: string) = Cron.parse expression
 
     /// Problems with a task definition, empty when it can run.
     let problems (task: PeriodicTask) =
@@ -29,9 +27,9 @@ module Schedules =
           match task.Schedule with
           | Cron(expression, zone) ->
               if isNull zone then $"Task '{task.Name}': the cron schedule has no time zone."
-              match CronExpression.TryParse(expression, CronFormat.IncludeSeconds) with
-              | true, _ -> ()
-              | _ -> $"Task '{task.Name}': '{expression}' is not a cron expression with seconds (sec min hour day month weekday)."
+              match Cron.tryParse expression with
+              | Ok _ -> ()
+              | Error message -> $"Task '{task.Name}': {message}"
           | Every interval when interval < TimeSpan.FromSeconds 1.0 || interval.Ticks % TimeSpan.TicksPerSecond <> 0L ->
               $"Task '{task.Name}': the interval {interval} must be a whole number of seconds, at least 1."
           | Every _ -> ()

@@ -31,8 +31,17 @@ module Triggers =
             | _ -> None
         else None
 
-    /// The condition under which a tick's append is written: no event carries its trigger tag yet.
-    let condition (tick: Tick) = FailIfEventsMatch(EventQuery.OfTags(tag tick.Task tick.DueAt), Names.Start)
+    /// The condition that no event carries the tick's trigger tag yet: it makes each due instant fire once.
+    let notFiredYet (tick: Tick) = FailIfEventsMatch(EventQuery.OfTags(tag tick.Task tick.DueAt), Names.Start)
+
+    /// The condition under which a tick's append is written: not fired yet, and the task's own condition holds.
+    let conditionOf (task: PeriodicTask) (tick: Tick) =
+        match task.Condition tick with
+        | NoCondition -> notFiredYet tick
+        | own -> All [ notFiredYet tick; own ]
+
+    /// The condition of a task without a condition of its own.
+    let condition (tick: Tick) = notFiredYet tick
 
     /// The query for a task's trigger events, newest first: the last one tells when the task last fired.
     let lastTriggerQuery (task: string) = (EventQuery.Of { Types = [| TriggeredType |]; Tags = [| taskTag task |] }).Backwards().Take(1)

@@ -1,6 +1,7 @@
 // The event store port: the contract every store (in-memory, PostgreSQL) implements and the conformance suite checks.
 namespace Hybrid
 
+open System
 open System.Collections.Generic
 open System.Threading
 open System.Threading.Tasks
@@ -80,3 +81,10 @@ type IEventStore =
     /// Catch-up from query.After (exclusive) through the matching events, a CaughtUp marker, then live events.
     /// Query.Before, Direction and Limit are ignored. A slow subscriber never blocks appends.
     abstract Subscribe: tenant: TenantId * query: EventQuery * ct: CancellationToken -> IAsyncEnumerable<SubscriptionMessage>
+
+/// Reads one event by its id. A store implements it beside IEventStore (the ids are indexed); decorators pass it on.
+/// Callers use the shell's ReadById extension, which falls back to scanning the log for stores without it.
+type IEventByIdReader =
+    /// The event with this id: none when no event of the tenant has it; several when an upcaster split it (the parts
+    /// share its id and position).
+    abstract ReadById: tenant: TenantId * id: Guid * ct: CancellationToken -> Task<RecordedEvent[]>

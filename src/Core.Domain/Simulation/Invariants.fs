@@ -26,10 +26,16 @@ module InvariantNames =
     [<Literal>]
     let AuthorizationNeverBypassed = "authorization never bypassed"
 
+    [<Literal>]
+    let ProcessManagersDecideOnce = "process managers decide once per input, from their own events"
+
+    [<Literal>]
+    let DeadlinesHonoured = "deadlines never early, never twice, never lost"
+
     /// Every invariant, in report order.
     let all =
         [ NoLostOrDuplicatedEvents; ReadModelsEqualFold; EmitsExactlyOnce; EffectsAsDeclared; OneTriggerPerDueInstant
-          AuthorizationNeverBypassed ]
+          AuthorizationNeverBypassed; ProcessManagersDecideOnce; DeadlinesHonoured ]
 
 /// Pure invariant checks.
 module Invariants =
@@ -94,10 +100,21 @@ module Invariants =
         outputs
 
     let private handle (tenant: TenantId) (processor: TodoProcessor) (source: RecordedEvent) =
-        processor.Handle { Tenant = tenant; Processor = processor.Name } source
+        processor.Handle (ProcessorContext.Of(tenant, processor.Name)) source
 
-    /// Each source event up to the checkpoint has exactly the outputs its handler emits, once; later ones none.
-    /// A dead-lettered source has none, or its outputs once (a replay, or a node that handled it again after a crash).
+    /// The output type lists a source's handling may leave: an emit's events; an effect's success events or its
+    /// compensating events (or none, for an at-most-once effect whose success events a crash lost); none otherwise.
+    let private allowedOutputs (result: ProcessorResult) =
+        match result with
+        | ProcessorResult.Emit events -> [ events ]
+        | ProcessorResult.EffectThen plan when plan.Checkpoint = CheckpointTiming.Before -> [ plan.OnSuccess; plan.OnFailure; [] ]
+        | ProcessorResult.EffectThen plan -> [ plan.OnSuccess; plan.OnFailure ]
+        | _ -> [ [] ]
+        |> List.map (List.map (fun e -> e.Type))
+
+    /// Each source event up to the checkpoint has exactly the outputs its handler emits (or records for an effect),
+    /// once; later ones none. A dead-lettered source has none, or its outputs once (a replay, or a node that handled
+    /// it again after a crash).
     let emitsExactlyOnce (tenant: TenantId) (processor: TodoProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (log: RecordedEvent[]) =
         let outputs = outputsBySource (Simulated.processorActor processor.Name) log
         let outputsOf (source: RecordedEvent) =
@@ -107,37 +124,45 @@ module Invariants =
         [ for source in log do
               if Simulated.isTopic processor source then
                   let found = outputsOf source
-                  let emitted () =
-                      match handle tenant processor source with
-                      | ProcessorResult.Emit events -> events
-                      | _ -> []
                   let foundTypes = found |> List.map (fun e -> e.Type)
-                  let expected =
-                      if source.Position > checkpoint then []
-                      elif deadLettered.Contains source.Id && found.IsEmpty then []
-                      else emitted ()
-                  let expectedTypes = expected |> List.map (fun e -> e.Type)
-                  if foundTypes <> expectedTypes then
+                  let allowed =
+                      if source.Position > checkpoint then [ [] ]
+                      elif deadLettered.Contains source.Id && found.IsEmpty then [ [] ]
+                      else allowedOutputs (handle tenant processor source)
+                  if not (List.contains foundTypes allowed) then
                       yield
-                          $"Tenant '{tenant}': processor '{processor.Name}' has {found.Length} output(s) {foundTypes} for source event {source.Id} at position {source.Position} (checkpoint {checkpoint}), expected {expected.Length} {expectedTypes}." ]
+                          $"Tenant '{tenant}': processor '{processor.Name}' has {found.Length} output(s) {foundTypes} for source event {source.Id} at position {source.Position} (checkpoint {checkpoint}), expected one of {allowed}." ]
 
     /// At-most-once effects (checkpoint before) ran at most once and only for checkpointed events; at-least-once
     /// effects (checkpoint after) ran for every checkpointed event that was not dead-lettered.
     let effectsAsDeclared (tenant: TenantId) (processor: TodoProcessor) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (executions: IReadOnlyDictionary<Guid, int>) (log: RecordedEvent[]) =
         let runs id = match executions.TryGetValue id with | true, n -> n | _ -> 0
+        let outputs = outputsBySource (Simulated.processorActor processor.Name) log
+        let compensated (source: RecordedEvent) (plan: EffectPlan) =
+            not plan.OnFailure.IsEmpty
+            && (match outputs.TryGetValue(string source.Id) with
+                | true, found -> (found |> Seq.map (fun e -> e.Type) |> List.ofSeq) = (plan.OnFailure |> List.map (fun e -> e.Type))
+                | _ -> false)
+        let declared (source: RecordedEvent) =
+            match handle tenant processor source with
+            | ProcessorResult.Effect(intent, timing) -> Some(intent, timing)
+            // An effect given up (its compensating events recorded) never took place: only its at-most-once bound holds.
+            | ProcessorResult.EffectThen plan when compensated source plan -> Some(plan.Intent, CheckpointTiming.Before)
+            | ProcessorResult.EffectThen plan -> Some(plan.Intent, plan.Checkpoint)
+            | _ -> None
         [ for source in log do
               if Simulated.isTopic processor source then
-                  match handle tenant processor source with
-                  | ProcessorResult.Effect(intent, CheckpointTiming.Before) ->
+                  match declared source with
+                  | Some(intent, CheckpointTiming.Before) ->
                       let n = runs source.Id
                       if n > 1 then
                           yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran {n} times for event {source.Id}."
                       elif n = 1 && source.Position > checkpoint then
                           yield $"Tenant '{tenant}': at-most-once effect '{intent.Kind}' of processor '{processor.Name}' ran for event {source.Id} at position {source.Position} before its checkpoint ({checkpoint}) was written."
-                  | ProcessorResult.Effect(intent, _) ->
+                  | Some(intent, _) ->
                       if source.Position <= checkpoint && not (deadLettered.Contains source.Id) && runs source.Id = 0 then
                           yield $"Tenant '{tenant}': at-least-once effect '{intent.Kind}' of processor '{processor.Name}' never ran for event {source.Id} at position {source.Position}, though the checkpoint ({checkpoint}) passed it."
-                  | _ -> () ]
+                  | None -> () ]
 
     /// Every attempted due instant has exactly one trigger: one append holding the events of its tick.
     let oneTriggerPerDueInstant (tenant: TenantId) (task: PeriodicTask) (attempted: DateTimeOffset seq) (log: RecordedEvent[]) =
@@ -169,3 +194,55 @@ module Invariants =
         [ for e in log do
               if denied.Contains e.Metadata.CorrelationId then
                   yield $"Tenant '{tenant}': event {e.Id} ({e.Type}) at position {e.Position} was written by command {e.Metadata.CorrelationId}, which was not authorized." ]
+
+    /// Each input of a process manager up to its checkpoint has exactly the outputs its pure decision gives over the
+    /// instance's own events caused by earlier inputs (its state), once; later inputs none. A dead-lettered input has
+    /// none, or its outputs once.
+    let processManagerDecidesOnce (tenant: TenantId) (manager: ProcessManager) (checkpoint: Position) (deadLettered: IReadOnlySet<Guid>) (log: RecordedEvent[]) =
+        let processor = ProcessManager.toProcessor manager
+        let actor = Simulated.processorActor manager.Name
+        let outputs = outputsBySource actor log
+        let handled = HashSet<string>()
+        [ for source in log do
+              if Simulated.isTopic processor source then
+                  let found =
+                      match outputs.TryGetValue(string source.Id) with
+                      | true, list -> List.ofSeq list
+                      | _ -> []
+                  let foundTypes = found |> List.map (fun e -> e.Type)
+                  let expected =
+                      if source.Position > checkpoint then []
+                      elif deadLettered.Contains source.Id && found.IsEmpty then []
+                      else
+                          match ProcessManager.keyOf manager source with
+                          | None -> []
+                          | Some key ->
+                              let tag = Deadlines.instanceTag manager.Name key
+                              let own = log |> Array.filter (fun e -> e.HasTag tag && e.Metadata.Actor = actor && handled.Contains e.Metadata.CausationId)
+                              match ProcessManager.handle manager tenant own source with
+                              | ProcessorResult.Emit events -> events |> List.map (fun e -> e.Type)
+                              | _ -> []
+                  if foundTypes <> expected then
+                      yield
+                          $"Tenant '{tenant}': process manager '{manager.Name}' has {found.Length} output(s) {foundTypes} for input {source.Id} ({source.Type}) at position {source.Position} (checkpoint {checkpoint}), expected {expected}."
+                  if source.Position <= checkpoint then handled.Add(string source.Id) |> ignore ]
+
+    /// Every fired deadline fired at or after its time (the fired event's timestamp), at most once, for a deadline that
+    /// was scheduled; once the run has settled (settledAt given), every deadline due by then that was neither cancelled
+    /// nor replaced has fired.
+    let deadlinesHonoured (tenant: TenantId) (settledAt: DateTimeOffset option) (log: RecordedEvent[]) =
+        let scheduled = log |> Seq.filter (fun e -> e.Type = Deadlines.ScheduledType) |> Seq.map (fun e -> e.Id) |> HashSet
+        let fired = log |> Array.filter (fun e -> e.Type = Deadlines.FiredType) |> Array.map (fun e -> e, Deadlines.readFired e)
+        [ for e, (manager, key, deadline) in fired do
+              if e.Timestamp < deadline.DueAt then
+                  yield $"Tenant '{tenant}': deadline '{deadline.Name}' of {manager}/{key} due {deadline.DueAt:O} fired early, at {e.Timestamp:O} (position {e.Position})."
+              if not (scheduled.Contains deadline.ScheduledId) then
+                  yield $"Tenant '{tenant}': deadline '{deadline.Name}' of {manager}/{key} fired at position {e.Position} but was never scheduled."
+          for id, firings in fired |> Array.countBy (fun (_, (_, _, d)) -> d.ScheduledId) do
+              if firings > 1 then yield $"Tenant '{tenant}': the deadline scheduled by event {id} fired {firings} times."
+          match settledAt with
+          | Some now ->
+              let index = log |> Array.fold Deadlines.apply Deadlines.empty
+              for lost in Deadlines.due now index do
+                  yield $"Tenant '{tenant}': deadline '{lost.Name}' of {lost.Manager}/{lost.Key} due {lost.DueAt:O} never fired (it is {now:O})."
+          | None -> () ]

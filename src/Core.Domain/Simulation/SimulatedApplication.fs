@@ -29,6 +29,8 @@ type SimulatedApplication =
       /// Commands, queries and read models.
       Registry: Registry
       Processors: TodoProcessor list
+      /// Process managers: each runs as a processor of its name; every node also fires their deadlines.
+      ProcessManagers: ProcessManager list
       PeriodicTasks: PeriodicTask list
       /// The kinds of effect the processors return: the simulation registers a handler for each that records its runs.
       EffectKinds: string list
@@ -46,6 +48,9 @@ module Simulated =
     /// True when the event is one of the processor's topics.
     let isTopic (processor: TodoProcessor) (e: RecordedEvent) =
         processor.Topics |> Array.exists (fun item -> EventQuery.itemMatches item e.Type e.Tags)
+
+    /// Every processor the nodes run: the application's processors, then its process managers'.
+    let processors (app: SimulatedApplication) = app.Processors @ (app.ProcessManagers |> List.map ProcessManager.toProcessor)
 
     /// The read models of the application.
     let readModels (app: SimulatedApplication) = Registry.valuesOf<ReadModelDefinition> DefinitionKind.ReadModel app.Registry

@@ -105,6 +105,9 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public bool Knows(string model) => _models.Any(m => m.Name == model);
+
+    /// <inheritdoc />
     public Task<ReadModelView> Read(string tenant, string model, string scope, CancellationToken ct) =>
         Task.FromResult(ViewOf(tenant, model, scope));
 

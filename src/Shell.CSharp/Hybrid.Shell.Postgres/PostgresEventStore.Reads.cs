@@ -1,5 +1,7 @@
 using Hybrid.Shell.Postgres.Sql;
 using Hybrid.Shell.Stores;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Hybrid.Shell.Postgres;
 
@@ -29,6 +31,17 @@ public sealed partial class PostgresEventStore
         select.Parameters.AddWithValue("stream", read.Stream);
         select.Parameters.AddWithValue("after", read.After);
         select.Parameters.AddWithValue("before", read.Before);
+        await using var reader = await batch.ReadAsync(ct).ConfigureAwait(false);
+        return await EventRows.ReadAllAsync(reader, tenant, ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
+    {
+        StoreInput.Tenant(tenant);
+        await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var batch = TenantScope.Begin(connection, tenant, customPlans: false);
+        batch.Add(tenant, _sql.EventsById).Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = new[] { id } });
         await using var reader = await batch.ReadAsync(ct).ConfigureAwait(false);
         return await EventRows.ReadAllAsync(reader, tenant, ct).ConfigureAwait(false);
     }

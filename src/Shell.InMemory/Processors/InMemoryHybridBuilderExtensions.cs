@@ -1,6 +1,7 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Leases;
 using Hybrid.InMemory.ReadModels;
+using Hybrid.InMemory.Tenants;
 using Hybrid.Shell.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ namespace Hybrid.InMemory.Processors;
 public static class InMemoryHybridBuilderExtensions
 {
     /// <summary>
-    /// In-memory event, lease and dead-letter stores and read-model cache, timed by the container's
+    /// In-memory event, lease and dead-letter stores, tenant catalogue and read-model cache, timed by the container's
     /// <see cref="TimeProvider"/> (register a FakeTimeProvider first for virtual time). Everything is lost when the
     /// process ends: for tests, simulations and demos.
     /// </summary>
@@ -18,5 +19,6 @@ public static class InMemoryHybridBuilderExtensions
         .UseEventStore(sp => new InMemoryEventStore(sp.GetRequiredService<TimeProvider>()))
         .UseLeaseStore(sp => new InMemoryLeaseStore(sp.GetRequiredService<TimeProvider>()))
         .UseDeadLetterStore(_ => new InMemoryDeadLetterStore())
+        .UseTenantCatalogue(sp => new InMemoryTenantCatalogue(sp.GetRequiredService<TimeProvider>()))
         .UseReadModelCache(_ => new InMemoryReadModelStore());
 }

@@ -13,8 +13,12 @@ public enum FaultKind
     ConcurrentDuplicate,
     /// <summary>A processor's handler throws.</summary>
     HandlerException,
+    /// <summary>An effect fails (it did not take place): retried, then compensated or dead-lettered.</summary>
+    EffectFailure,
     /// <summary>A node crashes between an effect and its checkpoint, loses its in-memory state and restarts later.</summary>
     ProcessorCrash,
+    /// <summary>Two nodes fire deadlines at once: another node's round slips in just before this node's first firing is written.</summary>
+    DeadlineRace,
     /// <summary>A node stops taking steps for a while, keeping its in-memory state (its leases may expire meanwhile).</summary>
     NodePause,
     /// <summary>The clock jumps forward by hours or days.</summary>

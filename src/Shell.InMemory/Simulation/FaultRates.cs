@@ -13,8 +13,12 @@ public sealed record FaultRates
     public double ConcurrentDuplicate { get; init; }
     /// <summary>Per handler call.</summary>
     public double HandlerException { get; init; }
+    /// <summary>Per effect attempt.</summary>
+    public double EffectFailure { get; init; }
     /// <summary>Per effect, between the effect and its checkpoint (either order).</summary>
     public double ProcessorCrash { get; init; }
+    /// <summary>Per node tick.</summary>
+    public double DeadlineRace { get; init; }
     /// <summary>Per step.</summary>
     public double NodePause { get; init; }
     /// <summary>Per step.</summary>
@@ -33,7 +37,9 @@ public sealed record FaultRates
         SlowAppend = 0.02,
         ConcurrentDuplicate = 0.03,
         HandlerException = 0.03,
+        EffectFailure = 0.1,
         ProcessorCrash = 0.02,
+        DeadlineRace = 0.3,
         NodePause = 0.001,
         ClockJump = 0.0003,
         ReadModelCacheLoss = 0.001,
@@ -47,10 +53,30 @@ public sealed record FaultRates
         FaultKind.SlowAppend => SlowAppend,
         FaultKind.ConcurrentDuplicate => ConcurrentDuplicate,
         FaultKind.HandlerException => HandlerException,
+        FaultKind.EffectFailure => EffectFailure,
         FaultKind.ProcessorCrash => ProcessorCrash,
+        FaultKind.DeadlineRace => DeadlineRace,
         FaultKind.NodePause => NodePause,
         FaultKind.ClockJump => ClockJump,
         FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,
         _ => 0,
     };
+
+    /// <summary>The same rates with one kind switched off.</summary>
+    public FaultRates Without(FaultKind kind) => kind switch
+    {
+        FaultKind.AppendFailedBeforeWrite => this with { AppendFailedBeforeWrite = 0 },
+        FaultKind.AppendAckLost => this with { AppendAckLost = 0 },
+        FaultKind.SlowAppend => this with { SlowAppend = 0 },
+        FaultKind.ConcurrentDuplicate => this with { ConcurrentDuplicate = 0 },
+        FaultKind.HandlerException => this with { HandlerException = 0 },
+        FaultKind.ProcessorCrash => this with { ProcessorCrash = 0 },
+        FaultKind.NodePause => this with { NodePause = 0 },
+        FaultKind.ClockJump => this with { ClockJump = 0 },
+        FaultKind.ReadModelCacheLoss => this with { ReadModelCacheLoss = 0 },
+        _ => this,
+    };
+
+    /// <summary>The kinds injected at a rate above zero.</summary>
+    public IReadOnlyList<FaultKind> Active => Enum.GetValues<FaultKind>().Where(k => Of(k) > 0).ToArray();
 }

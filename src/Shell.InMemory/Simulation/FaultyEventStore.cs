@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.FSharp.Core;
 
@@ -9,7 +10,7 @@ namespace Hybrid.InMemory.Simulation;
 /// It tells its observer what was proposed and what callers were told.
 /// </summary>
 public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, FakeTimeProvider clock, Sabotage sabotage = Sabotage.None)
-    : IEventStore
+    : IEventStore, IEventByIdReader
 {
     private const long UnbeatableToken = long.MaxValue / 2;
 
@@ -43,9 +44,14 @@ public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, Fa
         return result;
     }
 
-    /// <summary>With fencing ignored, a processor's writes carry an unbeatable token and its emits fresh ids.</summary>
+    /// <summary>
+    /// With fencing ignored, a processor's writes carry an unbeatable token and its emits fresh ids; with deadlines
+    /// fired twice, a firing loses its "not fired yet" condition.
+    /// </summary>
     private AppendRequest Sabotaged(AppendRequest request)
     {
+        if (sabotage.HasFlag(Sabotage.FireDeadlinesTwice) && request.Events.Length > 0 && request.Events[0].Data.Type == Deadlines.FiredType)
+            return request.When(AppendCondition.NoCondition);
         if (!sabotage.HasFlag(Sabotage.IgnoreFencing) || request.Checkpoint is not { } checkpoint || Ids is null) return request;
         var events = request.Events.Select(e => new ProposedEvent(Ids.NewId(), e.Data, e.Metadata)).ToArray();
         return new AppendRequest(request.Tenant, events, request.Condition,
@@ -63,6 +69,9 @@ public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, Fa
 
     /// <inheritdoc />
     public Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct) => inner.ReadStream(tenant, read, ct);
+
+    /// <inheritdoc />
+    public Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct) => inner.ReadById(tenant, id, ct);
 
     /// <inheritdoc />
     public Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct) => inner.GetStreamState(tenant, stream, ct);

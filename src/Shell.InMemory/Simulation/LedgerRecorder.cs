@@ -17,6 +17,11 @@ internal sealed class LedgerRecorder(SimulationContext context) : IStoreObserver
         if (acknowledged && result is AppendResult.Appended appended) ledger.Acknowledge(appended.Item);
         if (result is AppendResult.ConditionFailed { Item.Kind: ConditionFailureKind.StaleFencingToken })
             Refused(request.Tenant, request.Checkpoint?.Value.Processor ?? "?");
+        if (request.Events.Length > 0 && request.Events[0].Data.Type == Deadlines.FiredType)
+        {
+            DeadlineAnswered(request, result);
+            return;
+        }
         if (TriggerOf(request) is not { } trigger) return;
         ledger.AttemptsOf(trigger.Task).Add(trigger.Due);
         var what = $"{trigger.Task} due {trigger.Due:yyyy-MM-dd HH:mm}";
@@ -31,6 +36,23 @@ internal sealed class LedgerRecorder(SimulationContext context) : IStoreObserver
             context.Stats.TriggersAlreadyFired++;
             context.Record(ActivityKind.Trigger, request.Tenant, context.Acting, what, "already fired by another node");
         }
+    }
+
+    private void DeadlineAnswered(AppendRequest request, AppendResult result)
+    {
+        var (manager, key, deadline) = Deadlines.readFired(Envelope(request));
+        var what = $"{manager}/{key} {deadline.Name} due {deadline.DueAt:yyyy-MM-dd HH:mm}";
+        if (result.IsAppended) context.Stats.DeadlinesFired++;
+        else context.Stats.DeadlinesAlreadyFired++;
+        context.Record(ActivityKind.Deadline, request.Tenant, context.Acting, what, result.IsAppended ? "fired" : "already fired by another node");
+    }
+
+    /// <summary>The first proposed event as an unstored envelope, to read its body with the core's readers.</summary>
+    private static RecordedEvent Envelope(AppendRequest request)
+    {
+        var e = request.Events[0];
+        return new RecordedEvent(e.Id, request.Tenant, 0, e.Data.Stream, 0, e.Data.Type, e.Data.Tags, e.Data.Body, e.Data.SchemaVersion, e.Metadata,
+            DateTimeOffset.MinValue);
     }
 
     public void CheckpointRefused(string tenant, CheckpointWrite write) => Refused(tenant, write.Processor);

@@ -8,10 +8,7 @@ namespace Hybrid.InMemory.Simulation;
 internal static class NodeProcessors
 {
     public static TodoProcessor[] Of(SimulationContext context, string nodeId) =>
-        context.Processors.Select(p => TodoProcessor
-            .Create(p.Name, p.Topics, (c, e) => Handle(context, nodeId, p, c, e))
-            .WithRetry(p.Retry)
-            .WithSharding(p.Sharding)).ToArray();
+        context.Processors.Select(p => p.WithHandler((c, e) => Handle(context, nodeId, p, c, e))).ToArray();
 
     private static ProcessorResult Handle(SimulationContext context, string nodeId, TodoProcessor processor, ProcessorContext c, RecordedEvent e)
     {
@@ -27,11 +24,19 @@ internal static class NodeProcessors
         context.Record(ActivityKind.Processed, c.Tenant, $"{nodeId}/{processor.Name}", what, result switch
         {
             ProcessorResult.Emit emit when !emit.Item.IsEmpty => $"emits {string.Join(", ", emit.Item.Select(d => d.Type))}",
-            ProcessorResult.Effect effect => $"effect {effect.intent.Kind} ({(effect.checkpoint == CheckpointTiming.Before ? "at most once" : "at least once")})",
+            ProcessorResult.Effect effect => $"effect {effect.intent.Kind} ({Guarantee(effect.checkpoint)})",
+            ProcessorResult.EffectThen then => $"effect {then.plan.Intent.Kind} ({Guarantee(then.plan.Checkpoint)}), then record its outcome",
             _ => "nothing to do",
         });
-        return result is ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } planted && context.Has(Sabotage.EffectBeforeCheckpoint)
-            ? ProcessorResult.Effect.NewEffect(planted.intent, CheckpointTiming.After)
-            : result;
+        if (!context.Has(Sabotage.EffectBeforeCheckpoint)) return result;
+        return result switch
+        {
+            ProcessorResult.Effect { checkpoint: CheckpointTiming.Before } planted => ProcessorResult.NewEffect(planted.intent, CheckpointTiming.After),
+            ProcessorResult.EffectThen { plan.Checkpoint: CheckpointTiming.Before } planted =>
+                ProcessorResult.NewEffectThen(new EffectPlan(planted.plan.Intent, CheckpointTiming.After, planted.plan.OnSuccess, planted.plan.OnFailure)),
+            _ => result,
+        };
     }
+
+    private static string Guarantee(CheckpointTiming timing) => timing == CheckpointTiming.Before ? "at most once" : "at least once";
 }

@@ -7,7 +7,8 @@ namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
 /// A simulated host node running the framework's own engines: a <see cref="TodoProcessorHost"/> (fair-share leases,
-/// fenced checkpoints, retries and dead letters) and a <see cref="PeriodicScheduler"/>, stepped by the simulation
+/// fenced checkpoints, retries and dead letters; process managers included), a <see cref="PeriodicScheduler"/> and a
+/// <see cref="DeadlineScheduler"/>, stepped by the simulation
 /// instead of timers. It can pause (keeping its state, so it may come back with leases that expired meanwhile) or
 /// crash (losing its state, its leases left to expire) and restart later as a new host.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class ProcessorNode
     private readonly int _seed;
     private TodoProcessorHost? _host;
     private PeriodicScheduler? _scheduler;
+    private DeadlineScheduler? _deadlines;
     private long _downUntil;
     private int _restarts;
 
@@ -51,13 +53,36 @@ public sealed class ProcessorNode
         }
     }
 
-    /// <summary>A rebalancing round (heartbeat, renewals, fair share of the leases), then the periodic tasks due.</summary>
-    public void Tick()
+    /// <summary>
+    /// A rebalancing round (heartbeat, renewals, fair share of the leases), then the periodic tasks and deadlines due;
+    /// with a <paramref name="racer"/>, its deadline round slips in just before this node's first firing is written.
+    /// </summary>
+    public void Tick(ProcessorNode? racer = null)
     {
         if (!IsUp) return;
         Run(Host().Rebalance(CancellationToken.None));
         Run(Scheduler().RunDue(CancellationToken.None));
+        if (racer is { IsUp: true } && racer != this) RaceDeadlines(racer);
+        else Run(Deadlines().RunDue(CancellationToken.None));
     }
+
+    /// <summary>
+    /// A deadline round raced by another node: the other node's whole round runs just before this node's first firing is
+    /// written, so both may try to fire the same deadline (the store's condition lets only one through).
+    /// </summary>
+    private void RaceDeadlines(ProcessorNode other)
+    {
+        _context.BeforeNextAppend = () =>
+        {
+            _context.Record(ActivityKind.Fault, "", other.Id, "deadline race", $"fires deadlines while {Id} is about to");
+            other.Deadlines().RunDue(CancellationToken.None).GetAwaiter().GetResult();
+        };
+        Run(Deadlines().RunDue(CancellationToken.None));
+        _context.BeforeNextAppend = null;
+    }
+
+    /// <summary>The earliest deadline pending on this node's deadline scheduler, if it knows of one.</summary>
+    public DateTimeOffset? NextDeadline => _deadlines?.NextDue;
 
     /// <summary>Stops taking steps for a while; in-memory state is kept.</summary>
     public void Pause(long steps)
@@ -72,6 +97,7 @@ public sealed class ProcessorNode
         var host = _host;
         _host = null;
         _scheduler = null;
+        _deadlines = null;
         if (host is not null) Run(host.CrashAsync());
         _downUntil = _context.Step + _context.Faults.Size(20, 400);
         _context.Record(ActivityKind.Fault, "", Id, "node crashed", where);
@@ -96,6 +122,17 @@ public sealed class ProcessorNode
 
     private PeriodicScheduler Scheduler() =>
         _scheduler ??= new PeriodicScheduler(_context.Store, _context.Ids, _context.Clock, _context.PeriodicTasks, new SchedulerOptions(), NullLogger.Instance);
+
+    private DeadlineScheduler Deadlines() =>
+        _deadlines ??= new DeadlineScheduler(_context.Store, _context.Ids,
+            _context.Has(Sabotage.FireDeadlinesEarly) ? new ShiftedClock(_context.Clock, TimeSpan.FromHours(1)) : _context.Clock,
+            _context.ProcessManagers, new DeadlineOptions(), NullLogger.Instance);
+
+    /// <summary>A clock running ahead of the virtual one, for the planted early-deadline bug.</summary>
+    private sealed class ShiftedClock(TimeProvider inner, TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + ahead;
+    }
 
     private ProcessorRuntime Runtime()
     {

@@ -19,4 +19,8 @@ public enum Sabotage
     HideAnEvent = 8,
     /// <summary>Processors run at-most-once effects before writing the checkpoint.</summary>
     EffectBeforeCheckpoint = 16,
+    /// <summary>Deadline schedulers read a clock an hour ahead, so deadlines fire early.</summary>
+    FireDeadlinesEarly = 32,
+    /// <summary>The store drops the "not fired yet" condition of deadline firings, so two nodes may fire one deadline.</summary>
+    FireDeadlinesTwice = 64,
 }

@@ -3,8 +3,9 @@ using Hybrid.Shell.Processors;
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
-/// A node's handler for one effect kind: records the run in the tenant's ledger instead of performing it. A node may
-/// crash just before or just after an effect (injected), the moments that tell at-most-once from at-least-once.
+/// A node's handler for one effect kind: records the run in the tenant's ledger instead of performing it. An effect may
+/// fail (injected: it did not take place), and a node may crash just before or just after an effect (injected), the
+/// moments that tell at-most-once from at-least-once.
 /// </summary>
 internal sealed class SimulatedEffectHandler(SimulationContext context, ProcessorNode node, string kind) : IEffectHandler
 {
@@ -13,7 +14,14 @@ internal sealed class SimulatedEffectHandler(SimulationContext context, Processo
     public Task Handle(EffectContext effect, CancellationToken ct)
     {
         CrashPoint(effect, "before the effect", ct);
-        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source.Id);
+        if (context.Faults.Inject(FaultKind.EffectFailure))
+        {
+            context.Record(ActivityKind.Effect, effect.Tenant, $"{node.Id}/{effect.Processor}", effect.Intent.Kind, "failed (injected)");
+            throw new SimulatedFaultException(FaultKind.EffectFailure,
+                $"Tenant '{effect.Tenant}': effect '{effect.Intent.Kind}' of processor '{effect.Processor}' failed (injected).");
+        }
+        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source, effect.Intent);
+
         context.Stats.EffectsRun++;
         context.Record(ActivityKind.Effect, effect.Tenant, $"{node.Id}/{effect.Processor}", effect.Intent.Kind,
             effect.Intent.Payload?.ToString() ?? "");

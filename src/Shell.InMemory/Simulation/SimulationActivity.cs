@@ -11,6 +11,8 @@ public enum ActivityKind
     Effect,
     /// <summary>A periodic task fired (or found its trigger already fired).</summary>
     Trigger,
+    /// <summary>A process-manager deadline fired (or was found fired).</summary>
+    Deadline,
     /// <summary>A fault was injected or a node changed state.</summary>
     Fault,
 }

@@ -27,6 +27,10 @@ public sealed class SimulationStats
     public long TriggersFired { get; set; }
     /// <summary>Periodic triggers another node had already appended.</summary>
     public long TriggersAlreadyFired { get; set; }
+    /// <summary>Process-manager deadlines fired.</summary>
+    public long DeadlinesFired { get; set; }
+    /// <summary>Deadline firings another node had already appended.</summary>
+    public long DeadlinesAlreadyFired { get; set; }
     /// <summary>Read-model reads.</summary>
     public long ReadModelReads { get; set; }
 }

@@ -52,6 +52,20 @@ public sealed class Simulator : IDisposable
     /// <summary>Runs the simulation; progress reports the steps taken so far.</summary>
     public SimulationReport Run(IProgress<long>? progress = null)
     {
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_context.Loop);
+        try
+        {
+            return RunSteps(progress);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    private SimulationReport RunSteps(IProgress<long>? progress)
+    {
         var watch = Stopwatch.StartNew();
         InvariantViolation? violation = null;
         long step;
@@ -71,7 +85,7 @@ public sealed class Simulator : IDisposable
             drained = Drain();
             _readModels.Clear(); // the final reads come from L2 (or the log), not from what L1 kept
             foreach (var tenant in _tenants)
-                violation ??= FirstViolation(tenant, taken + drained);
+                violation ??= FirstViolation(tenant, taken + drained, settled: true);
         }
         watch.Stop();
         _context.Stats.DeadLetters = SimulationContext.Sync(_context.DeadLetters.List(null!, null!, CancellationToken.None)).Length;
@@ -106,9 +120,15 @@ public sealed class Simulator : IDisposable
             var node = _nodes[_random.Next(_nodes.Count)];
             if (_processors.Length > 0) node.Step(_processors[_random.Next(_processors.Length)], _tenants[_random.Next(_tenants.Count)]);
         }
-        else if (action < 90) _nodes[_random.Next(_nodes.Count)].Tick();
+        else if (action < 90) Tick(_nodes[_random.Next(_nodes.Count)]);
         else if (_readModelNames.Length > 0)
             _readModels.Read(_tenants[_random.Next(_tenants.Count)], _readModelNames[_random.Next(_readModelNames.Length)]);
+    }
+
+    private void Tick(ProcessorNode node)
+    {
+        var racing = _nodes.Count > 1 && _context.ProcessManagers.Length > 0 && _context.Faults.Inject(FaultKind.DeadlineRace);
+        node.Tick(racing ? _nodes[(_nodes.IndexOf(node) + 1) % _nodes.Count] : null);
     }
 
     private void RunCommand(string tenant)
@@ -139,8 +159,9 @@ public sealed class Simulator : IDisposable
     }
 
     /// <summary>
-    /// Faults off, every node back, leases expired: rounds of rebalancing, then every node steps every processor and
-    /// tenant it holds until idle, until every processor is caught up.
+    /// Faults off, every node back, leases expired: rounds of rebalancing (with periodic tasks and deadlines), then every
+    /// node steps every processor and tenant it holds until idle, until every processor is caught up. While deadlines
+    /// remain pending (within a week), the clock moves on to the earliest, so the drain sees them fire and be handled.
     /// </summary>
     private long Drain()
     {
@@ -162,8 +183,27 @@ public sealed class Simulator : IDisposable
                 while (steps < maxDrainSteps && node.Step(processor, tenant)) steps++;
             busy = _processors.Any(p => _tenants.Any(t => !IsCaughtUp(p, t)));
             if (busy) _context.Clock.Advance(_options.LeaseDuration / 3);
+            else if (NextDeadline() is { } next && next - _context.Clock.GetUtcNow() < TimeSpan.FromDays(7))
+            {
+                if (next > _context.Clock.GetUtcNow()) _context.Clock.Advance(next - _context.Clock.GetUtcNow());
+                busy = true;
+            }
         } while (busy && steps < maxDrainSteps && rounds < maxRounds);
         return steps;
+    }
+
+    /// <summary>The earliest pending deadline of the run (every tenant), read from the log.</summary>
+    private DateTimeOffset? NextDeadline()
+    {
+        if (_context.ProcessManagers.Length == 0) return null;
+        DateTimeOffset? earliest = null;
+        foreach (var tenant in _tenants)
+        {
+            var events = SimulationContext.Sync(_context.MemoryStore.Read(tenant, Deadlines.query(0), CancellationToken.None));
+            var next = Deadlines.next(events.Aggregate(Deadlines.empty, Deadlines.apply));
+            if (next is not null && (earliest is null || next.Value < earliest)) earliest = next.Value;
+        }
+        return earliest;
     }
 
     /// <summary>True when the processor's checkpoint for the tenant has passed every event of its topics.</summary>
@@ -174,9 +214,9 @@ public sealed class Simulator : IDisposable
         return SimulationContext.Sync(_context.Store.Read(tenant, query, CancellationToken.None)).Length == 0;
     }
 
-    private InvariantViolation? FirstViolation(string tenant, long step)
+    private InvariantViolation? FirstViolation(string tenant, long step, bool settled = false)
     {
-        var found = _checker.Check(tenant);
+        var found = _checker.Check(tenant, settled);
         if (found.Count == 0) return null;
         var (invariant, detail) = found[0];
         return new InvariantViolation(invariant, _options.Seed, step, detail, _options.ReplayCommand);

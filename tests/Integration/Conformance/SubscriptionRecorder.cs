@@ -12,17 +12,22 @@ public sealed class SubscriptionRecorder : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    private SubscriptionRecorder(IEventStore store, string tenant, EventQuery query) =>
-        _pump = Task.Run(() => Pump(store, tenant, query));
+    private SubscriptionRecorder(Func<CancellationToken, IAsyncEnumerable<SubscriptionMessage>> subscribe) =>
+        _pump = Task.Run(() => Pump(subscribe));
 
     /// <summary>Starts consuming the tenant's subscription through the query.</summary>
-    public static SubscriptionRecorder Start(IEventStore store, string tenant, EventQuery query) => new(store, tenant, query);
+    public static SubscriptionRecorder Start(IEventStore store, string tenant, EventQuery query) =>
+        new(ct => store.Subscribe(tenant, query, ct));
 
-    private async Task Pump(IEventStore store, string tenant, EventQuery query)
+    /// <summary>Starts consuming the tenant's subscription through a filter (stream prefix, predicate).</summary>
+    public static SubscriptionRecorder Start(IEventStore store, string tenant, SubscriptionFilter filter) =>
+        new(ct => Shell.Stores.EventStoreReads.Subscribe(store, tenant, filter, ct));
+
+    private async Task Pump(Func<CancellationToken, IAsyncEnumerable<SubscriptionMessage>> subscribe)
     {
         try
         {
-            await foreach (var message in store.Subscribe(tenant, query, _stop.Token).WithCancellation(_stop.Token))
+            await foreach (var message in subscribe(_stop.Token).WithCancellation(_stop.Token))
                 await _messages.Writer.WriteAsync(message, _stop.Token);
             _messages.Writer.TryComplete();
         }

@@ -71,6 +71,34 @@ public sealed class AddHybridTests
     }
 
     [Fact]
+    public async Task a_hosted_process_manager_gets_its_deadline_fired_by_the_background_scheduler()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddLogging();
+        builder.Services.AddHybrid(hybrid =>
+        {
+            hybrid.UseInMemory();
+            hybrid.AddProcessManager(Processors.ProcessManagerTests.PaymentTimeout(TimeSpan.FromMinutes(30)));
+            hybrid.ProcessorOptions.NodeId = "node-a";
+        });
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<IEventStore>();
+        await store.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced("o1", false), EventMetadata.Empty)), default);
+
+        await host.StartAsync();
+        await Until(clock, async () => (await store.Read("acme", EventQuery.OfTypes(Deadlines.ScheduledType), default)).Length == 1, "the timeout is scheduled");
+        clock.Advance(TimeSpan.FromMinutes(31));
+        await Until(clock, async () => (await store.Read("acme", EventQuery.OfTypes("OrderCancelled"), default)).Length == 1, "the unpaid order is cancelled");
+        await host.StopAsync();
+
+        var fired = Assert.Single(await store.Read("acme", EventQuery.OfTypes(Deadlines.FiredType), default));
+        Assert.True(fired.Timestamp >= new DateTimeOffset(2026, 6, 1, 8, 30, 0, TimeSpan.Zero));
+        Assert.NotNull(host.Services.GetRequiredService<ITenantCatalogue>());
+    }
+
+    [Fact]
     public void adding_hybrid_without_stores_names_what_is_missing()
     {
         var services = new ServiceCollection();

@@ -80,9 +80,8 @@ public sealed class EffectTests
     public async Task an_effect_of_an_unregistered_kind_is_dead_lettered_naming_the_kind()
     {
         await using var bed = new ProcessorBed();
-        var stray = new TodoProcessor("stray", [QueryItem.OfTypes(Ordering.Types.InvoiceIssued)],
-            Microsoft.FSharp.Core.FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((_, _) =>
-                ProcessorResult.AtLeastOnce(EffectIntent.Of("sms", "hi"))), RetryPolicy.NoRetry, Sharding.PerTenant);
+        var stray = TodoProcessor.Create("stray", [QueryItem.OfTypes(Ordering.Types.InvoiceIssued)],
+            (_, _) => ProcessorResult.AtLeastOnce(EffectIntent.Of("sms", "hi"))).WithRetry(RetryPolicy.NoRetry);
         await Invoice(bed, "acme", "o1");
         await bed.Node(stray);
 

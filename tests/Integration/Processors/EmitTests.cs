@@ -67,11 +67,11 @@ public sealed class EmitTests
         await bed.Place("acme", ("o1", false), ("o2", false));
         var handled = 0;
         var invoicer = Invoicer;
-        var counting = new TodoProcessor(invoicer.Name, invoicer.Topics, Microsoft.FSharp.Core.FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((c, e) =>
+        var counting = invoicer.WithHandler((c, e) =>
         {
             Interlocked.Increment(ref handled);
             return Microsoft.FSharp.Core.FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(invoicer.Handle, c, e);
-        }), invoicer.Retry, invoicer.Sharding);
+        });
         var node = await bed.Node(counting);
         await bed.Until(async () => (await bed.Store.ReadCheckpoint("acme", "invoicer", default)).Position == 2, "the checkpoint is at the last order");
 

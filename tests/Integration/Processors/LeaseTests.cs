@@ -80,7 +80,7 @@ public sealed class LeaseTests
         var tenants = Enumerable.Range(1, 5).Select(i => $"s{i}").ToArray();
         foreach (var tenant in tenants) await bed.Place(tenant, ($"{tenant}-o1", false));
         var invoicer = Invoicer();
-        var sharded = new TodoProcessor(invoicer.Name, invoicer.Topics, invoicer.Handle, invoicer.Retry, Sharding.NewShards(2));
+        var sharded = invoicer.WithSharding(Sharding.NewShards(2));
         var node = await bed.Node(sharded);
 
         await bed.Until(async () =>

@@ -45,11 +45,17 @@ internal sealed class ProcessorBed : IAsyncDisposable
         JitterSource = new Random(7).NextDouble,
     };
 
-    public ProcessorRuntime Runtime(ProcessorOptions options) => new(Store, Leases, DeadLetters, new EffectHandlers(
+    /// <summary>What lookups read besides the store (null: none), for hosts started after it is set.</summary>
+    public IReadModelViews? Views { get; set; }
+
+    /// <summary>The queries lookups may run (null: none), for hosts started after it is set.</summary>
+    public Shell.Queries.QueryProcessor? Queries { get; set; }
+
+    public ProcessorRuntime Runtime(ProcessorOptions options, IEventStore? store = null) => new(store ?? Store, Leases, DeadLetters, new EffectHandlers(
     [
         new DelegateEffectHandler(Tests.TestDomain.Ordering.Effects.Mail, (c, ct) => Perform(c, ct)),
         new DelegateEffectHandler(Tests.TestDomain.Ordering.Effects.Charge, (c, ct) => Perform(c, ct)),
-    ]), Clock, options, NullLogger.Instance);
+    ]), Clock, options, NullLogger.Instance, Views, Queries);
 
     private async Task Perform(EffectContext context, CancellationToken ct)
     {
@@ -59,13 +65,23 @@ internal sealed class ProcessorBed : IAsyncDisposable
     }
 
     /// <summary>A started host (node) running the processors.</summary>
-    public async Task<TodoProcessorHost> Node(params TodoProcessor[] processors)
+    public Task<TodoProcessorHost> Node(params TodoProcessor[] processors) => NodeOver(Store, processors);
+
+    /// <summary>A started host running the processors over another view of the store (an upcasting decorator).</summary>
+    public async Task<TodoProcessorHost> NodeOver(IEventStore store, params TodoProcessor[] processors)
     {
-        var host = new TodoProcessorHost(Runtime(Options($"node-{++_nodes}")), processors);
+        var host = new TodoProcessorHost(Runtime(Options($"node-{++_nodes}"), store), processors);
         _hosts.Add(host);
         await host.StartAsync(CancellationToken.None);
         return host;
     }
+
+    /// <summary>Appends events to a tenant, each with a fresh id.</summary>
+    public async Task<RecordedEvent[]> Append(string tenant, params EventData[] events) =>
+        (await Store.Append(AppendRequest.Of(tenant, events.Select(e => new ProposedEvent(Guid.CreateVersion7(), e, EventMetadata.Empty)).ToArray()), default)).Events;
+
+    /// <summary>The tenant's events of a type.</summary>
+    public Task<RecordedEvent[]> OfType(string tenant, string type) => Store.Read(tenant, EventQuery.OfTypes(type), default);
 
     public async Task Place(string tenant, params (string Order, bool Poison)[] orders)
     {
@@ -108,14 +124,13 @@ internal static class TestProcessors
 
     /// <summary>The processor with a hook called before its handler (to count, block or fail).</summary>
     public static TodoProcessor Around(TodoProcessor processor, Action<RecordedEvent> before) =>
-        new(processor.Name, processor.Topics, Microsoft.FSharp.Core.FuncConvert.FromFunc<ProcessorContext, RecordedEvent, ProcessorResult>((c, e) =>
+        processor.WithHandler((c, e) =>
         {
             before(e);
             return Microsoft.FSharp.Core.FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(processor.Handle, c, e);
-        }), processor.Retry, processor.Sharding);
+        });
 
-    public static TodoProcessor WithRetry(TodoProcessor processor, RetryPolicy retry) =>
-        new(processor.Name, processor.Topics, processor.Handle, retry, processor.Sharding);
+    public static TodoProcessor WithRetry(TodoProcessor processor, RetryPolicy retry) => processor.WithRetry(retry);
 
     public static string[] OrdersOf(IEnumerable<RecordedEvent> events) =>
         events.Select(i => System.Text.Json.JsonDocument.Parse(i.Body).RootElement.GetProperty("order").GetString()!).ToArray();

@@ -188,4 +188,62 @@ public sealed class SchedulerTests
         Assert.Contains("'every day'", error.Message);
         Assert.Contains("bad", error.Message);
     }
+    [Fact]
+    public async Task a_five_field_cron_fires_on_whole_minutes()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var task = PeriodicTask.Create("quarterly", Schedule.NewCron("*/15 * * * *", TimeZoneInfo.Utc), _ => []).ForTenants("acme");
+        var scheduler = bed.Scheduler(task);
+
+        await bed.Walk(TimeSpan.FromMinutes(46), TimeSpan.FromMinutes(1), scheduler);
+
+        Assert.Equal([Utc(6, 1, 0, 15), Utc(6, 1, 0, 30), Utc(6, 1, 0, 45)], await bed.Triggers("acme", "quarterly"));
+    }
+
+    [Theory]
+    [InlineData("0 25 * * *", "the hour field '25'")]
+    [InlineData("0 0 25 * * *", "the hour field '25'")]
+    [InlineData("61 * * * * *", "the second field '61'")]
+    [InlineData("* * 32 * *", "the day-of-month field '32'")]
+    [InlineData("* * * 13 *", "the month field '13'")]
+    [InlineData("* * * * FUNDAY", "the day-of-week field 'FUNDAY'")]
+    [InlineData("* * * *", "has 4 field(s)")]
+    public void a_malformed_cron_is_refused_naming_the_task_and_the_bad_field(string cron, string named)
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var task = PeriodicTask.Create("broken", Schedule.NewCron(cron, TimeZoneInfo.Utc), _ => []);
+        var error = Assert.Throws<ArgumentException>(() => bed.Scheduler(task));
+        Assert.Contains("'broken'", error.Message);
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public async Task a_task_condition_of_its_own_declines_the_instants_it_rejects_and_lets_the_others_fire()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).ForTenants("acme")
+            .When(tick => AppendCondition.Where(EventQuery.OfTags("holiday:" + tick.DueAt.ToString("HH")), e => e.Length == 0, "not a holiday hour"));
+        await bed.Store.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(), EventData.Tagged("Holiday", "{}", "holiday:02"), EventMetadata.Empty)), default);
+        var scheduler = bed.Scheduler(task);
+
+        await bed.Walk(TimeSpan.FromHours(3), TimeSpan.FromMinutes(10), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 3, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
+    public async Task a_task_for_all_tenants_fires_for_every_registered_tenant_events_or_not()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var catalogue = new Hybrid.InMemory.Tenants.InMemoryTenantCatalogue(bed.Clock);
+        await catalogue.Register("quiet", default);
+        await bed.Store.Append(AppendRequest.Of("busy", new ProposedEvent(Guid.CreateVersion7(), Ordering.orderPlaced("o1", false), EventMetadata.Empty)), default);
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []);
+        var scheduler = new PeriodicScheduler(bed.Store, new UuidV7IdSource(bed.Clock), bed.Clock, [task], new SchedulerOptions(), NullLogger.Instance, catalogue);
+
+        await bed.Walk(TimeSpan.FromMinutes(70), TimeSpan.FromMinutes(10), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0)], await bed.Triggers("quiet", "hourly"));
+        Assert.Equal([Utc(6, 1, 1, 0)], await bed.Triggers("busy", "hourly"));
+    }
 }

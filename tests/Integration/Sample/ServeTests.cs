@@ -109,17 +109,17 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await AsAnn("/commands/CreateList", new { listId = "groceries", name = "Groceries" });
         var processors = _server.Web.Services.GetRequiredService<TodoProcessorHost>();
-        await Until(() => Task.FromResult(processors.HeldResources.Count == Definitions.processors.Length),
+        await Until(() => Task.FromResult(processors.HeldResources.Count == Definitions.hostedProcessors.Length),
             "the node holds every processor's lease for the tenant");
 
         using var response = await _server.Http.GetAsync("/health");
         var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal((HttpStatusCode.OK, "Healthy"), (response.StatusCode, health.GetProperty("status").GetString()));
         var data = health.GetProperty("checks").GetProperty("hybrid").GetProperty("data");
-        Assert.Equal(("serve-test", Definitions.processors.Length), (data.GetProperty("node").GetString(), data.GetProperty("leases").GetInt32()));
+        Assert.Equal(("serve-test", Definitions.hostedProcessors.Length), (data.GetProperty("node").GetString(), data.GetProperty("leases").GetInt32()));
 
         var leases = _server.Web.Services.GetRequiredService<ILeaseStore>();
-        Assert.Equal(Definitions.processors.Length, (await leases.List("processor/", default)).Count(l => l.Owner == "serve-test"));
+        Assert.Equal(Definitions.hostedProcessors.Length, (await leases.List("processor/", default)).Count(l => l.Owner == "serve-test"));
         await _server.StopAsync();
 
         Assert.DoesNotContain(await leases.List("processor/", default), l => l.Owner == "serve-test");
@@ -133,7 +133,7 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
 
         string[] Names(string kind) => body.GetProperty(kind).EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(Definitions.readModels.Select(m => m.Name), Names("readModels"));
-        Assert.Equal(Definitions.processors.Select(p => p.Name), Names("processors"));
+        Assert.Equal(Definitions.hostedProcessors.Select(p => p.Name), Names("processors"));
         Assert.Equal([Billing.TaskName], Names("periodicTasks"));
         Assert.Contains("InviteCustomer", Names("commands"));
         var customers = body.GetProperty("readModels").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "customers");

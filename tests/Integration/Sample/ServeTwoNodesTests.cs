@@ -54,7 +54,7 @@ public sealed class ServeTwoNodesTests(ITestOutputHelper output) : IAsyncLifetim
         var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_nodes");
         var a = await Start(database, "serve-a");
         var b = await Start(database, "serve-b");
-        var resources = Tenants.Length * Definitions.processors.Length;
+        var resources = Tenants.Length * Definitions.hostedProcessors.Length;
 
         for (var i = 0; i < Tenants.Length; i++)
         {

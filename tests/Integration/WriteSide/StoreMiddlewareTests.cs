@@ -12,10 +12,10 @@ public sealed class StoreMiddlewareTests
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     /// <summary>v1 "Incremented" bodies had "amount"; v2 calls it "by".</summary>
-    private static readonly Upcaster AmountToBy = new("Incremented", 1, FuncConvert.FromFunc<RecordedEvent, RecordedEvent>(e => WithBody(e, e.Body.Replace("\"amount\"", "\"by\""), 2)));
+    private static readonly Upcaster AmountToBy = Upcaster.Of("Incremented", 1, e => WithBody(e, e.Body.Replace("\"amount\"", "\"by\""), 2));
 
     /// <summary>v2 → v3 adds a "unit" field.</summary>
-    private static readonly Upcaster AddUnit = new("Incremented", 2, FuncConvert.FromFunc<RecordedEvent, RecordedEvent>(e => WithBody(e, e.Body.TrimEnd('}') + ",\"unit\":\"clicks\"}", 3)));
+    private static readonly Upcaster AddUnit = Upcaster.Of("Incremented", 2, e => WithBody(e, e.Body.TrimEnd('}') + ",\"unit\":\"clicks\"}", 3));
 
     private static RecordedEvent WithBody(RecordedEvent e, string body, int schemaVersion) =>
         new(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, e.Type, e.Tags, body, schemaVersion, e.Metadata, e.Timestamp);

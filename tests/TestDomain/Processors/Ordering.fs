@@ -39,6 +39,7 @@ let invoicer (cured: unit -> bool) =
         ProcessorResult.Emit [ EventData.Tagged(Types.InvoiceIssued, JsonSerializer.Serialize {| order = order; source = e.Position |}, $"order:{order}") ]
     { Name = "invoicer"
       Topics = [| QueryItem.OfTypes Types.OrderPlaced |]
+      Lookup = fun _ _ -> []
       Handle = handle
       Retry = RetryPolicy.Default
       Sharding = PerTenant }
@@ -73,4 +74,11 @@ let nightlySummary =
       Tenants = AllTenants
       MissedFires = SkipMissed
       LateTolerance = TimeSpan.FromMinutes 1.0
-      OnTick = fun tick -> [ EventData.Tagged(Types.SummaryRequested, JsonSerializer.Serialize {| tenant = tick.Tenant |}, "summary:nightly") ] }
+      OnTick = fun tick -> [ EventData.Tagged(Types.SummaryRequested, JsonSerializer.Serialize {| tenant = tick.Tenant |}, "summary:nightly") ]
+      Condition = fun _ -> NoCondition }
+
+/// The orders placed, counted: a query processors may look up; only the reporter processor may ask it.
+let ordersCount =
+    Query.overEvents<string> "orders-count" (fun _ -> EventQuery.OfTypes Types.OrderPlaced) (fun _ _ events -> QueryAnswer.Found(box events.Length))
+    |> Query.authorize<string> (fun caller _ ->
+        if caller.Actor = "processor:reporter" then Authorization.Allowed else Authorization.Denied "only the reporter may count orders")

@@ -1,4 +1,5 @@
 using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Postgres.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Shell.Postgres.Processing;
@@ -7,21 +8,15 @@ namespace Hybrid.Shell.Postgres.Processing;
 public static class PostgresHybridBuilderExtensions
 {
     /// <summary>
-    /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases and
-    /// dead letters in the same database and schema. The store is created once, when first resolved.
+    /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases, dead
+    /// letters and the tenant catalogue in the same database and schema. The store is created once, when first resolved.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MigrationConnectionString is { } admin)
-            builder.Services.AddSingleton(new ProcessingMigration(admin, options.Schema, options.ApplicationRole));
         return builder
             .UseEventStore(sp =>
-            {
-                var store = PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult();
-                sp.GetService<ProcessingMigration>()?.Run();
-                return store;
-            })
+                PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult())
             .UseLeaseStore(sp =>
             {
                 sp.GetRequiredService<IEventStore>();
@@ -31,17 +26,11 @@ public static class PostgresHybridBuilderExtensions
             {
                 sp.GetRequiredService<IEventStore>();
                 return new PostgresDeadLetterStore(options.ConnectionString, options.Schema);
+            })
+            .UseTenantCatalogue(sp =>
+            {
+                sp.GetRequiredService<IEventStore>();
+                return new PostgresTenantCatalogue(options.ConnectionString, options.Schema, sp.GetRequiredService<TimeProvider>());
             });
-    }
-
-    private sealed class ProcessingMigration(string admin, string schema, string role)
-    {
-        private readonly Lazy<bool> _done = new(() =>
-        {
-            ProcessingSchema.MigrateAsync(admin, schema, role).GetAwaiter().GetResult();
-            return true;
-        });
-
-        public void Run() => _ = _done.Value;
     }
 }

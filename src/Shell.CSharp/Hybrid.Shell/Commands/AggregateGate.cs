@@ -1,110 +1,60 @@
+using System.Collections.Concurrent;
+
 namespace Hybrid.Shell.Commands;
 
+/// <summary>What a node knows of a tenant's aggregate type: its migration status and the position it was read at.</summary>
+/// <param name="Status">The latest marker's status.</param>
+/// <param name="Position">The log position the status holds at: the command's append fails if a marker appears after it.</param>
+public sealed record AggregateShape(MigrationStatus Status, long Position);
+
 /// <summary>
-/// Lets an aggregate type's commands through, or holds them while the type is paused for a live migration.
-/// Pausing waits until the commands already running have finished; commands arriving during the pause wait
-/// (up to a bound) and then run against whatever definitions are in force when it resumes.
+/// Where each tenant's aggregate types stand in their live migrations, read from the markers in the store, so every
+/// node and process agrees. A node keeps what it read; a command appends under the condition that no marker appeared
+/// after that position (<see cref="AggregateMigrationModule.unchangedSince"/>), so a stale entry can only cost a retry,
+/// never a write against the old shape. While a migration runs, commands wait on the clock, polling the markers.
 /// </summary>
-public sealed class AggregateGate
+public sealed class AggregateGate(IEventStore store, TimeProvider? clock = null)
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<(string Tenant, string Aggregate), AggregateShape> _known = new();
 
-    private sealed class Entry
-    {
-        public int Running;
-        public TaskCompletionSource? Resumed;
-        public TaskCompletionSource? Drained;
-    }
+    /// <summary>The aggregate type's shape in the tenant, as last read (reading it the first time).</summary>
+    public async Task<AggregateShape> ShapeAsync(string tenant, string aggregate, CancellationToken ct) =>
+        _known.TryGetValue((tenant, aggregate), out var known) ? known : await ReadAsync(tenant, aggregate, ct).ConfigureAwait(false);
 
-    /// <summary>True when the aggregate type is paused.</summary>
-    public bool IsPaused(string aggregate)
+    /// <summary>Reads the shape from the store again (after a conflict that a new marker may explain).</summary>
+    public async Task<AggregateShape> ReadAsync(string tenant, string aggregate, CancellationToken ct)
     {
-        lock (_gate) return _entries.TryGetValue(aggregate, out var e) && e.Resumed is not null;
+        var head = await store.GetHead(tenant, ct).ConfigureAwait(false);
+        var markers = await store.Read(tenant, AggregateMigrationModule.markerQuery(aggregate), ct).ConfigureAwait(false);
+        var shape = new AggregateShape(AggregateMigrationModule.statusOf(markers), Math.Max(head, markers.Length == 0 ? 0 : markers.Max(m => m.Position)));
+        _known[(tenant, aggregate)] = shape;
+        return shape;
     }
 
     /// <summary>
-    /// Enters the gate: a pass to dispose when the command is done, or null when the aggregate stayed paused
-    /// for longer than <paramref name="wait"/>.
+    /// The shape once no migration of the aggregate runs in the tenant, waiting (polling the markers) up to
+    /// <paramref name="wait"/>; null when one still runs then.
     /// </summary>
-    public async Task<IDisposable?> EnterAsync(string aggregate, TimeSpan wait, CancellationToken ct)
+    public async Task<AggregateShape?> WhenSettledAsync(string tenant, string aggregate, TimeSpan wait, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(aggregate)) return Pass.None;
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+        var shape = await ShapeAsync(tenant, aggregate, ct).ConfigureAwait(false);
+        var deadline = _clock.GetUtcNow() + wait;
+        var poll = FirstPoll;
+        while (shape.Status.IsMigrating)
         {
-            Task resumed;
-            lock (_gate)
-            {
-                var entry = EntryOf(aggregate);
-                if (entry.Resumed is null)
-                {
-                    entry.Running++;
-                    return new Pass(this, aggregate);
-                }
-                resumed = entry.Resumed.Task;
-            }
-            var left = deadline - DateTime.UtcNow;
+            var left = deadline - _clock.GetUtcNow();
             if (left <= TimeSpan.Zero) return null;
-            try { await resumed.WaitAsync(left, ct).ConfigureAwait(false); }
-            catch (TimeoutException) { return null; }
+            await Task.Delay(poll < left ? poll : left, _clock, ct).ConfigureAwait(false);
+            poll = poll * 2 < LongestPoll ? poll * 2 : LongestPoll;
+            shape = await ReadAsync(tenant, aggregate, ct).ConfigureAwait(false);
         }
+        return shape;
     }
 
-    /// <summary>Pauses the aggregate type and waits until its running commands have finished.</summary>
-    public async Task PauseAsync(string aggregate, CancellationToken ct)
-    {
-        Task drained;
-        lock (_gate)
-        {
-            var entry = EntryOf(aggregate);
-            if (entry.Resumed is not null) throw new InvalidOperationException($"The aggregate '{aggregate}' is already paused.");
-            entry.Resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            entry.Drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (entry.Running == 0) entry.Drained.TrySetResult();
-            drained = entry.Drained.Task;
-        }
-        await drained.WaitAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Resumes the aggregate type: waiting commands go on.</summary>
-    public void Resume(string aggregate)
-    {
-        TaskCompletionSource? resumed;
-        lock (_gate)
-        {
-            var entry = EntryOf(aggregate);
-            resumed = entry.Resumed;
-            entry.Resumed = null;
-            entry.Drained = null;
-        }
-        resumed?.TrySetResult();
-    }
-
-    private void Leave(string aggregate)
-    {
-        lock (_gate)
-        {
-            var entry = EntryOf(aggregate);
-            entry.Running--;
-            if (entry.Running == 0) entry.Drained?.TrySetResult();
-        }
-    }
-
-    private Entry EntryOf(string aggregate)
-    {
-        if (!_entries.TryGetValue(aggregate, out var entry)) _entries[aggregate] = entry = new Entry();
-        return entry;
-    }
-
-    private sealed class Pass(AggregateGate? owner, string aggregate) : IDisposable
-    {
-        public static readonly Pass None = new(null, "");
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (owner is not null && Interlocked.Exchange(ref _disposed, 1) == 0) owner.Leave(aggregate);
-        }
-    }
+    /// <summary>True when the last status read for the tenant's aggregate type is a running migration.</summary>
+    public bool IsPaused(string tenant, string aggregate) =>
+        _known.TryGetValue((tenant, aggregate), out var known) && known.Status.IsMigrating;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,8 +9,12 @@ namespace Hybrid.Shell.Commands;
 
 /// <summary>
 /// Runs commands: lookup → decide → append, with the condition that nothing the lookup read has changed since
-/// (a dynamic consistency boundary); on a conflict it re-runs lookup and decision up to a bound. Every expected
+/// (a dynamic consistency boundary); on a conflict it re-runs lookup and decision after a jittered backoff, within a time budget
+/// (<see cref="ConflictRetries"/>). Every expected
 /// outcome is a <see cref="CommandOutcome"/> value; exceptions mean bugs or infrastructure failures.
+/// A command of an aggregate type runs the definitions of the tenant's shape (<see cref="AggregateGate"/>): it waits
+/// while a live migration runs, runs the migration's commands once the tenant is migrated, and appends under the
+/// condition that no migration marker appeared since it read the shape, on whichever node it runs.
 /// </summary>
 public sealed class CommandProcessor
 {
@@ -21,28 +26,43 @@ public sealed class CommandProcessor
     private readonly ICommandMiddleware[] _middleware;
     private readonly ICommitTrigger[] _triggers;
     private readonly ILogger _logger;
+    private readonly ConflictRetries _retries;
+    private readonly ConcurrentDictionary<(string Aggregate, string Name), AggregateMigration> _migrations = new();
 
     /// <summary>A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands.</summary>
     public CommandProcessor(IEventStore store, IIdSource ids, CommandCatalog commands, CommandProcessorOptions? options = null,
         IEnumerable<ICommandMiddleware>? middleware = null, IEnumerable<ICommitTrigger>? triggers = null,
-        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null)
+        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null)
     {
         _store = store;
         _ids = ids;
         Commands = commands;
         _options = options ?? new CommandProcessorOptions();
         if (_options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be 1 or more.");
+        _retries = new ConflictRetries(_options, clock ?? TimeProvider.System);
         _middleware = middleware?.ToArray() ?? [];
         _triggers = triggers?.ToArray() ?? [];
-        Gate = gate ?? new AggregateGate();
+        Gate = gate ?? new AggregateGate(store);
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>The definitions in force.</summary>
     public CommandCatalog Commands { get; }
 
-    /// <summary>The gate pausing aggregate types during live migrations.</summary>
+    /// <summary>Where each tenant's aggregate types stand in their live migrations.</summary>
     public AggregateGate Gate { get; }
+
+    /// <summary>
+    /// Makes a migration's commands known to this node: once a tenant's aggregate is migrated by it, its commands run
+    /// there. Every node taking commands must know the migrations that ran (a command of a tenant migrated by an
+    /// unknown migration gets a retryable <see cref="CommandOutcome.Unavailable"/>).
+    /// </summary>
+    public void KnowMigration(AggregateMigration migration)
+    {
+        var valid = AggregateMigrationModule.validate(migration);
+        if (valid.IsError) throw new ArgumentException(valid.ErrorValue, nameof(migration));
+        _migrations[(migration.Aggregate, migration.Name)] = migration;
+    }
 
     /// <summary>Parses a JSON request with the command's definition, then runs it.</summary>
     public Task<CommandOutcome> ExecuteJsonAsync(Caller caller, string command, string json, CommandOptions? options = null,
@@ -74,28 +94,10 @@ public sealed class CommandProcessor
         var authorization = definition.Check(caller, payload);
         if (authorization is Authorization.Denied denied) return CommandOutcome.NewUnauthorized(denied.reason);
 
-        using var pass = await Gate.EnterAsync(definition.Aggregate, _options.PausedWait, ct).ConfigureAwait(false);
-        if (pass is null)
-        {
-            return CommandOutcome.NewUnavailable(
-                $"The aggregate '{definition.Aggregate}' is being migrated; retry the command.", _options.RetryAfter);
-        }
-        // A migration that ran while this command waited may have replaced its definition: parse again with the new one.
-        if (!Commands.TryGet(command, out var current)) return CommandOutcome.NewUnknownCommand(command);
-        if (!ReferenceEquals(current, definition))
-        {
-            definition = current;
-            if (json is not null)
-            {
-                var reparsed = definition.Parse.Invoke(json);
-                if (reparsed.IsError) return CommandOutcome.NewInvalid(reparsed.ErrorValue);
-                payload = reparsed.ResultValue;
-            }
-        }
-
         using var activity = Activities.StartActivity($"command {command}");
         activity?.SetTag("hybrid.tenant", caller.Tenant);
         var context = new CommandContext(caller, definition, payload, options.CommandId ?? _ids.NewId(), options);
+        if (json is not null) context.Items[JsonItem] = json;
         var outcome = await RunMiddleware(context, 0, ct).ConfigureAwait(false);
         activity?.SetTag("hybrid.outcome", OutcomeName(outcome));
         return outcome;
@@ -106,62 +108,113 @@ public sealed class CommandProcessor
             ? _middleware[index].InvokeAsync(context, () => RunMiddleware(context, index + 1, ct), ct)
             : DecideAndAppend(context, ct);
 
-    private async Task<CommandOutcome> DecideAndAppend(CommandContext context, CancellationToken ct)
+    private const string JsonItem = "hybrid.command.json";
+
+    private Task<CommandOutcome> DecideAndAppend(CommandContext context, CancellationToken ct) =>
+        _retries.RunAsync((attempt, token) => Attempt(context, attempt, token), ct);
+
+    private async Task<ConflictRetries.Attempt> Attempt(CommandContext context, int attempt, CancellationToken ct)
     {
         var caller = context.Caller;
-        var definition = context.Definition;
-        var lookup = definition.LookupFor(context.Command);
-        var lastReason = "";
-        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        var (definition, command, shape, refused) = await InForce(context, ct).ConfigureAwait(false);
+        if (refused is not null) return Done(refused);
+        var lookup = definition.LookupFor(command);
+        LookedUp lookedUp;
+        try
         {
-            var lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
-            if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
-                return Accepted(applied, null, applied.Max(e => e.Position), attempt, FSharpList<TriggerFailure>.Empty);
-            var expected = Command.checkExpected(
-                context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
-            if (expected.IsError) return expected.ErrorValue;
-
-            switch (definition.Run(caller, context.Command, lookedUp))
-            {
-                case CommandDecision.Reject reject:
-                    return CommandOutcome.NewRejected(reject.Item);
-                case CommandDecision.NotFound notFound:
-                    return CommandOutcome.NewNotFound(notFound.what);
-                case CommandDecision.Accept accept when accept.events.IsEmpty:
-                    return Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty);
-                case CommandDecision.Accept accept:
-                    var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
-                        ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
-                        : accept.events.Select(_ => _ids.NewId()));
-                    var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
-                    var request = AppendRequest.Of(caller.Tenant, proposed).When(Command.condition(lookup, lookedUp));
-                    AppendResult appended;
-                    try
-                    {
-                        appended = await _store.Append(request, ct).ConfigureAwait(false);
-                    }
-                    catch (InvalidInputException invalid)
-                    {
-                        return CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
-                    }
-                    if (appended is AppendResult.Appended written)
-                    {
-                        var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
-                        var position = written.Item.Length == 0 ? lookedUp.Position : written.Item.Max(x => x.Position);
-                        return Accepted(written.Item, accept.result, position, attempt, failures);
-                    }
-                    var failure = ((AppendResult.ConditionFailed)appended).Item;
-                    lastReason = failure.Reason;
-                    if (!Command.isRetryable(failure)) return CommandOutcome.NewConflict(attempt, failure.Reason);
-                    _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
-                        definition.Name, caller.Tenant, attempt, failure.Reason);
-                    await Task.Yield();
-                    break;
-                default:
-                    throw new InvalidOperationException($"Command '{definition.Name}' returned an unknown decision.");
-            }
+            lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
         }
-        return CommandOutcome.NewConflict(_options.MaxAttempts, lastReason);
+        catch (InvalidInputException invalid)
+        {
+            // The lookup names a stream or query the store refuses (an id too long, say): the request's fault.
+            return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
+        }
+        if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
+            return Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
+        var expected = Command.checkExpected(
+            context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
+        if (expected.IsError) return Done(expected.ErrorValue);
+
+        switch (definition.Run(caller, command, lookedUp))
+        {
+            case CommandDecision.Reject reject:
+                return Done(CommandOutcome.NewRejected(reject.Item));
+            case CommandDecision.NotFound notFound:
+                return Done(CommandOutcome.NewNotFound(notFound.what));
+            case CommandDecision.Accept accept when accept.events.IsEmpty:
+                return Done(Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty));
+            case CommandDecision.Accept accept:
+                var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
+                    ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
+                    : accept.events.Select(_ => _ids.NewId()));
+                var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
+                var condition = Command.condition(lookup, lookedUp);
+                if (shape is not null)
+                    condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
+                var request = AppendRequest.Of(caller.Tenant, proposed).When(condition);
+                AppendResult appended;
+                try
+                {
+                    appended = await _store.Append(request, ct).ConfigureAwait(false);
+                }
+                catch (InvalidInputException invalid)
+                {
+                    return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
+                }
+                if (appended is AppendResult.Appended written)
+                {
+                    var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
+                    var position = written.Item.Length == 0 ? lookedUp.Position : written.Item.Max(x => x.Position);
+                    return Done(Accepted(written.Item, accept.result, position, attempt, failures));
+                }
+                var failure = ((AppendResult.ConditionFailed)appended).Item;
+                if (!Command.isRetryable(failure)) return Done(CommandOutcome.NewConflict(attempt, failure.Reason));
+                // A migration marker may explain the conflict: read the shape again before the next attempt.
+                if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
+                _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
+                    definition.Name, caller.Tenant, attempt, failure.Reason);
+                return new ConflictRetries.Attempt(null, failure.Reason);
+            default:
+                throw new InvalidOperationException($"Command '{definition.Name}' returned an unknown decision.");
+        }
+
+        static ConflictRetries.Attempt Done(CommandOutcome outcome) => new(outcome, null);
+    }
+
+    /// <summary>
+    /// The definition in force for the command in its tenant, the command parsed (and authorized) by it, and the shape
+    /// it holds under; or the outcome refusing it (a migration running longer than the wait, or one this node does not know).
+    /// </summary>
+    private async Task<(CommandDefinition Definition, object Command, AggregateShape? Shape, CommandOutcome? Refused)> InForce(
+        CommandContext context, CancellationToken ct)
+    {
+        var definition = context.Definition;
+        if (string.IsNullOrEmpty(definition.Aggregate)) return (definition, context.Command, null, null);
+        var tenant = context.Caller.Tenant;
+        var shape = await Gate.WhenSettledAsync(tenant, definition.Aggregate, _options.PausedWait, ct).ConfigureAwait(false);
+        if (shape is null)
+            return (definition, context.Command, null, CommandOutcome.NewUnavailable(
+                $"The aggregate '{definition.Aggregate}' of tenant '{tenant}' is being migrated; retry the command.", _options.RetryAfter));
+        var current = definition;
+        if (shape.Status is MigrationStatus.Migrated migrated)
+        {
+            if (!_migrations.TryGetValue((definition.Aggregate, migrated.migration), out var migration))
+                return (definition, context.Command, null, CommandOutcome.NewUnavailable(
+                    $"The aggregate '{definition.Aggregate}' of tenant '{tenant}' was migrated by '{migrated.migration}', which this node does not know; retry the command on an up-to-date node.",
+                    _options.RetryAfter));
+            current = migration.Commands.FirstOrDefault(c => c.Name == definition.Name) ?? definition;
+        }
+        if (ReferenceEquals(current, definition)) return (definition, context.Command, shape, null);
+        var command = context.Command;
+        if (context.Items.TryGetValue(JsonItem, out var json) && json is string text)
+        {
+            var reparsed = current.Parse.Invoke(text);
+            if (reparsed.IsError) return (current, command, null, CommandOutcome.NewInvalid(reparsed.ErrorValue));
+            command = reparsed.ResultValue;
+        }
+        if (current.Check(context.Caller, command) is Authorization.Denied denied)
+            return (current, command, null, CommandOutcome.NewUnauthorized(denied.reason));
+        return (current, command, shape, null);
     }
 
     private static CommandOutcome Accepted(RecordedEvent[] events, FSharpOption<object>? result, long position, int attempts,

@@ -16,8 +16,10 @@ public sealed class HybridBuilder(IServiceCollection services)
     internal Func<IServiceProvider, ILeaseStore>? LeaseStore;
     internal Func<IServiceProvider, IDeadLetterStore>? DeadLetterStore;
     internal Func<IServiceProvider, IReadModelStore>? ReadModelCache;
+    internal Func<IServiceProvider, ITenantCatalogue>? TenantCatalogue;
     internal readonly List<TodoProcessor> Processors = [];
     internal readonly List<PeriodicTask> PeriodicTasks = [];
+    internal readonly List<ProcessManager> ProcessManagers = [];
     internal readonly List<(Producer Producer, Func<IServiceProvider, IIntegrationPublisher> Publisher)> Producers = [];
     internal readonly List<ReadModelDefinition> ReadModels = [];
     internal readonly List<Definition> Definitions = [];
@@ -30,6 +32,9 @@ public sealed class HybridBuilder(IServiceCollection services)
 
     /// <summary>How periodic tasks are scheduled on this node.</summary>
     public SchedulerOptions SchedulerOptions { get; } = new();
+
+    /// <summary>How process-manager deadlines are fired on this node.</summary>
+    public DeadlineOptions DeadlineOptions { get; } = new();
 
     /// <summary>How read models are cached and written back.</summary>
     public ReadModelEngineOptions ReadModelOptions { get; } = new();
@@ -52,6 +57,13 @@ public sealed class HybridBuilder(IServiceCollection services)
     public HybridBuilder UseDeadLetterStore(Func<IServiceProvider, IDeadLetterStore> factory)
     {
         DeadLetterStore = factory;
+        return this;
+    }
+
+    /// <summary>Uses this tenant catalogue: periodic tasks for all tenants fire for its tenants too, events or not.</summary>
+    public HybridBuilder UseTenantCatalogue(Func<IServiceProvider, ITenantCatalogue> factory)
+    {
+        TenantCatalogue = factory;
         return this;
     }
 
@@ -80,6 +92,19 @@ public sealed class HybridBuilder(IServiceCollection services)
     public HybridBuilder AddProcessor(TodoProcessor processor)
     {
         Processors.Add(processor);
+        return this;
+    }
+
+    /// <summary>
+    /// Registers a process manager: it runs as a todo processor of its name (leases, checkpoints, retries and dead
+    /// letters as any processor's), and this node's deadline scheduler fires its deadlines.
+    /// </summary>
+    public HybridBuilder AddProcessManager(ProcessManager manager)
+    {
+        var problems = ProcessManagerModule.problems(manager);
+        if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(manager));
+        ProcessManagers.Add(manager);
+        Processors.Add(ProcessManagerModule.toProcessor(manager));
         return this;
     }
 

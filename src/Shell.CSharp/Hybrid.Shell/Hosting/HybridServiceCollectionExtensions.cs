@@ -1,5 +1,6 @@
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Processors;
+using Hybrid.Shell.Queries;
 using Hybrid.Shell.Producers;
 using Hybrid.Shell.ReadModels;
 using Hybrid.Shell.Scheduling;
@@ -14,8 +15,9 @@ namespace Hybrid.Shell.Hosting;
 public static class HybridServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Hybrid: the event store, lease and dead-letter stores chosen in <paramref name="configure"/>, the registry,
-    /// the read-model engine, the todo-processor host, the periodic scheduler, the dead-letter operations, one hosted
+    /// Adds Hybrid: the event store, lease and dead-letter stores (and tenant catalogue) chosen in
+    /// <paramref name="configure"/>, the registry, the read-model engine, the todo-processor host (process managers
+    /// included), the periodic and deadline schedulers, the dead-letter operations, one hosted
     /// service that starts them and stops them gracefully, and a health check named "hybrid".
     /// Throws an <see cref="InvalidOperationException"/> when no event, lease or dead-letter store was chosen.
     /// </summary>
@@ -28,6 +30,7 @@ public static class HybridServiceCollectionExtensions
         var deadLetters = builder.DeadLetterStore ?? throw Missing("a dead-letter store", "UseDeadLetterStore, UseInMemory or UsePostgres");
         builder.ProcessorOptions.Validate();
         builder.SchedulerOptions.Validate();
+        builder.DeadlineOptions.Validate();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource>(sp => new UuidV7IdSource(sp.GetRequiredService<TimeProvider>()));
@@ -35,16 +38,21 @@ public static class HybridServiceCollectionExtensions
         services.AddSingleton(leaseStore);
         services.AddSingleton(deadLetters);
         services.AddSingleton(RegistryOf(builder));
+        if (builder.TenantCatalogue is { } catalogue) services.AddSingleton(catalogue);
         services.AddSingleton(sp => new EffectHandlers(sp.GetServices<IEffectHandler>()));
         services.AddSingleton(sp => new ProcessorRuntime(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ILeaseStore>(),
             sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<EffectHandlers>(), sp.GetRequiredService<TimeProvider>(),
-            builder.ProcessorOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TodoProcessorHost>()));
+            builder.ProcessorOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TodoProcessorHost>(),
+            sp.GetRequiredService<IReadModelViews>(), sp.GetService<QueryProcessor>()));
         services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), builder.Processors,
             builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp)))));
         services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), builder.Processors));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), builder.PeriodicTasks, builder.SchedulerOptions,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>(), sp.GetService<ITenantCatalogue>()));
+        services.AddSingleton(sp => new DeadlineScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
+            sp.GetRequiredService<TimeProvider>(), builder.ProcessManagers, builder.DeadlineOptions,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<DeadlineScheduler>()));
         services.AddSingleton(sp => new ReadModelEngine(sp.GetRequiredService<IEventStore>(), builder.ReadModels,
             builder.ReadModelCache?.Invoke(sp), builder.ReadModelOptions, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReadModelEngine>>()));

@@ -1,9 +1,10 @@
+using Hybrid.Shell.Stores;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Middleware;
 
 /// <summary>A store decorator passing every call to the inner store; override what the decorator changes.</summary>
-public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
+public abstract class DelegatingEventStore(IEventStore inner) : IEventStore, IEventByIdReader
 {
     /// <summary>The decorated store.</summary>
     protected IEventStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -16,6 +17,9 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     /// <inheritdoc />
     public virtual Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct) => Inner.ReadStream(tenant, read, ct);
+
+    /// <inheritdoc />
+    public virtual Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct) => Inner.ReadById(tenant, id, ct);
 
     /// <inheritdoc />
     public virtual Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct) => Inner.GetStreamState(tenant, stream, ct);

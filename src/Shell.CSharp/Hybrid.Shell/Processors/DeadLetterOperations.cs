@@ -31,12 +31,15 @@ public sealed class DeadLetterOperations
         var letter = await Find(tenant, processor, position, ct);
         if (letter.Status != DeadLetterStatus.Pending)
             throw new InvalidOperationException($"Tenant '{tenant}': the dead letter of processor '{processor}' at position {position} is {letter.Status}, not pending.");
-        var events = await _runtime.Store.Read(tenant, EventQuery.All.AfterPosition(position - 1).Take(1), ct);
-        if (events.Length == 0 || events[0].Position != position)
+        // One stored event; several parts when an upcaster split it, replayed in order.
+        var events = (await _runtime.Store.Read(tenant, EventQuery.All.AfterPosition(position - 1).Take(1), ct))
+            .Where(e => e.Position == position).ToArray();
+        if (events.Length == 0)
             throw new InvalidOperationException($"Tenant '{tenant}': no event at position {position} to replay for processor '{processor}'.");
         try
         {
-            await _executors[processor].Handle(tenant, events[0], lease: null, ct);
+            for (var part = 0; part < events.Length; part++)
+                await _executors[processor].Handle(tenant, events[part], lease: null, ct, part, part == events.Length - 1);
         }
         catch (ReplayFailedException failed)
         {

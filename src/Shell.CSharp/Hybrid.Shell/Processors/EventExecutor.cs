@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Polly;
 using Polly.Retry;
@@ -6,21 +7,30 @@ using Polly.Retry;
 namespace Hybrid.Shell.Processors;
 
 /// <summary>
-/// Runs a processor's handler on one event and carries out its result: emits appended atomically with the
-/// checkpoint, effects with the checkpoint before or after, no-ops left to the batched checkpoint. A throwing handler
-/// or effect is retried (exponential backoff with jitter, Polly on the shell's clock); when the attempts run out the
-/// event is dead-lettered and processing moves on. Writes are fenced by the lease's token.
+/// Runs a processor on one event: its lookups (<see cref="ProcessorLookups"/>), its pure handler, then the result:
+/// emits appended atomically with the checkpoint, effects with the checkpoint before or after, effect outcomes recorded
+/// as events, no-ops left to the batched checkpoint. A throwing lookup, handler or effect is retried (exponential
+/// backoff with jitter, Polly on the shell's clock); when the attempts run out the event is dead-lettered (or, for an
+/// effect with compensating events, those are appended) and processing moves on. Writes are fenced by the lease's token.
 /// </summary>
+/// <remarks>
+/// The parts of an upcast split share their stored event's position: a part that is not the last writes its checkpoint
+/// just below that position, so a crash between parts handles the stored event again from its first part (emits stay
+/// exactly once, their ids derive from the source, the part and the index; an at-most-once effect of an earlier part
+/// may then run again).
+/// </remarks>
 internal sealed class EventExecutor
 {
     private readonly ProcessorRuntime _runtime;
     private readonly TodoProcessor _processor;
+    private readonly ProcessorLookups _lookups;
     private readonly ResiliencePipeline _retry;
 
     public EventExecutor(ProcessorRuntime runtime, TodoProcessor processor)
     {
         _runtime = runtime;
         _processor = processor;
+        _lookups = new ProcessorLookups(runtime, processor.Name);
         _retry = processor.Retry.MaxAttempts <= 1 ? ResiliencePipeline.Empty : BuildRetry(runtime, processor);
     }
 
@@ -45,74 +55,110 @@ internal sealed class EventExecutor
             .Build();
 
     /// <summary>
-    /// Handles the event with retries, dead-lettering it when they run out. With a lease, writes are fenced by its token;
+    /// Handles the event (part <paramref name="part"/> of its stored event; <paramref name="lastPart"/> when no part of
+    /// it follows) with retries, dead-lettering it when they run out. With a lease, writes are fenced by its token;
     /// without one (an operator's replay) emits are appended without a checkpoint and no checkpoint is written.
     /// Returns true when the checkpoint was written at the event's position.
     /// </summary>
-    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct)
+    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true)
     {
-        var state = new AttemptState();
+        var state = new AttemptState(e, part, lastPart ? e.Position : e.Position - 1);
         using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.processor.handle");
         activity?.SetTag("hybrid.processor", _processor.Name);
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.position", e.Position);
         try
         {
-            await _retry.ExecuteAsync(async token => await Once(tenant, e, lease, state, token), ct);
+            await _retry.ExecuteAsync(async token => await Once(tenant, lease, state, token), ct);
             ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
-            return state.CheckpointWritten;
+            return state.CheckpointWritten && lastPart;
         }
         catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
         {
             if (lease is null) throw new ReplayFailedException(state.Attempts, ex);
+            if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)
+            {
+                await Compensate(tenant, state, plan, lease, ex, ct);
+                return state.CheckpointWritten && lastPart;
+            }
             await DeadLetter(tenant, e, ex, state.Attempts, ct);
-            return state.CheckpointWritten;
+            return state.CheckpointWritten && lastPart;
         }
     }
 
-    private async Task Once(string tenant, RecordedEvent e, Lease? lease, AttemptState state, CancellationToken ct)
+    private async Task Once(string tenant, Lease? lease, AttemptState state, CancellationToken ct)
     {
         state.Attempts++;
-        var context = new ProcessorContext(tenant, _processor.Name);
+        var e = state.Event;
+        var context = await _lookups.ContextFor(tenant, _processor, e, ct);
         var result = FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(_processor.Handle, context, e);
         switch (result)
         {
             case ProcessorResult.Emit emit when !emit.Item.IsEmpty:
                 // The checkpoint commits with the events, except when the store recognised them as a repeat (a rebuild
-                // or replay: their ids derive from the source event) and wrote nothing: the run's flush then covers it.
-                await Emit(tenant, e, emit.Item, lease, ct);
+                // or replay: their ids derive from the source event) and wrote nothing: the run's flush then covers it
+                // (so appends never count as the checkpoint written). The same holds for an effect's outcome events.
+                await Append(tenant, state, "", emit.Item, lease, ct);
                 break;
             case ProcessorResult.Effect effect:
-                if (effect.checkpoint == CheckpointTiming.Before && lease is not null && !state.CheckpointWritten)
-                {
-                    await WriteCheckpoint(tenant, e.Position, lease, ct);
-                    state.CheckpointWritten = true;
-                }
-                await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, e, effect.intent, state.Attempts), ct);
-                ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
-                if (effect.checkpoint == CheckpointTiming.After && lease is not null)
-                {
-                    await WriteCheckpoint(tenant, e.Position, lease, ct);
-                    state.CheckpointWritten = true;
-                }
+                await RunEffect(tenant, state, effect.intent, effect.checkpoint, lease, ct);
+                if (effect.checkpoint == CheckpointTiming.After) await CheckpointAfter(tenant, state, lease, ct);
+                break;
+            case ProcessorResult.EffectThen then:
+                var plan = then.plan;
+                state.FailedPlan = plan;
+                if (!state.EffectDone) await RunEffect(tenant, state, plan.Intent, plan.Checkpoint, lease, ct);
+                state.EffectDone = true;
+                state.FailedPlan = null;
+                if (!plan.OnSuccess.IsEmpty) await Append(tenant, state, "success", plan.OnSuccess, lease, ct);
+                else if (plan.Checkpoint == CheckpointTiming.After) await CheckpointAfter(tenant, state, lease, ct);
                 break;
         }
     }
 
-    private async Task Emit(string tenant, RecordedEvent source, Microsoft.FSharp.Collections.FSharpList<EventData> events, Lease? lease, CancellationToken ct)
+    private async Task RunEffect(string tenant, AttemptState state, EffectIntent intent, CheckpointTiming timing, Lease? lease, CancellationToken ct)
     {
-        var proposals = TodoProcessorModule.proposals(_processor.Name, source, events);
+        if (timing == CheckpointTiming.Before && lease is not null && !state.CheckpointWritten)
+        {
+            await WriteCheckpoint(tenant, state.CheckpointAt, lease, ct);
+            state.CheckpointWritten = true;
+        }
+        await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+        ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+    }
+
+    private async Task CheckpointAfter(string tenant, AttemptState state, Lease? lease, CancellationToken ct)
+    {
+        if (lease is null) return;
+        await WriteCheckpoint(tenant, state.CheckpointAt, lease, ct);
+        state.CheckpointWritten = true;
+    }
+
+    /// <summary>Appends events caused by the source (ids from the source, part, outcome and index) with the fenced checkpoint.</summary>
+    private async Task Append(string tenant, AttemptState state, string outcome, FSharpList<EventData> events, Lease? lease, CancellationToken ct)
+    {
+        var source = state.Event;
+        var proposals = TodoProcessorModule.proposalsSalted(_processor.Name, source, TodoProcessorModule.salt(state.Part, outcome), events);
         var checkpoint = lease is null
             ? FSharpOption<CheckpointWrite>.None
-            : FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(_processor.Name, source.Position, lease.FencingToken));
+            : FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(_processor.Name, state.CheckpointAt, lease.FencingToken));
         var result = await _runtime.Store.Append(new AppendRequest(tenant, proposals, AppendCondition.NoCondition, checkpoint), ct);
         if (result is AppendResult.ConditionFailed failed)
         {
             if (failed.Item.Kind == ConditionFailureKind.StaleFencingToken)
                 throw new LeaseLostException(tenant, _processor.Name, failed.Item.Reason);
-            throw new InvalidOperationException($"Tenant '{tenant}': processor '{_processor.Name}' could not emit for position {source.Position}: {failed.Item.Reason}");
+            throw new InvalidOperationException($"Tenant '{tenant}': processor '{_processor.Name}' could not append for position {source.Position}: {failed.Item.Reason}");
         }
         ProcessorTelemetry.Emitted.Add(proposals.Length, new KeyValuePair<string, object?>("processor", _processor.Name));
+    }
+
+    /// <summary>Records an effect's final failure with its compensating events (and the checkpoint) instead of a dead letter.</summary>
+    private async Task Compensate(string tenant, AttemptState state, EffectPlan plan, Lease lease, Exception ex, CancellationToken ct)
+    {
+        ProcessorTelemetry.Compensated.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+        _runtime.Logger.LogWarning(ex, "Tenant {Tenant}: processor {Processor} gave up the {Kind} effect for the {Type} event at position {Position} after {Attempts} attempts; appending its compensating events.",
+            tenant, _processor.Name, plan.Intent.Kind, state.Event.Type, state.Event.Position, state.Attempts);
+        await Append(tenant, state, "failure", plan.OnFailure, lease, ct);
     }
 
     /// <summary>Writes the checkpoint fenced by the lease; throws <see cref="LeaseLostException"/> when it is stale.</summary>
@@ -131,9 +177,15 @@ internal sealed class EventExecutor
             $"{ex.GetType().Name}: {ex.Message}", attempts, _runtime.Clock.GetUtcNow(), DeadLetterStatus.Pending), ct);
     }
 
-    private sealed class AttemptState
+    private sealed class AttemptState(RecordedEvent e, int part, long checkpointAt)
     {
+        public RecordedEvent Event { get; } = e;
+        public int Part { get; } = part;
+        /// <summary>The event's position, or the one below it when a later part of the same stored event follows.</summary>
+        public long CheckpointAt { get; } = checkpointAt;
         public int Attempts;
         public bool CheckpointWritten;
+        public bool EffectDone;
+        public EffectPlan? FailedPlan;
     }
 }

@@ -40,4 +40,13 @@ public static class ProcessorTelemetry
 
     /// <summary>Periodic instants skipped by a missed-fire policy.</summary>
     public static readonly Counter<long> TriggersSkipped = Meter.CreateCounter<long>("hybrid.scheduler.triggers_skipped");
+
+    /// <summary>Periodic instants declined by their task's own condition.</summary>
+    public static readonly Counter<long> TriggersDeclined = Meter.CreateCounter<long>("hybrid.scheduler.triggers_declined");
+
+    /// <summary>Process-manager deadlines fired by this node.</summary>
+    public static readonly Counter<long> DeadlinesFired = Meter.CreateCounter<long>("hybrid.deadlines.fired");
+
+    /// <summary>Compensating events appended after an effect's final failure.</summary>
+    public static readonly Counter<long> Compensated = Meter.CreateCounter<long>("hybrid.processor.compensated");
 }

@@ -7,11 +7,13 @@ namespace Hybrid.Shell.Processors;
 /// the topic's events in position order from there, one event per <see cref="Step"/>, batching no-op checkpoints per
 /// read batch. In the background (<see cref="Run"/>) it steps until asked to stop (after the event in flight, flushing
 /// its checkpoint) or until a fenced write shows the lease was lost; a simulation calls <see cref="Step"/> itself.
+/// The parts of an upcast split (events sharing a position) are handled in order; the checkpoint passes their position
+/// only after the last one.
 /// </summary>
 internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor processor, EventExecutor executor, string tenant, Lease lease)
     : ITenantRun
 {
-    private readonly Queue<RecordedEvent> _batch = new();
+    private readonly Queue<(RecordedEvent Event, int Part, bool Last)> _batch = new();
     private bool _claimed;
     private bool _caughtUp;
     private long _processed;
@@ -53,10 +55,10 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
         if (Ended) return false;
         if (!_claimed) return await Claim(abort);
         if (_batch.Count == 0 && !await NextBatch(abort)) return false;
-        var next = _batch.Peek();
+        var (next, part, last) = _batch.Peek();
         try
         {
-            if (await executor.Handle(tenant, next, lease, abort)) _written = next.Position;
+            if (await executor.Handle(tenant, next, lease, abort, part, last)) _written = next.Position;
         }
         catch (LeaseLostException)
         {
@@ -64,7 +66,7 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
             throw;
         }
         _batch.Dequeue();
-        Volatile.Write(ref _processed, next.Position);
+        Volatile.Write(ref _processed, last ? next.Position : next.Position - 1);
         return true;
     }
 
@@ -103,9 +105,22 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
             return false;
         }
         var batch = await runtime.Store.Read(tenant, TodoProcessorModule.query(processor, _processed).Take(runtime.Options.BatchSize), abort);
-        foreach (var e in batch) _batch.Enqueue(e);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var part = CountParts(batch, i);
+            var last = i == batch.Length - 1 || batch[i + 1].Position != batch[i].Position;
+            _batch.Enqueue((batch[i], part, last));
+        }
         _caughtUp = batch.Length > 0 && batch.Length < runtime.Options.BatchSize;
         return batch.Length > 0;
+    }
+
+    /// <summary>How many events before index i share its position: its part index within its stored event.</summary>
+    private static int CountParts(RecordedEvent[] batch, int i)
+    {
+        var part = 0;
+        while (i - part > 0 && batch[i - part - 1].Position == batch[i].Position) part++;
+        return part;
     }
 
     private async Task Flush(CancellationToken ct)

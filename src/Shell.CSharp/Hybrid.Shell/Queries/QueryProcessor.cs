@@ -56,6 +56,19 @@ public sealed class QueryProcessor
         if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
         if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
 
+        try
+        {
+            return await Run(caller, query, definition, request, ct).ConfigureAwait(false);
+        }
+        catch (InvalidInputException invalid)
+        {
+            // The query names a scope or an event query the store refuses: the request's fault.
+            return QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
+        }
+    }
+
+    private async Task<QueryOutcome> Run(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
+    {
         var reads = definition.ReadsFor(request);
         var views = new List<ReadModelView>();
         foreach (var view in reads.Views)

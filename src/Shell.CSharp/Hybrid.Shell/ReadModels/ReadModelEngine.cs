@@ -71,6 +71,9 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     public void ClearMemoryCache() => _l1.Clear();
 
     /// <inheritdoc />
+    public bool Knows(string model) => _models.ContainsKey(model);
+
+    /// <inheritdoc />
     public Task<ReadModelView> Read(string tenant, string model, string scope, CancellationToken ct)
     {
         var (definition, key, selector) = Resolve(tenant, model, scope);
@@ -270,14 +273,13 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         while (next is not null)
         {
             var page = await next.ConfigureAwait(false);
-            next = page.Length == batch && page[^1].Position < target ? Page(page[^1].Position) : null;
+            next = page.Length >= batch && page[^1].Position < target ? Page(page[^1].Position) : null;
             try
             {
                 foreach (var recorded in page)
                 {
                     if (!ReadModel.belongs(model, key.Scope, recorded)) continue;
-                    var e = _options.Upcast is { } upcast ? upcast(recorded) : recorded;
-                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, e);
+                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, recorded);
                     pieces = stepped;
                     foreach (var name in names) changed.Add(name);
                 }

@@ -24,9 +24,6 @@ public sealed record ReadModelEngineOptions
     /// <summary>How often ReadAtLeast asks the log for its head while waiting. 20 ms by default.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Upcasts events before they are folded (for example a Registry's upcaster chain); none by default.</summary>
-    public Func<RecordedEvent, RecordedEvent>? Upcast { get; init; }
-
     /// <summary>Receives progress of long folds (rebuilds and catch-ups longer than one batch).</summary>
     public IProgress<ReadModelRebuildProgress>? Progress { get; init; }
 }

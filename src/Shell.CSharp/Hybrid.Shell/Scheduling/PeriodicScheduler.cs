@@ -10,6 +10,8 @@ namespace Hybrid.Shell.Scheduling;
 /// condition that no event carries its trigger tag yet, so exactly one node's append is written and the others see
 /// a condition failure. Which instants fire, and which are skipped after downtime or a clock jump, is the task's
 /// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
+/// A task's own compare-and-set condition is checked with the same append: when it fails the instant is declined.
+/// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events.
 /// </summary>
 public sealed class PeriodicScheduler : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly SchedulerOptions _options;
     private readonly ILogger _logger;
+    private readonly ITenantCatalogue? _catalogue;
     private readonly IReadOnlyList<PeriodicTask> _tasks;
     private readonly ConcurrentDictionary<(string Task, string Tenant), DateTimeOffset> _last = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -25,9 +28,14 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task _loop = Task.CompletedTask;
 
-    /// <summary>A scheduler for the tasks; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
-    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options, ILogger logger)
+    /// <summary>
+    /// A scheduler for the tasks, firing tasks for all tenants also for the catalogue's tenants when one is given;
+    /// throws an <see cref="ArgumentException"/> naming the first invalid definition.
+    /// </summary>
+    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options, ILogger logger,
+        ITenantCatalogue? catalogue = null)
     {
+        _catalogue = catalogue;
         options.Validate();
         _tasks = tasks.ToList();
         foreach (var task in _tasks)
@@ -84,13 +92,22 @@ public sealed class PeriodicScheduler : IAsyncDisposable
             {
                 var tenants = task.Tenants is TenantSelection.OnlyTenants only
                     ? only.Item.ToArray()
-                    : allTenants ??= await _store.GetTenants(ct);
+                    : allTenants ??= await AllTenants(ct);
                 foreach (var tenant in tenants) fired += await RunDue(task, tenant, now, ct);
             }
             LastRound = now;
             return fired;
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>The catalogue's tenants and the tenants with events, in ordinal order.</summary>
+    private async Task<string[]> AllTenants(CancellationToken ct)
+    {
+        var withEvents = await _store.GetTenants(ct);
+        if (_catalogue is null) return withEvents;
+        var registered = await _catalogue.List(ct);
+        return registered.Select(t => t.Tenant).Union(withEvents, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
     private async Task<int> RunDue(PeriodicTask task, string tenant, DateTimeOffset now, CancellationToken ct)
@@ -148,7 +165,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         AppendResult result;
         try
         {
-            result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.condition(tick), FSharpOption<CheckpointWrite>.None), ct);
+            result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.conditionOf(task, tick), FSharpOption<CheckpointWrite>.None), ct);
         }
         catch (InvalidInputException ex)
         {
@@ -161,12 +178,23 @@ public sealed class PeriodicScheduler : IAsyncDisposable
             _logger.LogWarning(ex, "Tenant {Tenant}: periodic task {Task} could not append its {DueAt:O} trigger; the next round retries.", tick.Tenant, task.Name, tick.DueAt);
             return FireOutcome.StoreFailed;
         }
-        if (result.IsConditionFailed) return FireOutcome.AlreadyFired; // another node fired this instant first
+        if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ct);
         ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("task", task.Name));
         return FireOutcome.Fired;
     }
 
-    private enum FireOutcome { Fired, AlreadyFired, GivenUp, StoreFailed }
+    /// <summary>Tells a tick another node fired first from one the task's own condition declined.</summary>
+    private async Task<FireOutcome> AlreadyFiredOrDeclined(PeriodicTask task, Tick tick, CancellationToken ct)
+    {
+        if (task.Condition.Invoke(tick).IsNoCondition) return FireOutcome.AlreadyFired;
+        var fired = await _store.Read(tick.Tenant, EventQuery.OfTags(Triggers.tag(task.Name, tick.DueAt)).Take(1), ct);
+        if (fired.Length > 0) return FireOutcome.AlreadyFired;
+        ProcessorTelemetry.TriggersDeclined.Add(1, new KeyValuePair<string, object?>("task", task.Name));
+        _logger.LogDebug("Tenant {Tenant}: periodic task {Task} declined its {DueAt:O} instant: its condition did not hold.", tick.Tenant, task.Name, tick.DueAt);
+        return FireOutcome.Declined;
+    }
+
+    private enum FireOutcome { Fired, AlreadyFired, Declined, GivenUp, StoreFailed }
 
     /// <summary>Stops the loop after the round in flight.</summary>
     public async Task StopAsync(CancellationToken ct)
