@@ -14,10 +14,10 @@ public sealed class LmdbBackupTests : IDisposable
     private static string Describe(RecordedEvent e) =>
         $"{e.Position} {e.Id} {e.Stream}@{e.StreamVersion} {e.Type} [{string.Join(",", e.Tags)}] {e.Body} {e.Metadata} {e.Timestamp.UtcTicks}";
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task a_backup_taken_while_writers_append_restores_every_event_up_to_the_copy_exactly(bool fromAnotherProcessView)
+    // The store copies itself: LmdbBackup.Copy opens the environment again, which LMDB allows only from another
+    // process (the backup command's case, tested with the sample) — a second open in this process can fault it.
+    [Fact]
+    public async Task a_backup_taken_while_writers_append_restores_every_event_up_to_the_copy_exactly()
     {
         var live = Path.Combine(_temp.FullName, "live");
         var copy = Path.Combine(_temp.FullName, "copy");
@@ -30,8 +30,7 @@ public sealed class LmdbBackupTests : IDisposable
                 await store.Append(AppendRequest.Of($"t{w}", Propose(Of("During", $"s-{i % 7}", $"k:{i % 5}"))), Ct);
         })).ToArray();
         await Task.Delay(50);
-        if (fromAnotherProcessView) LmdbBackup.Copy(live, copy);
-        else store.BackupTo(copy);
+        store.BackupTo(copy);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 

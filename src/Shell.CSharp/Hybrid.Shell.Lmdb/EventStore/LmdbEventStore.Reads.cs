@@ -22,6 +22,13 @@ public sealed partial class LmdbEventStore
     }
 
     /// <inheritdoc />
+    public Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
+    {
+        StoreInput.Tenant(tenant);
+        return Task.FromResult(InTenant(tenant, [], view => view.TryGetPosition(id, out var position) ? new[] { view.EventAt(position) } : []));
+    }
+
+    /// <inheritdoc />
     public Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct)
     {
         StoreInput.Stream(tenant, "stream", stream);

@@ -11,7 +11,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// instead of crashing the process. One process writes a store at a time.
 /// </summary>
 /// <remarks>Reads, checkpoints and subscriptions are in the partial files beside this one.</remarks>
-public sealed partial class LmdbEventStore : IEventStore, IDisposable
+public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IDisposable
 {
     private readonly LmdbEventStoreOptions _options;
     private readonly StoreEnvironment _env;

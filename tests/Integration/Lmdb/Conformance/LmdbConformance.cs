@@ -15,3 +15,6 @@ public sealed class LmdbTenantIsolationConformance() : TenantIsolationConformanc
 public sealed class LmdbInvalidInputConformance() : InvalidInputConformance(new LmdbStoreFactory());
 public sealed class LmdbSubscriptionConformance() : SubscriptionConformance(new LmdbStoreFactory());
 public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new LmdbStoreFactory());
+public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());
+public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
+public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
