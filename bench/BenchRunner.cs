@@ -1,4 +1,6 @@
 // Runs every benchmark section in turn, prints the table and writes the JSON. Public so the smoke test can call it.
+using Hybrid.Bench.Commands;
+using Hybrid.Bench.Broker;
 using Hybrid.Bench.InMemory;
 using Hybrid.Bench.Lmdb;
 using Hybrid.Bench.Postgres;
@@ -38,7 +40,9 @@ public static class BenchRunner
             new SimulationBench(sizes, report, log).Run();
             return Task.CompletedTask;
         });
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor"), report, log, () => Postgres(options, sizes, report, log));
+        await Section("broker (NATS JetStream)", options.Wants("broker") || options.Wants("raw.nats") || options.Wants("http.command"), report, log,
+            () => new BrokerBench(sizes, report, log).Run(options));
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd"), report, log, () => Postgres(options, sizes, report, log));
 
         MachineInfo.Finish(report.Machine);
         report.ExplainMisses();
@@ -71,6 +75,7 @@ public static class BenchRunner
                 "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
         }
         if (options.Wants("processor")) await new ProcessorBench(sizes, report, log).Run(store);
+        if (options.Wants("cmd")) await new ContentionBench(report, log).Run(store, sizes.ContentionRounds);
     }
 
     private static void NoteLoad(BenchReport report)

@@ -14,19 +14,20 @@ public sealed record BenchSizes(
     int LatencySamples,
     int SegmentedEntities,
     int ProcessorSamples,
-    int SimulationSteps)
+    int SimulationSteps,
+    int ContentionRounds)
 {
     /// <summary>The sizes of a mode.</summary>
     public static BenchSizes Of(BenchMode mode) => mode switch
     {
         BenchMode.Tiny => new(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(150),
             LogEvents: 2_000, MemoryEvents: 20_000,
-            LmdbEntries: 1_000, LatencySamples: 2_000, SegmentedEntities: 1_000, ProcessorSamples: 10, SimulationSteps: 1_000),
+            LmdbEntries: 1_000, LatencySamples: 2_000, SegmentedEntities: 1_000, ProcessorSamples: 10, SimulationSteps: 1_000, ContentionRounds: 1),
         BenchMode.Quick => new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(3),
             LogEvents: 200_000, MemoryEvents: 1_000_000,
-            LmdbEntries: 100_000, LatencySamples: 200_000, SegmentedEntities: 100_000, ProcessorSamples: 200, SimulationSteps: 30_000),
+            LmdbEntries: 100_000, LatencySamples: 200_000, SegmentedEntities: 100_000, ProcessorSamples: 200, SimulationSteps: 30_000, ContentionRounds: 10),
         _ => new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10),
             LogEvents: 1_000_000, MemoryEvents: 5_000_000,
-            LmdbEntries: 1_000_000, LatencySamples: 1_000_000, SegmentedEntities: 100_000, ProcessorSamples: 1_000, SimulationSteps: 100_000),
+            LmdbEntries: 1_000_000, LatencySamples: 1_000_000, SegmentedEntities: 100_000, ProcessorSamples: 1_000, SimulationSteps: 100_000, ContentionRounds: 30),
     };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project. Installs PostgreSQL's server binaries when missing (the tests start their own
-# throwaway cluster on 127.0.0.1), unless HYBRID_TEST_POSTGRES names a server to use instead.
+# throwaway cluster on 127.0.0.1), unless HYBRID_TEST_POSTGRES names a server to use instead, and Debian's
+# nats-server when missing (the broker tests start private servers with JetStream on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,15 @@ if [ -z "${HYBRID_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
+if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+  echo "nats-server not found: installing it with apt-get."
+  sudo_cmd=""
+  if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq nats-server >/dev/null
 fi
 
 results="${HYBRID_TEST_RESULTS:-$PWD/TestResults}"

@@ -46,7 +46,7 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
             report.Add(new Metric
             {
                 Name = "mem.validate.batch100", Value = validation, Unit = "ev/s",
-                Params = new Dictionary<string, object> { ["events"] = sizes.MemoryEvents, ["batch"] = 100, ["how"] = "StoreInput.Append alone: the input checks every store runs" },
+                Params = new Dictionary<string, object> { ["events"] = sizes.MemoryEvents, ["batch"] = 100, ["how"] = "Append.validate alone: the input checks every store runs" },
             });
             log.WriteLine($"  mem.validate.batch100 {validation:N0} ev/s");
             var read = await ReadAll(store, "mem-batch", runs: 3);
@@ -117,7 +117,7 @@ public sealed class InMemoryStoreBench(BenchSizes sizes, BenchReport report, Tex
         for (var i = 0; i < batch; i++) proposed[i] = new ProposedEvent(Guid.NewGuid(), _data[i % DistinctBodies], BenchEvents.Metadata);
         var request = AppendRequest.Of("mem-validate", proposed);
         var clock = Stopwatch.StartNew();
-        for (var written = 0; written < events; written += batch) Hybrid.Shell.Stores.StoreInput.Append(request, InputLimits.Default);
+        for (var written = 0; written < events; written += batch) AppendModule.validateOrThrow(InputLimits.Default, request);
         return events / clock.Elapsed.TotalSeconds;
     }
 

@@ -35,6 +35,9 @@ public sealed record Target(string Metric, double Bound, TargetKind Kind, string
         new("readmodel.rebuild", 0.7, TargetKind.MinRatio, "folding must not dominate reading the log"),
         new("readmodel.writeback.bytes_ratio", 1.0 / 32, TargetKind.MaxValue, "one event must rewrite one segment, not the whole state"),
         new("processor.e2e.p50_ms", 10, TargetKind.MaxValue, "a handler must see an append within milliseconds"),
+        new("sim.steps_per_s", 17_000, TargetKind.MinValue, "a million simulated steps in under a minute on two cores"),
+        new("sim.user_invariants.steps_per_s", 0.8, TargetKind.MinRatio, "users' own invariants must not dominate a simulation"),
+        new("broker.publish", 0.7, TargetKind.MinRatio, "a producer must cost little beyond the broker's own publish and ack"),
     ];
 
     /// <summary>The target of a metric, or null.</summary>

@@ -1,29 +1,80 @@
-// Steps per second of the deterministic simulation harness running the sample application.
+// Steps per second of the deterministic simulation harness running the sample application, with and without the
+// sample's own invariants, and the time shrinking takes on the sample with a planted bug.
+using System.Diagnostics;
 using Hybrid.Bench.Results;
 using Hybrid.InMemory.Simulation;
 using Hybrid.Sample;
+using Hybrid.Testing;
 
 namespace Hybrid.Bench.Simulation;
 
-/// <summary>Measures <c>sim.steps_per_s</c>: the sample application on virtual time with the default faults.</summary>
+/// <summary>
+/// Measures <c>sim.steps_per_s</c> (the sample application on virtual time with the default faults), the same run with
+/// the sample's two invariants added (<c>sim.user_invariants.steps_per_s</c>, as a ratio to the first), and
+/// <c>sim.shrink.seconds</c>: shrinking a failing 20,000-step run of the sample with a planted bug.
+/// </summary>
 public sealed class SimulationBench(BenchSizes sizes, BenchReport report, TextWriter log)
 {
-    /// <summary>Runs one seeded simulation and reports its rate; a violated invariant fails the benchmark.</summary>
+    /// <summary>Runs the seeded simulations; a violated invariant fails the benchmark.</summary>
     public void Run()
     {
         var options = new SimulationOptions { Seed = 42, Steps = sizes.SimulationSteps, Tenants = 4 };
-        var result = new Simulator(Application.simulated, options).Run();
+        Simulate(new SimulationOptions { Seed = 1, Steps = Math.Min(2_000, sizes.SimulationSteps), Tenants = 2 }); // warm-up
+        var plain = Measure("sim.steps_per_s", options);
+        report.Add(plain);
+        var withInvariants = Measure("sim.user_invariants.steps_per_s", options with { Invariants = [.. SampleInvariants.all] });
+        report.Add(withInvariants.Against(plain));
+        Shrink();
+    }
+
+    private static (SimulationReport Report, TimeSpan Cpu) Simulate(SimulationOptions options)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        using var simulator = new Simulator(Application.simulated, options);
+        var result = simulator.Run();
         if (!result.Passed) throw new InvalidOperationException($"The simulation broke an invariant: {result.Violation}");
-        report.Add(new Metric
+        return (result, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+    }
+
+    private Metric Measure(string name, SimulationOptions options)
+    {
+        var (result, cpu) = Simulate(options);
+        var steps = result.StepsTaken + result.DrainSteps;
+        var perCpuSecond = cpu.TotalSeconds > 0 ? steps / cpu.TotalSeconds : 0;
+        log.WriteLine($"  {name} {result.StepsPerSecond:N0} ({result.StepsTaken:N0} steps, {result.Events:N0} events in " +
+                      $"{result.Elapsed.TotalSeconds:0.0} s; {perCpuSecond:N0} steps per CPU second)");
+        return new Metric
         {
-            Name = "sim.steps_per_s", Value = result.StepsPerSecond, Unit = "steps/s",
+            Name = name, Value = result.StepsPerSecond, Unit = "steps/s",
             Params = new Dictionary<string, object>
             {
                 ["seed"] = options.Seed, ["steps"] = result.StepsTaken, ["drain_steps"] = result.DrainSteps, ["tenants"] = options.Tenants,
                 ["nodes"] = options.Nodes, ["events"] = result.Events, ["faults"] = "default rates", ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 2),
-                ["replay"] = options.ReplayCommand,
+                ["cpu_seconds"] = Math.Round(cpu.TotalSeconds, 2), ["steps_per_cpu_s"] = Math.Round(perCpuSecond),
+                ["user_invariants"] = options.Invariants.Count, ["replay"] = options.ReplayCommand,
+            },
+        };
+    }
+
+    /// <summary>Shrinks the failing run of the sample with a planted bug (its read model forgets deleted items).</summary>
+    private void Shrink()
+    {
+        var options = new SimulationOptions { Seed = 42, Steps = 20_000, Tenants = 4, Invariants = [.. SampleInvariants.all] };
+        var failing = Hybrid.Testing.Simulation.run(PlantedBugs.application, options);
+        if (failing.Passed) throw new InvalidOperationException("The planted bug went unnoticed.");
+        var shrunk = Hybrid.Testing.Simulation.shrink(PlantedBugs.application, options, failing);
+        log.WriteLine($"  sim.shrink.seconds {shrunk.Elapsed.TotalSeconds:0.0}: {shrunk.Summary}");
+        report.Add(new Metric
+        {
+            Name = "sim.shrink.seconds", Value = Math.Round(shrunk.Elapsed.TotalSeconds, 2), Unit = "s",
+            Params = new Dictionary<string, object>
+            {
+                ["bug"] = "the todo-lists read model forgets deleted items", ["invariant"] = failing.Violation!.Invariant,
+                ["original_steps"] = options.Steps, ["failed_at_step"] = failing.StepsTaken, ["reduced_steps"] = shrunk.Reduced.Steps,
+                ["reduced_tenants"] = shrunk.Reduced.Tenants, ["reduced_nodes"] = shrunk.Reduced.Nodes,
+                ["reduced_fault_kinds"] = shrunk.Reduced.Faults.Active.Count, ["runs"] = shrunk.Runs,
+                ["reduced_replay"] = shrunk.Reduced.ReplayCommand,
             },
         });
-        log.WriteLine($"  sim.steps_per_s {result.StepsPerSecond:N0} ({result.StepsTaken:N0} steps, {result.Events:N0} events in {result.Elapsed.TotalSeconds:0.0} s)");
     }
 }

@@ -40,11 +40,17 @@ module Events =
         | BillingDue e -> EventData.Tagged("BillingDue", Json.serialize e, periodTag e.Period)
         | InvoiceIssued e -> EventData.Tagged("InvoiceIssued", Json.serialize e, periodTag e.Period, $"invoice:{e.InvoiceId}")
 
-    let tryDecode (e: RecordedEvent) =
+    let private decode (e: RecordedEvent) =
         match e.Type with
         | "BillingDue" -> Some(BillingDue(Json.deserialize e.Body))
         | "InvoiceIssued" -> Some(InvoiceIssued(Json.deserialize e.Body))
         | _ -> None
+
+    /// The event of a recorded one; None for other types. Decodes each recorded event once.
+    let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
+
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
 
 /// The billing period a due instant opens, e.g. "2026-12".
 let periodOf (due: DateTimeOffset) = due.UtcDateTime.ToString("yyyy-MM", Globalization.CultureInfo.InvariantCulture)

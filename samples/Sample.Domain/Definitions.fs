@@ -24,6 +24,7 @@ let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R
         let state =
             looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
         TodoLists.decide caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+    |> Command.validate<'R> (fun r -> checkListId (listOf r))
     |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
     |> Command.emits (List.ofArray TodoLists.Events.types)
     |> fun d -> { d with Aggregate = "todolist" }
@@ -34,6 +35,7 @@ let private inviteCommand =
     Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun caller r looked ->
         let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
         Invites.decide caller.Actor { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+    |> Command.validate<InviteCustomer> (fun r -> checkId "customerId" r.CustomerId)
     |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
     |> Command.emits (List.ofArray Invites.Events.types)
 
@@ -63,14 +65,17 @@ let private answer (outcome: Queries.QueryOutcome<'T>) =
 let private overModel<'Q, 'S, 'T> (name: string) (model: string) (allowed: Caller -> bool) (what: string) (run: Caller -> 'Q -> 'S -> Queries.QueryOutcome<'T>) =
     Query.overViews<'Q> name [ model ] (fun _ -> [ ViewRef.Of model ]) (fun caller q views -> answer (run caller q (views.Head.State :?> 'S)))
     |> Query.authorize<'Q> (authorizeBy allowed $"read {what}")
+    |> Query.returns<'T>
 
 /// Every query.
 let queries: QueryDefinition list =
-    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v)
+    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v) |> Query.validate checkPage
       overModel<ListById, _, _> "list" TodoListsView.Name Access.canRead "todo lists" (fun c q v -> Queries.list c q.ListId v)
-      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v)
+      |> Query.validate (fun (q: ListById) -> checkListId q.ListId)
+      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v) |> Query.validate checkPage
       overModel<Page, _, _> "leaderboard" LeaderboardView.Name Access.canRead "the leaderboard" (fun c _ v -> Queries.leaderboard c v)
-      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) ]
+      |> Query.validate checkPage
+      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) |> Query.validate checkPage ]
 
 let private handler (decide: RecordedEvent -> Processors.Decision) =
     Func<ProcessorContext, RecordedEvent, ProcessorResult>(fun _ e ->
@@ -113,8 +118,14 @@ let periodicTasks = [ billingTask ]
 let registry: Registry =
     let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
     let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
+    let withCodecs =
+        withQueries
+        |> WriteSide.addDecider "todolist" TodoLists.Events.codec
+        |> WriteSide.addDecider "invite" Invites.Events.codec
+        |> WriteSide.addDecider "billing" Billing.Events.codec
+        |> WriteSide.addDecider "points" Points.Events.codec
     readModels
     |> List.fold
         (fun r m ->
             Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
-        withQueries
+        withCodecs

@@ -24,10 +24,16 @@ module Events =
     let encode (CustomerInvited e) =
         EventData.Tagged("CustomerInvited", Json.serialize e, emailTag e.Email, customerTag e.CustomerId)
 
-    let tryDecode (e: RecordedEvent) =
+    let private decode (e: RecordedEvent) =
         match e.Type with
         | "CustomerInvited" -> Some(CustomerInvited(Json.deserialize e.Body))
         | _ -> None
+
+    /// The event of a recorded one; None for other types. Decodes each recorded event once.
+    let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
+
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
 
 /// Invite the customer with this id at this email.
 type Command = { CustomerId: string; Email: string }

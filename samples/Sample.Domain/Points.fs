@@ -19,10 +19,16 @@ module Events =
 
     let encode (PointsAwarded e) = EventData.Tagged("PointsAwarded", Json.serialize e, userTag e.User, TodoLists.tag e.ListId)
 
-    let tryDecode (e: RecordedEvent) =
+    let private decode (e: RecordedEvent) =
         match e.Type with
         | "PointsAwarded" -> Some(PointsAwarded(Json.deserialize e.Body))
         | _ -> None
+
+    /// The event of a recorded one; None for other types. Decodes each recorded event once.
+    let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
+
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
 
 /// The award for a completion by a user.
 let award (user: string) (completed: TodoLists.Events.ItemRef) =

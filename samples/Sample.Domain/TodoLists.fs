@@ -60,7 +60,7 @@ module Events =
         EventData.Create(eventType, body, streamId listId, tag listId)
 
     /// The event of a recorded one; None for other types.
-    let tryDecode (e: RecordedEvent) =
+    let private decode (e: RecordedEvent) =
         match e.Type with
         | "ListCreated" -> Some(ListCreated(Json.deserialize e.Body))
         | "ListRenamed" -> Some(ListRenamed(Json.deserialize e.Body))
@@ -70,6 +70,12 @@ module Events =
         | "CompletedCleared" -> Some(CompletedCleared(Json.deserialize e.Body))
         | "ListDeleted" -> Some(ListDeleted(Json.deserialize e.Body))
         | _ -> None
+
+    /// The event of a recorded one; None for other types. Decodes each recorded event once.
+    let tryDecode: RecordedEvent -> Event option = Decoding.memoize decode
+
+    /// The codec of these events (registered with the registry, so test kits can generate them).
+    let codec: EventCodec<Event> = { EventTypes = List.ofArray types; Encode = encode; Decode = tryDecode }
 
 module Fold =
 

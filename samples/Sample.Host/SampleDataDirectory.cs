@@ -4,9 +4,15 @@ using Npgsql;
 
 namespace Hybrid.Sample.Host;
 
-/// <summary>Where the LMDB read-model cache lives when <c>--data</c> is not given.</summary>
+/// <summary>The data directory's layout, and where it is when <c>--data</c> is not given.</summary>
 public static class SampleDataDirectory
 {
+    /// <summary>
+    /// The embedded event store's folder inside a data directory: a separate LMDB environment from the read-model
+    /// cache, which lives in the data directory itself.
+    /// </summary>
+    public static string EventStore(string dataDirectory) => Path.Combine(dataDirectory, "events");
+
     /// <summary>
     /// A per-user directory under the temp directory, one per database: the cache holds folds of one database's log,
     /// so pointing the same directory at another database would serve another log's state.

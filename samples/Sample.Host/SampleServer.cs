@@ -1,7 +1,9 @@
 using Hybrid.Shell.Commands;
+using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
 using Hybrid.Shell.Lmdb;
+using Hybrid.Shell.Lmdb.EventStore;
 using Hybrid.Shell.Postgres;
 using Hybrid.Shell.Postgres.Processing;
 using Hybrid.Shell.Queries;
@@ -15,15 +17,16 @@ using Microsoft.Extensions.Logging;
 namespace Hybrid.Sample.Host;
 
 /// <summary>
-/// The sample as a hosted service: <c>AddHybrid</c> on PostgreSQL (events, checkpoints, leases, dead letters) with the
-/// LMDB read-model cache, the sample's definitions, processors and billing task, the HTTP API and <c>/health</c>.
-/// Used by <c>serve</c> and by the integration tests, which start it in-process.
+/// The sample as a hosted service: <c>AddHybrid</c> on PostgreSQL or on the embedded LMDB store (events, checkpoints,
+/// leases, dead letters) with the LMDB read-model cache, the sample's definitions, processors and billing task, the
+/// HTTP API, GraphQL at <c>/graphql</c> and <c>/health</c>. Used by <c>serve</c> and by the integration tests, which start it in-process.
 /// </summary>
 public static class SampleServer
 {
     /// <summary>
-    /// Builds the web application, migrating the database (schema, processing tables, application role) first so a bad
-    /// connection string fails here. The caller starts it (processors and scheduler start with it) and disposes it.
+    /// Builds the web application, migrating the database (schema, processing tables, application role) or opening
+    /// (and checking) the embedded store first, so a bad connection string or a damaged store fails here. The caller
+    /// starts it (processors and scheduler start with it) and disposes it.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(SampleServerOptions options, CancellationToken ct = default)
     {
@@ -38,14 +41,15 @@ public static class SampleServer
         builder.Services.AddSingleton(sp =>
         {
             sp.GetRequiredService<DataDirectoryLock>();
-            return new LmdbReadModelStore(dataDirectory);
+            return new LmdbReadModelStore(new LmdbReadModelStoreOptions { Directory = dataDirectory }, sp.GetRequiredService<ILogger<LmdbReadModelStore>>());
         });
         builder.Services.AddHybrid(hybrid =>
         {
-            hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(options.Postgres, password: options.AppPassword));
+            if (options.Postgres is { } postgres) hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(postgres, password: options.AppPassword));
+            else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            hybrid.ProcessorOptions.NodeId = options.ResolvedNodeId;
             options.Tune?.Invoke(hybrid);
         });
         builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
@@ -56,19 +60,23 @@ public static class SampleServer
         var web = builder.Build();
         try
         {
-            // Resolving the stores runs the migrations (they block): off the caller's thread, before anything listens.
+            // Resolving the stores runs the migrations or checks the embedded store (they block): off the caller's thread,
+            // before anything listens; the data directory is taken first.
             await Task.Run(() =>
             {
+                web.Services.GetRequiredService<DataDirectoryLock>();
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
-            web.MapHybrid(new HybridHttpOptions
+            var http = new HybridHttpOptions
             {
                 Commands = web.Services.GetRequiredService<CommandProcessor>(),
                 Queries = web.Services.GetRequiredService<QueryProcessor>(),
                 Registry = web.Services.GetRequiredService<Registry>(),
                 Views = web.Services.GetRequiredService<ReadModelEngine>(),
-            });
+            };
+            web.MapHybrid(http);
+            web.MapHybridGraphQL(http);
             web.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
             return web;
         }

@@ -7,8 +7,9 @@ using Spectre.Console;
 namespace Hybrid.Sample.Host;
 
 /// <summary>
-/// `serve --postgres <connection string>`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>).
-/// The connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
+/// `serve --data DIR`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>) on the
+/// embedded store in DIR/events, no database server. `serve --postgres <connection string>`: the same on PostgreSQL;
+/// the connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
 /// role that row-level security applies to. Several `serve` processes on one database with different node ids share
 /// the processors' work: leases move between them.
 /// </summary>
@@ -16,36 +17,30 @@ internal static class ServeCommand
 {
     public static System.CommandLine.Command Create()
     {
-        var postgres = new Option<string>("--postgres")
-        {
-            Description = "The owner's PostgreSQL connection string: it migrates the schema and creates the application role.",
-            Required = true,
-        };
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var appPassword = new Option<string>("--app-password")
-        {
-            Description = "The password of the application role (hybrid_app) the service connects as.",
-            DefaultValueFactory = _ => "hybrid-sample",
-        };
-        var nodeId = new Option<string>("--node-id")
-        {
-            Description = "This node's id in the lease store; processes on one database with different ids share the work.",
-            DefaultValueFactory = _ => SampleServerOptions.DefaultNodeId,
-        };
-        var data = new Option<string?>("--data")
-        {
-            Description = "The directory of the LMDB read-model cache (default: one per database under the temp directory).",
-        };
-        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API against PostgreSQL.")
+        var postgres = CliArguments.Text("--postgres",
+            "The owner's PostgreSQL connection string: it migrates the schema and creates the application role. " +
+            "Without it, the events are in the embedded store in --data.", null, ConnectionStringProblem);
+        var urls = CliArguments.Text("--urls", "Where to listen: http:// or https:// URLs separated by ';'.", "http://127.0.0.1:5080",
+            CliArguments.CheckUrls);
+        var appPassword = CliArguments.Text("--app-password",
+            $"The password of the application role (hybrid_app) the service connects as (else ${ApplicationPassword.EnvironmentVariable}); " +
+            "set when the role is created, never changed after.", null);
+        var nodeId = CliArguments.Text("--node-id",
+            "This node's id in the lease store; processes on one database with different ids share the work " +
+            "(default: derived from the machine and the --data directory, the same on every restart).", null);
+        var data = CliArguments.Text("--data",
+            "The data directory: the LMDB read-model cache, and without --postgres the embedded event store in its events/ folder " +
+            "(with --postgres, default: one per database under the temp directory).", null);
+        var command = new System.CommandLine.Command("serve", "Host the application with its HTTP API on the embedded store (--data) or PostgreSQL (--postgres).")
         {
             postgres, urls, appPassword, nodeId, data,
         };
         command.SetAction((parse, ct) => Serve(new SampleServerOptions
         {
-            Postgres = parse.GetValue(postgres)!,
+            Postgres = parse.GetValue(postgres),
             Urls = parse.GetValue(urls)!,
-            AppPassword = parse.GetValue(appPassword)!,
-            NodeId = parse.GetValue(nodeId)!,
+            AppPassword = ApplicationPassword.Resolve(parse.GetValue(appPassword)),
+            NodeId = parse.GetValue(nodeId),
             DataDirectory = parse.GetValue(data),
         }, ct));
         return command;
@@ -53,12 +48,24 @@ internal static class ServeCommand
 
     private static async Task<int> Serve(SampleServerOptions options, CancellationToken ct)
     {
-        NpgsqlConnectionStringBuilder database;
-        try { database = new NpgsqlConnectionStringBuilder(options.Postgres); }
+        if (options.Embedded && options.DataDirectory is null)
+        {
+            Console.Error.WriteLine("hybrid-sample serve: give --data DIR to keep the events in DIR (the embedded store), or --postgres CONNECTION for PostgreSQL.");
+            return CliArguments.BadArguments;
+        }
+        var database = new NpgsqlConnectionStringBuilder();
+        try { if (options.Postgres is { } postgres) database = new NpgsqlConnectionStringBuilder(postgres); }
         catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
+        if (ListenCheck.Problem(options.Urls) is { } taken) return Fail($"--urls: {taken}");
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
+        {
+            return Fail($"--postgres: cannot log in to database '{database.Database}' on {database.Host}:{database.Port}: {ex.MessageText}. " +
+                        $"The application role's password comes from --app-password or ${ApplicationPassword.EnvironmentVariable} and is set only " +
+                        "when the role is created; an existing role keeps its own.");
+        }
         catch (NpgsqlException ex)
         {
             return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
@@ -66,7 +73,7 @@ internal static class ServeCommand
         catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
         try { await web.StartAsync(ct); }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or ArgumentException)
         {
             await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
             return Fail($"--urls: cannot listen on {options.Urls}: {ex.Message}");
@@ -76,21 +83,36 @@ internal static class ServeCommand
         return 0;
     }
 
+    private static string? ConnectionStringProblem(string text)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(text);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"is not a PostgreSQL connection string ({e.Message})";
+        }
+    }
+
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"serve: {message}");
+        Console.Error.WriteLine($"hybrid-sample serve: {message}");
         return 1;
     }
 
     private static void PrintEndpoints(string url, SampleServerOptions options)
     {
-        var table = new Table().Title($"hybrid-sample on PostgreSQL, node {options.NodeId}").AddColumns("endpoint", "what");
+        var store = options.Embedded ? "the embedded store" : "PostgreSQL";
+        var table = new Table().Title($"hybrid-sample on {store}, node {options.ResolvedNodeId}").AddColumns("endpoint", "what");
         table.AddRow($"POST {url}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
         table.AddRow($"POST {url}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
         table.AddRow($"GET  {url}/introspection", "every command, query, read model, processor and periodic task, described");
         table.AddRow($"GET  {url}/health", "processors, scheduler, leases held, dead letters");
         table.AddRow("headers", "X-Tenant (required), X-Actor, X-Roles (member, admin, viewer), X-Correlation-Id");
         AnsiConsole.Write(table);
+        if (options.Embedded) AnsiConsole.MarkupLine(Markup.Escape($"Event store (LMDB): {options.EventStoreDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape($"Read-model cache (LMDB): {options.ResolvedDataDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape(
             $"Try: curl -s -X POST {url}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +

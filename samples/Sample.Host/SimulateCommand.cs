@@ -6,28 +6,30 @@ namespace Hybrid.Sample.Host;
 
 using Command = System.CommandLine.Command;
 
-/// <summary>`simulate --seed N --steps M [--tenants T]`: the deterministic simulation with faults, then its summary.</summary>
+/// <summary>
+/// `simulate --seed N --steps M [--tenants T] [--plant-bug B] [--lmdb DIR | --memory-only]`: the deterministic
+/// simulation with faults, then its summary and the line that replays it.
+/// </summary>
 internal static class SimulateCommand
 {
     public static System.CommandLine.Command Create()
     {
-        var seed = new Option<int>("--seed") { Description = "The seed: the same seed gives the same run.", DefaultValueFactory = _ => 1 };
-        var steps = new Option<long>("--steps") { Description = "How many steps to simulate.", DefaultValueFactory = _ => 100_000 };
-        var tenants = new Option<int>("--tenants") { Description = "How many tenants.", DefaultValueFactory = _ => 4 };
-        var plant = new Option<Sabotage>("--plant-bug")
-        {
-            Description = "Plant a deliberate bug in the shell, to watch an invariant catch it.",
-            DefaultValueFactory = _ => Sabotage.None,
-        };
-        var lmdb = new Option<string?>("--lmdb")
-        {
-            Description = "The LMDB directory of the read models' second-level cache (default: a fresh temporary one, removed afterwards).",
-        };
+        var seed = CliArguments.Number("--seed", "The seed: the same seed gives the same run", 1, int.MinValue, int.MaxValue);
+        var steps = CliArguments.Number("--steps", "How many steps to simulate", 100_000, 0, 100_000_000);
+        var tenants = CliArguments.Number("--tenants", "How many tenants", 4, 1, 1_000);
+        var plant = CliArguments.Choice("--plant-bug", "Plant a deliberate bug in the shell, to watch an invariant catch it.", Sabotage.None);
+        var lmdb = CliArguments.Text("--lmdb",
+            "The LMDB directory of the read models' second-level cache (default: a fresh temporary one, removed afterwards).", null);
         var memoryOnly = new Option<bool>("--memory-only") { Description = "Keep read models in memory only (no LMDB cache)." };
         var command = new System.CommandLine.Command("simulate", "Run the deterministic simulation with injected faults and check the invariants.")
         {
             seed, steps, tenants, plant, lmdb, memoryOnly,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(lmdb) is not null && result.GetValue(memoryOnly))
+                result.AddError("--lmdb and --memory-only exclude each other: give one.");
+        });
         command.SetAction(parse =>
         {
             var given = parse.GetValue(lmdb);
@@ -36,17 +38,12 @@ internal static class SimulateCommand
                 : null;
             var options = new SimulationOptions
             {
-                Seed = parse.GetValue(seed),
+                Seed = (int)parse.GetValue(seed),
                 Steps = parse.GetValue(steps),
-                Tenants = parse.GetValue(tenants),
+                Tenants = (int)parse.GetValue(tenants),
                 Sabotage = parse.GetValue(plant),
                 ReadModelCacheDirectory = parse.GetValue(memoryOnly) ? null : given ?? temporary,
             };
-            if (options.Steps < 0 || options.Tenants < 1)
-            {
-                AnsiConsole.MarkupLine("[red]--steps must be 0 or more and --tenants 1 or more.[/]");
-                return 2;
-            }
             try
             {
                 var report = Run(options);
@@ -66,6 +63,8 @@ internal static class SimulateCommand
         AnsiConsole.MarkupLine($"Simulating [bold]{options.Steps:N0}[/] steps over [bold]{options.Tenants}[/] tenants, " +
             $"seed [bold]{options.Seed}[/], with faults.");
         using var simulator = new Simulator(Hybrid.Sample.Application.simulated, options);
+        // Progress only on a terminal: piped output of one seed is the same, byte for byte, run after run.
+        if (Console.IsOutputRedirected) return simulator.Run(new SyncProgress(_ => { }));
         SimulationReport? report = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

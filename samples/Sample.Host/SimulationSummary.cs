@@ -16,7 +16,8 @@ internal static class SimulationSummary
         run.AddRow("tenants / nodes", $"{report.Options.Tenants} / {report.Options.Nodes}");
         run.AddRow("events written", $"{report.Events:N0}");
         run.AddRow("virtual time", $"{report.VirtualTime.TotalDays:F1} days");
-        run.AddRow("wall time", $"{report.Elapsed.TotalSeconds:F1} s ({report.StepsPerSecond:N0} steps/s)");
+        // Wall time varies from run to run: shown on a terminal only, so piped runs of one seed print the same bytes.
+        if (!Console.IsOutputRedirected) run.AddRow("wall time", $"{report.Elapsed.TotalSeconds:F1} s ({report.StepsPerSecond:N0} steps/s)");
         run.AddRow("log digest", report.LogDigest[..16]);
         AnsiConsole.Write(run);
 

@@ -39,7 +39,7 @@ type LookedUp =
 
     /// What a stream lookup read: each stream with its version and live events.
     static member OfStreams(position: Position, streams: (StreamId * StreamVersion * RecordedEvent[]) list) =
-        { Events = streams |> Seq.collect (fun (_, _, es) -> es) |> Array.ofSeq
+        { Events = streams |> List.map (fun (_, _, es) -> es) |> Array.concat
           Position = position
           Streams = streams |> List.map (fun (s, v, es) -> s, (v, es)) |> Map.ofList }
 
@@ -62,6 +62,10 @@ type CommandDefinition =
       Emits: string list
       /// Parses the JSON request into the typed command, or names the invalid field.
       Parse: string -> Result<obj, Validation.Error>
+      /// The .NET type whose JSON shape the request has (schemas of other adapters, e.g. GraphQL, derive from it).
+      Payload: Type
+      /// The .NET type of an accepted command's result; obj when undeclared (any JSON value).
+      Returns: Type
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Lookup: obj -> Lookup
@@ -122,6 +126,8 @@ module Command =
           Aggregate = ""
           Emits = []
           Parse = fun json -> JsonPayload.parse<'C> json |> Result.map box
+          Payload = typeof<'C>
+          Returns = typeof<obj>
           Authorize = None
           Lookup = fun c -> lookup (c :?> 'C)
           Decide = fun caller c looked -> decide caller (c :?> 'C) looked
@@ -135,8 +141,18 @@ module Command =
     let validate<'C> (check: 'C -> Result<unit, Validation.Error>) (command: CommandDefinition) =
         { command with Parse = fun json -> command.Parse json |> Result.bind (fun c -> check (c :?> 'C) |> Result.map (fun () -> c)) }
 
+    /// The same command, reading its JSON request as a 'P and turning it into the command (or an error naming the field).
+    let parsesAs<'P> (toCommand: 'P -> Result<obj, Validation.Error>) (command: CommandDefinition) =
+        { command with Payload = typeof<'P>; Parse = fun json -> JsonPayload.parse<'P> json |> Result.bind toCommand }
+
     /// The same command, listing the event types it may emit.
     let emits (eventTypes: string list) (command: CommandDefinition) = { command with Emits = eventTypes }
+
+    /// The same command, declaring the type of its result (for typed schemas; the result itself is unchanged).
+    let returns<'R> (command: CommandDefinition) = { command with Returns = typeof<'R> }
+
+    /// The same command, declaring the .NET type whose JSON shape its requests have (when Parse reads another type than the command's).
+    let accepts<'P> (command: CommandDefinition) = { command with Payload = typeof<'P> }
 
     /// The same command, answering read-your-writes requests with these views.
     let resolves<'C> (views: 'C -> ViewRef list) (command: CommandDefinition) = { command with Views = fun c -> views (c :?> 'C) }
@@ -245,6 +261,14 @@ module Command =
     let propose (ids: Guid list) (metadata: EventMetadata) (events: EventData list) =
         if List.length ids <> List.length events then invalidArg "ids" "One id is needed per event."
         List.map2 (fun id data -> { Id = id; Data = data; Metadata = metadata }) ids events |> Array.ofList
+
+    /// The events a command with a caller-chosen id already wrote, found among what it read (its events carry the command
+    /// id as their causation id): a re-sent or redelivered command answers with them instead of deciding again. Empty
+    /// when the command has not been applied (or writes outside what it reads: it then decides again, and its derived
+    /// event ids keep a repeated append idempotent).
+    let alreadyApplied (commandId: Guid) (looked: LookedUp) =
+        let causation = commandId.ToString()
+        looked.Events |> Array.filter (fun e -> e.Metadata.CausationId = causation)
 
     /// True when a failed append is worth re-running lookup and decision for.
     let isRetryable (failure: ConditionFailure) =

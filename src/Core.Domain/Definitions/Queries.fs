@@ -49,6 +49,10 @@ type QueryDefinition =
       ReadModels: string list
       /// Parses the JSON request into the typed query, or names the invalid field.
       Parse: string -> Result<obj, Validation.Error>
+      /// The .NET type whose JSON shape the request has (schemas of other adapters, e.g. GraphQL, derive from it).
+      Payload: System.Type
+      /// The .NET type of the answer; obj when undeclared (any JSON value).
+      Returns: System.Type
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Reads: obj -> QueryReads
@@ -71,6 +75,8 @@ module Query =
         { Name = name
           ReadModels = []
           Parse = fun json -> JsonPayload.parse<'Q> json |> Result.map box
+          Payload = typeof<'Q>
+          Returns = typeof<obj>
           Authorize = None
           Reads = fun q -> reads (q :?> 'Q)
           Answer = fun caller q inputs -> answer caller (q :?> 'Q) inputs }
@@ -87,6 +93,9 @@ module Query =
     /// The same query authorized by the function.
     let authorize<'Q> (authorize: Caller -> 'Q -> Authorization) (query: QueryDefinition) =
         { query with Authorize = Some(fun caller q -> authorize caller (q :?> 'Q)) }
+
+    /// The same query, declaring the type of its answer (for typed schemas; the answer itself is unchanged).
+    let returns<'R> (query: QueryDefinition) = { query with Returns = typeof<'R> }
 
     /// The same query, listing the read models it reads.
     let readsModels (models: string list) (query: QueryDefinition) = { query with ReadModels = models }

@@ -84,10 +84,18 @@ type IConditionReader =
 /// The pure evaluation of conditions, shared by every store.
 module AppendCondition =
 
+    /// An expected version in words, for messages people read ("version 17", not F#'s "Exact 17L").
+    let describeExpected (expected: ExpectedVersion) =
+        match expected with
+        | ExpectedVersion.Any -> "any version"
+        | ExpectedVersion.NoStream -> "no stream (no live events)"
+        | ExpectedVersion.StreamExists -> "an existing stream"
+        | ExpectedVersion.Exact v -> $"version {v}"
+
     let private versionFailure stream (expected: ExpectedVersion) actual =
         Error
             { Kind = ConditionFailureKind.WrongExpectedVersion
-              Reason = $"Stream '{stream}' was expected at {expected} but is at version {actual}."
+              Reason = $"Stream '{stream}' was expected at {describeExpected expected} but is at version {actual}."
               Stream = stream
               ActualVersion = actual }
 

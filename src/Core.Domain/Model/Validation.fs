@@ -1,4 +1,5 @@
-// Input checks every store runs before writing anything: each error names the field and what was wrong.
+// Input checks every store and surface runs before anything is queued or written: each error names the field and
+// what was wrong. The limits and character classes are those of Limits.fs and TextRules.fs.
 namespace Hybrid
 
 open System
@@ -9,116 +10,149 @@ type InvalidInputException(field: string, message: string) =
     /// The offending field, e.g. "events[2].Type".
     member _.Field = field
 
-/// Limits a store enforces on input.
-type InputLimits =
-    { MaxBodyBytes: int
-      MaxTags: int
-      MaxEventsPerAppend: int }
+/// A store refused an append's data for a reason of its own that validation could not foresee (a server constraint
+/// or limit). That append alone failed and nothing of it was written; appends committed with it are unaffected.
+type AppendRefusedException(tenant: TenantId, field: string, reason: string, code: string) =
+    inherit InvalidInputException(field, $"Tenant '{tenant}': {field}: the store refused the data: {reason}")
+    /// The tenant of the refused append.
+    member _.Tenant = tenant
+    /// The store's own code for the refusal (for PostgreSQL, the SQLSTATE).
+    member _.Code = code
 
-    /// 1 MiB bodies, 32 tags, 10,000 events per append.
-    static member Default = { MaxBodyBytes = 1 <<< 20; MaxTags = 32; MaxEventsPerAppend = 10_000 }
-
-/// Pure validation of identifiers and events. Each check returns an error naming the field, or Ok.
+/// Pure validation of identifiers, events, queries and conditions. Each check returns an error naming the field, or Ok.
 module Validation =
 
     type Error = { Field: string; Message: string }
 
     let private fail field message = Result.Error { Field = field; Message = message }
 
-    let private isIdChar (c: char) = Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.'
+    /// Ok, or the error of a problem (null means none) named by the field.
+    let private ofProblem (field: string) (problem: string) = if isNull problem then Ok() else fail field problem
+
+    /// A string's problem against a length and a character class, or null; `what` names it ("The stream id").
+    let private textProblem (what: string) (maxLength: int) (cls: CharClass) (value: string) =
+        if String.IsNullOrEmpty value then $"{what} is empty."
+        elif value.Length > maxLength then $"{what} is longer than {maxLength} characters."
+        else
+            let bad = TextRules.firstOutside cls value
+            if bad >= 0 then $"{what} holds {TextRules.describeAt value bad}." else null
 
     /// A tenant id: 1 to 64 ASCII letters, digits, '-', '_', '.', starting with a letter or digit.
     let tenant (tenant: TenantId) =
         if String.IsNullOrEmpty tenant then fail "tenant" "The tenant id is empty."
-        elif tenant.Length > 64 then fail "tenant" $"The tenant id '{tenant.[..15]}…' is longer than 64 characters."
-        elif not (Char.IsAsciiLetterOrDigit tenant.[0]) || not (String.forall isIdChar tenant) then
+        elif tenant.Length > Limits.TenantLength then
+            fail "tenant" $"The tenant id '{tenant.[..15]}…' is longer than {Limits.TenantLength} characters."
+        elif not (Char.IsAsciiLetterOrDigit tenant.[0]) || TextRules.firstOutside CharClass.Key tenant >= 0 then
             fail "tenant" $"The tenant id '{tenant}' has an unknown format: use letters, digits, '-', '_' or '.', starting with a letter or digit."
         else Ok()
 
-    /// A stream id: 1 to 200 characters, not starting with '$', without control characters.
-    let stream (field: string) (stream: StreamId) =
-        if String.IsNullOrWhiteSpace stream then fail field "The stream id is empty."
-        elif stream = Names.All then fail field "Appending to or deleting '$all' is not allowed: it is the tenant's whole log."
-        elif stream.StartsWith "$" then fail field $"The stream id '{stream}' starts with '$', which is reserved."
-        elif stream.Length > 200 then fail field "The stream id is longer than 200 characters."
-        elif String.exists Char.IsControl stream then fail field $"The stream id '{stream}' contains control characters."
-        else Ok()
+    /// A name of a command, query, processor, read model or periodic task: 1 to 100 key characters, starting with a
+    /// letter or digit. `what` says which ("processor").
+    let name (what: string) (field: string) (name: string) =
+        match textProblem $"The {what} name" Limits.NameLength CharClass.Key name with
+        | null when not (Char.IsAsciiLetterOrDigit name.[0]) -> fail field $"The {what} name '{name}' must start with a letter or digit."
+        | problem -> ofProblem field problem
 
-    /// A tag: "kind:id" with both parts non-empty.
-    let tag (field: string) (tag: Tag) =
-        if String.IsNullOrEmpty tag then fail field "The tag is empty."
+    /// A processor's name (see `name`).
+    let processor (field: string) (processor: string) = name "processor" field processor
+
+    let private streamProblem (stream: StreamId) =
+        if String.IsNullOrEmpty stream then "The stream id is empty."
+        elif stream = Names.All then "Appending to or deleting '$all' is not allowed: it is the tenant's whole log."
+        elif stream.[0] = '$' then $"The stream id '{stream}' starts with '$', which is reserved."
+        else textProblem "The stream id" Limits.StreamLength CharClass.Identifier stream
+
+    /// A stream id: 1 to 200 identifier characters, not starting with '$'.
+    let stream (field: string) (stream: StreamId) = ofProblem field (streamProblem stream)
+
+    let private eventTypeProblem (eventType: string) =
+        textProblem "The event type" Limits.EventTypeLength CharClass.Identifier eventType
+
+    /// An event type: 1 to 200 identifier characters.
+    let eventType (field: string) (eventType: string) = ofProblem field (eventTypeProblem eventType)
+
+    let private tagProblem (tag: Tag) =
+        if String.IsNullOrEmpty tag then "The tag is empty."
+        elif tag.Length > Limits.TagLength then $"The tag is longer than {Limits.TagLength} characters."
         else
             let colon = tag.IndexOf ':'
-            if colon <= 0 || colon = tag.Length - 1 then fail field $"The tag '{tag}' is not of the form 'kind:id'."
-            elif tag.Length > 200 then fail field "The tag is longer than 200 characters."
-            else Ok()
+            if colon <= 0 || colon = tag.Length - 1 then $"The tag '{tag}' is not of the form 'kind:value'."
+            elif colon > Limits.TagKindLength then $"The tag's kind is longer than {Limits.TagKindLength} characters."
+            else
+                let badKind = TextRules.firstOutside CharClass.Key (tag.Substring(0, colon))
+                if badKind >= 0 then
+                    $"The tag's kind holds {TextRules.describeAt tag badKind}: use letters, digits, '-', '_' or '.'."
+                else
+                    let badValue = TextRules.firstOutside CharClass.Text tag
+                    if badValue >= 0 then $"The tag holds {TextRules.describeAt tag badValue}." else null
 
-    /// True when the stream id passes `stream`: checked without building the field name, which only an error needs.
-    let private streamIsValid (stream: StreamId) =
-        let mutable valid = not (String.IsNullOrWhiteSpace stream) && stream.[0] <> '$' && stream.Length <= 200
-        let mutable i = 0
-        while valid && i < stream.Length do
-            valid <- not (Char.IsControl stream.[i])
-            i <- i + 1
-        valid
+    /// A tag: "kind:value", the kind 1 to 64 key characters, the value at least one text character, 200 in all.
+    let tag (field: string) (tag: Tag) = ofProblem field (tagProblem tag)
 
-    /// True when the tag passes `tag`.
-    let private tagIsValid (tag: Tag) =
-        not (String.IsNullOrEmpty tag)
-        && (let colon = tag.IndexOf ':' in colon > 0 && colon < tag.Length - 1)
-        && tag.Length <= 200
+    /// A JSON text: well-formed, within the size limit, storable by every store (see TextRules.jsonTextProblem).
+    /// `what` names it in messages ("The body").
+    let jsonText (field: string) (what: string) (maxBytes: int) (json: string) =
+        if isNull json then fail field $"{what} is null."
+        else
+            match TextRules.jsonTextProblem maxBytes json with
+            | null -> Ok()
+            | problem -> fail field $"{what} {problem}."
 
-    /// Reads the UTF-8 JSON to its end; false when it is not well-formed.
-    let private jsonIsWellFormed (utf8: ReadOnlySpan<byte>) =
-        try
-            let mutable reader = Text.Json.Utf8JsonReader(utf8)
-            while reader.Read() do
-                ()
-            reader.BytesConsumed = int64 utf8.Length && utf8.Length > 0
-        with :? Text.Json.JsonException -> false
+    let private metadataFieldProblem (value: string) =
+        if String.IsNullOrEmpty value then null
+        else textProblem "The metadata value" Limits.MetadataFieldLength CharClass.Text value
 
-    /// Encodes the body into a pooled buffer (no allocation per event) and checks it is well-formed JSON.
-    let private bodyIsJson (body: string) =
-        let buffer = Buffers.ArrayPool<byte>.Shared.Rent(Text.Encoding.UTF8.GetMaxByteCount body.Length)
-        try
-            let length = Text.Encoding.UTF8.GetBytes(body, 0, body.Length, buffer, 0)
-            jsonIsWellFormed (ReadOnlySpan(buffer, 0, length))
-        finally
-            Buffers.ArrayPool<byte>.Shared.Return buffer
+    /// An event's metadata (null means empty), each field empty or up to 256 text characters; field names are built
+    /// only for an error.
+    let private metadataAt (field: unit -> string) (metadata: EventMetadata) =
+        if obj.ReferenceEquals(metadata, null) then Ok()
+        else
+            match metadataFieldProblem metadata.CausationId with
+            | null ->
+                match metadataFieldProblem metadata.CorrelationId with
+                | null -> ofProblem (field () + ".Actor") (metadataFieldProblem metadata.Actor)
+                | problem -> fail (field () + ".CorrelationId") problem
+            | problem -> fail (field () + ".CausationId") problem
+
+    /// An event's metadata (null means empty): each field empty, or up to 256 text characters.
+    let metadata (field: string) (metadata: EventMetadata) = metadataAt (fun () -> field) metadata
 
     /// The field name of an event: `prefix[index]`, or `prefix` alone when index is negative. Built only for errors.
     let private eventField (prefix: string) (index: int) =
         if index < 0 then prefix else $"{prefix}[{index}]"
 
-    let private failAt prefix index suffix message = fail (eventField prefix index + suffix) message
-
-    /// The index of the first tag that does not pass `tag`, or -1.
-    let private firstBadTag (tags: Tag[]) =
-        let mutable bad = -1
-        let mutable i = 0
-        while bad < 0 && i < tags.Length do
-            if not (tagIsValid tags.[i]) then bad <- i
-            i <- i + 1
-        bad
-
-    /// One event's data, named prefix[index] (or prefix when index < 0) in errors.
-    let private eventDataAt (limits: InputLimits) (prefix: string) (index: int) (data: EventData) =
-        let inline fail suffix message = failAt prefix index suffix message
-        if obj.ReferenceEquals(data, null) then fail "" "The event is null."
-        elif String.IsNullOrWhiteSpace data.Type then fail ".Type" "The event type is empty."
-        elif data.Type.Length > 200 then fail ".Type" "The event type is longer than 200 characters."
-        elif isNull data.Body then fail ".Body" $"The body of a '{data.Type}' event is null."
-        elif data.Body.Length * 3 > limits.MaxBodyBytes && Text.Encoding.UTF8.GetByteCount data.Body > limits.MaxBodyBytes then
-            fail ".Body" $"The body of a '{data.Type}' event is larger than {limits.MaxBodyBytes} bytes."
-        elif not (bodyIsJson data.Body) then fail ".Body" $"The body of a '{data.Type}' event is not well-formed JSON."
-        elif data.SchemaVersion < 1 then fail ".SchemaVersion" "The schema version must be 1 or more."
-        elif isNull data.Tags then fail ".Tags" "The tags are null: use an empty array."
-        elif data.Tags.Length > limits.MaxTags then fail ".Tags" $"An event has more than {limits.MaxTags} tags."
+    let private tags (field: unit -> string) (limits: InputLimits) (tags: Tag[]) =
+        if isNull tags then fail (field () + ".Tags") "The tags are null: use an empty array."
+        elif tags.Length > limits.MaxTags then fail (field () + ".Tags") $"An event has more than {limits.MaxTags} tags."
         else
-            let badTag = firstBadTag data.Tags
-            if badTag >= 0 then tag $"{eventField prefix index}.Tags[{badTag}]" data.Tags.[badTag]
-            elif isNull data.Stream || streamIsValid data.Stream then Ok()
-            else stream $"{eventField prefix index}.Stream" data.Stream
+            let mutable result = Ok()
+            let mutable i = 0
+            while Result.isOk result && i < tags.Length do
+                match tagProblem tags.[i] with
+                | null -> ()
+                | problem -> result <- fail $"{field ()}.Tags[{i}]" problem
+                i <- i + 1
+            result
+
+    /// One event's data, named prefix[index] (or prefix when index < 0) in errors, which are the only place the
+    /// field names are built.
+    let private eventDataAt (limits: InputLimits) (prefix: string) (index: int) (data: EventData) =
+        let field () = eventField prefix index
+        if obj.ReferenceEquals(data, null) then fail (field ()) "The event is null."
+        else
+            match eventTypeProblem data.Type with
+            | null ->
+                let bodyProblem =
+                    if isNull data.Body then "is null" else TextRules.jsonTextProblem limits.MaxBodyBytes data.Body
+                match bodyProblem with
+                | null when data.SchemaVersion < 1 -> fail (field () + ".SchemaVersion") "The schema version must be 1 or more."
+                | null ->
+                    match tags field limits data.Tags with
+                    | Ok() when isNull data.Stream -> Ok()
+                    | Ok() -> ofProblem (field () + ".Stream") (streamProblem data.Stream)
+                    | error -> error
+                | problem -> fail (field () + ".Body") $"The body of a '{data.Type}' event {problem}."
+            | problem -> fail (field () + ".Type") problem
 
     /// One event's data.
     let eventData (limits: InputLimits) (field: string) (data: EventData) = eventDataAt limits field -1 data
@@ -146,9 +180,9 @@ module Validation =
                 i <- i + 1
             repeat
 
-    /// The events of one append: at least one, within limits, ids non-empty and distinct.
+    /// The events of one append: none (an empty append) up to the limit, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =
-        if isNull events || events.Length = 0 then fail "events" "An append needs at least one event."
+        if isNull events then fail "events" "The events are null: use an empty array."
         elif events.Length > limits.MaxEventsPerAppend then
             fail "events" $"An append may hold at most {limits.MaxEventsPerAppend} events, not {events.Length}."
         else
@@ -163,23 +197,57 @@ module Validation =
                     elif i = repeat then fail $"events[{i}].Id" $"The event id {e.Id} appears twice in one append."
                     else
                         match eventDataAt limits "events" i e.Data with
-                        | Ok() -> check (i + 1)
+                        | Ok() ->
+                            match metadataAt (fun () -> $"events[{i}].Metadata") e.Metadata with
+                            | Ok() -> check (i + 1)
+                            | err -> err
                         | err -> err
             check 0
 
-    /// A read's bounds.
+    /// The types and tags of a query's items: the same rules as events', so a query can name anything an event holds.
+    let private items (items: QueryItem[]) =
+        let mutable result = Ok()
+        let mutable i = 0
+        while Result.isOk result && i < items.Length do
+            let item = items.[i]
+            if obj.ReferenceEquals(item, null) then result <- fail $"query.Items[{i}]" "The query item is null."
+            elif isNull item.Types then result <- fail $"query.Items[{i}].Types" "The types are null: use an empty array."
+            elif isNull item.Tags then result <- fail $"query.Items[{i}].Tags" "The tags are null: use an empty array."
+            else
+                for k in 0 .. item.Types.Length - 1 do
+                    if Result.isOk result then
+                        match eventTypeProblem item.Types.[k] with
+                        | null -> ()
+                        | problem -> result <- fail $"query.Items[{i}].Types[{k}]" problem
+                for k in 0 .. item.Tags.Length - 1 do
+                    if Result.isOk result then
+                        match tagProblem item.Tags.[k] with
+                        | null -> ()
+                        | problem -> result <- fail $"query.Items[{i}].Tags[{k}]" problem
+            i <- i + 1
+        result
+
+    /// A read's bounds and items.
     let query (query: EventQuery) =
         if obj.ReferenceEquals(query, null) then fail "query" "The query is null."
         elif query.Limit < 0 then fail "query.Limit" $"The limit must be 0 (no limit) or more, not {query.Limit}."
         elif query.After < 0L then fail "query.After" $"The position must be 0 or more, not {query.After}."
         elif isNull query.Items then fail "query.Items" "The query items are null: use an empty array for all events."
-        else Ok()
+        else items query.Items
 
     /// An expected version.
     let expectedVersion (field: string) (expected: ExpectedVersion) =
         match expected with
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
+
+    /// A short piece of caller-supplied text (an actor, a role, a correlation id): at most maxLength characters, no
+    /// control characters. Empty is allowed.
+    let text (field: string) (maxLength: int) (value: string) =
+        if isNull value || value.Length = 0 then Ok()
+        elif value.Length > maxLength then fail field $"'{field}' is longer than {maxLength} characters."
+        elif String.exists Char.IsControl value then fail field $"'{field}' contains control characters."
+        else Ok()
 
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =

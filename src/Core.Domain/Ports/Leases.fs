@@ -23,3 +23,7 @@ type ILeaseStore =
     abstract Release: lease: Lease * ct: CancellationToken -> Task
     /// The leases currently held whose resource starts with the prefix.
     abstract List: prefix: string * ct: CancellationToken -> Task<Lease[]>
+    /// Removes the heartbeats of nodes (leases under "node/") that expired more than goneFor ago, so node ids that are
+    /// not used again do not pile up; returns how many. Live nodes stay, and so do all other leases (their fencing
+    /// tokens must keep growing).
+    abstract ForgetNodes: goneFor: TimeSpan * ct: CancellationToken -> Task<int>

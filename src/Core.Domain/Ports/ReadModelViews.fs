@@ -17,5 +17,7 @@ type ReadModelView =
 type IReadModelViews =
     /// The model's state consistent with the tenant's log at the time of the call.
     abstract Read: tenant: TenantId * model: string * scope: string * ct: CancellationToken -> Task<ReadModelView>
+    /// True when a read model of that name is registered.
+    abstract Knows: model: string -> bool
     /// Waits until the model has folded the tenant's log at least up to the position (or the token fires), then reads it.
     abstract ReadAtLeast: tenant: TenantId * model: string * scope: string * position: Position * ct: CancellationToken -> Task<ReadModelView>

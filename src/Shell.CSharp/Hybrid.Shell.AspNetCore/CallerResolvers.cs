@@ -4,13 +4,25 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Shell.Http;
 
 /// <summary>The caller of a request, or why none could be resolved (the field and the reason).</summary>
-public sealed record CallerResult(Caller? Caller, Validation.Error? Error)
+public sealed partial record CallerResult(Caller? Caller, Validation.Error? Error)
 {
     /// <summary>A resolved caller.</summary>
     public static CallerResult Of(Caller caller) => new(caller, null);
 
     /// <summary>A failure naming the field.</summary>
     public static CallerResult Fail(string field, string reason) => new(null, new Validation.Error(field, reason));
+
+    /// <summary>
+    /// The caller if the core's checks pass (tenant format; actor, roles and correlation id short and printable), else
+    /// the failure, its field renamed by <paramref name="fieldName"/> to what the client sent (a header, a claim).
+    /// </summary>
+    public static CallerResult Checked(Caller caller, Func<string, string> fieldName)
+    {
+        var valid = CallerModule.validate(caller);
+        if (valid.IsOk) return Of(caller);
+        var field = fieldName(valid.ErrorValue.Field);
+        return Fail(field, valid.ErrorValue.Message.Replace($"'{valid.ErrorValue.Field}'", $"'{field}'", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>Resolves who is calling and for which tenant: pluggable (headers, claims, anything).</summary>
@@ -22,7 +34,9 @@ public interface ICallerResolver
 
 /// <summary>
 /// The caller from headers: <c>X-Tenant</c>, <c>X-Actor</c>, <c>X-Roles</c> (comma-separated) and
-/// <c>X-Correlation-Id</c>. Trusts its client: use it behind a gateway that sets these, or in tests.
+/// <c>X-Correlation-Id</c>. It trusts every header as sent: whoever reaches the endpoint can name any tenant, actor and
+/// role. Use it only behind an authenticating proxy that drops these headers from clients and sets them from the
+/// identity it verified (or in tests and local development); otherwise use <see cref="JwtBearerCallerResolver"/>.
 /// </summary>
 public sealed class HeaderCallerResolver : ICallerResolver
 {
@@ -33,8 +47,18 @@ public sealed class HeaderCallerResolver : ICallerResolver
         var tenant = headers["X-Tenant"].ToString();
         if (string.IsNullOrWhiteSpace(tenant)) return ValueTask.FromResult(CallerResult.Fail("X-Tenant", "The X-Tenant header is missing."));
         var roles = headers["X-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString())));
+        var caller = new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString());
+        return ValueTask.FromResult(CallerResult.Checked(caller, HeaderOf));
     }
+
+    private static string HeaderOf(string field) => field switch
+    {
+        "tenant" => "X-Tenant",
+        "actor" => "X-Actor",
+        "roles" => "X-Roles",
+        "correlationId" => "X-Correlation-Id",
+        _ => field,
+    };
 }
 
 /// <summary>
@@ -47,6 +71,8 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
     public ValueTask<CallerResult> ResolveAsync(HttpContext context)
     {
         var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+            return ValueTask.FromResult(CallerResult.Unauthenticated("caller", "The caller is not authenticated."));
         var tenant = user.FindFirst(tenantClaim)?.Value;
         if (string.IsNullOrWhiteSpace(tenant))
             return ValueTask.FromResult(CallerResult.Fail(tenantClaim, $"The caller has no '{tenantClaim}' claim."));
@@ -55,6 +81,14 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
         var roles = authenticated
             ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
             : [];
-        return ValueTask.FromResult(CallerResult.Of(new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString())));
+        var caller = new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString());
+        return ValueTask.FromResult(CallerResult.Checked(caller, field => field switch
+        {
+            "tenant" => tenantClaim,
+            "actor" => ClaimTypes.NameIdentifier,
+            "roles" => ClaimTypes.Role,
+            "correlationId" => "X-Correlation-Id",
+            _ => field,
+        }));
     }
 }

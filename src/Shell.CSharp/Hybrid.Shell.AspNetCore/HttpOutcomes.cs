@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
+using Hybrid.Shell.Commands;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Http;
 
-/// <summary>How command and query outcomes map to HTTP statuses and JSON bodies.</summary>
+/// <summary>How command and query outcomes map to HTTP statuses and JSON bodies (problem documents for failures).</summary>
 public static class HttpOutcomes
 {
     /// <summary>
@@ -21,7 +22,7 @@ public static class HttpOutcomes
         CommandOutcome.UnknownCommand => StatusCodes.Status404NotFound,
         CommandOutcome.NotFound => StatusCodes.Status404NotFound,
         CommandOutcome.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status500InternalServerError,
+        _ => throw new InvalidOperationException($"Unknown command outcome {outcome.GetType().Name}."),
     };
 
     /// <summary>Answered 200, unauthorized 403, invalid 400, unknown query or missing answer 404.</summary>
@@ -32,52 +33,78 @@ public static class HttpOutcomes
         QueryOutcome.Invalid => StatusCodes.Status400BadRequest,
         QueryOutcome.NotFound => StatusCodes.Status404NotFound,
         QueryOutcome.UnknownQuery => StatusCodes.Status404NotFound,
-        _ => StatusCodes.Status500InternalServerError,
+        _ => throw new InvalidOperationException($"Unknown query outcome {outcome.GetType().Name}."),
     };
 
-    /// <summary>The JSON body of a command outcome (views are added by read-your-writes).</summary>
-    public static Dictionary<string, object?> BodyOf(CommandOutcome outcome) => outcome switch
+    /// <summary>The JSON body of a command outcome: the accepted command, or a problem document (views are added by read-your-writes).</summary>
+    public static Dictionary<string, object?> BodyOf(CommandOutcome outcome)
     {
-        CommandOutcome.Accepted a => new()
+        var status = StatusOf(outcome);
+        switch (outcome)
         {
-            ["outcome"] = "accepted",
-            ["events"] = a.Item.Events.Select(e => new { id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type }).ToArray(),
-            ["position"] = a.Item.Position,
-            ["result"] = ValueOf(a.Item.Result),
-            ["triggerFailures"] = a.Item.TriggerFailures.Select(f => new { trigger = f.Trigger, error = f.Error }).ToArray(),
-        },
-        CommandOutcome.Rejected r => new()
-        {
-            ["outcome"] = "rejected", ["code"] = r.Item.Code, ["reason"] = r.Item.Reason,
-            ["details"] = r.Item.Details.ToDictionary(kv => kv.Key, kv => kv.Value),
-        },
-        CommandOutcome.Conflict c => new() { ["outcome"] = "conflict", ["reason"] = c.reason, ["attempts"] = c.attempts },
-        CommandOutcome.VersionMismatch v => new()
-        {
-            ["outcome"] = "version-mismatch", ["reason"] = v.Item.Reason, ["stream"] = v.Item.Stream, ["actualVersion"] = v.Item.ActualVersion,
-        },
-        CommandOutcome.Unauthorized u => new() { ["outcome"] = "unauthorized", ["reason"] = u.reason },
-        CommandOutcome.Invalid i => Invalid(i.Item),
-        CommandOutcome.UnknownCommand n => new() { ["outcome"] = "unknown-command", ["reason"] = $"There is no command named '{n.name}'." },
-        CommandOutcome.NotFound n => new() { ["outcome"] = "not-found", ["reason"] = n.what },
-        CommandOutcome.Unavailable u => new() { ["outcome"] = "unavailable", ["reason"] = u.reason, ["retryAfterSeconds"] = u.retryAfter.TotalSeconds },
-        _ => new() { ["outcome"] = "unknown" },
-    };
+            case CommandOutcome.Accepted a:
+                return new(StringComparer.Ordinal)
+                {
+                    ["outcome"] = "accepted",
+                    ["events"] = a.Item.Events.Select(e => new { id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type }).ToArray(),
+                    ["position"] = a.Item.Position,
+                    ["result"] = ValueOf(a.Item.Result),
+                    ["attempts"] = a.Item.Attempts,
+                    ["triggerFailures"] = a.Item.TriggerFailures.Select(f => new { trigger = f.Trigger, error = f.Error }).ToArray(),
+                };
+            case CommandOutcome.Rejected r:
+                var rejected = Problems.Of(status, "rejected", "The command was rejected.", r.Item.Reason);
+                rejected["code"] = r.Item.Code;
+                rejected["details"] = r.Item.Details.ToDictionary(kv => kv.Key, kv => kv.Value);
+                return rejected;
+            case CommandOutcome.Conflict c:
+                var conflict = Problems.Of(status, "conflict", "Concurrent writes kept changing what the command read.",
+                    $"The command was tried {c.attempts} times and each time what it read had changed before it could write: {c.reason}");
+                conflict["attempts"] = c.attempts;
+                return conflict;
+            case CommandOutcome.VersionMismatch v:
+                var mismatch = Problems.Of(status, "version-mismatch", "The expected version is out of date.", v.Item.Reason);
+                mismatch["stream"] = v.Item.Stream;
+                mismatch["actualVersion"] = v.Item.ActualVersion;
+                return mismatch;
+            case CommandOutcome.Unauthorized u:
+                return Problems.Of(status, "unauthorized", "The caller may not do this.", u.reason);
+            case CommandOutcome.Invalid i:
+                return Problems.Invalid(i.Item);
+            case CommandOutcome.UnknownCommand n:
+                return Problems.Of(status, "unknown-command", "There is no such command.", $"There is no command named '{n.name}'.");
+            case CommandOutcome.NotFound n:
+                return Problems.Of(status, "not-found", "The command's target does not exist.", n.what);
+            case CommandOutcome.Unavailable u:
+                var unavailable = Problems.Of(status, "unavailable", "The service is unavailable.", u.reason);
+                unavailable["retryAfterSeconds"] = Math.Ceiling(u.retryAfter.TotalSeconds);
+                return unavailable;
+            default:
+                throw new InvalidOperationException($"Unknown command outcome {outcome.GetType().Name}.");
+        }
+    }
 
-    /// <summary>The JSON body of a query outcome.</summary>
-    public static Dictionary<string, object?> BodyOf(QueryOutcome outcome) => outcome switch
+    /// <summary>The JSON body of a query outcome: the answer, or a problem document.</summary>
+    public static Dictionary<string, object?> BodyOf(QueryOutcome outcome)
     {
-        QueryOutcome.Answered a => new() { ["outcome"] = "answered", ["value"] = a.value, ["position"] = a.position },
-        QueryOutcome.Unauthorized u => new() { ["outcome"] = "unauthorized", ["reason"] = u.reason },
-        QueryOutcome.Invalid i => Invalid(i.Item),
-        QueryOutcome.NotFound n => new() { ["outcome"] = "not-found", ["reason"] = n.what },
-        QueryOutcome.UnknownQuery n => new() { ["outcome"] = "unknown-query", ["reason"] = $"There is no query named '{n.name}'." },
-        _ => new() { ["outcome"] = "unknown" },
-    };
+        var status = StatusOf(outcome);
+        return outcome switch
+        {
+            QueryOutcome.Answered a => new(StringComparer.Ordinal) { ["outcome"] = "answered", ["value"] = a.value, ["position"] = a.position },
+            QueryOutcome.Unauthorized u => Problems.Of(status, "unauthorized", "The caller may not do this.", u.reason),
+            QueryOutcome.Invalid i => Problems.Invalid(i.Item),
+            QueryOutcome.NotFound n => Problems.Of(status, "not-found", "There is no answer.", n.what),
+            QueryOutcome.UnknownQuery n => Problems.Of(status, "unknown-query", "There is no such query.", $"There is no query named '{n.name}'."),
+            _ => throw new InvalidOperationException($"Unknown query outcome {outcome.GetType().Name}."),
+        };
+    }
 
-    /// <summary>An invalid-input body naming the field.</summary>
-    public static Dictionary<string, object?> Invalid(Validation.Error error) =>
-        new() { ["outcome"] = "invalid", ["field"] = error.Field, ["reason"] = error.Message };
+    /// <summary>An invalid-input problem document naming the field.</summary>
+    public static Dictionary<string, object?> Invalid(Validation.Error error) => Problems.Invalid(error);
+
+    /// <summary>The outcome as a response: JSON for success, a problem document otherwise.</summary>
+    public static IResult Result(Dictionary<string, object?> body, int status) =>
+        status < 400 ? Results.Json(body, JsonPayload.options, statusCode: status) : Problems.Result(body, status);
 
     private static object? ValueOf(FSharpOption<object>? value) => FSharpOption<object>.get_IsSome(value) ? value!.Value : null;
 }

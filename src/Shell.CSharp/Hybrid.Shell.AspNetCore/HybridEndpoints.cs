@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Hybrid.Shell.Commands;
 
 namespace Hybrid.Shell.Http;
 
@@ -11,126 +10,72 @@ namespace Hybrid.Shell.Http;
 /// <c>GET {prefix}/introspection</c>. A command request may send <c>If-Match: n</c> (or <c>?expectedVersion=n</c>)
 /// for the stream's expected version, <c>X-Command-Id</c>, and <c>?waitMs=t</c> to answer, once the command's
 /// views (or <c>?views=model:scope,…</c>) have folded its events, with their fresh state (read-your-writes).
+/// Failures are RFC 9457 problem documents naming the field, checked in this order: unknown command or query 404,
+/// Content-Type 415, body size 413, caller headers 400, query parameters 400, body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {
     /// <summary>Maps the command, query and introspection endpoints.</summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string prefix = "")
     {
-        endpoints.MapPost($"{prefix}/commands/{{name}}", (HttpContext http, string name) => Command(http, name, options));
-        endpoints.MapPost($"{prefix}/queries/{{name}}", (HttpContext http, string name) => Query(http, name, options));
-        endpoints.MapGet($"{prefix}/introspection", () => Results.Json(RegistryIntrospection.Describe(options.Registry), JsonPayload.options));
+        endpoints.MapPost($"{prefix}/commands/{{name}}", (HttpContext http, string name) =>
+            RequestFailures.Guard(http, options, () => Command(http, name, options)));
+        endpoints.MapPost($"{prefix}/queries/{{name}}", (HttpContext http, string name) =>
+            RequestFailures.Guard(http, options, () => Query(http, name, options)));
+        endpoints.MapGet($"{prefix}/introspection", () => Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options));
         return endpoints;
     }
 
     private static async Task<IResult> Command(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
-        if (!options.Commands.Commands.TryGet(name, out _))
-            return Json(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
-        var resolved = await options.Callers.ResolveAsync(http);
-        if (resolved.Error is { } callerError) return Json(HttpOutcomes.Invalid(callerError), StatusCodes.Status400BadRequest);
+        if (!options.Commands.Commands.TryGet(name, out var definition))
+            return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
+        var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
+        if (body.Problem is { } bodyProblem) return Problems.Result(bodyProblem, body.Status);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
         var caller = resolved.Caller!;
-        var request = ParseRequest(http, options);
-        if (request.Error is { } requestError) return Json(HttpOutcomes.Invalid(requestError), StatusCodes.Status400BadRequest);
+        var request = CommandRequest.Parse(http.Request, options);
+        if (request.Error is { } requestError) return Invalid(requestError);
+        var json = body.Json!;
 
-        var json = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
+        var views = request.Views;
+        if (request.Wait is not null && views is null)
+        {
+            views = ReadYourWrites.ViewsOf(definition, json);
+            if (views.Length == 0 && definition.Parse.Invoke(json).IsOk)
+            {
+                return Invalid(new Validation.Error("waitMs",
+                    $"Command '{name}' names no read-model views to wait for: name them with views=model:scope,… (see /introspection)."));
+            }
+        }
+
         var outcome = await options.Commands.ExecuteJsonAsync(caller, name, json, request.Options, ct);
-        var body = HttpOutcomes.BodyOf(outcome);
+        var answer = HttpOutcomes.BodyOf(outcome);
         var status = HttpOutcomes.StatusOf(outcome);
         if (outcome is CommandOutcome.Unavailable unavailable)
             http.Response.Headers.RetryAfter = Math.Ceiling(unavailable.retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        if (outcome is CommandOutcome.Accepted accepted && request.Wait is { } wait)
-            await AddViews(body, caller, name, json, accepted.Item.Position, request.Views, wait, options, ct);
-        return Json(body, status);
-    }
-
-    private sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error);
-
-    private static CommandRequest ParseRequest(HttpContext http, HybridHttpOptions options)
-    {
-        var query = http.Request.Query;
-        var headers = http.Request.Headers;
-        var commandOptions = new CommandOptions();
-        var expected = headers.IfMatch.ToString().Trim('"', ' ');
-        var expectedField = "If-Match";
-        if (expected.Length == 0) (expected, expectedField) = (query["expectedVersion"].ToString(), "expectedVersion");
-        if (expected.Length > 0)
-        {
-            if (!long.TryParse(expected, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-                return Fail(expectedField, $"'{expected}' is not a stream version (a whole number, 0 or more).");
-            commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.NewExact(version) };
-        }
-        var commandId = headers["X-Command-Id"].ToString();
-        if (commandId.Length > 0)
-        {
-            if (!Guid.TryParse(commandId, out var id)) return Fail("X-Command-Id", $"'{commandId}' is not a GUID.");
-            commandOptions = commandOptions with { CommandId = id };
-        }
-        TimeSpan? wait = null;
-        var waitMs = query["waitMs"].ToString();
-        if (waitMs.Length > 0)
-        {
-            if (!int.TryParse(waitMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-                return Fail("waitMs", $"'{waitMs}' is not a number of milliseconds.");
-            wait = TimeSpan.FromMilliseconds(ms) < options.MaxWait ? TimeSpan.FromMilliseconds(ms) : options.MaxWait;
-        }
-        ViewRef[]? views = null;
-        var viewList = query["views"].ToString();
-        if (viewList.Length > 0)
-        {
-            views = viewList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(v => v.Split(':', 2) is [var model, var scope] ? ViewRef.Of(model, scope) : ViewRef.Of(v)).ToArray();
-        }
-        return new CommandRequest(commandOptions, wait, views, null);
-
-        static CommandRequest Fail(string field, string reason) => new(new CommandOptions(), null, null, new Validation.Error(field, reason));
-    }
-
-    private static async Task AddViews(Dictionary<string, object?> body, Caller caller, string name, string json, long position,
-        ViewRef[]? requested, TimeSpan wait, HybridHttpOptions options, CancellationToken ct)
-    {
-        var views = requested;
-        if (views is null && options.Commands.Commands.TryGet(name, out var definition) && definition.Parse.Invoke(json) is { IsOk: true } parsed)
-            views = definition.ViewsFor(parsed.ResultValue).ToArray();
-        var fresh = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var timedOut = false;
-        if (options.Views is null || views is null || views.Length == 0)
-        {
-            body["views"] = fresh;
-            body["viewsTimedOut"] = false;
-            return;
-        }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait);
-        foreach (var view in views)
-        {
-            try
-            {
-                var read = await options.Views.ReadAtLeast(caller.Tenant, view.Model, view.Scope, position, timeout.Token);
-                fresh[view.Scope.Length == 0 ? view.Model : $"{view.Model}:{view.Scope}"] = read.State;
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                timedOut = true;
-                break;
-            }
-        }
-        body["views"] = fresh;
-        body["viewsTimedOut"] = timedOut;
+        if (outcome is CommandOutcome.Accepted accepted && request.Wait is { } wait && views is { Length: > 0 })
+            await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
+        return Outcome(answer, status);
     }
 
     private static async Task<IResult> Query(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
         if (options.Queries is null || !options.Queries.Knows(name))
-            return Json(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
-        var resolved = await options.Callers.ResolveAsync(http);
-        if (resolved.Error is { } callerError) return Json(HttpOutcomes.Invalid(callerError), StatusCodes.Status400BadRequest);
-        var json = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
-        var outcome = await options.Queries.ExecuteJsonAsync(resolved.Caller!, name, json, ct);
-        return Json(HttpOutcomes.BodyOf(outcome), HttpOutcomes.StatusOf(outcome));
+            return Outcome(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
+        var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
+        if (body.Problem is { } bodyProblem) return Problems.Result(bodyProblem, body.Status);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
+        if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
+        var outcome = await options.Queries.ExecuteJsonAsync(resolved.Caller!, name, body.Json!, ct);
+        return Outcome(HttpOutcomes.BodyOf(outcome), HttpOutcomes.StatusOf(outcome));
     }
 
-    private static IResult Json(object body, int status) => Results.Json(body, JsonPayload.options, statusCode: status);
+    private static IResult Invalid(Validation.Error error) => Problems.Result(Problems.Invalid(error), StatusCodes.Status400BadRequest);
+
+    private static IResult Outcome(Dictionary<string, object?> body, int status) => HttpOutcomes.Result(body, status);
 }

@@ -21,6 +21,12 @@ public sealed class HybridHttpOptions
     /// <summary>Read-model views for read-your-writes responses; none when null.</summary>
     public IReadModelViews? Views { get; init; }
 
-    /// <summary>The longest read-your-writes wait a request may ask for.</summary>
+    /// <summary>The longest read-your-writes wait a request may ask for (<c>waitMs</c>); a longer one is refused.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest request body accepted, in bytes (1 MiB by default); a larger one is answered 413.</summary>
+    public int MaxBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>The Retry-After of a 503 answered because the store is unavailable or timed out.</summary>
+    public TimeSpan UnavailableRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
 }

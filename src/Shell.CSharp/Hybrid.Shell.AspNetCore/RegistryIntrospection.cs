@@ -5,17 +5,43 @@ namespace Hybrid.Shell.Http;
 /// <summary>What an application registered, for the HTTP adapter's JSON and for hosts to print.</summary>
 public static class RegistryIntrospection
 {
-    /// <summary>The definitions grouped by kind: each with its name and facts (emitted event types, topics, schedules…).</summary>
+    /// <summary>
+    /// The definitions grouped by kind: each with its name and facts (emitted event types, topics, schedules…), and for
+    /// commands and queries the JSON Schema of the payload they read.
+    /// </summary>
     public static Dictionary<string, object> Describe(Registry registry)
     {
         var groups = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var kind in Enum.GetValues<DefinitionKind>())
         {
-            groups[GroupName(kind)] = RegistryModule.ofKind(kind, registry)
-                .Select(d => new { name = d.Name, facts = d.Describe.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()) })
-                .ToArray();
+            groups[GroupName(kind)] = RegistryModule.ofKind(kind, registry).Select(Entry).ToArray();
         }
         return groups;
+    }
+
+    /// <summary>What <see cref="Describe(Registry)"/> gives, and how the HTTP adapter is called (<c>http</c>).</summary>
+    public static Dictionary<string, object> Describe(HybridHttpOptions options)
+    {
+        var described = Describe(options.Registry);
+        described["http"] = HttpDescription.Of(options);
+        return described;
+    }
+
+    private static Dictionary<string, object?> Entry(Definition d)
+    {
+        var entry = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = d.Name,
+            ["facts"] = d.Describe.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()),
+        };
+        var payload = d.Value switch
+        {
+            CommandDefinition command => command.Payload,
+            QueryDefinition query => query.Payload,
+            _ => null,
+        };
+        if (payload is not null) entry["payload"] = PayloadSchema.Of(payload);
+        return entry;
     }
 
     /// <summary>The definitions as indented text, one per line with its facts.</summary>

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Numerics;
+using Hybrid.Shell.Lmdb.Files;
 
 namespace Hybrid.Shell.Lmdb;
 
@@ -35,12 +35,5 @@ internal static class LmdbEntry
         return watermark >= 0;
     }
 
-    private static uint Checksum(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        var i = 0;
-        for (; i + 8 <= data.Length; i += 8) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
-        for (; i < data.Length; i++) crc = BitOperations.Crc32C(crc, data[i]);
-        return ~crc;
-    }
+    private static uint Checksum(ReadOnlySpan<byte> data) => Crc32C.Of(data);
 }

@@ -1,18 +1,22 @@
 using System.Buffers.Binary;
 using LightningDB;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Lmdb;
 
 /// <summary>
 /// The L2 read-model cache on LMDB. Each instance is a header entry (watermark and piece count) followed by its
-/// pieces, each stamped with the watermark it was written at and a checksum. A damaged file (unreadable, truncated,
-/// failing LMDB's own checks) is deleted and recreated empty; a damaged entry is dropped: in both cases the engine
-/// rebuilds from the log. The map doubles when full.
+/// pieces, each stamped with the watermark it was written at and a checksum. The file is probed in a child process
+/// before it is mapped (see <see cref="CacheFile"/>); a damaged file (unreadable, truncated, crashing the probe,
+/// failing LMDB's own checks) is moved aside with a warning and the cache recreated empty; a damaged entry is dropped:
+/// in both cases the engine rebuilds from the log. The map doubles when full.
 /// </summary>
 public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
 {
     private readonly LmdbReadModelStoreOptions _options;
+    private readonly CacheFile _file;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private LightningEnvironment _env = null!;
     private LightningDatabase _db = null!;
@@ -21,22 +25,25 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
     private long _bytesWritten;
     private bool _disposed;
 
-    /// <summary>Opens (or creates) the cache in the options' directory, recreating it when the file is damaged.</summary>
-    public LmdbReadModelStore(LmdbReadModelStoreOptions options)
+    /// <summary>
+    /// Opens (or creates) the cache in the options' directory; a damaged file is moved aside (with a warning to the
+    /// logger) and the cache recreated empty.
+    /// </summary>
+    public LmdbReadModelStore(LmdbReadModelStoreOptions options, ILogger<LmdbReadModelStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Directory))
             throw new ArgumentException("The LMDB cache directory is empty.", nameof(options));
         _options = options;
+        _file = new CacheFile(options.Directory, options.ProbeTimeout, logger ?? (ILogger)NullLogger.Instance);
         _mapSize = options.InitialMapSize;
         Directory.CreateDirectory(options.Directory);
-        if (!TryOpen(out var damage))
-        {
-            FileRecoveries++;
-            LastFileDamage = damage;
-            DeleteFiles();
-            if (!TryOpen(out damage)) throw new IOException($"The LMDB cache in '{options.Directory}' cannot be created: {damage}");
-        }
+        var damage = _file.Damage();
+        if (damage is null && TryOpen(out damage)) return;
+        FileRecoveries++;
+        LastFileDamage = damage;
+        _file.MoveAside(damage!);
+        if (!TryOpen(out damage)) throw new IOException($"The LMDB cache in '{options.Directory}' cannot be created: {damage}");
     }
 
     /// <summary>A cache in the directory with default settings.</summary>
@@ -58,7 +65,7 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
     public long MapSize => Interlocked.Read(ref _mapSize);
 
     /// <summary>The path of the data file.</summary>
-    public string DataFile => Path.Combine(_options.Directory, "data.mdb");
+    public string DataFile => _file.DataFile;
 
     /// <inheritdoc />
     public FSharpOption<StoredInstance>? Load(ReadModelKey key)
@@ -304,8 +311,7 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         }
     }
 
-    private static bool IsFileDamage(MDBResultCode code) => code is MDBResultCode.Corrupted or MDBResultCode.PageNotFound
-        or MDBResultCode.Panic or MDBResultCode.Invalid or MDBResultCode.BadChecksum or MDBResultCode.VersionMismatch;
+    private static bool IsFileDamage(MDBResultCode code) => Files.LmdbCodes.IsDamage(code);
 
     private void Recreate(string damage)
     {
@@ -315,7 +321,7 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
             FileRecoveries++;
             LastFileDamage = damage;
             Close();
-            DeleteFiles();
+            _file.MoveAside(damage);
             if (!TryOpen(out var again)) throw new IOException($"The LMDB cache in '{_options.Directory}' cannot be recreated: {again}");
         }
         finally
@@ -416,15 +422,6 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         _env?.Dispose();
         _db = null!;
         _env = null!;
-    }
-
-    private void DeleteFiles()
-    {
-        foreach (var name in new[] { "data.mdb", "lock.mdb" })
-        {
-            var path = Path.Combine(_options.Directory, name);
-            if (File.Exists(path)) File.Delete(path);
-        }
     }
 
     /// <summary>Closes the environment.</summary>

@@ -18,6 +18,9 @@ public sealed record LmdbReadModelStoreOptions
     /// </summary>
     public bool VerifyOnOpen { get; init; } = true;
 
+    /// <summary>How long the structural probe of an existing file (in a child process) may take before the file counts as damaged.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Skips the fsync at each commit: a machine crash may lose recent cache writes, never the log's data.</summary>
     public bool NoSync { get; init; } = true;
 }

@@ -24,8 +24,7 @@ public sealed partial class PostgresEventStore
                 if (state.Version == 0) return (DeleteResult.NewStreamDeleted(0), null);
                 return (DeleteResult.NewStreamDeleted(state.Version), command =>
                 {
-                    var update = command.Add(tenant, $"UPDATE {_sql.Schema}.streams SET deleted_up_to = version WHERE tenant_id = @tenant AND stream_id = @stream");
-                    update.Parameters.AddWithValue("stream", stream);
+                    command.Add(tenant, _sql.DeleteStream).Parameters.AddWithValue("stream", stream);
                 });
             }, ct).ConfigureAwait(false);
     }
@@ -34,7 +33,6 @@ public sealed partial class PostgresEventStore
     public async Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        PostgresInput.NoNul(tenant, "processor", processor);
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var batch = TenantScope.Begin(connection, tenant);
         batch.Add(tenant, _sql.Checkpoints).Parameters.AddWithValue("processors", new[] { processor });
@@ -46,7 +44,6 @@ public sealed partial class PostgresEventStore
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
-        PostgresInput.NoNul(tenant, "processor", processor);
         return ChangeCheckpointAsync(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken), ct);
     }
 
@@ -55,7 +52,6 @@ public sealed partial class PostgresEventStore
     {
         ArgumentNullException.ThrowIfNull(write);
         StoreInput.Processor(tenant, write.Processor);
-        PostgresInput.NoNul(tenant, "processor", write.Processor);
         return ChangeCheckpointAsync(tenant, write.Processor, current => Fencing.write(tenant, current, write), ct);
     }
 
@@ -64,7 +60,6 @@ public sealed partial class PostgresEventStore
     {
         StoreInput.Processor(tenant, processor);
         StoreInput.Position(tenant, "position", position);
-        PostgresInput.NoNul(tenant, "processor", processor);
         return ChangeCheckpointAsync(tenant, processor,
             current => FSharpResult<Checkpoint, ConditionFailure>.NewOk(new Checkpoint(position, current.Fence)), ct);
     }
@@ -80,7 +75,7 @@ public sealed partial class PostgresEventStore
                 var next = changed.ResultValue;
                 return (changed, command =>
                 {
-                    var upsert = command.Add(tenant, _sql.UpsertCheckpoints);
+                    var upsert = command.Add(tenant, _sql.WriteCheckpoints);
                     upsert.Parameters.AddWithValue("processors", new[] { processor });
                     upsert.Parameters.AddWithValue("positions", new[] { next.Position });
                     upsert.Parameters.AddWithValue("fences", new[] { next.Fence });

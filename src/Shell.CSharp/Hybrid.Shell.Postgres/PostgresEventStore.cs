@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using Hybrid.Shell.Postgres.Schema;
 using Hybrid.Shell.Postgres.Sql;
 using Hybrid.Shell.Postgres.Subscriptions;
 using Hybrid.Shell.Postgres.Writing;
@@ -36,7 +34,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         _options = options;
         _source = NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
-        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals);
+        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
             _listener = new NotificationListener(options.ConnectionString, _sql.Channel, _signals, options.ReconnectDelay);
@@ -44,12 +42,13 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
 
     /// <summary>
     /// The store runs a small fixed set of statements: unless the connection string says otherwise, Npgsql prepares
-    /// them after two uses. Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
+    /// them after two uses. Failed batch commands are always named on the exception (IncludeFailedBatchedCommand). Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
     /// </summary>
     private static string WithPreparedStatements(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare > 0) return connectionString;
+        // A failed batch names its failing command, so that a group commit can tell which member the server refused.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { IncludeFailedBatchedCommand = true };
+        if (builder.MaxAutoPrepare > 0) return builder.ConnectionString;
         builder.MaxAutoPrepare = 64;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
@@ -62,10 +61,9 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     public static async Task<PostgresEventStore> CreateAsync(PostgresEventStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RequireIdentifier(options.Schema, nameof(options.Schema));
-        RequireIdentifier(options.ApplicationRole, nameof(options.ApplicationRole));
+        options.Names.Validate();
         if (options.MigrationConnectionString is { } admin)
-            await Migrator.MigrateAsync(admin, options.Schema, options.ApplicationRole, options.ApplicationRolePassword, ct).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(admin, options.Names, options.ApplicationRolePassword, ct).ConfigureAwait(false);
         var store = new PostgresEventStore(options);
         try
         {
@@ -81,12 +79,8 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
 
     /// <summary>Applies missing migrations with the given (owner or superuser) connection string; safe to call from many nodes at once.</summary>
     public static Task MigrateAsync(string migrationConnectionString, string schema = "hybrid", string applicationRole = "hybrid_app",
-        string? applicationRolePassword = null, CancellationToken ct = default)
-    {
-        RequireIdentifier(schema, nameof(schema));
-        RequireIdentifier(applicationRole, nameof(applicationRole));
-        return Migrator.MigrateAsync(migrationConnectionString, schema, applicationRole, applicationRolePassword, ct);
-    }
+        string? applicationRolePassword = null, CancellationToken ct = default) =>
+        PostgresMigrations.ApplyAsync(migrationConnectionString, new PostgresSchemaNames(schema, applicationRole), applicationRolePassword, ct);
 
     /// <summary>The options the store runs with.</summary>
     public PostgresEventStoreOptions Options => _options;
@@ -94,8 +88,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     /// <inheritdoc />
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        StoreInput.Append(request, _options.Limits);
-        PostgresInput.Append(request);
+        AppendModule.validateOrThrow(_options.Limits, request);
         ct.ThrowIfCancellationRequested();
         var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
         return writer.Enqueue(request);
@@ -119,19 +112,14 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     private async Task RequireRowLevelSecurityAsync(CancellationToken ct)
     {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT rolsuper OR rolbypassrls OR (to_regrole(@owner) IS NOT NULL AND pg_has_role(current_user, @owner, 'USAGE')) " +
+            "FROM pg_roles WHERE rolname = current_user", connection);
+        command.Parameters.AddWithValue("owner", _options.OwnerRole);
         if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
             throw new InvalidOperationException(
-                $"The event store's connection logs in as '{connection.UserName}', a superuser or a role that bypasses row-level security: " +
-                $"connect as the application role '{_options.ApplicationRole}' (see PostgresEventStoreOptions.ForAdmin).");
+                $"The event store's connection logs in as '{connection.UserName}', a superuser, a role that bypasses row-level security " +
+                $"or one acting as the owner '{_options.OwnerRole}': connect as the application role '{_options.ApplicationRole}' " +
+                "(see PostgresEventStoreOptions.ForAdmin).");
     }
-
-    private static void RequireIdentifier(string value, string name)
-    {
-        if (string.IsNullOrEmpty(value) || !IdentifierPattern().IsMatch(value))
-            throw new ArgumentException($"{name} '{value}' must be a lower-case SQL identifier (a-z, 0-9, _; 63 characters at most).", name);
-    }
-
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex IdentifierPattern();
 }

@@ -12,8 +12,8 @@ public sealed record PostgresEventStoreOptions
     public required string ConnectionString { get; init; }
 
     /// <summary>
-    /// A connection string for migrations (a superuser, or an owner with CREATEROLE and BYPASSRLS), or null to skip
-    /// migrations because an operator applied them.
+    /// A connection string for migrations (a superuser, or the database owner with CREATEROLE), or null to skip
+    /// migrations because an operator applied them (for example with the script of <see cref="PostgresMigrations.ScriptAsync"/>).
     /// </summary>
     public string? MigrationConnectionString { get; init; }
 
@@ -23,8 +23,20 @@ public sealed record PostgresEventStoreOptions
     /// <summary>The role the application connects as; migrations create it (LOGIN, no owner rights) and grant it access.</summary>
     public string ApplicationRole { get; init; } = "hybrid_app";
 
-    /// <summary>The application role's password, set by migrations when given.</summary>
+    /// <summary>
+    /// The application role's password, used when migrations create the role; an existing role's password is never
+    /// changed. There is no default: the operator supplies it (or sets it on the role).
+    /// </summary>
     public string? ApplicationRolePassword { get; init; }
+
+    /// <summary>The read-only role for operators that migrations create (see <see cref="PostgresSchemaNames"/>).</summary>
+    public string ReportingRole { get; init; } = "hybrid_reporting";
+
+    /// <summary>The role that owns the schema's objects, which migrations create (see <see cref="PostgresSchemaNames"/>).</summary>
+    public string OwnerRole { get; init; } = "hybrid_owner";
+
+    /// <summary>The schema and role names, as the migrations take them.</summary>
+    public PostgresSchemaNames Names => new(Schema, ApplicationRole, ReportingRole, OwnerRole);
 
     /// <summary>Limits on bodies, tags and events per append (1 MiB bodies by default).</summary>
     public InputLimits Limits { get; init; } = InputLimits.Default;
@@ -34,6 +46,13 @@ public sealed record PostgresEventStoreOptions
 
     /// <summary>The most events one group-commit transaction carries (appends queued for a tenant are combined up to it).</summary>
     public int MaxEventsPerCommit { get; init; } = 5_000;
+
+    /// <summary>
+    /// Whether a group commit isolates a member the server refuses for a reason of its own (bad data, a constraint, a
+    /// limit): that member alone fails with an <see cref="AppendRefusedException"/> and the others commit as if it had
+    /// never been sent (true by default). When false the whole group fails with the server's error: only for measuring.
+    /// </summary>
+    public bool IsolateRefusedAppends { get; init; } = true;
 
     /// <summary>Whether appends send a NOTIFY that wakes subscriptions on other nodes (in-process subscriptions wake anyway).</summary>
     public bool NotifyOnAppend { get; init; } = true;

@@ -35,74 +35,16 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
     /// <inheritdoc />
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        StoreInput.Append(request, _limits);
+        AppendModule.validateOrThrow(_limits, request);
         var log = LogOf(request.Tenant);
-        AppendResult result;
+        AppendDecision decision;
         lock (log.Gate)
         {
-            result = AppendLocked(log, request);
-            if (result.IsAppended) log.SignalChange();
+            decision = AppendModule.decide(log, _clock.GetUtcNow(), request);
+            if (decision is AppendDecision.Write write) log.Write(write.Item);
         }
-        return Task.FromResult(result);
+        return Task.FromResult(decision.Result);
     }
-
-    private AppendResult AppendLocked(TenantLog log, AppendRequest request)
-    {
-        var events = request.Events;
-        var known = 0;
-        foreach (var e in events) if (log.TryGetPosition(e.Id, out _)) known++;
-        if (known == events.Length) return AppendResult.NewAppended(StoredEnvelopes(log, events));
-        if (known > 0) return AppendResult.NewConditionFailed(PartialDuplicate(request.Tenant, known, events.Length));
-
-        var checkpoint = request.Checkpoint;
-        Checkpoint? nextCheckpoint = null;
-        if (FSharpOption<CheckpointWrite>.get_IsSome(checkpoint))
-        {
-            var written = Fencing.write(request.Tenant, log.CheckpointOf(checkpoint.Value.Processor), checkpoint.Value);
-            if (written.IsError) return AppendResult.NewConditionFailed(written.ErrorValue);
-            nextCheckpoint = written.ResultValue;
-        }
-
-        var verdict = AppendConditionModule.evaluate(log, request.Condition);
-        if (verdict.IsError) return AppendResult.NewConditionFailed(verdict.ErrorValue);
-
-        var now = _clock.GetUtcNow();
-        var recorded = new RecordedEvent[events.Length];
-        string? lastStream = null;
-        StreamEntry? entry = null;
-        for (var i = 0; i < events.Length; i++)
-        {
-            var e = events[i];
-            var data = e.Data;
-            if (data.Stream is null) entry = null;
-            else if (entry is null || !string.Equals(data.Stream, lastStream, StringComparison.Ordinal))
-                entry = log.StreamOf(lastStream = data.Stream);
-            // The tags are copied so that a caller reusing its array cannot change a stored event or the indexes.
-            var tags = data.Tags.Length == 0 ? data.Tags : (string[])data.Tags.Clone();
-            recorded[i] = new RecordedEvent(e.Id, request.Tenant, log.Head + 1, data.Stream, entry is null ? 0 : entry.Version + 1,
-                data.Type, tags, data.Body, data.SchemaVersion, e.Metadata ?? EventMetadata.Empty, now);
-            log.Add(recorded[i], entry);
-        }
-        if (nextCheckpoint is { } next) log.SetCheckpoint(checkpoint.Value.Processor, next);
-        return AppendResult.NewAppended(recorded);
-    }
-
-    private static RecordedEvent[] StoredEnvelopes(TenantLog log, ProposedEvent[] events)
-    {
-        var stored = new RecordedEvent[events.Length];
-        for (var i = 0; i < events.Length; i++)
-        {
-            log.TryGetPosition(events[i].Id, out var position);
-            stored[i] = log.At(position);
-        }
-        Array.Sort(stored, (a, b) => a.Position.CompareTo(b.Position));
-        return stored;
-    }
-
-    private static ConditionFailure PartialDuplicate(string tenant, int known, int total) => new(
-        ConditionFailureKind.DuplicateEventIds,
-        $"Tenant '{tenant}': {known} of the {total} event ids are already stored; an append must be wholly new or wholly a repeat.",
-        null, 0);
 
     /// <inheritdoc />
     public Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct)
@@ -125,7 +67,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
     {
         StoreInput.Tenant(tenant);
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
-        lock (log.Gate) return Task.FromResult(log.TryGetPosition(id, out var position) ? new[] { log.At(position) } : []);
+        lock (log.Gate) return Task.FromResult(log.TryGetStored(id, out var stored) ? new[] { stored } : []);
     }
 
     /// <inheritdoc />

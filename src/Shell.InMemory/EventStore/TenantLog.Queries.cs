@@ -1,7 +1,7 @@
 namespace Hybrid.InMemory.EventStore;
 
 /// <summary>Reads of a tenant log: $all through queries (by index when the query names types or tags), streams, conditions.</summary>
-internal sealed partial class TenantLog : IConditionReader
+internal sealed partial class TenantLog : IAppendState
 {
     /// <summary>The events the query selects, in its direction and limit.</summary>
     public RecordedEvent[] Select(EventQuery query)

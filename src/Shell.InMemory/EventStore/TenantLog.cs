@@ -25,13 +25,35 @@ internal sealed partial class TenantLog
 
     public RecordedEvent At(long position) => _events[position - 1];
 
-    public bool TryGetPosition(Guid id, out long position) => _positionsById.TryGet(id, _events, out position);
+    public bool TryGetStored(Guid id, out RecordedEvent stored)
+    {
+        var found = _positionsById.TryGet(id, _events, out var position);
+        stored = found ? At(position) : null!;
+        return found;
+    }
+
+    Checkpoint IAppendState.Checkpoint(string processor) => CheckpointOf(processor);
 
     public StreamState StateOf(string stream) =>
         _streams.TryGetValue(stream, out var entry) ? entry.State : new StreamState(0, 0);
 
+    /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events (positions from Head + 1) and checkpoints.</summary>
+    public void Write(AppendWrite write)
+    {
+        string? lastStream = null;
+        StreamEntry? entry = null;
+        foreach (var e in write.Events)
+        {
+            if (e.Stream is null) entry = null;
+            else if (entry is null || !string.Equals(e.Stream, lastStream, StringComparison.Ordinal)) entry = StreamOf(lastStream = e.Stream);
+            Add(e, entry);
+        }
+        foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
+        if (write.Events.Length > 0) SignalChange();
+    }
+
     /// <summary>Adds the next event (its position is Head + 1) to the log and its indexes.</summary>
-    public void Add(RecordedEvent e, StreamEntry? stream)
+    private void Add(RecordedEvent e, StreamEntry? stream)
     {
         if (Head == _events.Length) Array.Resize(ref _events, _events.Length * 2);
         _events[Head] = e;

@@ -61,4 +61,21 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
                 .Where(l => l.Resource.StartsWith(prefix, StringComparison.Ordinal) && l.ExpiresAt > now)
                 .OrderBy(l => l.Resource, StringComparer.Ordinal).ToArray());
     }
+
+    /// <inheritdoc />
+    public Task<int> ForgetNodes(TimeSpan goneFor, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow() - goneFor;
+        lock (_gate)
+        {
+            var gone = _leases.Values.Where(l => l.Resource.StartsWith(Leasing.nodePrefix, StringComparison.Ordinal) && l.ExpiresAt < before)
+                .Select(l => l.Resource).ToList();
+            foreach (var resource in gone)
+            {
+                _leases.Remove(resource);
+                _tokens.Remove(resource);
+            }
+            return Task.FromResult(gone.Count);
+        }
+    }
 }

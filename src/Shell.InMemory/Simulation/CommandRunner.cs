@@ -12,7 +12,6 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class CommandRunner
 {
     private const int MaxRetries = 3;
-    private const int MaxEventsPerCommand = 16;
     private readonly SimulationContext _context;
     private readonly CommandProcessor _processor;
     private readonly Dictionary<string, CommandDefinition> _definitions;
@@ -25,7 +24,10 @@ public sealed class CommandRunner
         _definitions = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
         // The planted bug: the processor runs with definitions that allow everyone (the runner still judges them).
         var running = context.Has(Sabotage.BypassAuthorization) ? definitions.Select(AllowingEveryone) : definitions;
-        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running));
+        // Conflicts back off on the engines' virtual clock, with jitter from the seed: retries cost virtual time only.
+        var jitter = new Random(unchecked(context.Options.Seed * 17 + 3));
+        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running),
+            new CommandProcessorOptions { JitterSource = jitter.NextDouble }, clock: context.EngineClock);
     }
 
     /// <summary>The command processor the runner drives.</summary>
@@ -39,9 +41,6 @@ public sealed class CommandRunner
         var commandId = _context.Ids.NewId();
         caller = new Caller(caller.Tenant, caller.Actor, caller.Roles, commandId.ToString());
         var ledger = _context.Ledger(caller.Tenant);
-        // A command with a chosen id writes ids derived from it (so a resend is idempotent), not minted ones:
-        // count the ids it may write as proposed. The sample's commands write far fewer than this many events.
-        for (var i = 0; i < MaxEventsPerCommand; i++) _context.Propose(Command.eventId(caller.Tenant, commandId, i));
         var who = caller.IsAuthenticated ? caller.Actor : "(anonymous)";
         if (_definitions.TryGetValue(request.Command, out var definition) && definition.Check(caller, request.Payload) is Authorization.Denied)
             ledger.DeniedCommands.Add(caller.CorrelationId);
@@ -54,7 +53,9 @@ public sealed class CommandRunner
         {
             try
             {
-                outcome = SimulationContext.Sync(_processor.ExecuteAsync(caller, request.Command, request.Payload, options));
+                var running = _processor.ExecuteAsync(caller, request.Command, request.Payload, options);
+                _context.EngineClock.Await(running);
+                outcome = running.Result;
                 break;
             }
             catch (SimulatedFaultException fault)
@@ -110,7 +111,7 @@ public sealed class CommandRunner
     }
 
     private static CommandDefinition AllowingEveryone(CommandDefinition d) =>
-        new(d.Name, d.Aggregate, d.Emits, d.Parse,
+        new(d.Name, d.Aggregate, d.Emits, d.Parse, d.Payload, d.Returns,
             FSharpOption<FSharpFunc<Caller, FSharpFunc<object, Authorization>>>.Some(
                 FuncConvert.FromFunc<Caller, object, Authorization>((_, _) => Authorization.Allowed)),
             d.Lookup, d.Decide, d.Views);

@@ -61,4 +61,22 @@ public sealed record FaultRates
         FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,
         _ => 0,
     };
+
+    /// <summary>The same rates with one kind switched off.</summary>
+    public FaultRates Without(FaultKind kind) => kind switch
+    {
+        FaultKind.AppendFailedBeforeWrite => this with { AppendFailedBeforeWrite = 0 },
+        FaultKind.AppendAckLost => this with { AppendAckLost = 0 },
+        FaultKind.SlowAppend => this with { SlowAppend = 0 },
+        FaultKind.ConcurrentDuplicate => this with { ConcurrentDuplicate = 0 },
+        FaultKind.HandlerException => this with { HandlerException = 0 },
+        FaultKind.ProcessorCrash => this with { ProcessorCrash = 0 },
+        FaultKind.NodePause => this with { NodePause = 0 },
+        FaultKind.ClockJump => this with { ClockJump = 0 },
+        FaultKind.ReadModelCacheLoss => this with { ReadModelCacheLoss = 0 },
+        _ => this,
+    };
+
+    /// <summary>The kinds injected at a rate above zero.</summary>
+    public IReadOnlyList<FaultKind> Active => Enum.GetValues<FaultKind>().Where(k => Of(k) > 0).ToArray();
 }

@@ -5,15 +5,16 @@ namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
 /// Checks the invariants of one tenant: compares its log (read through the store under test) with what the shell
-/// recorded, the read models with a plain fold, the processors' outputs and effects with their pure handlers, and
-/// the periodic triggers with the instants attempted, process managers with their pure decisions and deadlines with
-/// their times. Counts what it verified.
+/// recorded, the read models with a plain fold, the processors' outputs and effects with their pure handlers, the
+/// periodic triggers with the instants attempted, process managers with their pure decisions and deadlines with their
+/// times, and then the application's own invariants. Counts what it verified.
 /// </summary>
 public sealed class InvariantChecker(SimulationContext context, ReadModelRunner readModels)
 {
-    private readonly Dictionary<string, long> _checks = InvariantNames.all.ToDictionary(n => n, _ => 0L);
+    private readonly Dictionary<string, long> _checks =
+        InvariantNames.all.Concat(context.Options.Invariants.Select(i => i.Name)).Distinct().ToDictionary(n => n, _ => 0L);
 
-    /// <summary>How many facts each invariant verified (events, states, source events, due instants, denied commands).</summary>
+    /// <summary>How many facts each invariant verified (events, states, source events, due instants, denied commands, user checks).</summary>
     public IReadOnlyDictionary<string, long> Checks => _checks;
 
     /// <summary>
@@ -36,9 +37,10 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
                 .Concat(Invariants.acknowledgedAreStored(tenant, log, ledger.Acknowledged, ledger.Proposed))
                 .Concat(Invariants.commandsWrittenOnce(tenant, ledger.CommandWrites, log)),
             log.Length);
+        var views = new Dictionary<string, ReadModelView>(StringComparer.Ordinal);
         foreach (var model in context.ReadModels)
         {
-            var view = readModels.Read(tenant, model.Name);
+            var view = views[model.Name] = readModels.Read(tenant, model.Name);
             Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, view, log), 1);
         }
         var managers = context.ProcessManagers.ToDictionary(m => m.Name);
@@ -69,6 +71,22 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
         }
         Add(InvariantNames.AuthorizationNeverBypassed, Invariants.deniedWroteNothing(tenant, ledger.DeniedCommands, log),
             ledger.DeniedCommands.Count);
+        if (context.Options.Invariants.Count == 0) return found;
+        var input = new InvariantInput(tenant, log, FuncConvert.FromFunc<string, object>(model => StateOf(tenant, model, views)),
+            ledger.EffectLog.AsReadOnly());
+        foreach (var invariant in context.Options.Invariants)
+            Add(invariant.Name, InvariantModule.run(invariant, input), 1);
         return found;
+    }
+
+    private object StateOf(string tenant, string model, Dictionary<string, ReadModelView> views)
+    {
+        if (!views.TryGetValue(model, out var view))
+        {
+            if (!context.ReadModels.Any(m => m.Name == model))
+                throw new ArgumentException($"The application has no read model named '{model}'.", nameof(model));
+            view = views[model] = readModels.Read(tenant, model);
+        }
+        return view.State;
     }
 }

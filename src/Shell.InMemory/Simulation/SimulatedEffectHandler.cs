@@ -20,7 +20,8 @@ internal sealed class SimulatedEffectHandler(SimulationContext context, Processo
             throw new SimulatedFaultException(FaultKind.EffectFailure,
                 $"Tenant '{effect.Tenant}': effect '{effect.Intent.Kind}' of processor '{effect.Processor}' failed (injected).");
         }
-        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source.Id);
+        context.Ledger(effect.Tenant).EffectRan(effect.Processor, effect.Source, effect.Intent);
+
         context.Stats.EffectsRun++;
         context.Record(ActivityKind.Effect, effect.Tenant, $"{node.Id}/{effect.Processor}", effect.Intent.Kind,
             effect.Intent.Payload?.ToString() ?? "");

@@ -34,7 +34,7 @@ public sealed class SimulationContext
         Store = faulty;
         Leases = new InMemoryLeaseStore(Clock);
         Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
-        EngineClock = new SteppedClock(Clock);
+        EngineClock = new SteppedClock(Clock, Loop);
         faulty.Observer = new LedgerRecorder(this);
         faulty.Ids = Ids;
     }
@@ -68,6 +68,9 @@ public sealed class SimulationContext
 
     /// <summary>The store every part uses: the in-memory store behind the fault injector.</summary>
     public IEventStore Store { get; }
+
+    /// <summary>The step loop's synchronization context: posted work runs on the step loop's thread.</summary>
+    public StepLoopContext Loop { get; } = new();
 
     /// <summary>The virtual clock as the processor engines see it: their retry back-offs move it on.</summary>
     public SteppedClock EngineClock { get; }
@@ -115,8 +118,12 @@ public sealed class SimulationContext
 
     /// <summary>
     /// The result of a task. The in-memory ports answer synchronously; an engine that yields (a retry after a
-    /// conflict) continues on another thread while the step loop waits, so only one thing runs at a time and the
-    /// run stays deterministic.
+    /// conflict) continues on the step loop's thread (see <see cref="StepLoopContext"/>) while the step loop waits, so
+    /// only one thing runs at a time and the run stays deterministic.
     /// </summary>
-    public static T Sync<T>(Task<T> task) => task.GetAwaiter().GetResult();
+    public static T Sync<T>(Task<T> task)
+    {
+        if (!task.IsCompleted && SynchronizationContext.Current is StepLoopContext loop) loop.RunUntil(task);
+        return task.GetAwaiter().GetResult();
+    }
 }

@@ -1,3 +1,5 @@
+using Hybrid.Simulation;
+
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>What a simulation runs: the seed that decides everything, how long, how wide, and which faults.</summary>
@@ -36,9 +38,33 @@ public sealed record SimulationOptions
     /// <summary>Deliberate bugs, for tests proving the invariants catch them.</summary>
     public Sabotage Sabotage { get; init; } = Sabotage.None;
 
+    /// <summary>The application's own invariants, checked beside the built-in ones (see <see cref="Hybrid.Simulation.Invariant"/>).</summary>
+    public IReadOnlyList<Invariant> Invariants { get; init; } = [];
+
+    /// <summary>Describes how to replay a run with these options; null gives the sample's command line.</summary>
+    public Func<SimulationOptions, string>? DescribeReplay { get; init; }
+
     /// <summary>The tenants' ids.</summary>
     public IReadOnlyList<string> TenantIds => Enumerable.Range(1, Tenants).Select(i => $"tenant-{i}").ToArray();
 
-    /// <summary>The command that replays this run.</summary>
-    public string ReplayCommand => $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}";
+    /// <summary>
+    /// The command that replays this run, with every flag that shapes it: seed, steps, tenants, the planted bug, and
+    /// whether read models are kept in memory only (an LMDB cache, fresh or not, does not change the run); an
+    /// application's own description when <see cref="DescribeReplay"/> is given.
+    /// </summary>
+    public string ReplayCommand => DescribeReplay?.Invoke(this)
+        ?? $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}"
+        + (Sabotage == Sabotage.None ? "" : $" --plant-bug {Sabotage}")
+        + (ReadModelCacheDirectory is null ? " --memory-only" : "");
+
+    /// <summary>The same options for another run shape (what a shrinker varies).</summary>
+    public SimulationOptions Reshaped(int seed, long steps, int tenants, int nodes, FaultRates faults) =>
+        this with { Seed = seed, Steps = steps, Tenants = tenants, Nodes = nodes, Faults = faults };
+
+    /// <summary>The same options with more invariants, and the replay description when one is given.</summary>
+    public SimulationOptions WithInvariants(IEnumerable<Invariant> more, Func<SimulationOptions, string>? describeReplay = null) =>
+        this with { Invariants = [.. Invariants, .. more], DescribeReplay = describeReplay ?? DescribeReplay };
+
+    /// <summary>The same options checking the invariants every this many steps.</summary>
+    public SimulationOptions WithCheckEvery(int steps) => this with { CheckEvery = steps };
 }

@@ -52,6 +52,20 @@ public sealed class Simulator : IDisposable
     /// <summary>Runs the simulation; progress reports the steps taken so far.</summary>
     public SimulationReport Run(IProgress<long>? progress = null)
     {
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_context.Loop);
+        try
+        {
+            return RunSteps(progress);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    private SimulationReport RunSteps(IProgress<long>? progress)
+    {
         var watch = Stopwatch.StartNew();
         InvariantViolation? violation = null;
         long step;

@@ -7,10 +7,13 @@ namespace Hybrid.InMemory.Simulation;
 /// starts itself (a retry's back-off) while the step loop waits for the step; <see cref="Await"/> then moves the
 /// clock on to the timer's due time, so a wait costs virtual time, never real time, and the run stays deterministic.
 /// </summary>
-public sealed class SteppedClock(FakeTimeProvider clock) : TimeProvider
+public sealed class SteppedClock(FakeTimeProvider clock, StepLoopContext loop) : TimeProvider
 {
-    private readonly ManualResetEventSlim _timerStarted = new();
-    private TimeSpan _lastDue;
+    private readonly Lock _gate = new();
+
+    /// <summary>A stepped clock with a step loop of its own (for a caller that awaits outside a simulation).</summary>
+    public SteppedClock(FakeTimeProvider clock) : this(clock, new StepLoopContext()) { }
+    private TimeSpan? _started;
 
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
@@ -30,30 +33,29 @@ public sealed class SteppedClock(FakeTimeProvider clock) : TimeProvider
         var timer = clock.CreateTimer(callback, state, dueTime, period);
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            lock (_timerStarted)
-            {
-                _lastDue = dueTime;
-                _timerStarted.Set();
-            }
+            lock (_gate) _started = dueTime;
+            loop.Wake();
         }
         return timer;
     }
 
-    /// <summary>Waits for the task; while it waits on a timer of this clock, the clock moves on to the timer's due time.</summary>
+    /// <summary>Waits for the task, running posted work; while it waits on a timer of this clock, the clock moves on to the timer's due time.</summary>
     public void Await(Task task)
     {
-        while (!task.IsCompleted)
-        {
-            WaitHandle.WaitAny([((IAsyncResult)task).AsyncWaitHandle, _timerStarted.WaitHandle]);
-            TimeSpan due;
-            lock (_timerStarted)
-            {
-                if (!_timerStarted.IsSet) continue;
-                _timerStarted.Reset();
-                due = _lastDue;
-            }
-            clock.Advance(due);
-        }
+        loop.RunUntil(task, AdvanceToStartedTimer);
         task.GetAwaiter().GetResult();
+    }
+
+    private bool AdvanceToStartedTimer()
+    {
+        TimeSpan due;
+        lock (_gate)
+        {
+            if (_started is not { } started) return false;
+            _started = null;
+            due = started;
+        }
+        clock.Advance(due);
+        return true;
     }
 }

@@ -1,3 +1,5 @@
+using Hybrid.Simulation;
+
 namespace Hybrid.InMemory.Simulation;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed class TenantLedger(HashSet<Guid> proposed)
     /// <summary>How often each processor's effect ran, by source event id.</summary>
     public Dictionary<string, Dictionary<Guid, int>> EffectRuns { get; } = [];
 
+    /// <summary>Every effect run, in order, with its intent (what user invariants see).</summary>
+    public List<EffectRun> EffectLog { get; } = [];
+
     /// <summary>The due instants of each periodic task that reached a definite outcome (fired, or found fired).</summary>
     public Dictionary<string, List<DateTimeOffset>> AttemptedDues { get; } = [];
 
@@ -31,10 +36,11 @@ public sealed class TenantLedger(HashSet<Guid> proposed)
     }
 
     /// <summary>Counts a run of a processor's effect.</summary>
-    public void EffectRan(string processor, Guid source)
+    public void EffectRan(string processor, RecordedEvent source, EffectIntent intent)
     {
         var runs = Of(EffectRuns, processor);
-        runs[source] = runs.GetValueOrDefault(source) + 1;
+        runs[source.Id] = runs.GetValueOrDefault(source.Id) + 1;
+        EffectLog.Add(new EffectRun(processor, source, intent));
     }
 
     /// <summary>The effect runs of a processor.</summary>

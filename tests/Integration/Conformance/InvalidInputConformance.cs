@@ -74,14 +74,6 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
         RejectsAppend("query.Limit", AppendCondition.NothingNewSince(EventQuery.All.Take(-1), 0), Of("Created", "order-1"));
 
     [Fact]
-    public async Task an_append_without_events_is_rejected()
-    {
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Store.Append(AppendRequest.Of(Tenant), Ct));
-        Assert.Equal("events", error.Field);
-        Assert.Equal(0, await Head());
-    }
-
-    [Fact]
     public async Task an_append_of_more_than_the_maximum_events_is_rejected()
     {
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(AppendCondition.NoCondition,

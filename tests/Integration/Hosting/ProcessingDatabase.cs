@@ -1,11 +1,10 @@
 using Hybrid.Shell.Postgres;
-using Hybrid.Shell.Postgres.Processing;
 using Hybrid.Tests.Integration.Postgres;
 using Hybrid.Tests.TestDomain;
 
 namespace Hybrid.Tests.Integration.Hosting;
 
-/// <summary>A fresh PostgreSQL database with the event store and the processing tables, for processor hosts.</summary>
+/// <summary>A fresh PostgreSQL database migrated (events, leases, dead letters), for processor hosts.</summary>
 internal static class ProcessingDatabase
 {
     /// <summary>Creates and migrates the database; returns its admin connection string and the store.</summary>
@@ -13,7 +12,6 @@ internal static class ProcessingDatabase
     {
         var admin = await PostgresTestServer.CreateDatabaseAsync(name);
         var store = await PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(admin));
-        await ProcessingSchema.MigrateAsync(admin);
         return (admin, store);
     }
 

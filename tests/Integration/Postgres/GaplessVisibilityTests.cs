@@ -67,9 +67,7 @@ public sealed class GaplessVisibilityTests
         await using var connection = await Sql.OpenAsync(appConnectionString);
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ScalarAsync("SELECT set_config('hybrid.tenant', @t, true)", ("t", tenant));
-        var position = (long)(await connection.ScalarAsync(
-            "INSERT INTO hybrid.tenants AS t (tenant_id, head) VALUES (@t, 1) ON CONFLICT (tenant_id) DO UPDATE SET head = t.head + 1 RETURNING head",
-            ("t", tenant)))!;
+        var position = 1 + (long)(await connection.ScalarAsync("SELECT hybrid.advance_head(@t, 1)", ("t", tenant)))!;
         await connection.ExecuteAsync(
             "INSERT INTO hybrid.events (tenant_id, position, id, stream_id, stream_version, type, tags, data, metadata, schema_version, \"timestamp\") " +
             "VALUES (@t, @p, @id, NULL, 0, 'HeldOpen', '{}', '{}', '{}', 1, now())",

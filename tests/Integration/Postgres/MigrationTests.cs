@@ -14,7 +14,7 @@ public sealed class MigrationTests
         try
         {
             await using var connection = await Sql.OpenAsync(admin);
-            var versions = Hybrid.Shell.Postgres.Schema.Migrations.All.Select(m => m.Version).ToArray();
+            var versions = PostgresMigrations.Versions.ToArray();
             Assert.True(versions.Length >= 2);
             Assert.Equal(versions, await connection.ColumnAsync<int>("SELECT version FROM hybrid.schema_migrations ORDER BY version"));
             var tenant = $"t-{Guid.NewGuid():N}";

@@ -41,13 +41,13 @@ public static class PostgresTestServer
     /// Always a private cluster, even when <c>HYBRID_TEST_POSTGRES</c> is set.
     /// </summary>
     public static Task<PrivatePostgresCluster> StartOwnClusterAsync() =>
-        PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: false));
+        PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: false, MaxConnections: 500));
 
     private static async Task<string> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(external)) return external;
-        var cluster = await PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: false)).ConfigureAwait(false);
+        var cluster = await PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: false, MaxConnections: 500)).ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
         return cluster.ConnectionString;
     }

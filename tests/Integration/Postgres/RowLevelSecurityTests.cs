@@ -59,7 +59,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         }
         await using (var connection = await AsAppIn(_mine))
         {
-            Assert.Equal(0, await connection.ExecuteAsync("UPDATE hybrid.tenants SET head = 0 WHERE tenant_id = @t", ("t", _theirs)));
+            Assert.Equal(0, await connection.ExecuteAsync("UPDATE hybrid.streams SET version = 0 WHERE tenant_id = @t", ("t", _theirs)));
             var move = await Assert.ThrowsAsync<PostgresException>(() =>
                 connection.ExecuteAsync("UPDATE hybrid.events SET tenant_id = @t", ("t", _theirs)));
             Assert.Equal("42501", move.SqlState);

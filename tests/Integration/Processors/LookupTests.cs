@@ -34,6 +34,8 @@ public sealed class LookupTests
     {
         public List<(string Model, string Scope, long AtLeast)> Asked { get; } = [];
 
+        public bool Knows(string model) => true;
+
         public Task<ReadModelView> Read(string tenant, string model, string scope, CancellationToken ct) => ReadAtLeast(tenant, model, scope, 0, ct);
 
         public Task<ReadModelView> ReadAtLeast(string tenant, string model, string scope, long position, CancellationToken ct)

@@ -6,14 +6,41 @@ namespace Hybrid.Tests.Integration.Processors;
 
 public sealed class PostgresProcessingStoreTests
 {
-    private static async Task<string> AppConnection()
+    private static async Task<string> AppConnection() => (await Database()).App;
+
+    private static async Task<(string Admin, string App)> Database()
     {
         var admin = await PostgresTestServer.CreateDatabaseAsync("hybrid_proc");
         var options = PostgresEventStoreOptions.ForAdmin(admin);
         await (await PostgresEventStore.CreateAsync(options)).DisposeAsync();
-        await ProcessingSchema.MigrateAsync(admin);
-        await ProcessingSchema.MigrateAsync(admin); // idempotent
-        return options.ConnectionString;
+        await PostgresMigrations.ApplyAsync(admin); // idempotent
+        return (admin, options.ConnectionString);
+    }
+
+    [Fact]
+    public async Task the_tenant_column_of_a_lease_follows_the_cores_resource_names()
+    {
+        var (admin, app) = await Database();
+        await using var leases = new PostgresLeaseStore(app);
+        var perTenant = TestProcessors.Invoicer();
+        var sharded = perTenant.WithSharding(Sharding.NewShards(2));
+        string[] tenants = ["acme", "tenant:with:colons", "a.b-c_d", "x/y"];
+        var expected = new List<(string Resource, string? Tenant)>();
+        foreach (var (resource, tenant) in TodoProcessorModule.leaseResources(perTenant, tenants).Zip(tenants))
+            expected.Add((resource, tenant));
+        foreach (var resource in TodoProcessorModule.leaseResources(sharded, tenants))
+            expected.Add((resource, null));
+        foreach (var (resource, _) in expected)
+            Assert.NotNull(await leases.TryAcquire(resource, "n1", TimeSpan.FromSeconds(30), default));
+
+        await using var connection = await Sql.OpenAsync(admin);
+        foreach (var (resource, tenant) in expected)
+        {
+            var stored = await connection.ScalarAsync("SELECT tenant_id FROM hybrid.processor_leases WHERE resource = @r", ("r", resource));
+            Assert.Equal(tenant, stored is DBNull ? null : (string?)stored);
+            if (tenant is not null)
+                Assert.Equal(tenant, Assert.Single(TodoProcessorModule.tenantsOf(perTenant, resource, tenants)));
+        }
     }
 
     [Fact]

@@ -38,8 +38,11 @@ internal sealed class RunningSampleServer : IAsyncDisposable
     public HttpClient Http { get; }
     public IEventStore Store => Web.Services.GetRequiredService<IEventStore>();
 
-    /// <summary>Builds and starts a server on the database; the LMDB cache goes in <paramref name="dataDirectory"/>.</summary>
-    public static async Task<RunningSampleServer> StartAsync(string postgres, string node, string dataDirectory, ITestOutputHelper output,
+    /// <summary>
+    /// Builds and starts a server on the database (or, when it is null, on the embedded store in the data directory);
+    /// the LMDB cache goes in <paramref name="dataDirectory"/>.
+    /// </summary>
+    public static async Task<RunningSampleServer> StartAsync(string? postgres, string node, string dataDirectory, ITestOutputHelper output,
         Action<HybridBuilder>? tune = null)
     {
         var effects = new ConcurrentQueue<EffectContext>();

@@ -63,12 +63,12 @@ public sealed partial class ServeCommandLineTests : IDisposable
 
         Assert.Equal(1, await serve.ExitCode());
         var error = Assert.Single(serve.Errors);
-        Assert.StartsWith($"serve: --postgres: cannot migrate database 'shop' on 127.0.0.1:{port} as 'postgres': ", error);
+        Assert.StartsWith($"hybrid-sample serve: --postgres: cannot migrate database 'shop' on 127.0.0.1:{port} as 'postgres': ", error);
         Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening"));
     }
 
     [Fact]
-    public async Task serve_on_a_taken_port_exits_naming_the_urls_after_stopping_the_processors_gracefully()
+    public async Task serve_on_a_taken_port_exits_with_one_line_naming_the_urls_before_starting_anything()
     {
         var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_port");
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -79,7 +79,21 @@ public sealed partial class ServeCommandLineTests : IDisposable
             Path.Combine(_temp.FullName, "cache"));
 
         Assert.Equal(1, await serve.ExitCode());
-        Assert.StartsWith($"serve: --urls: cannot listen on {urls}: ", Assert.Single(serve.Errors));
-        Assert.Contains(serve.Output, l => l.Contains("Hybrid stopped on node port-node."));
+        Assert.StartsWith($"hybrid-sample serve: --urls: cannot listen on {urls}: ", Assert.Single(serve.Errors));
+        Assert.Empty(serve.Output);
+    }
+
+    [Theory]
+    [InlineData("notaurl")]
+    [InlineData("ftp://127.0.0.1:21")]
+    [InlineData("http://")]
+    public async Task serve_with_a_bad_url_exits_with_one_line_naming_the_option(string urls)
+    {
+        using var serve = ServeProcess.Start("serve", "--postgres", "Host=127.0.0.1;Username=postgres", "--urls", urls);
+
+        Assert.Equal(2, await serve.ExitCode());
+        Assert.Equal($"hybrid-sample serve: --urls: '{urls}' is not a list of http:// or https:// URLs separated by ';' (such as http://127.0.0.1:5080).",
+            Assert.Single(serve.Errors));
+        Assert.Empty(serve.Output);
     }
 }

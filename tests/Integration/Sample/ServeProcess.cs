@@ -46,9 +46,16 @@ internal sealed class ServeProcess : IDisposable
         return _process.ExitCode;
     }
 
-    public void Dispose()
+    /// <summary>Kills the process at once, as a crash would (SIGKILL); its output stays readable.</summary>
+    public void Kill()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
         _process.Dispose();
     }
 }

@@ -77,7 +77,10 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "rejected"), (again.Status, Outcome(again.Body)));
         Assert.Equal("'zoe@example.com' was already invited (customer c-1, by ann).", again.Body.GetProperty("reason").GetString());
-        Assert.Equal(head, await Head());
+        // The rejected command wrote nothing; the invite-reminder process manager may still be scheduling its
+        // deadlines for the first invite, so only the command's own events are looked for.
+        var written = await _server.Store.Read(Tenant, EventQuery.All, default);
+        Assert.DoesNotContain(written, e => e.Position > head && e.Type == "CustomerInvited");
         var customers = await AsAnn("/queries/customers", new { limit = 10 });
         Assert.Equal("c-1", Assert.Single(customers.Body.GetProperty("value").EnumerateArray()).GetProperty("customerId").GetString());
         var email = Assert.Single(_server.Effects);

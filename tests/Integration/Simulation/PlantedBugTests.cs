@@ -23,7 +23,7 @@ public sealed class PlantedBugTests
     [InlineData(Sabotage.HideAnEvent, InvariantNames.NoLostOrDuplicatedEvents, 5_000, false)]
     [InlineData(Sabotage.EffectBeforeCheckpoint, InvariantNames.EffectsAsDeclared, 20_000, true)]
     [InlineData(Sabotage.FireDeadlinesEarly, InvariantNames.DeadlinesHonoured, 5_000, false)]
-    [InlineData(Sabotage.FireDeadlinesTwice, InvariantNames.DeadlinesHonoured, 10_000, false)]
+    [InlineData(Sabotage.FireDeadlinesTwice, InvariantNames.DeadlinesHonoured, 40_000, false)]
     public void a_planted_bug_is_reported_with_its_invariant_seed_and_step(Sabotage sabotage, string invariants, long steps, bool crashPressure)
     {
         var report = RunWith(sabotage, seed: 5, steps, crashPressure ? CrashPressure : null);

@@ -229,6 +229,25 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task Twenty_parallel_commands_on_one_aggregate_all_succeed_with_the_default_retries()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        using var start = new ManualResetEventSlim();
+        var racing = Enumerable.Range(0, 20).Select(_ => Task.Run(() =>
+        {
+            start.Wait();
+            return processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""", null, _ct);
+        })).ToArray();
+        start.Set();
+        var outcomes = await Task.WhenAll(racing);
+
+        Assert.All(outcomes, o => o.AssertAccepted());
+        Assert.Equal(20L, (await store.GetStreamState(tenant, "counter-c", _ct)).Version);
+    }
+
+    [Fact]
     public async Task Concurrent_commands_on_one_stream_respect_its_invariant()
     {
         var store = await Store();

@@ -21,6 +21,8 @@ public sealed class FollowingViews(IEventStore store, TimeSpan lag, params TestV
     }
 
     /// <inheritdoc />
+    public bool Knows(string model) => _models.ContainsKey(model);
+
     public async Task<ReadModelView> Read(string tenant, string model, string scope, CancellationToken ct) =>
         await ReadAtLeast(tenant, model, scope, await store.GetHead(tenant, ct), ct);
 

@@ -122,7 +122,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
     [Fact]
     public async Task Missing_tenant_answers_400_naming_the_header()
     {
-        var response = await _http.PostAsync("/commands/Increment", new StringContent("""{"counterId":"h","by":1}"""));
+        var response = await _http.PostAsync("/commands/Increment", new StringContent("""{"counterId":"h","by":1}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("X-Tenant", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
@@ -162,7 +162,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         app.MapHybrid(new HybridHttpOptions { Commands = processor, Registry = WriteSideCatalog.registry });
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment") { Content = new StringContent("""{"counterId":"k","by":1}""") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment") { Content = new StringContent("""{"counterId":"k","by":1}""", Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Tenant", _tenant);
         request.Headers.Add("X-Actor", "alice");
         var response = await http.SendAsync(request);
@@ -183,7 +183,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         app.MapHybrid(new HybridHttpOptions { Commands = processor, Registry = WriteSideCatalog.registry });
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment") { Content = new StringContent("""{"counterId":"p","by":1}""") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment") { Content = new StringContent("""{"counterId":"p","by":1}""", Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Tenant", _tenant);
         request.Headers.Add("X-Actor", "alice");
         var response = await http.SendAsync(request);
@@ -215,7 +215,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         app.MapHybrid(new HybridHttpOptions { Commands = WriteSideSetup.Processor(_store), Registry = WriteSideCatalog.registry, Views = slow });
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment?waitMs=100") { Content = new StringContent("""{"counterId":"slow","by":1}""") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/commands/Increment?waitMs=100") { Content = new StringContent("""{"counterId":"slow","by":1}""", Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Tenant", _tenant);
         request.Headers.Add("X-Actor", "alice");
         var response = await http.SendAsync(request);
@@ -250,7 +250,7 @@ public sealed class HttpAdapterTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/claims/commands/RegisterCustomer")
         {
-            Content = new StringContent("""{"customerId":"cl","email":"cl@x.org","name":"Cy"}"""),
+            Content = new StringContent("""{"customerId":"cl","email":"cl@x.org","name":"Cy"}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Test-Claims", $"tenant={_tenant};{ClaimTypes.NameIdentifier}=carol;{ClaimTypes.Role}=admin");
         var response = await _http.SendAsync(request);
@@ -258,8 +258,8 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         var stored = Assert.Single(await _store.Read(_tenant, EventQuery.OfTags("customer:cl"), CancellationToken.None));
         Assert.Equal("carol", stored.Metadata.Actor);
 
-        var noTenant = await _http.PostAsync("/claims/commands/Increment", new StringContent("{}"));
-        Assert.Equal(HttpStatusCode.BadRequest, noTenant.StatusCode);
+        var noTenant = await _http.PostAsync("/claims/commands/Increment", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, noTenant.StatusCode);
     }
 
     [Fact]
@@ -274,5 +274,23 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         Assert.Equal("customers", customer.GetProperty("facts").GetProperty("readModels")[0].GetString());
         Assert.Equal(3, json.GetProperty("deciders").GetArrayLength());
         Assert.Contains("Increment  (", RegistryIntrospection.ToText(WriteSideCatalog.registry));
+    }
+
+    [Fact]
+    public async Task Introspection_serves_each_payload_as_a_json_schema_and_documents_read_your_writes()
+    {
+        var json = await _http.GetFromJsonAsync<JsonElement>("/introspection");
+        var increment = json.GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Increment");
+        var schema = increment.GetProperty("payload");
+        Assert.Equal("object", schema.GetProperty("type").GetString());
+        Assert.Contains("string", schema.GetProperty("properties").GetProperty("counterId").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["counterId", "by"], schema.GetProperty("required").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("integer", schema.GetProperty("properties").GetProperty("by").GetProperty("type").GetString());
+        Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
+        var customer = json.GetProperty("queries").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Customer");
+        Assert.Equal("object", customer.GetProperty("payload").GetProperty("type").GetString());
+        var waitMs = json.GetProperty("http").GetProperty("commands").GetProperty("query").GetProperty("waitMs").GetString();
+        Assert.Contains("read-your-writes", waitMs);
+        Assert.Contains("0 to 30000", waitMs);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -38,7 +39,7 @@ public sealed class ReadModelEngineWriteSideTests
 
         async Task<JsonElement> Post(string path, string json)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json) };
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
             request.Headers.Add("X-Tenant", tenant);
             request.Headers.Add("X-Actor", "root");
             request.Headers.Add("X-Roles", "admin");

@@ -1,4 +1,5 @@
-// Properties of monthly billing: due instants, and the invoice each period gets.
+// Properties of monthly billing: due instants, the invoice each period gets, and the events of each period (with the
+// test kit's generators and laws).
 module Hybrid.Tests.Properties.Sample.BillingProperties
 
 open System
@@ -6,6 +7,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Hybrid.Sample
+open Hybrid.Testing
 
 let private instant = Gen.choose (0, 3 * 365 * 24) |> Gen.map (fun h -> DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(float h))
 
@@ -27,3 +29,7 @@ let ``each due period gets one invoice for that period`` () =
             | Billing.Events.InvoiceIssued invoice -> invoice.Period = Billing.periodOf due && invoice.AmountCents = Billing.PriceCents
             | _ -> false
         | _ -> false)
+
+[<global.Xunit.Fact>]
+let ``billing events encode and decode to themselves`` () =
+    Laws.codecRoundTrips "billing" Billing.Events.codec (Generators.valuesOf ArbMap.defaults) |> Law.verify

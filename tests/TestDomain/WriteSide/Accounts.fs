@@ -70,20 +70,15 @@ let decideTransfer (t: Transfer) (states: Map<string, State>) =
 
 let openAccount =
     Command.ofDecider "OpenAccount" Aggregate decider codec (fun (c: Command) -> match c with Open o -> streamOf o.AccountId | Move t -> streamOf t.From)
-    |> fun d -> { d with Parse = fun json -> JsonPayload.parse<Opened> json |> Result.bind (fun o -> JsonPayload.required "accountId" o.AccountId |> Result.map (fun () -> box (Open o))) }
+    |> Command.parsesAs<Opened> (fun o -> JsonPayload.required "accountId" o.AccountId |> Result.map (fun () -> box (Open o)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())
 
 let transfer =
     Command.ofDeciders "Transfer" Aggregate decider codec
         (fun (c: Command) -> match c with Move t -> [ streamOf t.From; streamOf t.To ] | Open o -> [ streamOf o.AccountId ])
         (fun c states -> match c with Move t -> decideTransfer t states | Open _ -> Error(Rejection.create "not-a-transfer" "Not a transfer."))
-    |> fun d ->
-        { d with
-            Parse =
-                fun json ->
-                    JsonPayload.parse<Transfer> json
-                    |> Result.bind (fun t ->
-                        JsonPayload.required "from" t.From
-                        |> Result.bind (fun () -> JsonPayload.required "to" t.To)
-                        |> Result.map (fun () -> box (Move t))) }
+    |> Command.parsesAs<Transfer> (fun t ->
+        JsonPayload.required "from" t.From
+        |> Result.bind (fun () -> JsonPayload.required "to" t.To)
+        |> Result.map (fun () -> box (Move t)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())

@@ -30,7 +30,9 @@ let registry =
     |> WriteSide.addCommand Accounts.transfer
     |> WriteSide.addCommand unguarded
     |> WriteSide.addCommand noop
+    |> WriteSide.addCommand Drawings.draw
     |> WriteSide.addQuery Counter.totalQuery
+    |> WriteSide.addQuery Drawings.board
     |> WriteSide.addQuery Customers.customerQuery
 
 /// Counters in the new shape: streams "counter2-{id}" holding one "CounterSet" snapshot event, then
@@ -59,12 +61,14 @@ module CounterV2 =
     let increment =
         { Command.ofDeciderWithResult "Increment" Counter.Aggregate Counter.decider codec streamOfCommand (fun _ s -> Some(box {| total = s.Total; shape = 2 |})) with
             Parse = Counter.increment.Parse
+            Payload = Counter.increment.Payload
             Authorize = Counter.increment.Authorize
             Views = Counter.increment.Views }
 
     let decrement =
         { Command.ofDeciderWithResult "Decrement" Counter.Aggregate Counter.decider codec streamOfCommand (fun _ s -> Some(box {| total = s.Total; shape = 2 |})) with
             Parse = Counter.decrement.Parse
+            Payload = Counter.decrement.Payload
             Authorize = Counter.decrement.Authorize }
 
     /// Folds an old counter stream into one snapshot event in its new stream.

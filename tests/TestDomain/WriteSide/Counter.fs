@@ -68,14 +68,14 @@ let private total (_: Command) (s: State) = Some(box {| total = s.Total |})
 /// Increment: answers with the new total.
 let increment =
     Command.ofDeciderWithResult "Increment" Aggregate decider codec (fun (c: Command) -> match c with Increment a | Decrement a -> streamOf a.CounterId) total
-    |> fun d -> { d with Parse = fun json -> JsonPayload.parse<Adjusted> json |> Result.bind (fun a -> validAdjust a |> Result.map (fun () -> box (Increment a))) }
+    |> Command.parsesAs<Adjusted> (fun a -> validAdjust a |> Result.map (fun () -> box (Increment a)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())
     |> Command.resolves (fun (c: Command) -> match c with Increment a | Decrement a -> [ ViewRef.Of("counters", a.CounterId) ])
 
 /// Decrement: not found when the counter was never incremented.
 let decrement =
     Command.ofDeciderWithResult "Decrement" Aggregate decider codec (fun (c: Command) -> match c with Increment a | Decrement a -> streamOf a.CounterId) total
-    |> fun d -> { d with Parse = fun json -> JsonPayload.parse<Adjusted> json |> Result.bind (fun a -> validAdjust a |> Result.map (fun () -> box (Decrement a))) }
+    |> Command.parsesAs<Adjusted> (fun a -> validAdjust a |> Result.map (fun () -> box (Decrement a)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())
 
 type TotalRequest = { CounterId: string }

@@ -74,27 +74,17 @@ let private validEmail (email: string) =
 /// Registers a customer (admins only); answers with the customer's id.
 let register =
     Command.ofKeyedDecider "RegisterCustomer" Aggregate decider codec keysOf
-    |> fun d ->
-        { d with
-            Parse =
-                fun json ->
-                    JsonPayload.parse<Registered> json
-                    |> Result.bind (fun r ->
-                        JsonPayload.required "customerId" r.CustomerId
-                        |> Result.bind (fun () -> validEmail r.Email)
-                        |> Result.map (fun () -> box (Register r))) }
+    |> Command.parsesAs<Registered> (fun r ->
+        JsonPayload.required "customerId" r.CustomerId
+        |> Result.bind (fun () -> validEmail r.Email)
+        |> Result.map (fun () -> box (Register r)))
     |> Command.authorize (fun caller _ -> Authorize.inRole "admin" caller ())
     |> Command.resolves (fun (c: Command) -> match c with Register r -> [ ViewRef.Of("customers", r.CustomerId) ] | Rename r -> [ ViewRef.Of("customers", r.CustomerId) ])
 
 /// Renames a customer: not found when the customer was never registered.
 let rename =
     Command.ofKeyedDecider "RenameCustomer" Aggregate decider codec keysOf
-    |> fun d ->
-        { d with
-            Parse =
-                fun json ->
-                    JsonPayload.parse<Renamed> json
-                    |> Result.bind (fun r -> JsonPayload.required "customerId" r.CustomerId |> Result.map (fun () -> box (Rename r))) }
+    |> Command.parsesAs<Renamed> (fun r -> JsonPayload.required "customerId" r.CustomerId |> Result.map (fun () -> box (Rename r)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())
 
 /// The customer as the "customers" read model shows it.

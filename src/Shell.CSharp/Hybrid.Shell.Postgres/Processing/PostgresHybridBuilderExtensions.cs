@@ -14,15 +14,9 @@ public static class PostgresHybridBuilderExtensions
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MigrationConnectionString is { } admin)
-            builder.Services.AddSingleton(new ProcessingMigration(admin, options.Schema, options.ApplicationRole));
         return builder
             .UseEventStore(sp =>
-            {
-                var store = PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult();
-                sp.GetService<ProcessingMigration>()?.Run();
-                return store;
-            })
+                PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult())
             .UseLeaseStore(sp =>
             {
                 sp.GetRequiredService<IEventStore>();
@@ -38,16 +32,5 @@ public static class PostgresHybridBuilderExtensions
                 sp.GetRequiredService<IEventStore>();
                 return new PostgresTenantCatalogue(options.ConnectionString, options.Schema, sp.GetRequiredService<TimeProvider>());
             });
-    }
-
-    private sealed class ProcessingMigration(string admin, string schema, string role)
-    {
-        private readonly Lazy<bool> _done = new(() =>
-        {
-            ProcessingSchema.MigrateAsync(admin, schema, role).GetAwaiter().GetResult();
-            return true;
-        });
-
-        public void Run() => _ = _done.Value;
     }
 }

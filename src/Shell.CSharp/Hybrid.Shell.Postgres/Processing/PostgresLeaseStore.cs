@@ -1,3 +1,4 @@
+using Hybrid.Shell.Postgres.Sql;
 using Microsoft.FSharp.Core;
 using Npgsql;
 
@@ -5,71 +6,81 @@ namespace Hybrid.Shell.Postgres.Processing;
 
 /// <summary>
 /// Leases in PostgreSQL, timed by the database's clock (<c>clock_timestamp()</c>), so nodes with skewed clocks agree.
-/// Rows are never deleted: a released or expired lease keeps its fencing token, and the next grant increments it.
+/// The application role reaches them only through the schema's lease functions: processor leases in
+/// <c>processor_leases</c> (rows never deleted: a released or expired lease keeps its fencing token, and the next grant
+/// increments it), node heartbeats (<see cref="Leasing.nodePrefix"/>) in <c>nodes</c>, which belong to no tenant.
 /// </summary>
 public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
-    private readonly string _table;
+    private readonly string _schema;
 
-    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>.</summary>
+    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role.</summary>
     public PostgresLeaseStore(string connectionString, string schema = "hybrid")
     {
-        ProcessingSchema.Identifier(schema, nameof(schema));
+        _schema = SqlIdentifier.Require(schema, nameof(schema));
         _source = NpgsqlDataSource.Create(connectionString);
-        _table = $"{schema}.processor_leases";
     }
 
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct) =>
-        One($"""
-            INSERT INTO {_table} AS l (resource, owner, fencing_token, expires_at)
-            VALUES (@resource, @owner, 1, clock_timestamp() + @duration)
-            ON CONFLICT (resource) DO UPDATE SET
-                fencing_token = CASE WHEN l.owner = excluded.owner AND l.expires_at > clock_timestamp()
-                                     THEN l.fencing_token ELSE l.fencing_token + 1 END,
-                owner = excluded.owner,
-                expires_at = excluded.expires_at
-            WHERE l.expires_at <= clock_timestamp() OR l.owner = excluded.owner
-            RETURNING resource, owner, fencing_token, expires_at
-            """, ct, ("resource", resource), ("owner", owner), ("duration", duration));
+        NodeOf(resource) is { } node
+            ? One($"SELECT * FROM {_schema}.acquire_node(@resource, @owner, @duration)", ct, ("resource", node), ("owner", owner), ("duration", duration))
+            : One($"SELECT * FROM {_schema}.acquire_lease(@resource, @owner, @duration)", ct, ("resource", resource), ("owner", owner), ("duration", duration));
 
     /// <inheritdoc />
-    public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct) =>
-        One($"""
-            UPDATE {_table} SET expires_at = clock_timestamp() + @duration
-            WHERE resource = @resource AND owner = @owner AND fencing_token = @token AND expires_at > clock_timestamp()
-            RETURNING resource, owner, fencing_token, expires_at
-            """, ct, ("resource", lease.Resource), ("owner", lease.Owner), ("token", lease.FencingToken), ("duration", duration));
+    public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var (function, resource) = NodeOf(lease.Resource) is { } node ? ("renew_node", node) : ("renew_lease", lease.Resource);
+        return One($"SELECT * FROM {_schema}.{function}(@resource, @owner, @token, @duration)", ct,
+            ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken), ("duration", duration));
+    }
 
     /// <inheritdoc />
     public async Task Release(Lease lease, CancellationToken ct)
     {
-        await using var command = Command($"""
-            UPDATE {_table} SET expires_at = '-infinity'
-            WHERE resource = @resource AND owner = @owner AND fencing_token = @token
-            """, ("resource", lease.Resource), ("owner", lease.Owner), ("token", lease.FencingToken));
+        ArgumentNullException.ThrowIfNull(lease);
+        var (function, resource) = NodeOf(lease.Resource) is { } node ? ("release_node", node) : ("release_lease", lease.Resource);
+        await using var command = Command($"SELECT {_schema}.{function}(@resource, @owner, @token)",
+            ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken));
         await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <inheritdoc />
     public async Task<Lease[]> List(string prefix, CancellationToken ct)
     {
-        await using var command = Command($"""
-            SELECT resource, owner, fencing_token, expires_at FROM {_table}
-            WHERE starts_with(resource, @prefix) AND expires_at > clock_timestamp() ORDER BY resource
-            """, ("prefix", prefix));
+        ArgumentNullException.ThrowIfNull(prefix);
+        var leases = new List<Lease>();
+        if (Leasing.nodePrefix.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(Leasing.nodePrefix, StringComparison.Ordinal))
+            leases.AddRange((await All($"SELECT * FROM {_schema}.live_nodes()", ct)).Where(l => l.Resource.StartsWith(prefix, StringComparison.Ordinal)));
+        leases.AddRange(await All($"SELECT * FROM {_schema}.live_leases(@prefix)", ct, ("prefix", prefix)));
+        return leases.OrderBy(l => l.Resource, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ForgetNodes(TimeSpan goneFor, CancellationToken ct)
+    {
+        await using var command = Command($"SELECT {_schema}.forget_nodes(@gone_for)", ("gone_for", goneFor));
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string? NodeOf(string resource) =>
+        resource.StartsWith(Leasing.nodePrefix, StringComparison.Ordinal) ? resource[Leasing.nodePrefix.Length..] : null;
+
+    private async Task<FSharpOption<Lease>> One(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        var found = await All(sql, ct, parameters);
+        return found.Length == 0 ? FSharpOption<Lease>.None : FSharpOption<Lease>.Some(found[0]);
+    }
+
+    private async Task<Lease[]> All(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var leases = new List<Lease>();
         while (await reader.ReadAsync(ct)) leases.Add(Read(reader));
         return leases.ToArray();
-    }
-
-    private async Task<FSharpOption<Lease>> One(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var command = Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? FSharpOption<Lease>.Some(Read(reader)) : FSharpOption<Lease>.None;
     }
 
     private NpgsqlCommand Command(string sql, params (string Name, object Value)[] parameters)
@@ -79,8 +90,10 @@ public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
         return command;
     }
 
-    private static Lease Read(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
+    // Both functions answer (resource or node id, owner, token, expiry); a node id becomes its node/ resource again.
+    private static Lease Read(NpgsqlDataReader reader) => new(
+        reader.GetName(0) == "node_id" ? Leasing.nodeResource(reader.GetString(0)) : reader.GetString(0),
+        reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _source.DisposeAsync();

@@ -1,7 +1,15 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Hybrid.Shell.Postgres.Schema;
 
-/// <summary>One versioned schema change. <c>{schema}</c> and <c>{app}</c> in the SQL name the schema and application role.</summary>
-internal sealed record Migration(int Version, string Description, string Sql)
+/// <summary>
+/// One versioned schema change: the files of a folder <c>NNNN-description/</c>, applied in the order of their
+/// <c>NN-</c> prefixes, in one transaction with its history row. Never edit one that has been released: add another.
+/// </summary>
+internal sealed record Migration(int Version, string Description, IReadOnlyList<SqlFile> Files)
 {
-    public string Render(string schema, string appRole) => Sql.Replace("{schema}", schema).Replace("{app}", appRole);
+    /// <summary>A SHA-256 of the files as written (before names are filled in), to detect an applied migration edited later.</summary>
+    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Concat(Files.Select(f => f.Path + "\n" + f.Text + "\n")))));
 }

@@ -6,8 +6,8 @@ namespace Hybrid.Shell.Postgres.Sql;
 
 /// <summary>
 /// Turns an <see cref="EventQuery"/> into SQL over alias <c>e</c>. Unfiltered queries read the events table by its
-/// primary key; filtered ones take positions from <c>matching_positions</c> (see <see cref="Schema.M002MatchingPositions"/>
-/// and <see cref="Schema.M003TypeBranches"/>), which answers type-only items from the (tenant, type, position) index and
+/// primary key; filtered ones take positions from <c>matching_positions</c> (see the migrations
+/// <c>0002-matching-positions</c> and <c>0003-type-branches</c>), which answers type-only items from the (tenant, type, position) index and
 /// tagged ones from the tenant-keyed GIN index, with a plan made for the actual tags and types.
 /// </summary>
 internal static class QueryFilter

@@ -3,7 +3,8 @@ using Hybrid.Shell.Postgres.Writing;
 namespace Hybrid.Shell.Postgres.Sql;
 
 /// <summary>Every SQL text the store runs, rendered once for its schema. Statements filter by <c>@tenant</c> explicitly
-/// (so indexes are used) on top of row-level security (so a bug cannot leak another tenant's rows).</summary>
+/// (so indexes are used) on top of row-level security (so a bug cannot leak another tenant's rows). Heads, checkpoints
+/// and stream deletions change only through the schema's functions, which refuse any tenant but the transaction's.</summary>
 internal sealed class StoreSql
 {
     public StoreSql(string schema, bool notify)
@@ -12,10 +13,7 @@ internal sealed class StoreSql
         Channel = $"{schema}_events";
         Notify = notify ? $"SELECT pg_notify('{Channel}', @tenant)" : null;
         UnconditionalCommit = Writing.UnconditionalCommit.Sql(schema);
-        LockTenant = $"""
-            INSERT INTO {schema}.tenants AS t (tenant_id, head) VALUES (@tenant, 0)
-            ON CONFLICT (tenant_id) DO UPDATE SET head = t.head RETURNING t.head
-            """;
+        LockTenant = $"SELECT {schema}.lock_tenant(@tenant)";
         EventsById = $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.id = ANY(@ids)";
         StreamStates = $"SELECT stream_id, version, deleted_up_to FROM {schema}.streams WHERE tenant_id = @tenant AND stream_id = ANY(@streams)";
         Checkpoints = $"SELECT processor, position, fence FROM {schema}.checkpoints WHERE tenant_id = @tenant AND processor = ANY(@processors)";
@@ -26,16 +24,13 @@ internal sealed class StoreSql
             FROM {EventArrays.Unnest}
             """;
         UpsertStreams = $"""
-            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version, deleted_up_to)
-            SELECT @tenant, u.stream, u.version, u.deleted FROM unnest(@streams, @versions, @deleted) AS u(stream, version, deleted)
-            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version, deleted_up_to = excluded.deleted_up_to
+            INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version)
+            SELECT @tenant, u.stream, u.version FROM unnest(@streams, @versions) AS u(stream, version)
+            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version
             """;
-        SetHead = $"UPDATE {schema}.tenants SET head = @head WHERE tenant_id = @tenant";
-        UpsertCheckpoints = $"""
-            INSERT INTO {schema}.checkpoints AS c (tenant_id, processor, position, fence)
-            SELECT @tenant, u.processor, u.position, u.fence FROM unnest(@processors, @positions, @fences) AS u(processor, position, fence)
-            ON CONFLICT (tenant_id, processor) DO UPDATE SET position = excluded.position, fence = excluded.fence
-            """;
+        AdvanceHead = $"SELECT {schema}.advance_head(@tenant, @advance)";
+        WriteCheckpoints = $"SELECT {schema}.write_checkpoints(@tenant, @processors, @positions, @fences)";
+        DeleteStream = $"SELECT {schema}.delete_stream(@tenant, @stream)";
         Head = $"SELECT coalesce((SELECT head FROM {schema}.tenants WHERE tenant_id = @tenant), 0)";
         StreamState = $"SELECT version, deleted_up_to FROM {schema}.streams WHERE tenant_id = @tenant AND stream_id = @stream";
         Tenants = $"SELECT * FROM {schema}.tenants_with_events()";
@@ -57,8 +52,9 @@ internal sealed class StoreSql
     public string Checkpoints { get; }
     public string InsertEvents { get; }
     public string UpsertStreams { get; }
-    public string SetHead { get; }
-    public string UpsertCheckpoints { get; }
+    public string AdvanceHead { get; }
+    public string WriteCheckpoints { get; }
+    public string DeleteStream { get; }
     public string Head { get; }
     public string StreamState { get; }
     public string Tenants { get; }

@@ -1,4 +1,4 @@
-using Hybrid.Shell.Postgres.Processing;
+using Hybrid.Shell.Postgres.Sql;
 using Hybrid.Shell.Stores;
 using Npgsql;
 
@@ -14,7 +14,7 @@ public sealed class PostgresTenantCatalogue : ITenantCatalogue, IAsyncDisposable
     /// <summary>A catalogue in the schema the event store was migrated into, dated by the clock (the system's by default).</summary>
     public PostgresTenantCatalogue(string connectionString, string schema = "hybrid", TimeProvider? clock = null)
     {
-        ProcessingSchema.Identifier(schema, nameof(schema));
+        SqlIdentifier.Require(schema, nameof(schema));
         _source = NpgsqlDataSource.Create(connectionString);
         _table = $"{schema}.tenant_catalogue";
         _clock = clock ?? TimeProvider.System;

@@ -6,8 +6,10 @@ namespace Hybrid.Shell.Postgres.Writing;
 
 /// <summary>Commits one group of appends for a tenant: the one-statement path when none has a condition or checkpoint,
 /// the guarded one-round-trip path for a lone "nothing matching since" append, else (or when an id repeats or the
-/// guard fails) the conditional path; then answers every append and wakes local subscriptions.</summary>
-internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals)
+/// guard fails) the conditional path; then answers every append and wakes local subscriptions. When the server
+/// refuses a member for a reason of its own, the group is committed again by <see cref="IsolatingCommit"/> (unless
+/// <paramref name="isolateRefusals"/> is false), so that member fails alone.</summary>
+internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, bool isolateRefusals = true)
 {
     private const string UniqueViolation = "23505";
 
@@ -29,6 +31,30 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
     {
         var now = Recorded.Microseconds(clock.GetUtcNow());
         await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
+        (AppendResult? Result, Exception? Error)[] outcomes;
+        try
+        {
+            if (await CommitFastAsync(connection, tenant, batch, now).ConfigureAwait(false)) return;
+            outcomes = await ConditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (isolateRefusals && Refusal.Is(e))
+        {
+            // Every path leaves the connection out of any transaction when it fails, so it can run the isolating commit.
+            outcomes = await IsolatingCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        signals.Fire(tenant);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (result, error) = outcomes[i];
+            if (error is not null) batch[i].Completion.TrySetException(error);
+            else batch[i].Completion.TrySetResult(result!);
+        }
+    }
+
+    /// <summary>The one-statement paths; false when the batch needs the conditional path (a condition, a repeated id,
+    /// or a guard that found a match).</summary>
+    private async Task<bool> CommitFastAsync(NpgsqlConnection connection, string tenant, IReadOnlyList<PendingAppend> batch, DateTimeOffset now)
+    {
         if (batch.All(p => p.IsUnconditional))
         {
             try
@@ -36,7 +62,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 var recorded = await UnconditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
                 signals.Fire(tenant);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
-                return;
+                return true;
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
             {
@@ -53,7 +79,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 {
                     signals.Fire(tenant);
                     batch[0].Completion.TrySetResult(AppendResult.NewAppended(recorded));
-                    return;
+                    return true;
                 }
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
@@ -61,13 +87,6 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             }
             // Something matched, or an id repeats: the conditional path gives the exact outcome.
         }
-        var outcomes = await ConditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
-        signals.Fire(tenant);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (result, error) = outcomes[i];
-            if (error is not null) batch[i].Completion.TrySetException(error);
-            else batch[i].Completion.TrySetResult(result!);
-        }
+        return false;
     }
 }

@@ -22,18 +22,23 @@ internal sealed class EventArrays
 
     public int Count => _ids.Count;
 
-    public void Add(ProposedEvent e)
+    public void Add(ProposedEvent e) =>
+        Add(e.Id, e.Data.Stream, e.Data.Type, e.Data.Tags, e.Data.Body, e.Metadata, e.Data.SchemaVersion);
+
+    /// <summary>Adds an envelope <see cref="AppendModule.decide"/> planned (its position and version go in separate arrays).</summary>
+    public void Add(RecordedEvent e) => Add(e.Id, e.Stream, e.Type, e.Tags, e.Body, e.Metadata, e.SchemaVersion);
+
+    private void Add(Guid id, string? stream, string type, string[] tags, string body, EventMetadata? metadata, int schemaVersion)
     {
-        var data = e.Data;
-        _ids.Add(e.Id);
-        _streams.Add(data.Stream);
-        _types.Add(data.Type);
+        _ids.Add(id);
+        _streams.Add(stream);
+        _types.Add(type);
         _tagFrom.Add(_tags.Count + 1);
-        _tags.AddRange(data.Tags);
+        _tags.AddRange(tags);
         _tagTo.Add(_tags.Count);
-        _bodies.Add(data.Body);
-        _metadata.Add(MetadataJson(e.Metadata ?? EventMetadata.Empty));
-        _schemaVersions.Add(data.SchemaVersion);
+        _bodies.Add(body);
+        _metadata.Add(MetadataJson(metadata ?? EventMetadata.Empty));
+        _schemaVersions.Add(schemaVersion);
     }
 
     /// <summary>The unnest source "u" with columns id, stream, type, tag_from, tag_to, body, meta, schema_version, ord.</summary>

@@ -6,8 +6,8 @@ namespace Hybrid.Shell.Postgres.Writing;
 
 /// <summary>
 /// Commits a batch of unconditional appends in one round trip and one statement: the tenant row is locked and
-/// advanced (its head is the position counter), stream versions are bumped, and the events inserted, in one CTE
-/// that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
+/// advanced (its head is the position counter, moved by <c>advance_head</c>), stream versions are bumped, and the
+/// events inserted, in one CTE that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
 /// gapless and in commit order. A repeated event id fails the statement (unique index): the caller then retries
 /// the batch through <see cref="ConditionalCommit"/>, which answers repeats idempotently.
 /// With a guard (a single append whose condition is only "nothing matching since"), the same statement runs in an
@@ -19,9 +19,7 @@ internal static class UnconditionalCommit
 {
     public static string Sql(string schema, string? guard = null) => $"""
         WITH {(guard is null ? "" : $"guard AS ({guard}), ")}lock AS (
-            INSERT INTO {schema}.tenants AS t (tenant_id, head) SELECT @tenant, @count{(guard is null ? "" : " WHERE (SELECT ok FROM guard)")}
-            ON CONFLICT (tenant_id) DO UPDATE SET head = t.head + excluded.head
-            RETURNING t.head - @count AS base
+            SELECT {schema}.advance_head(@tenant, @count) AS base{(guard is null ? "" : " WHERE (SELECT ok FROM guard)")}
         ), streams AS (
             INSERT INTO {schema}.streams AS st (tenant_id, stream_id, version)
             SELECT @tenant, c.stream, c.n FROM lock, unnest(@stream_ids, @stream_counts) AS c(stream, n)

@@ -13,8 +13,27 @@ public sealed record CommandOptions
 /// <summary>How the command processor retries and waits.</summary>
 public sealed record CommandProcessorOptions
 {
-    /// <summary>How many times lookup and decision run before a conflict is reported (at least 1).</summary>
-    public int MaxAttempts { get; init; } = 5;
+    /// <summary>
+    /// How many times lookup and decision may run before a conflict is reported (at least 1). Conflicts are retried
+    /// after a jittered, doubling delay (<see cref="RetryDelay"/> up to <see cref="MaxRetryDelay"/>) while the
+    /// <see cref="RetryBudget"/> lasts.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 100;
+
+    /// <summary>No retry starts later than this after the first attempt: the conflict is reported instead.</summary>
+    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The delay before the first retry, before jitter; it doubles with each retry.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest delay between two attempts, before jitter.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The random share of each delay, 0 to 1 (1: anywhere from no wait to the full delay).</summary>
+    public double RetryJitter { get; init; } = 1.0;
+
+    /// <summary>Samples in [0, 1) for the jitter; seeded in simulations so runs repeat.</summary>
+    public Func<double> JitterSource { get; init; } = Random.Shared.NextDouble;
 
     /// <summary>How long a command waits for a paused (migrating) aggregate before it gets a retryable error.</summary>
     public TimeSpan PausedWait { get; init; } = TimeSpan.FromSeconds(5);

@@ -9,7 +9,8 @@ namespace Hybrid.Shell.Commands;
 
 /// <summary>
 /// Runs commands: lookup → decide → append, with the condition that nothing the lookup read has changed since
-/// (a dynamic consistency boundary); on a conflict it re-runs lookup and decision up to a bound. Every expected
+/// (a dynamic consistency boundary); on a conflict it re-runs lookup and decision after a jittered backoff, within a time budget
+/// (<see cref="ConflictRetries"/>). Every expected
 /// outcome is a <see cref="CommandOutcome"/> value; exceptions mean bugs or infrastructure failures.
 /// A command of an aggregate type runs the definitions of the tenant's shape (<see cref="AggregateGate"/>): it waits
 /// while a live migration runs, runs the migration's commands once the tenant is migrated, and appends under the
@@ -25,18 +26,20 @@ public sealed class CommandProcessor
     private readonly ICommandMiddleware[] _middleware;
     private readonly ICommitTrigger[] _triggers;
     private readonly ILogger _logger;
+    private readonly ConflictRetries _retries;
     private readonly ConcurrentDictionary<(string Aggregate, string Name), AggregateMigration> _migrations = new();
 
     /// <summary>A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands.</summary>
     public CommandProcessor(IEventStore store, IIdSource ids, CommandCatalog commands, CommandProcessorOptions? options = null,
         IEnumerable<ICommandMiddleware>? middleware = null, IEnumerable<ICommitTrigger>? triggers = null,
-        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null)
+        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null)
     {
         _store = store;
         _ids = ids;
         Commands = commands;
         _options = options ?? new CommandProcessorOptions();
         if (_options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be 1 or more.");
+        _retries = new ConflictRetries(_options, clock ?? TimeProvider.System);
         _middleware = middleware?.ToArray() ?? [];
         _triggers = triggers?.ToArray() ?? [];
         Gate = gate ?? new AggregateGate(store);
@@ -107,66 +110,75 @@ public sealed class CommandProcessor
 
     private const string JsonItem = "hybrid.command.json";
 
-    private async Task<CommandOutcome> DecideAndAppend(CommandContext context, CancellationToken ct)
+    private Task<CommandOutcome> DecideAndAppend(CommandContext context, CancellationToken ct) =>
+        _retries.RunAsync((attempt, token) => Attempt(context, attempt, token), ct);
+
+    private async Task<ConflictRetries.Attempt> Attempt(CommandContext context, int attempt, CancellationToken ct)
     {
         var caller = context.Caller;
-        var lastReason = "";
-        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        var (definition, command, shape, refused) = await InForce(context, ct).ConfigureAwait(false);
+        if (refused is not null) return Done(refused);
+        var lookup = definition.LookupFor(command);
+        LookedUp lookedUp;
+        try
         {
-            var (definition, command, shape, refused) = await InForce(context, ct).ConfigureAwait(false);
-            if (refused is not null) return refused;
-            var lookup = definition.LookupFor(command);
-            var lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
-            var expected = Command.checkExpected(
-                context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
-            if (expected.IsError) return expected.ErrorValue;
-
-            switch (definition.Run(caller, command, lookedUp))
-            {
-                case CommandDecision.Reject reject:
-                    return CommandOutcome.NewRejected(reject.Item);
-                case CommandDecision.NotFound notFound:
-                    return CommandOutcome.NewNotFound(notFound.what);
-                case CommandDecision.Accept accept when accept.events.IsEmpty:
-                    return Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty);
-                case CommandDecision.Accept accept:
-                    var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
-                        ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
-                        : accept.events.Select(_ => _ids.NewId()));
-                    var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
-                    var condition = Command.condition(lookup, lookedUp);
-                    if (shape is not null)
-                        condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
-                    var request = AppendRequest.Of(caller.Tenant, proposed).When(condition);
-                    AppendResult appended;
-                    try
-                    {
-                        appended = await _store.Append(request, ct).ConfigureAwait(false);
-                    }
-                    catch (InvalidInputException invalid)
-                    {
-                        return CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
-                    }
-                    if (appended is AppendResult.Appended written)
-                    {
-                        var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
-                        var position = written.Item.Length == 0 ? lookedUp.Position : written.Item.Max(x => x.Position);
-                        return Accepted(written.Item, accept.result, position, attempt, failures);
-                    }
-                    var failure = ((AppendResult.ConditionFailed)appended).Item;
-                    lastReason = failure.Reason;
-                    if (!Command.isRetryable(failure)) return CommandOutcome.NewConflict(attempt, failure.Reason);
-                    // A migration marker may explain the conflict: read the shape again before the next attempt.
-                    if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
-                    _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
-                        definition.Name, caller.Tenant, attempt, failure.Reason);
-                    await Task.Yield();
-                    break;
-                default:
-                    throw new InvalidOperationException($"Command '{definition.Name}' returned an unknown decision.");
-            }
+            lookedUp = await LookUp(caller.Tenant, lookup, ct).ConfigureAwait(false);
         }
-        return CommandOutcome.NewConflict(_options.MaxAttempts, lastReason);
+        catch (InvalidInputException invalid)
+        {
+            // The lookup names a stream or query the store refuses (an id too long, say): the request's fault.
+            return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
+        }
+        if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
+            return Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
+        var expected = Command.checkExpected(
+            context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
+        if (expected.IsError) return Done(expected.ErrorValue);
+
+        switch (definition.Run(caller, command, lookedUp))
+        {
+            case CommandDecision.Reject reject:
+                return Done(CommandOutcome.NewRejected(reject.Item));
+            case CommandDecision.NotFound notFound:
+                return Done(CommandOutcome.NewNotFound(notFound.what));
+            case CommandDecision.Accept accept when accept.events.IsEmpty:
+                return Done(Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty));
+            case CommandDecision.Accept accept:
+                var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
+                    ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
+                    : accept.events.Select(_ => _ids.NewId()));
+                var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
+                var condition = Command.condition(lookup, lookedUp);
+                if (shape is not null)
+                    condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
+                var request = AppendRequest.Of(caller.Tenant, proposed).When(condition);
+                AppendResult appended;
+                try
+                {
+                    appended = await _store.Append(request, ct).ConfigureAwait(false);
+                }
+                catch (InvalidInputException invalid)
+                {
+                    return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
+                }
+                if (appended is AppendResult.Appended written)
+                {
+                    var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
+                    var position = written.Item.Length == 0 ? lookedUp.Position : written.Item.Max(x => x.Position);
+                    return Done(Accepted(written.Item, accept.result, position, attempt, failures));
+                }
+                var failure = ((AppendResult.ConditionFailed)appended).Item;
+                if (!Command.isRetryable(failure)) return Done(CommandOutcome.NewConflict(attempt, failure.Reason));
+                // A migration marker may explain the conflict: read the shape again before the next attempt.
+                if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
+                _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
+                    definition.Name, caller.Tenant, attempt, failure.Reason);
+                return new ConflictRetries.Attempt(null, failure.Reason);
+            default:
+                throw new InvalidOperationException($"Command '{definition.Name}' returned an unknown decision.");
+        }
+
+        static ConflictRetries.Attempt Done(CommandOutcome outcome) => new(outcome, null);
     }
 
     /// <summary>

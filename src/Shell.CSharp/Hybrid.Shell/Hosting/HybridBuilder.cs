@@ -1,4 +1,5 @@
 using Hybrid.Shell.Processors;
+using Hybrid.Shell.Producers;
 using Hybrid.Shell.ReadModels;
 using Hybrid.Shell.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public sealed class HybridBuilder(IServiceCollection services)
     internal readonly List<TodoProcessor> Processors = [];
     internal readonly List<PeriodicTask> PeriodicTasks = [];
     internal readonly List<ProcessManager> ProcessManagers = [];
+    internal readonly List<(Producer Producer, Func<IServiceProvider, IIntegrationPublisher> Publisher)> Producers = [];
     internal readonly List<ReadModelDefinition> ReadModels = [];
     internal readonly List<Definition> Definitions = [];
 
@@ -103,6 +105,16 @@ public sealed class HybridBuilder(IServiceCollection services)
         if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(manager));
         ProcessManagers.Add(manager);
         Processors.Add(ProcessManagerModule.toProcessor(manager));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers a producer: its events are published to the broker behind <paramref name="publisher"/>, under the
+    /// processors' leases, checkpoints and dead letters.
+    /// </summary>
+    public HybridBuilder AddProducer(Producer producer, Func<IServiceProvider, IIntegrationPublisher> publisher)
+    {
+        Producers.Add((producer, publisher));
         return this;
     }
 

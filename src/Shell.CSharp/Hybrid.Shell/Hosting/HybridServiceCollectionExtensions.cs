@@ -1,6 +1,7 @@
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Processors;
 using Hybrid.Shell.Queries;
+using Hybrid.Shell.Producers;
 using Hybrid.Shell.ReadModels;
 using Hybrid.Shell.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,8 @@ public static class HybridServiceCollectionExtensions
             sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<EffectHandlers>(), sp.GetRequiredService<TimeProvider>(),
             builder.ProcessorOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TodoProcessorHost>(),
             sp.GetRequiredService<IReadModelViews>(), sp.GetService<QueryProcessor>()));
-        services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), builder.Processors));
+        services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), builder.Processors,
+            builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp)))));
         services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), builder.Processors));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), builder.PeriodicTasks, builder.SchedulerOptions,
@@ -70,6 +72,9 @@ public static class HybridServiceCollectionExtensions
         foreach (var p in builder.Processors)
             registry = RegistryModule.add(new Definition(DefinitionKind.Processor, p.Name,
                 Describe(("topics", p.Topics.SelectMany(t => t.Types.Concat(t.Tags.Select(tag => $"tag {tag}"))))), p), registry);
+        foreach (var (p, _) in builder.Producers)
+            registry = RegistryModule.add(new Definition(DefinitionKind.Processor, p.Name,
+                Describe(("publishes", p.Topics.SelectMany(t => t.Types.Concat(t.Tags.Select(tag => $"tag {tag}"))))), p), registry);
         foreach (var t in builder.PeriodicTasks)
             registry = RegistryModule.add(new Definition(DefinitionKind.PeriodicTask, t.Name,
                 Describe(("schedule", [t.Schedule.ToString()]), ("missed", [t.MissedFires.ToString()])), t), registry);

@@ -1,5 +1,3 @@
-using Hybrid.Shell.Stores;
-
 namespace Hybrid.Shell.Middleware;
 
 /// <summary>
@@ -24,7 +22,7 @@ public sealed class EventValidationMiddleware : IAppendMiddleware
     /// <inheritdoc />
     public Task<AppendResult> AppendAsync(AppendRequest request, AppendNext next, CancellationToken ct)
     {
-        StoreInput.Append(request, _limits);
+        AppendModule.validateOrThrow(_limits, request);
         for (var i = 0; i < request.Events.Length; i++)
         {
             var data = request.Events[i].Data;

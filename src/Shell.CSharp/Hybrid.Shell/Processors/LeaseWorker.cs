@@ -8,10 +8,11 @@ namespace Hybrid.Shell.Processors;
 /// only move when <see cref="Step"/> is called. Stopping is graceful: each run finishes its event in flight and
 /// flushes its checkpoint.
 /// </summary>
-internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor processor, EventExecutor executor, Lease lease, CancellationToken abort)
+internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor processor, Func<string, Lease, ITenantRun> newRun, Lease lease,
+    CancellationToken abort)
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<string, (TenantProcessorRun Run, Task? Task)> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ITenantRun Run, Task? Task)> _runs = new(StringComparer.Ordinal);
 
     /// <summary>The lease, refreshed by renewals (the fencing token never changes).</summary>
     public Lease Lease { get; set; } = lease;
@@ -29,7 +30,7 @@ internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor proces
         foreach (var tenant in TodoProcessorModule.tenantsOf(processor, Lease.Resource, knownTenants))
         {
             if (_runs.ContainsKey(tenant)) continue;
-            var run = new TenantProcessorRun(runtime, processor, executor, tenant, Lease);
+            var run = newRun(tenant, Lease);
             _runs[tenant] = (run, runtime.Options.RunInBackground ? Task.Run(() => Guarded(run, tenant)) : null);
         }
     }
@@ -52,7 +53,7 @@ internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor proces
         }
     }
 
-    private async Task Guarded(TenantProcessorRun run, string tenant)
+    private async Task Guarded(ITenantRun run, string tenant)
     {
         try { await run.Run(_stopping.Token, abort); }
         catch (OperationCanceledException) when (abort.IsCancellationRequested) { }

@@ -3,8 +3,15 @@ namespace Hybrid.Shell.Processors;
 /// <summary>How a node runs its todo processors.</summary>
 public sealed class ProcessorOptions
 {
-    /// <summary>This node's id in the lease store; unique per running host.</summary>
+    /// <summary>
+    /// This node's id in the lease store; unique among running hosts. The default is new for every process; a host with
+    /// a data directory of its own should use <see cref="NodeIdentity.For"/>, so that a restart keeps its id and takes
+    /// its leases back at once.
+    /// </summary>
     public string NodeId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid():N}";
+
+    /// <summary>How long after its heartbeat expired a node's row is removed from the lease store (1 hour by default).</summary>
+    public TimeSpan ForgetNodesAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a lease lasts without renewal: a node that stops renewing loses its work after this.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
@@ -36,5 +43,6 @@ public sealed class ProcessorOptions
             throw new ArgumentException("ProcessorOptions.RebalanceInterval must be positive and at most half the LeaseDuration.", nameof(RebalanceInterval));
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.PollInterval must be positive.", nameof(PollInterval));
         if (BatchSize < 1) throw new ArgumentException("ProcessorOptions.BatchSize must be 1 or more.", nameof(BatchSize));
+        if (ForgetNodesAfter <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.ForgetNodesAfter must be positive.", nameof(ForgetNodesAfter));
     }
 }

@@ -11,6 +11,7 @@ namespace Hybrid.Shell.Processors;
 /// only after the last one.
 /// </summary>
 internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor processor, EventExecutor executor, string tenant, Lease lease)
+    : ITenantRun
 {
     private readonly Queue<(RecordedEvent Event, int Part, bool Last)> _batch = new();
     private bool _claimed;

@@ -1,3 +1,4 @@
+using Hybrid.Shell.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.Processors;
@@ -11,7 +12,7 @@ namespace Hybrid.Shell.Processors;
 public sealed class TodoProcessorHost : IAsyncDisposable
 {
     private readonly ProcessorRuntime _runtime;
-    private readonly IReadOnlyList<(TodoProcessor Processor, EventExecutor Executor)> _processors;
+    private readonly IReadOnlyList<(TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)> _processors;
     private readonly Dictionary<string, LeaseWorker> _workers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _abort = new();
@@ -19,9 +20,13 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Lease? _nodeLease;
     private string[] _tenants = [];
+    private bool _reclaimed;
 
-    /// <summary>A host for the processors; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
-    public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors)
+    /// <summary>
+    /// A host for the processors and the producers (which share the processors' leases, checkpoints and dead letters);
+    /// throws an <see cref="ArgumentException"/> naming the first invalid definition.
+    /// </summary>
+    public TodoProcessorHost(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors, IEnumerable<ProducerRegistration>? producers = null)
     {
         runtime.Options.Validate();
         _runtime = runtime;
@@ -31,9 +36,22 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var problems = TodoProcessorModule.problems(p);
             if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(processors));
         }
-        var duplicate = list.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"Two processors are named '{duplicate.Key}'.", nameof(processors));
-        _processors = list.Select(p => (p, new EventExecutor(runtime, p))).ToList();
+        var entries = list.Select(p => (p, RunsOf(runtime, p))).ToList();
+        foreach (var registration in producers ?? [])
+        {
+            var problems = ProducerModule.problems(registration.Producer);
+            if (!problems.IsEmpty) throw new ArgumentException(string.Join(" ", problems), nameof(producers));
+            entries.Add((ProducerModule.asProcessor(registration.Producer), registration.RunsOf(runtime)));
+        }
+        var duplicate = entries.GroupBy(p => p.Item1.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Two processors or producers are named '{duplicate.Key}'.", nameof(processors));
+        _processors = entries;
+    }
+
+    private static Func<string, Lease, ITenantRun> RunsOf(ProcessorRuntime runtime, TodoProcessor processor)
+    {
+        var executor = new EventExecutor(runtime, processor);
+        return (tenant, lease) => new TenantProcessorRun(runtime, processor, executor, tenant, lease);
     }
 
     /// <summary>This node's id.</summary>
@@ -75,7 +93,11 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         RecurringRounds.Run(Rebalance, () => _runtime.Options.RebalanceInterval, _runtime.Clock, error => LastError = error,
             _runtime.Logger, $"Node {NodeId}: rebalancing processor leases failed; retrying.", stopping);
 
-    /// <summary>One rebalancing round: heartbeat, renew, release the excess, acquire up to the fair share.</summary>
+    /// <summary>
+    /// One rebalancing round: heartbeat (and forget nodes gone for <see cref="ProcessorOptions.ForgetNodesAfter"/>),
+    /// renew, release the excess, acquire up to the fair share. The first round also takes back the leases a previous
+    /// run of this node id still holds.
+    /// </summary>
     public async Task Rebalance(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
@@ -84,6 +106,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var duration = _runtime.Options.LeaseDuration;
             var node = await _runtime.Leases.TryAcquire(Leasing.nodeResource(NodeId), NodeId, duration, ct);
             _nodeLease = node?.Value;
+            await _runtime.Leases.ForgetNodes(_runtime.Options.ForgetNodesAfter, ct);
             var nodes = (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Select(l => l.Owner).ToArray();
             _tenants = await _runtime.Store.GetTenants(ct);
             foreach (var (processor, _) in _processors) await RenewOrDrop(processor, ct);
@@ -114,24 +137,60 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     /// </summary>
     private async Task FollowFairShare(string[] nodes, CancellationToken ct)
     {
-        var owners = new Dictionary<string, (TodoProcessor Processor, EventExecutor Executor)>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, (TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)>(StringComparer.Ordinal);
         foreach (var entry in _processors)
             foreach (var resource in TodoProcessorModule.leaseResources(entry.Processor, _tenants))
                 owners[resource] = entry;
         var held = await _runtime.Leases.List(TodoProcessorModule.allLeasesPrefix, ct);
+        if (!_reclaimed)
+        {
+            held = await ReclaimPreviousRun(held, owners, ct);
+            _reclaimed = true;
+        }
         var plan = Leasing.plan(NodeId, [.. owners.Keys], held, nodes);
         foreach (var resource in plan.Release)
             await StopAndRelease(resource, ct);
         foreach (var resource in plan.Acquire)
         {
-            var (processor, executor) = owners[resource];
+            var (processor, newRun) = owners[resource];
             var lease = await _runtime.Leases.TryAcquire(resource, NodeId, _runtime.Options.LeaseDuration, ct);
             if (lease is null) continue;
             ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
             _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
-            lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, executor, lease.Value, _abort.Token);
+            lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, newRun, lease.Value, _abort.Token);
         }
         foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(_tenants);
+    }
+
+    /// <summary>
+    /// A node restarted with its id finds leases still held in its name by its previous run, which nothing renews. It
+    /// releases each and acquires it again: a new fencing token, so anything the previous run still writes is refused,
+    /// and work resumes at once instead of after the lease expires. Returns the held leases as they are now.
+    /// </summary>
+    private async Task<Lease[]> ReclaimPreviousRun(Lease[] held, Dictionary<string, (TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)> owners,
+        CancellationToken ct)
+    {
+        var now = new List<Lease>();
+        foreach (var lease in held)
+        {
+            bool running;
+            lock (_workers) running = _workers.ContainsKey(lease.Resource);
+            if (lease.Owner != NodeId || running)
+            {
+                now.Add(lease);
+                continue;
+            }
+            await _runtime.Leases.Release(lease, ct);
+            if (!owners.TryGetValue(lease.Resource, out var entry)) continue;
+            var taken = await _runtime.Leases.TryAcquire(lease.Resource, NodeId, _runtime.Options.LeaseDuration, ct);
+            if (taken is null) continue;
+            _runtime.Logger.LogInformation("Node {Node}: took back {Resource} from its previous run with fencing token {Token} (was {Old}).",
+                NodeId, lease.Resource, taken.Value.FencingToken, lease.FencingToken);
+            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", entry.Processor.Name));
+            lock (_workers) _workers[lease.Resource] = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, taken.Value, _abort.Token);
+            now.Add(taken.Value);
+        }
+        return now.ToArray();
     }
 
     private List<(string Resource, LeaseWorker Worker)> WorkersOf(string prefix)
@@ -151,7 +210,21 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         lock (_workers) _workers.Remove(resource, out worker);
         if (worker is null) return;
         await worker.Stop();
-        await _runtime.Leases.Release(worker.Lease, ct);
+        await Release(worker.Lease, ct);
+    }
+
+    /// <summary>Hands a lease back; when the store cannot be reached the lease simply expires, and stopping goes on.</summary>
+    private async Task Release(Lease lease, CancellationToken ct)
+    {
+        try
+        {
+            await _runtime.Leases.Release(lease, ct);
+        }
+        catch (Exception e) when (Stores.StoreFailures.IsUnavailable(e))
+        {
+            _runtime.Logger.LogWarning("Node {Node}: lease {Resource} was not released (the store is unavailable: {Error}); it expires by itself.",
+                NodeId, lease.Resource, e.Message);
+        }
     }
 
     /// <summary>
@@ -176,7 +249,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
-    private ((TodoProcessor Processor, EventExecutor Executor) Entry, string Resource) Find(string processor, string tenant)
+    private ((TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun) Entry, string Resource) Find(string processor, string tenant)
     {
         var entry = _processors.FirstOrDefault(p => p.Processor.Name == processor);
         if (entry.Processor is null) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
@@ -201,7 +274,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             if (worker is null) return false;
             await worker.Stop();
             await _runtime.Store.ResetCheckpoint(tenant, processor, 0, ct);
-            var restarted = new LeaseWorker(_runtime, entry.Processor, entry.Executor, worker.Lease, _abort.Token);
+            var restarted = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, worker.Lease, _abort.Token);
             lock (_workers) _workers[resource] = restarted;
             restarted.Cover(_tenants);
             return true;
@@ -222,7 +295,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             List<string> resources;
             lock (_workers) resources = _workers.Keys.ToList();
             foreach (var resource in resources) await StopAndRelease(resource, CancellationToken.None);
-            if (_nodeLease is not null) await _runtime.Leases.Release(_nodeLease, CancellationToken.None);
+            if (_nodeLease is not null) await Release(_nodeLease, CancellationToken.None);
         }
         finally { _gate.Release(); }
     }

@@ -9,12 +9,15 @@ namespace Hybrid.Shell.Queries;
 /// </summary>
 public sealed class QueryProcessor
 {
-    private readonly IEventStore _store;
+    private readonly IEventStore? _store;
     private readonly IReadModelViews? _views;
     private readonly ImmutableDictionary<string, QueryDefinition> _queries;
 
-    /// <summary>A processor over a store (wrap it in an upcasting store to upcast reads), read-model views and queries.</summary>
-    public QueryProcessor(IEventStore store, IReadModelViews? views, IEnumerable<QueryDefinition> queries)
+    /// <summary>
+    /// A processor over a store (wrap it in an upcasting store to upcast reads), read-model views and queries. Without a
+    /// store (a projector process that has only read models) a query that reads events fails naming it.
+    /// </summary>
+    public QueryProcessor(IEventStore? store, IReadModelViews? views, IEnumerable<QueryDefinition> queries)
     {
         _store = store;
         _views = views;
@@ -53,6 +56,19 @@ public sealed class QueryProcessor
         if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
         if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
 
+        try
+        {
+            return await Run(caller, query, definition, request, ct).ConfigureAwait(false);
+        }
+        catch (InvalidInputException invalid)
+        {
+            // The query names a scope or an event query the store refuses: the request's fault.
+            return QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
+        }
+    }
+
+    private async Task<QueryOutcome> Run(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
+    {
         var reads = definition.ReadsFor(request);
         var views = new List<ReadModelView>();
         foreach (var view in reads.Views)
@@ -65,6 +81,8 @@ public sealed class QueryProcessor
         var position = views.Count == 0 ? 0L : views.Max(v => v.Position);
         if (reads.Events is { } eventQuery)
         {
+            if (_store is null)
+                throw new InvalidOperationException($"Query '{query}' reads events, but the processor has no event store.");
             var head = await _store.GetHead(caller.Tenant, ct).ConfigureAwait(false);
             events = await _store.Read(caller.Tenant, eventQuery.Value, ct).ConfigureAwait(false);
             position = Math.Max(position, head);

@@ -71,6 +71,9 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     public void ClearMemoryCache() => _l1.Clear();
 
     /// <inheritdoc />
+    public bool Knows(string model) => _models.ContainsKey(model);
+
+    /// <inheritdoc />
     public Task<ReadModelView> Read(string tenant, string model, string scope, CancellationToken ct)
     {
         var (definition, key, selector) = Resolve(tenant, model, scope);

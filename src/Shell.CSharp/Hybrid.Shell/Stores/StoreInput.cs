@@ -2,7 +2,8 @@ namespace Hybrid.Shell.Stores;
 
 /// <summary>
 /// The input checks every store runs before it touches anything, so all stores reject the same bad input with
-/// the same <see cref="InvalidInputException"/> naming the tenant and the field.
+/// the same <see cref="InvalidInputException"/> naming the tenant and the field. Appends are checked by
+/// <see cref="AppendModule.validateOrThrow"/>; this class covers the other operations with the same core rules.
 /// </summary>
 public static class StoreInput
 {
@@ -36,45 +37,11 @@ public static class StoreInput
     public static void Expected(string tenant, string field, ExpectedVersion expected) =>
         Validation.orThrow(tenant, Validation.expectedVersion(field, expected));
 
-    /// <summary>Checks an append: tenant, events (ids, types, bodies, tags, streams, size) and condition.</summary>
-    public static void Append(AppendRequest request, InputLimits limits)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Tenant(request.Tenant);
-        Validation.orThrow(request.Tenant, Validation.proposed(limits, request.Events));
-        Condition(request.Tenant, request.Condition);
-        if (request.Checkpoint is { } checkpoint) Processor(request.Tenant, checkpoint.Value.Processor);
-    }
-
-    /// <summary>Checks a condition's streams, versions and queries.</summary>
-    public static void Condition(string tenant, AppendCondition condition)
-    {
-        switch (condition)
-        {
-            case AppendCondition.StreamVersion sv:
-                Validation.orThrow(tenant, Validation.stream("condition.Stream", sv.stream));
-                Expected(tenant, "condition.Expected", sv.expected);
-                break;
-            case AppendCondition.FailIfEventsMatch fm:
-                Validation.orThrow(tenant, Validation.query(fm.query));
-                break;
-            case AppendCondition.Predicate p:
-                Validation.orThrow(tenant, Validation.query(p.query));
-                break;
-            case AppendCondition.All all:
-                foreach (var c in all.Item) Condition(tenant, c);
-                break;
-            case null:
-                Fail(tenant, "condition", "the condition is null; use NoCondition.");
-                break;
-        }
-    }
-
     /// <summary>Checks a processor name.</summary>
     public static void Processor(string tenant, string processor)
     {
         Tenant(tenant);
-        if (string.IsNullOrWhiteSpace(processor)) Fail(tenant, "processor", "the processor name is empty.");
+        Validation.orThrow(tenant, Validation.processor("processor", processor));
     }
 
     /// <summary>Checks a position.</summary>

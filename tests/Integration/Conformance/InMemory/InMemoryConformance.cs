@@ -12,6 +12,7 @@ public sealed class InMemoryTenantIsolationConformance() : TenantIsolationConfor
 public sealed class InMemoryInvalidInputConformance() : InvalidInputConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionConformance() : SubscriptionConformance(new InMemoryStoreFactory());
 public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(new InMemoryStoreFactory());
+public sealed class InMemoryEmptyAppendConformance() : EmptyAppendConformance(new InMemoryStoreFactory());
 public sealed class InMemoryReadByIdConformance() : ReadByIdConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilterConformance(new InMemoryStoreFactory());
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());

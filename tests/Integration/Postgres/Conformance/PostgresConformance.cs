@@ -14,6 +14,7 @@ public sealed class PostgresTenantIsolationConformance() : TenantIsolationConfor
 public sealed class PostgresInvalidInputConformance() : InvalidInputConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(new PostgresStoreFactory());
 public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
+public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(new PostgresStoreFactory());
 public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());

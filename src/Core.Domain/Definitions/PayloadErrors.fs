@@ -1,0 +1,120 @@
+// Why a JSON payload could not be read, in the caller's terms: the field (a JSON path such as "items[2].text")
+// and what is wrong with it. Runs only after reading failed, so it may re-read the text.
+namespace Hybrid
+
+open System
+open System.Text.Json
+open System.Text.Json.Serialization.Metadata
+
+/// Explains System.Text.Json's reading errors without its .NET type names.
+module PayloadErrors =
+
+    let private error field message : Validation.Error = { Field = field; Message = message }
+
+    /// The field a JSON path names: "$.items[2].text" is "items[2].text"; the root is "body".
+    let fieldOf (path: string) =
+        let trimmed = if isNull path then "" else path.TrimStart('$').TrimStart('.')
+        if trimmed = "" then "body" else trimmed
+
+    /// The path's steps: property names and array indexes.
+    let private steps (path: string) =
+        let trimmed = if isNull path then "" else path.TrimStart('$')
+        [ for part in trimmed.Split('.', StringSplitOptions.RemoveEmptyEntries) do
+              let bracket = part.IndexOf '['
+              let name = if bracket < 0 then part else part.Substring(0, bracket)
+              let name = name.Trim('\'', '[', ']')
+              if name <> "" then Choice1Of2 name
+              if bracket >= 0 then
+                  for index in part.Substring(bracket).Split([| '['; ']' |], StringSplitOptions.RemoveEmptyEntries) do
+                      match Int32.TryParse index with
+                      | true, i -> Choice2Of2 i
+                      | _ -> Choice1Of2(index.Trim('\''))
+        ]
+
+    let private isWellFormed (json: string) =
+        try
+            use _ = JsonDocument.Parse(json)
+            Ok()
+        with :? JsonException as e ->
+            let line = (if e.LineNumber.HasValue then e.LineNumber.Value else 0L) + 1L
+            let at = if e.BytePositionInLine.HasValue then e.BytePositionInLine.Value else 0L
+            Error(error "body" $"The body is not well-formed JSON (line {line}, byte {at}).")
+
+    let private property (info: JsonTypeInfo) (name: string) =
+        if info.Kind <> JsonTypeInfoKind.Object then None
+        else
+            info.Properties
+            |> Seq.tryFind (fun p -> String.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+
+    /// What a value of the type looks like, in words.
+    let rec describe (t: Type) =
+        let t = Nullable.GetUnderlyingType t |> Option.ofObj |> Option.defaultValue t
+        if t = typeof<string> || t = typeof<Guid> || t = typeof<char> then "a string"
+        elif t = typeof<DateTimeOffset> || t = typeof<DateTime> then "a date and time string (ISO 8601)"
+        elif t = typeof<bool> then "true or false"
+        elif t = typeof<int> || t = typeof<int64> || t = typeof<int16> || t = typeof<byte> || t = typeof<uint32> || t = typeof<uint64> then
+            "a whole number"
+        elif t = typeof<float> || t = typeof<float32> || t = typeof<decimal> then "a number"
+        elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<option<_>> then
+            $"null or {describe (t.GetGenericArguments().[0])}"
+        elif t.IsEnum then "one of " + String.Join(", ", Enum.GetNames t)
+        elif UnionJsonConverter.IsUnion t then
+            let cases = Microsoft.FSharp.Reflection.FSharpType.GetUnionCases(t, Reflection.BindingFlags.Public ||| Reflection.BindingFlags.NonPublic) |> Array.map (fun c -> $"'{c.Name}'")
+            "one of the cases " + String.Join(", ", cases)
+        elif t.IsArray || (t.IsGenericType && typeof<Collections.IEnumerable>.IsAssignableFrom t) then "a list"
+        else "an object"
+
+    /// The type expected at the path, walking the contract from the root; None when a step is unknown.
+    let rec private typeAt (options: JsonSerializerOptions) (t: Type) (path: Choice<string, int> list) =
+        match path with
+        | [] -> Ok t
+        | Choice1Of2 name :: rest ->
+            match property (options.GetTypeInfo t) name with
+            | Some p -> typeAt options p.PropertyType rest
+            | None when (options.GetTypeInfo t).Kind = JsonTypeInfoKind.Object -> Error name
+            | None -> Error ""
+        | Choice2Of2 _ :: rest ->
+            let info = options.GetTypeInfo t
+            if info.Kind = JsonTypeInfoKind.Enumerable && not (isNull info.ElementType) then typeAt options info.ElementType rest
+            else Error ""
+
+    /// The JSON element at the path, when it is there.
+    let rec private elementAt (element: JsonElement) (path: Choice<string, int> list) =
+        match path with
+        | [] -> Some element
+        | Choice1Of2 name :: rest when element.ValueKind = JsonValueKind.Object ->
+            element.EnumerateObject()
+            |> Seq.tryFind (fun p -> String.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            |> Option.bind (fun p -> elementAt p.Value rest)
+        | Choice2Of2 i :: rest when element.ValueKind = JsonValueKind.Array && i < element.GetArrayLength() -> elementAt (element.[i]) rest
+        | _ -> None
+
+    /// The first required property of an object type that the JSON object lacks.
+    let private missingRequired (options: JsonSerializerOptions) (t: Type) (element: JsonElement) =
+        let info = options.GetTypeInfo t
+        if info.Kind <> JsonTypeInfoKind.Object || element.ValueKind <> JsonValueKind.Object then None
+        else
+            let present = element.EnumerateObject() |> Seq.map (fun p -> p.Name.ToLowerInvariant()) |> Set.ofSeq
+            info.Properties |> Seq.tryFind (fun p -> p.IsRequired && not (present.Contains(p.Name.ToLowerInvariant())))
+
+    let private join (prefix: string) (name: string) = if prefix = "body" then name else $"{prefix}.{name}"
+
+    /// The error for a failed read of JSON into the type, given the path System.Text.Json reported.
+    let explain (options: JsonSerializerOptions) (target: Type) (json: string) (path: string) : Validation.Error =
+        match isWellFormed json with
+        | Error e -> e
+        | Ok() ->
+            let field = fieldOf path
+            let route = steps path
+            use document = JsonDocument.Parse(json)
+            match typeAt options target route with
+            | Error unknown when unknown <> "" -> error field $"'{field}' is not a field of this request."
+            | Error _ -> error field $"The value of '{field}' does not have the expected shape."
+            | Ok expected ->
+                match elementAt document.RootElement route with
+                | Some element ->
+                    match missingRequired options expected element with
+                    | Some missing -> let f = join field missing.Name in error f $"'{f}' is required."
+                    | None when element.ValueKind = JsonValueKind.Null -> error field $"'{field}' must not be null: it must be {describe expected}."
+                    | None -> error field $"'{field}' must be {describe expected}."
+                | None -> error field $"'{field}' must be {describe expected}."

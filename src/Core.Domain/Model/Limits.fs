@@ -1,0 +1,50 @@
+// The one table of input limits and character rules: every store and surface checks input against it (Validation),
+// and the README's "Limits" section lists it.
+namespace Hybrid
+
+/// Limits a store enforces on input that a host may configure.
+type InputLimits =
+    { /// The largest body, in UTF-8 bytes.
+      MaxBodyBytes: int
+      /// The most tags one event may carry.
+      MaxTags: int
+      /// The most events one append may hold.
+      MaxEventsPerAppend: int }
+
+    /// 1 MiB bodies, 32 tags, 10,000 events per append.
+    static member Default = { MaxBodyBytes = 1 <<< 20; MaxTags = 32; MaxEventsPerAppend = 10_000 }
+
+/// Fixed limits, the same on every store and surface.
+[<RequireQualifiedAccess>]
+module Limits =
+    /// Tenant ids: key characters, 1 to 64 of them.
+    [<Literal>]
+    let TenantLength = 64
+
+    /// Names of commands, queries, processors, read models and periodic tasks: key characters, 1 to 100.
+    [<Literal>]
+    let NameLength = 100
+
+    /// Stream ids: identifier characters, 1 to 200, not starting with '$'.
+    [<Literal>]
+    let StreamLength = 200
+
+    /// Event types: identifier characters, 1 to 200.
+    [<Literal>]
+    let EventTypeLength = 200
+
+    /// A tag's kind (before the first ':'): key characters, 1 to 64.
+    [<Literal>]
+    let TagKindLength = 64
+
+    /// A whole tag "kind:value": at most 200 characters; the value is text, at least one character.
+    [<Literal>]
+    let TagLength = 200
+
+    /// Each metadata field (causation id, correlation id, actor): text, at most 256 characters.
+    [<Literal>]
+    let MetadataFieldLength = 256
+
+    /// How deeply a body's JSON arrays and objects may nest.
+    [<Literal>]
+    let JsonDepth = 64

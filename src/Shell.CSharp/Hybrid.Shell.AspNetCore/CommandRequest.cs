@@ -1,0 +1,75 @@
+using System.Globalization;
+using Hybrid.Shell.Commands;
+using Microsoft.AspNetCore.Http;
+
+namespace Hybrid.Shell.Http;
+
+/// <summary>
+/// What a command request asks for besides its body: <c>If-Match</c> or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
+/// and read-your-writes (<c>?waitMs=</c>, <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
+/// </summary>
+internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error)
+{
+    /// <summary>The query parameters a command accepts.</summary>
+    public static readonly string[] Parameters = ["expectedVersion", "waitMs", "views"];
+
+    /// <summary>The most views one request may wait for.</summary>
+    public const int MaxViews = 16;
+
+    /// <summary>Reads and checks the headers and query parameters.</summary>
+    public static CommandRequest Parse(HttpRequest http, HybridHttpOptions options)
+    {
+        var query = http.Query;
+        if (QueryParameters.Unknown(query, Parameters) is { } unknown) return Fail(unknown);
+        var commandOptions = new CommandOptions();
+
+        var (expected, expectedField) = (http.Headers.IfMatch.ToString().Trim(), "If-Match");
+        if (expected.Length == 0) (expected, expectedField) = (query["expectedVersion"].ToString(), "expectedVersion");
+        if (expected.Length > 0)
+        {
+            var unquoted = expected.Length >= 2 && expected[0] == '"' && expected[^1] == '"' ? expected[1..^1] : expected;
+            if (!long.TryParse(unquoted, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+                return Fail(expectedField, $"'{Shown(expected)}' is not a stream version: give a whole number, 0 or more.");
+            var exact = ExpectedVersion.NewExact(version);
+            if (Validation.expectedVersion(expectedField, exact) is { IsError: true } bad) return Fail(bad.ErrorValue);
+            commandOptions = commandOptions with { ExpectedVersion = exact };
+        }
+
+        var commandId = http.Headers["X-Command-Id"].ToString();
+        if (commandId.Length > 0)
+        {
+            if (!Guid.TryParse(commandId, out var id) || id == Guid.Empty)
+                return Fail("X-Command-Id", $"'{Shown(commandId)}' is not a command id: give a non-empty GUID.");
+            commandOptions = commandOptions with { CommandId = id };
+        }
+
+        TimeSpan? wait = null;
+        var waitMs = query["waitMs"].ToString();
+        if (waitMs.Length > 0)
+        {
+            var max = (long)options.MaxWait.TotalMilliseconds;
+            if (!long.TryParse(waitMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > max)
+                return Fail("waitMs", $"'{Shown(waitMs)}' is not a wait: give a whole number of milliseconds from 0 to {max}.");
+            if (options.Views is null) return Fail("waitMs", "This server has no read-model views to wait for: read-your-writes is not available.");
+            wait = TimeSpan.FromMilliseconds(ms);
+        }
+
+        ViewRef[]? views = null;
+        var viewList = query["views"].ToString();
+        if (query.ContainsKey("views"))
+        {
+            if (wait is null) return Fail("views", "'views' names what read-your-writes waits for: it needs 'waitMs' too.");
+            var parsed = ViewList.Parse(viewList, options.Views!, MaxViews);
+            if (parsed.IsError) return Fail(parsed.ErrorValue);
+            views = parsed.ResultValue;
+        }
+        return new CommandRequest(commandOptions, wait, views, null);
+    }
+
+    /// <summary>A value as shown in a message: at most 40 characters.</summary>
+    public static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static CommandRequest Fail(string field, string reason) => Fail(new Validation.Error(field, reason));
+
+    private static CommandRequest Fail(Validation.Error error) => new(new CommandOptions(), null, null, error);
+}

@@ -1,0 +1,38 @@
+namespace Hybrid.Shell.Http;
+
+/// <summary>
+/// Read-your-writes: after an accepted command, waits (at most the request's <c>waitMs</c>) until each view has folded
+/// the command's events, and adds the views' fresh state to the answer. The views are the request's <c>views=</c>, or
+/// else the ones the command's definition names for its payload.
+/// </summary>
+internal static class ReadYourWrites
+{
+    /// <summary>The views the command names for its payload (none when it names none or the payload does not parse).</summary>
+    public static ViewRef[] ViewsOf(CommandDefinition definition, string json) =>
+        definition.Parse.Invoke(json) is { IsOk: true } parsed ? [.. definition.ViewsFor(parsed.ResultValue)] : [];
+
+    /// <summary>Adds <c>views</c> (by <c>model</c> or <c>model:scope</c>) and <c>viewsTimedOut</c> to the answer.</summary>
+    public static async Task AddViews(Dictionary<string, object?> body, IReadModelViews views, string tenant, long position,
+        ViewRef[] wanted, TimeSpan wait, CancellationToken ct)
+    {
+        var fresh = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var timedOut = false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait);
+        foreach (var view in wanted)
+        {
+            try
+            {
+                var read = await views.ReadAtLeast(tenant, view.Model, view.Scope, position, timeout.Token).ConfigureAwait(false);
+                fresh[view.Scope.Length == 0 ? view.Model : $"{view.Model}:{view.Scope}"] = read.State;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                timedOut = true;
+                break;
+            }
+        }
+        body["views"] = fresh;
+        body["viewsTimedOut"] = timedOut;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hybrid.Shell.Stores;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hybrid.Shell.Http;
+
+/// <summary>
+/// What an endpoint answers when handling a request throws: 400 for input a store refused, 503 with Retry-After for a
+/// store that is unavailable or timed out (<see cref="StoreFailures"/>), and 500 for anything else, a defect: logged
+/// with a trace id, which is all the body shows.
+/// </summary>
+internal static class RequestFailures
+{
+    public static async Task<IResult> Guard(HttpContext http, HybridHttpOptions options, Func<Task<IResult>> handle)
+    {
+        try
+        {
+            return await handle().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty; // the client went away: nobody reads an answer
+        }
+        catch (InvalidInputException invalid)
+        {
+            var error = new Validation.Error("body", $"The request leads to input the store refuses: {invalid.Message}");
+            return Problems.Result(Problems.Invalid(error), StatusCodes.Status400BadRequest);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            Logger(http).LogWarning("{Method} {Path}: the store is unavailable: {Error}", http.Request.Method, http.Request.Path, e.Message);
+            http.Response.Headers.RetryAfter = Math.Ceiling(options.UnavailableRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Problems.Result(Problems.StoreUnavailable(options.UnavailableRetryAfter), StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception e)
+        {
+            var traceId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+            Logger(http).LogError(e, "{Method} {Path} failed (trace id {TraceId}).", http.Request.Method, http.Request.Path, traceId);
+            return Problems.Result(Problems.Defect(traceId), StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Hybrid.Http") ?? NullLogger.Instance;
+}

@@ -1,0 +1,21 @@
+using Hybrid.Shell.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Hybrid.Shell.GraphQL;
+
+/// <summary>
+/// What the resolvers of one GraphQL request share: the HTTP request and its caller, resolved once, on first use
+/// (introspection needs no tenant), by the same resolver the HTTP adapter uses.
+/// </summary>
+internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver callers)
+{
+    /// <summary>The key of the context in the execution's user context.</summary>
+    public const string Key = "hybrid";
+
+    private Task<CallerResult>? _caller;
+
+    public HttpContext Http => http;
+
+    /// <summary>The request's caller, or why none could be resolved.</summary>
+    public Task<CallerResult> Caller() => _caller ??= callers.ResolveAsync(http).AsTask();
+}

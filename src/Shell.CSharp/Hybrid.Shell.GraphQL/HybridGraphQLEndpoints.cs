@@ -1,0 +1,76 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.SystemTextJson;
+using GraphQL.Transport;
+using Hybrid.Shell.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hybrid.Shell.GraphQL;
+
+/// <summary>
+/// Serves the registry's GraphQL schema at <c>POST {path}</c> (<c>{"query", "variables", "operationName"}</c>), mapped
+/// beside <c>MapHybrid</c> with the same options. A body that is not a GraphQL request, or a document that does not
+/// parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
+/// the errors of fields whose outcome was not data.
+/// </summary>
+public static class HybridGraphQLEndpoints
+{
+    private static readonly GraphQLSerializer Serializer = new(new ErrorInfoProvider(o =>
+    {
+        o.ExposeCode = true;
+        o.ExposeCodes = false;
+        o.ExposeData = false;
+        o.ExposeExtensions = true;
+        o.ExposeExceptionDetails = false;
+    }));
+
+    /// <summary>Maps the GraphQL endpoint over the commands and queries of <paramref name="options"/>.</summary>
+    public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string path = "/graphql")
+    {
+        var schema = RegistrySchema.Build(options);
+        var executer = new DocumentExecuter();
+        endpoints.MapPost(path, (HttpContext http) => Execute(http, schema, executer, options));
+        return endpoints;
+    }
+
+    private static async Task Execute(HttpContext http, global::GraphQL.Types.ISchema schema, IDocumentExecuter executer, HybridHttpOptions options)
+    {
+        var ct = http.RequestAborted;
+        GraphQLRequest? request;
+        try { request = await Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, ct); }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            await WriteError(http, "The body is not a GraphQL request: a JSON object with 'query' (and optionally 'variables', 'operationName').");
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(request?.Query))
+        {
+            await WriteError(http, "The request has no 'query'.");
+            return;
+        }
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = schema,
+            Query = request.Query,
+            Variables = request.Variables,
+            OperationName = request.OperationName,
+            UserContext = new Dictionary<string, object?> { [GraphQLCallContext.Key] = new GraphQLCallContext(http, options.Callers) },
+            RequestServices = http.RequestServices,
+            CancellationToken = ct,
+        });
+        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await Serializer.WriteAsync(http.Response.Body, result, ct);
+    }
+
+    private static async Task WriteError(HttpContext http, string message)
+    {
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var result = new ExecutionResult { Executed = false, Errors = [new ExecutionError(message) { Code = "INVALID" }] };
+        await Serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+}

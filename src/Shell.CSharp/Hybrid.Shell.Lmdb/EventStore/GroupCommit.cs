@@ -1,0 +1,165 @@
+using LightningDB;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+/// <summary>
+/// The store's one writer (LMDB allows one write transaction at a time): a thread that takes every write waiting,
+/// runs them in one transaction and syncs once, so concurrent appends share a sync. In a group of several, each
+/// member runs in a nested transaction: a member whose work throws is rolled back alone and the others commit as if
+/// it had not been there. A full map grows and the group runs again; at the maximum size, the members that do not
+/// fit fail with <see cref="LmdbStoreFullException"/> and the others commit.
+/// </summary>
+internal sealed class GroupCommit : IDisposable
+{
+    private readonly StoreEnvironment _env;
+    private readonly TenantSignals _signals;
+    private readonly int _maxEvents;
+    private readonly object _gate = new();
+    private readonly Queue<WriteOp> _queue = new();
+    private readonly Thread _thread;
+    private bool _stopping;
+
+    public GroupCommit(StoreEnvironment env, TenantSignals signals, int maxEvents)
+    {
+        _env = env;
+        _signals = signals;
+        _maxEvents = maxEvents;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "hybrid-lmdb-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>How many groups were committed (each with one sync).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    /// <summary>How many writes wait for the next group.</summary>
+    public int Queued
+    {
+        get { lock (_gate) return _queue.Count; }
+    }
+
+    /// <summary>Queues work for the next group; the task ends once the group's commit is synced.</summary>
+    public Task<T> Enqueue<T>(Func<StoreTxn, T> work, int events, string? tenant)
+    {
+        var op = new WriteOp<T>(work, events, tenant);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _queue.Enqueue(op);
+            if (_queue.Count == 1) Monitor.Pulse(_gate);
+        }
+        return op.Task;
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            List<WriteOp> group;
+            lock (_gate)
+            {
+                while (_queue.Count == 0 && !_stopping) Monitor.Wait(_gate);
+                if (_queue.Count == 0) return;
+                group = TakeGroup();
+            }
+            Commit(group);
+        }
+    }
+
+    private List<WriteOp> TakeGroup()
+    {
+        var group = new List<WriteOp>();
+        var events = 0;
+        while (_queue.TryPeek(out var next) && (group.Count == 0 || events + next.Events <= _maxEvents))
+        {
+            group.Add(_queue.Dequeue());
+            events += next.Events;
+        }
+        return group;
+    }
+
+    private enum Outcome { Committed, MapFull }
+
+    private void Commit(List<WriteOp> group)
+    {
+        var atMaximum = false;
+        try
+        {
+            while (_env.Write((env, dbs) => CommitOnce(env, dbs, group, isolate: group.Count > 1 || atMaximum, atMaximum)) == Outcome.MapFull)
+            {
+                if (_env.TryGrow()) continue;
+                if (atMaximum) throw Full();
+                atMaximum = true;
+            }
+        }
+        catch (Exception e)
+        {
+            var error = e is LightningException { StatusCode: 28 } ? Full(e) : e;
+            foreach (var op in group) op.Abort(error);
+            return;
+        }
+        Interlocked.Increment(ref _commits);
+        foreach (var op in group)
+        {
+            op.Complete();
+            if (!op.HasFailed && op.Tenant is { } tenant) _signals.Fire(tenant);
+        }
+    }
+
+    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum)
+    {
+        using var tx = env.BeginTransaction();
+        foreach (var op in group)
+        {
+            if (!isolate)
+            {
+                try { op.Run(new StoreTxn(tx, dbs, _env.DataFile)); }
+                catch (LightningException e) when (IsMapFull(e)) { return Outcome.MapFull; }
+                catch (Exception e)
+                {
+                    op.Fail(e);
+                    return Outcome.Committed; // the lone member wrote nothing: nothing to commit
+                }
+                continue;
+            }
+            using var member = tx.BeginTransaction();
+            try
+            {
+                op.Run(new StoreTxn(member, dbs, _env.DataFile));
+                member.Commit().ThrowOnError();
+            }
+            catch (LightningException e) when (IsMapFull(e))
+            {
+                if (!atMaximum) return Outcome.MapFull;
+                op.Fail(Full(e));
+            }
+            catch (Exception e)
+            {
+                op.Fail(e);
+            }
+        }
+        var committed = tx.Commit();
+        if (committed == MDBResultCode.MapFull) return Outcome.MapFull;
+        committed.ThrowOnError();
+        return Outcome.Committed;
+    }
+
+    private static bool IsMapFull(LightningException e) => (MDBResultCode)e.StatusCode == MDBResultCode.MapFull;
+
+    private LmdbStoreFullException Full(Exception? inner = null) => inner is LightningException { StatusCode: 28 }
+        ? new LmdbStoreFullException($"The event store in '{Path.GetDirectoryName(_env.DataFile)}' cannot grow: the disk is full. Nothing of this write was stored.", inner)
+        : new LmdbStoreFullException($"The event store in '{Path.GetDirectoryName(_env.DataFile)}' is full: it reached its maximum size of {_env.MaxMapSize:N0} bytes " +
+            "(LmdbEventStoreOptions.MaxMapSize). Nothing of this write was stored; everything acknowledged before is kept.", inner);
+
+    /// <summary>Commits what is queued, then stops the writer.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.Pulse(_gate);
+        }
+        _thread.Join();
+    }
+}

@@ -1,0 +1,248 @@
+using System.Text;
+using Hybrid.Shell.Lmdb.Files;
+using LightningDB;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+/// <summary>
+/// The event store's LMDB environment: held by one process (a lock file), checked before it is mapped, reopened with
+/// a larger map when full. Reads and the writer share a gate that only reopening takes exclusively.
+/// </summary>
+internal sealed class StoreEnvironment : IDisposable
+{
+    public const string FormatKey = "format";
+    public const string Format = "hybrid-event-store/1";
+
+    private readonly LmdbEventStoreOptions _options;
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly FileStream _processLock;
+    private LightningEnvironment _env = null!;
+    private Databases _dbs = null!;
+    private long _mapSize;
+    private bool _disposed;
+
+    private StoreEnvironment(LmdbEventStoreOptions options, FileStream processLock)
+    {
+        _options = options;
+        _processLock = processLock;
+        DataFile = Path.Combine(options.Directory, "data.mdb");
+    }
+
+    public string DataFile { get; }
+
+    public long MapSize => Interlocked.Read(ref _mapSize);
+
+    public int MapGrowths { get; private set; }
+
+    public long MaxMapSize => _options.MaxMapSize;
+
+    /// <summary>Opens the store in the options' directory, creating it when new; throws <see cref="LmdbStoreDamagedException"/> when the file is damaged.</summary>
+    public static StoreEnvironment Open(LmdbEventStoreOptions options)
+    {
+        Directory.CreateDirectory(options.Directory);
+        var dataFile = Path.Combine(options.Directory, "data.mdb");
+        // LMDB leaves lock.mdb beside its data: without data.mdb, a store was here and its data is gone.
+        if (!File.Exists(dataFile) && File.Exists(Path.Combine(options.Directory, "lock.mdb")))
+            throw new LmdbStoreDamagedException(dataFile,
+                "the data file is missing, though a store was here (its lock.mdb is left); restore data.mdb from a backup, or empty the directory to start a new store");
+        var processLock = StoreLock.Take(options.Directory);
+        var store = new StoreEnvironment(options, processLock);
+        try
+        {
+            store.OpenChecked();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    private void OpenChecked()
+    {
+        var existing = File.Exists(DataFile);
+        if (existing)
+        {
+            var length = new FileInfo(DataFile).Length;
+            if (length == 0) throw new LmdbStoreDamagedException(DataFile, "the file is empty");
+            if (_options.VerifyOnOpen) Probe();
+            _mapSize = Math.Max(_options.InitialMapSize, NextPowerOfTwo(length));
+        }
+        else _mapSize = _options.InitialMapSize;
+        OpenEnvironment(existing);
+        if (!existing || !_options.VerifyOnOpen) return;
+        var problem = Read((tx, dbs) => RecordCheck.FirstProblem(tx, dbs, DataFile));
+        if (problem is not null) throw problem;
+    }
+
+    private void Probe()
+    {
+        var report = LmdbProbe.Run(DataFile, exclusive: true, _options.ProbeTimeout);
+        if (report is null || report.Sound) return;
+        var key = report.Key.Length == 0 ? null : StoreKeyText.Describe(report.Database, report.Key);
+        throw new LmdbStoreDamagedException(DataFile, report.Problem!, report.Database == "" ? null : report.Database, key);
+    }
+
+    private void OpenEnvironment(bool existing)
+    {
+        var env = new LightningEnvironment(_options.Directory, new EnvironmentConfiguration { MapSize = _mapSize, MaxDatabases = 16 });
+        try
+        {
+            env.Open(EnvironmentOpenFlags.NoThreadLocalStorage | (_options.Durable ? EnvironmentOpenFlags.None : EnvironmentOpenFlags.NoSync));
+            if (env.MaxKeySize < StoreKeys.LongestKey)
+                throw new InvalidOperationException(
+                    $"This LMDB build limits keys to {env.MaxKeySize} bytes; the event store needs {StoreKeys.LongestKey} for the longest ids the limits allow.");
+            _dbs = existing ? OpenExisting(env) : Initialize(env);
+            _env = env;
+        }
+        catch (LightningException e)
+        {
+            env.Dispose();
+            throw new LmdbStoreDamagedException(DataFile, LmdbCodes.Describe(e.StatusCode));
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
+
+    private Databases OpenExisting(LightningEnvironment env)
+    {
+        using (var check = env.BeginTransaction(TransactionBeginFlags.ReadOnly))
+        {
+            var marker = FormatOf(check);
+            if (marker is null && check.GetEntriesCount(MainOf(check)) > 0)
+                throw new LmdbStoreDamagedException(DataFile,
+                    "it is an LMDB file but not a Hybrid event store (no format marker): is this a read-model cache or another program's file?");
+            if (marker is not null && marker != Format)
+                throw new LmdbStoreDamagedException(DataFile, $"its format is '{marker}', and this version reads '{Format}'");
+            if (marker is null) return Initialize(env);
+        }
+        using var tx = env.BeginTransaction();
+        var dbs = Databases.Open(tx, create: false);
+        tx.Commit().ThrowOnError();
+        return dbs;
+    }
+
+    private static LightningDatabase MainOf(LightningTransaction tx) => tx.OpenDatabase();
+
+    private static string? FormatOf(LightningTransaction tx)
+    {
+        LightningDatabase meta;
+        try { meta = tx.OpenDatabase("meta"); }
+        catch (LightningException e) when ((MDBResultCode)e.StatusCode is MDBResultCode.NotFound or MDBResultCode.Incompatible) { return null; }
+        using (meta)
+        {
+            var key = Encoding.UTF8.GetBytes(FormatKey);
+            var (code, _, value) = tx.Get(meta, key);
+            if (code != MDBResultCode.Success) return null;
+            return Sealed.TryOpen(key, value.AsSpan(), out var payload) ? Encoding.UTF8.GetString(payload) : "(damaged)";
+        }
+    }
+
+    private static Databases Initialize(LightningEnvironment env)
+    {
+        using var tx = env.BeginTransaction();
+        var dbs = Databases.Open(tx, create: true);
+        var key = Encoding.UTF8.GetBytes(FormatKey);
+        tx.Put(dbs.Meta, key, Sealed.Seal(key, Encoding.UTF8.GetBytes(Format))).ThrowOnError();
+        tx.Commit().ThrowOnError();
+        return dbs;
+    }
+
+    /// <summary>Runs a read in a read-only transaction.</summary>
+    public T Read<T>(Func<LightningTransaction, Databases, T> read)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _env.BeginTransaction(TransactionBeginFlags.ReadOnly);
+            return read(tx, _dbs);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs the writer's work with the environment held open (not reopened meanwhile).</summary>
+    public T Write<T>(Func<LightningEnvironment, Databases, T> write)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return write(_env, _dbs);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Doubles the map (up to the maximum); false when it is already at the maximum.</summary>
+    public bool TryGrow()
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var next = Math.Min(_mapSize * 2, _options.MaxMapSize);
+            if (next <= _mapSize) return false;
+            Close();
+            _mapSize = next;
+            MapGrowths++;
+            OpenEnvironment(existing: true);
+            return true;
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Copies the store (a consistent snapshot, free pages left out) into an empty directory.</summary>
+    public void CopyTo(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Write((env, _) =>
+        {
+            env.CopyTo(directory, compact: true).ThrowOnError();
+            return 0;
+        });
+    }
+
+    private void Close()
+    {
+        _dbs?.Dispose();
+        _env?.Dispose();
+        _dbs = null!;
+        _env = null!;
+    }
+
+    private static long NextPowerOfTwo(long n)
+    {
+        var p = 1L << 20;
+        while (p < n) p <<= 1;
+        return p;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _gate.EnterWriteLock();
+        try
+        {
+            _disposed = true;
+            Close();
+            _processLock.Dispose();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using LightningDB;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+/// <summary>
+/// One LMDB transaction (read-only, or the writer's) with checked access: every value read is unsealed, and a value
+/// that fails its checksum raises <see cref="LmdbStoreDamagedException"/> naming the database and key.
+/// </summary>
+internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string file)
+{
+    private static readonly byte[] NextTenantKey = StoreKeys.Utf8("next-tenant");
+
+    public LightningTransaction Tx { get; } = tx;
+
+    public Databases Dbs { get; } = dbs;
+
+    public string File { get; } = file;
+
+    /// <summary>The payload under the key; false when the key is absent.</summary>
+    public bool TryGet(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)
+    {
+        var (code, _, value) = Tx.Get(db, key);
+        if (code == MDBResultCode.NotFound)
+        {
+            payload = default;
+            return false;
+        }
+        code.ThrowOnError();
+        payload = Open(db, key, value.AsSpan());
+        return true;
+    }
+
+    /// <summary>The payload of a value read through a cursor.</summary>
+    public ReadOnlySpan<byte> Open(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+        Sealed.TryOpen(key, value, out var payload) ? payload : throw Damaged(db, key, "a record fails its checksum");
+
+    public LmdbStoreDamagedException Damaged(LightningDatabase db, ReadOnlySpan<byte> key, string problem)
+    {
+        var name = Dbs.NameOf(db);
+        return new LmdbStoreDamagedException(File, problem, name, StoreKeyText.Describe(name, key, TenantNamesIfReadable()));
+    }
+
+    private bool _naming;
+
+    /// <summary>Tenant names for a damage report, or null when they cannot be read (the damage may be there).</summary>
+    public Dictionary<uint, string>? TenantNamesIfReadable()
+    {
+        if (_naming) return null;
+        _naming = true;
+        try { return TenantNames(); }
+        catch (Exception e) when (e is LmdbStoreDamagedException or LightningException) { return null; }
+        finally { _naming = false; }
+    }
+
+    public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
+        Tx.Put(db, key, Sealed.Seal(key, payload)).ThrowOnError();
+
+    /// <summary>The tenant's view, or null when the tenant has never been written.</summary>
+    public TenantView? Tenant(string tenant)
+    {
+        var key = StoreKeys.Utf8(tenant);
+        return TryGet(Dbs.Tenants, key, out var payload) ? new TenantView(this, tenant, BinaryPrimitives.ReadUInt32LittleEndian(payload)) : null;
+    }
+
+    /// <summary>The tenant's view, giving the tenant a number when it has none (in the writer's transaction only).</summary>
+    public TenantView TenantForWrite(string tenant)
+    {
+        if (Tenant(tenant) is { } known) return known;
+        var next = TryGet(Dbs.Meta, NextTenantKey, out var payload) ? BinaryPrimitives.ReadUInt32LittleEndian(payload) : 1u;
+        Put(Dbs.Meta, NextTenantKey, UInt32(next + 1));
+        Put(Dbs.Tenants, StoreKeys.Utf8(tenant), UInt32(next));
+        return new TenantView(this, tenant, next);
+    }
+
+    /// <summary>The names of every tenant with a number, by number.</summary>
+    public Dictionary<uint, string> TenantNames()
+    {
+        var names = new Dictionary<uint, string>();
+        using var cursor = Tx.CreateCursor(Dbs.Tenants);
+        var (code, key, value) = cursor.First();
+        while (code == MDBResultCode.Success)
+        {
+            var payload = Open(Dbs.Tenants, key.AsSpan(), value.AsSpan());
+            names[BinaryPrimitives.ReadUInt32LittleEndian(payload)] = System.Text.Encoding.UTF8.GetString(key.AsSpan());
+            (code, key, value) = cursor.Next();
+        }
+        if (code != MDBResultCode.NotFound) code.ThrowOnError();
+        return names;
+    }
+
+    public static byte[] UInt32(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        return bytes;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+// Writes of a tenant, in the writer's transaction: events with their indexes, stream tombstones, checkpoints.
+// The head and stream states are kept here as they change and written once by Flush.
+internal sealed partial class TenantView
+{
+    private readonly Dictionary<string, (uint Number, StreamState State)> _changedStreams = new(StringComparer.Ordinal);
+    private readonly Dictionary<(byte Kind, string Name), uint> _names = [];
+    private bool _headChanged;
+
+    /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions, checkpoints and head.</summary>
+    public void Write(RecordWriter w, AppendWrite write)
+    {
+        foreach (var e in write.Events) Store(w, e);
+        foreach (var advance in write.Streams)
+        {
+            var (streamNumber, state) = StreamForWrite(advance.Stream);
+            _changedStreams[advance.Stream] = (streamNumber, new StreamState(advance.Version, state.DeletedUpTo));
+        }
+        foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
+        if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
+        Flush();
+    }
+
+    /// <summary>Stores the event (at the next position) with its id, stream-version entry and postings.</summary>
+    private void Store(RecordWriter w, RecordedEvent e)
+    {
+        var position = Head.Position + 1;
+        if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
+        if (e.Stream is { } stream)
+        {
+            var (streamNumber, state) = StreamForWrite(stream);
+            _changedStreams[stream] = (streamNumber, state);
+            Txn.Put(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, e.StreamVersion), Int64(position));
+        }
+        w.Clear();
+        EventRecord.Write(w, e);
+        Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
+        Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), Int64(position));
+        Post(StoreKeys.TypeName, e.Type, position);
+        foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
+        _head = Head with { Position = position };
+        _headChanged = true;
+    }
+
+    /// <summary>Marks the stream deleted up to its current version.</summary>
+    public void DeleteStream(string stream)
+    {
+        var (streamNumber, state) = StreamForWrite(stream);
+        _changedStreams[stream] = (streamNumber, new StreamState(state.Version, state.Version));
+    }
+
+    public void SetCheckpoint(string processor, Checkpoint checkpoint)
+    {
+        var payload = new byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, checkpoint.Position);
+        BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(8), checkpoint.Fence);
+        Txn.Put(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), payload);
+    }
+
+    /// <summary>Writes the head and the changed stream states.</summary>
+    public void Flush()
+    {
+        foreach (var (stream, (streamNumber, state)) in _changedStreams)
+        {
+            var payload = new byte[20];
+            BinaryPrimitives.WriteUInt32LittleEndian(payload, streamNumber);
+            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(4), state.Version);
+            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(12), state.DeletedUpTo);
+            Txn.Put(Txn.Dbs.Streams, StoreKeys.TenantString(Number, stream), payload);
+        }
+        _changedStreams.Clear();
+        if (!_headChanged) return;
+        var head = new byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(head, Head.Position);
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(8), Head.Streams);
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), Head.Names);
+        Txn.Put(Txn.Dbs.Heads, _tenantKey, head);
+        _headChanged = false;
+    }
+
+    private (uint Number, StreamState State) StreamForWrite(string stream)
+    {
+        if (_changedStreams.TryGetValue(stream, out var changed)) return changed;
+        var found = Stream(stream);
+        if (found.Number != 0) return found;
+        _head = Head with { Streams = Head.Streams + 1 };
+        _headChanged = true;
+        return (Head.Streams, found.State);
+    }
+
+    private void Post(byte kind, string name, long position)
+    {
+        if (!_names.TryGetValue((kind, name), out var number))
+        {
+            number = NameNumber(kind, name);
+            if (number == 0)
+            {
+                _head = Head with { Names = Head.Names + 1 };
+                _headChanged = true;
+                number = Head.Names;
+                Txn.Put(Txn.Dbs.NamesDb, StoreKeys.Name(Number, kind, name), StoreTxn.UInt32(number));
+            }
+            _names[(kind, name)] = number;
+        }
+        Txn.Put(Txn.Dbs.Postings, StoreKeys.Numbered(Number, number, position), []);
+    }
+
+    private static byte[] Int64(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        return bytes;
+    }
+}

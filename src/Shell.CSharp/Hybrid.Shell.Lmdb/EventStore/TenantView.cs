@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using LightningDB;
+
+namespace Hybrid.Shell.Lmdb.EventStore;
+
+/// <summary>
+/// One tenant's data inside a transaction: its head, streams, names, checkpoints and events. Reads are here, queries
+/// in TenantView.Select.cs, writes (writer's transaction only) in TenantView.Writes.cs.
+/// </summary>
+internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
+{
+    private readonly byte[] _tenantKey = StoreKeys.Tenant(number);
+    private TenantHead? _head;
+
+    public StoreTxn Txn { get; } = txn;
+
+    public string Name { get; } = name;
+
+    public uint Number { get; } = number;
+
+    /// <summary>The tenant's last position and counters, as of this transaction (including its own writes).</summary>
+    public TenantHead Head => _head ??= ReadHead();
+
+    private TenantHead ReadHead() => Txn.TryGet(Txn.Dbs.Heads, _tenantKey, out var p) && p.Length == 16
+        ? new TenantHead(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadUInt32LittleEndian(p[8..]), BinaryPrimitives.ReadUInt32LittleEndian(p[12..]))
+        : new TenantHead(0, 0, 0);
+
+    /// <summary>The event at the position, which the caller knows exists (an index named it).</summary>
+    public RecordedEvent EventAt(long position)
+    {
+        var key = StoreKeys.Event(Number, position);
+        if (!Txn.TryGet(Txn.Dbs.Events, key, out var payload)) throw Txn.Damaged(Txn.Dbs.Events, key, "an index names an event that is missing");
+        return Decode(key, payload, position);
+    }
+
+    private RecordedEvent Decode(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload, long position)
+    {
+        try
+        {
+            return EventRecord.Read(payload, Name, position);
+        }
+        catch (FormatException e)
+        {
+            throw Txn.Damaged(Txn.Dbs.Events, key, $"an event record is malformed ({e.Message})");
+        }
+    }
+
+    public bool TryGetPosition(Guid id, out long position)
+    {
+        position = 0;
+        if (!Txn.TryGet(Txn.Dbs.Ids, StoreKeys.Id(Number, id), out var payload)) return false;
+        position = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        return true;
+    }
+
+    /// <summary>The stream's number and state; number 0 when the stream was never written.</summary>
+    public (uint Number, StreamState State) Stream(string stream)
+    {
+        if (!Txn.TryGet(Txn.Dbs.Streams, StoreKeys.TenantString(Number, stream), out var p)) return (0, new StreamState(0, 0));
+        return (BinaryPrimitives.ReadUInt32LittleEndian(p), new StreamState(BinaryPrimitives.ReadInt64LittleEndian(p[4..]), BinaryPrimitives.ReadInt64LittleEndian(p[12..])));
+    }
+
+    public StreamState StateOf(string stream) => Stream(stream).State;
+
+    /// <summary>The number of a type or tag, or 0 when no event of the tenant ever had it.</summary>
+    public uint NameNumber(byte kind, string name) =>
+        Txn.TryGet(Txn.Dbs.NamesDb, StoreKeys.Name(Number, kind, name), out var p) ? BinaryPrimitives.ReadUInt32LittleEndian(p) : 0;
+
+    public Checkpoint CheckpointOf(string processor) =>
+        Txn.TryGet(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), out var p)
+            ? new Checkpoint(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadInt64LittleEndian(p[8..]))
+            : new Checkpoint(0, 0);
+
+    /// <summary>The stream's live events strictly between the versions, in the direction, at most limit of them.</summary>
+    public RecordedEvent[] ReadStream(StreamRead read)
+    {
+        var (streamNumber, state) = Stream(read.Stream);
+        var after = Math.Max(read.After, state.DeletedUpTo);
+        if (after >= state.Version) return [];
+        var before = Math.Min(read.Before, state.Version + 1);
+        if (streamNumber == 0 || before <= after + 1) return [];
+        var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
+        var result = new RecordedEvent[count];
+        var forward = read.Direction == Direction.Forward;
+        using var cursor = Txn.Tx.CreateCursor(Txn.Dbs.Versions);
+        var (code, key, value) = cursor.SeekRange(StoreKeys.Numbered(Number, streamNumber, forward ? after + 1 : before - 1));
+        for (var i = 0; i < count; i++)
+        {
+            var expected = forward ? after + 1 + i : before - 1 - i;
+            var keyBytes = code == MDBResultCode.Success ? key.AsSpan() : default;
+            if (keyBytes.Length != 16 || StoreKeys.TenantOf(keyBytes) != Number || StoreKeys.NumberAt(keyBytes, 4) != streamNumber
+                || StoreKeys.Last(keyBytes) != expected)
+                throw Txn.Damaged(Txn.Dbs.Versions, StoreKeys.Numbered(Number, streamNumber, expected), "a stream version is missing from its index");
+            result[i] = EventAt(BinaryPrimitives.ReadInt64LittleEndian(Txn.Open(Txn.Dbs.Versions, keyBytes, value.AsSpan())));
+            (code, key, value) = forward ? cursor.Next() : cursor.Previous();
+        }
+        return result;
+    }
+}
+
+/// <summary>A tenant's last position, and how many stream and name numbers it has given out.</summary>
+internal readonly record struct TenantHead(long Position, uint Streams, uint Names);

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using Hybrid.Shell.Producers;
+using NATS.Client.Core;
+
+namespace Hybrid.Shell.Nats;
+
+/// <summary>
+/// The source event's envelope as message headers (id, tenant, position, type, stream, version, tags, schema version,
+/// timestamp, causation, correlation, actor), so a consumer of a <c>Producer.recorded</c> producer's messages
+/// rebuilds the recorded event exactly and folds it with the application's own read models.
+/// </summary>
+public static class NatsEventHeaders
+{
+    /// <summary>
+    /// The headers of a publication: tenant, event id, position and message type; with <paramref name="envelope"/>, the
+    /// rest of the source event's envelope too (what a projector needs).
+    /// </summary>
+    public static NatsHeaders Of(IntegrationPublication publication, bool envelope = true)
+    {
+        var e = publication.Source;
+        var headers = new NatsHeaders
+        {
+            [NatsHeaderNames.Tenant] = publication.Tenant,
+            [NatsHeaderNames.EventId] = e.Id.ToString(),
+            [NatsHeaderNames.Position] = e.Position.ToString(CultureInfo.InvariantCulture),
+            [NatsHeaderNames.MessageType] = publication.Message.Type,
+        };
+        if (!envelope) return headers;
+        headers[NatsHeaderNames.EventType] = e.Type;
+        foreach (var (name, value) in new[]
+        {
+            (NatsHeaderNames.StreamVersion, e.StreamVersion.ToString(CultureInfo.InvariantCulture)),
+            (NatsHeaderNames.SchemaVersion, e.SchemaVersion.ToString(CultureInfo.InvariantCulture)),
+            (NatsHeaderNames.Timestamp, e.Timestamp.ToString("O", CultureInfo.InvariantCulture)),
+        })
+            headers[name] = value;
+        if (!string.IsNullOrEmpty(e.Stream)) headers[NatsHeaderNames.Stream] = e.Stream;
+        if (e.Tags.Length > 0) headers[NatsHeaderNames.Tags] = string.Join(',', e.Tags);
+        if (!string.IsNullOrEmpty(e.Metadata.CausationId)) headers[NatsHeaderNames.CausationId] = e.Metadata.CausationId;
+        if (!string.IsNullOrEmpty(e.Metadata.CorrelationId)) headers[NatsHeaderNames.CorrelationId] = e.Metadata.CorrelationId;
+        if (!string.IsNullOrEmpty(e.Metadata.Actor)) headers[NatsHeaderNames.Actor] = e.Metadata.Actor;
+        return headers;
+    }
+
+    /// <summary>The recorded event a message carries, or why it carries none (a header missing or malformed).</summary>
+    public static (RecordedEvent? Event, string? Problem) EventOf(NatsHeaders? headers, byte[]? body)
+    {
+        if (headers is null) return (null, "the message has no headers");
+        string? Get(string name) => headers.TryGetLastValue(name, out var value) ? value : null;
+        if (Get(NatsHeaderNames.Tenant) is not { Length: > 0 } tenant) return (null, $"'{NatsHeaderNames.Tenant}' is missing");
+        if (!Guid.TryParse(Get(NatsHeaderNames.EventId), out var id)) return (null, $"'{NatsHeaderNames.EventId}' is not a GUID");
+        if (!long.TryParse(Get(NatsHeaderNames.Position), NumberStyles.None, CultureInfo.InvariantCulture, out var position) || position < 1)
+            return (null, $"'{NatsHeaderNames.Position}' is not a position");
+        if (Get(NatsHeaderNames.EventType) is not { Length: > 0 } type) return (null, $"'{NatsHeaderNames.EventType}' is missing");
+        long.TryParse(Get(NatsHeaderNames.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version);
+        if (!int.TryParse(Get(NatsHeaderNames.SchemaVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var schema)) schema = 1;
+        DateTimeOffset.TryParse(Get(NatsHeaderNames.Timestamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var timestamp);
+        var tags = Get(NatsHeaderNames.Tags) is { Length: > 0 } t ? t.Split(',') : [];
+        var metadata = new EventMetadata(Get(NatsHeaderNames.CausationId) ?? "", Get(NatsHeaderNames.CorrelationId) ?? "", Get(NatsHeaderNames.Actor) ?? "");
+        var text = body is null ? "" : Encoding.UTF8.GetString(body);
+        return (new RecordedEvent(id, tenant, position, Get(NatsHeaderNames.Stream)!, version, type, tags, text, schema, metadata, timestamp), null);
+    }
+}

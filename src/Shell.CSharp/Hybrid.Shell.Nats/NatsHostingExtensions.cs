@@ -1,0 +1,48 @@
+using Hybrid.Shell.Commands;
+using Hybrid.Shell.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Shell.Nats;
+
+/// <summary>Wiring for the broker topology: the broker connection, producers, command handlers and projectors.</summary>
+public static class NatsHostingExtensions
+{
+    /// <summary>Registers the broker connection (connected, streams in place, when first resolved).</summary>
+    public static IServiceCollection AddNatsBroker(this IServiceCollection services, NatsBrokerOptions options) =>
+        services.AddSingleton(_ => Task.Run(() => NatsBroker.ConnectAsync(options)).GetAwaiter().GetResult());
+
+    /// <summary>Publishes the producer's events to the broker (needs <see cref="AddNatsBroker"/>).</summary>
+    public static HybridBuilder AddNatsProducer(this HybridBuilder hybrid, Producer producer) =>
+        hybrid.AddProducer(producer, sp => new NatsJetStreamPublisher(sp.GetRequiredService<NatsBroker>()));
+
+    /// <summary>Runs the commands sent through the broker with the registered <see cref="CommandProcessor"/>.</summary>
+    public static IServiceCollection AddNatsCommandHandler(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new NatsCommandHandler(sp.GetRequiredService<NatsBroker>(), sp.GetRequiredService<CommandProcessor>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger<NatsCommandHandler>()));
+        services.AddHostedService(sp => new Lifetime(ct => sp.GetRequiredService<NatsCommandHandler>().StartAsync(ct),
+            () => sp.GetRequiredService<NatsCommandHandler>().StopAsync()));
+        return services;
+    }
+
+    /// <summary>Keeps the read models from the broker's event stream (<see cref="NatsProjector"/>), also as <see cref="IReadModelViews"/>.</summary>
+    public static IServiceCollection AddNatsProjector(this IServiceCollection services, IEnumerable<ReadModelDefinition> models)
+    {
+        var list = models.ToArray();
+        services.AddSingleton(sp => new NatsProjector(sp.GetRequiredService<NatsBroker>(), list, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NatsProjector>()));
+        services.AddSingleton<IReadModelViews>(sp => sp.GetRequiredService<NatsProjector>());
+        services.AddHostedService(sp => new Lifetime(ct => sp.GetRequiredService<NatsProjector>().StartAsync(ct),
+            () => sp.GetRequiredService<NatsProjector>().DisposeAsync().AsTask()));
+        return services;
+    }
+
+    private sealed class Lifetime(Func<CancellationToken, Task> start, Func<Task> stop) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => start(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => stop();
+    }
+}

@@ -1,0 +1,18 @@
+-- Locks the transaction's tenant row and moves its head forward by the positions an append takes; returns the head
+-- before, so the append's events take positions head + 1 … head + positions. The head never goes back.
+CREATE FUNCTION {schema}.advance_head(tenant text, positions bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE
+    base bigint;
+BEGIN
+    PERFORM {schema}.require_tenant(tenant);
+    IF positions IS NULL OR positions < 1 THEN
+        RAISE EXCEPTION 'Tenant ''%'': a head advances by 1 or more positions, not %.', tenant, positions USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO {schema}.tenants AS t (tenant_id, head) VALUES (tenant, positions)
+    ON CONFLICT (tenant_id) DO UPDATE SET head = t.head + excluded.head
+    RETURNING t.head - positions INTO base;
+    RETURN base;
+END $f$;
+REVOKE ALL ON FUNCTION {schema}.advance_head(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION {schema}.advance_head(text, bigint) TO {app};

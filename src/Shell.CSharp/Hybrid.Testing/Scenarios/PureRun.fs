@@ -1,0 +1,108 @@
+// Runs a scenario on the pure definitions alone: the log is an array, lookups and reads are the core's pure
+// selection and fold, conditions the core's pure evaluation. No store, no engine: what the definitions decide.
+module internal Hybrid.Testing.PureRun
+
+open Hybrid
+
+let private definition<'T> (kind: DefinitionKind) (name: string) (registry: Registry) =
+    match Registry.tryFind kind name registry with
+    | Some d -> Some(d.Value :?> 'T)
+    | None -> None
+
+let private head (log: RecordedEvent[]) = if log.Length = 0 then Names.Start else log.[log.Length - 1].Position
+
+/// What a command's lookup reads from the log, as the command processor would read it.
+let lookUp (log: RecordedEvent[]) (lookup: Lookup) =
+    let position = head log
+    match lookup with
+    | Lookup.Events query -> LookedUp.OfEvents(position, EventQuery.select (Command.readQuery query position) log)
+    | Lookup.Streams streams ->
+        LookedUp.OfStreams(
+            position,
+            [ for s in List.distinct streams ->
+                  let struct (version, _) = History.streamState log s
+                  s, version, log |> Array.filter (fun e -> e.Stream = s) ])
+
+let private command (log: RecordedEvent[]) registry (caller: Caller) name (payload: obj) (concurrently: EventData list) =
+    match definition<CommandDefinition> DefinitionKind.Command name registry with
+    | None -> Observed.Failed $"the command '{name}' is not registered"
+    | Some d ->
+        match d.Check(caller, payload) with
+        | Authorization.Denied reason -> Observed.Unauthorized reason
+        | Authorization.Allowed ->
+            let lookup = d.LookupFor payload
+            let looked = lookUp log lookup
+            match d.Run(caller, payload, looked) with
+            | CommandDecision.Reject r -> Observed.Rejected r
+            | CommandDecision.NotFound what -> Observed.NotFound what
+            | CommandDecision.Accept(events, _) when events.IsEmpty -> Observed.Wrote []
+            | CommandDecision.Accept(events, _) ->
+                let now = History.appendAt History.epoch log concurrently
+                match AppendCondition.evaluate (AppendCondition.readerOfLog now (History.streamState now)) (Command.condition lookup looked) with
+                | Ok() -> Observed.Wrote events
+                | Error failure -> Observed.Conflict failure.Reason
+
+let private view (log: RecordedEvent[]) (tenant: TenantId) (model: ReadModelDefinition) (scope: string) =
+    { Model = model.Name; Tenant = tenant; Scope = scope; State = ReadModel.plainRead model scope log; Position = head log }
+
+let private readModel log tenant registry name scope =
+    match definition<ReadModelDefinition> DefinitionKind.ReadModel name registry with
+    | None -> Observed.Failed $"the read model '{name}' is not registered"
+    | Some model -> Observed.Value((view log tenant model scope).State)
+
+let private query log registry (caller: Caller) name (request: obj) =
+    match definition<QueryDefinition> DefinitionKind.Query name registry with
+    | None -> Observed.Failed $"the query '{name}' is not registered"
+    | Some d ->
+        match d.Check(caller, request) with
+        | Authorization.Denied reason -> Observed.Unauthorized reason
+        | Authorization.Allowed ->
+            let reads = d.ReadsFor request
+            let views =
+                reads.Views
+                |> List.map (fun v ->
+                    match definition<ReadModelDefinition> DefinitionKind.ReadModel v.Model registry with
+                    | Some model -> view log caller.Tenant model v.Scope
+                    | None -> invalidOp $"Query '{name}' reads read model '{v.Model}', which is not registered.")
+            let events = match reads.Events with Some q -> EventQuery.select q log | None -> [||]
+            match d.Run(caller, request, { Views = views; Events = events }) with
+            | QueryAnswer.Found value -> Observed.Value value
+            | QueryAnswer.NotFound what -> Observed.NotFound what
+
+let private handle log tenant (processor: TodoProcessor) event =
+    let withEvent = History.appendAt History.epoch log [ event ]
+    match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) withEvent.[withEvent.Length - 1] with
+    | ProcessorResult.Emit events -> Observed.Handled(events, [])
+    | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
+    | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
+    | ProcessorResult.NoOp -> Observed.Handled([], [])
+
+let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upTo =
+    let runs =
+        match task.Tenants with
+        | OnlyTenants tenants -> List.contains tenant tenants
+        | AllTenants -> log.Length > 0
+    if not runs then Observed.Fired []
+    else
+        let triggers = log |> Array.filter (fun e -> e.Type = Triggers.TriggeredType && e.HasTag(Triggers.taskTag task.Name))
+        let last = Triggers.lastDue task.Name triggers |> Option.defaultValue from
+        let plan = Schedules.plan task last upTo
+        Observed.Fired
+            [ for due in plan.Fire ->
+                  due, Triggers.events task { Task = task.Name; Tenant = tenant; DueAt = due } |> List.map (fun e -> e.Type) ]
+
+/// Runs the scenario on its pure definitions after the given log (the scenario's given events are appended to it).
+let runOn (before: RecordedEvent[]) (scenario: Scenario) =
+    let tenant = scenario.Tenant
+    let log = History.appendAt History.epoch before scenario.Given |> Array.map (fun e -> { e with Tenant = tenant })
+    let inTenant (c: Caller) = { c with Tenant = tenant }
+    match scenario.When with
+    | When.Nothing -> Observed.Idle
+    | When.Command(registry, caller, name, payload, concurrently) -> command log registry (inTenant caller) name payload concurrently
+    | When.ReadModel(registry, name, scope) -> readModel log tenant registry name scope
+    | When.Query(registry, caller, name, request) -> query log registry (inTenant caller) name request
+    | When.Handle(processor, event) -> handle log tenant processor event
+    | When.Schedule(task, from, upTo) -> schedule log tenant task from upTo
+
+/// Runs the scenario on its pure definitions.
+let run (scenario: Scenario) = runOn [||] scenario

@@ -1,0 +1,20 @@
+// The embedded LMDB store enrolled in every conformance class: one line per behaviour area.
+using Hybrid.Tests.Integration.Conformance;
+
+namespace Hybrid.Tests.Integration.Lmdb.Conformance;
+
+public sealed class LmdbEmptyReadConformance() : EmptyReadConformance(new LmdbStoreFactory());
+public sealed class LmdbEmptyAppendConformance() : EmptyAppendConformance(new LmdbStoreFactory());
+public sealed class LmdbExpectedVersionConformance() : ExpectedVersionConformance(new LmdbStoreFactory());
+public sealed class LmdbConditionConformance() : ConditionConformance(new LmdbStoreFactory());
+public sealed class LmdbPagingConformance() : PagingConformance(new LmdbStoreFactory());
+public sealed class LmdbDeletionConformance() : DeletionConformance(new LmdbStoreFactory());
+public sealed class LmdbIdempotencyConformance() : IdempotencyConformance(new LmdbStoreFactory());
+public sealed class LmdbCheckpointConformance() : CheckpointConformance(new LmdbStoreFactory());
+public sealed class LmdbTenantIsolationConformance() : TenantIsolationConformance(new LmdbStoreFactory());
+public sealed class LmdbInvalidInputConformance() : InvalidInputConformance(new LmdbStoreFactory());
+public sealed class LmdbSubscriptionConformance() : SubscriptionConformance(new LmdbStoreFactory());
+public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new LmdbStoreFactory());
+public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());
+public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
+public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Hybrid.Testing.Postgres;
+using Hybrid.Tests.Integration.Postgres;
+using Npgsql;
+using Xunit.Abstractions;
+using static Hybrid.Tests.Integration.Hosting.Eventually;
+
+namespace Hybrid.Tests.Integration.Sample;
+
+/// <summary>The sample's server while its PostgreSQL server is down: 503 with Retry-After, never a 500; then recovery.</summary>
+public sealed class ServeDatabaseDownTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-down-");
+    private PrivatePostgresCluster _cluster = null!;
+    private RunningSampleServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await PostgresTestServer.StartOwnClusterAsync();
+        var database = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Database = "postgres", Timeout = 3 }.ConnectionString;
+        _server = await RunningSampleServer.StartAsync(database, "down-test", Path.Combine(_temp.FullName, "lmdb"), output);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
+        _temp.Delete(recursive: true);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, TimeSpan? RetryAfter, string? Type)> Post(string path, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Tenant", "acme");
+        request.Headers.Add("X-Actor", "ann");
+        request.Headers.Add("X-Roles", "member");
+        using var response = await _server.Http.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, body, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task With_the_database_down_commands_and_queries_answer_503_with_retry_after_and_succeed_once_it_is_back()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Post("/commands/CreateList", """{"listId":"l","name":"L"}""")).Status);
+
+        await _cluster.StopAsync();
+        var command = await Post("/commands/AddItem", """{"listId":"l","text":"milk"}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, command.Status);
+        Assert.Equal(TimeSpan.FromSeconds(2), command.RetryAfter);
+        Assert.Equal("application/problem+json", command.Type);
+        Assert.Equal("unavailable", command.Body.GetProperty("outcome").GetString());
+        Assert.DoesNotContain("Npgsql", command.Body.GetRawText());
+        var query = await Post("/queries/list", """{"listId":"nowhere"}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, query.Status);
+        Assert.NotNull(query.RetryAfter);
+
+        await _cluster.RestartAsync();
+        await Until(async () => (await Post("/commands/AddItem", """{"listId":"l","text":"milk"}""")).Status == HttpStatusCode.OK,
+            "commands succeed again");
+        var items = await Post("/queries/list", """{"listId":"l"}""");
+        Assert.Equal(HttpStatusCode.OK, items.Status);
+    }
+}
