@@ -203,6 +203,17 @@ module Invariants =
         let actor = Simulated.processorActor manager.Name
         let outputs = outputsBySource actor log
         let handled = HashSet<string>()
+        let ownByTag = Dictionary<Tag, ResizeArray<RecordedEvent>>()
+        for e in log do
+            if e.Metadata.Actor = actor then
+                for t in e.Tags do
+                    match ownByTag.TryGetValue t with
+                    | true, list -> list.Add e
+                    | _ -> ownByTag.[t] <- ResizeArray [ e ]
+        let ownOf (tag: Tag) =
+            match ownByTag.TryGetValue tag with
+            | true, list -> list |> Seq.filter (fun e -> handled.Contains e.Metadata.CausationId) |> Array.ofSeq
+            | _ -> [||]
         [ for source in log do
               if Simulated.isTopic processor source then
                   let found =
@@ -217,8 +228,7 @@ module Invariants =
                           match ProcessManager.keyOf manager source with
                           | None -> []
                           | Some key ->
-                              let tag = Deadlines.instanceTag manager.Name key
-                              let own = log |> Array.filter (fun e -> e.HasTag tag && e.Metadata.Actor = actor && handled.Contains e.Metadata.CausationId)
+                              let own = ownOf (Deadlines.instanceTag manager.Name key)
                               match ProcessManager.handle manager tenant own source with
                               | ProcessorResult.Emit events -> events |> List.map (fun e -> e.Type)
                               | _ -> []
