@@ -22,8 +22,10 @@ public static class HybridEndpoints
             RequestFailures.Guard(http, options, () => Command(http, name, options)));
         endpoints.MapPost($"{prefix}/queries/{{name}}", (HttpContext http, string name) =>
             RequestFailures.Guard(http, options, () => Query(http, name, options)));
-        endpoints.MapGet($"{prefix}/introspection", (HttpContext http) =>
-            RequestFailures.Guard(http, options, () => Task.FromResult(Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options))));
+        // The cast keeps the handler a route handler: a lone HttpContext parameter would make it a RequestDelegate,
+        // which discards the result instead of writing it.
+        endpoints.MapGet($"{prefix}/introspection", (Delegate)((HttpContext http) =>
+            RequestFailures.Guard(http, options, () => Task.FromResult(Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
         return endpoints;
     }
 
