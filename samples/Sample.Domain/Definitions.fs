@@ -20,10 +20,10 @@ let private decision encode (decided: Result<'Event list, string>) =
 
 /// A todo-list command: reads the list's stream, decides, writes to it at the version read.
 let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R -> TodoLists.Command) =
-    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun caller r looked ->
+    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun context r looked ->
         let state =
             looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
-        TodoLists.decide caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+        TodoLists.decide context.Caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
     |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
     |> Command.emits (List.ofArray TodoLists.Events.types)
     |> fun d -> { d with Aggregate = "todolist" }
@@ -31,9 +31,9 @@ let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R
 /// Invites a customer: reads the events tagged with the email and appends only if none appeared since.
 let private inviteCommand =
     let emailKey (r: InviteCustomer) = Invites.emailTag (match Invites.validateEmail r.Email with Ok e -> e | Error _ -> "-")
-    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun caller r looked ->
+    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun context r looked ->
         let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
-        Invites.decide caller.Actor { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+        Invites.decide context.Caller.Actor context.Now { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
     |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
     |> Command.emits (List.ofArray Invites.Events.types)
 

@@ -132,11 +132,16 @@ module TodoProcessor =
         bytes.[8] <- 0x80uy ||| (bytes.[8] &&& 0x3Fuy)
         Guid(ReadOnlySpan bytes, true)
 
-    /// The metadata of events emitted for a source event: caused by it, in its correlation.
+    /// The metadata of events emitted for a source event: caused by it, in its correlation, its trace (the shell
+    /// replaces the trace with the handler's own span when it traces) and carrying its user-defined fields.
     let emittedMetadata (processor: string) (source: RecordedEvent) =
         let correlation =
             if String.IsNullOrEmpty source.Metadata.CorrelationId then source.Id.ToString() else source.Metadata.CorrelationId
-        { CausationId = source.Id.ToString(); CorrelationId = correlation; Actor = $"processor:{processor}" }
+        { source.Metadata with CausationId = source.Id.ToString(); CorrelationId = correlation; Actor = $"processor:{processor}" }
+
+    /// The proposed events for an Emit result, with the metadata given (see emittedMetadata).
+    let proposalsWith (metadata: EventMetadata) (processor: string) (source: RecordedEvent) (events: EventData list) =
+        events |> List.mapi (fun i d -> { Id = emittedId processor source i; Data = d; Metadata = metadata }) |> Array.ofList
 
     /// The proposed events for an Emit result.
     let proposals (processor: string) (source: RecordedEvent) (events: EventData list) =

@@ -123,6 +123,55 @@ module Validation =
     /// One event's data.
     let eventData (limits: InputLimits) (field: string) (data: EventData) = eventDataAt limits field -1 data
 
+    /// The most user-defined fields an event's metadata may carry.
+    [<Literal>]
+    let MaxMetadataFields = 32
+
+    /// The longest metadata value (causation, correlation, actor, a field's value), in characters.
+    [<Literal>]
+    let MaxMetadataValueLength = 1024
+
+    let private metadataText (field: string) (value: string) =
+        if isNull value then Ok()
+        elif value.Length > MaxMetadataValueLength then fail field $"The value is longer than {MaxMetadataValueLength} characters."
+        elif value.Contains '\u0000' then fail field "The value contains a NUL character (\\u0000)."
+        else Ok()
+
+    let private traceText (field: string) (limit: int) (value: string) =
+        if isNull value then Ok()
+        elif value.Length > limit then fail field $"The trace context is longer than {limit} characters."
+        elif String.exists Char.IsControl value then fail field "The trace context contains control characters."
+        else Ok()
+
+    let private fieldName (field: string) (name: string) =
+        if String.IsNullOrEmpty name then fail field "A metadata field has an empty name."
+        elif name.Length > 64 then fail field $"The metadata field name '{name.[..15]}…' is longer than 64 characters."
+        elif not (String.forall isIdChar name) then
+            fail field $"The metadata field name '{name}' has an unknown format: use letters, digits, '-', '_' or '.'."
+        else Ok()
+
+    /// Event metadata (null allowed: stores read it as empty): values within limits and without NUL, a W3C trace
+    /// context of sane size, at most MaxMetadataFields fields named like identifiers.
+    let metadata (field: string) (m: EventMetadata) =
+        if obj.ReferenceEquals(m, null) then Ok()
+        else
+            let fields = if isNull (box m.Fields) then Map.empty else m.Fields
+            let checks =
+                seq {
+                    yield fun () -> metadataText $"{field}.CausationId" m.CausationId
+                    yield fun () -> metadataText $"{field}.CorrelationId" m.CorrelationId
+                    yield fun () -> metadataText $"{field}.Actor" m.Actor
+                    yield fun () -> traceText $"{field}.TraceParent" 128 m.TraceParent
+                    yield fun () -> traceText $"{field}.TraceState" 512 m.TraceState
+                    yield fun () ->
+                        if fields.Count > MaxMetadataFields then fail $"{field}.Fields" $"The metadata has more than {MaxMetadataFields} fields."
+                        else Ok()
+                    for KeyValue(name, value) in fields do
+                        yield fun () -> fieldName $"{field}.Fields" name
+                        yield fun () -> metadataText $"{field}.Fields[{name}]" value
+                }
+            checks |> Seq.map (fun check -> check ()) |> Seq.tryFind Result.isError |> Option.defaultValue (Ok())
+
     /// The index of the first event whose id an earlier event has, or -1: a scan for small appends, a set for large ones.
     let private firstRepeat (events: ProposedEvent[]) =
         if events.Length <= 16 then
@@ -146,6 +195,15 @@ module Validation =
                 i <- i + 1
             repeat
 
+    /// True when metadata needs no check beyond its type: absent, or short fixed values without fields or trace.
+    let private isPlain (m: EventMetadata) =
+        obj.ReferenceEquals(m, null)
+        || ((isNull (box m.Fields) || m.Fields.IsEmpty) && String.IsNullOrEmpty m.TraceParent && String.IsNullOrEmpty m.TraceState
+            && (isNull m.CausationId || m.CausationId.Length <= 64) && (isNull m.CorrelationId || m.CorrelationId.Length <= 64)
+            && (isNull m.Actor || (m.Actor.Length <= 64 && not (m.Actor.Contains '\u0000')))
+            && (isNull m.CorrelationId || not (m.CorrelationId.Contains '\u0000'))
+            && (isNull m.CausationId || not (m.CausationId.Contains '\u0000')))
+
     /// The events of one append: at least one, within limits, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =
         if isNull events || events.Length = 0 then fail "events" "An append needs at least one event."
@@ -163,7 +221,11 @@ module Validation =
                     elif i = repeat then fail $"events[{i}].Id" $"The event id {e.Id} appears twice in one append."
                     else
                         match eventDataAt limits "events" i e.Data with
-                        | Ok() -> check (i + 1)
+                        | Ok() when isPlain e.Metadata -> check (i + 1)
+                        | Ok() ->
+                            match metadata $"events[{i}].Metadata" e.Metadata with
+                            | Ok() -> check (i + 1)
+                            | err -> err
                         | err -> err
             check 0
 

@@ -41,7 +41,11 @@ public static class HttpOutcomes
         CommandOutcome.Accepted a => new()
         {
             ["outcome"] = "accepted",
-            ["events"] = a.Item.Events.Select(e => new { id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type }).ToArray(),
+            ["events"] = a.Item.Events.Select(e => new
+            {
+                id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type,
+                metadata = MetadataOf(e.Metadata),
+            }).ToArray(),
             ["position"] = a.Item.Position,
             ["result"] = ValueOf(a.Item.Result),
             ["triggerFailures"] = a.Item.TriggerFailures.Select(f => new { trigger = f.Trigger, error = f.Error }).ToArray(),
@@ -73,6 +77,17 @@ public static class HttpOutcomes
         QueryOutcome.NotFound n => new() { ["outcome"] = "not-found", ["reason"] = n.what },
         QueryOutcome.UnknownQuery n => new() { ["outcome"] = "unknown-query", ["reason"] = $"There is no query named '{n.name}'." },
         _ => new() { ["outcome"] = "unknown" },
+    };
+
+    /// <summary>An event's metadata as JSON: causation, correlation, actor, W3C trace context and the user-defined fields.</summary>
+    public static Dictionary<string, object?> MetadataOf(EventMetadata metadata) => new()
+    {
+        ["causationId"] = metadata.CausationId,
+        ["correlationId"] = metadata.CorrelationId,
+        ["actor"] = metadata.Actor,
+        ["traceparent"] = metadata.TraceParent,
+        ["tracestate"] = metadata.TraceState,
+        ["fields"] = metadata.Fields.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
     };
 
     /// <summary>An invalid-input body naming the field.</summary>

@@ -9,7 +9,8 @@ namespace Hybrid.Shell.Http;
 /// <summary>
 /// The minimal-API adapter: <c>POST {prefix}/commands/{name}</c>, <c>POST {prefix}/queries/{name}</c> and
 /// <c>GET {prefix}/introspection</c>. A command request may send <c>If-Match: n</c> (or <c>?expectedVersion=n</c>)
-/// for the stream's expected version, <c>X-Command-Id</c>, and <c>?waitMs=t</c> to answer, once the command's
+/// for the stream's expected version, <c>X-Command-Id</c>, <c>X-Metadata-{name}</c> headers (user-defined metadata
+/// fields stored with each event, named in lower case), and <c>?waitMs=t</c> to answer, once the command's
 /// views (or <c>?views=model:scope,…</c>) have folded its events, with their fresh state (read-your-writes).
 /// </summary>
 public static class HybridEndpoints
@@ -67,6 +68,8 @@ public static class HybridEndpoints
             if (!Guid.TryParse(commandId, out var id)) return Fail("X-Command-Id", $"'{commandId}' is not a GUID.");
             commandOptions = commandOptions with { CommandId = id };
         }
+        var fields = MetadataFields(headers);
+        if (fields.Count > 0) commandOptions = commandOptions with { Fields = fields };
         TimeSpan? wait = null;
         var waitMs = query["waitMs"].ToString();
         if (waitMs.Length > 0)
@@ -85,6 +88,20 @@ public static class HybridEndpoints
         return new CommandRequest(commandOptions, wait, views, null);
 
         static CommandRequest Fail(string field, string reason) => new(new CommandOptions(), null, null, new Validation.Error(field, reason));
+    }
+
+    /// <summary>The prefix of request headers carried into every written event's metadata as user-defined fields.</summary>
+    public const string MetadataHeaderPrefix = "X-Metadata-";
+
+    private static Dictionary<string, string> MetadataFields(IHeaderDictionary headers)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length > MetadataHeaderPrefix.Length && name.StartsWith(MetadataHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+                fields[name[MetadataHeaderPrefix.Length..].ToLowerInvariant()] = value.ToString();
+        }
+        return fields;
     }
 
     private static async Task AddViews(Dictionary<string, object?> body, Caller caller, string name, string json, long position,

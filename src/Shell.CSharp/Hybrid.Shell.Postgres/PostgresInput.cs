@@ -17,12 +17,6 @@ internal static class PostgresInput
             for (var t = 0; t < data.Tags.Length; t++) NoNul(request.Tenant, $"events[{i}].Tags[{t}]", data.Tags[t]);
             if (data.Body.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) && HasNulString(data.Body))
                 Fail(request.Tenant, $"events[{i}].Body", $"the body of a '{data.Type}' event holds a \\u0000 character, which jsonb cannot store.");
-            if (events[i].Metadata is { } m)
-            {
-                NoNul(request.Tenant, $"events[{i}].Metadata.CausationId", m.CausationId);
-                NoNul(request.Tenant, $"events[{i}].Metadata.CorrelationId", m.CorrelationId);
-                NoNul(request.Tenant, $"events[{i}].Metadata.Actor", m.Actor);
-            }
         }
         if (request.Checkpoint is { } c) NoNul(request.Tenant, "checkpoint.Processor", c.Value.Processor);
     }

@@ -25,7 +25,7 @@ public sealed class CommandRunner
         _definitions = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
         // The planted bug: the processor runs with definitions that allow everyone (the runner still judges them).
         var running = context.Has(Sabotage.BypassAuthorization) ? definitions.Select(AllowingEveryone) : definitions;
-        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running));
+        _processor = new CommandProcessor(context.Store, context.Ids, new CommandCatalog(running), clock: context.Clock);
     }
 
     /// <summary>The command processor the runner drives.</summary>

@@ -8,6 +8,9 @@ public sealed record CommandOptions
 
     /// <summary>The command's id, used as the causation id of its events; a new id when null.</summary>
     public Guid? CommandId { get; init; }
+
+    /// <summary>User-defined metadata fields (name → value) stored with each event the command writes; none when null.</summary>
+    public IReadOnlyDictionary<string, string>? Fields { get; init; }
 }
 
 /// <summary>How the command processor retries and waits.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
+using Hybrid.Shell.Telemetry;
 
 namespace Hybrid.Shell.Commands;
 
@@ -13,7 +14,7 @@ namespace Hybrid.Shell.Commands;
 /// </summary>
 public sealed class CommandProcessor
 {
-    private static readonly ActivitySource Activities = new("Hybrid.Commands");
+    private static readonly ActivitySource Activities = new(HybridTelemetry.Commands);
 
     private readonly IEventStore _store;
     private readonly IIdSource _ids;
@@ -21,12 +22,17 @@ public sealed class CommandProcessor
     private readonly ICommandMiddleware[] _middleware;
     private readonly ICommitTrigger[] _triggers;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
 
-    /// <summary>A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands.</summary>
+    /// <summary>
+    /// A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands. Decisions get the
+    /// time from <paramref name="clock"/> (the system clock when null).
+    /// </summary>
     public CommandProcessor(IEventStore store, IIdSource ids, CommandCatalog commands, CommandProcessorOptions? options = null,
         IEnumerable<ICommandMiddleware>? middleware = null, IEnumerable<ICommitTrigger>? triggers = null,
-        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null)
+        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _store = store;
         _ids = ids;
         Commands = commands;
@@ -95,6 +101,7 @@ public sealed class CommandProcessor
 
         using var activity = Activities.StartActivity($"command {command}");
         activity?.SetTag("hybrid.tenant", caller.Tenant);
+        activity?.SetTag("hybrid.command", command);
         var context = new CommandContext(caller, definition, payload, options.CommandId ?? _ids.NewId(), options);
         var outcome = await RunMiddleware(context, 0, ct).ConfigureAwait(false);
         activity?.SetTag("hybrid.outcome", OutcomeName(outcome));
@@ -119,7 +126,7 @@ public sealed class CommandProcessor
                 context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
             if (expected.IsError) return expected.ErrorValue;
 
-            switch (definition.Run(caller, context.Command, lookedUp))
+            switch (definition.Run(DecisionContext.Of(caller, _clock.GetUtcNow()), context.Command, lookedUp))
             {
                 case CommandDecision.Reject reject:
                     return CommandOutcome.NewRejected(reject.Item);
@@ -131,7 +138,8 @@ public sealed class CommandProcessor
                     var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
                         ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
                         : accept.events.Select(_ => _ids.NewId()));
-                    var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
+                    var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
+                    var proposed = Command.propose(ids, metadata, accept.events);
                     var request = AppendRequest.Of(caller.Tenant, proposed).When(Command.condition(lookup, lookedUp));
                     AppendResult appended;
                     try

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Hybrid.Shell.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.FSharp.Core;
 using Polly;
@@ -52,10 +54,12 @@ internal sealed class EventExecutor
     public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct)
     {
         var state = new AttemptState();
-        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.processor.handle");
+        // The span continues the trace the event was written in (a command's, or a processor's upstream).
+        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.processor.handle", ActivityKind.Consumer, TraceContext.ParentOf(e));
         activity?.SetTag("hybrid.processor", _processor.Name);
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.position", e.Position);
+        activity?.SetTag("hybrid.event_type", e.Type);
         try
         {
             await _retry.ExecuteAsync(async token => await Once(tenant, e, lease, state, token), ct);
@@ -88,7 +92,12 @@ internal sealed class EventExecutor
                     await WriteCheckpoint(tenant, e.Position, lease, ct);
                     state.CheckpointWritten = true;
                 }
-                await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, e, effect.intent, state.Attempts), ct);
+                using (var span = ProcessorTelemetry.Source.StartActivity($"hybrid.effect {effect.intent.Kind}"))
+                {
+                    span?.SetTag("hybrid.processor", _processor.Name);
+                    span?.SetTag("hybrid.effect", effect.intent.Kind);
+                    await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, e, effect.intent, state.Attempts), ct);
+                }
                 ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
                 if (effect.checkpoint == CheckpointTiming.After && lease is not null)
                 {
@@ -101,7 +110,8 @@ internal sealed class EventExecutor
 
     private async Task Emit(string tenant, RecordedEvent source, Microsoft.FSharp.Collections.FSharpList<EventData> events, Lease? lease, CancellationToken ct)
     {
-        var proposals = TodoProcessorModule.proposals(_processor.Name, source, events);
+        var metadata = TraceContext.Stamp(TodoProcessorModule.emittedMetadata(_processor.Name, source));
+        var proposals = TodoProcessorModule.proposalsWith(metadata, _processor.Name, source, events);
         var checkpoint = lease is null
             ? FSharpOption<CheckpointWrite>.None
             : FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(_processor.Name, source.Position, lease.FencingToken));

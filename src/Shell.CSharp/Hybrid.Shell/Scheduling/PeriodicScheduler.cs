@@ -136,7 +136,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         ProposedEvent[] events;
         try
         {
-            var metadata = new EventMetadata("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}");
+            var metadata = Telemetry.TraceContext.Stamp(EventMetadata.Of("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}"));
             events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
         }
         catch (Exception ex)
