@@ -98,12 +98,12 @@ let billingTask: PeriodicTask =
 /// The periodic tasks.
 let periodicTasks = [ billingTask ]
 
-/// The registry of commands, queries and read models.
+/// The whole application: commands, queries, read models, processors and the billing task. A host needs nothing
+/// else: services.AddHybrid(Definitions.registry, …).
 let registry: Registry =
-    let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
-    let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
-    readModels
-    |> List.fold
-        (fun r m ->
-            Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
-        withQueries
+    Registry.empty
+    |> fun r -> List.fold (fun r c -> WriteSide.addCommand c r) r commands
+    |> fun r -> List.fold (fun r q -> WriteSide.addQuery q r) r queries
+    |> fun r -> List.fold (fun r m -> Runtime.addReadModel m r) r readModels
+    |> fun r -> List.fold (fun r p -> Runtime.addProcessor p r) r processors
+    |> fun r -> List.fold (fun r t -> Runtime.addPeriodicTask t r) r periodicTasks

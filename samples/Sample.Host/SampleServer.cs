@@ -1,16 +1,12 @@
-using Hybrid.Shell.Commands;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
 using Hybrid.Shell.Lmdb;
-using Hybrid.Shell.Postgres;
-using Hybrid.Shell.Postgres.Processing;
-using Hybrid.Shell.Queries;
 using Hybrid.Shell.ReadModels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Hybrid.Sample.Host;
 
@@ -35,25 +31,25 @@ public static class SampleServer
 
         var dataDirectory = options.ResolvedDataDirectory;
         builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
-        builder.Services.AddSingleton(sp =>
+        #region sample_serve_wiring
+        builder.Services.AddHybrid(Definitions.registry, hybrid =>
         {
-            sp.GetRequiredService<DataDirectoryLock>();
-            return new LmdbReadModelStore(dataDirectory);
-        });
-        builder.Services.AddHybrid(hybrid =>
-        {
-            hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(options.Postgres, password: options.AppPassword));
-            hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
-            hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.NodeId;
+            hybrid.UsePostgres(AppConnectionString(options), pg =>
+            {
+                pg.MigrationConnectionString = options.Postgres;
+                pg.ApplicationRolePassword = options.AppPassword;
+            });
+            hybrid.UseReadModelCache(sp =>
+            {
+                sp.GetRequiredService<DataDirectoryLock>();
+                return new LmdbReadModelStore(dataDirectory);
+            });
+            hybrid.AddSampleEffects(options.OnEffect);
+            hybrid.Processing(processors => processors.NodeId = options.NodeId);
             options.Tune?.Invoke(hybrid);
         });
-        builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
-            CommandCatalog.Of(sp.GetRequiredService<Registry>())));
-        builder.Services.AddSingleton(sp => QueryProcessor.Of(sp.GetRequiredService<Registry>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<ReadModelEngine>()));
-
         var web = builder.Build();
+        #endregion
         try
         {
             // Resolving the stores runs the migrations (they block): off the caller's thread, before anything listens.
@@ -62,14 +58,7 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
-            web.MapHybrid(new HybridHttpOptions
-            {
-                Commands = web.Services.GetRequiredService<CommandProcessor>(),
-                Queries = web.Services.GetRequiredService<QueryProcessor>(),
-                Registry = web.Services.GetRequiredService<Registry>(),
-                Views = web.Services.GetRequiredService<ReadModelEngine>(),
-            });
-            web.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+            web.MapHybrid();
             return web;
         }
         catch
@@ -78,6 +67,10 @@ public static class SampleServer
             throw;
         }
     }
+
+    /// <summary>The application role's connection string: the owner's host and database, logging in as hybrid_app.</summary>
+    private static string AppConnectionString(SampleServerOptions options) =>
+        new NpgsqlConnectionStringBuilder(options.Postgres) { Username = "hybrid_app", Password = options.AppPassword }.ConnectionString;
 
     /// <summary>The first address the started application listens on (with the port Kestrel picked for port 0).</summary>
     public static Uri Address(WebApplication web) => new(web.Urls.First());

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Hybrid.Shell.Commands;
+using Hybrid.Shell.Queries;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Shell.Http;
 
@@ -15,6 +18,26 @@ namespace Hybrid.Shell.Http;
 /// </summary>
 public static class HybridEndpoints
 {
+    /// <summary>
+    /// Maps the endpoints of the application registered with <c>AddHybrid</c>: commands, queries and introspection
+    /// under <paramref name="prefix"/>, and <c>{prefix}/health</c> (the health report as JSON). Callers are resolved by
+    /// the <see cref="ICallerResolver"/> in the container, or from headers when none is registered.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        var services = endpoints.ServiceProvider;
+        endpoints.MapHybrid(new HybridHttpOptions
+        {
+            Commands = services.GetRequiredService<CommandProcessor>(),
+            Queries = services.GetRequiredService<QueryProcessor>(),
+            Registry = services.GetRequiredService<Registry>(),
+            Views = services.GetRequiredService<IReadModelViews>(),
+            Callers = services.GetService<ICallerResolver>() ?? new HeaderCallerResolver(),
+        }, prefix);
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        return endpoints;
+    }
+
     /// <summary>Maps the command, query and introspection endpoints.</summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string prefix = "")
     {

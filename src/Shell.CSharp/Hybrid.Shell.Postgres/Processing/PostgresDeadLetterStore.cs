@@ -9,13 +9,25 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
 {
     private const string Columns = "tenant_id, processor, position, event_id, event_type, error, attempts, failed_at, status";
     private readonly NpgsqlDataSource _source;
+    private readonly bool _ownsSource;
     private readonly string _table;
 
-    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>.</summary>
-    public PostgresDeadLetterStore(string connectionString, string schema = "hybrid")
+    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>, with its own connection pool.</summary>
+    public PostgresDeadLetterStore(string connectionString, string schema = "hybrid") : this(NpgsqlDataSource.Create(connectionString), schema, ownsSource: true)
     {
+    }
+
+    /// <summary>A store on the tables created by <see cref="ProcessingSchema.MigrateAsync"/>, on the application's data source (not disposed with the store).</summary>
+    public PostgresDeadLetterStore(NpgsqlDataSource dataSource, string schema = "hybrid") : this(dataSource, schema, ownsSource: false)
+    {
+    }
+
+    private PostgresDeadLetterStore(NpgsqlDataSource dataSource, string schema, bool ownsSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ProcessingSchema.Identifier(schema, nameof(schema));
-        _source = NpgsqlDataSource.Create(connectionString);
+        _source = dataSource;
+        _ownsSource = ownsSource;
         _table = $"{schema}.dead_letters";
     }
 
@@ -75,5 +87,5 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -17,11 +17,11 @@ public sealed record CommandOptions
 public sealed record CommandProcessorOptions
 {
     /// <summary>How many times lookup and decision run before a conflict is reported (at least 1).</summary>
-    public int MaxAttempts { get; init; } = 5;
+    public int MaxAttempts { get; set; } = 5;
 
     /// <summary>How long a command waits for a paused (migrating) aggregate before it gets a retryable error.</summary>
-    public TimeSpan PausedWait { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PausedWait { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The retry delay suggested to callers of a paused aggregate.</summary>
-    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }
