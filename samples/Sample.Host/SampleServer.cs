@@ -31,6 +31,11 @@ public static class SampleServer
 
         var dataDirectory = options.ResolvedDataDirectory;
         builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
+        builder.Services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<DataDirectoryLock>();
+            return new LmdbReadModelStore(dataDirectory);
+        });
         #region sample_serve_wiring
         builder.Services.AddHybrid(Definitions.registry, hybrid =>
         {
@@ -39,11 +44,7 @@ public static class SampleServer
                 pg.MigrationConnectionString = options.Postgres;
                 pg.ApplicationRolePassword = options.AppPassword;
             });
-            hybrid.UseReadModelCache(sp =>
-            {
-                sp.GetRequiredService<DataDirectoryLock>();
-                return new LmdbReadModelStore(dataDirectory);
-            });
+            hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleEffects(options.OnEffect);
             hybrid.Processing(processors => processors.NodeId = options.NodeId);
             options.Tune?.Invoke(hybrid);
