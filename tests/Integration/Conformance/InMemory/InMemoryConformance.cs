@@ -12,3 +12,4 @@ public sealed class InMemoryTenantIsolationConformance() : TenantIsolationConfor
 public sealed class InMemoryInvalidInputConformance() : InvalidInputConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionConformance() : SubscriptionConformance(new InMemoryStoreFactory());
 public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(new InMemoryStoreFactory());
+public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());

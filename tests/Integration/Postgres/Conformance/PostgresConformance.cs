@@ -14,3 +14,4 @@ public sealed class PostgresTenantIsolationConformance() : TenantIsolationConfor
 public sealed class PostgresInvalidInputConformance() : InvalidInputConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(new PostgresStoreFactory());
 public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
+public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
