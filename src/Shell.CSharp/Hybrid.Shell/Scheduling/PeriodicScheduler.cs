@@ -25,8 +25,12 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task _loop = Task.CompletedTask;
 
-    /// <summary>A scheduler for the tasks; throws an <see cref="ArgumentException"/> naming the first invalid definition.</summary>
-    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options, ILogger logger)
+    /// <summary>
+    /// A scheduler for the tasks (logging nowhere without a logger); throws an <see cref="ArgumentException"/> naming the
+    /// first invalid definition.
+    /// </summary>
+    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options,
+        ILogger? logger = null)
     {
         options.Validate();
         _tasks = tasks.ToList();
@@ -37,7 +41,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         }
         var duplicate = _tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Two periodic tasks are named '{duplicate.Key}'.", nameof(tasks));
-        (_store, _ids, _clock, _options, _logger) = (store, ids, clock, options, logger);
+        (_store, _ids, _clock, _options, _logger) = (store, ids, clock, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         _started = clock.GetUtcNow();
     }
 
