@@ -40,7 +40,12 @@ public static class HybridServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource>(sp => new UuidV7IdSource(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IEventStore>(sp => upcasters.Length == 0 ? storeFactory(sp) : new UpcastingEventStore(storeFactory(sp), upcasters));
+        if (upcasters.Length == 0) services.AddSingleton(storeFactory);
+        else
+        {
+            services.AddSingleton(sp => new InnerEventStore(storeFactory(sp)));
+            services.AddSingleton<IEventStore>(sp => new UpcastingEventStore(sp.GetRequiredService<InnerEventStore>().Store, upcasters));
+        }
         services.AddSingleton(leaseStore);
         services.AddSingleton(deadLetters);
         services.AddSingleton(application);
