@@ -98,7 +98,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
         if (!state.IsLive) return 0;
         var events = await store.ReadStream(tenant, StreamRead.Forward(stream), ct).ConfigureAwait(false);
         var migrated = migration.Transform.Invoke(stream).Invoke(events);
-        var metadata = new EventMetadata($"migration:{migration.Name}:{stream}", $"migration:{migration.Aggregate}", "hybrid-migration");
+        var metadata = EventMetadata.Of($"migration:{migration.Name}:{stream}", $"migration:{migration.Aggregate}", "hybrid-migration");
         var proposed = migrated.ToAppend.Select(d => new ProposedEvent(ids.NewId(), d, metadata)).ToArray();
         var count = 0;
         if (proposed.Length > 0)
