@@ -107,7 +107,7 @@ public sealed class CommandBench(BenchSizes sizes, BenchReport report, TextWrite
             var events = Enumerable.Range(from, Math.Min(1_000, LongStreamEvents - from))
                 .Select(n => new ProposedEvent(Guid.CreateVersion7(),
                     TodoLists.Events.encode(TodoLists.Events.Event.NewItemAdded(new TodoLists.Events.ItemAdded(list, n, $"item {n}"))),
-                    new EventMetadata("", "", "bench")))
+                    EventMetadata.Of("", "", "bench")))
                 .ToArray();
             var appended = await store.Append(AppendRequest.Of(Member.Tenant, events), CancellationToken.None);
             if (!appended.IsAppended) throw new InvalidOperationException($"Loading the long list failed: {appended}");

@@ -20,7 +20,8 @@ type CommandDefinition =
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Lookup: obj -> Lookup
-      Decide: Caller -> obj -> LookedUp -> CommandDecision
+      /// Decides over what was read, given who asks and the time now.
+      Decide: DecisionContext -> obj -> LookedUp -> CommandDecision
       /// The read-model views a read-your-writes response answers with (the "resolver").
       Views: obj -> ViewRef list
       /// How the decision folds the streams it reads, for commands built from a decider or a StreamFold; None when
@@ -34,7 +35,7 @@ type CommandDefinition =
     member c.LookupFor(command: obj) = c.Lookup command
 
     /// Decides the command over what was read.
-    member c.Run(caller: Caller, command: obj, lookedUp: LookedUp) = c.Decide caller command lookedUp
+    member c.Run(context: DecisionContext, command: obj, lookedUp: LookedUp) = c.Decide context command lookedUp
 
     /// The views a read-your-writes response shows.
     member c.ViewsFor(command: obj) = c.Views command
@@ -81,7 +82,7 @@ type CommandOutcome =
 module Command =
 
     /// A command over typed requests: its lookup and decision. It has no authorization until one is given.
-    let define<'C> (name: string) (lookup: 'C -> Lookup) (decide: Caller -> 'C -> LookedUp -> CommandDecision) =
+    let define<'C> (name: string) (lookup: 'C -> Lookup) (decide: DecisionContext -> 'C -> LookedUp -> CommandDecision) =
         { Name = name
           Aggregate = ""
           Emits = []
@@ -90,7 +91,7 @@ module Command =
           Returns = typeof<obj>
           Authorize = None
           Lookup = fun c -> lookup (c :?> 'C)
-          Decide = fun caller c looked -> decide caller (c :?> 'C) looked
+          Decide = fun context c looked -> decide context (c :?> 'C) looked
           Views = fun _ -> []
           Fold = None }
 
@@ -130,18 +131,18 @@ module Command =
     /// folds what was read, and a shell that kept the states (FoldInForce) decides over them directly.
     let private overStates<'C, 'S>
         (name: string) (source: obj) (codec: obj) (initial: 'S) (evolve: 'S -> RecordedEvent -> 'S)
-        (streamsOf: 'C -> StreamId list) (decide: Caller -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
+        (streamsOf: 'C -> StreamId list) (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
         let fold =
             { Source = source
               Codec = codec
               Initial = box initial
               Evolve = fun s e -> box (evolve (s :?> 'S) e)
-              Decide = fun caller c states -> decide caller (c :?> 'C) (states |> Map.map (fun _ s -> s :?> 'S))
+              Decide = fun context c states -> decide context (c :?> 'C) (states |> Map.map (fun _ s -> s :?> 'S))
               Lookup = null
               DecideLooked = null }
         let lookup = fun (c: obj) -> Lookup.Streams(streamsOf (c :?> 'C) |> List.distinct)
         let decideLooked =
-            fun caller (c: obj) (looked: LookedUp) -> fold.Decide caller c (StateFold.statesOf fold (streamsOf (c :?> 'C) |> List.distinct) looked)
+            fun context (c: obj) (looked: LookedUp) -> fold.Decide context c (StateFold.statesOf fold (streamsOf (c :?> 'C) |> List.distinct) looked)
         let d = { define<'C> name (fun _ -> Lookup.Streams []) (fun _ _ _ -> CommandDecision.NotFound name) with Lookup = lookup; Decide = decideLooked }
         // The very function objects stored in the definition: FoldInForce compares them by reference.
         { d with Fold = Some { fold with Lookup = box d.Lookup; DecideLooked = box d.Decide } }
@@ -151,7 +152,7 @@ module Command =
     /// the version read.
     let ofStreamFold<'C, 'S>
         (name: string) (fold: StreamFold<'S>) (streamsOf: 'C -> StreamId list)
-        (decide: Caller -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
+        (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
         overStates<'C, 'S> name (box fold) null fold.Initial fold.Evolve streamsOf decide
 
     /// A command on one stream-keyed aggregate: reads the stream, folds it, decides, and writes to it at the exact
@@ -160,9 +161,9 @@ module Command =
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
         (streamOf: 'C -> StreamId) (result: 'C -> 'S -> obj option) =
         let evolve state (e: RecordedEvent) = match codec.Decode e with Some ev -> decider.Evolve state ev | None -> state
-        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve (fun c -> [ streamOf c ]) (fun _ c states ->
+        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve (fun c -> [ streamOf c ]) (fun context c states ->
             let stream = streamOf c
-            match Decider.run decider c states.[stream] with
+            match Decider.run decider context c states.[stream] with
             | Ok(events, after) -> decisionOf (events |> List.map (inStream stream codec)) (result c after) (Ok())
             | Error r -> decisionOf [] None (Error r))
         |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
@@ -179,10 +180,10 @@ module Command =
     /// carrying a key appeared since the read. Uniqueness holds under races, without a separate read.
     let ofKeyedDecider<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>) (keysOf: 'C -> Tag list) =
-        define<'C> name (fun c -> Lookup.Events(keyedQuery codec.EventTypes (keysOf c))) (fun _ c looked ->
+        define<'C> name (fun c -> Lookup.Events(keyedQuery codec.EventTypes (keysOf c))) (fun context c looked ->
             let keys = keysOf c |> Array.ofList
             let state = Decider.foldRecorded decider codec looked.Events
-            match Decider.run decider c state with
+            match Decider.run decider context c state with
             | Ok(events, _) ->
                 let tagged = events |> List.map (fun e -> let d = codec.Encode e in { d with Tags = Array.distinct (Array.append d.Tags keys) })
                 decisionOf tagged None (Ok())
@@ -193,10 +194,10 @@ module Command =
     /// decision names the stream of each new event, and the append expects every stream at the version read.
     let ofDeciders<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
-        (streamsOf: 'C -> StreamId list) (decide: 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
+        (streamsOf: 'C -> StreamId list) (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
         let evolve state (e: RecordedEvent) = match codec.Decode e with Some ev -> decider.Evolve state ev | None -> state
-        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve streamsOf (fun _ c states ->
-            match decide c states with
+        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve streamsOf (fun context c states ->
+            match decide context c states with
             | Ok events -> decisionOf (events |> List.map (fun (s, e) -> inStream s codec e)) None (Ok())
             | Error r -> decisionOf [] None (Error r))
         |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
@@ -225,11 +226,13 @@ module Command =
         | Some _, _ ->
             Error(CommandOutcome.Invalid { Field = "expectedVersion"; Message = "An expected version applies only to commands on a stream." })
 
-    /// Causation (the command's id), correlation (the caller's, else the command's id) and actor of every event a command writes.
+    /// Causation (the command's id), correlation (the caller's, else the command's id) and actor of every event a
+    /// command writes; the shell adds the trace context and the request's own fields.
     let metadata (caller: Caller) (commandId: Guid) =
-        { CausationId = commandId.ToString()
-          CorrelationId = if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId
-          Actor = if isNull caller.Actor then "" else caller.Actor }
+        EventMetadata.Of(
+            commandId.ToString(),
+            (if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId),
+            (if isNull caller.Actor then "" else caller.Actor))
 
     /// The id of the index-th event of a command whose caller chose its id: derived from the tenant, the command id
     /// and the index, so re-sending the command (a client retrying after a lost answer) repeats the append

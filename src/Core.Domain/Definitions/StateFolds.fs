@@ -43,14 +43,14 @@ type StateFold =
       Initial: obj
       Evolve: obj -> RecordedEvent -> obj
       /// The decision over the command and the state of each stream it reads.
-      Decide: Caller -> obj -> Map<StreamId, obj> -> CommandDecision
+      Decide: DecisionContext -> obj -> Map<StreamId, obj> -> CommandDecision
       /// The definition's Lookup and Decide functions this fold was built with: a copy of the definition that
       /// replaces either no longer decides through the fold (the shell then reads the streams every time).
       Lookup: obj
       DecideLooked: obj }
 
     /// The decision over the command and the states of the streams it reads.
-    member f.DecideOver(caller: Caller, command: obj, states: (StreamId * obj) seq) = f.Decide caller command (Map.ofSeq states)
+    member f.DecideOver(context: DecisionContext, command: obj, states: (StreamId * obj) seq) = f.Decide context command (Map.ofSeq states)
 
 /// The pure steps over folded states.
 module StateFold =

@@ -125,8 +125,8 @@ public abstract class DecidedStateCacheTests(IEventStoreFactory factory)
     {
         var definition = Counter.increment;
         var replaced = new CommandDefinition(definition.Name, definition.Aggregate, definition.Emits, definition.Parse, definition.Payload,
-            definition.Returns, definition.Authorize, definition.Lookup, Microsoft.FSharp.Core.FuncConvert.FromFunc<Caller, object, LookedUp, CommandDecision>(
-                (caller, command, looked) => definition.Run(caller, command, looked)), definition.Views, definition.Fold);
+            definition.Returns, definition.Authorize, definition.Lookup, Microsoft.FSharp.Core.FuncConvert.FromFunc<DecisionContext, object, LookedUp, CommandDecision>(
+                (context, command, looked) => definition.Run(context, command, looked)), definition.Views, definition.Fold);
 
         Assert.NotNull(definition.FoldInForce);
         Assert.Null(replaced.FoldInForce);

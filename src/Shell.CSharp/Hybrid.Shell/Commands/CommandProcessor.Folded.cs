@@ -23,7 +23,7 @@ public sealed partial class CommandProcessor
             {
                 return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
             }
-            var decision = fold.DecideOver(context.Caller, command, streams.Select(s => Tuple.Create(s, read.States[s].State)));
+            var decision = fold.DecideOver(DecisionContext.Of(context.Caller, _clock.GetUtcNow()), command, streams.Select(s => Tuple.Create(s, read.States[s].State)));
             if (decision is CommandDecision.Accept { events.IsEmpty: false } accept)
             {
                 var (outcome, written) = await Write(context, definition, accept, Unchanged(streams, read), shape, read.Position, attempt, ct)
