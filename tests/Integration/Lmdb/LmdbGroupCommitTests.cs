@@ -26,12 +26,13 @@ public sealed class LmdbGroupCommitTests : IDisposable
     {
         var release = new TaskCompletionSource();
         var holding = new TaskCompletionSource();
-        _ = store.Writer.Enqueue(_ =>
+        // From another thread: a write that finds the writer idle commits on its caller's thread.
+        _ = Task.Run(() => store.Writer.Enqueue(_ =>
         {
             holding.SetResult();
             release.Task.Wait();
             return 0;
-        }, 0, null);
+        }, 0, null));
         await holding.Task;
         return release;
     }
