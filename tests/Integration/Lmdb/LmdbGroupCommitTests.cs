@@ -43,6 +43,18 @@ public sealed class LmdbGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task an_append_that_finds_the_writer_idle_is_committed_on_its_callers_thread_before_append_returns()
+    {
+        using var store = Open();
+        var before = store.Writer.Commits;
+        var append = store.Append(AppendRequest.Of("acme", Propose(Of("Placed", "order-1"))), Ct);
+        Assert.True(append.IsCompletedSuccessfully, "an uncontended append is synced before Append returns, with no hand-off to the writer thread");
+        Assert.Equal(before + 1, store.Writer.Commits);
+        Assert.Equal(1, (await append).Events.Single().Position);
+        Assert.Equal(["Placed"], (await store.Read("acme", EventQuery.All, Ct)).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task concurrent_appends_share_commits_and_each_is_acknowledged_after_its_group_is_synced()
     {
         using var store = Open();
