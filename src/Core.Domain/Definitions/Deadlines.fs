@@ -90,14 +90,20 @@ module Deadlines =
             o[k] <- JsonValue.Create v
         o.ToJsonString()
 
-    let private read (e: RecordedEvent) =
+    let private parse (e: RecordedEvent) =
         use doc = JsonDocument.Parse e.Body
         let text (name: string) =
             match doc.RootElement.TryGetProperty name with
             | true, v when v.ValueKind = JsonValueKind.String -> v.GetString()
             | _ -> ""
-        {| Manager = text "manager"; Key = text "key"; Name = text "name"; DueAt = text "dueAt"; Payload = text "payload"
-           ScheduledId = text "scheduledId" |}
+        Some
+            {| Manager = text "manager"; Key = text "key"; Name = text "name"; DueAt = text "dueAt"; Payload = text "payload"
+               ScheduledId = text "scheduledId" |}
+
+    // Every fold of the deadline index (schedulers, process managers, invariants) reads the same events again.
+    let private parsed = Decoding.memoize parse
+
+    let private read (e: RecordedEvent) = (parsed e).Value
 
     let private parseInstant (text: string) =
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal ||| DateTimeStyles.AdjustToUniversal)

@@ -192,6 +192,9 @@ public sealed class Simulator : IDisposable
         return steps;
     }
 
+    /// <summary>Each tenant's deadlines folded so far: a drain round folds only the deadline events after them.</summary>
+    private readonly Dictionary<string, DeadlineIndex> _deadlines = new(StringComparer.Ordinal);
+
     /// <summary>The earliest pending deadline of the run (every tenant), read from the log.</summary>
     private DateTimeOffset? NextDeadline()
     {
@@ -199,8 +202,10 @@ public sealed class Simulator : IDisposable
         DateTimeOffset? earliest = null;
         foreach (var tenant in _tenants)
         {
-            var events = SimulationContext.Sync(_context.MemoryStore.Read(tenant, Deadlines.query(0), CancellationToken.None));
-            var next = Deadlines.next(events.Aggregate(Deadlines.empty, Deadlines.apply));
+            var index = _deadlines.GetValueOrDefault(tenant) ?? Deadlines.empty;
+            var events = SimulationContext.Sync(_context.MemoryStore.Read(tenant, Deadlines.query(index.Position), CancellationToken.None));
+            _deadlines[tenant] = index = events.Aggregate(index, Deadlines.apply);
+            var next = Deadlines.next(index);
             if (next is not null && (earliest is null || next.Value < earliest)) earliest = next.Value;
         }
         return earliest;

@@ -26,12 +26,13 @@ public sealed class LmdbGroupCommitTests : IDisposable
     {
         var release = new TaskCompletionSource();
         var holding = new TaskCompletionSource();
-        _ = store.Writer.Enqueue(_ =>
+        // From another thread: a write that finds the writer idle commits on its caller's thread.
+        _ = Task.Run(() => store.Writer.Enqueue(_ =>
         {
             holding.SetResult();
             release.Task.Wait();
             return 0;
-        }, 0, null);
+        }, 0, null));
         await holding.Task;
         return release;
     }
@@ -39,6 +40,18 @@ public sealed class LmdbGroupCommitTests : IDisposable
     private static async Task WaitQueued(LmdbEventStore store, int count)
     {
         while (store.Writer.Queued < count) await Task.Delay(5);
+    }
+
+    [Fact]
+    public async Task an_append_that_finds_the_writer_idle_is_committed_on_its_callers_thread_before_append_returns()
+    {
+        using var store = Open();
+        var before = store.Writer.Commits;
+        var append = store.Append(AppendRequest.Of("acme", Propose(Of("Placed", "order-1"))), Ct);
+        Assert.True(append.IsCompletedSuccessfully, "an uncontended append is synced before Append returns, with no hand-off to the writer thread");
+        Assert.Equal(before + 1, store.Writer.Commits);
+        Assert.Equal(1, (await append).Events.Single().Position);
+        Assert.Equal(["Placed"], (await store.Read("acme", EventQuery.All, Ct)).Select(e => e.Type));
     }
 
     [Fact]

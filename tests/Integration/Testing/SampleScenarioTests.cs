@@ -67,6 +67,9 @@ public abstract class SampleScenarioTests(StoreFactory store)
 /// <summary>The sample's scenarios on the in-memory store.</summary>
 public sealed class InMemorySampleScenarioTests() : SampleScenarioTests(Stores.inMemory);
 
+/// <summary>The sample's scenarios on the embedded LMDB store (real files in a temporary directory).</summary>
+public sealed class LmdbSampleScenarioTests() : SampleScenarioTests(Stores.lmdb);
+
 /// <summary>The sample's scenarios on PostgreSQL (the test run's server).</summary>
 public sealed class PostgresSampleScenarioTests() : SampleScenarioTests(ScenarioStores.Postgres);
 

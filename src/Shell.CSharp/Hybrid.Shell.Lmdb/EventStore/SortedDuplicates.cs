@@ -22,8 +22,18 @@ internal static class SortedDuplicates
         return value;
     }
 
+    /// <summary>Adds the value of <paramref name="number"/> (and <paramref name="second"/>) after every value the key has.</summary>
+    public static void Append(StoreTxn txn, LightningDatabase db, byte[] key, long number, long second = 0, bool withSecond = false)
+    {
+        Span<byte> value = stackalloc byte[(withSecond ? 16 : 8) + Sealed.Overhead];
+        BinaryPrimitives.WriteInt64BigEndian(value, number);
+        if (withSecond) BinaryPrimitives.WriteInt64BigEndian(value[8..], second);
+        Sealed.SealInPlace(key, value);
+        Append(txn, db, key, value);
+    }
+
     /// <summary>Adds a value after every value the key has (its number is larger than theirs).</summary>
-    public static void Append(StoreTxn txn, LightningDatabase db, byte[] key, byte[] value)
+    public static void Append(StoreTxn txn, LightningDatabase db, byte[] key, ReadOnlySpan<byte> value)
     {
         var code = txn.Tx.Put(db, key, value, PutOptions.AppendDuplicateData);
         if (code == MDBResultCode.KeyExist) throw txn.Damaged(db, key, "a value is not above the values already under its key");

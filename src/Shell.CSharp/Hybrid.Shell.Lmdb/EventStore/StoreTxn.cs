@@ -53,8 +53,18 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
         finally { _naming = false; }
     }
 
-    public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
-        Tx.Put(db, key, Sealed.Seal(key, payload)).ThrowOnError();
+    private byte[] _sealing = new byte[256];
+
+    /// <summary>Stores the payload sealed with its checksum; the sealed value is built in a buffer reused across puts (LMDB copies it).</summary>
+    public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
+    {
+        var size = payload.Length + Sealed.Overhead;
+        if (_sealing.Length < size) _sealing = new byte[Math.Max(size, _sealing.Length * 2)];
+        var value = _sealing.AsSpan(0, size);
+        payload.CopyTo(value);
+        Sealed.SealInPlace(key, value);
+        Tx.Put(db, key, value).ThrowOnError();
+    }
 
     /// <summary>The tenant's view, or null when the tenant has never been written.</summary>
     public TenantView? Tenant(string tenant)

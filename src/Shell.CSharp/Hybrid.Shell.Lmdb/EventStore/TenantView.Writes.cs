@@ -7,7 +7,9 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed partial class TenantView
 {
     private readonly Dictionary<string, (uint Number, StreamState State)> _changedStreams = new(StringComparer.Ordinal);
+    private const int MaxCachedPostingKeys = 1024;
     private readonly HashSet<(byte Kind, string Name)> _posted = [];
+    private readonly Dictionary<(byte Kind, string Name), byte[]> _postingKeys = [];
     private bool _headChanged;
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions, checkpoints and head.</summary>
@@ -34,12 +36,14 @@ internal sealed partial class TenantView
             var (streamNumber, state) = StreamForWrite(stream);
             _changedStreams[stream] = (streamNumber, state);
             var versions = StoreKeys.Versions(Number, streamNumber);
-            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, versions, SortedDuplicates.Value(versions, e.StreamVersion, position, withSecond: true));
+            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, versions, e.StreamVersion, position, withSecond: true);
         }
         w.Clear();
         EventRecord.Write(w, e);
         Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
-        Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), Int64(position));
+        Span<byte> positionBytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
+        Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), positionBytes);
         _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
@@ -94,15 +98,14 @@ internal sealed partial class TenantView
 
     private void Post(byte kind, string name, long position)
     {
-        var key = StoreKeys.Posting(Number, kind, name);
         // An event carrying the same tag twice is posted once.
-        if (_posted.Add((kind, name))) SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, SortedDuplicates.Value(key, position));
-    }
-
-    private static byte[] Int64(long value)
-    {
-        var bytes = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        return bytes;
+        if (!_posted.Add((kind, name))) return;
+        // The keys of types and tags that recur (an append of many events of one type) are built once per transaction.
+        if (!_postingKeys.TryGetValue((kind, name), out var key))
+        {
+            key = StoreKeys.Posting(Number, kind, name);
+            if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = key;
+        }
+        SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, position);
     }
 }

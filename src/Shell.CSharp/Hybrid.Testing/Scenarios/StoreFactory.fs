@@ -3,9 +3,11 @@
 namespace Hybrid.Testing
 
 open System
+open System.IO
 open System.Threading.Tasks
 open Hybrid
 open Hybrid.InMemory.EventStore
+open Hybrid.Shell.Lmdb.EventStore
 open Hybrid.Shell.Postgres
 open Hybrid.Testing.Postgres
 open Npgsql
@@ -78,3 +80,20 @@ module Stores =
                 let! store = PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin database)
                 return store :> IEventStore
             })
+
+    /// The embedded LMDB store in the directory (created when missing), opened without syncing each commit (a test's
+    /// data need not survive a machine crash; everything else is the store as it runs in production).
+    let lmdbAt (directory: string) =
+        create "LMDB" (fun () ->
+            let store = LmdbEventStore.Open(LmdbEventStoreOptions(Directory = directory, Durable = false))
+            Task.FromResult(store :> IEventStore))
+
+    /// The embedded LMDB store on real files in a fresh temporary directory, closed and deleted when the process exits.
+    let lmdb =
+        create "LMDB" (fun () ->
+            let directory = Directory.CreateTempSubdirectory("hybrid-scenarios-lmdb-").FullName
+            let store = LmdbEventStore.Open(LmdbEventStoreOptions(Directory = directory, Durable = false))
+            AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
+                store.Dispose()
+                try Directory.Delete(directory, true) with :? IOException -> ())
+            Task.FromResult(store :> IEventStore))
