@@ -33,7 +33,8 @@ public sealed class TwoClusters : IAsyncLifetime
     {
         var onA = await PostgresTestServer.CreateDatabaseAsync($"{prefix}_a");
         var name = $"{prefix}_b_{Interlocked.Increment(ref _databases)}".ToLowerInvariant();
-        await using (var connection = new NpgsqlConnection(B.ConnectionString))
+        // Not pooled: a test that restarted cluster b left the pool's connections dead.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(B.ConnectionString) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
