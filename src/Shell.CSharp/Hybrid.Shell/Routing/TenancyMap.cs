@@ -50,6 +50,7 @@ public sealed class TenancyMap : ITenancyMap, ITenantCatalogue
     /// <inheritdoc />
     public ValueTask<string> DatabaseOf(string tenant, CancellationToken ct)
     {
+        tenant ??= "";
         if (_routes.TryGetValue(tenant, out var route)) return ValueTask.FromResult(route.Database);
         StoreInput.Tenant(tenant);
         if (DefaultDatabase is null) throw new UnknownTenantException(tenant);
@@ -68,6 +69,7 @@ public sealed class TenancyMap : ITenancyMap, ITenantCatalogue
     /// <summary>Registers a tenant in the default database (a tenant already mapped keeps its database); without a default, refuses it.</summary>
     public async Task<bool> Register(string tenant, CancellationToken ct)
     {
+        StoreInput.Tenant(tenant);
         var known = _routes.ContainsKey(tenant);
         await DatabaseOf(tenant, ct);
         return !known;
