@@ -47,7 +47,8 @@ public static class BenchRunner
             () => new BrokerBench(sizes, report, log).Run(options));
         await Section("tenancy map (two PostgreSQL clusters)", options.Wants("pg.route"), report, log,
             () => new RoutingBench(sizes, report, log).RunAsync(options));
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd"), report, log, () => Postgres(options, sizes, report, log));
+        var routingOnly = options.Only.Count > 0 && options.Only.All(p => p.StartsWith("pg.route", StringComparison.Ordinal));
+        await Section("PostgreSQL", (!routingOnly && options.Wants("pg")) || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd"), report, log, () => Postgres(options, sizes, report, log));
 
         MachineInfo.Finish(report.Machine);
         report.ExplainMisses();

@@ -43,6 +43,8 @@ public sealed record Target(string Metric, double Bound, TargetKind Kind, string
         new("sim.steps_per_s", 17_000, TargetKind.MinValue, "a million simulated steps in under a minute on two cores"),
         new("sim.user_invariants.steps_per_s", 0.8, TargetKind.MinRatio, "users' own invariants must not dominate a simulation"),
         new("broker.publish", 0.7, TargetKind.MinRatio, "a producer must cost little beyond the broker's own publish and ack"),
+        new("pg.route.overhead.single", 0.9, TargetKind.MinRatio, "routing by the tenancy map must cost little beside an append"),
+        new("pg.route.overhead.batch100", 0.9, TargetKind.MinRatio, "routing by the tenancy map must cost little beside an append"),
     ];
 
     /// <summary>The target of a metric, or null.</summary>
