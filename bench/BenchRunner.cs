@@ -8,6 +8,7 @@ using Hybrid.Bench.Processors;
 using Hybrid.Bench.ReadModels;
 using Hybrid.Bench.Simulation;
 using Hybrid.Bench.Results;
+using Hybrid.Bench.Routing;
 
 namespace Hybrid.Bench;
 
@@ -45,7 +46,10 @@ public static class BenchRunner
         });
         await Section("broker (NATS JetStream)", options.Wants("broker") || options.Wants("raw.nats") || options.Wants("http.command"), report, log,
             () => new BrokerBench(sizes, report, log).Run(options));
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd.pg") || options.Wants("cmd.contention"), report, log, () => Postgres(options, sizes, report, log));
+        await Section("tenancy map (two PostgreSQL clusters)", options.Wants("pg.route"), report, log,
+            () => new RoutingBench(sizes, report, log).RunAsync(options));
+        var routingOnly = options.Only.Count > 0 && options.Only.All(p => p.StartsWith("pg.route", StringComparison.Ordinal));
+        await Section("PostgreSQL", (!routingOnly && options.Wants("pg")) || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd.pg") || options.Wants("cmd.contention"), report, log, () => Postgres(options, sizes, report, log));
 
         MachineInfo.Finish(report.Machine);
         report.ExplainMisses();

@@ -46,6 +46,8 @@ public sealed record Target(string Metric, double Bound, TargetKind Kind, string
         new("cmd.pg.c8", 0.7, TargetKind.MinRatio, "a command on a warm aggregate must cost about one append (issue 20)"),
         new("cmd.pg.long_stream", 1 / 1.2, TargetKind.MinRatio, "a long stream must not slow its commands (issue 20: within 1.2x of a fresh one)"),
         new("broker.publish", 0.7, TargetKind.MinRatio, "a producer must cost little beyond the broker's own publish and ack"),
+        new("pg.route.overhead.single", 0.9, TargetKind.MinRatio, "routing by the tenancy map must cost little beside an append"),
+        new("pg.route.overhead.batch100", 0.9, TargetKind.MinRatio, "routing by the tenancy map must cost little beside an append"),
     ];
 
     /// <summary>The target of a metric, or null.</summary>

@@ -7,17 +7,18 @@ namespace Hybrid.Sample.Host;
 using Command = System.CommandLine.Command;
 
 /// <summary>
-/// `migrate --postgres <owner connection string> [--script]`: applies the schema's migrations (the SQL files embedded in
-/// the PostgreSQL shell), or with <c>--script</c> prints the SQL of those not yet applied for a DBA to review and run
-/// with psql (all of them when <c>--postgres</c> is left out).
+/// `migrate --postgres <owner connection string> [--postgres <another>…] [--script]`: applies the schema's migrations
+/// (the SQL files embedded in the PostgreSQL shell) to every database given (all the databases of a tenancy map), or
+/// with <c>--script</c> prints the SQL of those not yet applied for a DBA to review and run with psql (all of them
+/// when <c>--postgres</c> is left out). Each database gets one line; the first that fails stops the command.
 /// </summary>
 internal static class MigrateCommand
 {
     public static Command Create()
     {
-        var postgres = new Option<string?>("--postgres")
+        var postgres = new Option<string[]>("--postgres")
         {
-            Description = "The owner's PostgreSQL connection string (required unless --script prints every migration).",
+            Description = "The owner's PostgreSQL connection string (required unless --script prints every migration); repeat it for every database of a tenancy map.",
         };
         var script = new Option<bool>("--script") { Description = "Print the SQL of the pending migrations instead of applying them." };
         var appPassword = new Option<string?>("--app-password")
@@ -29,9 +30,20 @@ internal static class MigrateCommand
         return command;
     }
 
-    private static async Task<int> Run(string? postgres, bool script, string? appPassword, CancellationToken ct)
+    private static async Task<int> Run(string[]? databases, bool script, string? appPassword, CancellationToken ct)
     {
-        if (postgres is null && !script) return Fail("--postgres is required (or give --script to print every migration).");
+        if (databases is null || databases.Length == 0)
+            return script ? await RunOne(null, script, appPassword, ct) : Fail("--postgres is required (or give --script to print every migration).");
+        foreach (var postgres in databases)
+        {
+            var exit = await RunOne(postgres, script, appPassword, ct);
+            if (exit != 0) return exit;
+        }
+        return 0;
+    }
+
+    private static async Task<int> RunOne(string? postgres, bool script, string? appPassword, CancellationToken ct)
+    {
         NpgsqlConnectionStringBuilder? database = null;
         if (postgres is not null)
         {

@@ -25,4 +25,9 @@ public enum FaultKind
     ClockJump,
     /// <summary>The read-model cache is lost and rebuilt from the log.</summary>
     ReadModelCacheLoss,
+    /// <summary>
+    /// One database of a multi-database run (<see cref="SimulationOptions.Databases"/>) goes down for a while: its
+    /// tenants' appends fail before writing; the other databases' tenants go on.
+    /// </summary>
+    DatabaseOutage,
 }

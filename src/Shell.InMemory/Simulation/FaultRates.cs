@@ -26,6 +26,9 @@ public sealed record FaultRates
     /// <summary>Per step.</summary>
     public double ReadModelCacheLoss { get; init; }
 
+    /// <summary>Per step: how often a database of a multi-database run goes down (never in a run on one database).</summary>
+    public double DatabaseOutage { get; init; }
+
     /// <summary>No faults: the demo's setting.</summary>
     public static FaultRates None { get; } = new();
 
@@ -43,6 +46,7 @@ public sealed record FaultRates
         NodePause = 0.001,
         ClockJump = 0.0003,
         ReadModelCacheLoss = 0.001,
+        DatabaseOutage = 0.002,
     };
 
     /// <summary>The rate of a kind.</summary>
@@ -59,6 +63,7 @@ public sealed record FaultRates
         FaultKind.NodePause => NodePause,
         FaultKind.ClockJump => ClockJump,
         FaultKind.ReadModelCacheLoss => ReadModelCacheLoss,
+        FaultKind.DatabaseOutage => DatabaseOutage,
         _ => 0,
     };
 
@@ -74,6 +79,7 @@ public sealed record FaultRates
         FaultKind.NodePause => this with { NodePause = 0 },
         FaultKind.ClockJump => this with { ClockJump = 0 },
         FaultKind.ReadModelCacheLoss => this with { ReadModelCacheLoss = 0 },
+        FaultKind.DatabaseOutage => this with { DatabaseOutage = 0 },
         _ => this,
     };
 

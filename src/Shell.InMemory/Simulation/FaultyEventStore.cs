@@ -17,6 +17,9 @@ public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, Fa
     /// <summary>Runs once before the next append (see <see cref="SimulationContext.BeforeNextAppend"/>).</summary>
     public Func<Action?>? TakeInterleaving { get; set; }
 
+    /// <summary>The databases that may be down (a multi-database run), or null.</summary>
+    public DatabaseOutages? Outages { get; set; }
+
     /// <summary>Told of every append and refused checkpoint, when set.</summary>
     public IStoreObserver? Observer { get; set; }
 
@@ -29,6 +32,7 @@ public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, Fa
         request = Sabotaged(request);
         TakeInterleaving?.Invoke()?.Invoke();
         Observer?.Proposed(request);
+        Outages?.ThrowIfDown(request.Tenant);
         if (faults.Inject(FaultKind.SlowAppend)) clock.Advance(TimeSpan.FromSeconds(faults.Size(1, 120)));
         if (faults.Inject(FaultKind.AppendFailedBeforeWrite))
             throw new SimulatedFaultException(FaultKind.AppendFailedBeforeWrite,

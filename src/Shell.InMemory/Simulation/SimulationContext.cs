@@ -2,6 +2,7 @@ using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Ids;
 using Hybrid.InMemory.Leases;
 using Hybrid.InMemory.Processors;
+using Hybrid.Shell.Routing;
 using Hybrid.Simulation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,8 +24,18 @@ public sealed class SimulationContext
         Options = options;
         Clock = new FakeTimeProvider(options.Start);
         Faults = new FaultInjector(unchecked(options.Seed * 31 + 7), options.Faults);
-        MemoryStore = new InMemoryEventStore(Clock);
-        var faulty = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Databases, 1, nameof(options.Databases));
+        if (options.Databases == 1) MemoryStore = new InMemoryEventStore(Clock);
+        else
+        {
+            var names = Enumerable.Range(1, options.Databases).Select(i => $"db{i}").ToArray();
+            var map = new TenancyMap(names, options.TenantIds.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => names[x.i % names.Length]), clock: Clock);
+            Databases = new TenantDatabases(names, (name, _) => Task.FromResult(
+                new TenantDatabase(name, new InMemoryEventStore(Clock), new InMemoryLeaseStore(Clock), new InMemoryDeadLetterStore())));
+            MemoryStore = new RoutingEventStore(map, Databases);
+            Outages = new DatabaseOutages(map, Faults, Clock);
+        }
+        var faulty = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage) { Outages = Outages };
         faulty.TakeInterleaving = () =>
         {
             var action = BeforeNextAppend;
@@ -63,8 +74,14 @@ public sealed class SimulationContext
     /// <summary>The fault injector.</summary>
     public FaultInjector Faults { get; }
 
-    /// <summary>The store without faults.</summary>
-    public InMemoryEventStore MemoryStore { get; }
+    /// <summary>The store without faults: one in-memory store, or the routing store over the databases of a multi-database run.</summary>
+    public IEventStore MemoryStore { get; }
+
+    /// <summary>The databases of a multi-database run (each an in-memory store), or null.</summary>
+    public TenantDatabases? Databases { get; }
+
+    /// <summary>Which databases are down, in a multi-database run; null otherwise.</summary>
+    public DatabaseOutages? Outages { get; }
 
     /// <summary>The store every part uses: the in-memory store behind the fault injector.</summary>
     public IEventStore Store { get; }

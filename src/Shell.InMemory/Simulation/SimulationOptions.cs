@@ -14,6 +14,12 @@ public sealed record SimulationOptions
     /// <summary>How many tenants the workload spreads over.</summary>
     public int Tenants { get; init; } = 4;
 
+    /// <summary>
+    /// How many databases the tenants are spread over (round robin, through a tenancy map and its routing store); with
+    /// more than one, <see cref="FaultRates.DatabaseOutage"/> takes one down now and then.
+    /// </summary>
+    public int Databases { get; init; } = 1;
+
     /// <summary>How many nodes run processors and periodic tasks.</summary>
     public int Nodes { get; init; } = 2;
 

@@ -151,6 +151,8 @@ public sealed class Simulator : IDisposable
             _context.Clock.Advance(jump);
             _context.Record(ActivityKind.Fault, "", "clock", "clock jumped", $"by {jump.TotalHours:F0} h");
         }
+        if (_context.Outages?.MaybeStart() is var (database, until))
+            _context.Record(ActivityKind.Fault, "", "database", $"database {database} down", $"until {until:HH:mm:ss}: its tenants' appends fail");
         if (faults.Inject(FaultKind.ReadModelCacheLoss))
         {
             _readModels.Clear();

@@ -47,4 +47,16 @@ public sealed class MigrateCommandTests
         Assert.Equal(1, await migrate.ExitCode());
         Assert.Equal("migrate: --postgres is required (or give --script to print every migration).", Assert.Single(migrate.Errors));
     }
+
+    [Fact]
+    public async Task migrate_with_several_databases_migrates_each_of_them_with_one_line_each()
+    {
+        var first = await PostgresTestServer.CreateDatabaseAsync("hybrid_migrate_map_a");
+        var second = await PostgresTestServer.CreateDatabaseAsync("hybrid_migrate_map_b");
+        using var migrate = ServeProcess.Start("migrate", "--postgres", first, "--postgres", second);
+        Assert.Equal(0, await migrate.ExitCode());
+        Assert.Empty(migrate.Errors);
+        Assert.Equal(2, migrate.Output.Count(l => l.StartsWith("Applied migrations 1, 2, ", StringComparison.Ordinal)));
+        Assert.Empty(await PostgresMigrations.ApplyAsync(second));
+    }
 }

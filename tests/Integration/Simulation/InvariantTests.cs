@@ -32,6 +32,7 @@ public sealed class InvariantTests
             Assert.True(report.Passed, report.Violation?.ToString());
             foreach (var (kind, count) in report.Faults) faults[kind] += count;
         }
-        Assert.All(faults, f => Assert.True(f.Value > 0, $"No {f.Key} was injected."));
+        // Database outages need tenants on several databases: MultiDatabaseSimulationTests meets them.
+        Assert.All(faults.Where(f => f.Key != FaultKind.DatabaseOutage), f => Assert.True(f.Value > 0, $"No {f.Key} was injected."));
     }
 }

@@ -20,6 +20,7 @@ public sealed class HybridBuilder(IServiceCollection services)
     internal Func<IServiceProvider, IDeadLetterStore>? DeadLetterStore;
     internal Func<IServiceProvider, IReadModelStore>? ReadModelCache;
     internal Func<IServiceProvider, ITenantCatalogue>? TenantCatalogue;
+    internal Func<IServiceProvider, IReadOnlyList<ProcessorPartition>>? ProcessorPartitions;
     internal readonly List<TodoProcessor> Processors = [];
     internal readonly List<PeriodicTask> PeriodicTasks = [];
     internal readonly List<ProcessManager> ProcessManagers = [];
@@ -73,6 +74,17 @@ public sealed class HybridBuilder(IServiceCollection services)
     public HybridBuilder UseTenantCatalogue(Func<IServiceProvider, ITenantCatalogue> factory)
     {
         TenantCatalogue = factory;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs one processor host per partition (a database of a tenancy map) instead of one over every tenant: each
+    /// shares its partition's work fairly between nodes through the partition's leases, and stalls alone when its
+    /// database is down.
+    /// </summary>
+    public HybridBuilder UseProcessorPartitions(Func<IServiceProvider, IReadOnlyList<ProcessorPartition>> factory)
+    {
+        ProcessorPartitions = factory;
         return this;
     }
 

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Logging;
 namespace Hybrid.Shell.Hosting;
 
 /// <summary>
-/// Starts the todo-processor host and the periodic and deadline schedulers with the application, and stops them
+/// Starts the todo-processor hosts and the periodic and deadline schedulers with the application, and stops them
 /// gracefully: the schedulers first, then processors (each finishes its event in flight, flushes its checkpoint and releases its
 /// leases so other nodes take over at once), then read-model write-back is flushed. If the host's shutdown timeout
 /// fires first, work in flight is abandoned (checkpoints keep it safe: it is redone elsewhere).
 /// </summary>
-public sealed class HybridHostedService(TodoProcessorHost processors, PeriodicScheduler scheduler, DeadlineScheduler deadlines,
+public sealed class HybridHostedService(ProcessorHosts processors, PeriodicScheduler scheduler, DeadlineScheduler deadlines,
     ReadModelEngine readModels, ILogger<HybridHostedService> logger) : IHostedService
 {
     /// <inheritdoc />

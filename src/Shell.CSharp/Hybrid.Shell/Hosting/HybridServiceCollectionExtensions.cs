@@ -19,7 +19,7 @@ public static class HybridServiceCollectionExtensions
     /// Adds Hybrid for an application's registry: the stores chosen in <paramref name="configure"/> (<c>UseInMemory()</c>,
     /// <c>UsePostgres(dataSource)</c>, …), the event store read through the registry's upcasters, the
     /// <see cref="CommandProcessor"/> (with command metrics) and <see cref="QueryProcessor"/>, the read-model engine
-    /// with the registry's read models, the todo-processor host with its processors (process managers and producers
+    /// with the registry's read models, the todo-processor host (one per processor partition when chosen) with its processors (process managers and producers
     /// included), the periodic scheduler with its tasks, the deadline scheduler of the process managers, the tenant
     /// catalogue when one was chosen, the dead-letter operations, one hosted service that starts and stops them gracefully, and a health
     /// check named "hybrid". Loggers come from the host's logging; time from the registered
@@ -59,8 +59,15 @@ public static class HybridServiceCollectionExtensions
             builder.ProcessorOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TodoProcessorHost>(),
             sp.GetRequiredService<IReadModelViews>(), sp.GetService<QueryProcessor>()));
         var processors = Runtime.processors(application).ToArray();
-        services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), processors,
-            builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp)))));
+        if (builder.ProcessorPartitions is { } partitions)
+            services.AddSingleton(sp => new ProcessorHosts(sp.GetRequiredService<ProcessorRuntime>(), partitions(sp), processors,
+                builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp))).ToArray()));
+        else
+        {
+            services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), processors,
+                builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp)))));
+            services.AddSingleton(sp => new ProcessorHosts(sp.GetRequiredService<TodoProcessorHost>()));
+        }
         services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), processors));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), Runtime.periodicTasks(application), builder.SchedulerOptions,
