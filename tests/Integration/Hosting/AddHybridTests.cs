@@ -104,7 +104,7 @@ public sealed class AddHybridTests
     public async Task adding_hybrid_for_a_registry_serves_its_commands_and_queries_through_its_upcasters_with_command_metrics()
     {
         var registry = global::Hybrid.WriteSide.addUpcaster(
-            new Upcaster("Incremented", 1, Microsoft.FSharp.Core.FuncConvert.FromFunc((RecordedEvent e) => e)), WriteSideCatalog.registry);
+            Upcaster.Of("Incremented", 1, e => e), WriteSideCatalog.registry);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddHybrid(registry, hybrid => hybrid.UseInMemory());

@@ -83,7 +83,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
     /// <summary>Appends a marker under the condition that no other marker appeared since the shape was read.</summary>
     private async Task Mark(string tenant, EventData marker, long readAt, AggregateMigration migration, CancellationToken ct)
     {
-        var metadata = new EventMetadata($"migration:{migration.Name}", $"migration:{migration.Aggregate}", "hybrid-migration");
+        var metadata = EventMetadata.Of($"migration:{migration.Name}", $"migration:{migration.Aggregate}", "hybrid-migration");
         var result = await store.Append(AppendRequest.Of(tenant, new ProposedEvent(ids.NewId(), marker, metadata))
             .When(AggregateMigrationModule.unchangedSince(migration.Aggregate, readAt)), ct).ConfigureAwait(false);
         if (result is AppendResult.ConditionFailed failed)
