@@ -40,7 +40,8 @@ internal static class OpsSession
             else hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
             hybrid.AddSampleEffects();
         });
-        using var host = builder.Build();
+        var host = builder.Build();
+        await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only
         var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);
         try { return await action(operations, new OpsOutput(), ct); }
         catch (OperationRefusedException refused)
