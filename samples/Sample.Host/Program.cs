@@ -18,6 +18,7 @@ var root = new RootCommand("Hybrid sample: todo lists, customer invites, points 
     FrontCommand.Create(),
     HandlerCommand.Create(),
     ProjectorCommand.Create(),
+    OpsCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,6 +1,7 @@
 using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Http.Admin;
 using Hybrid.Shell.Lmdb;
 using Hybrid.Shell.Lmdb.EventStore;
 using Hybrid.Shell.ReadModels;
@@ -15,7 +16,7 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// The sample as a hosted service: <c>AddHybrid</c> on PostgreSQL or on the embedded LMDB store (events, checkpoints,
 /// leases, dead letters) with the LMDB read-model cache, the sample's definitions, processors and billing task, the
-/// HTTP API, GraphQL at <c>/graphql</c> and <c>/health</c>. Used by <c>serve</c> and by the integration tests, which start it in-process.
+/// HTTP API, GraphQL at <c>/graphql</c>, the admin page at <c>/admin</c> and <c>/health</c>. Used by <c>serve</c> and by the integration tests, which start it in-process.
 /// </summary>
 public static class SampleServer
 {
@@ -70,6 +71,7 @@ public static class SampleServer
             }, ct);
             web.MapHybrid();
             web.MapHybridGraphQL();
+            web.MapHybridAdmin();
             return web;
         }
         catch

@@ -7,6 +7,9 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
 {
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _tokens = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<(string Processor, string Tenant), ProcessorPause> _pauses = new(
+        Comparer<(string Processor, string Tenant)>.Create((a, b) =>
+            string.CompareOrdinal(a.Processor, b.Processor) is var c and not 0 ? c : string.CompareOrdinal(a.Tenant, b.Tenant)));
     private readonly object _gate = new();
 
     /// <inheritdoc />
@@ -77,5 +80,24 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
             }
             return Task.FromResult(gone.Count);
         }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> Pause(string processor, string tenant, CancellationToken ct)
+    {
+        var pause = new ProcessorPause(processor, tenant, clock.GetUtcNow());
+        lock (_gate) return Task.FromResult(_pauses.TryAdd((processor, tenant), pause));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> Resume(string processor, string tenant, CancellationToken ct)
+    {
+        lock (_gate) return Task.FromResult(_pauses.Remove((processor, tenant)));
+    }
+
+    /// <inheritdoc />
+    public Task<ProcessorPause[]> Pauses(CancellationToken ct)
+    {
+        lock (_gate) return Task.FromResult(_pauses.Values.ToArray());
     }
 }

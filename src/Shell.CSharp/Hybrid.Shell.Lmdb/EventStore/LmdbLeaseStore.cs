@@ -10,7 +10,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// or expired lease keeps its fencing token, and the next grant increments it. For one process: the store is held by
 /// one process, so its leases only arbitrate among that process's hosts.
 /// </summary>
-public sealed class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
+public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
 {
     private readonly TimeProvider _clock = store.Options.Clock;
 
@@ -78,6 +78,11 @@ public sealed class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
             var (code, key, value) = cursor.SeekRange(start);
             while (code == MDBResultCode.Success && key.AsSpan().StartsWith(start))
             {
+                if (key.AsSpan().StartsWith(PausePrefix))
+                {
+                    (code, key, value) = cursor.Next();
+                    continue;
+                }
                 var lease = Decode(txn.Open(dbs.Leases, key.AsSpan(), value.AsSpan()), System.Text.Encoding.UTF8.GetString(key.AsSpan()));
                 if (lease.ExpiresAt > now) leases.Add(lease);
                 (code, key, value) = cursor.Next();

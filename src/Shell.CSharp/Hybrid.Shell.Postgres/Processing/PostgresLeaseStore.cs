@@ -10,7 +10,7 @@ namespace Hybrid.Shell.Postgres.Processing;
 /// <c>processor_leases</c> (rows never deleted: a released or expired lease keeps its fencing token, and the next grant
 /// increments it), node heartbeats (<see cref="Leasing.nodePrefix"/>) in <c>nodes</c>, which belong to no tenant.
 /// </summary>
-public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
+public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
     private readonly bool _ownsSource;

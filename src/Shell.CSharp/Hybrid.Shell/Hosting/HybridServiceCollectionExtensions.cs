@@ -1,6 +1,7 @@
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Middleware;
+using Hybrid.Shell.Operations;
 using Hybrid.Shell.Processors;
 using Hybrid.Shell.Queries;
 using Hybrid.Shell.Producers;
@@ -21,7 +22,7 @@ public static class HybridServiceCollectionExtensions
     /// <see cref="CommandProcessor"/> (with command metrics) and <see cref="QueryProcessor"/>, the read-model engine
     /// with the registry's read models, the todo-processor host (one per processor partition when chosen) with its processors (process managers and producers
     /// included), the periodic scheduler with its tasks, the deadline scheduler of the process managers, the tenant
-    /// catalogue when one was chosen, the dead-letter operations, one hosted service that starts and stops them gracefully, and a health
+    /// catalogue when one was chosen, the dead-letter operations and the operator's <see cref="HybridOperations"/>, one hosted service that starts and stops them gracefully, and a health
     /// check named "hybrid". Loggers come from the host's logging; time from the registered
     /// <see cref="TimeProvider"/> (the system clock unless one is registered first).
     /// Throws an <see cref="InvalidOperationException"/> when no event, lease or dead-letter store was chosen.
@@ -69,6 +70,9 @@ public static class HybridServiceCollectionExtensions
             services.AddSingleton(sp => new ProcessorHosts(sp.GetRequiredService<TodoProcessorHost>()));
         }
         services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), processors));
+        services.AddSingleton(sp => new HybridOperations(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ILeaseStore>(),
+            sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<DeadLetterOperations>(), sp.GetRequiredService<ReadModelEngine>(),
+            sp.GetRequiredService<TodoProcessorHost>().Processors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ITenantCatalogue>()));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), Runtime.periodicTasks(application), builder.SchedulerOptions,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>(), sp.GetService<ITenantCatalogue>()));

@@ -14,6 +14,9 @@ internal sealed class LeaseWorker(ProcessorRuntime runtime, TodoProcessor proces
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, (ITenantRun Run, Task? Task)> _runs = new(StringComparer.Ordinal);
 
+    /// <summary>The name of the processor this worker runs.</summary>
+    public string ProcessorName => processor.Name;
+
     /// <summary>The lease, refreshed by renewals (the fencing token never changes).</summary>
     public Lease Lease { get; set; } = lease;
 

@@ -20,6 +20,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Lease? _nodeLease;
     private string[] _tenants = [];
+    private ProcessorPause[] _pauses = [];
     private bool _reclaimed;
 
     /// <summary>
@@ -53,6 +54,9 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         var executor = new EventExecutor(runtime, processor);
         return (tenant, lease) => new TenantProcessorRun(runtime, processor, executor, tenant, lease);
     }
+
+    /// <summary>The processors this host runs, producers included (as the processors they run as).</summary>
+    public IReadOnlyList<TodoProcessor> Processors => _processors.Select(p => p.Processor).ToArray();
 
     /// <summary>This node's id.</summary>
     public string NodeId => _runtime.Options.NodeId;
@@ -109,6 +113,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             await _runtime.Leases.ForgetNodes(_runtime.Options.ForgetNodesAfter, ct);
             var nodes = (await _runtime.Leases.List(Leasing.nodePrefix, ct)).Select(l => l.Owner).ToArray();
             _tenants = await _runtime.Store.GetTenants(ct);
+            _pauses = await _runtime.Leases.Pauses(ct);
             foreach (var (processor, _) in _processors) await RenewOrDrop(processor, ct);
             await FollowFairShare(nodes, ct);
             LastRebalance = _runtime.Clock.GetUtcNow();
@@ -132,6 +137,27 @@ public sealed class TodoProcessorHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// Honours operators' pauses: a worker running a paused tenant stops and gives its lease up (a shard's lease is
+    /// taken again for its other tenants), and a resource whose every tenant is paused is not wanted at all.
+    /// </summary>
+    private async Task GiveUpPaused(Dictionary<string, (TodoProcessor Processor, Func<string, Lease, ITenantRun> NewRun)> owners, CancellationToken ct)
+    {
+        foreach (var (resource, processor) in owners.Select(o => (o.Key, o.Value.Processor)).ToList())
+        {
+            var tenants = TodoProcessorModule.tenantsOf(processor, resource, _tenants).ToArray();
+            if (Pausing.isPaused(_pauses, processor.Name, Pausing.everyTenant)
+                || (tenants.Length > 0 && tenants.All(t => Pausing.isPaused(_pauses, processor.Name, t))))
+                owners.Remove(resource);
+        }
+        foreach (var (resource, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix))
+            if (!owners.ContainsKey(resource) || worker.Positions.Any(p => Pausing.isPaused(_pauses, worker.ProcessorName, p.Tenant)))
+                await StopAndRelease(resource, ct);
+    }
+
+    /// <summary>The known tenants a processor may run now (those no pause stops).</summary>
+    private string[] RunnableTenants(string processor) => _tenants.Where(t => !Pausing.isPaused(_pauses, processor, t)).ToArray();
+
+    /// <summary>
     /// One fair-share plan over the resources of every processor together, so that a few tenants with several
     /// processors still spread over the nodes; then the runs of every held lease cover the known tenants.
     /// </summary>
@@ -141,6 +167,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
         foreach (var entry in _processors)
             foreach (var resource in TodoProcessorModule.leaseResources(entry.Processor, _tenants))
                 owners[resource] = entry;
+        await GiveUpPaused(owners, ct);
         var held = await _runtime.Leases.List(TodoProcessorModule.allLeasesPrefix, ct);
         if (!_reclaimed)
         {
@@ -159,7 +186,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
             lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, newRun, lease.Value, _abort.Token);
         }
-        foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(_tenants);
+        foreach (var (_, worker) in WorkersOf(TodoProcessorModule.allLeasesPrefix)) worker.Cover(RunnableTenants(worker.ProcessorName));
     }
 
     /// <summary>
@@ -276,7 +303,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             await _runtime.Store.ResetCheckpoint(tenant, processor, 0, ct);
             var restarted = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, worker.Lease, _abort.Token);
             lock (_workers) _workers[resource] = restarted;
-            restarted.Cover(_tenants);
+            restarted.Cover(RunnableTenants(processor));
             return true;
         }
         finally { _gate.Release(); }

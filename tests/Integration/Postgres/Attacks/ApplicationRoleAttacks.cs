@@ -55,7 +55,9 @@ public static class ApplicationRoleAttacks
 
         Attack.Denied("rename a registered tenant", "UPDATE hybrid.tenant_catalogue SET tenant_id = 'renamed'"),
         Attack.Denied("unregister every tenant", "DELETE FROM hybrid.tenant_catalogue"),
-        .. new[] { "events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations", "tenant_catalogue" }
+        Attack.Denied("read the processor pauses directly", "SELECT * FROM hybrid.processor_pauses"),
+        Attack.Denied("pause a processor behind the functions' back", "INSERT INTO hybrid.processor_pauses VALUES ('invoicer', '', now())"),
+        .. new[] { "events", "streams", "tenants", "checkpoints", "dead_letters", "processor_leases", "nodes", "schema_migrations", "tenant_catalogue", "processor_pauses" }
             .Select(t => Attack.Denied($"truncate {t}", $"TRUNCATE hybrid.{t}")),
         Attack.Denied("lock the heads table against every writer", "LOCK TABLE hybrid.tenants IN ACCESS EXCLUSIVE MODE"),
         Attack.Denied("lock the events table against every reader", "LOCK TABLE hybrid.events IN ACCESS EXCLUSIVE MODE"),

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Globalization;
+using Hybrid.Shell.Operations;
+
+namespace Hybrid.Sample.Host;
+
+/// <summary>
+/// `ops …`: the operator's commands over <see cref="HybridOperations"/> on the embedded store (--data DIR) or PostgreSQL
+/// (--postgres): dead letters (list, show, retry, discard), processors (pause, resume, replay, lag), read models
+/// (rebuild) and a logical check of the store (verify).
+/// </summary>
+internal static class OpsCommand
+{
+    private sealed record Common(Option<string> Data, Option<string> Postgres, Option<string> AppPassword);
+
+    public static System.CommandLine.Command Create()
+    {
+        var common = new Common(
+            CliArguments.Text("--data", "The data directory whose embedded store (its events/ folder) to operate on; not while a serve has it.", null),
+            CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null),
+            CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null));
+        var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, verification.");
+        foreach (var sub in new[] { DeadLetters(common), Show(common), Letter(common, "retry"), Letter(common, "discard"), Pause(common, "pause"),
+                     Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), Verify(common) })
+            ops.Subcommands.Add(sub);
+        return ops;
+    }
+
+    private static Option<string> Tenant(bool required) =>
+        new("--tenant") { Description = "The tenant.", Required = required };
+
+    private static Option<string> Processor(bool required) =>
+        new("--processor") { Description = "The processor (or producer).", Required = required };
+
+    private static Option<long> Position(string name = "--position") =>
+        CliArguments.Number(name, "The position in the tenant's log", 1, 0, long.MaxValue);
+
+    private static System.CommandLine.Command With(Common common, string name, string description, Option[] options,
+        Func<ParseResult, HybridOperations, OpsOutput, CancellationToken, Task<int>> run)
+    {
+        var command = new System.CommandLine.Command(name, description) { common.Data, common.Postgres, common.AppPassword };
+        foreach (var option in options) command.Options.Add(option);
+        command.SetAction((parse, ct) => OpsSession.Run(parse.GetValue(common.Data), parse.GetValue(common.Postgres), parse.GetValue(common.AppPassword),
+            (operations, output, token) => run(parse, operations, output, token), ct));
+        return command;
+    }
+
+    private static System.CommandLine.Command DeadLetters(Common common)
+    {
+        var tenant = Tenant(false);
+        var processor = Processor(false);
+        var all = new Option<bool>("--all") { Description = "Also list replayed and discarded dead letters (default: pending only)." };
+        return With(common, "dead-letters", "List dead letters (pending only unless --all).", [tenant, processor, all], async (parse, ops, output, ct) =>
+        {
+            var letters = await ops.DeadLetters(parse.GetValue(tenant), parse.GetValue(processor), parse.GetValue(all), ct);
+            output.Rows(["tenant", "processor", "position", "type", "status", "attempts", "failed at", "error"],
+                letters.Select(d => new[] { d.Tenant, d.Processor, Text(d.Position), d.EventType, d.Status.ToString(), Text(d.Attempts),
+                    d.FailedAt.ToString("u", CultureInfo.InvariantCulture), d.Error }));
+            return 0;
+        });
+    }
+
+    private static System.CommandLine.Command Show(Common common)
+    {
+        var (tenant, processor, position) = (Tenant(true), Processor(true), Position());
+        return With(common, "show", "Show one dead letter with its event.", [tenant, processor, position], async (parse, ops, output, ct) =>
+        {
+            var d = await ops.DeadLetter(parse.GetValue(tenant)!, parse.GetValue(processor)!, parse.GetValue(position), ct);
+            var e = (await ops.Events(d.Tenant, d.Position - 1, 1, ct)).FirstOrDefault();
+            output.Rows(["field", "value"], [
+                ["tenant", d.Tenant], ["processor", d.Processor], ["position", Text(d.Position)], ["status", d.Status.ToString()],
+                ["attempts", Text(d.Attempts)], ["error", d.Error], ["event", d.EventType], ["event id", d.EventId.ToString()],
+                ["body", e?.Body ?? "(not found)"]]);
+            return 0;
+        });
+    }
+
+    private static System.CommandLine.Command Letter(Common common, string verb)
+    {
+        var (tenant, processor, position) = (Tenant(true), Processor(true), Position());
+        var description = verb == "retry" ? "Run the processor's handler on a pending dead letter's event again." : "Discard a pending dead letter.";
+        return With(common, verb, description, [tenant, processor, position], async (parse, ops, output, ct) =>
+        {
+            var (t, p, at) = (parse.GetValue(tenant)!, parse.GetValue(processor)!, parse.GetValue(position));
+            var done = verb == "retry" ? await ops.Retry(t, p, at, ct) : await ops.Discard(t, p, at, ct);
+            Console.WriteLine($"{t} {p} {at}: {done.Status.ToString().ToLowerInvariant()}");
+            return 0;
+        });
+    }
+
+    private static System.CommandLine.Command Pause(Common common, string verb)
+    {
+        var (tenant, processor) = (Tenant(false), Processor(true));
+        return With(common, verb, $"{(verb == "pause" ? "Pause" : "Resume")} a processor for a tenant, or for every tenant without --tenant (every node honours it).",
+            [tenant, processor], async (parse, ops, output, ct) =>
+            {
+                var (t, p) = (parse.GetValue(tenant), parse.GetValue(processor)!);
+                var changed = verb == "pause" ? await ops.Pause(p, t, ct) : await ops.Resume(p, t, ct);
+                Console.WriteLine($"{p} for {t ?? "every tenant"}: {(verb == "pause" ? "paused" : "resumed")}{(changed ? "" : " (already so)")}");
+                return 0;
+            });
+    }
+
+    private static System.CommandLine.Command Replay(Common common)
+    {
+        var (tenant, processor, from) = (Tenant(true), Processor(true), Position("--from"));
+        return With(common, "replay", "Set a processor back for a tenant: it handles the events after --from again.", [tenant, processor, from],
+            async (parse, ops, output, ct) =>
+            {
+                var (t, p) = (parse.GetValue(tenant)!, parse.GetValue(processor)!);
+                var outcome = await output.WithProgress($"replay {p}", progress => ops.Replay(p, t, parse.GetValue(from), progress, ct));
+                Console.WriteLine($"{p} for {t}: checkpoint {outcome.From} -> {outcome.To}{(outcome.StillPaused ? " (still paused)" : "")}");
+                return 0;
+            });
+    }
+
+    private static System.CommandLine.Command Lag(Common common)
+    {
+        var tenant = Tenant(false);
+        return With(common, "lag", "Show each processor's lag per tenant (head minus checkpoint), pauses and leases.", [tenant], async (parse, ops, output, ct) =>
+        {
+            var lags = await ops.Lag(parse.GetValue(tenant), ct);
+            output.Rows(["processor", "tenant", "head", "checkpoint", "lag", "paused", "lease"],
+                lags.Select(l => new[] { l.Processor, l.Tenant, Text(l.Head), Text(l.Checkpoint), Text(l.Lag), l.Paused ? "yes" : "no", l.LeaseOwner ?? "-" }));
+            return 0;
+        });
+    }
+
+    private static System.CommandLine.Command Rebuild(Common common)
+    {
+        var tenant = Tenant(true);
+        var model = new Option<string>("--model") { Description = "The read model.", Required = true };
+        var scope = new Option<string>("--scope") { Description = "The instance's scope (default: the whole model).", DefaultValueFactory = _ => "" };
+        return With(common, "rebuild", "Fold a read model's instance again from the start of the log.", [tenant, model, scope], async (parse, ops, output, ct) =>
+        {
+            var (t, m) = (parse.GetValue(tenant)!, parse.GetValue(model)!);
+            var position = await output.WithProgress($"rebuild {m}", async progress =>
+            {
+                var at = await ops.RebuildReadModel(t, m, parse.GetValue(scope) ?? "", ct);
+                progress.Report(new OperationProgress($"rebuild {m} for {t}", at, at));
+                return at;
+            });
+            Console.WriteLine($"{m} for {t}: rebuilt to position {position}");
+            return 0;
+        });
+    }
+
+    private static System.CommandLine.Command Verify(Common common) =>
+        With(common, "verify", "Check the store logically: gapless positions up to the head, ids, checkpoints and dead letters.", [],
+            async (parse, ops, output, ct) =>
+            {
+                var result = await output.WithProgress("verify", progress => ops.Verify(progress, ct));
+                foreach (var problem in result.Problems) Console.Error.WriteLine(problem);
+                Console.WriteLine($"verify: {result}");
+                return result.Sound ? 0 : 1;
+            });
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

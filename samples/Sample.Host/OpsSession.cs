@@ -1,0 +1,58 @@
+using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Lmdb.EventStore;
+using Hybrid.Shell.Operations;
+using Hybrid.Shell.Processors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Hybrid.Sample.Host;
+
+/// <summary>
+/// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
+/// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
+/// (the owner's connection string migrates first). Refusals print one line and exit 2, a replay that fails again exits 1.
+/// </summary>
+internal static class OpsSession
+{
+    public static async Task<int> Run(string? data, string? postgres, string? appPassword, Func<HybridOperations, OpsOutput, CancellationToken, Task<int>> action,
+        CancellationToken ct)
+    {
+        if (data is null == (postgres is null))
+        {
+            Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
+            return CliArguments.BadArguments;
+        }
+        using var directoryLock = data is null ? null : DataDirectoryLock.Acquire(data);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddHybrid(Definitions.registry, hybrid =>
+        {
+            if (postgres is not null)
+            {
+                var app = new NpgsqlConnectionStringBuilder(postgres) { Username = "hybrid_app", Password = ApplicationPassword.Resolve(appPassword) };
+                hybrid.UsePostgres(app.ConnectionString, pg =>
+                {
+                    pg.MigrationConnectionString = postgres;
+                    pg.ApplicationRolePassword = ApplicationPassword.Resolve(appPassword);
+                });
+            }
+            else hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
+            hybrid.AddSampleEffects();
+        });
+        var host = builder.Build();
+        await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only
+        var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);
+        try { return await action(operations, new OpsOutput(), ct); }
+        catch (OperationRefusedException refused)
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: {refused.Message}");
+            return CliArguments.BadArguments;
+        }
+        catch (ReplayFailedException failed)
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: {failed.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Hybrid.Shell.Operations;
+using Hybrid.Shell.Processors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hybrid.Shell.Http.Admin;
+
+/// <summary>
+/// The admin surface over <see cref="HybridOperations"/>: the server-rendered page (<c>GET {prefix}</c>, a tenant's
+/// events at <c>GET {prefix}/tenants/{tenant}?after=&amp;stream=</c>), its form posts (retry, discard), and JSON
+/// endpoints under <c>{prefix}/api</c>. Deny by default: a caller without the viewer or admin role gets 403 with an
+/// empty body; viewers only read; refusals are problem documents (400, 404, 409), never a 500.
+/// </summary>
+public static class HybridAdminEndpoints
+{
+    /// <summary>Maps the admin page and endpoints under <paramref name="prefix"/>, callers resolved by the container's <see cref="ICallerResolver"/> (headers when none).</summary>
+    public static IEndpointRouteBuilder MapHybridAdmin(this IEndpointRouteBuilder endpoints, string prefix = "/admin", HybridAdminOptions? options = null)
+    {
+        options ??= endpoints.ServiceProvider.GetService<HybridAdminOptions>() ?? new HybridAdminOptions();
+        var callers = endpoints.ServiceProvider.GetService<ICallerResolver>() ?? new HeaderCallerResolver();
+        Func<HttpContext, Task<AdminAccess>> accessOf = http => AdminPolicy.Of(http, callers, options);
+
+        endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
+            Html(AdminPages.Overview(ops, prefix, access, ct)))));
+        endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, long? after, string? stream) =>
+            Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
+                Html(AdminPages.Tenant(ops, prefix, access, tenant, after ?? 0, stream, options.PageSize, ct))));
+        endpoints.MapPost($"{prefix}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/{{action}}",
+            (HttpContext http, string tenant, string processor, long position, string action) =>
+                Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                {
+                    if (action == "retry") await ops.Retry(tenant, processor, position, ct);
+                    else if (action == "discard") await ops.Discard(tenant, processor, position, ct);
+                    else return Results.NotFound();
+                    return Results.Redirect($"{prefix}#dead-letters", permanent: false, preserveMethod: false);
+                }));
+        MapApi(endpoints, $"{prefix}/api", accessOf);
+        return endpoints;
+    }
+
+    private static void MapApi(IEndpointRouteBuilder endpoints, string api, Func<HttpContext, Task<AdminAccess>> accessOf)
+    {
+        endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Lag(tenant, ct))));
+        endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor, bool? all) =>
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.DeadLetters(tenant, processor, all ?? false, ct))));
+        endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Pauses(ct)))));
+        endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
+            Guard(http, accessOf, AdminAccess.View, (ops, _, _) => Task.FromResult(Results.Json(new
+            {
+                models = ops.ReadModels.Select(m => new { name = m.Name, version = m.Version }),
+                cache = ops.CacheStatistics,
+            })))));
+        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/retry", (HttpContext http, string tenant, string processor, long position) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Retry(tenant, processor, position, ct))));
+        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/discard", (HttpContext http, string tenant, string processor, long position) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Discard(tenant, processor, position, ct))));
+        endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Pause(processor, tenant, ct) })));
+        endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Resume(processor, tenant, ct) })));
+        endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string tenant, long from) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Replay(processor, tenant, from, null, ct))));
+        endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string tenant, string? scope) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
+        endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Verify(null, ct)))));
+    }
+
+    /// <summary>Checks the access, then runs the handler; refusals become problem documents, a replay that fails again 409.</summary>
+    private static async Task<IResult> Guard(HttpContext http, Func<HttpContext, Task<AdminAccess>> accessOf, AdminAccess needed,
+        Func<HybridOperations, AdminAccess, CancellationToken, Task<IResult>> handle)
+    {
+        var access = await accessOf(http);
+        if (access < needed) return AdminPolicy.Forbidden();
+        var ops = http.RequestServices.GetRequiredService<HybridOperations>();
+        try { return await handle(ops, access, http.RequestAborted); }
+        catch (OperationRefusedException refused)
+        {
+            var status = refused.Refusal switch
+            {
+                OperationRefusal.InvalidInput => StatusCodes.Status400BadRequest,
+                OperationRefusal.NotPending or OperationRefusal.Busy => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status404NotFound,
+            };
+            return Problems.Result(Problems.Of(status, refused.Refusal.ToString(), "The operation was refused", refused.Message), status);
+        }
+        catch (ReplayFailedException failed)
+        {
+            return Problems.Result(Problems.Of(StatusCodes.Status409Conflict, "ReplayFailed", "The replay failed again", failed.Message),
+                StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static async Task<IResult> Html(Task<string> page) => Results.Content(await page, "text/html; charset=utf-8");
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using Hybrid.Shell.Http;
+using Hybrid.Tests.Integration.Sample;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Hybrid.Tests.Integration.Admin;
+
+/// <summary>
+/// The sample server in-process on the embedded store, its admin page loaded by headless Chromium (content checked,
+/// screenshot saved under the test results), and the admin policy checked over HTTP: no role 403 with nothing shown,
+/// viewers read only, admins act, refusals are problem documents.
+/// </summary>
+public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-admin-");
+    private RunningSampleServer _server = null!;
+
+    /// <summary>A request without X-Tenant (the browser) is an admin; with headers, the headers decide.</summary>
+    private sealed class BrowserIsAdmin : ICallerResolver
+    {
+        private readonly HeaderCallerResolver _headers = new();
+
+        public ValueTask<CallerResult> ResolveAsync(HttpContext context) =>
+            context.Request.Headers.ContainsKey("X-Tenant")
+                ? _headers.ResolveAsync(context)
+                : ValueTask.FromResult(CallerResult.Of(new Caller("acme", "browser", ["admin"], "")));
+    }
+
+    public async Task InitializeAsync()
+    {
+        _server = await RunningSampleServer.StartAsync(null, "admin-test", _temp.FullName, output,
+            hybrid => hybrid.Services.AddSingleton<ICallerResolver, BrowserIsAdmin>());
+        await _server.Post("/commands/CreateList", new { listId = "groceries", name = "Groceries <&>" }, "acme", "ann", "member");
+        await _server.Post("/commands/AddItem", new { listId = "groceries", text = "Milk" }, "acme", "ann", "member");
+        var first = (await _server.Store.Read("acme", EventQuery.All.Take(1), default))[0];
+        await _server.Web.Services.GetRequiredService<IDeadLetterStore>().Put(new DeadLetter("acme", "points", first.Position, first.Id, first.Type,
+            "InvalidOperationException: planted for the admin page", 3, DateTimeOffset.UnixEpoch, DeadLetterStatus.Pending), default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+        _temp.Delete(recursive: true);
+    }
+
+    private Uri Page(string path) => new(_server.Http.BaseAddress!, path);
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string roles)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Tenant", "acme");
+        request.Headers.Add("X-Actor", "someone");
+        request.Headers.Add("X-Roles", roles);
+        return await _server.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task headless_chromium_renders_tenants_processors_lag_chart_dead_letters_with_buttons_and_read_models()
+    {
+        var dom = await HeadlessChromium.DumpDom(Page("/admin"));
+
+        Assert.Contains("id=\"tenants-table\"", dom);
+        Assert.Contains(">acme<", dom);
+        Assert.Contains("id=\"processors-table\"", dom);
+        Assert.Contains("id=\"lag-chart\"", dom);
+        Assert.Contains("planted for the admin page", dom);
+        Assert.Contains(">Retry</button>", dom);
+        Assert.Contains(">Discard</button>", dom);
+        Assert.Contains("id=\"read-models-table\"", dom);
+        Assert.Contains("L1 hits", dom);
+
+        var events = await HeadlessChromium.DumpDom(Page("/admin/tenants/acme"));
+        Assert.Contains("ListCreated", events);
+        Assert.Contains("Groceries &lt;&amp;&gt;", events);
+        Assert.Contains("\"actor\":\"ann\"", events.Replace(" ", ""));
+
+        var results = Environment.GetEnvironmentVariable("HYBRID_TEST_RESULTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "TestResults");
+        var screenshot = Path.Combine(results, "screenshots", "admin-page.png");
+        await HeadlessChromium.Screenshot(Page("/admin"), screenshot);
+        Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is nearly empty");
+        output.WriteLine($"Screenshot: {screenshot}");
+    }
+
+    [Fact]
+    public async Task without_a_role_the_admin_surface_answers_403_and_shows_nothing()
+    {
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/admin"), (HttpMethod.Get, "/admin/tenants/acme"), (HttpMethod.Get, "/admin/api/lag"),
+                     (HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry"), (HttpMethod.Post, "/admin/api/processors/points/pause") })
+        {
+            using var response = await Send(method, path, "member");
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
+    }
+
+    [Fact]
+    public async Task a_viewer_reads_the_page_without_buttons_and_cannot_act()
+    {
+        using var page = await Send(HttpMethod.Get, "/admin", "operator");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("planted for the admin page", html);
+        Assert.DoesNotContain("<button", html);
+
+        using var retry = await Send(HttpMethod.Post, "/admin/dead-letters/acme/points/1/retry", "operator");
+        Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode);
+        Assert.Equal(DeadLetterStatus.Pending, (await _server.Web.Services.GetRequiredService<IDeadLetterStore>().TryGet("acme", "points", 1, default))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task an_admin_discards_a_dead_letter_and_bad_requests_are_problem_documents()
+    {
+        using var unknown = await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/99/discard", "admin");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("no dead letter at position 99", await unknown.Content.ReadAsStringAsync());
+        using var wrongTenant = await Send(HttpMethod.Get, "/admin/tenants/globex", "admin");
+        Assert.Equal(HttpStatusCode.NotFound, wrongTenant.StatusCode);
+
+        using var discarded = await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/discard", "admin");
+        Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
+        using var again = await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry", "admin");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already discarded", await again.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,34 @@
+using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Lmdb.EventStore;
+using Hybrid.Shell.Postgres;
+using Hybrid.Tests.Integration.Postgres;
+
+namespace Hybrid.Tests.Integration.Operations;
+
+public sealed class InMemoryOperationsConformance : OperationsConformance
+{
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseInMemory();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresOperationsConformance : OperationsConformance
+{
+    protected override async Task Use(HybridBuilder hybrid) =>
+        hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(await PostgresTestServer.CreateDatabaseAsync("hybrid_ops")));
+}
+
+public sealed class LmdbOperationsConformance : OperationsConformance, IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-lmdb-ops-");
+
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseEmbeddedStore(Path.Combine(_temp.FullName, "events"));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+}
