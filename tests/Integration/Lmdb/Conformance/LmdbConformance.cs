@@ -19,3 +19,4 @@ public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new Lm
 public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());
 public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
 public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
+public sealed class LmdbPurgeConformance() : PurgeConformance(new LmdbStoreFactory());

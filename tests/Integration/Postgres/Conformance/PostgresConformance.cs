@@ -19,3 +19,4 @@ public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new Post
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
+public sealed class PostgresPurgeConformance() : PurgeConformance(new PostgresStoreFactory());
