@@ -18,3 +18,4 @@ public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilter
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());
 public sealed class InMemoryPurgeConformance() : PurgeConformance(new InMemoryStoreFactory());
+public sealed class InMemoryShreddingConformance() : ShreddingConformance(new InMemoryStoreFactory());

@@ -20,3 +20,4 @@ public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStor
 public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
 public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
 public sealed class LmdbPurgeConformance() : PurgeConformance(new LmdbStoreFactory());
+public sealed class LmdbShreddingConformance() : ShreddingConformance(new LmdbStoreFactory());

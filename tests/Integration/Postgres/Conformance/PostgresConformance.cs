@@ -20,3 +20,4 @@ public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilter
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
 public sealed class PostgresPurgeConformance() : PurgeConformance(new PostgresStoreFactory());
+public sealed class PostgresShreddingConformance() : ShreddingConformance(new PostgresStoreFactory());
