@@ -19,3 +19,5 @@ public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new In
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());
 public sealed class InMemoryPurgeConformance() : PurgeConformance(new InMemoryStoreFactory());
 public sealed class InMemoryShreddingConformance() : ShreddingConformance(new InMemoryStoreFactory());
+public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemoryStoreFactory());
+public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());
