@@ -16,7 +16,7 @@ namespace Hybrid.InMemory.EventStore;
 /// delivers only events above its position and reports CaughtUp at that position. Appended tag arrays are copied;
 /// the events reads return are shared, so callers must not change their arrays.
 /// </remarks>
-public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
+public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPurger
 {
     private readonly ConcurrentDictionary<string, TenantLog> _tenants = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
@@ -91,6 +91,28 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader
             if (verdict.IsError) return Task.FromResult(DeleteResult.NewDeleteFailed(verdict.ErrorValue));
             if (state.Version > 0) log.StreamOf(stream).DeletedUpTo = state.Version;
             return Task.FromResult(DeleteResult.NewStreamDeleted(state.Version));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct)
+    {
+        Purging.validateOrThrow(request);
+        var log = LogOf(request.Tenant);
+        lock (log.Gate)
+        {
+            var (events, stream) = log.PurgeTarget(request.Target);
+            var planned = Purging.plan(request, log.Head, stream, events);
+            if (planned.IsError) return Task.FromResult(PurgeResult.NewPurgeRefused(planned.ErrorValue));
+            var plan = planned.ResultValue;
+            // The audit append is decided first: if it were refused, nothing of the purge would be written.
+            var audit = plan.Audit is { } proposed ? AppendModule.decide(log, _clock.GetUtcNow(), AppendRequest.Of(request.Tenant, proposed.Value)) : null;
+            if (audit is AppendDecision.Reject reject) throw new InvalidOperationException($"Tenant '{request.Tenant}': the purge's audit event was refused: {reject.Item.Reason}");
+            log.Purge(plan);
+            if (audit is AppendDecision.Write write) log.Write(write.Item);
+            else if (plan.Placeholders.Length > 0) log.SignalChange();
+            var recorded = audit is null ? null : FSharpOption<RecordedEvent>.Some(audit.Result is AppendResult.Appended appended ? appended.Item[0] : throw new InvalidOperationException("The audit append was not written."));
+            return Task.FromResult(PurgeResult.NewPurged(plan.Placeholders.Select(e => e.Position).ToArray(), recorded));
         }
     }
 

@@ -21,6 +21,26 @@ internal sealed class PositionList
         _items[Count++] = checked((int)position);
     }
 
+    /// <summary>Inserts a position in order (a purge posts placeholders below later positions); no-op when present.</summary>
+    public void Insert(long position)
+    {
+        var at = FirstAbove(position - 1);
+        if (at < Count && _items[at] == position) return;
+        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        Array.Copy(_items, at, _items, at + 1, Count - at);
+        _items[at] = checked((int)position);
+        Count++;
+    }
+
+    /// <summary>Removes a position (a purged event leaves its type and tag indexes); no-op when absent.</summary>
+    public void Remove(long position)
+    {
+        var at = FirstAbove(position - 1);
+        if (at >= Count || _items[at] != position) return;
+        Array.Copy(_items, at + 1, _items, at, Count - at - 1);
+        Count--;
+    }
+
     /// <summary>The index of the first position greater than <paramref name="position"/>.</summary>
     public int FirstAbove(long position)
     {

@@ -11,7 +11,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// instead of crashing the process. One process writes a store at a time.
 /// </summary>
 /// <remarks>Reads, checkpoints and subscriptions are in the partial files beside this one.</remarks>
-public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IDisposable
+public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEventPurger, IDisposable
 {
     private readonly LmdbEventStoreOptions _options;
     private readonly StoreEnvironment _env;
@@ -81,6 +81,14 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IDis
             }
             return DeleteResult.NewStreamDeleted(state.Version);
         }, 0, null);
+    }
+
+    /// <inheritdoc />
+    public Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct)
+    {
+        Purging.validateOrThrow(request);
+        ct.ThrowIfCancellationRequested();
+        return _writer.Enqueue(txn => PurgeExecutor.Run(txn, request, _options.Clock.GetUtcNow(), _recordWriter), 1, request.Tenant);
     }
 
     /// <summary>

@@ -3,8 +3,8 @@ using Hybrid.Shell.Postgres.Writing;
 namespace Hybrid.Shell.Postgres.Sql;
 
 /// <summary>Every SQL text the store runs, rendered once for its schema. Statements filter by <c>@tenant</c> explicitly
-/// (so indexes are used) on top of row-level security (so a bug cannot leak another tenant's rows). Heads, checkpoints
-/// and stream deletions change only through the schema's functions, which refuse any tenant but the transaction's.</summary>
+/// (so indexes are used) on top of row-level security (so a bug cannot leak another tenant's rows). Heads, checkpoints,
+/// stream deletions and purges change only through the schema's functions, which refuse any tenant but the transaction's.</summary>
 internal sealed class StoreSql
 {
     public StoreSql(string schema, bool notify)
@@ -31,6 +31,9 @@ internal sealed class StoreSql
         AdvanceHead = $"SELECT {schema}.advance_head(@tenant, @advance)";
         WriteCheckpoints = $"SELECT {schema}.write_checkpoints(@tenant, @processors, @positions, @fences)";
         DeleteStream = $"SELECT {schema}.delete_stream(@tenant, @stream)";
+        PurgeEvents = $"SELECT {schema}.purge_events(@tenant, @positions, @type, @body::jsonb, @metadata::jsonb)";
+        StreamEvents = $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.stream_id = @stream ORDER BY e.stream_version";
+        EventsAt = $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.position = ANY(@positions) ORDER BY e.position";
         Head = $"SELECT coalesce((SELECT head FROM {schema}.tenants WHERE tenant_id = @tenant), 0)";
         StreamState = $"SELECT version, deleted_up_to FROM {schema}.streams WHERE tenant_id = @tenant AND stream_id = @stream";
         Tenants = $"SELECT * FROM {schema}.tenants_with_events()";
@@ -55,6 +58,9 @@ internal sealed class StoreSql
     public string AdvanceHead { get; }
     public string WriteCheckpoints { get; }
     public string DeleteStream { get; }
+    public string PurgeEvents { get; }
+    public string StreamEvents { get; }
+    public string EventsAt { get; }
     public string Head { get; }
     public string StreamState { get; }
     public string Tenants { get; }

@@ -217,9 +217,17 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
                 return snapshot;
             }
             var (folded, changed, events) = await Fold(snapshot, target, ct).ConfigureAwait(false);
-            _l1.Set(folded);
-            _writeBack?.Enqueue(folded, changed, events);
-            return folded;
+            if (folded is null)
+            {
+                // A purge or a forgotten subject changed events below the watermark: fold again from the start.
+                _l1.Remove(key);
+                _writeBack?.Discard(key);
+                _l2?.Delete(key);
+                (folded, changed, events) = await Fold(new ReadModelSnapshot(model, key, Names.Start, model.Initial), target, ct).ConfigureAwait(false);
+            }
+            _l1.Set(folded!);
+            _writeBack?.Enqueue(folded!, changed, events);
+            return folded!;
         }
         finally
         {
@@ -254,11 +262,16 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         }
     }
 
-    private async Task<(ReadModelSnapshot, HashSet<string>, long)> Fold(ReadModelSnapshot from, long target, CancellationToken ct)
+    /// <summary>
+    /// Folds the events after the snapshot's watermark up to the target; a null snapshot when one of them invalidates
+    /// what the snapshot already folded (<see cref="FoldInvalidation"/>). Placeholders of purged events fold nothing.
+    /// </summary>
+    private async Task<(ReadModelSnapshot?, HashSet<string>, long)> Fold(ReadModelSnapshot from, long target, CancellationToken ct)
     {
         var model = from.Model;
         var key = from.Key;
-        var query = ReadModel.query(model, key.Scope);
+        var query = FoldInvalidation.widen(ReadModel.query(model, key.Scope));
+        var folding = from.Watermark > Names.Start;
         var batch = _options.ReadBatchSize;
         var report = _options.Progress;
         var pieces = from.Pieces;
@@ -278,7 +291,13 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             {
                 foreach (var recorded in page)
                 {
-                    if (!ReadModel.belongs(model, key.Scope, recorded)) continue;
+                    if (FoldInvalidation.invalidates(recorded))
+                    {
+                        if (!folding) continue;
+                        next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                        return (null, changed, events);
+                    }
+                    if (Purging.isPurged(recorded) || !ReadModel.belongs(model, key.Scope, recorded)) continue;
                     var (stepped, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, recorded);
                     pieces = stepped;
                     foreach (var name in names) changed.Add(name);

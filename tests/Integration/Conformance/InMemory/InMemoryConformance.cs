@@ -17,3 +17,7 @@ public sealed class InMemoryReadByIdConformance() : ReadByIdConformance(new InMe
 public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilterConformance(new InMemoryStoreFactory());
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());
+public sealed class InMemoryPurgeConformance() : PurgeConformance(new InMemoryStoreFactory());
+public sealed class InMemoryShreddingConformance() : ShreddingConformance(new InMemoryStoreFactory());
+public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemoryStoreFactory());
+public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());

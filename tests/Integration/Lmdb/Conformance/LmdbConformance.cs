@@ -19,3 +19,7 @@ public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new Lm
 public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());
 public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
 public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
+public sealed class LmdbPurgeConformance() : PurgeConformance(new LmdbStoreFactory());
+public sealed class LmdbShreddingConformance() : ShreddingConformance(new LmdbStoreFactory());
+public sealed class LmdbArchiveConformance() : ArchiveConformance(new LmdbStoreFactory());
+public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbStoreFactory());

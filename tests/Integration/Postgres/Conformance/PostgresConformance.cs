@@ -19,3 +19,7 @@ public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new Post
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
+public sealed class PostgresPurgeConformance() : PurgeConformance(new PostgresStoreFactory());
+public sealed class PostgresShreddingConformance() : ShreddingConformance(new PostgresStoreFactory());
+public sealed class PostgresArchiveConformance() : ArchiveConformance(new PostgresStoreFactory());
+public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresStoreFactory());

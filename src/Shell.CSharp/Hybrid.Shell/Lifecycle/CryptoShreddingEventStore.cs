@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using Hybrid.Shell.Middleware;
+using Hybrid.Shell.Stores;
+
+namespace Hybrid.Shell.Lifecycle;
+
+/// <summary>
+/// Crypto-shredding over any event store: on append, the personal values the policy declares are sealed with the
+/// subject's key (AES-GCM, <see cref="SubjectCipher"/>) before the store sees them; every read path (reads, stream
+/// reads, reads by id, subscriptions, and so read models, processors and archives above it) unseals them, or yields
+/// JSON null once <see cref="ForgetSubject"/> deleted the key. Forgetting appends a SubjectForgotten event, after
+/// which read models fold again from the start.
+/// </summary>
+public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPolicy policy, ISubjectKeyStore keys, IIdSource ids)
+    : DelegatingEventStore(inner), IEventPurger
+{
+    /// <inheritdoc />
+    public override async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var events = request.Events;
+        ProposedEvent[]? sealedEvents = null;
+        for (var i = 0; i < (events?.Length ?? 0); i++)
+        {
+            var e = events![i];
+            if (e?.Data is null || policy.TryFind(e.Data.Type) is not { } found) continue;
+            var declaration = found.Value;
+            var subject = PersonalData.subjectOf(declaration, e.Data.Body)?.Value
+                ?? throw new InvalidInputException($"events[{i}].Body",
+                    $"Tenant '{request.Tenant}': events[{i}].Body: an event of type '{e.Data.Type}' holds personal data, so its body must name its subject in the string property '{declaration.SubjectField}'.");
+            StoreInput.Tenant(request.Tenant);
+            var key = await keys.GetOrAdd(request.Tenant, subject, SubjectCipher.NewKey(), ct).ConfigureAwait(false);
+            var body = PersonalData.seal(declaration, e.Data.Body,
+                (field, plain) => SubjectCipher.Seal(key, request.Tenant, subject, field, plain)).Value;
+            sealedEvents ??= (ProposedEvent[])events.Clone();
+            sealedEvents[i] = new ProposedEvent(e.Id, new EventData(e.Data.Type, e.Data.Tags, e.Data.Stream, body, e.Data.SchemaVersion), e.Metadata);
+        }
+        var result = await Inner.Append(sealedEvents is null ? request : new AppendRequest(request.Tenant, sealedEvents, request.Condition, request.Checkpoint), ct).ConfigureAwait(false);
+        return result is AppendResult.Appended appended ? AppendResult.NewAppended(await Unseal(request.Tenant, appended.Item, ct).ConfigureAwait(false)) : result;
+    }
+
+    /// <inheritdoc />
+    public override async Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct) =>
+        await Unseal(tenant, await Inner.Read(tenant, query, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override async Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct) =>
+        await Unseal(tenant, await Inner.ReadStream(tenant, read, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override async Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct) =>
+        await Unseal(tenant, await Inner.ReadById(tenant, id, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var message in Inner.Subscribe(tenant, query, ct).ConfigureAwait(false))
+            yield return message is SubscriptionMessage.Event e
+                ? SubscriptionMessage.NewEvent((await Unseal(tenant, [e.Item], ct).ConfigureAwait(false))[0])
+                : message;
+    }
+
+    /// <inheritdoc />
+    public Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct) =>
+        Inner is IEventPurger purger ? purger.Purge(request, ct) : throw new NotSupportedException("The decorated store cannot purge.");
+
+    /// <summary>
+    /// Forgets a subject of a tenant: deletes its key (every sealed value of it reads as null from now on, everywhere)
+    /// and appends a SubjectForgotten event. A subject with no key is refused (<see cref="ForgetResult.UnknownSubject"/>)
+    /// and nothing changes.
+    /// </summary>
+    public async Task<ForgetResult> ForgetSubject(string tenant, string subject, string reason, CancellationToken ct)
+    {
+        StoreInput.Tenant(tenant);
+        if (string.IsNullOrEmpty(subject)) throw new InvalidInputException("subject", $"Tenant '{tenant}': subject: the subject is empty.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new InvalidInputException("reason", $"Tenant '{tenant}': reason: forgetting a subject needs a reason (it is kept in the audit event).");
+        if (!await keys.Forget(tenant, subject, ct).ConfigureAwait(false))
+            return ForgetResult.NewUnknownSubject($"Tenant '{tenant}': subject '{subject}' has no key (it sealed nothing, or was forgotten already).");
+        var body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["subject"] = subject, ["reason"] = reason });
+        var audit = new ProposedEvent(ids.NewId(), EventData.Tagged(FoldInvalidation.SubjectForgottenType, body), EventMetadata.Empty);
+        var written = await Inner.Append(AppendRequest.Of(tenant, audit), ct).ConfigureAwait(false);
+        return ForgetResult.NewForgotten(((AppendResult.Appended)written).Item[0]);
+    }
+
+    private async Task<RecordedEvent[]> Unseal(string tenant, RecordedEvent[] events, CancellationToken ct)
+    {
+        if (policy.IsEmpty) return events;
+        Dictionary<string, byte[]?>? known = null;
+        RecordedEvent[]? result = null;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            if (policy.TryFind(e.Type) is not { } found || !e.Body.Contains(PersonalData.SealedPrefix, StringComparison.Ordinal)) continue;
+            var declaration = found.Value;
+            known ??= new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+            var subject = PersonalData.subjectOf(declaration, e.Body)?.Value ?? "";
+            if (!known.TryGetValue(subject, out var key))
+                known[subject] = key = subject.Length == 0 ? null : await keys.TryGet(tenant, subject, ct).ConfigureAwait(false);
+            var body = PersonalData.unseal(declaration, e.Body,
+                (s, field, token) => key is null ? null! : SubjectCipher.Open(key, tenant, s, field, token)!);
+            result ??= (RecordedEvent[])events.Clone();
+            result[i] = new RecordedEvent(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, e.Type, e.Tags, body, e.SchemaVersion, e.Metadata, e.Timestamp);
+        }
+        return result ?? events;
+    }
+}

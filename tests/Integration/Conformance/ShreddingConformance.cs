@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Hybrid.InMemory.Lifecycle;
+using Hybrid.Shell.Ids;
+using Hybrid.Shell.Lifecycle;
+using Hybrid.Shell.Stores;
+
+namespace Hybrid.Tests.Integration.Conformance;
+
+/// <summary>
+/// Crypto-shredding over the store: personal values are stored sealed (never in clear), every read path gives them
+/// back, and once the subject is forgotten every read path gives null for them while the rest of the event stays.
+/// </summary>
+public abstract class ShreddingConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
+{
+    private static readonly PersonalDataPolicy Policy = new([PersonalData.declare("CustomerRegistered", "customerId", ["email", "name"])]);
+    private readonly InMemorySubjectKeyStore _keys = new();
+
+    private CryptoShreddingEventStore Shredding => new(Store, Policy, _keys, UuidV7IdSource.System);
+
+    private static EventData Registered(string customer, string email) =>
+        new("CustomerRegistered", [$"customer:{customer}"], $"customer-{customer}",
+            $$"""{"customerId":"{{customer}}","email":"{{email}}","name":"Ann","plan":"gold"}""", 1);
+
+    private static JsonElement Body(RecordedEvent e) => JsonDocument.Parse(e.Body).RootElement;
+
+    [Fact]
+    public async Task personal_values_are_stored_sealed_and_read_back_in_clear_through_every_read_path()
+    {
+        var appended = ((AppendResult.Appended)await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"))), Ct)).Item;
+        Assert.Equal("ann@example.com", Body(appended[0]).GetProperty("email").GetString());
+        var raw = Assert.Single(await ReadAll());
+        Assert.DoesNotContain("ann@example.com", raw.Body);
+        Assert.DoesNotContain("Ann", raw.Body);
+        Assert.StartsWith(PersonalData.SealedPrefix, Body(raw).GetProperty("email").GetString());
+        Assert.Equal("gold", Body(raw).GetProperty("plan").GetString());
+        foreach (var read in new[]
+                 {
+                     Assert.Single(await Shredding.Read(Tenant, EventQuery.All, Ct)),
+                     Assert.Single(await Shredding.ReadStream(Tenant, StreamRead.Forward("customer-c1"), Ct)),
+                     Assert.Single(await Shredding.ReadById(Tenant, raw.Id, Ct)),
+                 })
+        {
+            Assert.Equal("ann@example.com", Body(read).GetProperty("email").GetString());
+            Assert.Equal("Ann", Body(read).GetProperty("name").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task a_forgotten_subject_reads_as_null_everywhere_and_other_subjects_stay_readable()
+    {
+        await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"), Registered("c2", "bob@example.com"))), Ct);
+        var forgotten = await Shredding.ForgetSubject(Tenant, "c1", "erasure request 9", Ct);
+        var audit = Assert.IsType<ForgetResult.Forgotten>(forgotten).audit;
+        Assert.Equal(FoldInvalidation.SubjectForgottenType, audit.Type);
+        var all = await Shredding.Read(Tenant, EventQuery.OfTypes("CustomerRegistered"), Ct);
+        Assert.Equal(JsonValueKind.Null, Body(all[0]).GetProperty("email").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Body(all[0]).GetProperty("name").ValueKind);
+        Assert.Equal("c1", Body(all[0]).GetProperty("customerId").GetString());
+        Assert.Equal("gold", Body(all[0]).GetProperty("plan").GetString());
+        Assert.Equal("bob@example.com", Body(all[1]).GetProperty("email").GetString());
+        Assert.Equal(JsonValueKind.Null, Body(Assert.Single(await Shredding.ReadStream(Tenant, StreamRead.Forward("customer-c1"), Ct))).GetProperty("email").ValueKind);
+
+        using var cts = new CancellationTokenSource(Patience);
+        await foreach (var message in Shredding.Subscribe(Tenant, EventQuery.OfTypes("CustomerRegistered"), cts.Token))
+        {
+            var e = Assert.IsType<SubscriptionMessage.Event>(message).Item;
+            Assert.Equal(JsonValueKind.Null, Body(e).GetProperty("email").ValueKind);
+            break;
+        }
+    }
+
+    [Fact]
+    public async Task forgetting_an_unknown_subject_is_refused_and_appends_nothing()
+    {
+        await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"))), Ct);
+        var result = await Shredding.ForgetSubject(Tenant, "c404", "erasure", Ct);
+        Assert.Contains("c404", Assert.IsType<ForgetResult.UnknownSubject>(result).reason);
+        Assert.Equal(1, await Head());
+        var otherTenant = await Shredding.ForgetSubject(Tenants.Fresh(), "c1", "erasure", Ct);
+        Assert.IsType<ForgetResult.UnknownSubject>(otherTenant);
+        Assert.Equal("ann@example.com", Body(Assert.Single(await Shredding.Read(Tenant, EventQuery.All, Ct))).GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task an_event_with_personal_data_but_no_subject_is_bad_input_and_nothing_is_written()
+    {
+        var noSubject = new EventData("CustomerRegistered", [], "customer-x", """{"email":"x@example.com"}""", 1);
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(noSubject)), Ct));
+        Assert.Equal("events[0].Body", error.Field);
+        Assert.Contains("customerId", error.Message);
+        Assert.Equal(0, await Head());
+    }
+}

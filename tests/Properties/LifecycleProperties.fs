@@ -1,0 +1,69 @@
+// The data lifecycle's pure rules: purge plans, retention, sealing personal values and archive lines.
+module Hybrid.Tests.Properties.LifecycleProperties
+
+open System
+open FsCheck.Xunit
+open Hybrid
+
+let private at (position: int64) (eventType: string) (days: int) =
+    { Id = Guid(int position, 0s, 0s, Array.zeroCreate 8)
+      Tenant = "t1"
+      Position = position
+      Stream = "s"
+      StreamVersion = position
+      Type = eventType
+      Tags = [| "customer:1" |]
+      Body = """{"a":1}"""
+      SchemaVersion = 1
+      Metadata = EventMetadata.Of("c", "r", "ann")
+      Timestamp = DateTimeOffset.UnixEpoch.AddDays(float days) }
+
+let private request target =
+    { Tenant = "t1"; Target = target; Reason = "why"; AuditId = Guid.Empty; Metadata = EventMetadata.Empty }
+
+[<Property>]
+let ``a purge plan replaces exactly the live events, keeping position, id, stream and version`` (purgedFlags: bool list) =
+    let events = purgedFlags |> List.mapi (fun i purged -> at (int64 i + 1L) (if purged then Purging.PurgedType else "E") 0) |> Array.ofList
+    let version = int64 events.Length
+    match Purging.plan (request (WholeStream "s")) version { Version = version; DeletedUpTo = 0L } events with
+    | Error _ -> version = 0L
+    | Ok plan ->
+        let live = events |> Array.filter (fun e -> e.Type <> Purging.PurgedType)
+        plan.Placeholders |> Array.map (fun p -> p.Position, p.Id, p.Stream, p.StreamVersion) = (live |> Array.map (fun e -> e.Position, e.Id, e.Stream, e.StreamVersion))
+        && plan.Placeholders |> Array.forall (fun p -> p.Type = Purging.PurgedType && p.Tags.Length = 0 && p.Body = Purging.EmptyBody && p.Metadata = EventMetadata.Empty)
+        && plan.Tombstone = Some("s", version)
+        && plan.Audit.IsSome
+
+[<Property>]
+let ``retention expires only events of a policy type older than its age, never placeholders`` (ages: (bool * int) list) =
+    let events = ages |> List.mapi (fun i (viewed, days) -> at (int64 i + 1L) (if viewed then "Viewed" else "Other") (abs days % 100)) |> Array.ofList
+    let now = DateTimeOffset.UnixEpoch.AddDays 100.0
+    let expired = Retention.expired [ { EventType = "Viewed"; MaxAge = TimeSpan.FromDays 30.0 } ] now events
+    let expected = events |> Array.filter (fun e -> e.Type = "Viewed" && e.Timestamp < now.AddDays -30.0) |> Array.map (fun e -> e.Position)
+    expired = expected
+
+[<Property>]
+let ``sealed personal values unseal to themselves and redact to null without the key`` (email: string) (name: int) =
+    let email = if isNull email then "" else email
+    let declaration = PersonalData.declare "Registered" "customerId" [ "email"; "name" ]
+    let body = Text.Json.JsonSerializer.Serialize(dict [ "customerId", box "c1"; "email", box email; "name", box name; "plan", box "gold" ])
+    let token (field: string) (plain: string) = Convert.ToBase64String(Text.Encoding.UTF8.GetBytes(field + "|" + plain))
+    let opened (field: string) (t: string) =
+        let text = Text.Encoding.UTF8.GetString(Convert.FromBase64String t)
+        if text.StartsWith(field + "|") then text.Substring(field.Length + 1) else null
+    let sealedBody = (PersonalData.seal declaration body (Func<_, _, _>(token))).Value
+    let back = PersonalData.unseal declaration sealedBody (Func<_, _, _, _>(fun _ field t -> opened field t))
+    let redacted = Text.Json.JsonDocument.Parse(PersonalData.unseal declaration sealedBody (Func<_, _, _, _>(fun _ _ _ -> null))).RootElement
+    Text.Json.Nodes.JsonNode.DeepEquals(Text.Json.Nodes.JsonNode.Parse back, Text.Json.Nodes.JsonNode.Parse body)
+    && Text.Json.JsonDocument.Parse(sealedBody).RootElement.GetProperty("email").GetString().StartsWith(PersonalData.SealedPrefix)
+    && redacted.GetProperty("email").ValueKind = Text.Json.JsonValueKind.Null
+    && redacted.GetProperty("plan").GetString() = "gold"
+
+[<Property>]
+let ``an archive line decodes to its event, and any changed character fails it`` (body: string) (index: int) =
+    let e = { at 7L "E" 3 with Body = Text.Json.JsonSerializer.Serialize(if isNull body then "" else body) }
+    let line = ArchiveLines.encode e
+    let decodes = ArchiveLines.decode line = Ok e
+    let i = abs index % line.Length
+    let changed = line.Substring(0, i) + (if line[i] = 'x' then "y" else "x") + line.Substring(i + 1)
+    decodes && (changed = line || Result.isError (ArchiveLines.decode changed))
