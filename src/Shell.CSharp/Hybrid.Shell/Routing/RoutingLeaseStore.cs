@@ -82,4 +82,40 @@ public sealed class RoutingLeaseStore : ILeaseStore
         }
         return forgotten;
     }
+
+    /// <inheritdoc />
+    /// <remarks>A tenant's pause goes to the tenant's database; a pause of every tenant to every listed database.</remarks>
+    public async Task<bool> Pause(string processor, string tenant, CancellationToken ct)
+    {
+        if (tenant != Pausing.everyTenant)
+            return await (await For($"processor/{processor}/tenant:{tenant}", ct)).Pause(processor, tenant, ct);
+        var paused = false;
+        foreach (var name in _listed) paused |= await (await _databases.Open(name, ct)).Leases.Pause(processor, tenant, ct);
+        return paused;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Resume(string processor, string tenant, CancellationToken ct)
+    {
+        if (tenant != Pausing.everyTenant)
+            return await (await For($"processor/{processor}/tenant:{tenant}", ct)).Resume(processor, tenant, ct);
+        var resumed = false;
+        foreach (var name in _listed) resumed |= await (await _databases.Open(name, ct)).Leases.Resume(processor, tenant, ct);
+        return resumed;
+    }
+
+    /// <summary>The pauses of every listed database (one per processor and tenant); unreachable databases are skipped when several are listed.</summary>
+    public async Task<ProcessorPause[]> Pauses(CancellationToken ct)
+    {
+        var pauses = new Dictionary<(string, string), ProcessorPause>();
+        foreach (var name in _listed)
+        {
+            try
+            {
+                foreach (var pause in await (await _databases.Open(name, ct)).Leases.Pauses(ct)) pauses.TryAdd((pause.Processor, pause.Tenant), pause);
+            }
+            catch (Exception e) when (_listed.Count > 1 && StoreFailures.IsUnavailable(e)) { }
+        }
+        return pauses.Values.OrderBy(p => p.Processor, StringComparer.Ordinal).ThenBy(p => p.Tenant, StringComparer.Ordinal).ToArray();
+    }
 }
