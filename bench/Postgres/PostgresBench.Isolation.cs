@@ -16,8 +16,8 @@ public sealed partial class PostgresBench
     /// </summary>
     private async Task Isolation(BenchOptions options)
     {
-        var wanted = new[] { 8, 64 }.Where(c => options.Wants($"pg.append.single.c{c}.isolating") || options.Wants($"pg.append.single.c{c}.not_isolating")).ToArray();
-        var poisoned = options.Wants("pg.append.single.c64.poisoned");
+        var wanted = new[] { 8, 64 }.Where(c => Names(options, $"pg.append.single.c{c}.isolating") || Names(options, $"pg.append.single.c{c}.not_isolating")).ToArray();
+        var poisoned = Names(options, "pg.append.single.c64.poisoned");
         if (wanted.Length == 0 && !poisoned) return;
         if (_store is null)
         {

@@ -14,10 +14,10 @@ public static class MissAnalysis
         "pg.append.single.c1" =>
             "One client pays the store's statement (tenant head row update, event row, streams row, GIN keys) against a bare INSERT; " +
             "both wait for one WAL flush per commit, so the gap is the extra rows and index entries.",
-        "pg.append.single.c8" or "pg.append.single.c64" =>
+        "pg.append.single.c8" or "pg.append.single.c8.tenant1" or "pg.append.single.c64" =>
             $"The store holds a tenant's head-row lock through commit and commits one group at a time per tenant, while the raw " +
             $"baseline's clients commit in parallel and share WAL flushes: store c8/c1 = {Scale(report, "pg.append.single.c8", "pg.append.single.c1")}x " +
-            $"vs raw c8/c1 = {Scale(report, "raw.pg.insert.single.c8", "raw.pg.insert.single.c1")}x; store c64/c8 = " +
+            $"vs raw c8/c1 = {Scale(report, "raw.pg.plain.insert.single.c8", "raw.pg.plain.insert.single.c1")}x; store c64/c8 = " +
             $"{Scale(report, "pg.append.single.c64", "pg.append.single.c8")}x. Groups only grow while a commit is in flight, so with 8 " +
             "clients a group carries at most 7 appends and every group waits for a full flush.",
         "pg.append.batch100.c4.tenants4" or "pg.append.batch100.c4.tenant1" =>
