@@ -12,7 +12,7 @@ public static class BenchEvents
     public const string MetadataJson = """{"causationId":"","correlationId":"bench","actor":"bench"}""";
 
     /// <summary>The metadata the store is given.</summary>
-    public static readonly EventMetadata Metadata = new("", "bench", "bench");
+    public static readonly EventMetadata Metadata = EventMetadata.Of("", "bench", "bench");
 
     /// <summary>A ~100-byte JSON body.</summary>
     public static string Body(long n) => $$"""{"item":{{n}},"quantity":{{n % 17 + 1}},"note":"a benchmark event with a body of about one hundred bytes"}""";

@@ -20,10 +20,10 @@ let private decision encode (decided: Result<'Event list, string>) =
 
 /// A todo-list command: reads the list's stream, decides, writes to it at the version read.
 let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R -> TodoLists.Command) =
-    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun caller r looked ->
+    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun context r looked ->
         let state =
             looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
-        TodoLists.decide caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+        TodoLists.decide context.Caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
     |> Command.validate<'R> (fun r -> checkListId (listOf r))
     |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
     |> Command.emits (List.ofArray TodoLists.Events.types)
@@ -32,9 +32,9 @@ let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R
 /// Invites a customer: reads the events tagged with the email and appends only if none appeared since.
 let private inviteCommand =
     let emailKey (r: InviteCustomer) = Invites.emailTag (match Invites.validateEmail r.Email with Ok e -> e | Error _ -> "-")
-    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun caller r looked ->
+    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun context r looked ->
         let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
-        Invites.decide caller.Actor { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+        Invites.decide context.Caller.Actor context.Now { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
     |> Command.validate<InviteCustomer> (fun r -> checkId "customerId" r.CustomerId)
     |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
     |> Command.emits (List.ofArray Invites.Events.types)
@@ -114,18 +114,16 @@ let billingTask: PeriodicTask =
 /// The periodic tasks.
 let periodicTasks = [ billingTask ]
 
-/// The registry of commands, queries and read models.
+/// The whole application: commands, queries, read models, processors and the billing task. A host needs nothing
+/// else: services.AddHybrid(Definitions.registry, …).
 let registry: Registry =
-    let withCommands = commands |> List.fold (fun r c -> WriteSide.addCommand c r) Registry.empty
-    let withQueries = queries |> List.fold (fun r q -> WriteSide.addQuery q r) withCommands
-    let withCodecs =
-        withQueries
-        |> WriteSide.addDecider "todolist" TodoLists.Events.codec
-        |> WriteSide.addDecider "invite" Invites.Events.codec
-        |> WriteSide.addDecider "billing" Billing.Events.codec
-        |> WriteSide.addDecider "points" Points.Events.codec
-    readModels
-    |> List.fold
-        (fun r m ->
-            Registry.add { Kind = DefinitionKind.ReadModel; Name = m.Name; Describe = Map.ofList [ "events", m.EventTypes ]; Value = box m } r)
-        withCodecs
+    Registry.empty
+    |> fun r -> List.fold (fun r c -> WriteSide.addCommand c r) r commands
+    |> fun r -> List.fold (fun r q -> WriteSide.addQuery q r) r queries
+    |> WriteSide.addDecider "todolist" TodoLists.Events.codec
+    |> WriteSide.addDecider "invite" Invites.Events.codec
+    |> WriteSide.addDecider "billing" Billing.Events.codec
+    |> WriteSide.addDecider "points" Points.Events.codec
+    |> fun r -> List.fold (fun r m -> Runtime.addReadModel m r) r readModels
+    |> fun r -> List.fold (fun r p -> Runtime.addProcessor p r) r processors
+    |> fun r -> List.fold (fun r t -> Runtime.addPeriodicTask t r) r periodicTasks

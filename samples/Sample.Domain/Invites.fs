@@ -15,7 +15,8 @@ let customerTag (customerId: string) : Tag = $"customer:{customerId}"
 
 module Events =
 
-    type Invited = { CustomerId: string; Email: string; InvitedBy: string }
+    /// InvitedAt is the decision's time (the shell's clock; virtual in simulations).
+    type Invited = { CustomerId: string; Email: string; InvitedBy: string; InvitedAt: System.DateTimeOffset }
 
     type Event = CustomerInvited of Invited
 
@@ -52,8 +53,8 @@ let validateEmail (email: string) =
             Error $"'{email}' is not an email address."
         else Ok e
 
-/// Decides an invite from the events already tagged with the email.
-let decide (actor: string) (command: Command) (existing: Events.Event list) : Result<Events.Event list, string> =
+/// Decides an invite, by an actor at an instant, from the events already tagged with the email.
+let decide (actor: string) (now: System.DateTimeOffset) (command: Command) (existing: Events.Event list) : Result<Events.Event list, string> =
     result {
         let! email = validateEmail command.Email
         if System.String.IsNullOrWhiteSpace command.CustomerId then return! Error "The customer id is empty."
@@ -61,5 +62,5 @@ let decide (actor: string) (command: Command) (existing: Events.Event list) : Re
             match existing with
             | Events.CustomerInvited prior :: _ ->
                 return! Error $"'{email}' was already invited (customer {prior.CustomerId}, by {prior.InvitedBy})."
-            | [] -> return [ Events.CustomerInvited { CustomerId = command.CustomerId; Email = email; InvitedBy = actor } ]
+            | [] -> return [ Events.CustomerInvited { CustomerId = command.CustomerId; Email = email; InvitedBy = actor; InvitedAt = now } ]
     }

@@ -31,10 +31,10 @@ internal static class HandlerCommand
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
             BrokerTopology.ConsoleLogging(builder.Logging);
             builder.Services.AddNatsBroker(BrokerTopology.Broker(parse.GetValue(nats)!, parse.GetValue(ackWait)));
-            builder.Services.AddHybrid(hybrid =>
+            builder.Services.AddHybrid(Definitions.registry, hybrid =>
             {
                 hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(parse.GetValue(postgres)!));
-                hybrid.AddSampleApplication();
+                hybrid.AddSampleEffects();
                 hybrid.AddNatsProducer(BrokerTopology.EventsProducer);
                 hybrid.ProcessorOptions.NodeId = parse.GetValue(nodeId)!;
                 hybrid.ProcessorOptions.LeaseDuration = TimeSpan.FromSeconds(6);

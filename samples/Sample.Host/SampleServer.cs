@@ -1,18 +1,14 @@
-using Hybrid.Shell.Commands;
 using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
 using Hybrid.Shell.Lmdb;
 using Hybrid.Shell.Lmdb.EventStore;
-using Hybrid.Shell.Postgres;
-using Hybrid.Shell.Postgres.Processing;
-using Hybrid.Shell.Queries;
 using Hybrid.Shell.ReadModels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Hybrid.Sample.Host;
 
@@ -43,21 +39,25 @@ public static class SampleServer
             sp.GetRequiredService<DataDirectoryLock>();
             return new LmdbReadModelStore(new LmdbReadModelStoreOptions { Directory = dataDirectory }, sp.GetRequiredService<ILogger<LmdbReadModelStore>>());
         });
-        builder.Services.AddHybrid(hybrid =>
+        #region sample_serve_wiring
+        builder.Services.AddHybrid(Definitions.registry, hybrid =>
         {
-            if (options.Postgres is { } postgres) hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(postgres, password: options.AppPassword));
+            if (options.Postgres is { } postgres)
+            {
+                hybrid.UsePostgres(AppConnectionString(options), pg =>
+                {
+                    pg.MigrationConnectionString = postgres;
+                    pg.ApplicationRolePassword = options.AppPassword;
+                });
+            }
             else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
-            hybrid.AddSampleApplication(options.OnEffect);
-            hybrid.ProcessorOptions.NodeId = options.ResolvedNodeId;
+            hybrid.AddSampleEffects(options.OnEffect);
+            hybrid.Processing(processors => processors.NodeId = options.ResolvedNodeId);
             options.Tune?.Invoke(hybrid);
         });
-        builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
-            CommandCatalog.Of(sp.GetRequiredService<Registry>())));
-        builder.Services.AddSingleton(sp => QueryProcessor.Of(sp.GetRequiredService<Registry>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<ReadModelEngine>()));
-
         var web = builder.Build();
+        #endregion
         try
         {
             // Resolving the stores runs the migrations or checks the embedded store (they block): off the caller's thread,
@@ -68,16 +68,8 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
-            var http = new HybridHttpOptions
-            {
-                Commands = web.Services.GetRequiredService<CommandProcessor>(),
-                Queries = web.Services.GetRequiredService<QueryProcessor>(),
-                Registry = web.Services.GetRequiredService<Registry>(),
-                Views = web.Services.GetRequiredService<ReadModelEngine>(),
-            };
-            web.MapHybrid(http);
-            web.MapHybridGraphQL(http);
-            web.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+            web.MapHybrid();
+            web.MapHybridGraphQL();
             return web;
         }
         catch
@@ -86,6 +78,10 @@ public static class SampleServer
             throw;
         }
     }
+
+    /// <summary>The application role's connection string: the owner's host and database, logging in as hybrid_app.</summary>
+    private static string AppConnectionString(SampleServerOptions options) =>
+        new NpgsqlConnectionStringBuilder(options.Postgres) { Username = "hybrid_app", Password = options.AppPassword }.ConnectionString;
 
     /// <summary>The first address the started application listens on (with the port Kestrel picked for port 0).</summary>
     public static Uri Address(WebApplication web) => new(web.Urls.First());

@@ -31,8 +31,11 @@ let genEventData =
 let genMetadata =
     Gen.elements
         [ EventMetadata.Empty
-          { CausationId = "c-1"; CorrelationId = "corr-1"; Actor = "ann" }
-          { CausationId = ""; CorrelationId = "corr 2 ✓"; Actor = "bob@example.com" } ]
+          EventMetadata.Of("c-1", "corr-1", "ann")
+          EventMetadata.Of("", "corr 2 ✓", "bob@example.com")
+          { EventMetadata.Of("c-3", "corr-3", "cy") with
+              TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+              Fields = Map.ofList [ "client", "mobile"; "request.id", "r 7 ✓" ] } ]
 
 let genQueryItem =
     gen {

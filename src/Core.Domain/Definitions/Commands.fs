@@ -69,7 +69,8 @@ type CommandDefinition =
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Lookup: obj -> Lookup
-      Decide: Caller -> obj -> LookedUp -> CommandDecision
+      /// Decides over what was read, given who asks and the time now.
+      Decide: DecisionContext -> obj -> LookedUp -> CommandDecision
       /// The read-model views a read-your-writes response answers with (the "resolver").
       Views: obj -> ViewRef list }
 
@@ -80,7 +81,7 @@ type CommandDefinition =
     member c.LookupFor(command: obj) = c.Lookup command
 
     /// Decides the command over what was read.
-    member c.Run(caller: Caller, command: obj, lookedUp: LookedUp) = c.Decide caller command lookedUp
+    member c.Run(context: DecisionContext, command: obj, lookedUp: LookedUp) = c.Decide context command lookedUp
 
     /// The views a read-your-writes response shows.
     member c.ViewsFor(command: obj) = c.Views command
@@ -121,7 +122,7 @@ type CommandOutcome =
 module Command =
 
     /// A command over typed requests: its lookup and decision. It has no authorization until one is given.
-    let define<'C> (name: string) (lookup: 'C -> Lookup) (decide: Caller -> 'C -> LookedUp -> CommandDecision) =
+    let define<'C> (name: string) (lookup: 'C -> Lookup) (decide: DecisionContext -> 'C -> LookedUp -> CommandDecision) =
         { Name = name
           Aggregate = ""
           Emits = []
@@ -130,7 +131,7 @@ module Command =
           Returns = typeof<obj>
           Authorize = None
           Lookup = fun c -> lookup (c :?> 'C)
-          Decide = fun caller c looked -> decide caller (c :?> 'C) looked
+          Decide = fun context c looked -> decide context (c :?> 'C) looked
           Views = fun _ -> [] }
 
     /// The same command authorized by the function.
@@ -170,10 +171,10 @@ module Command =
     let ofDeciderWithResult<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
         (streamOf: 'C -> StreamId) (result: 'C -> 'S -> obj option) =
-        define<'C> name (fun c -> Lookup.Streams [ streamOf c ]) (fun _ c looked ->
+        define<'C> name (fun c -> Lookup.Streams [ streamOf c ]) (fun context c looked ->
             let stream = streamOf c
             let state = Decider.foldRecorded decider codec (looked.EventsOf stream)
-            match Decider.run decider c state with
+            match Decider.run decider context c state with
             | Ok(events, after) -> decisionOf (events |> List.map (inStream stream codec)) (result c after) (Ok())
             | Error r -> decisionOf [] None (Error r))
         |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
@@ -190,10 +191,10 @@ module Command =
     /// carrying a key appeared since the read. Uniqueness holds under races, without a separate read.
     let ofKeyedDecider<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>) (keysOf: 'C -> Tag list) =
-        define<'C> name (fun c -> Lookup.Events(keyedQuery codec.EventTypes (keysOf c))) (fun _ c looked ->
+        define<'C> name (fun c -> Lookup.Events(keyedQuery codec.EventTypes (keysOf c))) (fun context c looked ->
             let keys = keysOf c |> Array.ofList
             let state = Decider.foldRecorded decider codec looked.Events
-            match Decider.run decider c state with
+            match Decider.run decider context c state with
             | Ok(events, _) ->
                 let tagged = events |> List.map (fun e -> let d = codec.Encode e in { d with Tags = Array.distinct (Array.append d.Tags keys) })
                 decisionOf tagged None (Ok())
@@ -204,12 +205,12 @@ module Command =
     /// decision names the stream of each new event, and the append expects every stream at the version read.
     let ofDeciders<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
-        (streamsOf: 'C -> StreamId list) (decide: 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
-        define<'C> name (fun c -> Lookup.Streams(streamsOf c |> List.distinct)) (fun _ c looked ->
+        (streamsOf: 'C -> StreamId list) (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
+        define<'C> name (fun c -> Lookup.Streams(streamsOf c |> List.distinct)) (fun context c looked ->
             let states =
                 streamsOf c |> List.distinct
                 |> List.map (fun s -> s, Decider.foldRecorded decider codec (looked.EventsOf s)) |> Map.ofList
-            match decide c states with
+            match decide context c states with
             | Ok events -> decisionOf (events |> List.map (fun (s, e) -> inStream s codec e)) None (Ok())
             | Error r -> decisionOf [] None (Error r))
         |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
@@ -238,11 +239,13 @@ module Command =
         | Some _, _ ->
             Error(CommandOutcome.Invalid { Field = "expectedVersion"; Message = "An expected version applies only to commands on a stream." })
 
-    /// Causation (the command's id), correlation (the caller's, else the command's id) and actor of every event a command writes.
+    /// Causation (the command's id), correlation (the caller's, else the command's id) and actor of every event a
+    /// command writes; the shell adds the trace context and the request's own fields.
     let metadata (caller: Caller) (commandId: Guid) =
-        { CausationId = commandId.ToString()
-          CorrelationId = if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId
-          Actor = if isNull caller.Actor then "" else caller.Actor }
+        EventMetadata.Of(
+            commandId.ToString(),
+            (if String.IsNullOrEmpty caller.CorrelationId then commandId.ToString() else caller.CorrelationId),
+            (if isNull caller.Actor then "" else caller.Actor))
 
     /// The id of the index-th event of a command whose caller chose its id: derived from the tenant, the command id
     /// and the index, so re-sending the command (a client retrying after a lost answer) repeats the append

@@ -53,8 +53,8 @@ module EventCodec =
 type Decider<'Command, 'Event, 'State> =
     { Initial: 'State
       Evolve: 'State -> 'Event -> 'State
-      /// Events to append, or a rejection. Must be total: any command against any state gives a value.
-      Decide: 'Command -> 'State -> Result<'Event list, Rejection> }
+      /// Events to append, or a rejection, given who asks and when. Must be total: any command against any state gives a value.
+      Decide: DecisionContext -> 'Command -> 'State -> Result<'Event list, Rejection> }
 
 /// Running deciders.
 module Decider =
@@ -67,5 +67,5 @@ module Decider =
         Folding.foldDecoded codec.Decode decider.Evolve decider.Initial events
 
     /// Decides a command against a state: the events and the state after them, or the rejection.
-    let run (decider: Decider<'C, 'E, 'S>) (command: 'C) (state: 'S) =
-        decider.Decide command state |> Result.map (fun events -> events, Folding.fold decider.Evolve state events)
+    let run (decider: Decider<'C, 'E, 'S>) (context: DecisionContext) (command: 'C) (state: 'S) =
+        decider.Decide context command state |> Result.map (fun events -> events, Folding.fold decider.Evolve state events)

@@ -230,16 +230,20 @@ module TodoProcessor =
         let prefix = if part = 0 then "" else $"part{part}"
         if String.IsNullOrEmpty outcome then prefix elif prefix = "" then outcome else $"{prefix}/{outcome}"
 
-    /// The metadata of events emitted for a source event: caused by it, in its correlation.
+    /// The metadata of events emitted for a source event: caused by it, in its correlation, its trace (the shell
+    /// replaces the trace with the handler's own span when it traces) and carrying its user-defined fields.
     let emittedMetadata (processor: string) (source: RecordedEvent) =
         let correlation =
             if String.IsNullOrEmpty source.Metadata.CorrelationId then source.Id.ToString() else source.Metadata.CorrelationId
-        { CausationId = source.Id.ToString(); CorrelationId = correlation; Actor = $"processor:{processor}" }
+        { source.Metadata with CausationId = source.Id.ToString(); CorrelationId = correlation; Actor = $"processor:{processor}" }
+
+    /// The proposed events caused by a source event under a salt, with the metadata given (see emittedMetadata).
+    let proposalsSaltedWith (metadata: EventMetadata) (processor: string) (source: RecordedEvent) (salt: string) (events: EventData list) =
+        events |> List.mapi (fun i d -> { Id = emittedIdSalted processor source salt i; Data = d; Metadata = metadata }) |> Array.ofList
 
     /// The proposed events caused by a source event under a salt.
     let proposalsSalted (processor: string) (source: RecordedEvent) (salt: string) (events: EventData list) =
-        let metadata = emittedMetadata processor source
-        events |> List.mapi (fun i d -> { Id = emittedIdSalted processor source salt i; Data = d; Metadata = metadata }) |> Array.ofList
+        proposalsSaltedWith (emittedMetadata processor source) processor source salt events
 
     /// The proposed events for an Emit result.
     let proposals (processor: string) (source: RecordedEvent) (events: EventData list) = proposalsSalted processor source "" events

@@ -63,6 +63,6 @@ module Registry =
     /// The definitions of a kind, in registration order.
     let ofKind (kind: DefinitionKind) (registry: Registry) = registry.All |> List.filter (fun d -> d.Kind = kind)
 
-    /// The typed values of a kind, in registration order.
+    /// The values of a kind that are a 'T, in registration order (processors and producers share a kind).
     let valuesOf<'T> (kind: DefinitionKind) (registry: Registry) =
-        ofKind kind registry |> List.map (fun d -> d.Value :?> 'T)
+        ofKind kind registry |> List.choose (fun d -> match d.Value with :? 'T as value -> Some value | _ -> None)

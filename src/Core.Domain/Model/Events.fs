@@ -3,19 +3,6 @@ namespace Hybrid
 
 open System
 
-/// Who caused an event and why: carried in every recorded event's metadata.
-[<CLIMutable>]
-type EventMetadata =
-    { /// The id of the message (command or event) that caused this event; empty when none.
-      CausationId: string
-      /// The id shared by every message of one logical operation; empty when none.
-      CorrelationId: string
-      /// The identity that caused the event; empty when unknown.
-      Actor: string }
-
-    /// No causation, no correlation, no actor.
-    static member Empty = { CausationId = ""; CorrelationId = ""; Actor = "" }
-
 /// What domain code emits: a type, tags, an optional stream and a JSON body. No id, time or position.
 type EventData =
     { /// The event type, e.g. "TodoCreated".

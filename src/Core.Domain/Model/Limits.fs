@@ -41,9 +41,26 @@ module Limits =
     [<Literal>]
     let TagLength = 200
 
-    /// Each metadata field (causation id, correlation id, actor): text, at most 256 characters.
+    /// Each metadata value (causation id, correlation id, actor, a user-defined field's value): text, at most 256
+    /// characters.
     [<Literal>]
     let MetadataFieldLength = 256
+
+    /// The most user-defined fields an event's metadata may carry.
+    [<Literal>]
+    let MetadataFields = 32
+
+    /// A user-defined metadata field's name: key characters, 1 to 64 of them.
+    [<Literal>]
+    let MetadataFieldNameLength = 64
+
+    /// A W3C traceparent in metadata: at most 128 characters, no control characters.
+    [<Literal>]
+    let TraceParentLength = 128
+
+    /// A W3C tracestate in metadata: at most 512 characters, no control characters.
+    [<Literal>]
+    let TraceStateLength = 512
 
     /// A caller's actor, each role and correlation id: text, at most 200 characters (they become event metadata).
     [<Literal>]

@@ -102,19 +102,55 @@ module Validation =
         if String.IsNullOrEmpty value then null
         else textProblem "The metadata value" Limits.MetadataFieldLength CharClass.Text value
 
-    /// An event's metadata (null means empty), each field empty or up to 256 text characters; field names are built
-    /// only for an error.
+    let private traceProblem (limit: int) (value: string) =
+        if isNull value then null
+        elif value.Length > limit then $"The trace context is longer than {limit} characters."
+        elif String.exists Char.IsControl value then "The trace context contains control characters."
+        else null
+
+    let private fieldNameProblem (name: string) =
+        if String.IsNullOrEmpty name then "A metadata field has an empty name."
+        elif name.Length > Limits.MetadataFieldNameLength then
+            $"The metadata field name '{name.[..15]}…' is longer than {Limits.MetadataFieldNameLength} characters."
+        elif TextRules.firstOutside CharClass.Key name >= 0 then
+            $"The metadata field name '{name}' has an unknown format: use letters, digits, '-', '_' or '.'."
+        else null
+
+    let private metadataFields (field: unit -> string) (fields: Map<string, string>) =
+        if isNull (box fields) || fields.IsEmpty then Ok()
+        elif fields.Count > Limits.MetadataFields then fail (field () + ".Fields") $"The metadata has more than {Limits.MetadataFields} fields."
+        else
+            let mutable result = Ok()
+            for KeyValue(name, value) in fields do
+                if Result.isOk result then
+                    match fieldNameProblem name with
+                    | null -> result <- ofProblem $"{field ()}.Fields[{name}]" (metadataFieldProblem value)
+                    | problem -> result <- fail (field () + ".Fields") problem
+            result
+
+    /// An event's metadata (null means empty): causation, correlation, actor and each user-defined field's value empty
+    /// or up to 256 text characters; at most 32 fields, named with key characters; a W3C trace context of sane size.
+    /// Field names are built only for an error.
     let private metadataAt (field: unit -> string) (metadata: EventMetadata) =
         if obj.ReferenceEquals(metadata, null) then Ok()
         else
             match metadataFieldProblem metadata.CausationId with
             | null ->
                 match metadataFieldProblem metadata.CorrelationId with
-                | null -> ofProblem (field () + ".Actor") (metadataFieldProblem metadata.Actor)
+                | null ->
+                    match metadataFieldProblem metadata.Actor with
+                    | null ->
+                        match traceProblem Limits.TraceParentLength metadata.TraceParent with
+                        | null ->
+                            match traceProblem Limits.TraceStateLength metadata.TraceState with
+                            | null -> metadataFields field metadata.Fields
+                            | problem -> fail (field () + ".TraceState") problem
+                        | problem -> fail (field () + ".TraceParent") problem
+                    | problem -> fail (field () + ".Actor") problem
                 | problem -> fail (field () + ".CorrelationId") problem
             | problem -> fail (field () + ".CausationId") problem
 
-    /// An event's metadata (null means empty): each field empty, or up to 256 text characters.
+    /// An event's metadata (null means empty); see metadataAt.
     let metadata (field: string) (metadata: EventMetadata) = metadataAt (fun () -> field) metadata
 
     /// The field name of an event: `prefix[index]`, or `prefix` alone when index is negative. Built only for errors.

@@ -6,7 +6,8 @@ namespace Hybrid.Shell.Http;
 
 /// <summary>
 /// What a command request asks for besides its body: <c>If-Match</c> or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
-/// and read-your-writes (<c>?waitMs=</c>, <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
+/// <c>X-Metadata-{name}</c> fields (checked with the events they go into), and read-your-writes (<c>?waitMs=</c>,
+/// <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
 /// </summary>
 internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error)
 {
@@ -43,6 +44,9 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             commandOptions = commandOptions with { CommandId = id };
         }
 
+        var fields = MetadataFields(http.Headers);
+        if (fields.Count > 0) commandOptions = commandOptions with { Fields = fields };
+
         TimeSpan? wait = null;
         var waitMs = query["waitMs"].ToString();
         if (waitMs.Length > 0)
@@ -64,6 +68,19 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             views = parsed.ResultValue;
         }
         return new CommandRequest(commandOptions, wait, views, null);
+    }
+
+    /// <summary>The <c>X-Metadata-{name}</c> headers as user-defined metadata fields, names in lower case.</summary>
+    private static Dictionary<string, string> MetadataFields(IHeaderDictionary headers)
+    {
+        var prefix = HybridEndpoints.MetadataHeaderPrefix;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                fields[name[prefix.Length..].ToLowerInvariant()] = value.ToString();
+        }
+        return fields;
     }
 
     /// <summary>A value as shown in a message: at most 40 characters.</summary>

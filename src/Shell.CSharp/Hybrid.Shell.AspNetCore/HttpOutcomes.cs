@@ -46,7 +46,11 @@ public static class HttpOutcomes
                 return new(StringComparer.Ordinal)
                 {
                     ["outcome"] = "accepted",
-                    ["events"] = a.Item.Events.Select(e => new { id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type }).ToArray(),
+                    ["events"] = a.Item.Events.Select(e => new
+                    {
+                        id = e.Id, position = e.Position, stream = e.Stream, streamVersion = e.StreamVersion, type = e.Type,
+                        metadata = MetadataOf(e.Metadata),
+                    }).ToArray(),
                     ["position"] = a.Item.Position,
                     ["result"] = ValueOf(a.Item.Result),
                     ["attempts"] = a.Item.Attempts,
@@ -98,6 +102,17 @@ public static class HttpOutcomes
             _ => throw new InvalidOperationException($"Unknown query outcome {outcome.GetType().Name}."),
         };
     }
+
+    /// <summary>An event's metadata as JSON: causation, correlation, actor, W3C trace context and the user-defined fields.</summary>
+    public static Dictionary<string, object?> MetadataOf(EventMetadata metadata) => new(StringComparer.Ordinal)
+    {
+        ["causationId"] = metadata.CausationId,
+        ["correlationId"] = metadata.CorrelationId,
+        ["actor"] = metadata.Actor,
+        ["traceparent"] = metadata.TraceParent,
+        ["tracestate"] = metadata.TraceState,
+        ["fields"] = metadata.Fields.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+    };
 
     /// <summary>An invalid-input problem document naming the field.</summary>
     public static Dictionary<string, object?> Invalid(Validation.Error error) => Problems.Invalid(error);

@@ -2,19 +2,33 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Hybrid.Shell.Http;
 
 /// <summary>
 /// The minimal-API adapter: <c>POST {prefix}/commands/{name}</c>, <c>POST {prefix}/queries/{name}</c> and
 /// <c>GET {prefix}/introspection</c>. A command request may send <c>If-Match: n</c> (or <c>?expectedVersion=n</c>)
-/// for the stream's expected version, <c>X-Command-Id</c>, and <c>?waitMs=t</c> to answer, once the command's
+/// for the stream's expected version, <c>X-Command-Id</c>, <c>X-Metadata-{name}</c> headers (user-defined metadata
+/// fields stored with each event, named in lower case), and <c>?waitMs=t</c> to answer, once the command's
 /// views (or <c>?views=model:scope,…</c>) have folded its events, with their fresh state (read-your-writes).
 /// Failures are RFC 9457 problem documents naming the field, checked in this order: unknown command or query 404,
 /// Content-Type 415, body size 413, caller headers 400, query parameters 400, body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {
+    /// <summary>
+    /// Maps the endpoints of the application registered with <c>AddHybrid</c>: commands, queries and introspection
+    /// under <paramref name="prefix"/>, and <c>{prefix}/health</c> (the health report as JSON). Callers are resolved by
+    /// the <see cref="ICallerResolver"/> in the container, or from headers when none is registered.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        endpoints.MapHybrid(HybridHttpOptions.FromServices(endpoints.ServiceProvider), prefix);
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        return endpoints;
+    }
+
     /// <summary>Maps the command, query and introspection endpoints.</summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string prefix = "")
     {
@@ -63,6 +77,9 @@ public static class HybridEndpoints
             await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
         return Outcome(answer, status);
     }
+
+    /// <summary>The prefix of request headers carried into every written event's metadata as user-defined fields.</summary>
+    public const string MetadataHeaderPrefix = "X-Metadata-";
 
     private static async Task<IResult> Query(HttpContext http, string name, HybridHttpOptions options)
     {

@@ -1,5 +1,6 @@
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Queries;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Shell.Http;
 
@@ -29,4 +30,21 @@ public sealed class HybridHttpOptions
 
     /// <summary>The Retry-After of a 503 answered because the store is unavailable or timed out.</summary>
     public TimeSpan UnavailableRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The options of the application registered with <c>AddHybrid</c>: its command and query processors, registry and
+    /// read-model views, and the <see cref="ICallerResolver"/> in the container (headers when none is registered).
+    /// </summary>
+    public static HybridHttpOptions FromServices(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return new HybridHttpOptions
+        {
+            Commands = services.GetRequiredService<CommandProcessor>(),
+            Queries = services.GetRequiredService<QueryProcessor>(),
+            Registry = services.GetRequiredService<Registry>(),
+            Views = services.GetRequiredService<IReadModelViews>(),
+            Callers = services.GetService<ICallerResolver>() ?? new HeaderCallerResolver(),
+        };
+    }
 }

@@ -27,6 +27,10 @@ public static class HybridGraphQLEndpoints
         o.ExposeExceptionDetails = false;
     }));
 
+    /// <summary>Maps the GraphQL endpoint over the commands and queries of the application registered with <c>AddHybrid</c>.</summary>
+    public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, string path = "/graphql") =>
+        endpoints.MapHybridGraphQL(HybridHttpOptions.FromServices(endpoints.ServiceProvider), path);
+
     /// <summary>Maps the GraphQL endpoint over the commands and queries of <paramref name="options"/>.</summary>
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string path = "/graphql")
     {

@@ -57,7 +57,7 @@ public static class NatsEventHeaders
         if (!int.TryParse(Get(NatsHeaderNames.SchemaVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var schema)) schema = 1;
         DateTimeOffset.TryParse(Get(NatsHeaderNames.Timestamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var timestamp);
         var tags = Get(NatsHeaderNames.Tags) is { Length: > 0 } t ? t.Split(',') : [];
-        var metadata = new EventMetadata(Get(NatsHeaderNames.CausationId) ?? "", Get(NatsHeaderNames.CorrelationId) ?? "", Get(NatsHeaderNames.Actor) ?? "");
+        var metadata = EventMetadata.Of(Get(NatsHeaderNames.CausationId) ?? "", Get(NatsHeaderNames.CorrelationId) ?? "", Get(NatsHeaderNames.Actor) ?? "");
         var text = body is null ? "" : Encoding.UTF8.GetString(body);
         return (new RecordedEvent(id, tenant, position, Get(NatsHeaderNames.Stream)!, version, type, tags, text, schema, metadata, timestamp), null);
     }

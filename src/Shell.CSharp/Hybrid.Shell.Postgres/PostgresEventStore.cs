@@ -32,19 +32,21 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     private PostgresEventStore(PostgresEventStoreOptions options)
     {
         _options = options;
-        _source = NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
+        _source = options.DataSource ?? NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
         _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
-            _listener = new NotificationListener(options.ConnectionString, _sql.Channel, _signals, options.ReconnectDelay);
+            _listener = options.DataSource is { } shared
+                ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay)
+                : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay);
     }
 
     /// <summary>
     /// The store runs a small fixed set of statements: unless the connection string says otherwise, Npgsql prepares
     /// them after two uses. Failed batch commands are always named on the exception (IncludeFailedBatchedCommand). Filtered queries still get custom plans (see <see cref="Sql.TenantScope"/>).
     /// </summary>
-    private static string WithPreparedStatements(string connectionString)
+    internal static string WithPreparedStatements(string connectionString)
     {
         // A failed batch names its failing command, so that a group commit can tell which member the server refused.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { IncludeFailedBatchedCommand = true };
@@ -62,6 +64,8 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Names.Validate();
+        if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString))
+            throw new ArgumentException("Set PostgresEventStoreOptions.ConnectionString or DataSource.", nameof(options));
         if (options.MigrationConnectionString is { } admin)
             await PostgresMigrations.ApplyAsync(admin, options.Names, options.ApplicationRolePassword, ct).ConfigureAwait(false);
         var store = new PostgresEventStore(options);
@@ -102,11 +106,11 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         return _feed.Subscribe(tenant, query, ct);
     }
 
-    /// <summary>Stops listening for notifications and closes the connection pool.</summary>
+    /// <summary>Stops listening for notifications and closes the connection pool (unless it is the application's data source).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
-        await _source.DisposeAsync().ConfigureAwait(false);
+        if (_options.DataSource is null) await _source.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task RequireRowLevelSecurityAsync(CancellationToken ct)

@@ -6,10 +6,16 @@ namespace Hybrid.Shell.Postgres;
 public sealed record PostgresEventStoreOptions
 {
     /// <summary>
-    /// The connection string the store works with: it must log in as <see cref="ApplicationRole"/> (a non-owner role
+    /// The connection string the store works with (unless <see cref="DataSource"/> is set): it must log in as <see cref="ApplicationRole"/> (a non-owner role
     /// subject to row-level security), never as the owner or a superuser.
     /// </summary>
-    public required string ConnectionString { get; init; }
+    public string ConnectionString { get; init; } = "";
+
+    /// <summary>
+    /// The application's data source, used instead of <see cref="ConnectionString"/> when set (the store does not
+    /// dispose it). It must log in as <see cref="ApplicationRole"/>, like the connection string.
+    /// </summary>
+    public NpgsqlDataSource? DataSource { get; init; }
 
     /// <summary>
     /// A connection string for migrations (a superuser, or the database owner with CREATEROLE), or null to skip

@@ -34,7 +34,7 @@ public abstract class PagingConformance(IEventStoreFactory factory) : Conformanc
     {
         var data = new EventData("Created", ["customer:7", "region:eu"], "order-7", """{"total":12.5,"items":[1,2]}""", 3);
         var id = Guid.CreateVersion7();
-        var metadata = new EventMetadata("cause-1", "corr-1", "alice");
+        var metadata = EventMetadata.Of("cause-1", "corr-1", "alice");
         var stored = Written(await Store.Append(AppendRequest.Of(Tenant, new ProposedEvent(id, data, metadata)), Ct));
         var read = Assert.Single(await ReadAll());
         foreach (var e in new[] { Assert.Single(stored), read })

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Hybrid.InMemory.Processors;
+using Hybrid.Shell.Commands;
 using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Queries;
 using Hybrid.Shell.Processors;
 using Hybrid.Tests.TestDomain;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,6 +98,28 @@ public sealed class AddHybridTests
         var fired = Assert.Single(await store.Read("acme", EventQuery.OfTypes(Deadlines.FiredType), default));
         Assert.True(fired.Timestamp >= new DateTimeOffset(2026, 6, 1, 8, 30, 0, TimeSpan.Zero));
         Assert.NotNull(host.Services.GetRequiredService<ITenantCatalogue>());
+    }
+
+    [Fact]
+    public async Task adding_hybrid_for_a_registry_serves_its_commands_and_queries_through_its_upcasters_with_command_metrics()
+    {
+        var registry = global::Hybrid.WriteSide.addUpcaster(
+            Upcaster.Of("Incremented", 1, e => e), WriteSideCatalog.registry);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddHybrid(registry, hybrid => hybrid.UseInMemory());
+        using var host = builder.Build();
+        var caller = new Caller("acme", "ann", [], "");
+
+        var outcome = await host.Services.GetRequiredService<CommandProcessor>()
+            .ExecuteJsonAsync(caller, "Increment", """{"counterId":"a","by":2}""");
+        var written = Assert.Single(Assert.IsType<CommandOutcome.Accepted>(outcome).Item.Events);
+        Assert.Equal(2, written.SchemaVersion);
+        Assert.Equal(2, Assert.Single(await host.Services.GetRequiredService<IEventStore>().Read("acme", EventQuery.All, default)).SchemaVersion);
+
+        var answer = await host.Services.GetRequiredService<QueryProcessor>().ExecuteJsonAsync(caller, "CounterTotal", """{"counterId":"a"}""");
+        Assert.Contains("\"total\":2", JsonPayload.serialize(Assert.IsType<QueryOutcome.Answered>(answer).value));
+        Assert.Contains(host.Services.GetServices<ICommandMiddleware>(), m => m is CommandMetricsMiddleware);
     }
 
     [Fact]

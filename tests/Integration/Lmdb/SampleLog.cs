@@ -45,7 +45,7 @@ internal static class SampleLog
                     var stream = $"order-{i % 7}";
                     var data = new EventData(i % 3 == 0 ? "OrderPlaced" : "OrderShipped", [$"customer:{i % 5}", $"region:{(i % 2 == 0 ? "eu" : "us")}"],
                         stream, $$"""{"order":{{i}},"note":"{{new string('x', i % 40)}}"}""", 1);
-                    var request = AppendRequest.Of(tenant, new ProposedEvent(Guid.CreateVersion7(), data, new EventMetadata($"cause-{i}", $"corr-{t}", "ann")));
+                    var request = AppendRequest.Of(tenant, new ProposedEvent(Guid.CreateVersion7(), data, EventMetadata.Of($"cause-{i}", $"corr-{t}", "ann")));
                     if (i % 10 == 9)
                         request = new AppendRequest(tenant, request.Events, request.Condition, Microsoft.FSharp.Core.FSharpOption<CheckpointWrite>.Some(new CheckpointWrite("mailer", i, 1)));
                     store.Append(request, ct).GetAwaiter().GetResult();

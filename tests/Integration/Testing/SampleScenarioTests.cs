@@ -28,7 +28,7 @@ public abstract class SampleScenarioTests(StoreFactory store)
     public Task a_concurrent_invite_of_the_same_email_is_a_conflict() =>
         Scenario.Named("a concurrent invite of the same email")
             .WhenCommand(Definitions.registry, Ann, "InviteCustomer", new Requests.InviteCustomer("c-2", "zoe@example.com"))
-            .Concurrently(Invites.Events.encode(Invites.Events.Event.NewCustomerInvited(new Invites.Events.Invited("c-1", "zoe@example.com", "ann"))))
+            .Concurrently(Invites.Events.encode(Invites.Events.Event.NewCustomerInvited(new Invites.Events.Invited("c-1", "zoe@example.com", "ann", History.epoch))))
             .ThenConflict()
             .VerifyEverywhere(store);
 

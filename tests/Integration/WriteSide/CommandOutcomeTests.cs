@@ -24,7 +24,7 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
         var e = Assert.Single(accepted.Events);
         Assert.Equal(("Incremented", "counter-c1", 1L), (e.Type, e.Stream, e.StreamVersion));
         Assert.Contains("counter:c1", e.Tags);
-        Assert.Equal(new EventMetadata(commandId.ToString(), "corr-alice", "alice"), e.Metadata);
+        Assert.Equal(EventMetadata.Of(commandId.ToString(), "corr-alice", "alice"), e.Metadata);
         Assert.Equal("""{"total":5}""", accepted.ResultJson());
         Assert.Equal(e.Position, accepted.Position);
         var stored = await store.ReadStream(tenant, StreamRead.Forward("counter-c1"), _ct);

@@ -19,7 +19,7 @@ public sealed class InterferingStore(IEventStore inner, int interferences) : Del
             var counterId = stream["counter-".Length..];
             var competing = new ProposedEvent(Guid.NewGuid(),
                 EventData.Create("Incremented", $$"""{"counterId":"{{counterId}}","by":1}""", stream, $"counter:{counterId}"),
-                new EventMetadata("", "", "interference"));
+                EventMetadata.Of("", "", "interference"));
             await Inner.Append(AppendRequest.Of(request.Tenant, competing), ct);
         }
         return await Inner.Append(request, ct);

@@ -10,10 +10,13 @@ open Hybrid.Sample.ReadModels
 open Hybrid.Testing
 open Hybrid.Tests.Properties.Sample.SampleGenerators
 
+/// The decisions' time: invites record it.
+let private at = System.DateTimeOffset(2026, 6, 1, 8, 0, 0, System.TimeSpan.Zero)
+
 [<Fact>]
 let ``an empty email is refused with a clear message and no events`` () =
     for blank in [ ""; " "; "\t"; null ] do
-        Assert.Equal(Error "The email is empty.", Invites.decide "ann" { CustomerId = "c-1"; Email = blank } [])
+        Assert.Equal(Error "The email is empty.", Invites.decide "ann" at { CustomerId = "c-1"; Email = blank } [])
 
 [<Fact>]
 let ``invite events encode and decode to themselves`` () =

@@ -14,7 +14,7 @@ open Hybrid.Testing
 let todoDecider: Decider<TodoLists.Command, TodoLists.Events.Event, TodoLists.Fold.State> =
     { Initial = TodoLists.Fold.initial
       Evolve = TodoLists.Fold.evolve
-      Decide = fun command state -> TodoLists.decide "ann" command state |> Result.mapError (Rejection.create "rejected") }
+      Decide = fun _ command state -> TodoLists.decide "ann" command state |> Result.mapError (Rejection.create "rejected") }
 
 let private listIds = Gen.elements [ "list-1"; "list-2"; "list-3" ]
 let private texts = Gen.elements [ "Groceries"; "Chores"; "milk"; "eggs"; "  padded  "; ""; "   " ]

@@ -34,10 +34,10 @@ let ``the todo-lists view rebuilt equals it built in batches, and a segmented on
 
 [<Fact>]
 let ``a command that took effect writes nothing when repeated, except AddItem`` () =
-    Prop.forAll (Arb.fromGen (Gen.zip todoStates todoCommand)) (fun (state, command) ->
-        match command, todoDecider.Decide command state with
+    Prop.forAll (Arb.fromGen (Gen.zip3 Generators.decisionContexts todoStates todoCommand)) (fun (context, state, command) ->
+        match command, todoDecider.Decide context command state with
         | TodoLists.AddItem _, _ -> true
-        | _, Ok events -> todoDecider.Decide command (Decider.fold { todoDecider with Initial = state } events) = Ok []
+        | _, Ok events -> todoDecider.Decide context command (Decider.fold { todoDecider with Initial = state } events) = Ok []
         | _, Error _ -> true)
     |> Law.create "repeating a command that took effect writes nothing" "decider 'todo-list'"
     |> Law.verify

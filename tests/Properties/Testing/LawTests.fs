@@ -26,10 +26,10 @@ let ``decide is total fails naming a decider that throws`` () =
     let throwing =
         { todoDecider with
             Decide =
-                fun command state ->
+                fun context command state ->
                     match command with
-                    | TodoLists.Complete(_, item) when not state.Items.[item].Done -> todoDecider.Decide command state
-                    | _ -> todoDecider.Decide command state }
+                    | TodoLists.Complete(_, item) when not state.Items.[item].Done -> todoDecider.Decide context command state
+                    | _ -> todoDecider.Decide context command state }
     let report = fails (Laws.decideIsTotal "todo-list" throwing todoStates todoCommand)
     Assert.Contains("decider 'todo-list' threw KeyNotFoundException", report.Reason)
 
@@ -39,12 +39,12 @@ let ``deciding twice from the same state catches a decider reading a counter`` (
     let counting =
         { todoDecider with
             Decide =
-                fun command state ->
+                fun context command state ->
                     calls <- calls + 1
                     match command with
                     | TodoLists.AddItem(listId, _) when state.Exists ->
                         Ok [ TodoLists.Events.ItemAdded { ListId = listId; ItemId = calls; Text = "x" } ]
-                    | _ -> todoDecider.Decide command state }
+                    | _ -> todoDecider.Decide context command state }
     fails (Laws.decideIsDeterministic "todo-list" counting todoStates todoCommand) |> ignore
 
 [<Fact>]

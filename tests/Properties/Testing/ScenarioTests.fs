@@ -15,7 +15,7 @@ let private ann = Scenario.caller "ann" [ "admin"; "member" ]
 let private dan = Scenario.caller "dan" [ "viewer" ]
 let private created = TodoLists.Events.encode (TodoLists.Events.ListCreated { ListId = "l1"; Name = "Groceries"; Owner = "ann" })
 let private milk = TodoLists.Events.encode (TodoLists.Events.ItemAdded { ListId = "l1"; ItemId = 1; Text = "milk" })
-let private invited email = Invites.Events.encode (Invites.Events.CustomerInvited { CustomerId = "c-1"; Email = email; InvitedBy = "ann" })
+let private invited email = Invites.Events.encode (Invites.Events.CustomerInvited { CustomerId = "c-1"; Email = email; InvitedBy = "ann"; InvitedAt = History.epoch })
 
 let private everywhere scenario = (Scenario.verifyEverywhere [ Stores.inMemory ] scenario).GetAwaiter().GetResult()
 
@@ -50,7 +50,7 @@ let ``an invite conflicts with a concurrent invite of the same email but not wit
     Scenario.named "an unrelated concurrent event"
     |> Scenario.whenCommand Definitions.registry ann "InviteCustomer" invite
     |> Scenario.concurrently [ created ]
-    |> Scenario.thenEvents [ Invites.Events.encode (Invites.Events.CustomerInvited { CustomerId = "c-2"; Email = "zoe@example.com"; InvitedBy = "ann" }) ]
+    |> Scenario.thenEvents [ Invites.Events.encode (Invites.Events.CustomerInvited { CustomerId = "c-2"; Email = "zoe@example.com"; InvitedBy = "ann"; InvitedAt = History.epoch }) ]
     |> everywhere
 
 [<Fact>]
@@ -84,7 +84,7 @@ let ``processors emit points for a completion and send an invitation email for a
     |> everywhere
     Scenario.named "an invite sends an email"
     |> Scenario.whenHandling emails (invited "zoe@example.com")
-    |> Scenario.thenEffect Effects.SendEmail (Emails.invitation { CustomerId = "c-1"; Email = "zoe@example.com"; InvitedBy = "ann" })
+    |> Scenario.thenEffect Effects.SendEmail (Emails.invitation { CustomerId = "c-1"; Email = "zoe@example.com"; InvitedBy = "ann"; InvitedAt = History.epoch })
     |> everywhere
     Scenario.named "an item added is none of the points processor's business"
     |> Scenario.whenHandling points milk

@@ -8,6 +8,13 @@ open Hybrid
 open Hybrid.Tests.TestDomain
 open Hybrid.Tests.Properties.WriteSide.WriteSideGenerators
 
+/// The time decisions are given.
+let private now = System.DateTimeOffset(2026, 6, 1, 8, 0, 0, System.TimeSpan.Zero)
+
+let private at (caller: Caller) = DecisionContext.Of(caller, now)
+
+let private anyone = at { Tenant = "t1"; Actor = "a"; Roles = [||]; CorrelationId = "" }
+
 let private streamsIn = [ "counter-a"; "counter-b"; "customer-a"; "account-a"; "account-b"; "counter2-a" ]
 
 /// Any command definition, any payload, any caller, any log.
@@ -29,7 +36,7 @@ let ``every command parses, authorizes, looks up and decides to a value for any 
         | Ok parsed ->
             let _ = command.Check(caller, parsed)
             let lookup = command.LookupFor parsed
-            match command.Run(caller, parsed, lookedUpFrom log lookup) with
+            match command.Run(at caller, parsed, lookedUpFrom log lookup) with
             | CommandDecision.Accept(events, _) -> events |> List.forall (fun e -> List.contains e.Type command.Emits || command.Emits.IsEmpty)
             | CommandDecision.Reject r -> not (System.String.IsNullOrEmpty r.Code)
             | CommandDecision.NotFound what -> not (System.String.IsNullOrEmpty what))
@@ -62,16 +69,16 @@ let ``a counter stays between zero and its maximum whatever commands it is given
     Prop.forAll (Arb.fromGen (Gen.listOf genCounterCommand)) (fun commands ->
         let final =
             commands
-            |> List.fold (fun state c -> match Decider.run Counter.decider c state with Ok(_, next) -> next | Error _ -> state) Counter.decider.Initial
+            |> List.fold (fun state c -> match Decider.run Counter.decider anyone c state with Ok(_, next) -> next | Error _ -> state) Counter.decider.Initial
         final.Total >= 0 && final.Total <= Counter.Max)
 
 [<Property>]
 let ``a rejected counter command changes nothing and an accepted one is reproduced by folding its events`` () =
     Prop.forAll (Arb.fromGen (Gen.zip (Gen.listOf genCounterCommand) genCounterCommand)) (fun (history, command) ->
-        let state = history |> List.fold (fun s c -> match Decider.run Counter.decider c s with Ok(_, n) -> n | Error _ -> s) Counter.decider.Initial
-        match Counter.decider.Decide command state with
-        | Ok events -> Decider.run Counter.decider command state = Ok(events, List.fold Counter.evolve state events)
-        | Error _ -> Decider.run Counter.decider command state |> Result.isError)
+        let state = history |> List.fold (fun s c -> match Decider.run Counter.decider anyone c s with Ok(_, n) -> n | Error _ -> s) Counter.decider.Initial
+        match Counter.decider.Decide anyone command state with
+        | Ok events -> Decider.run Counter.decider anyone command state = Ok(events, List.fold Counter.evolve state events)
+        | Error _ -> Decider.run Counter.decider anyone command state |> Result.isError)
 
 [<Property>]
 let ``a transfer conserves the money of the two accounts`` () =
@@ -107,7 +114,7 @@ let ``no two customers are registered with one email address in any sequence of 
     Prop.forAll (Arb.fromGen (Gen.listOf genRegister)) (fun commands ->
         let final =
             commands
-            |> List.fold (fun s c -> match Decider.run Customers.decider c s with Ok(_, n) -> n | Error _ -> s) Customers.decider.Initial
+            |> List.fold (fun s c -> match Decider.run Customers.decider anyone c s with Ok(_, n) -> n | Error _ -> s) Customers.decider.Initial
         let byEmail = final.Registrations |> List.countBy (fun r -> Customers.emailTag r.Email)
         let byId = final.Registrations |> List.countBy (fun r -> r.CustomerId)
         byEmail |> List.forall (fun (_, n) -> n = 1) && byId |> List.forall (fun (_, n) -> n = 1))
@@ -124,6 +131,6 @@ let ``a stored registration whose body lacks its email does not crash a registra
     let broken = Hybrid.Tests.Properties.Generators.record "t1" [ EventData.Tagged("CustomerRegistered", "{}", "email:x@y.org") ] |> List.toArray
     let parsed = match Customers.register.Parse """{"customerId":"a","email":"x@y.org","name":"A"}""" with Ok c -> c | Error e -> failwith e.Message
     let looked = lookedUpFrom broken (Customers.register.LookupFor parsed)
-    match Customers.register.Run({ Tenant = "t1"; Actor = "a"; Roles = [| "admin" |]; CorrelationId = "" }, parsed, looked) with
+    match Customers.register.Run(at { Tenant = "t1"; Actor = "a"; Roles = [| "admin" |]; CorrelationId = "" }, parsed, looked) with
     | CommandDecision.Accept(events, _) -> Xunit.Assert.Single events |> ignore
     | other -> failwith $"Expected the registration to be accepted, got {other}"

@@ -37,7 +37,7 @@ let decide (command: Command) (s: State) =
     | Open o -> Ok [ Opened o ]
     | Move _ -> Error(Rejection.create "not-single" "A transfer acts on two accounts.")
 
-let decider = { Initial = { Open = false; Balance = 0 }; Evolve = evolve; Decide = decide }
+let decider = { Initial = { Open = false; Balance = 0 }; Evolve = evolve; Decide = fun _ -> decide }
 
 let codec =
     { EventTypes = [ "AccountOpened"; "AccountDebited"; "AccountCredited" ]
@@ -76,7 +76,7 @@ let openAccount =
 let transfer =
     Command.ofDeciders "Transfer" Aggregate decider codec
         (fun (c: Command) -> match c with Move t -> [ streamOf t.From; streamOf t.To ] | Open o -> [ streamOf o.AccountId ])
-        (fun c states -> match c with Move t -> decideTransfer t states | Open _ -> Error(Rejection.create "not-a-transfer" "Not a transfer."))
+        (fun _ c states -> match c with Move t -> decideTransfer t states | Open _ -> Error(Rejection.create "not-a-transfer" "Not a transfer."))
     |> Command.parsesAs<Transfer> (fun t ->
         JsonPayload.required "from" t.From
         |> Result.bind (fun () -> JsonPayload.required "to" t.To)

@@ -45,7 +45,7 @@ let decide (command: Command) (s: State) =
     | Decrement c when c.By > s.Total -> Error(Rejection.create "below-zero" "The counter would go below zero.")
     | Decrement c -> Ok [ Decremented c ]
 
-let decider = { Initial = initial; Evolve = evolve; Decide = decide }
+let decider = { Initial = initial; Evolve = evolve; Decide = fun _ -> decide }
 
 let codec =
     { EventTypes = [ "Incremented"; "Decremented" ]

@@ -48,7 +48,7 @@ let decide (command: Command) (s: State) =
         if s.Registrations |> List.exists (fun x -> x.CustomerId = r.CustomerId) then Ok [ CustomerRenamed r ]
         else Error(Rejection.notFound $"Customer '{r.CustomerId}'")
 
-let decider = { Initial = { Registrations = [] }; Evolve = evolve; Decide = decide }
+let decider = { Initial = { Registrations = [] }; Evolve = evolve; Decide = fun _ -> decide }
 
 let codec =
     { EventTypes = [ "CustomerRegistered"; "CustomerRenamed" ]

@@ -1,17 +1,24 @@
+using Microsoft.FSharp.Collections;
+
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>
 /// The bytes of one stored event (the value under [T][position], before its checksum): format, id, stream version,
-/// timestamp, schema version, type, stream, tags, metadata and body. The tenant and position are in the key.
+/// timestamp, schema version, type, stream, tags, metadata and body. The tenant and position are in the key. Format 1
+/// holds causation, correlation and actor; format 2, written when the metadata has a trace context or user-defined
+/// fields, adds them after the actor.
 /// </summary>
 internal static class EventRecord
 {
     private const byte Format = 1;
+    private const byte ExtendedFormat = 2;
 
     public static void Write(RecordWriter w, RecordedEvent e)
     {
         var metadata = e.Metadata ?? EventMetadata.Empty;
-        w.Byte(Format);
+        var extended = !string.IsNullOrEmpty(metadata.TraceParent) || !string.IsNullOrEmpty(metadata.TraceState)
+            || metadata.Fields is { IsEmpty: false };
+        w.Byte(extended ? ExtendedFormat : Format);
         w.Guid(e.Id);
         w.Int64(e.StreamVersion);
         w.Int64(e.Timestamp.UtcTicks);
@@ -23,6 +30,17 @@ internal static class EventRecord
         w.String(metadata.CausationId ?? "");
         w.String(metadata.CorrelationId ?? "");
         w.String(metadata.Actor ?? "");
+        if (extended)
+        {
+            w.String(metadata.TraceParent ?? "");
+            w.String(metadata.TraceState ?? "");
+            w.VarUInt((ulong)metadata.Fields.Count);
+            foreach (var field in metadata.Fields)
+            {
+                w.String(field.Key);
+                w.String(field.Value);
+            }
+        }
         w.String(e.Body);
     }
 
@@ -36,7 +54,8 @@ internal static class EventRecord
     public static RecordedEvent Read(ReadOnlySpan<byte> payload, string tenant, long position, RecentStrings recent, RecordedEvent? previous)
     {
         var r = new RecordReader(payload);
-        if (r.Byte() != Format) throw new FormatException("Unknown event record format.");
+        var format = r.Byte();
+        if (format is not (Format or ExtendedFormat)) throw new FormatException("Unknown event record format.");
         var id = r.Guid();
         var version = r.Int64();
         var ticks = r.Int64();
@@ -49,12 +68,24 @@ internal static class EventRecord
         var tags = tagCount == 0 ? [] : new string[tagCount];
         for (var i = 0; i < tags.Length; i++) tags[i] = r.String(recent);
         var (causation, correlation, actor) = (r.String(recent), r.String(recent), r.String(recent));
-        var metadata = previous?.Metadata is { } last && ReferenceEquals(last.CausationId, causation)
-            && ReferenceEquals(last.CorrelationId, correlation) && ReferenceEquals(last.Actor, actor)
-            ? last
-            : new EventMetadata(causation, correlation, actor);
+        var metadata = format == ExtendedFormat
+            ? ReadExtended(ref r, recent, causation, correlation, actor)
+            : previous?.Metadata is { } last && ReferenceEquals(last.CausationId, causation)
+                && ReferenceEquals(last.CorrelationId, correlation) && ReferenceEquals(last.Actor, actor) && !last.IsTraced && last.Fields.IsEmpty
+                ? last
+                : EventMetadata.Of(causation, correlation, actor);
         var body = r.String();
         if (!r.AtEnd) throw new FormatException("The record has trailing bytes.");
         return new RecordedEvent(id, tenant, position, stream!, version, type, tags, body, schema, metadata, new DateTimeOffset(ticks, TimeSpan.Zero));
+    }
+
+    private static EventMetadata ReadExtended(ref RecordReader r, RecentStrings recent, string causation, string correlation, string actor)
+    {
+        var (traceParent, traceState) = (r.String(recent), r.String(recent));
+        var count = r.VarUInt();
+        if (count > Limits.MetadataFields) throw new FormatException("Too many metadata fields.");
+        var fields = new List<Tuple<string, string>>((int)count);
+        for (var i = 0UL; i < count; i++) fields.Add(Tuple.Create(r.String(recent), r.String()));
+        return new EventMetadata(causation, correlation, actor, traceParent, traceState, MapModule.OfSeq(fields));
     }
 }

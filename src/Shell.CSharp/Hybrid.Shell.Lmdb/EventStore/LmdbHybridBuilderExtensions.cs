@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 
-/// <summary>Chooses the embedded LMDB event store for <see cref="HybridServiceCollectionExtensions.AddHybrid"/>.</summary>
+/// <summary>Chooses the embedded LMDB event store for <see cref="HybridServiceCollectionExtensions.AddHybrid(IServiceCollection, Registry, Action{HybridBuilder})"/>.</summary>
 public static class LmdbHybridBuilderExtensions
 {
     /// <summary>

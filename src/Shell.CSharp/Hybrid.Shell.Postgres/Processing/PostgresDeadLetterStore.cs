@@ -14,14 +14,26 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
 {
     private const string Columns = "tenant_id, processor, position, event_id, event_type, error, attempts, failed_at, status";
     private readonly NpgsqlDataSource _source;
+    private readonly bool _ownsSource;
     private readonly string _schema;
     private readonly string _table;
 
-    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role.</summary>
-    public PostgresDeadLetterStore(string connectionString, string schema = "hybrid")
+    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role with its own connection pool.</summary>
+    public PostgresDeadLetterStore(string connectionString, string schema = "hybrid") : this(NpgsqlDataSource.Create(connectionString), schema, ownsSource: true)
     {
+    }
+
+    /// <summary>A store on the tables of the schema's migrations, on the application's data source (not disposed with the store).</summary>
+    public PostgresDeadLetterStore(NpgsqlDataSource dataSource, string schema = "hybrid") : this(dataSource, schema, ownsSource: false)
+    {
+    }
+
+    private PostgresDeadLetterStore(NpgsqlDataSource dataSource, string schema, bool ownsSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         _schema = SqlIdentifier.Require(schema, nameof(schema));
-        _source = NpgsqlDataSource.Create(connectionString);
+        _source = dataSource;
+        _ownsSource = ownsSource;
         _table = $"{schema}.dead_letters";
     }
 
@@ -102,5 +114,5 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
             reader.GetString(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), (DeadLetterStatus)reader.GetInt16(8));
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
 }

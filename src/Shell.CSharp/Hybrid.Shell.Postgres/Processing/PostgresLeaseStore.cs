@@ -13,13 +13,25 @@ namespace Hybrid.Shell.Postgres.Processing;
 public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly bool _ownsSource;
     private readonly string _schema;
 
-    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role.</summary>
-    public PostgresLeaseStore(string connectionString, string schema = "hybrid")
+    /// <summary>A store on the tables of the schema's migrations (<see cref="PostgresMigrations"/>), connecting as the application role with its own connection pool.</summary>
+    public PostgresLeaseStore(string connectionString, string schema = "hybrid") : this(NpgsqlDataSource.Create(connectionString), schema, ownsSource: true)
     {
+    }
+
+    /// <summary>A store on the tables of the schema's migrations, on the application's data source (not disposed with the store).</summary>
+    public PostgresLeaseStore(NpgsqlDataSource dataSource, string schema = "hybrid") : this(dataSource, schema, ownsSource: false)
+    {
+    }
+
+    private PostgresLeaseStore(NpgsqlDataSource dataSource, string schema, bool ownsSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         _schema = SqlIdentifier.Require(schema, nameof(schema));
-        _source = NpgsqlDataSource.Create(connectionString);
+        _source = dataSource;
+        _ownsSource = ownsSource;
     }
 
     /// <inheritdoc />
@@ -96,5 +108,5 @@ public sealed class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
         reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
 }

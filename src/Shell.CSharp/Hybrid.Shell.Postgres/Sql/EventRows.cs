@@ -7,7 +7,10 @@ internal static class EventRows
 {
     public const string Columns =
         "e.position, e.id, e.stream_id, e.stream_version, e.type, e.tags, e.data::text, " +
-        "e.metadata->>'causationId', e.metadata->>'correlationId', e.metadata->>'actor', e.schema_version, e.\"timestamp\"";
+        "e.metadata::text, e.schema_version, e.\"timestamp\"";
+
+    /// <summary>How many columns <see cref="Columns"/> selects: the index of a column a query adds after them.</summary>
+    public const int ColumnCount = 10;
 
     public static RecordedEvent Read(NpgsqlDataReader r, string tenant) => new(
         id: r.GetGuid(1),
@@ -18,9 +21,9 @@ internal static class EventRows
         type: r.GetString(4),
         tags: r.GetFieldValue<string[]>(5),
         body: r.GetString(6),
-        schemaVersion: r.GetInt32(10),
-        metadata: new EventMetadata(r.IsDBNull(7) ? "" : r.GetString(7), r.IsDBNull(8) ? "" : r.GetString(8), r.IsDBNull(9) ? "" : r.GetString(9)),
-        timestamp: new DateTimeOffset(r.GetFieldValue<DateTime>(11), TimeSpan.Zero));
+        schemaVersion: r.GetInt32(8),
+        metadata: r.IsDBNull(7) ? EventMetadata.Empty : MetadataJson.read(r.GetString(7)),
+        timestamp: new DateTimeOffset(r.GetFieldValue<DateTime>(9), TimeSpan.Zero));
 
     public static async Task<RecordedEvent[]> ReadAllAsync(NpgsqlDataReader r, string tenant, CancellationToken ct)
     {

@@ -6,8 +6,29 @@ namespace Hybrid.Shell.Postgres.Subscriptions;
 /// One LISTEN connection per store that turns NOTIFY payloads (tenant ids) into wake-ups. When the connection drops it
 /// wakes every subscription (they re-read, so nothing is missed) and reconnects; polling covers the gap.
 /// </summary>
-internal sealed class NotificationListener(string connectionString, string channel, TenantSignals signals, TimeSpan reconnectDelay) : IAsyncDisposable
+internal sealed class NotificationListener(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, string channel, TenantSignals signals,
+    TimeSpan reconnectDelay) : IAsyncDisposable
 {
+    /// <summary>Opens an unpooled connection with TCP keep-alive: it only waits for notifications.</summary>
+    public static Func<CancellationToken, ValueTask<NpgsqlConnection>> Dedicated(string connectionString)
+    {
+        var dedicated = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
+        return async ct =>
+        {
+            var connection = new NpgsqlConnection(dedicated);
+            try
+            {
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        };
+    }
+
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
@@ -22,14 +43,12 @@ internal sealed class NotificationListener(string connectionString, string chann
 
     private async Task ListenAsync(CancellationToken ct)
     {
-        var dedicated = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(dedicated);
+                await using var connection = await open(ct).ConfigureAwait(false);
                 connection.Notification += (_, e) => signals.Fire(e.Payload);
-                await connection.OpenAsync(ct).ConfigureAwait(false);
                 await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 signals.FireAll();

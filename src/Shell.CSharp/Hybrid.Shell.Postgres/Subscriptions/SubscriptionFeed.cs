@@ -100,7 +100,7 @@ internal sealed class SubscriptionFeed(NpgsqlDataSource source, StoreSql sql, Te
         await using var r = await batch.ReadAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            head = r.GetInt64(12);
+            head = r.GetInt64(EventRows.ColumnCount);
             if (!r.IsDBNull(0)) events.Add(EventRows.Read(r, tenant));
         }
         return (events.ToArray(), head);

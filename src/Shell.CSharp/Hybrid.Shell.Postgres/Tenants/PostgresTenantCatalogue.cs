@@ -8,14 +8,28 @@ namespace Hybrid.Shell.Postgres.Tenants;
 public sealed class PostgresTenantCatalogue : ITenantCatalogue, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly bool _ownsSource;
     private readonly string _table;
     private readonly TimeProvider _clock;
 
-    /// <summary>A catalogue in the schema the event store was migrated into, dated by the clock (the system's by default).</summary>
+    /// <summary>A catalogue in the schema the event store was migrated into, with its own connection pool, dated by the clock (the system's by default).</summary>
     public PostgresTenantCatalogue(string connectionString, string schema = "hybrid", TimeProvider? clock = null)
+        : this(NpgsqlDataSource.Create(connectionString), schema, clock, ownsSource: true)
     {
+    }
+
+    /// <summary>A catalogue on the application's data source (not disposed with the catalogue).</summary>
+    public PostgresTenantCatalogue(NpgsqlDataSource dataSource, string schema = "hybrid", TimeProvider? clock = null)
+        : this(dataSource, schema, clock, ownsSource: false)
+    {
+    }
+
+    private PostgresTenantCatalogue(NpgsqlDataSource dataSource, string schema, TimeProvider? clock, bool ownsSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         SqlIdentifier.Require(schema, nameof(schema));
-        _source = NpgsqlDataSource.Create(connectionString);
+        _source = dataSource;
+        _ownsSource = ownsSource;
         _table = $"{schema}.tenant_catalogue";
         _clock = clock ?? TimeProvider.System;
     }
@@ -43,5 +57,5 @@ public sealed class PostgresTenantCatalogue : ITenantCatalogue, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
 }

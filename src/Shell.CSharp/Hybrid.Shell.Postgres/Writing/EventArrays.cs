@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -37,7 +36,7 @@ internal sealed class EventArrays
         _tags.AddRange(tags);
         _tagTo.Add(_tags.Count);
         _bodies.Add(body);
-        _metadata.Add(MetadataJson(metadata ?? EventMetadata.Empty));
+        _metadata.Add(MetadataJson.write(metadata ?? EventMetadata.Empty));
         _schemaVersions.Add(schemaVersion);
     }
 
@@ -59,19 +58,5 @@ internal sealed class EventArrays
         p.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = _bodies.ToArray() });
         p.Add(new NpgsqlParameter("meta", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = _metadata.ToArray() });
         p.Add(new NpgsqlParameter("schema_versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _schemaVersions.ToArray() });
-    }
-
-    private static string MetadataJson(EventMetadata m)
-    {
-        using var buffer = new MemoryStream(96);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("causationId", m.CausationId ?? "");
-            w.WriteString("correlationId", m.CorrelationId ?? "");
-            w.WriteString("actor", m.Actor ?? "");
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

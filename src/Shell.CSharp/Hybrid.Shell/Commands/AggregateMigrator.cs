@@ -83,7 +83,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
     /// <summary>Appends a marker under the condition that no other marker appeared since the shape was read.</summary>
     private async Task Mark(string tenant, EventData marker, long readAt, AggregateMigration migration, CancellationToken ct)
     {
-        var metadata = new EventMetadata($"migration:{migration.Name}", $"migration:{migration.Aggregate}", "hybrid-migration");
+        var metadata = EventMetadata.Of($"migration:{migration.Name}", $"migration:{migration.Aggregate}", "hybrid-migration");
         var result = await store.Append(AppendRequest.Of(tenant, new ProposedEvent(ids.NewId(), marker, metadata))
             .When(AggregateMigrationModule.unchangedSince(migration.Aggregate, readAt)), ct).ConfigureAwait(false);
         if (result is AppendResult.ConditionFailed failed)
@@ -98,7 +98,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
         if (!state.IsLive) return 0;
         var events = await store.ReadStream(tenant, StreamRead.Forward(stream), ct).ConfigureAwait(false);
         var migrated = migration.Transform.Invoke(stream).Invoke(events);
-        var metadata = new EventMetadata($"migration:{migration.Name}:{stream}", $"migration:{migration.Aggregate}", "hybrid-migration");
+        var metadata = EventMetadata.Of($"migration:{migration.Name}:{stream}", $"migration:{migration.Aggregate}", "hybrid-migration");
         var proposed = migrated.ToAppend.Select(d => new ProposedEvent(ids.NewId(), d, metadata)).ToArray();
         var count = 0;
         if (proposed.Length > 0)

@@ -18,6 +18,14 @@ public sealed class CommandContext(Caller caller, CommandDefinition definition, 
     /// <summary>The request's options.</summary>
     public CommandOptions Options { get; } = options;
 
+    /// <summary>
+    /// User-defined metadata fields stored with each event the command writes: the request's own
+    /// (<see cref="CommandOptions.Fields"/>), and any middleware adds.
+    /// </summary>
+    public IDictionary<string, string> Fields { get; } = options.Fields is { } fields
+        ? new Dictionary<string, string>(fields, StringComparer.Ordinal)
+        : new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>What middleware share during one command.</summary>
     public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 }

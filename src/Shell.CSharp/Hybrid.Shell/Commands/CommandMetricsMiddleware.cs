@@ -10,7 +10,7 @@ namespace Hybrid.Shell.Commands;
 public sealed class CommandMetricsMiddleware : ICommandMiddleware, IDisposable
 {
     /// <summary>The meter's name.</summary>
-    public const string MeterName = "Hybrid.Commands";
+    public const string MeterName = Telemetry.HybridTelemetry.Commands;
 
     private readonly Meter _meter;
     private readonly Counter<long> _commands;

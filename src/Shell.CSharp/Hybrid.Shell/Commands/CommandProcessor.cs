@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
+using Hybrid.Shell.Telemetry;
 
 namespace Hybrid.Shell.Commands;
 
@@ -18,7 +19,7 @@ namespace Hybrid.Shell.Commands;
 /// </summary>
 public sealed class CommandProcessor
 {
-    private static readonly ActivitySource Activities = new("Hybrid.Commands");
+    private static readonly ActivitySource Activities = new(HybridTelemetry.Commands);
 
     private readonly IEventStore _store;
     private readonly IIdSource _ids;
@@ -28,18 +29,23 @@ public sealed class CommandProcessor
     private readonly ILogger _logger;
     private readonly ConflictRetries _retries;
     private readonly ConcurrentDictionary<(string Aggregate, string Name), AggregateMigration> _migrations = new();
+    private readonly TimeProvider _clock;
 
-    /// <summary>A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands.</summary>
+    /// <summary>
+    /// A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands. Decisions get the
+    /// time from <paramref name="clock"/> (the system clock when null).
+    /// </summary>
     public CommandProcessor(IEventStore store, IIdSource ids, CommandCatalog commands, CommandProcessorOptions? options = null,
         IEnumerable<ICommandMiddleware>? middleware = null, IEnumerable<ICommitTrigger>? triggers = null,
         AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _store = store;
         _ids = ids;
         Commands = commands;
         _options = options ?? new CommandProcessorOptions();
         if (_options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be 1 or more.");
-        _retries = new ConflictRetries(_options, clock ?? TimeProvider.System);
+        _retries = new ConflictRetries(_options, _clock);
         _middleware = middleware?.ToArray() ?? [];
         _triggers = triggers?.ToArray() ?? [];
         Gate = gate ?? new AggregateGate(store);
@@ -96,6 +102,7 @@ public sealed class CommandProcessor
 
         using var activity = Activities.StartActivity($"command {command}");
         activity?.SetTag("hybrid.tenant", caller.Tenant);
+        activity?.SetTag("hybrid.command", command);
         var context = new CommandContext(caller, definition, payload, options.CommandId ?? _ids.NewId(), options);
         if (json is not null) context.Items[JsonItem] = json;
         var outcome = await RunMiddleware(context, 0, ct).ConfigureAwait(false);
@@ -135,7 +142,7 @@ public sealed class CommandProcessor
             context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
         if (expected.IsError) return Done(expected.ErrorValue);
 
-        switch (definition.Run(caller, command, lookedUp))
+        switch (definition.Run(DecisionContext.Of(caller, _clock.GetUtcNow()), command, lookedUp))
         {
             case CommandDecision.Reject reject:
                 return Done(CommandOutcome.NewRejected(reject.Item));
@@ -147,7 +154,8 @@ public sealed class CommandProcessor
                 var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
                     ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
                     : accept.events.Select(_ => _ids.NewId()));
-                var proposed = Command.propose(ids, Command.metadata(caller, context.CommandId), accept.events);
+                var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
+                var proposed = Command.propose(ids, metadata, accept.events);
                 var condition = Command.condition(lookup, lookedUp);
                 if (shape is not null)
                     condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));

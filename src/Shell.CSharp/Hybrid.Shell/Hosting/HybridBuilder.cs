@@ -1,3 +1,4 @@
+using Hybrid.Shell.Commands;
 using Hybrid.Shell.Processors;
 using Hybrid.Shell.Producers;
 using Hybrid.Shell.ReadModels;
@@ -7,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hybrid.Shell.Hosting;
 
 /// <summary>
-/// What <see cref="HybridServiceCollectionExtensions.AddHybrid"/> configures: the stores, the read-model cache and
-/// the application's definitions, processors, periodic tasks and effect handlers.
+/// What <see cref="HybridServiceCollectionExtensions.AddHybrid(IServiceCollection, Registry, Action{HybridBuilder})"/>
+/// configures: the stores, the read-model cache, options, effect handlers, and definitions beyond the registry's.
+/// Every method returns the builder; options are plain settable properties, also reachable through
+/// <c>Processors(o => …)</c>-style calls that F# lambdas can write.
 /// </summary>
 public sealed class HybridBuilder(IServiceCollection services)
 {
@@ -38,6 +41,12 @@ public sealed class HybridBuilder(IServiceCollection services)
 
     /// <summary>How read models are cached and written back.</summary>
     public ReadModelEngineOptions ReadModelOptions { get; } = new();
+
+    /// <summary>How commands retry conflicts and wait for migrating aggregates.</summary>
+    public CommandProcessorOptions CommandOptions { get; } = new();
+
+    /// <summary>Whether commands are counted and timed on the <c>Hybrid.Commands</c> meter (on by default).</summary>
+    public bool CommandMetrics { get; set; } = true;
 
     /// <summary>Uses this event store (which also holds processor checkpoints).</summary>
     public HybridBuilder UseEventStore(Func<IServiceProvider, IEventStore> factory)
@@ -74,21 +83,49 @@ public sealed class HybridBuilder(IServiceCollection services)
         return this;
     }
 
-    /// <summary>Registers a definition (command, query, decider, upcaster…) in the application's registry.</summary>
+    /// <summary>Sets processor options (node id, leases, batches, polling).</summary>
+    public HybridBuilder Processing(Action<ProcessorOptions> configure)
+    {
+        configure(ProcessorOptions);
+        return this;
+    }
+
+    /// <summary>Sets periodic-scheduler options.</summary>
+    public HybridBuilder Scheduling(Action<SchedulerOptions> configure)
+    {
+        configure(SchedulerOptions);
+        return this;
+    }
+
+    /// <summary>Sets read-model engine options (memory cache, write-back, batches).</summary>
+    public HybridBuilder ReadModelCaching(Action<ReadModelEngineOptions> configure)
+    {
+        configure(ReadModelOptions);
+        return this;
+    }
+
+    /// <summary>Sets command options (retries on conflict, waits for migrating aggregates).</summary>
+    public HybridBuilder Commands(Action<CommandProcessorOptions> configure)
+    {
+        configure(CommandOptions);
+        return this;
+    }
+
+    /// <summary>Registers a definition (command, query, decider, upcaster…) beyond the registry's.</summary>
     public HybridBuilder AddDefinition(Definition definition)
     {
         Definitions.Add(definition);
         return this;
     }
 
-    /// <summary>Registers a read model, served by the read-model engine.</summary>
+    /// <summary>Registers a read model beyond the registry's, served by the read-model engine.</summary>
     public HybridBuilder AddReadModel(ReadModelDefinition model)
     {
         ReadModels.Add(model);
         return this;
     }
 
-    /// <summary>Registers a todo processor.</summary>
+    /// <summary>Registers a todo processor beyond the registry's.</summary>
     public HybridBuilder AddProcessor(TodoProcessor processor)
     {
         Processors.Add(processor);
@@ -118,7 +155,7 @@ public sealed class HybridBuilder(IServiceCollection services)
         return this;
     }
 
-    /// <summary>Registers a periodic task.</summary>
+    /// <summary>Registers a periodic task beyond the registry's.</summary>
     public HybridBuilder AddPeriodicTask(PeriodicTask task)
     {
         PeriodicTasks.Add(task);
@@ -136,6 +173,13 @@ public sealed class HybridBuilder(IServiceCollection services)
     public HybridBuilder AddEffectHandler(string kind, Func<EffectContext, CancellationToken, Task> handle)
     {
         Services.AddSingleton<IEffectHandler>(new DelegateEffectHandler(kind, handle));
+        return this;
+    }
+
+    /// <summary>Registers an effect handler built from the container (its logger, clients…).</summary>
+    public HybridBuilder AddEffectHandler(Func<IServiceProvider, IEffectHandler> factory)
+    {
+        Services.AddSingleton(factory);
         return this;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Hybrid.Shell.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
@@ -63,10 +65,12 @@ internal sealed class EventExecutor
     public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true)
     {
         var state = new AttemptState(e, part, lastPart ? e.Position : e.Position - 1);
-        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.processor.handle");
+        // The span continues the trace the event was written in (a command's, or a processor's upstream).
+        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.processor.handle", ActivityKind.Consumer, TraceContext.ParentOf(e));
         activity?.SetTag("hybrid.processor", _processor.Name);
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.position", e.Position);
+        activity?.SetTag("hybrid.event_type", e.Type);
         try
         {
             await _retry.ExecuteAsync(async token => await Once(tenant, lease, state, token), ct);
@@ -123,7 +127,12 @@ internal sealed class EventExecutor
             await WriteCheckpoint(tenant, state.CheckpointAt, lease, ct);
             state.CheckpointWritten = true;
         }
-        await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+        using (var span = ProcessorTelemetry.Source.StartActivity($"hybrid.effect {intent.Kind}"))
+        {
+            span?.SetTag("hybrid.processor", _processor.Name);
+            span?.SetTag("hybrid.effect", intent.Kind);
+            await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+        }
         ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
     }
 
@@ -138,7 +147,8 @@ internal sealed class EventExecutor
     private async Task Append(string tenant, AttemptState state, string outcome, FSharpList<EventData> events, Lease? lease, CancellationToken ct)
     {
         var source = state.Event;
-        var proposals = TodoProcessorModule.proposalsSalted(_processor.Name, source, TodoProcessorModule.salt(state.Part, outcome), events);
+        var metadata = TraceContext.Stamp(TodoProcessorModule.emittedMetadata(_processor.Name, source));
+        var proposals = TodoProcessorModule.proposalsSaltedWith(metadata, _processor.Name, source, TodoProcessorModule.salt(state.Part, outcome), events);
         var checkpoint = lease is null
             ? FSharpOption<CheckpointWrite>.None
             : FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(_processor.Name, state.CheckpointAt, lease.FencingToken));

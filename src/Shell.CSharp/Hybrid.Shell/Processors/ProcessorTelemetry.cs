@@ -7,9 +7,9 @@ namespace Hybrid.Shell.Processors;
 public static class ProcessorTelemetry
 {
     /// <summary>The name of the activity source and meter.</summary>
-    public const string Name = "Hybrid.Processors";
+    public const string Name = Telemetry.HybridTelemetry.Processors;
 
-    /// <summary>Spans: one per handled event, per scheduler round.</summary>
+    /// <summary>Spans: one per handled event (continuing the trace the event was written in), per effect, per scheduler fire.</summary>
     public static readonly ActivitySource Source = new(Name);
 
     private static readonly Meter Meter = new(Name);

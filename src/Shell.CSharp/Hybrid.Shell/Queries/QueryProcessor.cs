@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
+using Hybrid.Shell.Telemetry;
 using Microsoft.FSharp.Collections;
 
 namespace Hybrid.Shell.Queries;
@@ -9,6 +11,8 @@ namespace Hybrid.Shell.Queries;
 /// </summary>
 public sealed class QueryProcessor
 {
+    private static readonly ActivitySource Activities = new(HybridTelemetry.Queries);
+
     private readonly IEventStore? _store;
     private readonly IReadModelViews? _views;
     private readonly ImmutableDictionary<string, QueryDefinition> _queries;
@@ -56,6 +60,9 @@ public sealed class QueryProcessor
         if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
         if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
 
+        using var activity = Activities.StartActivity($"query {query}");
+        activity?.SetTag("hybrid.query", query);
+        activity?.SetTag("hybrid.tenant", caller.Tenant);
         try
         {
             return await Run(caller, query, definition, request, ct).ConfigureAwait(false);

@@ -4,28 +4,28 @@ namespace Hybrid.Shell.ReadModels;
 public sealed record ReadModelEngineOptions
 {
     /// <summary>How many instances the in-process L1 cache holds at most. 10,000 by default.</summary>
-    public int MemoryCapacity { get; init; } = 10_000;
+    public int MemoryCapacity { get; set; } = 10_000;
 
     /// <summary>How long an L1 entry lives after it was written. 10 minutes by default.</summary>
-    public TimeSpan MemoryTimeToLive { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MemoryTimeToLive { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>An instance is written back to L2 once it has folded this many events since its last write. 1,000 by default.</summary>
-    public int WriteBackAfterEvents { get; init; } = 1_000;
+    public int WriteBackAfterEvents { get; set; } = 1_000;
 
     /// <summary>An instance is written back to L2 at the latest this long after its first unwritten change. 2 s by default.</summary>
-    public TimeSpan WriteBackAfter { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan WriteBackAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>At most this many instances wait for write-back; one more flushes them all. 1,000 by default.</summary>
-    public int MaxPendingWriteBacks { get; init; } = 1_000;
+    public int MaxPendingWriteBacks { get; set; } = 1_000;
 
     /// <summary>How many events a fold reads from the log per round trip. 4,096 by default.</summary>
-    public int ReadBatchSize { get; init; } = 4_096;
+    public int ReadBatchSize { get; set; } = 4_096;
 
     /// <summary>How often ReadAtLeast asks the log for its head while waiting. 20 ms by default.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Receives progress of long folds (rebuilds and catch-ups longer than one batch).</summary>
-    public IProgress<ReadModelRebuildProgress>? Progress { get; init; }
+    public IProgress<ReadModelRebuildProgress>? Progress { get; set; }
 }
 
 /// <summary>How far a long fold has come.</summary>

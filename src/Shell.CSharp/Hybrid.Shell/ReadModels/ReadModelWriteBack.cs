@@ -33,12 +33,12 @@ internal sealed class ReadModelWriteBack : IDisposable
     private long _writes;
     private long _bytes;
 
-    public ReadModelWriteBack(IReadModelStore store, ReadModelEngineOptions options, TimeProvider clock, ILogger logger)
+    public ReadModelWriteBack(IReadModelStore store, ReadModelEngineOptions options, TimeProvider clock, ILogger? logger = null)
     {
         _store = store;
         _options = options;
         _clock = clock;
-        _logger = logger;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var period = options.WriteBackAfter > TimeSpan.Zero ? options.WriteBackAfter : TimeSpan.FromSeconds(1);
         _timer = clock.CreateTimer(_ => FlushDue(), null, period, period);
     }

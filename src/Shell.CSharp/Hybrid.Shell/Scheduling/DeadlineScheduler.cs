@@ -120,7 +120,7 @@ public sealed class DeadlineScheduler : IAsyncDisposable
         using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.deadlines.fire");
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.manager", pending.Manager);
-        var metadata = new EventMetadata(pending.ScheduledId.ToString(), $"deadline:{pending.ScheduledId:N}", $"deadlines:{pending.Manager}");
+        var metadata = EventMetadata.Of(pending.ScheduledId.ToString(), $"deadline:{pending.ScheduledId:N}", $"deadlines:{pending.Manager}");
         var request = AppendRequest.Of(tenant, new ProposedEvent(_ids.NewId(), Deadlines.fired(pending), metadata))
             .When(Deadlines.firedCondition(pending));
         AppendResult result;

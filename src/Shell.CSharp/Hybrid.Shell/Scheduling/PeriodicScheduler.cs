@@ -29,11 +29,11 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
 
     /// <summary>
-    /// A scheduler for the tasks, firing tasks for all tenants also for the catalogue's tenants when one is given;
-    /// throws an <see cref="ArgumentException"/> naming the first invalid definition.
+    /// A scheduler for the tasks (logging nowhere without a logger), firing tasks for all tenants also for the
+    /// catalogue's tenants when one is given; throws an <see cref="ArgumentException"/> naming the first invalid definition.
     /// </summary>
-    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options, ILogger logger,
-        ITenantCatalogue? catalogue = null)
+    public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options,
+        ILogger? logger = null, ITenantCatalogue? catalogue = null)
     {
         _catalogue = catalogue;
         options.Validate();
@@ -45,7 +45,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         }
         var duplicate = _tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Two periodic tasks are named '{duplicate.Key}'.", nameof(tasks));
-        (_store, _ids, _clock, _options, _logger) = (store, ids, clock, options, logger);
+        (_store, _ids, _clock, _options, _logger) = (store, ids, clock, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         _started = clock.GetUtcNow();
     }
 
@@ -153,7 +153,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         ProposedEvent[] events;
         try
         {
-            var metadata = new EventMetadata("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}");
+            var metadata = Telemetry.TraceContext.Stamp(EventMetadata.Of("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}"));
             events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
         }
         catch (Exception ex)

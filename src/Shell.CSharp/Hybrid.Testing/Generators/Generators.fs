@@ -63,13 +63,22 @@ module Generators =
     /// Histories: lists of generated events recorded as the tenant's log (gapless positions, stream versions in order).
     let historyOf (events: Gen<EventData>) : Gen<RecordedEvent[]> = Gen.listOf events |> Gen.map (History.record "tenant-1")
 
-    /// The events a decider produces when deciding the commands one after another against the state they build
-    /// (rejected commands write nothing): histories every one of which the decider could have written.
+    /// Decision contexts: a caller of "tenant-1" (anonymous ones included) and an instant in 2026, to the second.
+    let decisionContexts: Gen<DecisionContext> =
+        gen {
+            let! caller = callerIn "tenant-1" [] []
+            let! seconds = Gen.choose (0, 365 * 24 * 3600 - 1)
+            return DecisionContext.Of(caller, DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(float seconds))
+        }
+
+    /// The events a decider produces when deciding the commands one after another, each in a generated context,
+    /// against the state they build (rejected commands write nothing): histories every one of which the decider could
+    /// have written.
     let decided (decider: Decider<'C, 'E, 'S>) (commands: Gen<'C>) : Gen<'E list> =
-        Gen.listOf commands
+        Gen.listOf (Gen.zip decisionContexts commands)
         |> Gen.map (fun cs ->
-            let folder (state, written) command =
-                match decider.Decide command state with
+            let folder (state, written) (context, command) =
+                match decider.Decide context command state with
                 | Ok events -> Folding.fold decider.Evolve state events, written @ events
                 | Error _ -> state, written
             cs |> List.fold folder (decider.Initial, []) |> snd)

@@ -30,17 +30,18 @@ module Laws =
 
     /// decide is total: any command against any state gives a value (events or a rejection), never an exception.
     let decideIsTotal (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
-        Prop.forAll (arb (Gen.zip states commands)) (fun (state, command) ->
-            match decider.Decide command state with
+        Prop.forAll (arb (Gen.zip3 Generators.decisionContexts states commands)) (fun (context, state, command) ->
+            match decider.Decide context command state with
             | Ok _
             | Error _ -> true)
         |> Law.create "decide is total" $"decider '{name}'"
 
-    /// Deciding twice from the same state gives the same result: decide depends on the command and the state alone.
+    /// Deciding twice from the same state gives the same result: decide depends on the context, the command and the
+    /// state alone.
     let decideIsDeterministic (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
-        Prop.forAll (arb (Gen.zip states commands)) (fun (state, command) ->
-            let first = decider.Decide command state
-            let second = decider.Decide command state
+        Prop.forAll (arb (Gen.zip3 Generators.decisionContexts states commands)) (fun (context, state, command) ->
+            let first = decider.Decide context command state
+            let second = decider.Decide context command state
             first = second |@ $"The first decision was {Rendering.value first}, the second {Rendering.value second}.")
         |> Law.create "deciding twice from the same state gives the same result" $"decider '{name}'"
 

@@ -32,7 +32,7 @@ let private command (log: RecordedEvent[]) registry (caller: Caller) name (paylo
         | Authorization.Allowed ->
             let lookup = d.LookupFor payload
             let looked = lookUp log lookup
-            match d.Run(caller, payload, looked) with
+            match d.Run(DecisionContext.Of(caller, History.epoch), payload, looked) with
             | CommandDecision.Reject r -> Observed.Rejected r
             | CommandDecision.NotFound what -> Observed.NotFound what
             | CommandDecision.Accept(events, _) when events.IsEmpty -> Observed.Wrote []

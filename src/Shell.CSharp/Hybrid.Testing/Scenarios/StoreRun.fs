@@ -63,7 +63,10 @@ let private ofCommandOutcome (outcome: CommandOutcome) =
 let private command (store: IEventStore) tenant registry (caller: Caller) name (payload: obj) concurrently =
     task {
         let writer = if List.isEmpty concurrently then store else Interleaving(store, tenant, concurrently) :> IEventStore
-        let processor = CommandProcessor(writer, UuidV7IdSource.System, CommandCatalog.Of registry, CommandProcessorOptions(MaxAttempts = 1))
+        // Decisions see the same instant as on the pure definitions (History.epoch), so the events they write compare.
+        let processor =
+            CommandProcessor(writer, UuidV7IdSource.System, CommandCatalog.Of registry, CommandProcessorOptions(MaxAttempts = 1),
+                             clock = FakeTimeProvider(History.epoch))
         let! outcome = processor.ExecuteAsync(caller, name, payload, null, none)
         return ofCommandOutcome outcome
     }

@@ -16,3 +16,4 @@ public sealed class InMemoryEmptyAppendConformance() : EmptyAppendConformance(ne
 public sealed class InMemoryReadByIdConformance() : ReadByIdConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilterConformance(new InMemoryStoreFactory());
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());
+public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());

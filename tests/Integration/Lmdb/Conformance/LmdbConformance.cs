@@ -5,6 +5,7 @@ namespace Hybrid.Tests.Integration.Lmdb.Conformance;
 
 public sealed class LmdbEmptyReadConformance() : EmptyReadConformance(new LmdbStoreFactory());
 public sealed class LmdbEmptyAppendConformance() : EmptyAppendConformance(new LmdbStoreFactory());
+public sealed class LmdbMetadataConformance() : MetadataConformance(new LmdbStoreFactory());
 public sealed class LmdbExpectedVersionConformance() : ExpectedVersionConformance(new LmdbStoreFactory());
 public sealed class LmdbConditionConformance() : ConditionConformance(new LmdbStoreFactory());
 public sealed class LmdbPagingConformance() : PagingConformance(new LmdbStoreFactory());

@@ -18,3 +18,4 @@ public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(ne
 public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
+public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());

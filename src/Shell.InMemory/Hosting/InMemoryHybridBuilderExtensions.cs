@@ -1,13 +1,13 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Leases;
+using Hybrid.InMemory.Processors;
 using Hybrid.InMemory.ReadModels;
 using Hybrid.InMemory.Tenants;
-using Hybrid.Shell.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hybrid.InMemory.Processors;
+namespace Hybrid.Shell.Hosting;
 
-/// <summary>Chooses the in-memory stores for <see cref="HybridServiceCollectionExtensions.AddHybrid"/>.</summary>
+/// <summary>Chooses the in-memory stores for <see cref="HybridServiceCollectionExtensions.AddHybrid(IServiceCollection, Registry, Action{HybridBuilder})"/>.</summary>
 public static class InMemoryHybridBuilderExtensions
 {
     /// <summary>

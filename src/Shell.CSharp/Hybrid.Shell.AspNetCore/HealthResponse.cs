@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Hybrid.Sample.Host;
+namespace Hybrid.Shell.Http;
 
 /// <summary>Writes a health report as JSON: the overall status, then each check's status, description and data.</summary>
 internal static class HealthResponse

@@ -1,0 +1,26 @@
+using Hybrid.Shell.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace OpenTelemetry;
+
+/// <summary>
+/// Adds Hybrid's activity sources and meters (<see cref="HybridTelemetry"/>) to OpenTelemetry. In the OpenTelemetry
+/// namespace, beside the builders, as OpenTelemetry's own instrumentation packages do.
+/// </summary>
+public static class HybridInstrumentation
+{
+    /// <summary>Traces commands, queries, processors, effects and periodic fires.</summary>
+    public static TracerProviderBuilder AddHybridInstrumentation(this TracerProviderBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddSource([.. HybridTelemetry.ActivitySourceNames]);
+    }
+
+    /// <summary>Records command counts and durations, processor and scheduler counters.</summary>
+    public static MeterProviderBuilder AddHybridInstrumentation(this MeterProviderBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddMeter([.. HybridTelemetry.MeterNames]);
+    }
+}

@@ -1,0 +1,88 @@
+using Hybrid.Shell.Postgres;
+using Hybrid.Shell.Postgres.Processing;
+using Hybrid.Shell.Postgres.Tenants;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Hybrid.Shell.Hosting;
+
+/// <summary>Chooses PostgreSQL for <see cref="HybridServiceCollectionExtensions.AddHybrid(IServiceCollection, Registry, Action{HybridBuilder})"/>.</summary>
+public static class PostgresHybridBuilderExtensions
+{
+    /// <summary>
+    /// The PostgreSQL event store on the application's data source (logging in as the application role), with
+    /// checkpoints, leases and dead letters in the same database and schema. With a migration connection string the
+    /// schema is migrated when the store is first resolved. The data source stays the application's: Hybrid does not
+    /// dispose it.
+    /// </summary>
+    public static HybridBuilder UsePostgres(this HybridBuilder builder, NpgsqlDataSource dataSource, Action<PostgresHybridOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var options = new PostgresHybridOptions();
+        configure?.Invoke(options);
+        return builder.UsePostgres(new PostgresEventStoreOptions
+        {
+            DataSource = dataSource,
+            MigrationConnectionString = options.MigrationConnectionString,
+            Schema = options.Schema,
+            ApplicationRole = options.ApplicationRole,
+            ApplicationRolePassword = options.ApplicationRolePassword,
+            NotifyOnAppend = options.NotifyOnAppend,
+            MaxEventsPerCommit = options.MaxEventsPerCommit,
+        });
+    }
+
+    /// <summary>
+    /// The PostgreSQL stores on a connection string that logs in as the application role: a data source is built
+    /// from it and disposed with the container. See <see cref="UsePostgres(HybridBuilder, NpgsqlDataSource, Action{PostgresHybridOptions}?)"/>.
+    /// </summary>
+    public static HybridBuilder UsePostgres(this HybridBuilder builder, string connectionString, Action<PostgresHybridOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var owned = new OwnedDataSource(NpgsqlDataSource.Create(PostgresEventStore.WithPreparedStatements(connectionString)));
+        builder.Services.AddSingleton(owned);
+        return builder.UsePostgres(owned.Source, configure);
+    }
+
+    /// <summary>
+    /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases, dead
+    /// letters and the tenant catalogue in the same database and schema. The store is created once, when first resolved.
+    /// </summary>
+    public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return builder
+            .UseEventStore(sp =>
+                PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult())
+            .UseLeaseStore(sp =>
+            {
+                sp.GetRequiredService<IEventStore>();
+                return options.DataSource is { } shared
+                    ? new PostgresLeaseStore(shared, options.Schema)
+                    : new PostgresLeaseStore(options.ConnectionString, options.Schema);
+            })
+            .UseDeadLetterStore(sp =>
+            {
+                sp.GetRequiredService<IEventStore>();
+                return options.DataSource is { } shared
+                    ? new PostgresDeadLetterStore(shared, options.Schema)
+                    : new PostgresDeadLetterStore(options.ConnectionString, options.Schema);
+            })
+            .UseTenantCatalogue(sp =>
+            {
+                sp.GetRequiredService<IEventStore>();
+                var clock = sp.GetRequiredService<TimeProvider>();
+                return options.DataSource is { } shared
+                    ? new PostgresTenantCatalogue(shared, options.Schema, clock)
+                    : new PostgresTenantCatalogue(options.ConnectionString, options.Schema, clock);
+            });
+    }
+
+    /// <summary>A data source Hybrid built from a connection string: disposed with the container.</summary>
+    private sealed class OwnedDataSource(NpgsqlDataSource source) : IAsyncDisposable
+    {
+        public NpgsqlDataSource Source { get; } = source;
+
+        public ValueTask DisposeAsync() => Source.DisposeAsync();
+    }
+}

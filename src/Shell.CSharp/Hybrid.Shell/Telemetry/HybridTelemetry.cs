@@ -1,0 +1,26 @@
+namespace Hybrid.Shell.Telemetry;
+
+/// <summary>
+/// The names of Hybrid's activity sources and meters, for OpenTelemetry (<c>AddHybridInstrumentation()</c> in
+/// Hybrid.Shell.OpenTelemetry adds them all) or any <see cref="System.Diagnostics.ActivityListener"/>.
+/// </summary>
+public static class HybridTelemetry
+{
+    /// <summary>Spans of commands (<c>command {name}</c>) and their metrics (<c>hybrid.commands</c>, <c>hybrid.command.duration</c>).</summary>
+    public const string Commands = "Hybrid.Commands";
+
+    /// <summary>Spans of queries (<c>query {name}</c>).</summary>
+    public const string Queries = "Hybrid.Queries";
+
+    /// <summary>
+    /// Spans of processors (<c>hybrid.processor.handle</c>, <c>hybrid.effect {kind}</c>) and of the periodic scheduler
+    /// (<c>hybrid.scheduler.fire</c>), and their counters (<c>hybrid.processor.*</c>, <c>hybrid.scheduler.*</c>).
+    /// </summary>
+    public const string Processors = "Hybrid.Processors";
+
+    /// <summary>Every activity source Hybrid starts spans on.</summary>
+    public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors];
+
+    /// <summary>Every meter Hybrid records on.</summary>
+    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Processors];
+}
