@@ -9,7 +9,8 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// guard fails) the conditional path; then answers every append and wakes local subscriptions. When the server
 /// refuses a member for a reason of its own, the group is committed again by <see cref="IsolatingCommit"/> (unless
 /// <paramref name="isolateRefusals"/> is false), so that member fails alone.</summary>
-internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, bool isolateRefusals = true)
+internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, CommitNotifier notifier,
+    bool isolateRefusals = true)
 {
     private const string UniqueViolation = "23505";
 
@@ -49,29 +50,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             if (error is not null) batch[i].Completion.TrySetException(error);
             else batch[i].Completion.TrySetResult(result!);
         }
-        if (outcomes.Any(o => o.Result is { IsAppended: true })) await NotifyAsync(connection, tenant).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Wakes other nodes' subscriptions of the tenant, after the commit and after its appenders were answered. A NOTIFY
-    /// inside the appending transaction takes PostgreSQL's database-wide notify lock at commit and holds it through the
-    /// commit's WAL flush, so commits of different tenants could not share a flush (8 clients on 8 tenants appended no
-    /// faster than one). Here it runs in a transaction of its own that writes no WAL. A wake-up lost to a crash
-    /// between the two is made up by the subscriptions' polling.
-    /// </summary>
-    private async Task NotifyAsync(NpgsqlConnection connection, string tenant)
-    {
-        if (sql.Notify is not { } notify) return;
-        try
-        {
-            await using var command = new NpgsqlCommand(notify, connection);
-            command.Parameters.AddWithValue("tenant", tenant);
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            // The events are committed and the appenders answered; subscriptions will poll.
-        }
+        if (outcomes.Any(o => o.Result is { IsAppended: true })) notifier.Committed(tenant);
     }
 
     /// <summary>The one-statement paths; false when the batch needs the conditional path (a condition, a repeated id,
@@ -85,7 +64,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 var recorded = await UnconditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
                 signals.Fire(tenant);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
-                await NotifyAsync(connection, tenant).ConfigureAwait(false);
+                notifier.Committed(tenant);
                 return true;
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
@@ -103,7 +82,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 {
                     signals.Fire(tenant);
                     batch[0].Completion.TrySetResult(AppendResult.NewAppended(recorded));
-                    await NotifyAsync(connection, tenant).ConfigureAwait(false);
+                    notifier.Committed(tenant);
                     return true;
                 }
             }
