@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs hybrid-bench and the Marten peer benchmark (../shared/peers/marten-bench, see its README) one after the other
-# on this machine, each with its own raw baselines, and prints Hybrid/Marten for the pairs of issue 20.
+# on this machine, each with its own raw baselines, and prints Hybrid/Marten for the pairs of issue 20, and the ratio of
+# their ratios to their own raw baselines (Hybrid: the plain table; Marten: its raw INSERT), which is steadier than
+# Hybrid/Marten when the machine's load changes between the two runs.
 #   scripts/bench-vs-marten.sh [--quick | --full] [OUT_DIR]
 # Needs the peer's requirements (PostgreSQL 15 binaries, .NET 10). The peer's folder may be read-only: it is copied
 # into OUT_DIR and built there. The two runs are sequential, so compare ratios of one invocation only.
@@ -38,10 +40,11 @@ pairs='[
 jq -r -n --slurpfile h "$out/hybrid.json" --slurpfile m "$out/marten.json" --argjson pairs "$pairs" '
   def find($doc; $name): ($doc.metrics[] | select(.name == $name)) // null;
   def num($x): if $x == null then "n/a" else ($x * 100 | round / 100 | tostring) end;
-  (["hybrid", "ev/s", "ratio to its raw", "marten", "ev/s", "ratio to its raw", "hybrid/marten"] | @tsv),
+  (["hybrid", "ev/s", "ratio to its raw", "marten", "ev/s", "ratio to its raw", "hybrid/marten", "ratio/ratio"] | @tsv),
   ($pairs[] as [$hn, $mn]
    | find($h[0]; $hn) as $hy | find($m[0]; $mn) as $ma
    | [$hn, num($hy.value), num($hy.ratio), $mn, num($ma.value), num($ma.ratio),
-      (if ($hy.value // 0) > 0 and ($ma.value // 0) > 0 then num($hy.value / $ma.value) else "n/a" end)] | @tsv)
+      (if ($hy.value // 0) > 0 and ($ma.value // 0) > 0 then num($hy.value / $ma.value) else "n/a" end),
+      (if ($hy.ratio // 0) > 0 and ($ma.ratio // 0) > 0 then num($hy.ratio / $ma.ratio) else "n/a" end)] | @tsv)
 ' | column -t -s $'\t' | tee "$out/pairs.txt"
 echo "results in $out (hybrid.json, marten.json, pairs.txt)" >&2
