@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Hybrid.Shell.Producers;
+using Microsoft.Extensions.Primitives;
 using NATS.Client.Core;
 
 namespace Hybrid.Shell.Nats;
 
 /// <summary>
 /// The source event's envelope as message headers (id, tenant, position, type, stream, version, tags, schema version,
-/// timestamp, causation, correlation, actor), so a consumer of a <c>Producer.recorded</c> producer's messages
+/// timestamp, causation, correlation, actor; the whole metadata as JSON when it has a trace context or fields), so a consumer of a <c>Producer.recorded</c> producer's messages
 /// rebuilds the recorded event exactly and folds it with the application's own read models.
 /// </summary>
 public static class NatsEventHeaders
@@ -26,6 +27,7 @@ public static class NatsEventHeaders
             [NatsHeaderNames.Position] = e.Position.ToString(CultureInfo.InvariantCulture),
             [NatsHeaderNames.MessageType] = publication.Message.Type,
         };
+        if (!string.IsNullOrEmpty(e.Metadata.TraceParent)) headers[NatsHeaderNames.TraceParent] = e.Metadata.TraceParent;
         if (!envelope) return headers;
         headers[NatsHeaderNames.EventType] = e.Type;
         foreach (var (name, value) in new[]
@@ -36,10 +38,12 @@ public static class NatsEventHeaders
         })
             headers[name] = value;
         if (!string.IsNullOrEmpty(e.Stream)) headers[NatsHeaderNames.Stream] = e.Stream;
-        if (e.Tags.Length > 0) headers[NatsHeaderNames.Tags] = string.Join(',', e.Tags);
+        // One header value per tag: a tag's value is text and may hold a comma.
+        if (e.Tags.Length > 0) headers[NatsHeaderNames.Tags] = new StringValues(e.Tags);
         if (!string.IsNullOrEmpty(e.Metadata.CausationId)) headers[NatsHeaderNames.CausationId] = e.Metadata.CausationId;
         if (!string.IsNullOrEmpty(e.Metadata.CorrelationId)) headers[NatsHeaderNames.CorrelationId] = e.Metadata.CorrelationId;
         if (!string.IsNullOrEmpty(e.Metadata.Actor)) headers[NatsHeaderNames.Actor] = e.Metadata.Actor;
+        if (e.Metadata.IsTraced || !e.Metadata.Fields.IsEmpty) headers[NatsHeaderNames.Metadata] = MetadataJson.write(e.Metadata);
         return headers;
     }
 
@@ -56,8 +60,18 @@ public static class NatsEventHeaders
         long.TryParse(Get(NatsHeaderNames.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version);
         if (!int.TryParse(Get(NatsHeaderNames.SchemaVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var schema)) schema = 1;
         DateTimeOffset.TryParse(Get(NatsHeaderNames.Timestamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var timestamp);
-        var tags = Get(NatsHeaderNames.Tags) is { Length: > 0 } t ? t.Split(',') : [];
-        var metadata = EventMetadata.Of(Get(NatsHeaderNames.CausationId) ?? "", Get(NatsHeaderNames.CorrelationId) ?? "", Get(NatsHeaderNames.Actor) ?? "");
+        var tags = headers.TryGetValue(NatsHeaderNames.Tags, out var tagValues) ? tagValues.Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToArray() : [];
+        EventMetadata metadata;
+        try
+        {
+            metadata = Get(NatsHeaderNames.Metadata) is { Length: > 0 } json
+                ? MetadataJson.read(json)
+                : EventMetadata.Of(Get(NatsHeaderNames.CausationId) ?? "", Get(NatsHeaderNames.CorrelationId) ?? "", Get(NatsHeaderNames.Actor) ?? "");
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            return (null, $"'{NatsHeaderNames.Metadata}' is not metadata JSON: {ex.Message}");
+        }
         var text = body is null ? "" : Encoding.UTF8.GetString(body);
         return (new RecordedEvent(id, tenant, position, Get(NatsHeaderNames.Stream)!, version, type, tags, text, schema, metadata, timestamp), null);
     }

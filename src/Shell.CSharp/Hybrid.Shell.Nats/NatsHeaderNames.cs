@@ -33,6 +33,12 @@ public static class NatsHeaderNames
     public const string Actor = "Hybrid-Actor";
     /// <summary>A command caller's roles, comma-separated.</summary>
     public const string Roles = "Hybrid-Roles";
+
+    /// <summary>The source event's whole metadata as JSON (<c>MetadataJson</c>), sent when it has a trace context or user-defined fields.</summary>
+    public const string Metadata = "Hybrid-Metadata";
+
+    /// <summary>The W3C trace context of the source event, under its standard name, so consumers continue the trace.</summary>
+    public const string TraceParent = "traceparent";
     /// <summary>A command's id (a GUID): the handler runs a redelivered command idempotently.</summary>
     public const string CommandId = "Hybrid-Command-Id";
     /// <summary>Where a command's reply goes.</summary>
