@@ -34,7 +34,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         _options = options;
         _source = options.DataSource ?? NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
-        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, new CommitNotifier(_source, _sql.Notify), options.IsolateRefusedAppends);
+        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
             _listener = options.DataSource is { } shared

@@ -9,8 +9,7 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// guard fails) the conditional path; then answers every append and wakes local subscriptions. When the server
 /// refuses a member for a reason of its own, the group is committed again by <see cref="IsolatingCommit"/> (unless
 /// <paramref name="isolateRefusals"/> is false), so that member fails alone.</summary>
-internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, CommitNotifier notifier,
-    bool isolateRefusals = true)
+internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, bool isolateRefusals = true)
 {
     private const string UniqueViolation = "23505";
 
@@ -50,7 +49,6 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             if (error is not null) batch[i].Completion.TrySetException(error);
             else batch[i].Completion.TrySetResult(result!);
         }
-        if (outcomes.Any(o => o.Result is { IsAppended: true })) notifier.Committed(tenant);
     }
 
     /// <summary>The one-statement paths; false when the batch needs the conditional path (a condition, a repeated id,
@@ -64,7 +62,6 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 var recorded = await UnconditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
                 signals.Fire(tenant);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
-                notifier.Committed(tenant);
                 return true;
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
@@ -82,7 +79,6 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 {
                     signals.Fire(tenant);
                     batch[0].Completion.TrySetResult(AppendResult.NewAppended(recorded));
-                    notifier.Committed(tenant);
                     return true;
                 }
             }

@@ -104,6 +104,7 @@ internal static class UnconditionalCommit
         insert.Parameters.Add(new NpgsqlParameter("backs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = backs });
         insert.Parameters.AddWithValue("now", now);
         arrays.AddParameters(insert.Parameters);
+        if (sql.Notify is { } notify) command.Add(tenant, notify);
         if (guard is not null) command.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
         long? head = null;
