@@ -37,6 +37,7 @@ public static class BenchRunner
             if (options.Wants("readmodel.writeback")) await bench.WriteBack();
             if (options.Wants("readmodel.rebuild")) await bench.RebuildInMemory(sizes.LogEvents);
         });
+        await Section("commands (in-memory)", options.Wants("cmd.mem"), report, log, () => new CommandBench(sizes, report, log).InMemory());
         await Section("simulation", options.Wants("sim"), report, log, () =>
         {
             new SimulationBench(sizes, report, log).Run();
@@ -44,7 +45,7 @@ public static class BenchRunner
         });
         await Section("broker (NATS JetStream)", options.Wants("broker") || options.Wants("raw.nats") || options.Wants("http.command"), report, log,
             () => new BrokerBench(sizes, report, log).Run(options));
-        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd"), report, log, () => Postgres(options, sizes, report, log));
+        await Section("PostgreSQL", options.Wants("pg") || options.Wants("raw.pg") || options.Wants("readmodel.rebuild") || options.Wants("processor") || options.Wants("cmd.pg") || options.Wants("cmd.contention"), report, log, () => Postgres(options, sizes, report, log));
 
         MachineInfo.Finish(report.Machine);
         report.ExplainMisses();
@@ -77,7 +78,8 @@ public static class BenchRunner
                 "ReadModelEngine.Rebuild of a monolithic model over the PostgreSQL log (no L2: the fold alone)");
         }
         if (options.Wants("processor")) await new ProcessorBench(sizes, report, log).Run(store);
-        if (options.Wants("cmd")) await new ContentionBench(report, log).Run(store, sizes.ContentionRounds);
+        if (options.Wants("cmd.pg")) await new CommandBench(sizes, report, log).Postgres(store, new StoreBench(store, sizes));
+        if (options.Wants("cmd.contention")) await new ContentionBench(report, log).Run(store, sizes.ContentionRounds);
     }
 
     private static void NoteLoad(BenchReport report)

@@ -38,7 +38,8 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
         // Warmed up, and measured before and after the producer: the faster of the two is the baseline.
         await RawPublish(server, Window * 4);
         var before = await RawPublish(server, Events);
-        var produced = await ProducerPublish(server);
+        // Both sides get the faster of two runs (the machine's load swings between runs).
+        var produced = Math.Max(await ProducerPublish(server, "bench1"), await ProducerPublish(server, "bench2"));
         var raw = Math.Max(before, await RawPublish(server, Events));
         var rawMetric = new Metric
         {
@@ -53,7 +54,7 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
             {
                 ["events"] = Events, ["batch"] = Window, ["store"] = "in-memory", ["tenant"] = "one",
                 ["headers"] = "tenant, event id, position, type (envelope: false)",
-                ["how"] = "a producer from checkpoint 0: read a batch, map, publish with message ids, await acks, write the checkpoint",
+                ["how"] = "the faster of two runs of a running producer (lease held, first event published) publishes events appended while it runs: read a batch, map, publish with message ids, await acks, write the checkpoint; timed from the first append to the last checkpoint",
             },
         }.Against(rawMetric));
         log.WriteLine($"  broker.publish {produced:N0} ev/s, raw {raw:N0} ev/s ({produced / raw:0.00}x)");
@@ -76,16 +77,12 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
         static async Task Ack(ValueTask<NATS.Client.JetStream.Models.PubAckResponse> publish) => (await publish).EnsureSuccess();
     }
 
-    private async Task<double> ProducerPublish(PrivateNatsServer server)
+    private async Task<double> ProducerPublish(PrivateNatsServer server, string prefix)
     {
-        await using var broker = await NatsBroker.ConnectAsync(new NatsBrokerOptions { Url = server.Url, Prefix = "bench" });
+        await using var broker = await NatsBroker.ConnectAsync(new NatsBrokerOptions { Url = server.Url, Prefix = prefix });
         var store = new InMemoryEventStore(TimeProvider.System);
-        for (var start = 0; start < Events; start += 1000)
-        {
-            var batch = Enumerable.Range(start, Math.Min(1000, Events - start))
-                .Select(_ => new ProposedEvent(Guid.CreateVersion7(), EventData.Tagged("OrderPlaced", Body, "region:eu"), EventMetadata.Empty)).ToArray();
-            await store.Append(AppendRequest.Of("bench", batch), default);
-        }
+        ProposedEvent Order() => new(Guid.CreateVersion7(), EventData.Tagged("OrderPlaced", Body, "region:eu"), EventMetadata.Empty);
+        await store.Append(AppendRequest.Of("bench", Order()), default);
         var options = new ProcessorOptions
         {
             NodeId = "bench-producer", LeaseDuration = TimeSpan.FromSeconds(30), RebalanceInterval = TimeSpan.FromSeconds(5),
@@ -96,9 +93,19 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
         var producer = Producer.Create("bench-orders", [QueryItem.OfTypes("OrderPlaced")],
             e => Microsoft.FSharp.Core.FSharpOption<IntegrationMessage>.Some(new IntegrationMessage(e.Type, e.Type, e.Body)));
         await using var host = new TodoProcessorHost(runtime, [], [new ProducerRegistration(producer, new NatsJetStreamPublisher(broker, envelope: false))]);
-        var clock = Stopwatch.StartNew();
+        // The host starts, takes the tenant's lease and publishes the first event before the clock starts: what is
+        // timed is the producer publishing what is appended while it runs, not the host's start.
         await host.StartAsync(default);
-        while (host.PositionOf("bench-orders", "bench") is not { } p || p < Events)
+        var started = Stopwatch.StartNew();
+        while (host.PositionOf("bench-orders", "bench") is not >= 1)
+        {
+            if (started.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException("The producer did not start within a minute.");
+            await Task.Delay(1);
+        }
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < Events; start += 1000)
+            await store.Append(AppendRequest.Of("bench", Enumerable.Range(0, Math.Min(1000, Events - start)).Select(_ => Order()).ToArray()), default);
+        while (host.PositionOf("bench-orders", "bench") is not { } p || p < Events + 1)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("The producer did not publish every event within 5 minutes.");
             await Task.Delay(1);

@@ -45,6 +45,9 @@ public sealed record Target(string Metric, double Bound, TargetKind Kind, string
         new("processor.e2e.p50_ms", 10, TargetKind.MaxValue, "a handler must see an append within milliseconds"),
         new("sim.steps_per_s", 17_000, TargetKind.MinValue, "a million simulated steps in under a minute on two cores"),
         new("sim.user_invariants.steps_per_s", 0.8, TargetKind.MinRatio, "users' own invariants must not dominate a simulation"),
+        new("cmd.mem.p50_us", 20, TargetKind.MaxValue, "a command on a warm aggregate must cost microseconds in memory (issue 20)"),
+        new("cmd.pg.c8", 0.7, TargetKind.MinRatio, "a command on a warm aggregate must cost about one append (issue 20)"),
+        new("cmd.pg.long_stream", 1 / 1.2, TargetKind.MinRatio, "a long stream must not slow its commands (issue 20: within 1.2x of a fresh one)"),
         new("broker.publish", 0.7, TargetKind.MinRatio, "a producer must cost little beyond the broker's own publish and ack"),
     ];
 

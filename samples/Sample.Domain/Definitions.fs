@@ -18,12 +18,15 @@ let private decision encode (decided: Result<'Event list, string>) =
     | Ok events -> CommandDecision.Accept(events |> List.map encode, None)
     | Error reason -> CommandDecision.Reject(Rejection.create "rejected" reason)
 
-/// A todo-list command: reads the list's stream, decides, writes to it at the version read.
+/// How a todo list's stream folds: one fold shared by every todo-list command, so they share the states a shell keeps.
+let private todoFold: StreamFold<TodoLists.Fold.State> =
+    { Initial = TodoLists.Fold.initial
+      Evolve = fun state e -> match TodoLists.Events.tryDecode e with Some ev -> TodoLists.Fold.evolve state ev | None -> state }
+
+/// A todo-list command: reads the list's stream, decides over its folded state, writes to it at the version read.
 let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R -> TodoLists.Command) =
-    Command.define<'R> name (fun r -> Lookup.Streams [ TodoLists.streamId (listOf r) ]) (fun context r looked ->
-        let state =
-            looked.EventsOf(TodoLists.streamId (listOf r)) |> Seq.choose TodoLists.Events.tryDecode |> TodoLists.Fold.fold TodoLists.Fold.initial
-        TodoLists.decide context.Caller.Actor (toCommand r) state |> decision TodoLists.Events.encode)
+    Command.ofStreamFold<'R, _> name todoFold (fun r -> [ TodoLists.streamId (listOf r) ]) (fun context r states ->
+        TodoLists.decide context.Caller.Actor (toCommand r) states.[TodoLists.streamId (listOf r)] |> decision TodoLists.Events.encode)
     |> Command.validate<'R> (fun r -> checkListId (listOf r))
     |> Command.authorize<'R> (authorizeBy Access.canEditLists "edit todo lists")
     |> Command.emits (List.ofArray TodoLists.Events.types)

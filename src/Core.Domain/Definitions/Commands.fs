@@ -4,55 +4,6 @@ namespace Hybrid
 
 open System
 
-/// What a command reads before deciding.
-[<RequireQualifiedAccess>]
-type Lookup =
-    /// The events matching a query; the append fails if any new event matches it (uniqueness, property keys).
-    | Events of EventQuery
-    /// Whole streams; the append expects each at the version read (one or several aggregates, one atomic append).
-    | Streams of StreamId list
-
-/// What the shell read for a command.
-type LookedUp =
-    { /// The events read: the query's matches, or the streams' live events one stream after the other.
-      Events: RecordedEvent[]
-      /// The tenant's last position when read: the consistency boundary's starting point.
-      Position: Position
-      /// For stream lookups, each stream's version and live events.
-      Streams: Map<StreamId, StreamVersion * RecordedEvent[]> }
-
-    /// A stream's live events (empty when not read or never written).
-    member l.EventsOf(stream: StreamId) =
-        match l.Streams.TryFind stream with
-        | Some(_, events) -> events
-        | None -> [||]
-
-    /// A stream's version when read (0 when not read or never written).
-    member l.VersionOf(stream: StreamId) =
-        match l.Streams.TryFind stream with
-        | Some(version, _) -> version
-        | None -> Names.NoVersion
-
-    /// What a query lookup read.
-    static member OfEvents(position: Position, events: RecordedEvent[]) =
-        { Events = events; Position = position; Streams = Map.empty }
-
-    /// What a stream lookup read: each stream with its version and live events.
-    static member OfStreams(position: Position, streams: (StreamId * StreamVersion * RecordedEvent[]) list) =
-        { Events = streams |> List.map (fun (_, _, es) -> es) |> Array.concat
-          Position = position
-          Streams = streams |> List.map (fun (s, v, es) -> s, (v, es)) |> Map.ofList }
-
-/// A command's pure decision.
-[<RequireQualifiedAccess>]
-type CommandDecision =
-    /// Append these events (none: succeed and write nothing) and answer with the optional result.
-    | Accept of events: EventData list * result: obj option
-    /// A business rule refused the command.
-    | Reject of Rejection
-    /// The command's target does not exist.
-    | NotFound of what: string
-
 /// A registered command: parse, authorize, look up, decide.
 type CommandDefinition =
     { Name: string
@@ -72,7 +23,10 @@ type CommandDefinition =
       /// Decides over what was read, given who asks and the time now.
       Decide: DecisionContext -> obj -> LookedUp -> CommandDecision
       /// The read-model views a read-your-writes response answers with (the "resolver").
-      Views: obj -> ViewRef list }
+      Views: obj -> ViewRef list
+      /// How the decision folds the streams it reads, for commands built from a decider or a StreamFold; None when
+      /// it decides over the events read.
+      Fold: StateFold option }
 
     /// Authorizes a caller (deny by default).
     member c.Check(caller: Caller, command: obj) = Authorize.check c.Authorize "command" c.Name caller command
@@ -85,6 +39,12 @@ type CommandDefinition =
 
     /// The views a read-your-writes response shows.
     member c.ViewsFor(command: obj) = c.Views command
+
+    /// The fold the command decides through, when its Lookup and Decide are still the ones built with it.
+    member c.FoldInForce =
+        match c.Fold with
+        | Some f when obj.ReferenceEquals(f.Lookup, c.Lookup) && obj.ReferenceEquals(f.DecideLooked, c.Decide) -> Some f
+        | _ -> None
 
 /// A trigger that failed after a commit: the commit stands.
 type TriggerFailure = { Trigger: string; Error: string }
@@ -132,7 +92,8 @@ module Command =
           Authorize = None
           Lookup = fun c -> lookup (c :?> 'C)
           Decide = fun context c looked -> decide context (c :?> 'C) looked
-          Views = fun _ -> [] }
+          Views = fun _ -> []
+          Fold = None }
 
     /// The same command authorized by the function.
     let authorize<'C> (authorize: Caller -> 'C -> Authorization) (command: CommandDefinition) =
@@ -166,15 +127,43 @@ module Command =
 
     let private inStream (stream: StreamId) (codec: EventCodec<'E>) (e: 'E) = { codec.Encode e with Stream = stream }
 
+    /// A command over the folded states of the streams it reads, written once: the lookup reads the streams, Decide
+    /// folds what was read, and a shell that kept the states (FoldInForce) decides over them directly.
+    let private overStates<'C, 'S>
+        (name: string) (source: obj) (codec: obj) (initial: 'S) (evolve: 'S -> RecordedEvent -> 'S)
+        (streamsOf: 'C -> StreamId list) (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
+        let fold =
+            { Source = source
+              Codec = codec
+              Initial = box initial
+              Evolve = fun s e -> box (evolve (s :?> 'S) e)
+              Decide = fun context c states -> decide context (c :?> 'C) (states |> Map.map (fun _ s -> s :?> 'S))
+              Lookup = null
+              DecideLooked = null }
+        let lookup = fun (c: obj) -> Lookup.Streams(streamsOf (c :?> 'C) |> List.distinct)
+        let decideLooked =
+            fun context (c: obj) (looked: LookedUp) -> fold.Decide context c (StateFold.statesOf fold (streamsOf (c :?> 'C) |> List.distinct) looked)
+        let d = { define<'C> name (fun _ -> Lookup.Streams []) (fun _ _ _ -> CommandDecision.NotFound name) with Lookup = lookup; Decide = decideLooked }
+        // The very function objects stored in the definition: FoldInForce compares them by reference.
+        { d with Fold = Some { fold with Lookup = box d.Lookup; DecideLooked = box d.Decide } }
+
+    /// A command on the streams the request names, deciding over each stream's state folded by the StreamFold (share
+    /// one StreamFold among an aggregate's commands so they share kept states). The append expects every stream at
+    /// the version read.
+    let ofStreamFold<'C, 'S>
+        (name: string) (fold: StreamFold<'S>) (streamsOf: 'C -> StreamId list)
+        (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> CommandDecision) =
+        overStates<'C, 'S> name (box fold) null fold.Initial fold.Evolve streamsOf decide
+
     /// A command on one stream-keyed aggregate: reads the stream, folds it, decides, and writes to it at the exact
     /// version read. The result (or None) is computed from the command and the state after the new events.
     let ofDeciderWithResult<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
         (streamOf: 'C -> StreamId) (result: 'C -> 'S -> obj option) =
-        define<'C> name (fun c -> Lookup.Streams [ streamOf c ]) (fun context c looked ->
+        let evolve state (e: RecordedEvent) = match codec.Decode e with Some ev -> decider.Evolve state ev | None -> state
+        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve (fun c -> [ streamOf c ]) (fun context c states ->
             let stream = streamOf c
-            let state = Decider.foldRecorded decider codec (looked.EventsOf stream)
-            match Decider.run decider context c state with
+            match Decider.run decider context c states.[stream] with
             | Ok(events, after) -> decisionOf (events |> List.map (inStream stream codec)) (result c after) (Ok())
             | Error r -> decisionOf [] None (Error r))
         |> fun d -> { d with Aggregate = aggregate; Emits = codec.EventTypes }
@@ -206,10 +195,8 @@ module Command =
     let ofDeciders<'C, 'E, 'S>
         (name: string) (aggregate: string) (decider: Decider<'C, 'E, 'S>) (codec: EventCodec<'E>)
         (streamsOf: 'C -> StreamId list) (decide: DecisionContext -> 'C -> Map<StreamId, 'S> -> Result<(StreamId * 'E) list, Rejection>) =
-        define<'C> name (fun c -> Lookup.Streams(streamsOf c |> List.distinct)) (fun context c looked ->
-            let states =
-                streamsOf c |> List.distinct
-                |> List.map (fun s -> s, Decider.foldRecorded decider codec (looked.EventsOf s)) |> Map.ofList
+        let evolve state (e: RecordedEvent) = match codec.Decode e with Some ev -> decider.Evolve state ev | None -> state
+        overStates<'C, 'S> name (box decider) (box codec) decider.Initial evolve streamsOf (fun context c states ->
             match decide context c states with
             | Ok events -> decisionOf (events |> List.map (fun (s, e) -> inStream s codec e)) None (Ok())
             | Error r -> decisionOf [] None (Error r))

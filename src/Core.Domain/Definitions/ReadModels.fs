@@ -100,6 +100,7 @@ module ReadModel =
     let monolithic (name: string) (version: int) (eventTypes: string list) (decode: RecordedEvent -> 'Event option)
                    (initial: 'State) (evolve: 'State -> 'Event -> 'State) : ReadModelDefinition =
         let stateName = ReadModelRouting.StateName
+        let changed = [ stateName ] // one list for every step: a rebuild steps once per event
         { Name = name
           Version = version
           EventTypes = eventTypes
@@ -112,7 +113,7 @@ module ReadModel =
                 | None -> noChange pieces
                 | Some ev ->
                     let state = pieces.[stateName] :?> 'State
-                    struct (pieces.Add(stateName, box (evolve state ev)), [ stateName ])
+                    struct (pieces.Add(stateName, box (evolve state ev)), changed)
           PieceType = fun _ -> typeof<'State>
           View = fun _ pieces -> pieces.[stateName] }
 

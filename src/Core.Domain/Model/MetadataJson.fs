@@ -60,16 +60,24 @@ module MetadataJson =
         let mutable fields = Map.empty
         let mutable reading = reader.Read() && reader.TokenType <> JsonTokenType.EndObject
         while reading do
-            let name = reader.GetString()
+            // Names compared in place (no string per member): metadata is read once for every event read.
+            let known =
+                if reader.ValueTextEquals "causationId"B then 1
+                elif reader.ValueTextEquals "correlationId"B then 2
+                elif reader.ValueTextEquals "actor"B then 3
+                elif reader.ValueTextEquals "traceparent"B then 4
+                elif reader.ValueTextEquals "tracestate"B then 5
+                elif reader.ValueTextEquals "fields"B then 6
+                else 0
             reader.Read() |> ignore
-            match name with
-            | "fields" when reader.TokenType = JsonTokenType.StartObject -> fields <- readFields &reader
+            match known with
+            | 6 when reader.TokenType = JsonTokenType.StartObject -> fields <- readFields &reader
             | _ when reader.TokenType <> JsonTokenType.String -> reader.Skip()
-            | "causationId" -> causation <- reader.GetString()
-            | "correlationId" -> correlation <- reader.GetString()
-            | "actor" -> actor <- reader.GetString()
-            | "traceparent" -> traceParent <- reader.GetString()
-            | "tracestate" -> traceState <- reader.GetString()
+            | 1 -> causation <- reader.GetString()
+            | 2 -> correlation <- reader.GetString()
+            | 3 -> actor <- reader.GetString()
+            | 4 -> traceParent <- reader.GetString()
+            | 5 -> traceState <- reader.GetString()
             | _ -> ()
             reading <- reader.Read() && reader.TokenType <> JsonTokenType.EndObject
         { CausationId = causation; CorrelationId = correlation; Actor = actor
@@ -78,4 +86,11 @@ module MetadataJson =
     /// Reads metadata from JSON text (see readUtf8); null or empty text reads as empty metadata.
     let read (json: string) : EventMetadata =
         if String.IsNullOrEmpty json then EventMetadata.Empty
-        else readUtf8 (ReadOnlySpan(Text.Encoding.UTF8.GetBytes json))
+        else
+            // A pooled buffer, not a byte array per event read: metadata is read once for every event read.
+            let buffer = Buffers.ArrayPool<byte>.Shared.Rent(Text.Encoding.UTF8.GetMaxByteCount json.Length)
+            try
+                let length = Text.Encoding.UTF8.GetBytes(json, 0, json.Length, buffer, 0)
+                readUtf8 (ReadOnlySpan(buffer, 0, length))
+            finally
+                Buffers.ArrayPool<byte>.Shared.Return buffer

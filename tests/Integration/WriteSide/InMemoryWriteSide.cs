@@ -14,3 +14,6 @@ public sealed class InMemoryWriteSideStore : IEventStoreFactory
 
 /// <summary>Command outcomes on the in-memory store.</summary>
 public sealed class InMemoryCommandOutcomeTests() : CommandOutcomeTests(new InMemoryWriteSideStore());
+
+/// <summary>The decided-state cache on the in-memory store.</summary>
+public sealed class InMemoryDecidedStateCacheTests() : DecidedStateCacheTests(new InMemoryWriteSideStore());

@@ -12,7 +12,13 @@ internal static class EventRows
     /// <summary>How many columns <see cref="Columns"/> selects: the index of a column a query adds after them.</summary>
     public const int ColumnCount = 10;
 
-    public static RecordedEvent Read(NpgsqlDataReader r, string tenant) => new(
+    public static RecordedEvent Read(NpgsqlDataReader r, string tenant) => Read(r, tenant, null);
+
+    /// <summary>
+    /// A row as an event; with <paramref name="last"/>, metadata whose text repeats the previous row's is not parsed
+    /// again (the events of one command, or of one import, share theirs): the same immutable value is reused.
+    /// </summary>
+    public static RecordedEvent Read(NpgsqlDataReader r, string tenant, LastMetadata? last) => new(
         id: r.GetGuid(1),
         tenant: tenant,
         position: r.GetInt64(0),
@@ -22,13 +28,31 @@ internal static class EventRows
         tags: r.GetFieldValue<string[]>(5),
         body: r.GetString(6),
         schemaVersion: r.GetInt32(8),
-        metadata: r.IsDBNull(7) ? EventMetadata.Empty : MetadataJson.read(r.GetString(7)),
+        metadata: r.IsDBNull(7) ? EventMetadata.Empty : last is null ? MetadataJson.read(r.GetString(7)) : last.Of(r.GetString(7)),
         timestamp: new DateTimeOffset(r.GetFieldValue<DateTime>(9), TimeSpan.Zero));
 
     public static async Task<RecordedEvent[]> ReadAllAsync(NpgsqlDataReader r, string tenant, CancellationToken ct)
     {
         var events = new List<RecordedEvent>();
-        while (await r.ReadAsync(ct).ConfigureAwait(false)) events.Add(Read(r, tenant));
+        var last = new LastMetadata();
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) events.Add(Read(r, tenant, last));
         return events.ToArray();
+    }
+
+    /// <summary>The metadata of the previous row read, by its JSON text.</summary>
+    internal sealed class LastMetadata
+    {
+        private string? _text;
+        private EventMetadata _value = EventMetadata.Empty;
+
+        public EventMetadata Of(string text)
+        {
+            if (!string.Equals(text, _text, StringComparison.Ordinal))
+            {
+                _value = MetadataJson.read(text);
+                _text = text;
+            }
+            return _value;
+        }
     }
 }

@@ -41,6 +41,13 @@ public sealed record CommandProcessorOptions
     /// <summary>How long a command waits for a paused (migrating) aggregate before it gets a retryable error.</summary>
     public TimeSpan PausedWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many folded stream states the processor keeps between commands built from a decider or a StreamFold (its
+    /// <see cref="DecidedStateCache"/>), so a command on a warm aggregate costs one append; 0 turns the cache off.
+    /// Commands with a caller-chosen id or an expected version always read their streams.
+    /// </summary>
+    public int DecidedStates { get; set; } = 10_000;
+
     /// <summary>The retry delay suggested to callers of a paused aggregate.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

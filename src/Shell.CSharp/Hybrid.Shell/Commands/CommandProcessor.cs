@@ -17,7 +17,7 @@ namespace Hybrid.Shell.Commands;
 /// while a live migration runs, runs the migration's commands once the tenant is migrated, and appends under the
 /// condition that no migration marker appeared since it read the shape, on whichever node it runs.
 /// </summary>
-public sealed class CommandProcessor
+public sealed partial class CommandProcessor
 {
     private static readonly ActivitySource Activities = new(HybridTelemetry.Commands);
 
@@ -29,6 +29,7 @@ public sealed class CommandProcessor
     private readonly ILogger _logger;
     private readonly ConflictRetries _retries;
     private readonly ConcurrentDictionary<(string Aggregate, string Name), AggregateMigration> _migrations = new();
+    private readonly DecidedStateCache? _states;
     private readonly TimeProvider _clock;
 
     /// <summary>
@@ -50,7 +51,12 @@ public sealed class CommandProcessor
         _triggers = triggers?.ToArray() ?? [];
         Gate = gate ?? new AggregateGate(store);
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        if (_options.DecidedStates < 0) throw new ArgumentOutOfRangeException(nameof(options), "DecidedStates must be 0 (off) or more.");
+        _states = _options.DecidedStates > 0 ? new DecidedStateCache(_options.DecidedStates) : null;
     }
+
+    /// <summary>The folded states this processor keeps between commands; null when turned off.</summary>
+    public DecidedStateCache? DecidedStates => _states;
 
     /// <summary>The definitions in force.</summary>
     public CommandCatalog Commands { get; }
@@ -125,6 +131,8 @@ public sealed class CommandProcessor
         var caller = context.Caller;
         var (definition, command, shape, refused) = await InForce(context, ct).ConfigureAwait(false);
         if (refused is not null) return Done(refused);
+        if (_states is not null && definition.FoldInForce is { } fold && context.Options is { CommandId: null, ExpectedVersion: null })
+            return await AttemptFolded(context, definition, command, shape, fold.Value, _states, attempt, ct).ConfigureAwait(false);
         var lookup = definition.LookupFor(command);
         LookedUp lookedUp;
         try
@@ -151,42 +159,53 @@ public sealed class CommandProcessor
             case CommandDecision.Accept accept when accept.events.IsEmpty:
                 return Done(Accepted([], accept.result, lookedUp.Position, attempt, FSharpList<TriggerFailure>.Empty));
             case CommandDecision.Accept accept:
-                var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
-                    ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
-                    : accept.events.Select(_ => _ids.NewId()));
-                var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
-                var proposed = Command.propose(ids, metadata, accept.events);
-                var condition = Command.condition(lookup, lookedUp);
-                if (shape is not null)
-                    condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
-                var request = AppendRequest.Of(caller.Tenant, proposed).When(condition);
-                AppendResult appended;
-                try
-                {
-                    appended = await _store.Append(request, ct).ConfigureAwait(false);
-                }
-                catch (InvalidInputException invalid)
-                {
-                    return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
-                }
-                if (appended is AppendResult.Appended written)
-                {
-                    var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
-                    var position = written.Item.Length == 0 ? lookedUp.Position : written.Item.Max(x => x.Position);
-                    return Done(Accepted(written.Item, accept.result, position, attempt, failures));
-                }
-                var failure = ((AppendResult.ConditionFailed)appended).Item;
-                if (!Command.isRetryable(failure)) return Done(CommandOutcome.NewConflict(attempt, failure.Reason));
-                // A migration marker may explain the conflict: read the shape again before the next attempt.
-                if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
-                _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
-                    definition.Name, caller.Tenant, attempt, failure.Reason);
-                return new ConflictRetries.Attempt(null, failure.Reason);
+                return (await Write(context, definition, accept, Command.condition(lookup, lookedUp), shape, lookedUp.Position, attempt, ct)
+                    .ConfigureAwait(false)).Attempt;
             default:
                 throw new InvalidOperationException($"Command '{definition.Name}' returned an unknown decision.");
         }
+    }
 
-        static ConflictRetries.Attempt Done(CommandOutcome outcome) => new(outcome, null);
+    private static ConflictRetries.Attempt Done(CommandOutcome outcome) => new(outcome, null);
+
+    /// <summary>
+    /// Appends an accepted decision's events under the condition (and, for an aggregate type, that no migration marker
+    /// appeared since its shape was read): the attempt's outcome, and the events written when the append succeeded.
+    /// </summary>
+    private async Task<(ConflictRetries.Attempt Attempt, RecordedEvent[]? Written)> Write(CommandContext context, CommandDefinition definition,
+        CommandDecision.Accept accept, AppendCondition condition, AggregateShape? shape, long readPosition, int attempt, CancellationToken ct)
+    {
+        var caller = context.Caller;
+        var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
+            ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
+            : accept.events.Select(_ => _ids.NewId()));
+        var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
+        var proposed = Command.propose(ids, metadata, accept.events);
+        if (shape is not null)
+            condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
+        var request = AppendRequest.Of(caller.Tenant, proposed).When(condition);
+        AppendResult appended;
+        try
+        {
+            appended = await _store.Append(request, ct).ConfigureAwait(false);
+        }
+        catch (InvalidInputException invalid)
+        {
+            return (Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message))), null);
+        }
+        if (appended is AppendResult.Appended written)
+        {
+            var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
+            var position = written.Item.Length == 0 ? readPosition : written.Item.Max(x => x.Position);
+            return (Done(Accepted(written.Item, accept.result, position, attempt, failures)), written.Item);
+        }
+        var failure = ((AppendResult.ConditionFailed)appended).Item;
+        if (!Command.isRetryable(failure)) return (Done(CommandOutcome.NewConflict(attempt, failure.Reason)), null);
+        // A migration marker may explain the conflict: read the shape again before the next attempt.
+        if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
+        _logger.LogDebug("Command {Command} of tenant {Tenant} conflicted on attempt {Attempt}: {Reason}",
+            definition.Name, caller.Tenant, attempt, failure.Reason);
+        return (new ConflictRetries.Attempt(null, failure.Reason), null);
     }
 
     /// <summary>
