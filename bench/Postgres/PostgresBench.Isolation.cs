@@ -16,8 +16,8 @@ public sealed partial class PostgresBench
     /// </summary>
     private async Task Isolation(BenchOptions options)
     {
-        var wanted = new[] { 8, 64 }.Where(c => options.Wants($"pg.append.single.c{c}.isolating") || options.Wants($"pg.append.single.c{c}.not_isolating")).ToArray();
-        var poisoned = options.Wants("pg.append.single.c64.poisoned");
+        var wanted = new[] { 8, 64 }.Where(c => Names(options, $"pg.append.single.c{c}.isolating") || Names(options, $"pg.append.single.c{c}.not_isolating")).ToArray();
+        var poisoned = Names(options, "pg.append.single.c64.poisoned");
         if (wanted.Length == 0 && !poisoned) return;
         if (_store is null)
         {
@@ -33,8 +33,10 @@ public sealed partial class PostgresBench
             var without = new List<double>();
             for (var run = 0; run < IsolationRuns; run++)
             {
+                // Which goes first alternates, so neither side always runs on the warmer (or busier) machine.
+                if (run % 2 == 1) without.Add(await unisolated.Single($"noiso-c{clients}-{run}", clients));
                 with.Add(await _store.Single($"iso-c{clients}-{run}", clients));
-                without.Add(await unisolated.Single($"noiso-c{clients}-{run}", clients));
+                if (run % 2 == 0) without.Add(await unisolated.Single($"noiso-c{clients}-{run}", clients));
             }
             var baseline = Add(new Metric
             {

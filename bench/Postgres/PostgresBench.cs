@@ -14,44 +14,71 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
     public async Task RunAsync(BenchOptions options)
     {
         await RawEventTable.CreateAsync(server.DataSource);
-        foreach (var clients in new[] { 1, 8, 64 })
-            if (options.Wants($"pg.append.single.c{clients}")) await Single(clients);
+        if (options.Wants("pg.append.single.c1")) await SingleC1();
+        if (options.Wants("pg.append.single.c8")) await SingleC8(options);
+        if (options.Wants("pg.append.single.c64")) await SingleC64();
         if (options.Wants("pg.append.batch100")) await Batches();
-        if (options.Wants("pg.append.dcb") || options.Wants("pg.read.all")) await DcbAndRead(options);
+        if (options.Wants("pg.append.dcb") || options.Wants("pg.read.all") || options.Wants("pg.dcb.check")) await DcbAndRead(options);
         await Isolation(options);
     }
 
-    private async Task Single(int clients)
+    private async Task SingleC1()
     {
-        var raw = Add(new Metric
+        var plain = await SingleBaselines(1, tenants: 1);
+        await Store("pg.append.single.c1", plain, Params(1, 1, 1, "IEventStore.Append of 1 event"), store => store.Single("single-c1", 1));
+    }
+
+    private async Task SingleC8(BenchOptions options)
+    {
+        var plain = await SingleBaselines(8, tenants: 8);
+        if (Names(options, "pg.append.single.c8"))
+            await Store("pg.append.single.c8", plain, Params(8, 8, 1, "IEventStore.Append of 1 event, one tenant per client"),
+                store => store.Single("single-c8-", tenants: 8, clients: 8));
+        if (Names(options, "pg.append.single.c8.tenant1"))
+            await Store("pg.append.single.c8.tenant1", plain, Params(8, 1, 1, "IEventStore.Append of 1 event, all 8 clients on one tenant (group commit)"),
+                store => store.Single("single-c8-hot", 8));
+    }
+
+    private async Task SingleC64()
+    {
+        await SingleBaselines(64, tenants: 1);
+        var plainC8 = await SingleBaselines(8, tenants: 8);
+        await Store("pg.append.single.c64", plainC8, Params(64, 1, 1, "IEventStore.Append of 1 event, all clients on one tenant; against plain c8"),
+            store => store.Single("single-c64", 64));
+    }
+
+    /// <summary>The plain (primary key only) and indexed one-row INSERT baselines of a client count, measured once a run.</summary>
+    private async Task<Metric> SingleBaselines(int clients, int tenants)
+    {
+        Metric plain = null!;
+        foreach (var table in new[] { RawEventTable.Plain, RawEventTable.Name })
         {
-            Name = $"raw.pg.insert.single.c{clients}", Unit = "ev/s",
-            Value = await _raw.SingleInsert($"raw-single-c{clients}", clients),
-            Params = Params(clients, tenants: 1, batch: 1, "one-row INSERT per autocommit statement, client-chosen positions, no lock"),
-        });
-        await Store($"pg.append.single.c{clients}", raw, Params(clients, 1, 1, "IEventStore.Append of 1 event, all clients on one tenant"),
-            store => store.Single($"single-c{clients}", clients));
+            var shape = RawEventTable.Shape(table);
+            var metric = await Baseline($"raw.pg.{shape}.insert.single.c{clients}", () => _raw.SingleInsert(table, $"raw-{shape}-single-c{clients}-", tenants, clients),
+                Params(clients, tenants, 1, $"one-row INSERT per autocommit statement into the {shape} table, client-chosen positions, no lock"));
+            if (table == RawEventTable.Plain) plain = metric;
+        }
+        return plain;
     }
 
     private async Task Batches()
     {
         const int clients = 4, tenants = 4;
-        var values = Add(new Metric
+        var baselines = new List<Metric>();
+        foreach (var table in new[] { RawEventTable.Plain, RawEventTable.Name })
         {
-            Name = "raw.pg.insert.batch100.c4", Unit = "ev/s",
-            Value = await _raw.BatchValues("raw-values-", tenants, clients, Batch),
-            Params = Params(clients, tenants, Batch, "100-row multi-row INSERT per transaction"),
-        });
-        var copy = Add(new Metric
-        {
-            Name = "raw.pg.copy.batch100.c4", Unit = "ev/s",
-            Value = await _raw.BatchCopy("raw-copy-", tenants, clients, Batch),
-            Params = Params(clients, tenants, Batch, "100-row binary COPY per transaction"),
-        });
-        var best = values.Value >= copy.Value ? values : copy;
-        await Store("pg.append.batch100.c4.tenants4", best, Params(clients, 4, Batch, "IEventStore.Append of 100 events, one tenant per client"),
+            var shape = RawEventTable.Shape(table);
+            baselines.Add(await Baseline($"raw.pg.{shape}.insert.batch100.c4", () => _raw.BatchValues(table, $"raw-{shape}-values-", tenants, clients, Batch),
+                Params(clients, tenants, Batch, $"100-row multi-row INSERT per transaction into the {shape} table")));
+            baselines.Add(await Baseline($"raw.pg.{shape}.copy.batch100.c4", () => _raw.BatchCopy(table, $"raw-{shape}-copy-", tenants, clients, Batch),
+                Params(clients, tenants, Batch, $"100-row binary COPY per transaction into the {shape} table")));
+        }
+        var plainTenant1 = await Baseline("raw.pg.plain.insert.batch100.c4.tenant1", () => _raw.BatchValues(RawEventTable.Plain, "raw-plain-values-t1-", 1, clients, Batch),
+            Params(clients, 1, Batch, "100-row multi-row INSERT per transaction into the plain table, all clients on one tenant"));
+        var plain = baselines.Where(m => m.Name.StartsWith("raw.pg.plain", StringComparison.Ordinal)).MaxBy(m => m.Value)!;
+        await Store("pg.append.batch100.c4.tenants4", plain, Params(clients, 4, Batch, "IEventStore.Append of 100 events, one tenant per client; against the faster plain baseline"),
             store => store.Batches("batch-t4-", tenants: 4, clients, Batch));
-        await Store("pg.append.batch100.c4.tenant1", best, Params(clients, 1, Batch, "IEventStore.Append of 100 events, all clients on one tenant"),
+        await Store("pg.append.batch100.c4.tenant1", plainTenant1, Params(clients, 1, Batch, "IEventStore.Append of 100 events, all clients on one tenant"),
             store => store.Batches("batch-t1-", tenants: 1, clients, Batch));
     }
 
@@ -74,16 +101,33 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
         foreach (var clients in new[] { 1, 8 })
         {
             if (!options.Wants($"pg.append.dcb.c{clients}")) continue;
-            var raw = Add(new Metric
+            var indexed = Add(new Metric
             {
-                Name = $"raw.pg.dcb.c{clients}", Unit = "ev/s",
+                Name = $"raw.pg.indexed.dcb.c{clients}", Unit = "ev/s",
                 Value = await _raw.LockExistsInsert(rawTenant, clients, after: sizes.LogEvents),
                 Params = DcbParams(clients, "one transaction: advisory lock + INSERT of max(position)+1 WHERE NOT EXISTS (GIN keys @> the 2 tags AND position > after)"),
             });
-            await Store($"pg.append.dcb.c{clients}", raw, DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags"),
-                store => store.Dcb(clients, sizes.LogEvents));
+            var plain = await SingleBaselines(clients, tenants: clients);
+            var parameters = DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags; against plain single-row INSERT");
+            await Store($"pg.append.dcb.c{clients}", plain, parameters, async store =>
+            {
+                var value = await store.Dcb(clients, sizes.LogEvents);
+                parameters["ratio_to_indexed_dcb"] = Math.Round(value / indexed.Value!.Value, 3);
+                return value;
+            });
         }
+        if (options.Wants("pg.dcb.check")) await DcbCheck();
     }
+
+    /// <summary>True when the metric itself is wanted (not merely one whose name it begins).</summary>
+    private static bool Names(BenchOptions options, string metric) =>
+        options.Only.Count == 0 || options.Only.Any(p => metric.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>Adds the baseline metric, or returns it when this run measured it already.</summary>
+    private async Task<Metric> Baseline(string name, Func<Task<double>> measure, Dictionary<string, object> parameters) =>
+        report.Find(name) is { Value: not null } measured
+            ? measured
+            : Add(new Metric { Name = name, Unit = "ev/s", Value = await measure(), Params = parameters });
 
     private Metric Add(Metric metric)
     {

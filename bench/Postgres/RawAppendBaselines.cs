@@ -9,28 +9,30 @@ namespace Hybrid.Bench.Postgres;
 /// <summary>Raw append baselines; each returns events per second.</summary>
 public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
 {
-    private const string InsertOne =
-        $"INSERT INTO {RawEventTable.Name} ({RawEventTable.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())";
-
-    /// <summary>One-row INSERT per autocommit statement, positions chosen by the client (no lock).</summary>
-    public async Task<double> SingleInsert(string tenant, int clients)
+    /// <summary>
+    /// One-row INSERT per autocommit statement into the table, positions chosen by the client (no lock); client c
+    /// writes to tenant prefix + (c mod tenants).
+    /// </summary>
+    public async Task<double> SingleInsert(string table, string tenantPrefix, int tenants, int clients)
     {
-        long position = 0;
+        var insertOne = $"INSERT INTO {table} ({RawEventTable.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())";
+        var positions = new long[tenants];
         await using var raw = await RawClients.OpenAsync(db, clients);
         return await ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
-            var p = Interlocked.Increment(ref position);
-            await using var cmd = new NpgsqlCommand(InsertOne, raw.Connections[client]);
-            AddRow(cmd, tenant, p, $"client-{client}", i + 1, $"c{client}", p);
+            var t = client % tenants;
+            var p = Interlocked.Increment(ref positions[t]);
+            await using var cmd = new NpgsqlCommand(insertOne, raw.Connections[client]);
+            AddRow(cmd, $"{tenantPrefix}{t}", p, $"client-{client}", i + 1, $"c{client}", p);
             await cmd.ExecuteNonQueryAsync();
             return 1;
         });
     }
 
-    /// <summary>100-row multi-row INSERT (VALUES lists) per transaction.</summary>
-    public async Task<double> BatchValues(string tenantPrefix, int tenants, int clients, int batch)
+    /// <summary>100-row multi-row INSERT (VALUES lists) per transaction into the table.</summary>
+    public async Task<double> BatchValues(string table, string tenantPrefix, int tenants, int clients, int batch)
     {
-        var sql = $"INSERT INTO {RawEventTable.Name} ({RawEventTable.Columns}) VALUES " +
+        var sql = $"INSERT INTO {table} ({RawEventTable.Columns}) VALUES " +
             string.Join(", ", Enumerable.Range(0, batch).Select(r => $"(${r * 9 + 1}, ${r * 9 + 2}, ${r * 9 + 3}, ${r * 9 + 4}, ${r * 9 + 5}, ${r * 9 + 6}, ${r * 9 + 7}, ${r * 9 + 8}, ${r * 9 + 9}, now())"));
         var positions = new long[tenants];
         await using var raw = await RawClients.OpenAsync(db, clients);
@@ -48,8 +50,8 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
         });
     }
 
-    /// <summary>100-row binary COPY per transaction.</summary>
-    public async Task<double> BatchCopy(string tenantPrefix, int tenants, int clients, int batch)
+    /// <summary>100-row binary COPY per transaction into the table.</summary>
+    public async Task<double> BatchCopy(string table, string tenantPrefix, int tenants, int clients, int batch)
     {
         var positions = new long[tenants];
         await using var raw = await RawClients.OpenAsync(db, clients);
@@ -59,7 +61,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             var first = Interlocked.Add(ref positions[t], batch) - batch + 1;
             var conn = raw.Connections[client];
             await using var tx = await conn.BeginTransactionAsync();
-            await using (var copy = await conn.BeginBinaryImportAsync($"COPY {RawEventTable.Name} ({RawEventTable.Columns}) FROM STDIN (FORMAT BINARY)"))
+            await using (var copy = await conn.BeginBinaryImportAsync($"COPY {table} ({RawEventTable.Columns}) FROM STDIN (FORMAT BINARY)"))
             {
                 var now = DateTime.UtcNow;
                 for (var r = 0; r < batch; r++)

@@ -12,10 +12,16 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
     public const string LogTenant = "dcb";
 
     /// <summary>1 event per append, each client on its own stream, all on one tenant.</summary>
-    public Task<double> Single(string tenant, int clients) =>
+    public Task<double> Single(string tenant, int clients) => Single(tenant, 1, clients, suffixed: false);
+
+    /// <summary>1 event per append, each client on its own stream; client c appends to tenant prefix + (c mod tenants).</summary>
+    public Task<double> Single(string tenantPrefix, int tenants, int clients) => Single(tenantPrefix, tenants, clients, suffixed: true);
+
+    private Task<double> Single(string tenantPrefix, int tenants, int clients, bool suffixed) =>
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"client-{client}", $"c{client}", i);
+            var tenant = suffixed ? $"{tenantPrefix}{client % tenants}" : tenantPrefix;
             Expect(await store.Append(AppendRequest.Of(tenant, e), CancellationToken.None));
             return 1;
         });
@@ -69,6 +75,38 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
                 Expect(await store.Append(AppendRequest.Of(LogTenant, events), CancellationToken.None));
             }
         })));
+    }
+
+    /// <summary>Appends events 1..count of a tag group to the log tenant, in appends of 1,000.</summary>
+    public async Task LoadGroup(string group, int count)
+    {
+        for (var from = 0; from < count; from += 1_000)
+        {
+            var events = Enumerable.Range(from + 1, Math.Min(1_000, count - from))
+                .Select(n => BenchEvents.Proposed(Guid.CreateVersion7(), null, group, n)).ToArray();
+            Expect(await store.Append(AppendRequest.Of(LogTenant, events), CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// Latencies of the query a fail-if-events-match condition over a group's tag and a new unique tag runs, after the
+    /// log's head (so nothing matches), one at a time.
+    /// </summary>
+    public async Task<Percentiles> CheckLatencies(string group, int samples)
+    {
+        var head = (await store.Read(LogTenant, EventQuery.All.Backwards().Take(1), CancellationToken.None))[0].Position;
+        var latencies = new Percentiles(samples);
+        for (var i = -samples / 10; i < samples; i++)
+        {
+            var tags = BenchEvents.Tags(group, -1 - i);
+            var query = EventQuery.OfTags(tags).AfterPosition(head).Backwards().Take(1);
+            var clock = Stopwatch.StartNew();
+            var found = await store.Read(LogTenant, query, CancellationToken.None);
+            var elapsed = clock.ElapsedTicks;
+            if (found.Length != 0) throw new InvalidOperationException("A DCB check after the head found an event.");
+            if (i >= 0) latencies.Add(elapsed);
+        }
+        return latencies;
     }
 
     /// <summary>Reads the whole log tenant; best of the runs.</summary>

@@ -66,7 +66,7 @@ public sealed class BenchReport
 
     private static string MissNote(Metric m, Target t)
     {
-        var measured = t.Kind == TargetKind.MinRatio
+        var measured = t.Kind is TargetKind.MinRatio or TargetKind.MaxRatio
             ? $"{m.Value:N0} {m.Unit} = {m.Ratio:0.00} x {m.Baseline} ({m.BaselineValue:N0})"
             : $"{m.Value:0.###} {m.Unit}";
         return $"{m.Name}: target {t.Describe()} missed: measured {measured}.";

@@ -12,20 +12,27 @@ public static class MissAnalysis
     {
         "mem.append.batch100" => MemoryAppend(report),
         "pg.append.single.c1" =>
-            "One client pays the store's statement (tenant head row update, event row, streams row, GIN keys) against a bare INSERT; " +
+            "One client pays the store's statement (tenant head row update, event row, streams row, one event_tags row per tag) against a bare INSERT; " +
             "both wait for one WAL flush per commit, so the gap is the extra rows and index entries.",
-        "pg.append.single.c8" or "pg.append.single.c64" =>
+        "pg.append.single.c8" =>
+            "8 clients on 8 tenants: every append is a commit of its own, as in the baseline, but each sends its NOTIFY inside the " +
+            "commit, and PostgreSQL holds its database-wide notify lock through the commit's WAL flush, so commits of different " +
+            "tenants cannot share a flush (sending it after the commit measured 0.44x instead of 0.18x, but was reverted: see " +
+            "bench/NOTES-postgres-append.md). Beyond that, the store's work per append (head advance, streams upsert, the insert " +
+            "with its index entries and the tag trigger).",
+        "pg.append.single.c8.tenant1" or "pg.append.single.c64" =>
             $"The store holds a tenant's head-row lock through commit and commits one group at a time per tenant, while the raw " +
             $"baseline's clients commit in parallel and share WAL flushes: store c8/c1 = {Scale(report, "pg.append.single.c8", "pg.append.single.c1")}x " +
-            $"vs raw c8/c1 = {Scale(report, "raw.pg.insert.single.c8", "raw.pg.insert.single.c1")}x; store c64/c8 = " +
+            $"vs raw c8/c1 = {Scale(report, "raw.pg.plain.insert.single.c8", "raw.pg.plain.insert.single.c1")}x; store c64/c8 = " +
             $"{Scale(report, "pg.append.single.c64", "pg.append.single.c8")}x. Groups only grow while a commit is in flight, so with 8 " +
             "clients a group carries at most 7 appends and every group waits for a full flush.",
         "pg.append.batch100.c4.tenants4" or "pg.append.batch100.c4.tenant1" =>
-            "Per 100-event append the store also updates the tenant head row and builds the GIN keys through event_keys(); on one tenant " +
+            "Per 100-event append the store also updates the tenant head row, inserts the (tenant, type, position) index entries and one " +
+            "event_tags row per tag (a statement trigger); on one tenant " +
             "the appends serialise on the head-row lock. The raw baseline is the faster of multi-row INSERT and binary COPY of the same rows.",
         "pg.append.dcb.c1" or "pg.append.dcb.c8" =>
             "A lone append now takes one round trip like the raw baseline (BEGIN, tenant lock, guarded insert, COMMIT), but its guard " +
-            "goes through matching_positions (a SECURITY DEFINER plpgsql function that plans its GIN query afresh on every call, so " +
+            "goes through matching_positions (a SECURITY DEFINER plpgsql function that plans its tag-range query afresh on every call, so " +
             "row-level security does not hide the index) and its insert also maintains the tenant head row, the streams row and a " +
             "second index; the raw baseline runs one pre-planned guarded INSERT into a bare table. Concurrent appends of one tenant " +
             "are grouped and take the two-round-trip conditional path (each append decided against the ones before it).",

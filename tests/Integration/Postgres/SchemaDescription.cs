@@ -4,7 +4,7 @@ namespace Hybrid.Tests.Integration.Postgres;
 
 /// <summary>
 /// The schema as PostgreSQL's catalogue describes it, one line per object, sorted: tables, columns, constraints,
-/// indexes, policies, functions (with a hash of their bodies), privileges, and the roles and database privileges the
+/// indexes, triggers, policies, functions (with a hash of their bodies), privileges, and the roles and database privileges the
 /// migrations set. Compared with <c>Postgres/expected-schema.txt</c>, it pins the schema the code expects.
 /// </summary>
 public static class SchemaDescription
@@ -36,6 +36,11 @@ public static class SchemaDescription
         WHERE n.nspname = @schema
         """,
         "SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = @schema",
+        """
+        SELECT format('trigger %s.%s %s', c.relname, t.tgname, pg_get_triggerdef(t.oid))
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = @schema AND NOT t.tgisinternal
+        """,
         """
         SELECT format('policy %s.%s %s %s to %s using (%s) check (%s)', tablename, policyname, permissive, cmd, roles::text,
                       coalesce(qual, '-'), coalesce(with_check, '-'))
