@@ -7,8 +7,11 @@ namespace Hybrid.Shell.Postgres.Routing;
 /// and delete one tenant's rows in them. Generated columns are left to the server. Tenant ids are validated before they
 /// reach here (letters, digits, '-', '_', '.'), and COPY takes no parameters, so the tenant is written as a quoted literal.
 /// </summary>
-internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, string Columns)> Tables)
+internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, string Columns)> Tables, IReadOnlyList<string> Derived)
 {
+    /// <summary>Tenant-keyed tables a trigger fills from the events (the tag table): copying the events rebuilds them.</summary>
+    private static readonly string[] DerivedTables = ["event_tags"];
+
     /// <summary>The tenant-keyed tables of the schema, as the database shows them.</summary>
     public static async Task<TenantTables> ReadAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
@@ -24,9 +27,14 @@ internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, 
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("schema", schema);
         var tables = new List<(string, string)>();
+        var derived = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) tables.Add((reader.GetString(0), reader.GetString(1)));
-        return new TenantTables(schema, tables);
+        while (await reader.ReadAsync(ct))
+        {
+            if (DerivedTables.Contains(reader.GetString(0))) derived.Add(reader.GetString(0));
+            else tables.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return new TenantTables(schema, tables, derived);
     }
 
     private static string Literal(string tenant) => "'" + tenant.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -63,7 +71,7 @@ internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, 
     public async Task<long> DeleteAsync(NpgsqlConnection connection, string tenant, CancellationToken ct)
     {
         long deleted = 0;
-        foreach (var (table, _) in Tables)
+        foreach (var table in Tables.Select(t => t.Table).Concat(Derived))
         {
             await using var command = new NpgsqlCommand($"DELETE FROM {Name(table)} WHERE tenant_id = @t", connection);
             command.Parameters.AddWithValue("t", tenant);
