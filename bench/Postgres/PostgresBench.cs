@@ -18,7 +18,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
         if (options.Wants("pg.append.single.c8")) await SingleC8(options);
         if (options.Wants("pg.append.single.c64")) await SingleC64();
         if (options.Wants("pg.append.batch100")) await Batches();
-        if (options.Wants("pg.append.dcb") || options.Wants("pg.read.all") || options.Wants("pg.dcb.check")) await DcbAndRead(options);
+        if (options.Wants("pg.append.dcb") || options.Wants("pg.read.all") || options.Wants("pg.dcb.check") || options.Wants("pg.size")) await DcbAndRead(options);
         await Isolation(options);
     }
 
@@ -117,6 +117,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
             });
         }
         if (options.Wants("pg.dcb.check")) await DcbCheck();
+        if (options.Wants("pg.size")) await Size();
     }
 
     /// <summary>True when the metric itself is wanted (not merely one whose name it begins).</summary>
