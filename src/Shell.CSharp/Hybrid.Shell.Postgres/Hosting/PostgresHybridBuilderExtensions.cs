@@ -20,16 +20,7 @@ public static class PostgresHybridBuilderExtensions
         ArgumentNullException.ThrowIfNull(dataSource);
         var options = new PostgresHybridOptions();
         configure?.Invoke(options);
-        return builder.UsePostgres(new PostgresEventStoreOptions
-        {
-            DataSource = dataSource,
-            MigrationConnectionString = options.MigrationConnectionString,
-            Schema = options.Schema,
-            ApplicationRole = options.ApplicationRole,
-            ApplicationRolePassword = options.ApplicationRolePassword,
-            NotifyOnAppend = options.NotifyOnAppend,
-            MaxEventsPerCommit = options.MaxEventsPerCommit,
-        });
+        return builder.UsePostgres(options.StoreOptions(dataSource, options.MigrationConnectionString));
     }
 
     /// <summary>

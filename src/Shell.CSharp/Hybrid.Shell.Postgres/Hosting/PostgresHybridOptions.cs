@@ -1,3 +1,6 @@
+using Hybrid.Shell.Postgres;
+using Npgsql;
+
 namespace Hybrid.Shell.Hosting;
 
 /// <summary>
@@ -26,4 +29,16 @@ public sealed class PostgresHybridOptions
 
     /// <summary>The most events one group-commit transaction carries.</summary>
     public int MaxEventsPerCommit { get; set; } = 5_000;
+
+    /// <summary>The event store's options on a data source, migrated with <paramref name="migrationConnectionString"/> when given.</summary>
+    public PostgresEventStoreOptions StoreOptions(NpgsqlDataSource dataSource, string? migrationConnectionString) => new()
+    {
+        DataSource = dataSource,
+        MigrationConnectionString = migrationConnectionString,
+        Schema = Schema,
+        ApplicationRole = ApplicationRole,
+        ApplicationRolePassword = ApplicationRolePassword,
+        NotifyOnAppend = NotifyOnAppend,
+        MaxEventsPerCommit = MaxEventsPerCommit,
+    };
 }

@@ -28,17 +28,7 @@ public static class PostgresTenantDatabases
         var source = NpgsqlDataSource.Create(PostgresEventStore.WithPreparedStatements(database.ConnectionString));
         try
         {
-            var store = await PostgresEventStore.CreateAsync(new PostgresEventStoreOptions
-            {
-                DataSource = source,
-                MigrationConnectionString = database.MigrationConnectionString,
-                Schema = options.Schema,
-                ApplicationRole = options.ApplicationRole,
-                ApplicationRolePassword = options.ApplicationRolePassword,
-                NotifyOnAppend = options.NotifyOnAppend,
-                MaxEventsPerCommit = options.MaxEventsPerCommit,
-                Clock = clock,
-            }, ct);
+            var store = await PostgresEventStore.CreateAsync(options.StoreOptions(source, database.MigrationConnectionString) with { Clock = clock }, ct);
             return new TenantDatabase(database.Name, store, new PostgresLeaseStore(source, options.Schema),
                 new PostgresDeadLetterStore(source, options.Schema), source);
         }
