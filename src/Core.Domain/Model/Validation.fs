@@ -56,6 +56,10 @@ module Validation =
     /// A processor's name (see `name`).
     let processor (field: string) (processor: string) = name "processor" field processor
 
+    /// A subject of personal data (the owner of a crypto-shredding key): 1 to 100 printable characters, no white space.
+    let subject (field: string) (subject: string) =
+        ofProblem field (textProblem "The subject" Limits.NameLength CharClass.Identifier subject)
+
     let private streamProblem (stream: StreamId) =
         if String.IsNullOrEmpty stream then "The stream id is empty."
         elif stream = Names.All then "Appending to or deleting '$all' is not allowed: it is the tenant's whole log."

@@ -1,5 +1,6 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Leases;
+using Hybrid.InMemory.Lifecycle;
 using Hybrid.InMemory.Processors;
 using Hybrid.InMemory.ReadModels;
 using Hybrid.InMemory.Tenants;
@@ -11,7 +12,7 @@ namespace Hybrid.Shell.Hosting;
 public static class InMemoryHybridBuilderExtensions
 {
     /// <summary>
-    /// In-memory event, lease and dead-letter stores, tenant catalogue and read-model cache, timed by the container's
+    /// In-memory event, lease and dead-letter stores, tenant catalogue, read-model cache and subject keys, timed by the container's
     /// <see cref="TimeProvider"/> (register a FakeTimeProvider first for virtual time). Everything is lost when the
     /// process ends: for tests, simulations and demos.
     /// </summary>
@@ -20,5 +21,6 @@ public static class InMemoryHybridBuilderExtensions
         .UseLeaseStore(sp => new InMemoryLeaseStore(sp.GetRequiredService<TimeProvider>()))
         .UseDeadLetterStore(_ => new InMemoryDeadLetterStore())
         .UseTenantCatalogue(sp => new InMemoryTenantCatalogue(sp.GetRequiredService<TimeProvider>()))
-        .UseReadModelCache(_ => new InMemoryReadModelStore());
+        .UseReadModelCache(_ => new InMemoryReadModelStore())
+        .UseSubjectKeyStore(_ => new InMemorySubjectKeyStore());
 }

@@ -19,7 +19,7 @@ public abstract class ConformanceSuite(IEventStoreFactory factory) : IAsyncLifet
     /// <summary>How long a test waits for something that should happen at once before it fails.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    public async Task InitializeAsync() => _store = await factory.CreateAsync();
+    public virtual async Task InitializeAsync() => _store = await factory.CreateAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -10,6 +10,13 @@ public interface IEventStoreFactory
     Task<IEventStore> CreateAsync();
 }
 
+/// <summary>A store factory that also gives the crypto-shredding key store kept beside its store (same database or file).</summary>
+public interface ISubjectKeyStoreFactory
+{
+    /// <summary>The key store beside the factory's event store.</summary>
+    Task<ISubjectKeyStore> CreateKeysAsync();
+}
+
 /// <summary>Fresh tenant ids, so tests sharing a store never see each other's events.</summary>
 public static class Tenants
 {

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Hybrid.InMemory.Lifecycle;
 using Hybrid.Shell.Ids;
+using Hybrid.InMemory.ReadModels;
 using Hybrid.Shell.Lifecycle;
+using Hybrid.Shell.ReadModels;
 using Hybrid.Shell.Stores;
+using Microsoft.FSharp.Core;
 
 namespace Hybrid.Tests.Integration.Conformance;
 
@@ -13,9 +16,17 @@ namespace Hybrid.Tests.Integration.Conformance;
 public abstract class ShreddingConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
 {
     private static readonly PersonalDataPolicy Policy = new([PersonalData.declare("CustomerRegistered", "customerId", ["email", "name"])]);
-    private readonly InMemorySubjectKeyStore _keys = new();
+    private readonly IEventStoreFactory _factory = factory;
+    private ISubjectKeyStore? _keys;
 
-    private CryptoShreddingEventStore Shredding => new(Store, Policy, _keys, UuidV7IdSource.System);
+    /// <summary>The decorator over the store under test, with the key store kept beside it (its table, its file).</summary>
+    private CryptoShreddingEventStore Shredding => new(Store, Policy, _keys ?? throw new InvalidOperationException("Keys are created first."), UuidV7IdSource.System);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _keys = _factory is ISubjectKeyStoreFactory keys ? await keys.CreateKeysAsync() : new InMemorySubjectKeyStore();
+    }
 
     private static EventData Registered(string customer, string email) =>
         new("CustomerRegistered", [$"customer:{customer}"], $"customer-{customer}",
@@ -89,5 +100,59 @@ public abstract class ShreddingConformance(IEventStoreFactory factory) : Conform
         Assert.Equal("events[0].Body", error.Field);
         Assert.Contains("customerId", error.Message);
         Assert.Equal(0, await Head());
+    }
+
+    private static string EmailOf(RecordedEvent e) =>
+        Body(e).GetProperty("email") is { ValueKind: JsonValueKind.String } email ? email.GetString()! : "(redacted)";
+
+    /// <summary>A monolithic read model of every registered email, in order.</summary>
+    private static readonly ReadModelDefinition Emails = ReadModel.ofRecorded("shredding-emails", 1, ["CustomerRegistered"], "",
+        FuncConvert.FromFunc<string, RecordedEvent, string>((all, e) => all + EmailOf(e) + ";"));
+
+    [Fact]
+    public async Task a_cached_read_model_drops_a_forgotten_subjects_values_and_a_rebuild_never_brings_them_back()
+    {
+        await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"), Registered("c2", "bob@example.com"))), Ct);
+        await using var engine = new ReadModelEngine(Shredding, [Emails], new InMemoryReadModelStore());
+        Assert.Equal("ann@example.com;bob@example.com;", (await engine.Read(Tenant, Emails.Name, "", Ct)).State);
+        await engine.FlushAsync();
+
+        Assert.IsType<ForgetResult.Forgotten>(await Shredding.ForgetSubject(Tenant, "c1", "erasure", Ct));
+        Assert.Equal("(redacted);bob@example.com;", (await engine.Read(Tenant, Emails.Name, "", Ct)).State);
+        await engine.Rebuild(Tenant, Emails.Name, "", Ct);
+        Assert.Equal("(redacted);bob@example.com;", (await engine.Read(Tenant, Emails.Name, "", Ct)).State);
+        await using var fresh = new ReadModelEngine(Shredding, [Emails], new InMemoryReadModelStore());
+        Assert.Equal("(redacted);bob@example.com;", (await fresh.Read(Tenant, Emails.Name, "", Ct)).State);
+    }
+
+    [Fact]
+    public async Task archives_hold_sealed_values_and_read_back_redacted_once_the_subject_is_forgotten_whenever_they_were_written()
+    {
+        var dir = Directory.CreateTempSubdirectory("hybrid-shredding-archive-").FullName;
+        try
+        {
+            await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"), Registered("c2", "bob@example.com"))), Ct);
+            var before = Path.Combine(dir, "before.jsonl");
+            Assert.Equal(2, await EventArchive.WriteAsync(Shredding.Sealed, Tenant, 0, 2, before, Ct));
+            Assert.DoesNotContain("ann@example.com", await File.ReadAllTextAsync(before));
+            Assert.Equal(["ann@example.com", "bob@example.com"], (await Shredding.Reveal(await EventArchive.ReadAsync(before, Ct), Ct)).Select(EmailOf));
+
+            Assert.IsType<ForgetResult.Forgotten>(await Shredding.ForgetSubject(Tenant, "c1", "erasure", Ct));
+            var after = Path.Combine(dir, "after.jsonl");
+            Assert.Equal(2, await EventArchive.WriteAsync(Shredding.Sealed, Tenant, 0, 2, after, Ct));
+            foreach (var path in new[] { before, after })
+                Assert.Equal(["(redacted)", "bob@example.com"], (await Shredding.Reveal(await EventArchive.ReadAsync(path, Ct), Ct)).Select(EmailOf));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task a_forgotten_subject_that_seals_again_gets_a_new_key_and_its_old_values_stay_redacted()
+    {
+        await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann@example.com"))), Ct);
+        await Shredding.ForgetSubject(Tenant, "c1", "erasure", Ct);
+        await Shredding.Append(AppendRequest.Of(Tenant, TestEvents.Propose(Registered("c1", "ann.new@example.com"))), Ct);
+        var all = await Shredding.Read(Tenant, EventQuery.OfTypes("CustomerRegistered"), Ct);
+        Assert.Equal(["(redacted)", "ann.new@example.com"], all.Select(EmailOf));
     }
 }

@@ -11,7 +11,8 @@ namespace Hybrid.Shell.Http.Admin;
 /// <summary>
 /// The admin surface over <see cref="HybridOperations"/>: the server-rendered page (<c>GET {prefix}</c>, a tenant's
 /// events at <c>GET {prefix}/tenants/{tenant}?after=&amp;stream=</c>), its form posts (retry, discard), and JSON
-/// endpoints under <c>{prefix}/api</c>. Deny by default: a caller without the viewer or admin role gets 403 with an
+/// endpoints under <c>{prefix}/api</c> (among them <c>POST {prefix}/api/tenants/{tenant}/subjects/{subject}/forget?reason=</c>,
+/// admin role only). Deny by default: a caller without the viewer or admin role gets 403 with an
 /// empty body; viewers only read; refusals are problem documents (400, 404, 409), never a 500.
 /// </summary>
 public static class HybridAdminEndpoints
@@ -67,6 +68,12 @@ public static class HybridAdminEndpoints
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Replay(processor, tenant, from, null, ct))));
         endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string tenant, string? scope) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
+        endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+            {
+                var audit = await ops.ForgetSubject(tenant, subject, reason ?? "forgotten by an operator (admin API)", ct);
+                return Results.Json(new { tenant, subject, position = audit.Position });
+            }));
         endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Verify(null, ct)))));
     }
@@ -84,7 +91,7 @@ public static class HybridAdminEndpoints
             var status = refused.Refusal switch
             {
                 OperationRefusal.InvalidInput => StatusCodes.Status400BadRequest,
-                OperationRefusal.NotPending or OperationRefusal.Busy => StatusCodes.Status409Conflict,
+                OperationRefusal.NotPending or OperationRefusal.Busy or OperationRefusal.ShreddingOff => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status404NotFound,
             };
             return Problems.Result(Problems.Of(status, refused.Refusal.ToString(), "The operation was refused", refused.Message), status);

@@ -6,7 +6,10 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed class Databases : IDisposable
 {
     public static readonly string[] Names =
-        ["meta", "tenants", "heads", "events", "ids", "streams", "versions", "postings", "checkpoints", "dead-letters", "leases"];
+        ["meta", "tenants", "heads", "events", "ids", "streams", "versions", "postings", "checkpoints", "dead-letters", "leases", "subject-keys"];
+
+    /// <summary>Databases added after the format's first version: created when a store written before them is opened.</summary>
+    private static readonly HashSet<string> AddedLater = ["subject-keys"];
 
     /// <summary>The databases whose keys hold sorted lists of fixed-size values.</summary>
     private static readonly HashSet<string> Lists = ["versions", "postings"];
@@ -26,6 +29,7 @@ internal sealed class Databases : IDisposable
     public LightningDatabase Checkpoints => _all[8];
     public LightningDatabase DeadLetters => _all[9];
     public LightningDatabase Leases => _all[10];
+    public LightningDatabase SubjectKeys => _all[11];
 
     /// <summary>Every database with its name, in <see cref="Names"/> order.</summary>
     public IEnumerable<(string Name, LightningDatabase Db)> All => Names.Select((name, i) => (name, _all[i]));
@@ -36,7 +40,7 @@ internal sealed class Databases : IDisposable
     public static Databases Open(LightningTransaction tx, bool create) =>
         new(Names.Select(name => tx.OpenDatabase(name, new DatabaseConfiguration
         {
-            Flags = (create ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None) | (Lists.Contains(name) ? SortedDuplicates.Flags : DatabaseOpenFlags.None),
+            Flags = (create || AddedLater.Contains(name) ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None) | (Lists.Contains(name) ? SortedDuplicates.Flags : DatabaseOpenFlags.None),
         })).ToArray());
 
     public void Dispose()

@@ -7,8 +7,8 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 public static class LmdbHybridBuilderExtensions
 {
     /// <summary>
-    /// The embedded event store in the directory (created when missing): events, checkpoints, leases and dead letters
-    /// in one file, no database server. Opened (and checked) once, when first resolved; closed with the container.
+    /// The embedded event store in the directory (created when missing): events, checkpoints, leases, dead letters and
+    /// crypto-shredding subject keys in one file, no database server. Opened (and checked) once, when first resolved; closed with the container.
     /// One process uses a store at a time. The read-model cache is chosen separately (<c>UseReadModelCache</c>) and
     /// must live in another directory.
     /// </summary>
@@ -23,6 +23,7 @@ public static class LmdbHybridBuilderExtensions
         return builder
             .UseEventStore(sp => sp.GetRequiredService<LmdbEventStore>())
             .UseLeaseStore(sp => new LmdbLeaseStore(sp.GetRequiredService<LmdbEventStore>()))
-            .UseDeadLetterStore(sp => new LmdbDeadLetterStore(sp.GetRequiredService<LmdbEventStore>()));
+            .UseDeadLetterStore(sp => new LmdbDeadLetterStore(sp.GetRequiredService<LmdbEventStore>()))
+            .UseSubjectKeyStore(sp => new LmdbSubjectKeyStore(sp.GetRequiredService<LmdbEventStore>()));
     }
 }

@@ -12,7 +12,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// versions [T][stream number] → sorted (version, position) · postings [T][kind][type or tag] → sorted positions ·
 /// tenants [tenant] → T · heads [T] → head and stream counter ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
-/// leases [resource] → lease · meta [name] → value.
+/// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value.
 /// </remarks>
 internal static class StoreKeys
 {

@@ -1,4 +1,5 @@
 using Hybrid.Shell.Postgres;
+using Hybrid.Shell.Postgres.Lifecycle;
 using Hybrid.Shell.Postgres.Processing;
 using Hybrid.Shell.Postgres.Tenants;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ public static class PostgresHybridBuilderExtensions
 
     /// <summary>
     /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases, dead
-    /// letters and the tenant catalogue in the same database and schema. The store is created once, when first resolved.
+    /// letters, the tenant catalogue and crypto-shredding subject keys in the same database and schema. The store is created once, when first resolved.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
@@ -59,6 +60,9 @@ public static class PostgresHybridBuilderExtensions
                     ? new PostgresDeadLetterStore(shared, options.Schema)
                     : new PostgresDeadLetterStore(options.ConnectionString, options.Schema);
             })
+            .UseSubjectKeyStore(_ => options.DataSource is { } shared
+                ? new PostgresSubjectKeyStore(shared, options.Schema)
+                : new PostgresSubjectKeyStore(options.ConnectionString, options.Schema))
             .UseTenantCatalogue(sp =>
             {
                 sp.GetRequiredService<IEventStore>();

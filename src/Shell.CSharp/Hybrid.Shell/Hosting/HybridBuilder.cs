@@ -13,7 +13,7 @@ namespace Hybrid.Shell.Hosting;
 /// Every method returns the builder; options are plain settable properties, also reachable through
 /// <c>Processors(o => …)</c>-style calls that F# lambdas can write.
 /// </summary>
-public sealed class HybridBuilder(IServiceCollection services)
+public sealed partial class HybridBuilder(IServiceCollection services)
 {
     internal Func<IServiceProvider, IEventStore>? EventStore;
     internal Func<IServiceProvider, ILeaseStore>? LeaseStore;

@@ -1,5 +1,6 @@
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Ids;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Middleware;
 using Hybrid.Shell.Operations;
 using Hybrid.Shell.Processors;
@@ -22,7 +23,7 @@ public static class HybridServiceCollectionExtensions
     /// <see cref="CommandProcessor"/> (with command metrics) and <see cref="QueryProcessor"/>, the read-model engine
     /// with the registry's read models, the todo-processor host (one per processor partition when chosen) with its processors (process managers and producers
     /// included), the periodic scheduler with its tasks, the deadline scheduler of the process managers, the tenant
-    /// catalogue when one was chosen, the dead-letter operations and the operator's <see cref="HybridOperations"/>, one hosted service that starts and stops them gracefully, and a health
+    /// catalogue when one was chosen, the crypto-shredding decorator over the store when <c>UseCryptoShredding</c> was called, the dead-letter operations and the operator's <see cref="HybridOperations"/>, one hosted service that starts and stops them gracefully, and a health
     /// check named "hybrid". Loggers come from the host's logging; time from the registered
     /// <see cref="TimeProvider"/> (the system clock unless one is registered first).
     /// Throws an <see cref="InvalidOperationException"/> when no event, lease or dead-letter store was chosen.
@@ -44,11 +45,17 @@ public static class HybridServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource>(sp => new UuidV7IdSource(sp.GetRequiredService<TimeProvider>()));
-        if (upcasters.Length == 0) services.AddSingleton(storeFactory);
+        if (builder.SubjectKeyStore is { } keyStore) services.AddSingleton(keyStore);
+        if (upcasters.Length == 0 && builder.PersonalData is null) services.AddSingleton(storeFactory);
         else
         {
             services.AddSingleton(sp => new InnerEventStore(storeFactory(sp)));
-            services.AddSingleton<IEventStore>(sp => new UpcastingEventStore(sp.GetRequiredService<InnerEventStore>().Store, upcasters));
+            if (builder.PersonalData is { } policy) AddShredding(services, builder, policy);
+            services.AddSingleton<IEventStore>(sp =>
+            {
+                var store = sp.GetService<CryptoShreddingEventStore>() ?? sp.GetRequiredService<InnerEventStore>().Store;
+                return upcasters.Length == 0 ? store : new UpcastingEventStore(store, upcasters);
+            });
         }
         services.AddSingleton(leaseStore);
         services.AddSingleton(deadLetters);
@@ -72,7 +79,8 @@ public static class HybridServiceCollectionExtensions
         services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), processors));
         services.AddSingleton(sp => new HybridOperations(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ILeaseStore>(),
             sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<DeadLetterOperations>(), sp.GetRequiredService<ReadModelEngine>(),
-            sp.GetRequiredService<TodoProcessorHost>().Processors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ITenantCatalogue>()));
+            sp.GetRequiredService<TodoProcessorHost>().Processors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ITenantCatalogue>(),
+            sp.GetService<CryptoShreddingEventStore>()));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), Runtime.periodicTasks(application), builder.SchedulerOptions,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>(), sp.GetService<ITenantCatalogue>()));
@@ -99,6 +107,21 @@ public static class HybridServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHybrid(this IServiceCollection services, Action<HybridBuilder> configure) =>
         services.AddHybrid(RegistryModule.empty, configure);
+
+    /// <summary>The shredding decorator over the chosen store, with the chosen key store (wrapped when a master key is set).</summary>
+    private static void AddShredding(IServiceCollection services, HybridBuilder builder, PersonalDataPolicy policy)
+    {
+        if (builder.SubjectKeyStore is null)
+            throw Missing("subject key store for UseCryptoShredding", "UseSubjectKeyStore, or a store choice that brings one (UseInMemory, UsePostgres, UseEmbeddedStore)");
+        var masterKey = builder.ShreddingOptions.MasterKey;
+        services.AddSingleton(sp =>
+        {
+            var inner = sp.GetRequiredService<InnerEventStore>().Store;
+            var keys = sp.GetRequiredService<ISubjectKeyStore>();
+            return new CryptoShreddingEventStore(inner, policy, masterKey is null ? keys : new MasterKeySubjectKeyStore(keys, masterKey),
+                sp.GetRequiredService<IIdSource>());
+        });
+    }
 
     private static InvalidOperationException Missing(string what, string how) =>
         new($"AddHybrid: no {what} was chosen; call {how}.");

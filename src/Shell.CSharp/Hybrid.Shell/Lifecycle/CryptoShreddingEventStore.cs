@@ -29,6 +29,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
                 ?? throw new InvalidInputException($"events[{i}].Body",
                     $"Tenant '{request.Tenant}': events[{i}].Body: an event of type '{e.Data.Type}' holds personal data, so its body must name its subject in the string property '{declaration.SubjectField}'.");
             StoreInput.Tenant(request.Tenant);
+            Validation.orThrow(request.Tenant, Validation.subject($"events[{i}].Body.{declaration.SubjectField}", subject));
             var key = await keys.GetOrAdd(request.Tenant, subject, SubjectCipher.NewKey(), ct).ConfigureAwait(false);
             var body = PersonalData.seal(declaration, e.Data.Body,
                 (field, plain) => SubjectCipher.Seal(key, request.Tenant, subject, field, plain)).Value;
@@ -60,6 +61,23 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
                 : message;
     }
 
+    /// <summary>The decorated store, as stored: personal values sealed (archive from here, so archives never hold them in clear).</summary>
+    public IEventStore Sealed => Inner;
+
+    /// <summary>
+    /// Events read elsewhere (an archive) with their personal values unsealed, or redacted (JSON null) when their
+    /// subject was forgotten: an archive written before the subject was forgotten is redacted when read back after.
+    /// </summary>
+    public async Task<RecordedEvent[]> Reveal(RecordedEvent[] events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var revealed = new List<RecordedEvent>(events.Length);
+        foreach (var group in events.GroupBy(e => e.Tenant, StringComparer.Ordinal))
+            revealed.AddRange(await Unseal(group.Key, group.ToArray(), ct).ConfigureAwait(false));
+        var byId = revealed.ToDictionary(e => (e.Tenant, e.Id));
+        return events.Select(e => byId[(e.Tenant, e.Id)]).ToArray();
+    }
+
     /// <inheritdoc />
     public Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct) =>
         Inner is IEventPurger purger ? purger.Purge(request, ct) : throw new NotSupportedException("The decorated store cannot purge.");
@@ -71,8 +89,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
     /// </summary>
     public async Task<ForgetResult> ForgetSubject(string tenant, string subject, string reason, CancellationToken ct)
     {
-        StoreInput.Tenant(tenant);
-        if (string.IsNullOrEmpty(subject)) throw new InvalidInputException("subject", $"Tenant '{tenant}': subject: the subject is empty.");
+        StoreInput.Subject(tenant, subject);
         if (string.IsNullOrWhiteSpace(reason)) throw new InvalidInputException("reason", $"Tenant '{tenant}': reason: forgetting a subject needs a reason (it is kept in the audit event).");
         if (!await keys.Forget(tenant, subject, ct).ConfigureAwait(false))
             return ForgetResult.NewUnknownSubject($"Tenant '{tenant}': subject '{subject}' has no key (it sealed nothing, or was forgotten already).");
@@ -95,7 +112,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
             known ??= new Dictionary<string, byte[]?>(StringComparer.Ordinal);
             var subject = PersonalData.subjectOf(declaration, e.Body)?.Value ?? "";
             if (!known.TryGetValue(subject, out var key))
-                known[subject] = key = subject.Length == 0 ? null : await keys.TryGet(tenant, subject, ct).ConfigureAwait(false);
+                known[subject] = key = Validation.subject("subject", subject).IsError ? null : await keys.TryGet(tenant, subject, ct).ConfigureAwait(false);
             var body = PersonalData.unseal(declaration, e.Body,
                 (s, field, token) => key is null ? null! : SubjectCipher.Open(key, tenant, s, field, token)!);
             result ??= (RecordedEvent[])events.Clone();

@@ -1,3 +1,4 @@
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Processors;
 using Hybrid.Shell.ReadModels;
 
@@ -6,8 +7,8 @@ namespace Hybrid.Shell.Operations;
 /// <summary>
 /// The operator's API, shared by the command line, the admin endpoints and the admin page: dead letters (list, show,
 /// retry, discard), processors (pause, resume, replay from a position, lag per tenant), read models (rebuild online,
-/// versions, cache statistics) and a logical check of the store. Every request is checked first (tenant, processor,
-/// read model, dead letter and its status): a bad one throws an <see cref="OperationRefusedException"/> and changes
+/// versions, cache statistics), a logical check of the store, and the data lifecycle (forgetting a subject, archives).
+/// Every request is checked first (tenant, processor, read model, dead letter and its status, subject): a bad one throws an <see cref="OperationRefusedException"/> and changes
 /// nothing. Pauses live in the lease store, so every node honours them.
 /// </summary>
 public sealed partial class HybridOperations(
@@ -18,7 +19,8 @@ public sealed partial class HybridOperations(
     ReadModelEngine readModels,
     IEnumerable<TodoProcessor> processors,
     TimeProvider clock,
-    ITenantCatalogue? catalogue = null)
+    ITenantCatalogue? catalogue = null,
+    CryptoShreddingEventStore? shredding = null)
 {
     private readonly Dictionary<string, TodoProcessor> _definitions = processors.ToDictionary(p => p.Name, StringComparer.Ordinal);
 

@@ -17,4 +17,8 @@ public enum OperationRefusal
     NotPending,
     /// <summary>A node still runs the processor for the tenant; try again.</summary>
     Busy,
+    /// <summary>The tenant has no key for the subject: it sealed nothing, or was forgotten already.</summary>
+    UnknownSubject,
+    /// <summary>Crypto-shredding is not on (<c>UseCryptoShredding</c> was not called), so there is nothing to forget.</summary>
+    ShreddingOff,
 }

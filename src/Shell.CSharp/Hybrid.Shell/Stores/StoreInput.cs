@@ -44,6 +44,13 @@ public static class StoreInput
         Validation.orThrow(tenant, Validation.processor("processor", processor));
     }
 
+    /// <summary>Checks a tenant and a subject of personal data (see <see cref="ISubjectKeyStore"/>).</summary>
+    public static void Subject(string tenant, string subject)
+    {
+        Tenant(tenant);
+        Validation.orThrow(tenant, Validation.subject("subject", subject));
+    }
+
     /// <summary>Checks a position.</summary>
     public static void Position(string tenant, string field, long position)
     {

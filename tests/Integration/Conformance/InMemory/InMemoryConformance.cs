@@ -19,5 +19,6 @@ public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new In
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());
 public sealed class InMemoryPurgeConformance() : PurgeConformance(new InMemoryStoreFactory());
 public sealed class InMemoryShreddingConformance() : ShreddingConformance(new InMemoryStoreFactory());
+public sealed class InMemorySubjectKeyStoreConformance() : SubjectKeyStoreConformance(new InMemoryStoreFactory());
 public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemoryStoreFactory());
 public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());

@@ -21,5 +21,6 @@ public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConf
 public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
 public sealed class LmdbPurgeConformance() : PurgeConformance(new LmdbStoreFactory());
 public sealed class LmdbShreddingConformance() : ShreddingConformance(new LmdbStoreFactory());
+public sealed class LmdbSubjectKeyStoreConformance() : SubjectKeyStoreConformance(new LmdbStoreFactory());
 public sealed class LmdbArchiveConformance() : ArchiveConformance(new LmdbStoreFactory());
 public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbStoreFactory());

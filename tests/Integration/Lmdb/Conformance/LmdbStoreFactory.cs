@@ -5,7 +5,7 @@ namespace Hybrid.Tests.Integration.Lmdb.Conformance;
 
 /// <summary>One durable embedded store, in a temp directory, shared by every conformance test: tests use fresh tenants,
 /// so sharing also checks isolation (and exercises group commit across tests running at once).</summary>
-public sealed class LmdbStoreFactory : IEventStoreFactory
+public sealed class LmdbStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory
 {
     private static readonly Lazy<LmdbEventStore> Shared = new(() =>
     {
@@ -21,4 +21,7 @@ public sealed class LmdbStoreFactory : IEventStoreFactory
 
     /// <inheritdoc />
     public Task<IEventStore> CreateAsync() => Task.FromResult<IEventStore>(Shared.Value);
+
+    /// <inheritdoc />
+    public Task<ISubjectKeyStore> CreateKeysAsync() => Task.FromResult<ISubjectKeyStore>(new LmdbSubjectKeyStore(Shared.Value));
 }

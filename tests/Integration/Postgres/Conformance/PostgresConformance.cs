@@ -21,5 +21,6 @@ public sealed class PostgresUpcastingConformance() : UpcastingConformance(new Po
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
 public sealed class PostgresPurgeConformance() : PurgeConformance(new PostgresStoreFactory());
 public sealed class PostgresShreddingConformance() : ShreddingConformance(new PostgresStoreFactory());
+public sealed class PostgresSubjectKeyStoreConformance() : SubjectKeyStoreConformance(new PostgresStoreFactory());
 public sealed class PostgresArchiveConformance() : ArchiveConformance(new PostgresStoreFactory());
 public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresStoreFactory());

@@ -1,13 +1,24 @@
+using Hybrid.Shell.Postgres;
+using Hybrid.Shell.Postgres.Lifecycle;
 using Hybrid.Tests.Integration.Conformance;
 
 namespace Hybrid.Tests.Integration.Postgres.Conformance;
 
 /// <summary>One PostgreSQL store, on its own database, shared by every conformance test: tests use fresh tenants, so
 /// sharing also checks isolation (and exercises group commit across tests running at once).</summary>
-public sealed class PostgresStoreFactory : IEventStoreFactory
+public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory
 {
-    private static readonly Lazy<Task<IEventStore>> Shared = new(async () => await PostgresStores.CreateAsync());
+    private static readonly Lazy<Task<PostgresEventStore>> Shared = new(() => PostgresStores.CreateAsync());
 
     /// <inheritdoc />
-    public Task<IEventStore> CreateAsync() => Shared.Value;
+    public async Task<IEventStore> CreateAsync() => await Shared.Value;
+
+    /// <inheritdoc />
+    public async Task<ISubjectKeyStore> CreateKeysAsync() => await SharedKeys.Value;
+
+    private static readonly Lazy<Task<PostgresSubjectKeyStore>> SharedKeys = new(async () =>
+    {
+        var store = await Shared.Value;
+        return new PostgresSubjectKeyStore(store.Options.ConnectionString, store.Options.Schema);
+    });
 }
