@@ -34,10 +34,12 @@ let private todoCommand<'R> (name: string) (listOf: 'R -> string) (toCommand: 'R
 
 /// Invites a customer: reads the events tagged with the email and appends only if none appeared since.
 let private inviteCommand =
-    let emailKey (r: InviteCustomer) = Invites.emailTag (match Invites.validateEmail r.Email with Ok e -> e | Error _ -> "-")
-    Command.define<InviteCustomer> "InviteCustomer" (fun r -> Lookup.Events(EventQuery.OfTags(emailKey r))) (fun context r looked ->
+    let emailKey (context: DecisionContext) (r: InviteCustomer) =
+        Invites.emailTag context.TagKey (match Invites.validateEmail r.Email with Ok e -> e | Error _ -> "-")
+    Command.defineIn<InviteCustomer> "InviteCustomer" (fun context r -> Lookup.Events(EventQuery.OfTags(emailKey context r))) (fun context r looked ->
         let existing = looked.Events |> Seq.choose Invites.Events.tryDecode |> List.ofSeq
-        Invites.decide context.Caller.Actor context.Now { CustomerId = r.CustomerId; Email = r.Email } existing |> decision Invites.Events.encode)
+        Invites.decide context.Caller.Actor context.Now { CustomerId = r.CustomerId; Email = r.Email } existing
+        |> decision (Invites.Events.encodeWith context.TagKey))
     |> Command.validate<InviteCustomer> (fun r -> checkId "customerId" r.CustomerId)
     |> Command.authorize<InviteCustomer> (authorizeBy Access.isAdmin "invite customers")
     |> Command.emits (List.ofArray Invites.Events.types)
@@ -104,6 +106,9 @@ let processors: TodoProcessor list =
 
 /// The process managers.
 let processManagers: ProcessManager list = [ InviteReminders.manager ]
+
+/// The personal data of the sample's events (hosts seal it with UseCryptoShredding): the invited email, per customer.
+let personalData = PersonalDataPolicy([ Invites.personalData ])
 
 /// Every processor a host runs: the processors, then one per process manager.
 let hostedProcessors: TodoProcessor list = processors @ (processManagers |> List.map ProcessManager.toProcessor)

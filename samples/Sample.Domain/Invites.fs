@@ -1,5 +1,6 @@
 // Customer invites: one invite per email address, kept unique by a dynamic consistency boundary on the email tag
-// (no stream). A duplicate or empty email is refused with a clear message and writes nothing.
+// (no stream). A duplicate or empty email is refused with a clear message and writes nothing. The email is personal
+// data: the tag holds a keyed hash of it (never the address), and the event's email is sealed by crypto-shredding.
 module Hybrid.Sample.Invites
 
 open Hybrid
@@ -7,8 +8,13 @@ open Hybrid
 /// The form every email is compared in.
 let normalize (email: string) = if isNull email then "" else email.Trim().ToLowerInvariant()
 
-/// The tag of an email: the command's lookup, which makes the invite unique.
-let emailTag (email: string) : Tag = $"email:{normalize email}"
+/// The tag of an email: the command's lookup, which makes the invite unique. It holds HMAC-SHA256 of the normalized
+/// email under the tenant's tag key (the shell passes it in the decision context), so equal emails give equal tags
+/// and the tag tells nothing about the address.
+let emailTag (tagKey: byte[]) (email: string) : Tag = KeyedTags.tag "email" tagKey (normalize email)
+
+/// The invite's personal data: its email, whose subject is the customer (forgetting the customer redacts it).
+let personalData = PersonalData.declare "CustomerInvited" "customerId" [ "email" ]
 
 /// The tag of a customer.
 let customerTag (customerId: string) : Tag = $"customer:{customerId}"
@@ -22,8 +28,12 @@ module Events =
 
     let types = [| "CustomerInvited" |]
 
-    let encode (CustomerInvited e) =
-        EventData.Tagged("CustomerInvited", Json.serialize e, emailTag e.Email, customerTag e.CustomerId)
+    /// The event with its email tag made with the tenant's tag key.
+    let encodeWith (tagKey: byte[]) (CustomerInvited e) =
+        EventData.Tagged("CustomerInvited", Json.serialize e, emailTag tagKey e.Email, customerTag e.CustomerId)
+
+    /// The event with its email tag made with no key (codecs and test kits; commands use encodeWith).
+    let encode (event: Event) = encodeWith Array.empty event
 
     let private decode (e: RecordedEvent) =
         match e.Type with

@@ -29,6 +29,7 @@ type Decision =
 /// The invite-emails handler.
 let inviteEmails (event: RecordedEvent) =
     match Invites.Events.tryDecode event with
+    | Some(Invites.Events.CustomerInvited invite) when isNull invite.Email -> Ignore // forgotten before it was sent
     | Some(Invites.Events.CustomerInvited invite) -> SendEmail(Emails.invitation invite)
     | None -> Ignore
 

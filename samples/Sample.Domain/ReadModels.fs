@@ -63,6 +63,7 @@ module CustomersView =
 
     let evolve (customers: Map<string, CustomerView>) (event: RecordedEvent) =
         match Invites.Events.tryDecode event with
+        | Some(Invites.Events.CustomerInvited e) when isNull e.Email -> customers // forgotten: the customer leaves the view
         | Some(Invites.Events.CustomerInvited e) ->
             customers.Add(e.Email, { CustomerId = e.CustomerId; Email = e.Email; InvitedBy = e.InvitedBy; Status = "invited" })
         | None -> customers

@@ -42,7 +42,7 @@ internal static class HandlerCommand
                 hybrid.ProcessorOptions.PollInterval = TimeSpan.FromSeconds(1);
             });
             builder.Services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
-                CommandCatalog.Of(sp.GetRequiredService<Registry>())));
+                CommandCatalog.Of(sp.GetRequiredService<Registry>()), tagKeys: sp.GetService<ITenantTagKeys>()));
             builder.Services.AddNatsCommandHandler();
             using var host = builder.Build();
             await host.StartAsync(ct);

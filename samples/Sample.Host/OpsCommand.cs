@@ -7,7 +7,7 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// `ops …`: the operator's commands over <see cref="HybridOperations"/> on the embedded store (--data DIR) or PostgreSQL
 /// (--postgres): dead letters (list, show, retry, discard), processors (pause, resume, replay, lag), read models
-/// (rebuild) and a logical check of the store (verify).
+/// (rebuild), a logical check of the store (verify) and forgetting a subject (forget-subject).
 /// </summary>
 internal static class OpsCommand
 {
@@ -21,7 +21,7 @@ internal static class OpsCommand
             CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null));
         var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, verification.");
         foreach (var sub in new[] { DeadLetters(common), Show(common), Letter(common, "retry"), Letter(common, "discard"), Pause(common, "pause"),
-                     Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), Verify(common) })
+                     Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), Verify(common), ForgetSubject(common) })
             ops.Subcommands.Add(sub);
         return ops;
     }
@@ -143,6 +143,25 @@ internal static class OpsCommand
             Console.WriteLine($"{m} for {t}: rebuilt to position {position}");
             return 0;
         });
+    }
+
+    private static System.CommandLine.Command ForgetSubject(Common common)
+    {
+        var tenant = Tenant(true);
+        var subject = new Option<string>("--subject") { Description = "The subject to forget (for the sample, a customer id).", Required = true };
+        var reason = new Option<string>("--reason")
+        {
+            Description = "Why (kept in the SubjectForgotten audit event).", DefaultValueFactory = _ => "forgotten by an operator (ops forget-subject)",
+        };
+        return With(common, "forget-subject",
+            "Forget a subject (crypto-shredding): delete its key, so its personal data reads as null everywhere. A subject with no key (unknown, or forgotten already) is refused and nothing changes.",
+            [tenant, subject, reason], async (parse, ops, output, ct) =>
+            {
+                var (t, s) = (parse.GetValue(tenant)!, parse.GetValue(subject)!);
+                var audit = await ops.ForgetSubject(t, s, parse.GetValue(reason)!, ct);
+                Console.WriteLine($"{t} {s}: forgotten (audit event at position {Text(audit.Position)})");
+                return 0;
+            });
     }
 
     private static System.CommandLine.Command Verify(Common common) =>

@@ -8,12 +8,22 @@ namespace Hybrid.Sample.Host;
 /// <summary>The sample's process manager and effect handlers: the rest of the application is its registry (<c>Definitions.registry</c>).</summary>
 public static class SampleHybrid
 {
+    /// <summary>The environment variable that may hold the master key wrapping the sample's subject keys (base64, 32 bytes).</summary>
+    public const string MasterKeyVariable = "HYBRID_SAMPLE_MASTER_KEY";
+
     /// <summary>
-    /// Adds what the registry cannot hold: the invite-reminders process manager, and effect handlers that log each
-    /// email sent and card charged, then tell <paramref name="observer"/>.
+    /// Adds what the registry cannot hold: crypto-shredding of the sample's personal data (invited emails, keys beside
+    /// the chosen store, wrapped with the master key of <see cref="MasterKeyVariable"/> when it is set), the
+    /// invite-reminders process manager, and effect handlers that log each email sent and card charged, then tell
+    /// <paramref name="observer"/>. Call it after the store choice.
     /// </summary>
     public static HybridBuilder AddSampleEffects(this HybridBuilder hybrid, Func<EffectContext, CancellationToken, Task>? observer = null)
     {
+        hybrid.UseCryptoShredding(Definitions.personalData, shredding =>
+        {
+            if (Environment.GetEnvironmentVariable(MasterKeyVariable) is { Length: > 0 } masterKey)
+                shredding.MasterKey = Convert.FromBase64String(masterKey);
+        });
         foreach (var manager in Definitions.processManagers) hybrid.AddProcessManager(manager);
         foreach (var kind in new[] { Effects.SendEmail, Effects.ChargeCard })
             hybrid.AddEffectHandler(sp => new LoggingEffectHandler(kind, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hybrid.Sample.Effects"), observer));

@@ -26,13 +26,24 @@ type CommandDefinition =
       Views: obj -> ViewRef list
       /// How the decision folds the streams it reads, for commands built from a decider or a StreamFold; None when
       /// it decides over the events read.
-      Fold: StateFold option }
+      Fold: StateFold option
+      /// A lookup that needs the decision context (keyed tags need the tenant's tag key); None: Lookup alone.
+      LookupIn: (DecisionContext -> obj -> Lookup) option }
 
     /// Authorizes a caller (deny by default).
     member c.Check(caller: Caller, command: obj) = Authorize.check c.Authorize "command" c.Name caller command
 
-    /// What the command reads.
+    /// What the command reads (for a command that looks up with its context, see the overload with one).
     member c.LookupFor(command: obj) = c.Lookup command
+
+    /// What the command reads, given who asks, when, and the tenant's tag key.
+    member c.LookupFor(context: DecisionContext, command: obj) =
+        match c.LookupIn with
+        | Some lookup -> lookup context command
+        | None -> c.Lookup command
+
+    /// True when the command looks up with its decision context (the shell then passes the tenant's tag key).
+    member c.NeedsContextToLookUp = c.LookupIn.IsSome
 
     /// Decides the command over what was read.
     member c.Run(context: DecisionContext, command: obj, lookedUp: LookedUp) = c.Decide context command lookedUp
@@ -93,7 +104,13 @@ module Command =
           Lookup = fun c -> lookup (c :?> 'C)
           Decide = fun context c looked -> decide context (c :?> 'C) looked
           Views = fun _ -> []
-          Fold = None }
+          Fold = None
+          LookupIn = None }
+
+    /// A command whose lookup needs the decision context: a keyed tag (KeyedTags.tag) made with context.TagKey.
+    let defineIn<'C> (name: string) (lookup: DecisionContext -> 'C -> Lookup) (decide: DecisionContext -> 'C -> LookedUp -> CommandDecision) =
+        { define<'C> name (fun _ -> invalidOp $"Command '{name}' looks up with its decision context: call LookupFor(context, command).") decide with
+            LookupIn = Some(fun context c -> lookup context (c :?> 'C)) }
 
     /// The same command authorized by the function.
     let authorize<'C> (authorize: Caller -> 'C -> Authorization) (command: CommandDefinition) =

@@ -14,6 +14,12 @@ type ISubjectKeyStore =
     /// Deletes the subject's key; false when it had none.
     abstract Forget: tenant: TenantId * subject: string * ct: CancellationToken -> Task<bool>
 
+/// The key of each tenant's keyed tags (KeyedTags.tag), the same for a tenant for ever; the shell passes it to
+/// decisions in DecisionContext.TagKey.
+type ITenantTagKeys =
+    /// The tenant's tag key (created on first use).
+    abstract KeyOf: tenant: TenantId * ct: CancellationToken -> Task<byte[]>
+
 /// Why forgetting a subject changed nothing.
 type ForgetResult =
     /// The key is deleted and the audit event appended.

@@ -60,6 +60,12 @@ module Validation =
     let subject (field: string) (subject: string) =
         ofProblem field (textProblem "The subject" Limits.NameLength CharClass.Identifier subject)
 
+    /// A subject an event or an operator names (see `subject`), not starting with '$': those are the shell's own keys.
+    let personalSubject (field: string) (subject: string) =
+        match subject with
+        | s when not (String.IsNullOrEmpty s) && s.[0] = '$' -> fail field $"The subject '{s}' starts with '$', which is reserved for the shell's own keys."
+        | s -> ofProblem field (textProblem "The subject" Limits.NameLength CharClass.Identifier s)
+
     let private streamProblem (stream: StreamId) =
         if String.IsNullOrEmpty stream then "The stream id is empty."
         elif stream = Names.All then "Appending to or deleting '$all' is not allowed: it is the tenant's whole log."

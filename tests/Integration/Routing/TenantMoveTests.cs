@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Postgres.Routing;
 using Hybrid.Shell.Routing;
 using Hybrid.Shell.Stores;
@@ -157,5 +158,40 @@ public sealed class TenantMoveTests(TwoClusters clusters, ITestOutputHelper outp
         Assert.Equal(0L, (await routes.ReadCheckpoint("t1", "stale", default)).Position);
         await ProcessingDatabase.PlaceOrder(routes, "t1", "o6");
         Assert.Equal(6L, (await routes.GetHead("t1", default)));
+    }
+
+    private static async Task<long> KeyRows(PostgresDatabase database, string tenant)
+    {
+        await using var connection = new NpgsqlConnection(database.MigrationConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM hybrid.subject_keys WHERE tenant_id = @t", connection);
+        command.Parameters.AddWithValue("t", tenant);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task a_move_takes_the_tenants_subject_keys_so_its_personal_values_still_open_and_forgetting_acts_in_the_new_database()
+    {
+        var databases = await clusters.NewDatabasesAsync("move_keys");
+        var map = new TenancyMap(["a", "b"], new Dictionary<string, string> { ["t1"] = "a", ["t2"] = "a" });
+        var routes = new RoutingEventStore(map, PostgresTenantDatabases.Create(databases, new PostgresHybridOptions(), TimeProvider.System));
+        await using var _ = routes.Databases;
+        var policy = new PersonalDataPolicy([PersonalData.declare("CustomerRegistered", "customerId", ["email"])]);
+        var shredding = new CryptoShreddingEventStore(routes, policy, new RoutingSubjectKeyStore(routes), Hybrid.Shell.Ids.UuidV7IdSource.System);
+        EventData Registered(string customer, string email) =>
+            new("CustomerRegistered", [], $"customer-{customer}", $$"""{"customerId":"{{customer}}","email":"{{email}}"}""", 1);
+        string[] Emails(RecordedEvent[] events) => events.Where(e => e.Type == "CustomerRegistered")
+            .Select(e => System.Text.Json.JsonDocument.Parse(e.Body).RootElement.GetProperty("email").GetString() ?? "(redacted)").ToArray();
+        await shredding.Append(AppendRequest.Of("t1", Conformance.TestEvents.Propose(Registered("c1", "ann@example.com"), Registered("c2", "bob@example.com"))), default);
+        await shredding.Append(AppendRequest.Of("t2", Conformance.TestEvents.Propose(Registered("c1", "zed@example.com"))), default);
+
+        await new PostgresTenantMove(routes, databases).MoveAsync("t1", "b");
+
+        Assert.Equal((0L, 2L, 1L), (await KeyRows(databases[0], "t1"), await KeyRows(databases[1], "t1"), await KeyRows(databases[0], "t2")));
+        Assert.Equal(["ann@example.com", "bob@example.com"], Emails(await shredding.Read("t1", EventQuery.All, default)));
+        Assert.IsType<ForgetResult.Forgotten>(await shredding.ForgetSubject("t1", "c1", "erasure", default));
+        Assert.Equal(["(redacted)", "bob@example.com"], Emails(await shredding.Read("t1", EventQuery.All, default)));
+        Assert.Equal(1L, await KeyRows(databases[1], "t1"));
+        Assert.Equal(["zed@example.com"], Emails(await shredding.Read("t2", EventQuery.All, default)));
     }
 }

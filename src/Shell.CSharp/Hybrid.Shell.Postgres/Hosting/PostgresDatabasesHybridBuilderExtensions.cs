@@ -11,7 +11,7 @@ public static class PostgresDatabasesHybridBuilderExtensions
 {
     /// <summary>
     /// Tenants spread over several PostgreSQL databases (on one server or many) by a tenancy map: events, checkpoints,
-    /// leases and dead letters of a tenant live in its database, and each database gets a processor host of its own on
+    /// leases, dead letters and subject keys of a tenant live in its database, and each database gets a processor host of its own on
     /// every node (leases and fair sharing per database). A database is opened, and migrated when it has a migration
     /// connection string, on first use; one that is down fails only its tenants' calls (503) and is retried on the next
     /// call, with no restart. The map is also the tenant catalogue when it is one (<see cref="TenancyMap"/>).
@@ -36,6 +36,7 @@ public static class PostgresDatabasesHybridBuilderExtensions
             .UseEventStore(sp => sp.GetRequiredService<RoutingEventStore>())
             .UseLeaseStore(sp => RoutingLeaseStore.ByTenant(map, sp.GetRequiredService<TenantDatabases>()))
             .UseDeadLetterStore(sp => new RoutingDeadLetterStore(sp.GetRequiredService<RoutingEventStore>()))
+            .UseSubjectKeyStore(sp => new RoutingSubjectKeyStore(sp.GetRequiredService<RoutingEventStore>(), options.Schema))
             .UseProcessorPartitions(sp =>
             {
                 var routes = sp.GetRequiredService<RoutingEventStore>();

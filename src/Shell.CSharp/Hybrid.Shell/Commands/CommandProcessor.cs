@@ -31,16 +31,19 @@ public sealed partial class CommandProcessor
     private readonly ConcurrentDictionary<(string Aggregate, string Name), AggregateMigration> _migrations = new();
     private readonly DecidedStateCache? _states;
     private readonly TimeProvider _clock;
+    private readonly ITenantTagKeys? _tagKeys;
 
     /// <summary>
     /// A processor over a store (wrap it in an upcasting store to upcast lookups) and its commands. Decisions get the
-    /// time from <paramref name="clock"/> (the system clock when null).
+    /// time from <paramref name="clock"/> (the system clock when null), and commands that look up with their context
+    /// (keyed tags) their tenant's key from <paramref name="tagKeys"/> (an empty key when null).
     /// </summary>
     public CommandProcessor(IEventStore store, IIdSource ids, CommandCatalog commands, CommandProcessorOptions? options = null,
         IEnumerable<ICommandMiddleware>? middleware = null, IEnumerable<ICommitTrigger>? triggers = null,
-        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null)
+        AggregateGate? gate = null, ILogger<CommandProcessor>? logger = null, TimeProvider? clock = null, ITenantTagKeys? tagKeys = null)
     {
         _clock = clock ?? TimeProvider.System;
+        _tagKeys = tagKeys;
         _store = store;
         _ids = ids;
         Commands = commands;
@@ -133,7 +136,8 @@ public sealed partial class CommandProcessor
         if (refused is not null) return Done(refused);
         if (_states is not null && definition.FoldInForce is { } fold && context.Options is { CommandId: null, ExpectedVersion: null })
             return await AttemptFolded(context, definition, command, shape, fold.Value, _states, attempt, ct).ConfigureAwait(false);
-        var lookup = definition.LookupFor(command);
+        var tagKey = definition.NeedsContextToLookUp && _tagKeys is not null ? await _tagKeys.KeyOf(caller.Tenant, ct).ConfigureAwait(false) : [];
+        var lookup = definition.LookupFor(DecisionContext.Of(caller, _clock.GetUtcNow(), tagKey), command);
         LookedUp lookedUp;
         try
         {
@@ -150,7 +154,7 @@ public sealed partial class CommandProcessor
             context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
         if (expected.IsError) return Done(expected.ErrorValue);
 
-        switch (definition.Run(DecisionContext.Of(caller, _clock.GetUtcNow()), command, lookedUp))
+        switch (definition.Run(DecisionContext.Of(caller, _clock.GetUtcNow(), tagKey), command, lookedUp))
         {
             case CommandDecision.Reject reject:
                 return Done(CommandOutcome.NewRejected(reject.Item));

@@ -45,7 +45,14 @@ public static class HybridServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource>(sp => new UuidV7IdSource(sp.GetRequiredService<TimeProvider>()));
-        if (builder.SubjectKeyStore is { } keyStore) services.AddSingleton(keyStore);
+        if (builder.SubjectKeyStore is { } keyStore)
+        {
+            services.AddSingleton(keyStore);
+            var masterKey = builder.ShreddingOptions.MasterKey;
+            services.AddSingleton<ITenantTagKeys>(sp => new SubjectStoreTagKeys(masterKey is null
+                ? sp.GetRequiredService<ISubjectKeyStore>()
+                : new MasterKeySubjectKeyStore(sp.GetRequiredService<ISubjectKeyStore>(), masterKey)));
+        }
         if (upcasters.Length == 0 && builder.PersonalData is null) services.AddSingleton(storeFactory);
         else
         {
@@ -94,7 +101,8 @@ public static class HybridServiceCollectionExtensions
         if (builder.CommandMetrics) services.AddSingleton<ICommandMiddleware, CommandMetricsMiddleware>();
         services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             CommandCatalog.Of(application), builder.CommandOptions, sp.GetServices<ICommandMiddleware>(), sp.GetServices<ICommitTrigger>(),
-            logger: sp.GetRequiredService<ILogger<CommandProcessor>>(), clock: sp.GetRequiredService<TimeProvider>()));
+            logger: sp.GetRequiredService<ILogger<CommandProcessor>>(), clock: sp.GetRequiredService<TimeProvider>(),
+            tagKeys: sp.GetService<ITenantTagKeys>()));
         services.AddSingleton(sp => QueryProcessor.Of(application, sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ReadModelEngine>()));
         services.AddHostedService<HybridHostedService>();
         services.AddHealthChecks().AddCheck<HybridHealthCheck>("hybrid");

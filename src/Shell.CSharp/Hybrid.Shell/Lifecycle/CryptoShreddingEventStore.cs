@@ -29,7 +29,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
                 ?? throw new InvalidInputException($"events[{i}].Body",
                     $"Tenant '{request.Tenant}': events[{i}].Body: an event of type '{e.Data.Type}' holds personal data, so its body must name its subject in the string property '{declaration.SubjectField}'.");
             StoreInput.Tenant(request.Tenant);
-            Validation.orThrow(request.Tenant, Validation.subject($"events[{i}].Body.{declaration.SubjectField}", subject));
+            Validation.orThrow(request.Tenant, Validation.personalSubject($"events[{i}].Body.{declaration.SubjectField}", subject));
             var key = await keys.GetOrAdd(request.Tenant, subject, SubjectCipher.NewKey(), ct).ConfigureAwait(false);
             var body = PersonalData.seal(declaration, e.Data.Body,
                 (field, plain) => SubjectCipher.Seal(key, request.Tenant, subject, field, plain)).Value;
@@ -89,7 +89,8 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
     /// </summary>
     public async Task<ForgetResult> ForgetSubject(string tenant, string subject, string reason, CancellationToken ct)
     {
-        StoreInput.Subject(tenant, subject);
+        StoreInput.Tenant(tenant);
+        Validation.orThrow(tenant, Validation.personalSubject("subject", subject));
         if (string.IsNullOrWhiteSpace(reason)) throw new InvalidInputException("reason", $"Tenant '{tenant}': reason: forgetting a subject needs a reason (it is kept in the audit event).");
         if (!await keys.Forget(tenant, subject, ct).ConfigureAwait(false))
             return ForgetResult.NewUnknownSubject($"Tenant '{tenant}': subject '{subject}' has no key (it sealed nothing, or was forgotten already).");
@@ -112,7 +113,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
             known ??= new Dictionary<string, byte[]?>(StringComparer.Ordinal);
             var subject = PersonalData.subjectOf(declaration, e.Body)?.Value ?? "";
             if (!known.TryGetValue(subject, out var key))
-                known[subject] = key = Validation.subject("subject", subject).IsError ? null : await keys.TryGet(tenant, subject, ct).ConfigureAwait(false);
+                known[subject] = key = Validation.personalSubject("subject", subject).IsError ? null : await keys.TryGet(tenant, subject, ct).ConfigureAwait(false);
             var body = PersonalData.unseal(declaration, e.Body,
                 (s, field, token) => key is null ? null! : SubjectCipher.Open(key, tenant, s, field, token)!);
             result ??= (RecordedEvent[])events.Clone();

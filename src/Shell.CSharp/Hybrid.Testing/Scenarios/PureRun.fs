@@ -30,9 +30,10 @@ let private command (log: RecordedEvent[]) registry (caller: Caller) name (paylo
         match d.Check(caller, payload) with
         | Authorization.Denied reason -> Observed.Unauthorized reason
         | Authorization.Allowed ->
-            let lookup = d.LookupFor payload
+            let context = DecisionContext.Of(caller, History.epoch)
+            let lookup = d.LookupFor(context, payload)
             let looked = lookUp log lookup
-            match d.Run(DecisionContext.Of(caller, History.epoch), payload, looked) with
+            match d.Run(context, payload, looked) with
             | CommandDecision.Reject r -> Observed.Rejected r
             | CommandDecision.NotFound what -> Observed.NotFound what
             | CommandDecision.Accept(events, _) when events.IsEmpty -> Observed.Wrote []
