@@ -125,4 +125,30 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already discarded", await again.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task only_an_admin_forgets_a_subject_and_an_unknown_or_forgotten_one_is_a_404_problem()
+    {
+        await _server.Post("/commands/InviteCustomer", new { customerId = "c-1", email = "zoe@example.com" }, "acme", "ann", "member,admin");
+        const string forget = "/admin/api/tenants/acme/subjects/c-1/forget?reason=erasure%20request";
+        foreach (var roles in new[] { "member", "operator" })
+        {
+            using var denied = await Send(HttpMethod.Post, forget, roles);
+            Assert.Equal((HttpStatusCode.Forbidden, ""), (denied.StatusCode, await denied.Content.ReadAsStringAsync()));
+        }
+        using var unknown = await Send(HttpMethod.Post, "/admin/api/tenants/acme/subjects/c-404/forget", "admin");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("UnknownSubject", await unknown.Content.ReadAsStringAsync());
+        var invite = (await _server.Store.Read("acme", EventQuery.OfTypes("CustomerInvited"), default)).Single();
+        Assert.Contains("zoe@example.com", invite.Body);
+
+        using var forgotten = await Send(HttpMethod.Post, forget, "admin");
+        Assert.Equal(HttpStatusCode.OK, forgotten.StatusCode);
+        Assert.Contains("\"subject\":\"c-1\"", await forgotten.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("zoe@example.com", (await _server.Store.Read("acme", EventQuery.OfTypes("CustomerInvited"), default)).Single().Body);
+        using var again = await Send(HttpMethod.Post, forget, "admin");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        using var wrongTenant = await Send(HttpMethod.Post, "/admin/api/tenants/globex/subjects/c-1/forget", "admin");
+        Assert.Equal(HttpStatusCode.NotFound, wrongTenant.StatusCode);
+    }
 }

@@ -32,3 +32,35 @@ public sealed class LmdbOperationsConformance : OperationsConformance, IDisposab
 
     public void Dispose() => _temp.Delete(recursive: true);
 }
+
+public sealed class InMemoryForgetSubjectConformance : ForgetSubjectConformance
+{
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseInMemory();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresForgetSubjectConformance : ForgetSubjectConformance
+{
+    protected override async Task Use(HybridBuilder hybrid) =>
+        hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(await PostgresTestServer.CreateDatabaseAsync("hybrid_forget")));
+}
+
+public sealed class LmdbForgetSubjectConformance : ForgetSubjectConformance
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-lmdb-forget-");
+
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseEmbeddedStore(Path.Combine(_temp.FullName, $"events-{Guid.NewGuid():N}"));
+        return Task.CompletedTask;
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _temp.Delete(recursive: true);
+    }
+}

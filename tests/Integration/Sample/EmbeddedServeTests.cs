@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Hybrid.Shell.Lmdb;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Lmdb.EventStore;
+using Hybrid.Shell.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using static Hybrid.Tests.Integration.Hosting.Eventually;
@@ -28,7 +30,7 @@ public sealed class EmbeddedServeTests(ITestOutputHelper output) : IDisposable
     {
         await using (var server = await RunningSampleServer.StartAsync(null, "embedded", Data, output, RunningSampleServer.QuickLeases))
         {
-            Assert.IsType<LmdbEventStore>(server.Store);
+            Assert.IsType<LmdbEventStore>(Assert.IsType<CryptoShreddingEventStore>(server.Store).Sealed);
             var created = await server.Post("/commands/CreateList", new { listId = "groceries", name = "Groceries" }, Tenant, "ann", "member");
             var added = await server.Post("/commands/AddItem", new { listId = "groceries", text = "Milk" }, Tenant, "ann", "member");
             var invited = await server.Post("/commands/InviteCustomer", new { customerId = "c-1", email = "zoe@example.com" }, Tenant, "ann", "member,admin");
@@ -49,6 +51,19 @@ public sealed class EmbeddedServeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("Groceries", Assert.Single(again.Body.GetProperty("value").EnumerateArray()).GetProperty("name").GetString());
         var checkpoints = await restarted.Store.ReadCheckpoint(Tenant, "invite-emails", default);
         Assert.True(checkpoints.Position >= 3, "the processor's checkpoint survived the restart");
+
+        // The invite's email is sealed in the file (its key survived the restart), its tag is a keyed hash, and
+        // forgetting the customer redacts it for good.
+        Assert.Equal("zoe@example.com", JsonDocument.Parse(events[2].Body).RootElement.GetProperty("email").GetString());
+        var stored = (await ((CryptoShreddingEventStore)restarted.Store).Sealed.Read(Tenant, EventQuery.OfTypes("CustomerInvited"), default)).Single();
+        Assert.DoesNotContain("zoe", stored.Body + string.Join(" ", stored.Tags));
+        Assert.Contains(stored.Tags, t => t.StartsWith("email:", StringComparison.Ordinal));
+        var ops = restarted.Web.Services.GetRequiredService<HybridOperations>();
+        await ops.ForgetSubject(Tenant, "c-1", "erasure request", default);
+        var forgotten = (await restarted.Store.Read(Tenant, EventQuery.OfTypes("CustomerInvited"), default)).Single();
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(forgotten.Body).RootElement.GetProperty("email").ValueKind);
+        var refused = await Assert.ThrowsAsync<OperationRefusedException>(() => ops.ForgetSubject(Tenant, "c-1", "again", default));
+        Assert.Equal(OperationRefusal.UnknownSubject, refused.Refusal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Hybrid.Sample;
 using Hybrid.Sample.Host;
 using Hybrid.Shell.Lmdb.EventStore;
 
@@ -75,5 +76,33 @@ public sealed class OpsCommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.", Assert.Single(errors));
         Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task ops_forget_subject_redacts_an_invited_email_and_refuses_an_unknown_or_forgotten_subject_in_one_line()
+    {
+        var data = _data.FullName;
+        using (var store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = SampleDataDirectory.EventStore(data) }))
+        {
+            var shredding = new Hybrid.Shell.Lifecycle.CryptoShreddingEventStore(store, Definitions.personalData, new LmdbSubjectKeyStore(store),
+                Hybrid.Shell.Ids.UuidV7IdSource.System);
+            await shredding.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(), Invites.Events.encode(Invites.Events.Event.NewCustomerInvited(
+                new Invites.Events.Invited("c-1", "zoe@example.com", "ann", DateTimeOffset.UnixEpoch))), EventMetadata.Empty)), default);
+        }
+
+        var forgotten = await Run("ops", "forget-subject", "--data", data, "--tenant", "acme", "--subject", "c-1");
+        Assert.Equal((0, "acme c-1: forgotten (audit event at position 2)"), (forgotten.Code, Assert.Single(forgotten.Output)));
+        var again = await Run("ops", "forget-subject", "--data", data, "--tenant", "acme", "--subject", "c-1");
+        Assert.Equal(2, again.Code);
+        Assert.Equal("hybrid-sample ops: Tenant 'acme': subject 'c-1' has no key (it sealed nothing, or was forgotten already).", Assert.Single(again.Errors));
+        var wrongTenant = await Run("ops", "forget-subject", "--data", data, "--tenant", "globex", "--subject", "c-1");
+        Assert.Equal(2, wrongTenant.Code);
+        Assert.Contains("'globex'", Assert.Single(wrongTenant.Errors));
+
+        using var reopened = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = SampleDataDirectory.EventStore(data) });
+        var events = await reopened.Read("acme", EventQuery.All, default);
+        Assert.Equal(["CustomerInvited", "SubjectForgotten"], events.Select(e => e.Type));
+        Assert.DoesNotContain("zoe@example.com", events[0].Body);
+        Assert.Null(await new LmdbSubjectKeyStore(reopened).TryGet("acme", "c-1", default));
     }
 }
