@@ -43,6 +43,7 @@ internal static class SimulateCommand
                 Tenants = (int)parse.GetValue(tenants),
                 Sabotage = parse.GetValue(plant),
                 ReadModelCacheDirectory = parse.GetValue(memoryOnly) ? null : given ?? temporary,
+                PersonalData = Definitions.personalData,
             };
             try
             {

@@ -44,6 +44,7 @@ internal static class SimulationSummary
         activity.AddRow("periodic triggers fired / found fired", $"{s.TriggersFired:N0} / {s.TriggersAlreadyFired:N0}");
         activity.AddRow("deadlines fired / found fired", $"{s.DeadlinesFired:N0} / {s.DeadlinesAlreadyFired:N0}");
         activity.AddRow("read-model reads", $"{s.ReadModelReads:N0}");
+        activity.AddRow("subjects forgotten", $"{s.SubjectsForgotten:N0}");
         var cache = report.ReadModelCache;
         activity.AddRow(report.Options.ReadModelCacheDirectory is null ? "read models from L1 / folded from the log" : "read models from L1 / LMDB / folded from the log",
             report.Options.ReadModelCacheDirectory is null

@@ -12,7 +12,8 @@ namespace Hybrid.InMemory.Simulation;
 public sealed class InvariantChecker(SimulationContext context, ReadModelRunner readModels)
 {
     private readonly Dictionary<string, long> _checks =
-        InvariantNames.all.Concat(context.Options.Invariants.Select(i => i.Name)).Distinct().ToDictionary(n => n, _ => 0L);
+        InvariantNames.all.Concat(context.Options.Invariants.Select(i => i.Name))
+            .Concat(context.Options.PersonalData is null ? [] : [ForgottenSubjects.Invariant]).Distinct().ToDictionary(n => n, _ => 0L);
 
     /// <summary>How many facts each invariant verified (events, states, source events, due instants, denied commands, user checks).</summary>
     public IReadOnlyDictionary<string, long> Checks => _checks;
@@ -43,6 +44,12 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
             var view = views[model.Name] = readModels.Read(tenant, model.Name);
             Add(InvariantNames.ReadModelsEqualFold, Invariants.readModelEqualsFold(tenant, model, view, log), 1);
         }
+        var forgotten = context.Forgotten.GetValueOrDefault(tenant) ?? [];
+        if (context.Options.PersonalData is { } policy)
+            Add(ForgottenSubjects.Invariant, ForgottenSubjects.Check(tenant, policy, forgotten, log, views.Select(v => (v.Key, v.Value.State))),
+                forgotten.Count);
+        // An effect of an event whose subject was forgotten ran, or not, as the event read when handled: both are right.
+        var effectSources = forgotten.Count == 0 ? log : log.Where(e => !OfForgotten(e, forgotten)).ToArray();
         var managers = context.ProcessManagers.ToDictionary(m => m.Name);
         foreach (var processor in context.Processors)
         {
@@ -56,7 +63,7 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
             }
             Add(InvariantNames.EmitsExactlyOnce, Invariants.emitsExactlyOnce(tenant, processor, checkpoint, dead, log), sources);
             Add(InvariantNames.EffectsAsDeclared,
-                Invariants.effectsAsDeclared(tenant, processor, checkpoint, dead, ledger.EffectRunsOf(processor.Name), log), sources);
+                Invariants.effectsAsDeclared(tenant, processor, checkpoint, dead, ledger.EffectRunsOf(processor.Name), effectSources), sources);
         }
         foreach (var task in context.PeriodicTasks)
         {
@@ -78,6 +85,11 @@ public sealed class InvariantChecker(SimulationContext context, ReadModelRunner 
             Add(invariant.Name, InvariantModule.run(invariant, input), 1);
         return found;
     }
+
+    private bool OfForgotten(RecordedEvent e, List<ForgottenSubject> forgotten) =>
+        context.Options.PersonalData?.TryFind(e.Type) is { } declaration
+        && PersonalData.subjectOf(declaration.Value, e.Body)?.Value is { } subject
+        && forgotten.Any(f => f.Subject == subject && e.Position < f.AuditPosition);
 
     private object StateOf(string tenant, string model, Dictionary<string, ReadModelView> views)
     {

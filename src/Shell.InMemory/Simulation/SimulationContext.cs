@@ -1,7 +1,9 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Ids;
 using Hybrid.InMemory.Leases;
+using Hybrid.InMemory.Lifecycle;
 using Hybrid.InMemory.Processors;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Routing;
 using Hybrid.Simulation;
 using Microsoft.Extensions.Time.Testing;
@@ -35,7 +37,9 @@ public sealed class SimulationContext
             MemoryStore = new RoutingEventStore(map, Databases);
             Outages = new DatabaseOutages(map, Faults, Clock);
         }
-        var faulty = new FaultyEventStore(MemoryStore, Faults, Clock, options.Sabotage) { Outages = Outages };
+        Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
+        if (options.PersonalData is { } policy) Shredding = new CryptoShreddingEventStore(MemoryStore, policy, new InMemorySubjectKeyStore(), Ids);
+        var faulty = new FaultyEventStore((IEventStore?)Shredding ?? MemoryStore, Faults, Clock, options.Sabotage) { Outages = Outages };
         faulty.TakeInterleaving = () =>
         {
             var action = BeforeNextAppend;
@@ -44,7 +48,6 @@ public sealed class SimulationContext
         };
         Store = faulty;
         Leases = new InMemoryLeaseStore(Clock);
-        Ids = new RecordingIdSource(new SeededIdSource(options.Seed, Clock), _proposed);
         EngineClock = new SteppedClock(Clock, Loop);
         faulty.Observer = new LedgerRecorder(this);
         faulty.Ids = Ids;
@@ -77,13 +80,22 @@ public sealed class SimulationContext
     /// <summary>The store without faults: one in-memory store, or the routing store over the databases of a multi-database run.</summary>
     public IEventStore MemoryStore { get; }
 
+    /// <summary>Crypto-shredding over <see cref="MemoryStore"/> when the run declares personal data, else null.</summary>
+    public CryptoShreddingEventStore? Shredding { get; }
+
+    /// <summary>The store as readers see it, without faults: personal values unsealed (the run's digest is of it).</summary>
+    public IEventStore Readable => (IEventStore?)Shredding ?? MemoryStore;
+
+    /// <summary>The subjects forgotten so far, per tenant.</summary>
+    public Dictionary<string, List<ForgottenSubject>> Forgotten { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The databases of a multi-database run (each an in-memory store), or null.</summary>
     public TenantDatabases? Databases { get; }
 
     /// <summary>Which databases are down, in a multi-database run; null otherwise.</summary>
     public DatabaseOutages? Outages { get; }
 
-    /// <summary>The store every part uses: the in-memory store behind the fault injector.</summary>
+    /// <summary>The store every part uses: the in-memory store (under crypto-shredding when personal data is declared) behind the fault injector.</summary>
     public IEventStore Store { get; }
 
     /// <summary>The step loop's synchronization context: posted work runs on the step loop's thread.</summary>

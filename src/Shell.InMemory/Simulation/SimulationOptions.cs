@@ -47,6 +47,13 @@ public sealed record SimulationOptions
     /// <summary>The application's own invariants, checked beside the built-in ones (see <see cref="Hybrid.Simulation.Invariant"/>).</summary>
     public IReadOnlyList<Invariant> Invariants { get; init; } = [];
 
+    /// <summary>
+    /// The application's personal data: when set, every part reads and writes through crypto-shredding (keys in memory),
+    /// a step now and then forgets a subject of a tenant (and rebuilds the tenant's read models), and the invariant
+    /// <see cref="ForgottenSubjects.Invariant"/> checks that a forgotten subject's values never reappear.
+    /// </summary>
+    public PersonalDataPolicy? PersonalData { get; init; }
+
     /// <summary>Describes how to replay a run with these options; null gives the sample's command line.</summary>
     public Func<SimulationOptions, string>? DescribeReplay { get; init; }
 

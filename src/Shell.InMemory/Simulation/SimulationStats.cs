@@ -33,4 +33,6 @@ public sealed class SimulationStats
     public long DeadlinesAlreadyFired { get; set; }
     /// <summary>Read-model reads.</summary>
     public long ReadModelReads { get; set; }
+    /// <summary>Subjects forgotten (crypto-shredding), when the run declares personal data.</summary>
+    public long SubjectsForgotten { get; set; }
 }

@@ -97,7 +97,7 @@ public sealed class Simulator : IDisposable
             Events = _tenants.Sum(t => SimulationContext.Sync(_context.MemoryStore.GetHead(t, CancellationToken.None))),
             VirtualTime = _context.Clock.GetUtcNow() - _options.Start,
             Elapsed = watch.Elapsed,
-            LogDigest = LogDigest.Of(_context.MemoryStore, _tenants),
+            LogDigest = LogDigest.Of(_context.Readable, _tenants),
             Stats = _context.Stats,
             ReadModelCache = _readModels.Engine.Statistics,
             Faults = _context.Faults.Counts,
@@ -113,6 +113,11 @@ public sealed class Simulator : IDisposable
     {
         _context.Clock.Advance(TimeSpan.FromMilliseconds(_random.Next((int)_options.MaxStepAdvance.TotalMilliseconds + 1)));
         InjectStepFaults();
+        if (_context.Shredding is not null && _random.Next(ForgetOneIn) == 0)
+        {
+            ForgetSomeone(_tenants[_random.Next(_tenants.Count)]);
+            return;
+        }
         var action = _random.Next(100);
         if (action < 55) RunCommand(_tenants[_random.Next(_tenants.Count)]);
         else if (action < 85)
@@ -140,6 +145,34 @@ public sealed class Simulator : IDisposable
     }
 
     private static readonly SimulatedUser Anonymous = new("", []);
+
+    /// <summary>How rarely a step forgets a subject, when the run declares personal data.</summary>
+    private const int ForgetOneIn = 200;
+
+    /// <summary>
+    /// Forgets a subject of the tenant that sealed something and is not forgotten yet (an operator's erasure), noting
+    /// its values in clear first, then rebuilds the tenant's read models: none of those values may show again.
+    /// </summary>
+    private void ForgetSomeone(string tenant)
+    {
+        var shredding = _context.Shredding!;
+        var policy = _context.Options.PersonalData!;
+        var log = SimulationContext.Sync(shredding.Read(tenant, EventQuery.All, CancellationToken.None));
+        var forgotten = _context.Forgotten.TryGetValue(tenant, out var known) ? known : _context.Forgotten[tenant] = [];
+        var subjects = log
+            .Select(e => policy.TryFind(e.Type) is { } d ? PersonalData.subjectOf(d.Value, e.Body)?.Value : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).Where(s => forgotten.All(f => f.Subject != s)).ToArray();
+        if (subjects.Length == 0) return;
+        var subject = subjects[_random.Next(subjects.Length)];
+        var values = ForgottenSubjects.ValuesOf(policy, subject, log);
+        var result = SimulationContext.Sync(shredding.ForgetSubject(tenant, subject, "simulated erasure request", CancellationToken.None));
+        if (result is not ForgetResult.Forgotten done) return;
+        forgotten.Add(new ForgottenSubject(subject, done.audit.Position, values));
+        _context.Stats.SubjectsForgotten++;
+        _context.Record(ActivityKind.Command, tenant, "operator", $"forget subject {subject}", $"forgotten at position {done.audit.Position}");
+        foreach (var model in _readModelNames)
+            SimulationContext.Sync(_readModels.Engine.Rebuild(tenant, model, "", CancellationToken.None));
+    }
 
     private void InjectStepFaults()
     {
