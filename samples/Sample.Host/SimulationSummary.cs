@@ -22,7 +22,7 @@ internal static class SimulationSummary
         AnsiConsole.Write(run);
 
         var invariants = new Table().Title("Invariants").AddColumns("invariant", "facts verified", "result");
-        foreach (var name in InvariantNames.all)
+        foreach (var name in report.Checks.Keys)
         {
             var violated = report.Violation?.Invariant == name;
             invariants.AddRow(Markup.Escape(name), $"{report.Checks[name]:N0}", violated ? "[red]VIOLATED[/]" : "[green]held[/]");
