@@ -57,6 +57,7 @@ public static class SampleServer
             hybrid.Processing(processors => processors.NodeId = options.ResolvedNodeId);
             options.Tune?.Invoke(hybrid);
         });
+        builder.Services.AddHybridAdmin();
         var web = builder.Build();
         #endregion
         try

@@ -177,6 +177,10 @@ module Validation =
         if obj.ReferenceEquals(data, null) then fail (field ()) "The event is null."
         else
             match eventTypeProblem data.Type with
+            | null when ReservedEventTypes.isReserved data.Type ->
+                let stream = if isNull data.Stream then "no stream" else $"stream '{data.Stream}'"
+                let why = (ReservedEventTypes.reason data.Type).Value
+                fail (field () + ".Type") $"The event type '{data.Type}' ({stream}) is reserved: only the store writes {why}; use a type of your own."
             | null ->
                 let bodyProblem =
                     if isNull data.Body then "is null" else TextRules.jsonTextProblem limits.MaxBodyBytes data.Body
