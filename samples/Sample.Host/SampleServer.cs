@@ -54,6 +54,7 @@ public static class SampleServer
             else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleEffects(options.OnEffect);
+            hybrid.AddSampleRetention();
             hybrid.Processing(processors => processors.NodeId = options.ResolvedNodeId);
             options.Tune?.Invoke(hybrid);
         });

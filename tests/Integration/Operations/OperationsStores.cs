@@ -32,3 +32,31 @@ public sealed class LmdbOperationsConformance : OperationsConformance, IDisposab
 
     public void Dispose() => _temp.Delete(recursive: true);
 }
+
+public sealed class InMemoryScheduledRetentionConformance : ScheduledRetentionConformance
+{
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseInMemory();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresScheduledRetentionConformance : ScheduledRetentionConformance
+{
+    protected override async Task Use(HybridBuilder hybrid) =>
+        hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(await PostgresTestServer.CreateDatabaseAsync("hybrid_retention")));
+}
+
+public sealed class LmdbScheduledRetentionConformance : ScheduledRetentionConformance, IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-lmdb-retention-");
+
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseEmbeddedStore(Path.Combine(_temp.FullName, "events"));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+}
