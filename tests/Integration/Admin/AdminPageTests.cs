@@ -168,4 +168,29 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Equal(DeadLetterStatus.Discarded, await StatusOfPlanted());
     }
+
+    [Fact]
+    public async Task admin_operations_on_unknown_processors_models_and_tenants_are_problem_documents_and_change_nothing()
+    {
+        var cases = new (string Path, HttpStatusCode Status, string Says)[]
+        {
+            ("/admin/api/processors/nobody/pause", HttpStatusCode.NotFound, "No processor is named 'nobody'"),
+            ("/admin/api/processors/points/pause?tenant=globex", HttpStatusCode.NotFound, "'globex'"),
+            ("/admin/api/processors/points/replay?tenant=globex&from=0", HttpStatusCode.NotFound, "'globex'"),
+            ("/admin/api/processors/points/replay?tenant=acme&from=999", HttpStatusCode.BadRequest, "not 999"),
+            ("/admin/api/read-models/nothing-like-it/rebuild?tenant=acme", HttpStatusCode.NotFound, "'nothing-like-it'"),
+            ("/admin/api/dead-letters/no%20such%20tenant/points/1/retry", HttpStatusCode.BadRequest, "tenant"),
+            ("/admin/dead-letters/acme/points/1/explode", HttpStatusCode.NotFound, ""),
+        };
+        foreach (var (path, status, says) in cases)
+        {
+            using var response = await Send(HttpMethod.Post, path, "admin");
+            Assert.Equal(status, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains(says, body);
+            Assert.DoesNotContain("   at ", body);
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+        Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
+    }
 }
