@@ -19,6 +19,17 @@ type AppendRefusedException(tenant: TenantId, field: string, reason: string, cod
     /// The store's own code for the refusal (for PostgreSQL, the SQLSTATE).
     member _.Code = code
 
+/// An append used an event type only the store writes (ReservedEventTypes): the tenant, the stream (null for none) and
+/// the type are named. Nothing was written.
+type ReservedEventTypeException(tenant: TenantId, field: string, stream: StreamId, eventType: string, message: string) =
+    inherit InvalidInputException(field, message)
+    /// The tenant of the refused append.
+    member _.Tenant = tenant
+    /// The stream of the refused event, or null when it had none.
+    member _.Stream = stream
+    /// The reserved type.
+    member _.EventType = eventType
+
 /// Pure validation of identifiers, events, queries and conditions. Each check returns an error naming the field, or Ok.
 module Validation =
 

@@ -108,6 +108,28 @@ public sealed class OpsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task on_a_terminal_long_ops_draw_a_spectre_progress_bar_and_redirected_they_print_plain_lines()
+    {
+        await Seed();
+        var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
+        // util-linux `script` gives the command a pseudo-terminal, as an operator's shell would.
+        var start = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-qec", $"dotnet '{dll}' ops verify --data '{_data.FullName}'", "/dev/null" }) start.ArgumentList.Add(arg);
+        start.Environment["TERM"] = "xterm-256color";
+        using var terminal = System.Diagnostics.Process.Start(start)!;
+        var drawn = await terminal.StandardOutput.ReadToEndAsync();
+        await terminal.WaitForExitAsync();
+
+        Assert.Equal(0, terminal.ExitCode);
+        Assert.Contains("\u001b[", drawn);           // ANSI: the bar is drawn and redrawn in place
+        Assert.Contains("100%", drawn);
+        Assert.Contains("━", drawn);
+        var redirected = await Run("ops", "verify", "--data", _data.FullName);
+        Assert.DoesNotContain(redirected.Output, l => l.Contains('\u001b') || l.Contains('━'));
+        Assert.Equal("verify acme: 1/1", redirected.Output[0]);
+    }
+
+    [Fact]
     public async Task ops_pauses_resumes_and_shows_lag_on_postgres()
     {
         var database = await Postgres.PostgresTestServer.CreateDatabaseAsync("hybrid_ops_cli");

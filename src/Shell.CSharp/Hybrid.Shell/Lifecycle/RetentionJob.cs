@@ -16,14 +16,17 @@ public sealed class RetentionJob(IEventStore store, IEnumerable<RetentionPolicy>
     /// <summary>The actor of the audit events retention appends.</summary>
     public const string Actor = "hybrid-retention";
 
-    private readonly RetentionPolicy[] _policies = Validated(policies);
+    private readonly RetentionPolicy[] _policies = Validated(store, policies);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    private static RetentionPolicy[] Validated(IEnumerable<RetentionPolicy> policies)
+    /// <summary>The policies, checked; a store that cannot purge is refused up front when there are any.</summary>
+    private static RetentionPolicy[] Validated(IEventStore store, IEnumerable<RetentionPolicy> policies)
     {
         var all = policies?.ToArray() ?? throw new ArgumentNullException(nameof(policies));
         var valid = Retention.validateAll(all);
         if (valid.IsError) throw new InvalidInputException(valid.ErrorValue.Field, valid.ErrorValue.Message);
+        if (all.Length > 0 && store is not IEventPurger)
+            throw new NotSupportedException($"Retention policies need a store that purges; {store.GetType().Name} does not.");
         return all;
     }
 
@@ -67,11 +70,11 @@ public sealed class RetentionJob(IEventStore store, IEnumerable<RetentionPolicy>
 
     private async Task<PurgeResult> Apply(string tenant, string correlation, CancellationToken ct)
     {
-        var purger = store as IEventPurger ?? throw new NotSupportedException("The store cannot purge.");
         var expired = await ExpiredAsync(tenant, ct).ConfigureAwait(false);
         if (expired.Length == 0) return PurgeResult.NewPurged([], null);
         var positions = expired.Select(e => e.Position).ToArray();
-        return await purger.Purge(new PurgeRequest(tenant, PurgeTarget.NewEventsAt(positions), Retention.reason(_policies), ids.NewId(),
+        // Something expired, so there are policies, and the constructor made sure the store purges.
+        return await ((IEventPurger)store).Purge(new PurgeRequest(tenant, PurgeTarget.NewEventsAt(positions), Retention.reason(_policies), ids.NewId(),
             EventMetadata.Of("", correlation, Actor)), ct).ConfigureAwait(false);
     }
 }
