@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hybrid.InMemory.Simulation;
+using Hybrid.Shell.Lmdb.EventStore;
 using static Hybrid.Sample.ReadModels;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
@@ -9,24 +10,81 @@ namespace Hybrid.Sample.Host;
 
 using Command = System.CommandLine.Command;
 
-/// <summary>`demo`: runs the scripted scenario on the in-memory store and prints what happened as tables.</summary>
+/// <summary>
+/// `demo`: runs the scripted scenario and prints what happened as tables. By default on the embedded LMDB event store
+/// (the durable default of <c>serve</c>: checksummed, synced appends) with the LMDB read-model cache, in a new temporary
+/// directory deleted afterwards, or in <c>--data DIR</c> kept for <c>verify</c>, <c>ops</c> and <c>serve</c>;
+/// <c>--in-memory</c> runs it on the in-memory store instead.
+/// </summary>
 internal static class DemoCommand
 {
     public static System.CommandLine.Command Create()
     {
-        var command = new System.CommandLine.Command("demo", "Run a scripted scenario on the in-memory store (no server needed) and print what happened.");
-        command.SetAction(_ =>
+        var inMemory = new Option<bool>("--in-memory") { Description = "Run on the in-memory store (nothing is written to disk)." };
+        var data = new Option<string>("--data")
         {
-            var scenario = new DemoScenario();
-            var results = scenario.Run();
-            PrintCommands(results);
-            PrintEvents(scenario);
-            PrintActivity(scenario);
-            PrintReadModels(scenario);
-            PrintQueries(scenario);
-            return 0;
+            Description = "Keep the embedded store in this directory (DIR/events, the read-model cache in DIR); it must not hold events yet. " +
+                          "Default: a new temporary directory, deleted afterwards.",
+        };
+        var command = new System.CommandLine.Command("demo",
+            "Run a scripted scenario on the embedded LMDB store (no server needed) and print what happened.") { inMemory, data };
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(data);
+            if (parse.GetValue(inMemory))
+            {
+                if (directory is not null)
+                {
+                    Console.Error.WriteLine("hybrid-sample demo: give --in-memory or --data, not both.");
+                    return CliArguments.BadArguments;
+                }
+                AnsiConsole.MarkupLine("[bold]Store[/]: in memory (nothing is written to disk).");
+                using var scenario = new DemoScenario();
+                Print(scenario);
+                return 0;
+            }
+            return directory is null ? InTemporaryDirectory() : Embedded(directory, keep: true);
         });
         return command;
+    }
+
+    private static int InTemporaryDirectory()
+    {
+        var temporary = Directory.CreateTempSubdirectory("hybrid-demo-");
+        try { return Embedded(temporary.FullName, keep: false); }
+        finally { temporary.Delete(recursive: true); }
+    }
+
+    /// <summary>Runs the script on the embedded store of the data directory (refused, exit 2, when it already holds events).</summary>
+    private static int Embedded(string directory, bool keep)
+    {
+        using var directoryLock = DataDirectoryLock.Acquire(directory);
+        var events = SampleDataDirectory.EventStore(directory);
+        LmdbEventStore? store = null;
+        try
+        {
+            using var scenario = new DemoScenario(clock => store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = events, Clock = clock }), directory);
+            if (store!.GetTenants(CancellationToken.None).Result.Length > 0)
+            {
+                Console.Error.WriteLine($"hybrid-sample demo: --data: '{events}' already holds events; the script needs an empty store (give another directory).");
+                return CliArguments.BadArguments;
+            }
+            AnsiConsole.MarkupLine($"[bold]Store[/]: the embedded LMDB event store in {Markup.Escape(events)}" +
+                                   (keep ? " (kept: try `verify`, `ops` or `serve` with --data on it)." : " (a temporary directory, deleted afterwards)."));
+            Print(scenario);
+            return 0;
+        }
+        finally { store?.Dispose(); }
+    }
+
+    private static void Print(DemoScenario scenario)
+    {
+        var results = scenario.Run();
+        PrintCommands(results);
+        PrintEvents(scenario);
+        PrintActivity(scenario);
+        PrintReadModels(scenario);
+        PrintQueries(scenario);
     }
 
     private static void Section(string title) => AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());

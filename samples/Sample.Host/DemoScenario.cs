@@ -7,10 +7,11 @@ using R = Hybrid.Sample.Application.Request;
 namespace Hybrid.Sample.Host;
 
 /// <summary>
-/// The demo's script on the in-memory store with a virtual clock (no faults): users of one tenant run commands,
-/// two nodes run the processors and the monthly billing task across midnight on the first of the month.
+/// The demo's script with a virtual clock (no faults) on the store <paramref name="store"/> opens (the in-memory store
+/// when none): users of one tenant run commands, two nodes run the processors and the monthly billing task across
+/// midnight on the first of the month. Read models are cached in <paramref name="cacheDirectory"/> (LMDB) when given.
 /// </summary>
-internal sealed class DemoScenario
+internal sealed class DemoScenario : IDisposable
 {
     public const string Tenant = "acme";
     public const string OtherTenant = "globex";
@@ -20,13 +21,15 @@ internal sealed class DemoScenario
     public static readonly Caller Dan = Caller("dan", Access.Roles.Viewer);
     public static readonly Caller Anonymous = Caller("");
 
-    public DemoScenario()
+    public DemoScenario(Func<TimeProvider, IEventStore>? store = null, string? cacheDirectory = null)
     {
         Context = new SimulationContext(Application.simulated, new SimulationOptions
         {
             Seed = 2026,
             Faults = FaultRates.None,
             Start = new DateTimeOffset(2026, 1, 31, 23, 58, 0, TimeSpan.Zero),
+            EventStore = store,
+            ReadModelCacheDirectory = cacheDirectory,
         });
         Context.Observer = Activities.Add;
         Commands = new CommandRunner(Context);
@@ -89,6 +92,9 @@ internal sealed class DemoScenario
     }
 
     private static Caller Caller(string actor, params string[] roles) => new(Tenant, actor, roles, "");
+
+    /// <summary>Writes the read-model cache back and closes it.</summary>
+    public void Dispose() => ReadModels.Dispose();
 
 
 }

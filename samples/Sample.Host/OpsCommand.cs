@@ -7,7 +7,8 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// `ops …`: the operator's commands over <see cref="HybridOperations"/> on the embedded store (--data DIR) or PostgreSQL
 /// (--postgres): dead letters (list, show, retry, discard), processors (pause, resume, replay, lag), read models
-/// (rebuild), a logical check of the store (verify) and forgetting a subject (forget-subject).
+/// (rebuild), retention (what the policies purge, with --dry-run only shown), a logical check of the store (verify) and
+/// forgetting a subject (forget-subject).
 /// </summary>
 internal static class OpsCommand
 {
@@ -19,9 +20,9 @@ internal static class OpsCommand
             CliArguments.Text("--data", "The data directory whose embedded store (its events/ folder) to operate on; not while a serve has it.", null),
             CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null),
             CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null));
-        var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, verification.");
+        var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, retention, verification.");
         foreach (var sub in new[] { DeadLetters(common), Show(common), Letter(common, "retry"), Letter(common, "discard"), Pause(common, "pause"),
-                     Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), Verify(common), ForgetSubject(common) })
+                     Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), RetentionRun(common), Verify(common), ForgetSubject(common) })
             ops.Subcommands.Add(sub);
         return ops;
     }
@@ -160,6 +161,32 @@ internal static class OpsCommand
                 var (t, s) = (parse.GetValue(tenant)!, parse.GetValue(subject)!);
                 var audit = await ops.ForgetSubject(t, s, parse.GetValue(reason)!, ct);
                 Console.WriteLine($"{t} {s}: forgotten (audit event at position {Text(audit.Position)})");
+                return 0;
+            });
+    }
+
+    private static System.CommandLine.Command RetentionRun(Common common)
+    {
+        var tenant = Tenant(false);
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only show what the retention policies would purge now; change nothing." };
+        return With(common, "retention", "Purge what the retention policies expire now (every tenant unless --tenant), or show it with --dry-run.",
+            [tenant, dryRun], async (parse, ops, output, ct) =>
+            {
+                if (ops.RetentionPolicies.Count == 0)
+                {
+                    Console.WriteLine("retention: no retention policies are declared; nothing to do.");
+                    return 0;
+                }
+                var dry = parse.GetValue(dryRun);
+                var rows = dry
+                    ? await ops.PreviewRetention(parse.GetValue(tenant), ct)
+                    : await output.WithProgress("retention", progress => ops.ApplyRetention(parse.GetValue(tenant), progress, ct));
+                output.Rows(["tenant", "event type", "events", "positions", "oldest"], rows.Select(r => new[]
+                {
+                    r.Tenant, r.EventType, Text(r.Events), $"{Text(r.FirstPosition)}-{Text(r.LastPosition)}", r.Oldest.ToString("u", CultureInfo.InvariantCulture),
+                }));
+                var policies = string.Join(", ", ops.RetentionPolicies.Select(p => $"{p.EventType} older than {p.MaxAge.TotalDays:0.##} days"));
+                Console.WriteLine($"retention ({policies}): {rows.Sum(r => r.Events)} event(s) {(dry ? "would be purged (dry run: nothing changed)" : "purged")}");
                 return 0;
             });
     }

@@ -39,6 +39,7 @@ internal static class OpsSession
             }
             else hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
             hybrid.AddSampleEffects();
+            hybrid.AddSampleRetention();
         });
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only

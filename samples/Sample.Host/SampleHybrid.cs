@@ -29,4 +29,11 @@ public static class SampleHybrid
             hybrid.AddEffectHandler(sp => new LoggingEffectHandler(kind, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hybrid.Sample.Effects"), observer));
         return hybrid;
     }
+
+    /// <summary>
+    /// The sample's retention policy: the trigger events of its periodic tasks (the monthly billing, retention itself)
+    /// are bookkeeping, kept for 90 days; retention runs hourly per tenant (see <c>hybrid-sample ops retention</c>).
+    /// </summary>
+    public static HybridBuilder AddSampleRetention(this HybridBuilder hybrid) =>
+        hybrid.AddRetentionPolicy(Triggers.TriggeredType, TimeSpan.FromDays(90));
 }

@@ -54,9 +54,11 @@ public static class SampleServer
             else hybrid.UseEmbeddedStore(options.EventStoreDirectory);
             hybrid.UseReadModelCache(sp => sp.GetRequiredService<LmdbReadModelStore>());
             hybrid.AddSampleEffects(options.OnEffect);
+            hybrid.AddSampleRetention();
             hybrid.Processing(processors => processors.NodeId = options.ResolvedNodeId);
             options.Tune?.Invoke(hybrid);
         });
+        builder.Services.AddHybridAdmin();
         var web = builder.Build();
         #endregion
         try

@@ -43,6 +43,22 @@ let ``retention expires only events of a policy type older than its age, never p
     expired = expected
 
 [<Property>]
+let ``a set of retention policies is refused exactly when a type repeats or an age is not positive`` (policies: (bool * int) list) =
+    let declared = policies |> List.map (fun (viewed, days) -> { EventType = (if viewed then "Viewed" else "Other"); MaxAge = TimeSpan.FromDays(float (days % 50)) })
+    let repeats = declared |> List.countBy (fun p -> p.EventType) |> List.exists (fun (_, n) -> n > 1)
+    let notPositive = declared |> List.exists (fun p -> p.MaxAge <= TimeSpan.Zero)
+    Result.isError (Retention.validateAll declared) = (repeats || notPositive)
+
+[<Property>]
+let ``the retention task is a valid periodic task that only fires its trigger and runs the latest missed instant`` (hours: int) =
+    let task = Retention.task (Every(TimeSpan.FromHours(float (1 + abs hours % 48)))) AllTenants
+    let tick = { Task = task.Name; Tenant = "t1"; DueAt = DateTimeOffset.UnixEpoch }
+    Schedules.problems task = []
+    && task.Name = Retention.TaskName
+    && task.MissedFires = CatchUp 1
+    && Triggers.events task tick |> List.map (fun e -> e.Type) = [ Triggers.TriggeredType ]
+
+[<Property>]
 let ``sealed personal values unseal to themselves and redact to null without the key`` (email: string) (name: int) =
     let email = if isNull email then "" else email
     let declaration = PersonalData.declare "Registered" "customerId" [ "email"; "name" ]

@@ -62,11 +62,11 @@ module Purging =
 
     /// The type of a placeholder: an event whose body, tags and metadata were purged.
     [<Literal>]
-    let PurgedType = "Purged"
+    let PurgedType = ReservedEventTypes.Placeholder
 
     /// The type of the audit event a purge appends (no stream, no tags; the body says what went and why).
     [<Literal>]
-    let AuditType = "StreamPurged"
+    let AuditType = ReservedEventTypes.PurgeAudit
 
     /// The longest reason kept in an audit event.
     [<Literal>]

@@ -19,6 +19,17 @@ type AppendRefusedException(tenant: TenantId, field: string, reason: string, cod
     /// The store's own code for the refusal (for PostgreSQL, the SQLSTATE).
     member _.Code = code
 
+/// An append used an event type only the store writes (ReservedEventTypes): the tenant, the stream (null for none) and
+/// the type are named. Nothing was written.
+type ReservedEventTypeException(tenant: TenantId, field: string, stream: StreamId, eventType: string, message: string) =
+    inherit InvalidInputException(field, message)
+    /// The tenant of the refused append.
+    member _.Tenant = tenant
+    /// The stream of the refused event, or null when it had none.
+    member _.Stream = stream
+    /// The reserved type.
+    member _.EventType = eventType
+
 /// Pure validation of identifiers, events, queries and conditions. Each check returns an error naming the field, or Ok.
 module Validation =
 
@@ -187,6 +198,10 @@ module Validation =
         if obj.ReferenceEquals(data, null) then fail (field ()) "The event is null."
         else
             match eventTypeProblem data.Type with
+            | null when ReservedEventTypes.isReserved data.Type ->
+                let stream = if isNull data.Stream then "no stream" else $"stream '{data.Stream}'"
+                let why = (ReservedEventTypes.reason data.Type).Value
+                fail (field () + ".Type") $"The event type '{data.Type}' ({stream}) is reserved: only the store writes {why}; use a type of your own."
             | null ->
                 let bodyProblem =
                     if isNull data.Body then "is null" else TextRules.jsonTextProblem limits.MaxBodyBytes data.Body

@@ -130,10 +130,26 @@ module Append =
                 | Some w -> Validation.processor "processor" w.Processor
                 | None -> Ok())
 
-    /// Runs `validate` and throws an InvalidInputException naming the tenant and the field on the first error.
+    /// The event whose reserved type the error names, if that is what the error is about.
+    let private reservedBehind (request: AppendRequest) (error: Validation.Error) =
+        if isNull request.Events || not (error.Field.StartsWith("events[", StringComparison.Ordinal) && error.Field.EndsWith("].Type", StringComparison.Ordinal)) then None
+        else
+            match Int32.TryParse(error.Field.Substring(7, error.Field.Length - 13)) with
+            | true, i when i >= 0 && i < request.Events.Length && not (obj.ReferenceEquals(request.Events.[i], null))
+                           && not (obj.ReferenceEquals(request.Events.[i].Data, null)) && ReservedEventTypes.isReserved request.Events.[i].Data.Type ->
+                Some request.Events.[i].Data
+            | _ -> None
+
+    /// Runs `validate` and throws an InvalidInputException naming the tenant and the field on the first error (a
+    /// ReservedEventTypeException, naming the stream and type too, when the error is a reserved event type).
     let validateOrThrow (limits: InputLimits) (request: AppendRequest) =
         let tenant = if obj.ReferenceEquals(request, null) then null else request.Tenant
-        Validation.orThrow tenant (validate limits request)
+        match validate limits request with
+        | Result.Error e ->
+            match reservedBehind request e with
+            | Some data -> raise (ReservedEventTypeException(tenant, e.Field, data.Stream, data.Type, $"Tenant '{tenant}': {e.Field}: {e.Message}"))
+            | None -> Validation.orThrow tenant (Result.Error e)
+        | Ok() -> ()
 
     /// Decides one append against what the store knows, inside the tenant's write lock. Pure apart from the reads it
     /// asks of the state; throws only what a Predicate condition throws. Input must have passed `validate`.

@@ -27,7 +27,7 @@ public sealed class SimulationContext
         Clock = new FakeTimeProvider(options.Start);
         Faults = new FaultInjector(unchecked(options.Seed * 31 + 7), options.Faults);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Databases, 1, nameof(options.Databases));
-        if (options.Databases == 1) MemoryStore = new InMemoryEventStore(Clock);
+        if (options.Databases == 1) MemoryStore = options.EventStore?.Invoke(Clock) ?? new InMemoryEventStore(Clock);
         else
         {
             var names = Enumerable.Range(1, options.Databases).Select(i => $"db{i}").ToArray();
@@ -77,7 +77,10 @@ public sealed class SimulationContext
     /// <summary>The fault injector.</summary>
     public FaultInjector Faults { get; }
 
-    /// <summary>The store without faults: one in-memory store, or the routing store over the databases of a multi-database run.</summary>
+    /// <summary>
+    /// The store without faults: one in-memory store (or the one <see cref="SimulationOptions.EventStore"/> opened), or the
+    /// routing store over the databases of a multi-database run.
+    /// </summary>
     public IEventStore MemoryStore { get; }
 
     /// <summary>Crypto-shredding over <see cref="MemoryStore"/> when the run declares personal data, else null.</summary>

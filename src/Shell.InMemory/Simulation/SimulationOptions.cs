@@ -38,6 +38,12 @@ public sealed record SimulationOptions
     /// <summary>How long a processor lease lasts without renewal.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Opens the event store of a single-database run on the virtual clock (e.g. the embedded LMDB store in a
+    /// directory); null: a new in-memory store. The caller owns (and disposes) what it opens.
+    /// </summary>
+    public Func<TimeProvider, IEventStore>? EventStore { get; init; }
+
     /// <summary>An LMDB directory for the read models' second-level cache; null keeps them in memory only.</summary>
     public string? ReadModelCacheDirectory { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Http.Admin;
 using Hybrid.Tests.Integration.Sample;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,14 +48,20 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
 
     private Uri Page(string path) => new(_server.Http.BaseAddress!, path);
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string roles)
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string roles, bool adminHeader = true, HttpContent? content = null,
+        string? cookie = null, HttpClient? client = null)
     {
-        var request = new HttpRequestMessage(method, path);
+        var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Add("X-Tenant", "acme");
         request.Headers.Add("X-Actor", "someone");
         request.Headers.Add("X-Roles", roles);
-        return await _server.Http.SendAsync(request);
+        if (adminHeader) request.Headers.Add(HybridAdminEndpoints.RequestHeader, "1");
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
+        return await (client ?? _server.Http).SendAsync(request);
     }
+
+    private async Task<DeadLetterStatus> StatusOfPlanted() =>
+        (await _server.Web.Services.GetRequiredService<IDeadLetterStore>().TryGet("acme", "points", 1, default))!.Value.Status;
 
     [Fact]
     public async Task headless_chromium_renders_tenants_processors_lag_chart_dead_letters_with_buttons_and_read_models()
@@ -68,6 +75,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("planted for the admin page", dom);
         Assert.Contains(">Retry</button>", dom);
         Assert.Contains(">Discard</button>", dom);
+        Assert.Contains("__RequestVerificationToken", dom);
         Assert.Contains("id=\"read-models-table\"", dom);
         Assert.Contains("L1 hits", dom);
 
@@ -150,5 +158,65 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         using var wrongTenant = await Send(HttpMethod.Post, "/admin/api/tenants/globex/subjects/c-1/forget", "admin");
         Assert.Equal(HttpStatusCode.NotFound, wrongTenant.StatusCode);
+    }
+
+    [Fact]
+    public async Task an_admin_post_without_an_antiforgery_token_or_the_admin_header_is_refused_with_400_and_changes_nothing()
+    {
+        foreach (var path in new[] { "/admin/dead-letters/acme/points/1/discard", "/admin/api/dead-letters/acme/points/1/discard", "/admin/api/processors/points/pause" })
+        {
+            using var forged = await Send(HttpMethod.Post, path, "admin", adminHeader: false,
+                content: new FormUrlEncodedContent([new("__RequestVerificationToken", "forged")]));
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            Assert.Contains("RequestForgery", await forged.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+        Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
+    }
+
+    [Fact]
+    public async Task the_page_form_with_its_antiforgery_token_and_cookie_discards_the_dead_letter()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = _server.Http.BaseAddress };
+        using var page = await Send(HttpMethod.Get, "/admin", "admin", adminHeader: false, client: browser);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var cookie = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        Assert.NotEqual("", token);
+
+        using var withoutCookie = await Send(HttpMethod.Post, "/admin/dead-letters/acme/points/1/discard", "admin", adminHeader: false,
+            content: new FormUrlEncodedContent([new("__RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token))]), client: browser);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutCookie.StatusCode);
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+
+        using var posted = await Send(HttpMethod.Post, "/admin/dead-letters/acme/points/1/discard", "admin", adminHeader: false,
+            content: new FormUrlEncodedContent([new("__RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token))]), cookie: cookie, client: browser);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(DeadLetterStatus.Discarded, await StatusOfPlanted());
+    }
+
+    [Fact]
+    public async Task admin_operations_on_unknown_processors_models_and_tenants_are_problem_documents_and_change_nothing()
+    {
+        var cases = new (string Path, HttpStatusCode Status, string Says)[]
+        {
+            ("/admin/api/processors/nobody/pause", HttpStatusCode.NotFound, "No processor is named 'nobody'"),
+            ("/admin/api/processors/points/pause?tenant=globex", HttpStatusCode.NotFound, "'globex'"),
+            ("/admin/api/processors/points/replay?tenant=globex&from=0", HttpStatusCode.NotFound, "'globex'"),
+            ("/admin/api/processors/points/replay?tenant=acme&from=999", HttpStatusCode.BadRequest, "not 999"),
+            ("/admin/api/read-models/nothing-like-it/rebuild?tenant=acme", HttpStatusCode.NotFound, "'nothing-like-it'"),
+            ("/admin/api/dead-letters/no%20such%20tenant/points/1/retry", HttpStatusCode.BadRequest, "tenant"),
+            ("/admin/dead-letters/acme/points/1/explode", HttpStatusCode.NotFound, ""),
+        };
+        foreach (var (path, status, says) in cases)
+        {
+            using var response = await Send(HttpMethod.Post, path, "admin");
+            Assert.Equal(status, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains(says, body);
+            Assert.DoesNotContain("   at ", body);
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+        Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
     }
 }

@@ -6,17 +6,39 @@ namespace Hybrid.Tests.Integration.Conformance;
 public abstract class InvalidInputConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
 {
     /// <summary>Asserts the append is rejected naming the field and that the tenant's log is unchanged.</summary>
-    private async Task RejectsAppend(string field, AppendCondition condition, params EventData[] events)
+    private async Task<InvalidInputException> RejectsAppend(string field, AppendCondition condition, params EventData[] events)
     {
         await AppendOk(Of("Existing", "order-1"));
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(condition, events));
+        var error = await Assert.ThrowsAnyAsync<InvalidInputException>(() => Append(condition, events));
         Assert.Equal(field, error.Field);
         Assert.Contains(Tenant, error.Message);
         Assert.Equal(1, await Head());
         Assert.Single(await ReadAll());
+        return error;
     }
 
-    private Task RejectsAppend(string field, params EventData[] events) => RejectsAppend(field, AppendCondition.NoCondition, events);
+    private Task<InvalidInputException> RejectsAppend(string field, params EventData[] events) => RejectsAppend(field, AppendCondition.NoCondition, events);
+
+    [Theory]
+    [InlineData(Purging.PurgedType)]
+    [InlineData(Purging.AuditType)]
+    [InlineData("$system")]
+    [InlineData("$")]
+    public async Task an_event_type_the_store_keeps_for_itself_is_rejected_naming_tenant_stream_and_type(string reserved)
+    {
+        var error = Assert.IsType<ReservedEventTypeException>(await RejectsAppend("events[1].Type", Of("Fine", "order-1"), Of(reserved, "order-2")));
+        Assert.Equal((Tenant, "order-2", reserved), (error.Tenant, error.Stream, error.EventType));
+        Assert.Contains($"'{reserved}'", error.Message);
+        Assert.Contains("stream 'order-2'", error.Message);
+        Assert.Contains("reserved", error.Message);
+    }
+
+    [Fact]
+    public async Task reserved_event_types_may_still_be_queried()
+    {
+        await AppendOk(Of("Existing", "order-1"));
+        Assert.Empty(await ReadAll(EventQuery.OfTypes(Purging.PurgedType, Purging.AuditType, "$system")));
+    }
 
     [Fact]
     public Task an_empty_event_type_is_rejected() =>

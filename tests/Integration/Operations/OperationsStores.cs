@@ -42,6 +42,15 @@ public sealed class InMemoryForgetSubjectConformance : ForgetSubjectConformance
     }
 }
 
+public sealed class InMemoryScheduledRetentionConformance : ScheduledRetentionConformance
+{
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseInMemory();
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class PostgresForgetSubjectConformance : ForgetSubjectConformance
 {
     protected override async Task Use(HybridBuilder hybrid) =>
@@ -63,4 +72,23 @@ public sealed class LmdbForgetSubjectConformance : ForgetSubjectConformance
         base.Dispose();
         _temp.Delete(recursive: true);
     }
+}
+
+public sealed class PostgresScheduledRetentionConformance : ScheduledRetentionConformance
+{
+    protected override async Task Use(HybridBuilder hybrid) =>
+        hybrid.UsePostgres(PostgresEventStoreOptions.ForAdmin(await PostgresTestServer.CreateDatabaseAsync("hybrid_retention")));
+}
+
+public sealed class LmdbScheduledRetentionConformance : ScheduledRetentionConformance, IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-lmdb-retention-");
+
+    protected override Task Use(HybridBuilder hybrid)
+    {
+        hybrid.UseEmbeddedStore(Path.Combine(_temp.FullName, "events"));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
 }

@@ -1,6 +1,7 @@
 using Hybrid.Sample;
 using Hybrid.Sample.Host;
 using Hybrid.Shell.Lmdb.EventStore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hybrid.Tests.Integration.Sample;
 
@@ -54,6 +55,79 @@ public sealed class OpsCommandLineTests : IDisposable
         var verified = await Run("ops", "verify", "--data", data);
         Assert.Equal(0, verified.Code);
         Assert.Equal(["verify acme: 1/1", "verify: sound: 1 tenants, 1 events"], verified.Output);
+    }
+
+    [Fact]
+    public async Task ops_on_unknown_ids_and_processors_print_one_line_exit_2_and_change_nothing()
+    {
+        await Seed();
+        var data = _data.FullName;
+        var cases = new (string[] Args, string Says)[]
+        {
+            (["ops", "show", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "nobody", "--position", "1"], "No processor is named 'nobody'"),
+            (["ops", "replay", "--data", data, "--tenant", "globex", "--processor", "points", "--from", "0"], "'globex'"),
+            (["ops", "rebuild", "--data", data, "--tenant", "acme", "--model", "nothing-like-it"], "'nothing-like-it'"),
+            (["ops", "retention", "--data", data, "--tenant", "globex", "--dry-run"], "No tenant is named 'globex'"),
+        };
+        foreach (var (args, says) in cases)
+        {
+            var (code, _, errors) = await Run(args);
+            Assert.Equal(2, code);
+            Assert.Contains(says, Assert.Single(errors));
+            Assert.StartsWith("hybrid-sample ops: ", errors[0]);
+        }
+        var listed = await Run("ops", "dead-letters", "--data", data);
+        Assert.StartsWith("acme\tpoints\t1\tListCreated\tPending", Assert.Single(listed.Output.Skip(1)));
+    }
+
+    [Fact]
+    public async Task ops_retention_dry_run_shows_what_would_be_purged_and_changes_nothing_then_ops_retention_purges_it()
+    {
+        var events = SampleDataDirectory.EventStore(_data.FullName);
+        using (var store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = events, Clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-100)) }))
+            await store.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(),
+                EventData.Tagged(Triggers.TriggeredType, "{}", Triggers.taskTag("billing")), EventMetadata.Empty)), default);
+        var data = _data.FullName;
+
+        var dry = await Run("ops", "retention", "--data", data, "--dry-run");
+
+        Assert.Equal(0, dry.Code);
+        Assert.Equal("tenant\tevent type\tevents\tpositions\toldest", dry.Output[0]);
+        Assert.StartsWith($"acme\t{Triggers.TriggeredType}\t1\t1-1\t", dry.Output[1]);
+        Assert.Equal($"retention ({Triggers.TriggeredType} older than 90 days): 1 event(s) would be purged (dry run: nothing changed)", dry.Output[2]);
+        using (var store = LmdbEventStore.Open(events))
+            Assert.Equal([Triggers.TriggeredType], (await store.Read("acme", EventQuery.All, default)).Select(e => e.Type));
+
+        var run = await Run("ops", "retention", "--data", data);
+
+        Assert.Equal(0, run.Code);
+        Assert.Equal(["retention: 1/1", "tenant\tevent type\tevents\tpositions\toldest"], run.Output[..2]);
+        Assert.EndsWith("1 event(s) purged", run.Output[^1]);
+        using (var store = LmdbEventStore.Open(events))
+            Assert.Equal([Purging.PurgedType, Purging.AuditType], (await store.Read("acme", EventQuery.All, default)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task on_a_terminal_long_ops_draw_a_spectre_progress_bar_and_redirected_they_print_plain_lines()
+    {
+        await Seed();
+        var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
+        // util-linux `script` gives the command a pseudo-terminal, as an operator's shell would.
+        var start = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-qec", $"dotnet '{dll}' ops verify --data '{_data.FullName}'", "/dev/null" }) start.ArgumentList.Add(arg);
+        start.Environment["TERM"] = "xterm-256color";
+        using var terminal = System.Diagnostics.Process.Start(start)!;
+        var drawn = await terminal.StandardOutput.ReadToEndAsync();
+        await terminal.WaitForExitAsync();
+
+        Assert.Equal(0, terminal.ExitCode);
+        Assert.Contains("\u001b[", drawn);           // ANSI: the bar is drawn and redrawn in place
+        Assert.Contains("100%", drawn);
+        Assert.Contains("━", drawn);
+        var redirected = await Run("ops", "verify", "--data", _data.FullName);
+        Assert.DoesNotContain(redirected.Output, l => l.Contains('\u001b') || l.Contains('━'));
+        Assert.Equal("verify acme: 1/1", redirected.Output[0]);
     }
 
     [Fact]

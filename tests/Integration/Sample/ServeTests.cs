@@ -137,7 +137,7 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
         string[] Names(string kind) => body.GetProperty(kind).EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(Definitions.readModels.Select(m => m.Name), Names("readModels"));
         Assert.Equal(Definitions.hostedProcessors.Select(p => p.Name), Names("processors"));
-        Assert.Equal([Billing.TaskName], Names("periodicTasks"));
+        Assert.Equal([Billing.TaskName, Retention.TaskName], Names("periodicTasks"));
         Assert.Contains("InviteCustomer", Names("commands"));
         var customers = body.GetProperty("readModels").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "customers");
         Assert.Equal(["CustomerInvited"], customers.GetProperty("facts").GetProperty("events").EnumerateArray().Select(e => e.GetString()));

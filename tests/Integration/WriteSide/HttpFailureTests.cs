@@ -23,6 +23,14 @@ public sealed class HttpFailureTests
         public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) => Task.FromException<AppendResult>(failure);
     }
 
+    /// <summary>A store that gives every appended event a type of its own choosing, as a command emitting it would.</summary>
+    private sealed class RetypingStore(IEventStore inner, string type) : DelegatingEventStore(inner)
+    {
+        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
+            base.Append(new AppendRequest(request.Tenant, request.Events.Select(e => new ProposedEvent(e.Id, new EventData(type, e.Data.Tags, e.Data.Stream, e.Data.Body, e.Data.SchemaVersion), e.Metadata)).ToArray(),
+                request.Condition, request.Checkpoint), ct);
+    }
+
     /// <summary>Keeps every log line.</summary>
     private sealed class ListLogger(ConcurrentQueue<(LogLevel, string, Exception?)> lines) : ILoggerProvider, ILogger
     {
@@ -81,6 +89,20 @@ public sealed class HttpFailureTests
         Assert.DoesNotContain("secret", body.GetRawText());
         Assert.DoesNotContain("InvalidOperationException", body.GetRawText());
         Assert.Contains(logs, l => l.Item1 == LogLevel.Error && l.Item2.Contains(traceId) && l.Item3?.Message == "secret internals");
+    }
+
+    [Fact]
+    public async Task A_command_emitting_a_reserved_event_type_gives_400_naming_the_type_and_writes_nothing()
+    {
+        var memory = new InMemoryEventStore();
+        var (response, body, _) = await Send(new RetypingStore(memory, Purging.PurgedType), """{"counterId":"c","by":1}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("events[0].Type", body.GetProperty("field").GetString());
+        Assert.Contains("'Purged'", body.GetRawText());
+        Assert.Contains("reserved", body.GetRawText());
+        Assert.Empty(await memory.GetTenants(default));
     }
 
     [Fact]

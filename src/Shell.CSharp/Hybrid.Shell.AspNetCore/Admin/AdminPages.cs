@@ -12,7 +12,7 @@ internal static class AdminPages
 {
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<string> Overview(HybridOperations ops, string prefix, AdminAccess access, CancellationToken ct)
+    public static async Task<string> Overview(HybridOperations ops, string prefix, AdminAccess access, string tokenField, CancellationToken ct)
     {
         var html = new AdminHtml("Hybrid admin", prefix, access == AdminAccess.Act ? "admin" : "read-only");
         var tenants = await ops.Tenants(ct);
@@ -38,7 +38,7 @@ internal static class AdminPages
             {
                 AdminHtml.Text(d.Tenant), AdminHtml.Text(d.Processor), N(d.Position), AdminHtml.Text(d.EventType), AdminHtml.Text(d.Status.ToString()),
                 N(d.Attempts), AdminHtml.Text(d.FailedAt.ToString("u", CultureInfo.InvariantCulture)), AdminHtml.Text(d.Error),
-                access == AdminAccess.Act && d.Status == DeadLetterStatus.Pending ? Buttons(prefix, d) : "",
+                access == AdminAccess.Act && d.Status == DeadLetterStatus.Pending ? Buttons(prefix, d, tokenField) : "",
             }));
 
         html.Heading("Read models", "read-models").Table("read-models-table", ["read model", "version"],
@@ -53,11 +53,12 @@ internal static class AdminPages
         return html.ToString();
     }
 
-    private static string Buttons(string prefix, DeadLetter d)
+    /// <summary>The retry and discard forms of a pending dead letter, each carrying the antiforgery token field.</summary>
+    private static string Buttons(string prefix, DeadLetter d, string tokenField)
     {
         var action = $"{prefix}/dead-letters/{Uri.EscapeDataString(d.Tenant)}/{Uri.EscapeDataString(d.Processor)}/{N(d.Position)}";
-        return $"<form method=\"post\" action=\"{AdminHtml.Attr(action + "/retry")}\"><button type=\"submit\">Retry</button></form>" +
-               $"<form method=\"post\" action=\"{AdminHtml.Attr(action + "/discard")}\"><button type=\"submit\">Discard</button></form>";
+        return $"<form method=\"post\" action=\"{AdminHtml.Attr(action + "/retry")}\">{tokenField}<button type=\"submit\">Retry</button></form>" +
+               $"<form method=\"post\" action=\"{AdminHtml.Attr(action + "/discard")}\">{tokenField}<button type=\"submit\">Discard</button></form>";
     }
 
     public static async Task<string> Tenant(HybridOperations ops, string prefix, AdminAccess access, string tenant, long after, string? stream, int pageSize,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hybrid.Shell.Operations;
 using Hybrid.Shell.Processors;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,19 +14,33 @@ namespace Hybrid.Shell.Http.Admin;
 /// events at <c>GET {prefix}/tenants/{tenant}?after=&amp;stream=</c>), its form posts (retry, discard), and JSON
 /// endpoints under <c>{prefix}/api</c> (among them <c>POST {prefix}/api/tenants/{tenant}/subjects/{subject}/forget?reason=</c>,
 /// admin role only). Deny by default: a caller without the viewer or admin role gets 403 with an
-/// empty body; viewers only read; refusals are problem documents (400, 404, 409), never a 500.
+/// empty body; viewers only read; refusals are problem documents (400, 404, 409), never a 500. Every POST is guarded
+/// against cross-site request forgery: it needs the page's antiforgery token (the forms carry it) or the
+/// <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
 /// </summary>
 public static class HybridAdminEndpoints
 {
-    /// <summary>Maps the admin page and endpoints under <paramref name="prefix"/>, callers resolved by the container's <see cref="ICallerResolver"/> (headers when none).</summary>
+    /// <summary>
+    /// The header an API client sends with every admin POST (any value), instead of an antiforgery token: another site's
+    /// page cannot add it to a cross-site request.
+    /// </summary>
+    public const string RequestHeader = "X-Hybrid-Admin";
+
+    /// <summary>
+    /// Maps the admin page and endpoints under <paramref name="prefix"/>, callers resolved by the container's
+    /// <see cref="ICallerResolver"/> (headers when none). Needs antiforgery services
+    /// (<see cref="HybridAdminServiceCollectionExtensions.AddHybridAdmin"/>); throws an <see cref="InvalidOperationException"/> without them.
+    /// </summary>
     public static IEndpointRouteBuilder MapHybridAdmin(this IEndpointRouteBuilder endpoints, string prefix = "/admin", HybridAdminOptions? options = null)
     {
         options ??= endpoints.ServiceProvider.GetService<HybridAdminOptions>() ?? new HybridAdminOptions();
+        _ = endpoints.ServiceProvider.GetService<IAntiforgery>() ?? throw new InvalidOperationException(
+            "MapHybridAdmin: the admin forms need ASP.NET Core antiforgery; call services.AddHybridAdmin() (or services.AddAntiforgery()).");
         var callers = endpoints.ServiceProvider.GetService<ICallerResolver>() ?? new HeaderCallerResolver();
         Func<HttpContext, Task<AdminAccess>> accessOf = http => AdminPolicy.Of(http, callers, options);
 
         endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
-            Html(AdminPages.Overview(ops, prefix, access, ct)))));
+            Html(AdminPages.Overview(ops, prefix, access, FormToken(http, access), ct)))));
         endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, long? after, string? stream) =>
             Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
                 Html(AdminPages.Tenant(ops, prefix, access, tenant, after ?? 0, stream, options.PageSize, ct))));
@@ -84,6 +99,8 @@ public static class HybridAdminEndpoints
     {
         var access = await accessOf(http);
         if (access < needed) return AdminPolicy.Forbidden();
+        if (needed == AdminAccess.Act && !await AdminForgeryCheck.Passes(http, http.RequestServices.GetRequiredService<IAntiforgery>()))
+            return AdminForgeryCheck.Refused();
         var ops = http.RequestServices.GetRequiredService<HybridOperations>();
         try { return await handle(ops, access, http.RequestAborted); }
         catch (OperationRefusedException refused)
@@ -102,6 +119,10 @@ public static class HybridAdminEndpoints
                 StatusCodes.Status409Conflict);
         }
     }
+
+    /// <summary>The hidden token field for the page's forms, issued (with its cookie) only to callers who may act.</summary>
+    private static string FormToken(HttpContext http, AdminAccess access) =>
+        access == AdminAccess.Act ? AdminForgeryCheck.FormField(http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http)) : "";
 
     private static async Task<IResult> Html(Task<string> page) => Results.Content(await page, "text/html; charset=utf-8");
 }

@@ -1,4 +1,5 @@
 using Hybrid.Shell.Commands;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Processors;
 using Hybrid.Shell.Producers;
 using Hybrid.Shell.ReadModels;
@@ -39,6 +40,9 @@ public sealed partial class HybridBuilder(IServiceCollection services)
 
     /// <summary>How process-manager deadlines are fired on this node.</summary>
     public DeadlineOptions DeadlineOptions { get; } = new();
+
+    /// <summary>Retention policies and when they run (none by default).</summary>
+    public RetentionOptions RetentionOptions { get; } = new();
 
     /// <summary>How read models are cached and written back.</summary>
     public ReadModelEngineOptions ReadModelOptions { get; } = new();
@@ -106,6 +110,23 @@ public sealed partial class HybridBuilder(IServiceCollection services)
     public HybridBuilder Scheduling(Action<SchedulerOptions> configure)
     {
         configure(SchedulerOptions);
+        return this;
+    }
+
+    /// <summary>
+    /// Purges events of <paramref name="eventType"/> older than <paramref name="maxAge"/> in every tenant, on the retention
+    /// schedule (hourly unless <see cref="Retention(Action{RetentionOptions})"/> sets another), with an audit event per purge.
+    /// </summary>
+    public HybridBuilder AddRetentionPolicy(string eventType, TimeSpan maxAge)
+    {
+        RetentionOptions.Policies.Add(new RetentionPolicy(eventType, maxAge));
+        return this;
+    }
+
+    /// <summary>Sets retention options (policies, schedule, tenants).</summary>
+    public HybridBuilder Retention(Action<RetentionOptions> configure)
+    {
+        configure(RetentionOptions);
         return this;
     }
 

@@ -23,7 +23,8 @@ public static class HybridServiceCollectionExtensions
     /// <see cref="CommandProcessor"/> (with command metrics) and <see cref="QueryProcessor"/>, the read-model engine
     /// with the registry's read models, the todo-processor host (one per processor partition when chosen) with its processors (process managers and producers
     /// included), the periodic scheduler with its tasks, the deadline scheduler of the process managers, the tenant
-    /// catalogue when one was chosen, the crypto-shredding decorator over the store when <c>UseCryptoShredding</c> was called, the dead-letter operations and the operator's <see cref="HybridOperations"/>, one hosted service that starts and stops them gracefully, and a health
+    /// catalogue when one was chosen, the crypto-shredding decorator over the store when <c>UseCryptoShredding</c> was called, the dead-letter operations and the operator's <see cref="HybridOperations"/>, retention
+    /// (the builder's policies, run per tenant as the periodic task <see cref="Retention.TaskName"/>), one hosted service that starts and stops them gracefully, and a health
     /// check named "hybrid". Loggers come from the host's logging; time from the registered
     /// <see cref="TimeProvider"/> (the system clock unless one is registered first).
     /// Throws an <see cref="InvalidOperationException"/> when no event, lease or dead-letter store was chosen.
@@ -40,6 +41,9 @@ public static class HybridServiceCollectionExtensions
         builder.ProcessorOptions.Validate();
         builder.SchedulerOptions.Validate();
         builder.DeadlineOptions.Validate();
+        var retention = builder.RetentionOptions;
+        retention.Validate();
+        if (retention.Policies.Count > 0) builder.PeriodicTasks.Add(Retention.task(retention.Schedule, retention.Tenants));
         var application = Complete(registry, builder);
         var upcasters = WriteSide.upcasters(application).ToArray();
 
@@ -87,10 +91,18 @@ public static class HybridServiceCollectionExtensions
         services.AddSingleton(sp => new HybridOperations(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ILeaseStore>(),
             sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<DeadLetterOperations>(), sp.GetRequiredService<ReadModelEngine>(),
             sp.GetRequiredService<TodoProcessorHost>().Processors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ITenantCatalogue>(),
-            sp.GetService<CryptoShreddingEventStore>()));
+            sp.GetService<CryptoShreddingEventStore>())
+        {
+            Retention = sp.GetRequiredService<RetentionJob>(),
+        });
+        // Retention reads and purges the stored events (the store under any upcasting decorator).
+        services.AddSingleton(sp => new RetentionJob(sp.GetService<InnerEventStore>()?.Store ?? sp.GetRequiredService<IEventStore>(),
+            retention.Policies.ToArray(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IIdSource>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<RetentionJob>()));
         services.AddSingleton(sp => new PeriodicScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), Runtime.periodicTasks(application), builder.SchedulerOptions,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>(), sp.GetService<ITenantCatalogue>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PeriodicScheduler>(), sp.GetService<ITenantCatalogue>(),
+            retention.Policies.Count == 0 ? null : new Dictionary<string, TickJob> { [Retention.TaskName] = sp.GetRequiredService<RetentionJob>().RunTickAsync }));
         services.AddSingleton(sp => new DeadlineScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), builder.ProcessManagers, builder.DeadlineOptions,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<DeadlineScheduler>()));

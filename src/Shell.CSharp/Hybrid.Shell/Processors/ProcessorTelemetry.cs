@@ -35,6 +35,12 @@ public static class ProcessorTelemetry
     /// <summary>Leases lost (renewal failed or a write was fenced).</summary>
     public static readonly Counter<long> LeasesLost = Meter.CreateCounter<long>("hybrid.processor.leases_lost");
 
+    /// <summary>Scheduled retention runs, tagged outcome = purged, nothing or failed.</summary>
+    public static readonly Counter<long> RetentionRuns = Meter.CreateCounter<long>("hybrid.retention.runs");
+
+    /// <summary>Events scheduled retention purged (replaced by placeholders).</summary>
+    public static readonly Counter<long> RetentionPurged = Meter.CreateCounter<long>("hybrid.retention.events_purged");
+
     /// <summary>Periodic triggers appended by this node.</summary>
     public static readonly Counter<long> TriggersFired = Meter.CreateCounter<long>("hybrid.scheduler.triggers_fired");
 

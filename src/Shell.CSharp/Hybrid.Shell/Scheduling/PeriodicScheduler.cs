@@ -12,6 +12,7 @@ namespace Hybrid.Shell.Scheduling;
 /// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
 /// A task's own compare-and-set condition is checked with the same append: when it fails the instant is declined.
 /// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events.
+/// A task with a <see cref="TickJob"/> (shell work such as retention) runs it on the node whose trigger was written.
 /// </summary>
 public sealed class PeriodicScheduler : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ITenantCatalogue? _catalogue;
     private readonly IReadOnlyList<PeriodicTask> _tasks;
+    private readonly IReadOnlyDictionary<string, TickJob> _jobs;
     private readonly ConcurrentDictionary<(string Task, string Tenant), DateTimeOffset> _last = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly DateTimeOffset _started;
@@ -30,12 +32,14 @@ public sealed class PeriodicScheduler : IAsyncDisposable
 
     /// <summary>
     /// A scheduler for the tasks (logging nowhere without a logger), firing tasks for all tenants also for the
-    /// catalogue's tenants when one is given; throws an <see cref="ArgumentException"/> naming the first invalid definition.
+    /// catalogue's tenants when one is given, and running the <paramref name="jobs"/> (by task name) after the ticks
+    /// this node wrote; throws an <see cref="ArgumentException"/> naming the first invalid definition.
     /// </summary>
     public PeriodicScheduler(IEventStore store, IIdSource ids, TimeProvider clock, IEnumerable<PeriodicTask> tasks, SchedulerOptions options,
-        ILogger? logger = null, ITenantCatalogue? catalogue = null)
+        ILogger? logger = null, ITenantCatalogue? catalogue = null, IReadOnlyDictionary<string, TickJob>? jobs = null)
     {
         _catalogue = catalogue;
+        _jobs = jobs ?? new Dictionary<string, TickJob>();
         options.Validate();
         _tasks = tasks.ToList();
         foreach (var task in _tasks)
@@ -125,17 +129,35 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         var fired = 0;
         foreach (var due in plan.Fire)
         {
-            var outcome = await Fire(task, new Tick(task.Name, tenant, due), ct);
+            var tick = new Tick(task.Name, tenant, due);
+            var outcome = await Fire(task, tick, ct);
             if (outcome == FireOutcome.StoreFailed)
             {
                 // Nothing may have been written: the next round tries this instant again (its condition keeps it unique).
                 _last[key] = due.AddTicks(-1);
                 return fired;
             }
-            if (outcome == FireOutcome.Fired) fired++;
+            if (outcome == FireOutcome.Fired)
+            {
+                fired++;
+                if (_jobs.TryGetValue(task.Name, out var job)) await RunJob(job, tick, ct);
+            }
         }
         if (plan.Latest is { } latest && latest.Value > last) _last[key] = latest.Value;
         return fired;
+    }
+
+    private async Task RunJob(TickJob job, Tick tick, CancellationToken ct)
+    {
+        using var activity = ProcessorTelemetry.Source.StartActivity("hybrid.scheduler.job");
+        activity?.SetTag("hybrid.task", tick.Task);
+        activity?.SetTag("hybrid.tenant", tick.Tenant);
+        try { await job(tick, ct); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Tenant {Tenant}: the job of periodic task {Task} failed at its {DueAt:O} instant; the next instant runs it again.",
+                tick.Tenant, tick.Task, tick.DueAt);
+        }
     }
 
     private async Task<DateTimeOffset?> LastFired(PeriodicTask task, string tenant, CancellationToken ct)

@@ -1,0 +1,62 @@
+using Hybrid.Sample.Host;
+using Hybrid.Shell.Lmdb.EventStore;
+
+namespace Hybrid.Tests.Integration.Sample;
+
+/// <summary>
+/// `hybrid-sample demo`, the README's main job: on the embedded LMDB store by default (a temporary directory, deleted
+/// afterwards), in a kept --data directory, or --in-memory; the same script prints the same tables on every store.
+/// </summary>
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-demo-test-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private static async Task<(int Code, string[] Output, string[] Errors)> Run(params string[] args)
+    {
+        using var process = ServeProcess.Start(args);
+        var code = await process.ExitCode();
+        return (code, process.Output.ToArray(), process.Errors.ToArray());
+    }
+
+    [Fact]
+    public async Task the_demo_runs_on_a_temporary_embedded_store_it_deletes_and_prints_what_the_in_memory_store_prints()
+    {
+        var embedded = await Run("demo");
+        var memory = await Run("demo", "--in-memory");
+
+        Assert.Equal((0, 0), (embedded.Code, memory.Code));
+        Assert.Empty(embedded.Errors);
+        var store = embedded.Output[0];
+        Assert.StartsWith("Store: the embedded LMDB event store in ", store);
+        Assert.EndsWith("(a temporary directory, deleted afterwards).", store);
+        var directory = store["Store: the embedded LMDB event store in ".Length..store.IndexOf(" (", StringComparison.Ordinal)];
+        Assert.False(Directory.Exists(directory), $"{directory} was left behind");
+        Assert.Contains(embedded.Output, l => l.Contains("INV-2026-02") && l.Contains("19.99 EUR"));
+        Assert.Equal("Store: in memory (nothing is written to disk).", memory.Output[0]);
+        Assert.Equal(memory.Output[1..], embedded.Output[1..]);
+    }
+
+    [Fact]
+    public async Task the_demo_keeps_its_store_in_data_which_verifies_and_a_second_run_there_is_refused_in_one_line()
+    {
+        var data = Path.Combine(_temp.FullName, "data");
+
+        var first = await Run("demo", "--data", data);
+
+        Assert.Equal(0, first.Code);
+        Assert.Contains("(kept: try `verify`, `ops` or `serve` with --data on it).", first.Output[0]);
+        var verified = LmdbStoreVerifier.Verify(SampleDataDirectory.EventStore(data));
+        Assert.True(verified.Sound, verified.ToString());
+        using (var store = LmdbEventStore.Open(SampleDataDirectory.EventStore(data)))
+            Assert.Equal(["acme"], await store.GetTenants(default));
+
+        var second = await Run("demo", "--data", data);
+        Assert.Equal(2, second.Code);
+        Assert.Contains("already holds events", Assert.Single(second.Errors));
+
+        var both = await Run("demo", "--data", data, "--in-memory");
+        Assert.Equal((2, "hybrid-sample demo: give --in-memory or --data, not both."), (both.Code, Assert.Single(both.Errors)));
+    }
+}
