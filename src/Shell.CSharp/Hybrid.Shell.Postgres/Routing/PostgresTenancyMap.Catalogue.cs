@@ -39,18 +39,18 @@ public sealed partial class PostgresTenancyMap
     private async Task ReloadIfStale(CancellationToken ct)
     {
         var now = _clock.GetUtcNow();
-        if (now - _loadedAt <= _options.MaxStaleness || now < _retryLoadAt) return;
+        if (now - LoadedAt <= _options.MaxStaleness || now < RetryLoadAt) return;
         await _reloading.WaitAsync(ct);
         try
         {
-            if (_clock.GetUtcNow() - _loadedAt <= _options.MaxStaleness) return;
+            if (_clock.GetUtcNow() - LoadedAt <= _options.MaxStaleness) return;
             await ReloadAll(ct);
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) && !ct.IsCancellationRequested)
         {
-            _retryLoadAt = _clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+            RetryLoadAt = _clock.GetUtcNow() + TimeSpan.FromSeconds(1);
             _logger.LogWarning("The tenancy map's catalogue {Catalogue} cannot be read; routing by the copy of {LoadedAt:O}: {Error}",
-                _catalogue, _loadedAt, e.Message);
+                _catalogue, LoadedAt, e.Message);
         }
         finally { _reloading.Release(); }
     }
@@ -63,9 +63,28 @@ public sealed partial class PostgresTenancyMap
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 routes[reader.GetString(0)] = ReadRoute(reader);
+        // A row read again by a notification meanwhile may be newer than this snapshot: the higher version wins.
+        foreach (var (tenant, newer) in _routes)
+            if (routes.TryGetValue(tenant, out var read) && read.Route.Version < newer.Route.Version) routes[tenant] = newer;
         _routes = routes.ToImmutable();
-        _loadedAt = at;
+        LoadedAt = at;
     }
+
+    private DateTimeOffset LoadedAt
+    {
+        get => new(Interlocked.Read(ref _loadedAtTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _loadedAtTicks, value.UtcTicks);
+    }
+
+    private long _loadedAtTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    private DateTimeOffset RetryLoadAt
+    {
+        get => new(Interlocked.Read(ref _retryLoadAtTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _retryLoadAtTicks, value.UtcTicks);
+    }
+
+    private long _retryLoadAtTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>The tenant's row read again (this node's copy updated), or null when it has no database yet.</summary>
     private async Task<CatalogueRoute?> Load(string tenant, CancellationToken ct)

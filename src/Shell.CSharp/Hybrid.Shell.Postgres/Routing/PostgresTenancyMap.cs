@@ -30,8 +30,6 @@ public sealed partial class PostgresTenancyMap : ITenancyMap, ITenantCatalogue, 
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableDictionary<string, CatalogueRoute> _routes = ImmutableDictionary.Create<string, CatalogueRoute>(StringComparer.Ordinal);
-    private DateTimeOffset _loadedAt;
-    private DateTimeOffset _retryLoadAt;
     private Task _listening = Task.CompletedTask;
 
     private sealed record CatalogueRoute(TenantRoute Route, DateTimeOffset RegisteredAt);
@@ -136,7 +134,7 @@ public sealed partial class PostgresTenancyMap : ITenancyMap, ITenantCatalogue, 
     {
         StoreInput.Tenant(tenant);
         await Ready(ct);
-        if (await Load(tenant, ct) is { } known) return false;
+        if (await Load(tenant, ct) is not null) return false;
         await Lookup(tenant, create: true, ct);
         return true;
     }
