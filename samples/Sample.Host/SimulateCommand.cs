@@ -7,7 +7,7 @@ namespace Hybrid.Sample.Host;
 using Command = System.CommandLine.Command;
 
 /// <summary>
-/// `simulate --seed N --steps M [--tenants T] [--plant-bug B] [--lmdb DIR | --memory-only]`: the deterministic
+/// `simulate --seed N --steps M [--tenants T] [--databases D] [--plant-bug B] [--lmdb DIR | --memory-only]`: the deterministic
 /// simulation with faults, then its summary and the line that replays it.
 /// </summary>
 internal static class SimulateCommand
@@ -17,13 +17,14 @@ internal static class SimulateCommand
         var seed = CliArguments.Number("--seed", "The seed: the same seed gives the same run", 1, int.MinValue, int.MaxValue);
         var steps = CliArguments.Number("--steps", "How many steps to simulate", 100_000, 0, 100_000_000);
         var tenants = CliArguments.Number("--tenants", "How many tenants", 4, 1, 1_000);
+        var databases = CliArguments.Number("--databases", "How many databases the tenants are spread over (with outages as a fault)", 1, 1, 16);
         var plant = CliArguments.Choice("--plant-bug", "Plant a deliberate bug in the shell, to watch an invariant catch it.", Sabotage.None);
         var lmdb = CliArguments.Text("--lmdb",
             "The LMDB directory of the read models' second-level cache (default: a fresh temporary one, removed afterwards).", null);
         var memoryOnly = new Option<bool>("--memory-only") { Description = "Keep read models in memory only (no LMDB cache)." };
         var command = new System.CommandLine.Command("simulate", "Run the deterministic simulation with injected faults and check the invariants.")
         {
-            seed, steps, tenants, plant, lmdb, memoryOnly,
+            seed, steps, tenants, databases, plant, lmdb, memoryOnly,
         };
         command.Validators.Add(result =>
         {
@@ -41,6 +42,7 @@ internal static class SimulateCommand
                 Seed = (int)parse.GetValue(seed),
                 Steps = parse.GetValue(steps),
                 Tenants = (int)parse.GetValue(tenants),
+                Databases = (int)parse.GetValue(databases),
                 Sabotage = parse.GetValue(plant),
                 ReadModelCacheDirectory = parse.GetValue(memoryOnly) ? null : given ?? temporary,
                 PersonalData = Definitions.personalData,

@@ -38,7 +38,7 @@ public sealed class DatabaseOutages(ITenancyMap map, FaultInjector faults, FakeT
         var database = Map.DatabaseOf(tenant, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         if (!IsDown(database)) return;
         Refused++;
-        throw new SimulatedFaultException(FaultKind.DatabaseOutage,
-            $"Tenant '{tenant}': database '{database}' is down until {_downUntil[database]:O} (injected); nothing was written.");
+        var message = $"Tenant '{tenant}': database '{database}' is down until {_downUntil[database]:O} (injected); nothing was written.";
+        throw new SimulatedFaultException(FaultKind.DatabaseOutage, message, new StoreUnavailableException(message));
     }
 }

@@ -67,12 +67,13 @@ public sealed record SimulationOptions
     public IReadOnlyList<string> TenantIds => Enumerable.Range(1, Tenants).Select(i => $"tenant-{i}").ToArray();
 
     /// <summary>
-    /// The command that replays this run, with every flag that shapes it: seed, steps, tenants, the planted bug, and
+    /// The command that replays this run, with every flag that shapes it: seed, steps, tenants, databases, the planted bug, and
     /// whether read models are kept in memory only (an LMDB cache, fresh or not, does not change the run); an
     /// application's own description when <see cref="DescribeReplay"/> is given.
     /// </summary>
     public string ReplayCommand => DescribeReplay?.Invoke(this)
         ?? $"hybrid-sample simulate --seed {Seed} --steps {Steps} --tenants {Tenants}"
+        + (Databases == 1 ? "" : $" --databases {Databases}")
         + (Sabotage == Sabotage.None ? "" : $" --plant-bug {Sabotage}")
         + (ReadModelCacheDirectory is null ? " --memory-only" : "");
 

@@ -14,7 +14,8 @@ public static class PostgresDatabasesHybridBuilderExtensions
     /// leases, dead letters and subject keys of a tenant live in its database, and each database gets a processor host of its own on
     /// every node (leases and fair sharing per database). A database is opened, and migrated when it has a migration
     /// connection string, on first use; one that is down fails only its tenants' calls (503) and is retried on the next
-    /// call, with no restart. The map is also the tenant catalogue when it is one (<see cref="TenancyMap"/>).
+    /// call, with no restart. The map is also the tenant catalogue when it is one (<see cref="TenancyMap"/>, or the map
+    /// shared by several nodes, <see cref="PostgresTenancyMap"/>, which its creator disposes).
     /// <paramref name="configure"/> sets the schema, roles and batching shared by every database.
     /// </summary>
     public static HybridBuilder UsePostgresDatabases(this HybridBuilder builder, ITenancyMap map, IReadOnlyList<PostgresDatabase> databases,
@@ -31,7 +32,7 @@ public static class PostgresDatabasesHybridBuilderExtensions
         builder.Services.AddSingleton(map);
         builder.Services.AddSingleton(sp => PostgresTenantDatabases.Create(ordered, options, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new RoutingEventStore(map, sp.GetRequiredService<TenantDatabases>(), logger:
-            sp.GetService<ILoggerFactory>()?.CreateLogger<RoutingEventStore>()));
+            sp.GetService<ILoggerFactory>()?.CreateLogger<RoutingEventStore>(), clock: sp.GetRequiredService<TimeProvider>()));
         builder
             .UseEventStore(sp => sp.GetRequiredService<RoutingEventStore>())
             .UseLeaseStore(sp => RoutingLeaseStore.ByTenant(map, sp.GetRequiredService<TenantDatabases>()))

@@ -6,6 +6,7 @@ namespace Hybrid.Shell.Postgres.Routing;
 /// The tables of the schema keyed by tenant (every base table with a <c>tenant_id</c> column) and how to copy, checksum
 /// and delete one tenant's rows in them. Generated columns are left to the server. Tenant ids are validated before they
 /// reach here (letters, digits, '-', '_', '.'), and COPY takes no parameters, so the tenant is written as a quoted literal.
+/// The catalogue (the shared map) and the fences are not tenant data: a move neither copies nor deletes them.
 /// </summary>
 internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, string Columns)> Tables, IReadOnlyList<string> Derived)
 {
@@ -21,7 +22,7 @@ internal sealed record TenantTables(string Schema, IReadOnlyList<(string Table, 
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
             WHERE c.table_schema = @schema AND c.is_generated = 'NEVER'
               AND c.table_name IN (SELECT table_name FROM information_schema.columns WHERE table_schema = @schema AND column_name = 'tenant_id')
-              AND c.table_name <> 'tenant_catalogue'
+              AND c.table_name NOT IN ('tenant_catalogue', 'tenant_fences')
             GROUP BY c.table_name ORDER BY c.table_name
             """;
         await using var command = new NpgsqlCommand(sql, connection);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hybrid.Shell.Stores;
 using Hybrid.Shell.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.FSharp.Collections;
@@ -14,6 +15,8 @@ namespace Hybrid.Shell.Processors;
 /// as events, no-ops left to the batched checkpoint. A throwing lookup, handler or effect is retried (exponential
 /// backoff with jitter, Polly on the shell's clock); when the attempts run out the event is dead-lettered (or, for an
 /// effect with compensating events, those are appended) and processing moves on. Writes are fenced by the lease's token.
+/// A store that is unavailable (a database down) is no fault of the event: when the attempts run out on it, the event
+/// is not dead-lettered; the failure ends the run, whose lease is retaken later, and the event is handled again then.
 /// </summary>
 /// <remarks>
 /// The parts of an upcast split share their stored event's position: a part that is not the last writes its checkpoint
@@ -77,7 +80,8 @@ internal sealed class EventExecutor
             ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
             return state.CheckpointWritten && lastPart;
         }
-        catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested)
+                                   && !StoreFailures.IsUnavailable(ex))
         {
             if (lease is null) throw new ReplayFailedException(state.Attempts, ex);
             if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)

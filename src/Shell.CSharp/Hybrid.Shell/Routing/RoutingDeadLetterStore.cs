@@ -18,8 +18,12 @@ public sealed class RoutingDeadLetterStore(RoutingEventStore routes) : IDeadLett
         await routes.Gate.Enter(tenant, ct);
         try
         {
-            var database = await routes.DatabaseOf(tenant, ct);
-            await DatabaseCalls.Run(tenant, database.Name, () => database.DeadLetters.Put(deadLetter, ct));
+            await routes.Fenced.Run(tenant, async () =>
+            {
+                var database = await routes.DatabaseOf(tenant, ct);
+                await DatabaseCalls.Run(tenant, database.Name, () => database.DeadLetters.Put(deadLetter, ct));
+                return true;
+            }, ct);
         }
         finally { routes.Gate.Exit(tenant); }
     }

@@ -10,12 +10,17 @@ namespace Hybrid.Shell.Routing;
 /// The event store of a tenancy map: each call goes to the store of the tenant's database, and nowhere else. An
 /// unknown tenant fails with an <see cref="UnknownTenantException"/>; a tenant whose database is unreachable fails with
 /// a <see cref="StoreUnavailableException"/> naming both, while other databases' tenants go on. Writes (appends,
-/// deletions, checkpoints) pass the <see cref="TenantWriteGate"/>, which a move closes while it copies the tenant.
+/// deletions, checkpoints) pass the <see cref="TenantWriteGate"/>, which a move on this node closes while it copies the
+/// tenant; a write its database refuses because the tenant is fenced there (a move from any node) follows the route
+/// again (<see cref="FencedWrites"/>).
 /// </summary>
-public sealed class RoutingEventStore(ITenancyMap map, TenantDatabases databases, TenantWriteGate? gate = null, ILogger? logger = null)
-    : IEventStore, IEventByIdReader
+public sealed class RoutingEventStore(ITenancyMap map, TenantDatabases databases, TenantWriteGate? gate = null, ILogger? logger = null,
+    TimeProvider? clock = null) : IEventStore, IEventByIdReader
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    /// <summary>How writes refused by a tenant's fence are followed to the tenant's new database.</summary>
+    public FencedWrites Fenced { get; init; } = new(map, clock);
 
     /// <summary>The tenancy map followed.</summary>
     public ITenancyMap Map { get; } = map;
@@ -44,7 +49,7 @@ public sealed class RoutingEventStore(ITenancyMap map, TenantDatabases databases
     {
         StoreInput.Tenant(tenant);
         await Gate.Enter(tenant, ct);
-        try { return await Reading(tenant, call, ct); }
+        try { return await Fenced.Run(tenant, () => Reading(tenant, call, ct), ct); }
         finally { Gate.Exit(tenant); }
     }
 

@@ -6,14 +6,15 @@ namespace Hybrid.Shell.Routing;
 /// <summary>
 /// A tenancy map held by this process: the tenants given in configuration, tenants assigned at run time (no restart),
 /// and optionally a default database that takes unknown tenants on first use. It doubles as the tenant catalogue
-/// (periodic tasks for all tenants fire for every mapped tenant). Several nodes must be given the same assignments.
+/// (periodic tasks for all tenants fire for every mapped tenant). Several nodes must be given the same assignments;
+/// a map shared by several nodes lives in PostgreSQL (<c>PostgresTenancyMap</c>).
 /// </summary>
 public sealed class TenancyMap : ITenancyMap, ITenantCatalogue
 {
     private readonly TimeProvider _clock;
     private ImmutableDictionary<string, Route> _routes = ImmutableDictionary.Create<string, Route>(StringComparer.Ordinal);
 
-    private readonly record struct Route(string Database, DateTimeOffset At);
+    private readonly record struct Route(string Database, DateTimeOffset At, long Version = 1, string? MovingTo = null);
 
     /// <summary>
     /// A map over these databases, with the tenants of <paramref name="tenants"/> (tenant → database) and, when
@@ -62,9 +63,52 @@ public sealed class TenancyMap : ITenancyMap, ITenantCatalogue
     {
         StoreInput.Tenant(tenant);
         Require(database, nameof(database));
-        ImmutableInterlocked.AddOrUpdate(ref _routes, tenant, new Route(database, _clock.GetUtcNow()), (_, old) => old with { Database = database });
+        ImmutableInterlocked.AddOrUpdate(ref _routes, tenant, new Route(database, _clock.GetUtcNow()),
+            (_, old) => old.Database == database ? old : old with { Database = database, Version = old.Version + 1 });
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public async ValueTask<TenantRoute> RouteOf(string tenant, CancellationToken ct)
+    {
+        await DatabaseOf(tenant, ct);
+        return ToRoute(tenant, _routes[tenant]);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TenantRoute> BeginMove(string tenant, string to, CancellationToken ct)
+    {
+        Require(to, nameof(to));
+        await DatabaseOf(tenant, ct);
+        return Change(tenant, route => route.MovingTo switch
+        {
+            null when route.Database == to => route,
+            null => route with { MovingTo = to, Version = route.Version + 1 },
+            _ when route.MovingTo == to => route,
+            _ => throw new InvalidOperationException($"Tenant '{tenant}' is moving to database '{route.MovingTo}' already: resume or roll back that move first."),
+        });
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TenantRoute> CompleteMove(string tenant, CancellationToken ct) =>
+        ValueTask.FromResult(Change(tenant, route => route.MovingTo is null ? route
+            : route with { Database = route.MovingTo, MovingTo = null, Version = route.Version + 1 }));
+
+    /// <inheritdoc />
+    public ValueTask<TenantRoute> AbortMove(string tenant, CancellationToken ct) =>
+        ValueTask.FromResult(Change(tenant, route => route.MovingTo is null ? route : route with { MovingTo = null, Version = route.Version + 1 }));
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to do: this map is the only copy.</remarks>
+    public ValueTask Refresh(string tenant, CancellationToken ct) => ValueTask.CompletedTask;
+
+    private TenantRoute Change(string tenant, Func<Route, Route> change)
+    {
+        if (!_routes.ContainsKey(tenant)) throw new UnknownTenantException(tenant);
+        return ToRoute(tenant, ImmutableInterlocked.AddOrUpdate(ref _routes, tenant, _ => throw new UnknownTenantException(tenant), (_, old) => change(old)));
+    }
+
+    private static TenantRoute ToRoute(string tenant, Route route) => new(tenant, route.Database, route.Version, route.MovingTo);
 
     /// <summary>Registers a tenant in the default database (a tenant already mapped keeps its database); without a default, refuses it.</summary>
     public async Task<bool> Register(string tenant, CancellationToken ct)
