@@ -33,32 +33,50 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
 
     private int Events => Math.Max(200, sizes.ProcessorSamples * 100);
 
+    private const int Rounds = 5;
+
     private async Task Publish(PrivateNatsServer server)
     {
-        // Warmed up, and measured before and after the producer: the faster of the two is the baseline.
+        // Both sides warmed up (compiled), then raw and producer runs interleaved, so that both see the same swings of the
+        // machine's load; each side reports its median, and the ratio is of the medians.
         await RawPublish(server, Window * 4);
-        var before = await RawPublish(server, Events);
-        // Both sides get the faster of two runs (the machine's load swings between runs).
-        var produced = Math.Max(await ProducerPublish(server, "bench1"), await ProducerPublish(server, "bench2"));
-        var raw = Math.Max(before, await RawPublish(server, Events));
+        await ProducerPublish(server, "warmup", Window * 4);
+        var raws = new List<double>();
+        var produced = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            raws.Add(await RawPublish(server, Events));
+            produced.Add(await ProducerPublish(server, $"bench{round}", Events));
+        }
+        var raw = Median(raws);
+        var producer = Median(produced);
         var rawMetric = new Metric
         {
             Name = "raw.nats.publish", Value = raw, Unit = "ev/s",
-            Params = new Dictionary<string, object> { ["events"] = Events, ["window"] = Window, ["how"] = "NATS.Net JetStream PublishAsync with a message id, 256 in flight, every ack awaited; the faster of a run before and one after the producer's" },
+            Params = new Dictionary<string, object>
+            {
+                ["events"] = Events, ["window"] = Window, ["rounds"] = Rounds, ["runs"] = Runs(raws),
+                ["how"] = "NATS.Net JetStream PublishAsync with a message id, 256 in flight, every ack awaited; the median of runs interleaved with the producer's",
+            },
         };
         report.Add(rawMetric);
         report.Add(new Metric
         {
-            Name = "broker.publish", Value = produced, Unit = "ev/s",
+            Name = "broker.publish", Value = producer, Unit = "ev/s",
             Params = new Dictionary<string, object>
             {
-                ["events"] = Events, ["batch"] = Window, ["store"] = "in-memory", ["tenant"] = "one",
+                ["events"] = Events, ["batch"] = Window, ["batches_in_flight"] = new ProcessorOptions().ProducerBatchesInFlight, ["store"] = "in-memory", ["tenant"] = "one",
+                ["rounds"] = Rounds, ["runs"] = Runs(produced),
                 ["headers"] = "tenant, event id, position, type (envelope: false)",
-                ["how"] = "the faster of two runs of a running producer (lease held, first event published) publishes events appended while it runs: read a batch, map, publish with message ids, await acks, write the checkpoint; timed from the first append to the last checkpoint",
+                ["how"] = "the median of runs of a producer over events already in the store: the host starts and takes the lease, then the producer reads batches, maps, publishes with message ids keeping batches in flight, awaits the oldest batch's acks and moves the checkpoint; timed from the host's start to the last event acknowledged",
             },
         }.Against(rawMetric));
-        log.WriteLine($"  broker.publish {produced:N0} ev/s, raw {raw:N0} ev/s ({produced / raw:0.00}x)");
+        log.WriteLine($"  broker.publish {producer:N0} ev/s, raw {raw:N0} ev/s ({producer / raw:0.00}x); runs (ev/s): raw {Runs(raws)}; producer {Runs(produced)}");
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static string Runs(List<double> values) => string.Join(" ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static async Task<double> RawPublish(PrivateNatsServer server, int events)
     {
@@ -77,12 +95,11 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
         static async Task Ack(ValueTask<NATS.Client.JetStream.Models.PubAckResponse> publish) => (await publish).EnsureSuccess();
     }
 
-    private async Task<double> ProducerPublish(PrivateNatsServer server, string prefix)
+    private static async Task<double> ProducerPublish(PrivateNatsServer server, string prefix, int events)
     {
         await using var broker = await NatsBroker.ConnectAsync(new NatsBrokerOptions { Url = server.Url, Prefix = prefix });
         var store = new InMemoryEventStore(TimeProvider.System);
         ProposedEvent Order() => new(Guid.CreateVersion7(), EventData.Tagged("OrderPlaced", Body, "region:eu"), EventMetadata.Empty);
-        await store.Append(AppendRequest.Of("bench", Order()), default);
         var options = new ProcessorOptions
         {
             NodeId = "bench-producer", LeaseDuration = TimeSpan.FromSeconds(30), RebalanceInterval = TimeSpan.FromSeconds(5),
@@ -92,26 +109,21 @@ public sealed partial class BrokerBench(BenchSizes sizes, BenchReport report, Te
             TimeProvider.System, options, NullLogger.Instance);
         var producer = Producer.Create("bench-orders", [QueryItem.OfTypes("OrderPlaced")],
             e => Microsoft.FSharp.Core.FSharpOption<IntegrationMessage>.Some(new IntegrationMessage(e.Type, e.Type, e.Body)));
+        // The events are in the store before the clock starts (appending them is the workload, not the producer's work);
+        // what is timed is the host's start (taking the tenant's lease, claiming the checkpoint: a few milliseconds) and
+        // the producer reading, mapping and publishing every event until the last is acknowledged.
+        for (var start = 0; start < events; start += 1000)
+            await store.Append(AppendRequest.Of("bench", Enumerable.Range(0, Math.Min(1000, events - start)).Select(_ => Order()).ToArray()), default);
         await using var host = new TodoProcessorHost(runtime, [], [new ProducerRegistration(producer, new NatsJetStreamPublisher(broker, envelope: false))]);
-        // The host starts, takes the tenant's lease and publishes the first event before the clock starts: what is
-        // timed is the producer publishing what is appended while it runs, not the host's start.
-        await host.StartAsync(default);
-        var started = Stopwatch.StartNew();
-        while (host.PositionOf("bench-orders", "bench") is not >= 1)
-        {
-            if (started.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException("The producer did not start within a minute.");
-            await Task.Delay(1);
-        }
         var clock = Stopwatch.StartNew();
-        for (var start = 0; start < Events; start += 1000)
-            await store.Append(AppendRequest.Of("bench", Enumerable.Range(0, Math.Min(1000, Events - start)).Select(_ => Order()).ToArray()), default);
-        while (host.PositionOf("bench-orders", "bench") is not { } p || p < Events + 1)
+        await host.StartAsync(default);
+        while (host.PositionOf("bench-orders", "bench") is not { } p || p < events)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("The producer did not publish every event within 5 minutes.");
             await Task.Delay(1);
         }
         var elapsed = clock.Elapsed;
         await host.StopAsync(default);
-        return Events / elapsed.TotalSeconds;
+        return events / elapsed.TotalSeconds;
     }
 }

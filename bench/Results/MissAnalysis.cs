@@ -47,11 +47,11 @@ public static class MissAnalysis
             $"(processor.delivery.p50_ms = {Fmt(report, "processor.delivery.p50_ms")} ms) is the LISTEN/NOTIFY wake-up, the processor's read of the " +
             "new batch and the handler call. Both grow with the machine's load (see machine.loadavg_*).",
         "broker.publish" =>
-            "Timed per step in one run (read, publish, checkpoint): reading and checkpointing 256-event batches took 5 ms of 650 ms; " +
-            "the rest is publishing. What the producer publishes beyond the raw loop: a per-tenant subject and four headers (tenant, " +
-            "event id, position, type) per message, and each batch's acknowledgements are awaited before the next batch is read (the " +
-            "checkpoint moves only after them). Runs on this loaded 2-core machine varied by 2x in absolute figures between runs, so " +
-            "compare the ratio of one run.",
+            "Profiled on this machine (CPU time per event, perf): the publish is CPU-bound here (client and nats-server share 2 loaded " +
+            "cores), so keeping more batches in flight does not help on localhost (8 in flight was slower than 1 or 2); what the producer " +
+            "adds per message is its four headers (tenant, event id, position, type: built by the producer, parsed and stored by the " +
+            "server), the UTF-8 body and the store read. Runs are interleaved with the raw loop and each side's median is taken, but " +
+            "single runs on this machine still vary by 2-4x.",
         _ => null,
     };
 

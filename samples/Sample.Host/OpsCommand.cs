@@ -6,21 +6,22 @@ namespace Hybrid.Sample.Host;
 
 /// <summary>
 /// `ops …`: the operator's commands over <see cref="HybridOperations"/> on the embedded store (--data DIR) or PostgreSQL
-/// (--postgres): dead letters (list, show, retry, discard), processors (pause, resume, replay, lag), read models
-/// (rebuild), retention (what the policies purge, with --dry-run only shown), a logical check of the store (verify) and
-/// forgetting a subject (forget-subject).
+/// (--postgres), with the broker's producer when --nats is given: dead letters (list, show, retry, discard), processors
+/// (pause, resume, replay, lag), read models (rebuild), retention (what the policies purge, with --dry-run only shown), a
+/// logical check of the store (verify) and forgetting a subject (forget-subject).
 /// </summary>
 internal static class OpsCommand
 {
-    private sealed record Common(Option<string> Data, Option<string> Postgres, Option<string> AppPassword);
+    private sealed record Common(Option<string> Data, Option<string> Postgres, Option<string> AppPassword, Option<string> Nats);
 
     public static System.CommandLine.Command Create()
     {
         var common = new Common(
             CliArguments.Text("--data", "The data directory whose embedded store (its events/ folder) to operate on; not while a serve has it.", null),
             CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null),
-            CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null));
-        var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, retention, verification.");
+            CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null),
+            CliArguments.Text("--nats", "The broker the handlers' producer publishes to: with it, the producer's dead letters can be retried (published again).", null));
+        var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, retention, verification, forgetting.");
         foreach (var sub in new[] { DeadLetters(common), Show(common), Letter(common, "retry"), Letter(common, "discard"), Pause(common, "pause"),
                      Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), RetentionRun(common), Verify(common), ForgetSubject(common) })
             ops.Subcommands.Add(sub);
@@ -39,9 +40,9 @@ internal static class OpsCommand
     private static System.CommandLine.Command With(Common common, string name, string description, Option[] options,
         Func<ParseResult, HybridOperations, OpsOutput, CancellationToken, Task<int>> run)
     {
-        var command = new System.CommandLine.Command(name, description) { common.Data, common.Postgres, common.AppPassword };
+        var command = new System.CommandLine.Command(name, description) { common.Data, common.Postgres, common.AppPassword, common.Nats };
         foreach (var option in options) command.Options.Add(option);
-        command.SetAction((parse, ct) => OpsSession.Run(parse.GetValue(common.Data), parse.GetValue(common.Postgres), parse.GetValue(common.AppPassword),
+        command.SetAction((parse, ct) => OpsSession.Run(new OpsStores(parse.GetValue(common.Data), parse.GetValue(common.Postgres), parse.GetValue(common.AppPassword), parse.GetValue(common.Nats)),
             (operations, output, token) => run(parse, operations, output, token), ct));
         return command;
     }

@@ -1,5 +1,6 @@
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Lmdb.EventStore;
+using Hybrid.Shell.Nats;
 using Hybrid.Shell.Operations;
 using Hybrid.Shell.Processors;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +12,14 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
 /// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
-/// (the owner's connection string migrates first). Refusals print one line and exit 2, a replay that fails again exits 1.
+/// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
+/// letters can be retried (published again). Refusals print one line and exit 2, a replay that fails again exits 1.
 /// </summary>
 internal static class OpsSession
 {
-    public static async Task<int> Run(string? data, string? postgres, string? appPassword, Func<HybridOperations, OpsOutput, CancellationToken, Task<int>> action,
-        CancellationToken ct)
+    public static async Task<int> Run(OpsStores stores, Func<HybridOperations, OpsOutput, CancellationToken, Task<int>> action, CancellationToken ct)
     {
+        var (data, postgres, appPassword, nats) = stores;
         if (data is null == (postgres is null))
         {
             Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
@@ -40,7 +42,9 @@ internal static class OpsSession
             else hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
             hybrid.AddSampleEffects();
             hybrid.AddSampleRetention();
+            if (nats is not null) hybrid.AddNatsProducer(BrokerTopology.EventsProducer);
         });
+        if (nats is not null) builder.Services.AddNatsBroker(BrokerTopology.Broker(nats));
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only
         var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);

@@ -27,12 +27,16 @@ public static class NatsHostingExtensions
         return services;
     }
 
-    /// <summary>Keeps the read models from the broker's event stream (<see cref="NatsProjector"/>), also as <see cref="IReadModelViews"/>.</summary>
-    public static IServiceCollection AddNatsProjector(this IServiceCollection services, IEnumerable<ReadModelDefinition> models)
+    /// <summary>
+    /// Keeps the read models from the broker's event stream (<see cref="NatsProjector"/>), also as <see cref="IReadModelViews"/>;
+    /// durable in the store <paramref name="durable"/> gives (e.g. the LMDB read-model cache in a data directory), else in memory.
+    /// </summary>
+    public static IServiceCollection AddNatsProjector(this IServiceCollection services, IEnumerable<ReadModelDefinition> models,
+        Func<IServiceProvider, IReadModelStore>? durable = null)
     {
         var list = models.ToArray();
         services.AddSingleton(sp => new NatsProjector(sp.GetRequiredService<NatsBroker>(), list, sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NatsProjector>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NatsProjector>(), durable?.Invoke(sp)));
         services.AddSingleton<IReadModelViews>(sp => sp.GetRequiredService<NatsProjector>());
         services.AddHostedService(sp => new Lifetime(ct => sp.GetRequiredService<NatsProjector>().StartAsync(ct),
             () => sp.GetRequiredService<NatsProjector>().DisposeAsync().AsTask()));

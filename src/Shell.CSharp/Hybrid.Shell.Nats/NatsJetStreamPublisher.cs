@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Hybrid.Shell.Producers;
 using NATS.Client.Core;
@@ -14,6 +15,9 @@ namespace Hybrid.Shell.Nats;
 /// </summary>
 public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = true) : IIntegrationPublisher
 {
+    // Subjects by (tenant, suffix): a producer publishes few of them, many times each.
+    private readonly ConcurrentDictionary<(string Tenant, string Suffix), string> _subjects = new();
+
     /// <inheritdoc />
     public async Task<PublishOutcome> PublishAsync(IReadOnlyList<IntegrationPublication> messages, CancellationToken ct)
     {
@@ -43,7 +47,9 @@ public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = tr
 
     private async Task PublishOne(IntegrationPublication publication, CancellationToken ct)
     {
-        var subject = BrokerSubjects.events(broker.Options.Prefix, publication.Tenant, publication.Message.Subject);
+        var key = (publication.Tenant, publication.Message.Subject);
+        if (!_subjects.TryGetValue(key, out var subject))
+            subject = _subjects.GetOrAdd(key, k => BrokerSubjects.events(broker.Options.Prefix, k.Tenant, k.Suffix));
         var ack = await broker.JetStream.PublishAsync(subject, Encoding.UTF8.GetBytes(publication.Message.Body),
             opts: new NatsJSPubOpts { MsgId = publication.Source.Id.ToString() }, headers: NatsEventHeaders.Of(publication, envelope), cancellationToken: ct);
         ack.EnsureSuccess();

@@ -8,12 +8,15 @@ namespace Hybrid.Shell.Nats;
 
 /// <summary>
 /// Keeps read models in a projector process from the broker's event stream instead of the store: it consumes every
-/// tenant's events (the whole events stream, published by a <c>Producer.recorded</c> producer), rebuilds each recorded event from its headers and
-/// folds it with the application's own read-model definitions, in memory (a restarted projector folds the stream again
-/// from its start). De-duplication by event id: an event's id is bound to its position, and events arrive in position
-/// order per tenant, so an event at or below the position already folded (a repeat published after JetStream's
-/// de-duplication window, e.g. by a producer that lost its lease) is skipped. Reads are
-/// <see cref="IReadModelViews"/>, so the application's queries run over it unchanged.
+/// tenant's events (the whole events stream, published by a <c>Producer.recorded</c> producer), rebuilds each recorded
+/// event from its headers and folds it with the application's own read-model definitions. Without a durable store the
+/// models live in memory (a restarted projector folds the stream again from its start); with one (the LMDB read-model
+/// cache in a data directory) they are written every <see cref="FlushInterval"/> and on stop with the position they
+/// have seen and the stream sequence to resume after (<see cref="ProjectorStateStore"/>), so a restarted projector
+/// resumes there. De-duplication by event id: an event's id is bound to its position, and events arrive in position
+/// order per tenant, so an event at or below the position a model has seen (a repeat published after JetStream's
+/// de-duplication window, e.g. by a producer that lost its lease, or received again after a restart) is skipped.
+/// Reads are <see cref="IReadModelViews"/>, so the application's queries run over it unchanged.
 /// </summary>
 public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
 {
@@ -21,15 +24,21 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     private readonly ReadModelDefinition[] _models;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, TenantViews> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProjectorTenantViews> _tenants = new(StringComparer.Ordinal);
+    private readonly ProjectorStateStore? _durable;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
-    private ulong _lastSequence;
+    private Task _flushing = Task.CompletedTask;
+    private long _lastSequence;
+    private int _disposed;
     private long _duplicates;
     private long _malformed;
 
-    /// <summary>A projector of these read models (whole-tenant scope only); throws naming a model it cannot keep.</summary>
-    public NatsProjector(NatsBroker broker, IEnumerable<ReadModelDefinition> models, TimeProvider clock, ILogger logger)
+    /// <summary>
+    /// A projector of these read models (whole-tenant scope only), kept in <paramref name="durable"/> when given (else in
+    /// memory only); throws naming a model it cannot keep.
+    /// </summary>
+    public NatsProjector(NatsBroker broker, IEnumerable<ReadModelDefinition> models, TimeProvider clock, ILogger logger, IReadModelStore? durable = null)
     {
         _broker = broker;
         _models = models.ToArray();
@@ -38,7 +47,14 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                 throw new ArgumentException($"Read model '{model.Name}' is scoped; a broker projector keeps whole-tenant models only.", nameof(models));
         _clock = clock;
         _logger = logger;
+        if (durable is not null) _durable = new ProjectorStateStore(durable, _models, logger);
     }
+
+    /// <summary>How often the models are written to the durable store (when there is one).</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The stream sequence the projector resumed after when it started (0: from the stream's start).</summary>
+    public long ResumedAfter { get; private set; }
 
     /// <summary>The last position folded per tenant.</summary>
     public IReadOnlyDictionary<string, long> Positions => _tenants.ToDictionary(t => t.Key, t => t.Value.Position, StringComparer.Ordinal);
@@ -49,12 +65,37 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     /// <summary>Messages that carried no recorded event (skipped, logged).</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
-    /// <summary>Starts consuming the event stream from its start.</summary>
+    /// <summary>Loads the durable state (if any) and starts consuming the event stream after it (else from its start).</summary>
     public Task StartAsync(CancellationToken ct)
     {
+        if (_durable is not null)
+        {
+            var (sequence, tenants) = _durable.Load();
+            foreach (var (tenant, views) in tenants) _tenants[tenant] = views;
+            _lastSequence = ResumedAfter = sequence;
+            _logger.LogInformation("Loaded the read models of {Tenants} tenants; consuming after stream sequence {Sequence}.", tenants.Count, sequence);
+            _flushing = FlushEvery(_stop.Token);
+        }
         _loop = Consume(_stop.Token);
         return Task.CompletedTask;
     }
+
+    private async Task FlushEvery(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(FlushInterval, _clock, stop);
+                Flush();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception ex) { _logger.LogWarning(ex, "Writing the read models failed; writing them again at the next flush."); }
+        }
+    }
+
+    /// <summary>Writes the models and the sequence to resume after; the sequence is read first, so the models hold every event up to it.</summary>
+    private void Flush() => _durable?.Flush(Interlocked.Read(ref _lastSequence), _tenants);
 
     private async Task Consume(CancellationToken stop)
     {
@@ -68,12 +109,12 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                     DeliverPolicy = _lastSequence == 0 ? ConsumerConfigDeliverPolicy.All : ConsumerConfigDeliverPolicy.ByStartSequence,
                     InactiveThreshold = TimeSpan.FromMinutes(1),
                 };
-                if (_lastSequence > 0) config.OptStartSeq = _lastSequence + 1;
+                if (_lastSequence > 0) config.OptStartSeq = (ulong)_lastSequence + 1;
                 var consumer = await _broker.JetStream.CreateOrUpdateConsumerAsync(_broker.Options.EventsStream, config, stop);
                 await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512 }, cancellationToken: stop))
                 {
                     Apply(msg.Headers, msg.Data);
-                    if (msg.Metadata is { } metadata) _lastSequence = metadata.Sequence.Stream;
+                    if (msg.Metadata is { } metadata) Interlocked.Exchange(ref _lastSequence, (long)metadata.Sequence.Stream);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
@@ -95,8 +136,8 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
             _logger.LogWarning("An event message was skipped: {Problem}.", problem);
             return false;
         }
-        var views = _tenants.GetOrAdd(e.Tenant, _ => new TenantViews(_models));
-        if (!views.Fold(e, _models))
+        var views = _tenants.GetOrAdd(e.Tenant, _ => new ProjectorTenantViews(_models));
+        if (!views.Fold(e))
         {
             Interlocked.Increment(ref _duplicates);
             return false;
@@ -114,7 +155,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     /// <inheritdoc />
     public async Task<ReadModelView> ReadAtLeast(string tenant, string model, string scope, long position, CancellationToken ct)
     {
-        var views = _tenants.GetOrAdd(tenant, _ => new TenantViews(_models));
+        var views = _tenants.GetOrAdd(tenant, _ => new ProjectorTenantViews(_models));
         while (views.Position < position) await views.Changed(position, ct);
         return ViewOf(tenant, model, scope);
     }
@@ -123,7 +164,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     {
         var index = Array.FindIndex(_models, m => m.Name == model);
         if (index < 0) throw new ArgumentException($"No read model is named '{model}'.", nameof(model));
-        var views = _tenants.GetOrAdd(tenant, _ => new TenantViews(_models));
+        var views = _tenants.GetOrAdd(tenant, _ => new ProjectorTenantViews(_models));
         var (pieces, position) = views.Snapshot(index);
         return new ReadModelView(model, tenant, scope, _models[index].View.Invoke(scope).Invoke(pieces), position);
     }
@@ -131,44 +172,11 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         try { await _loop; } catch (OperationCanceledException) { }
+        try { await _flushing; } catch (OperationCanceledException) { }
+        Flush();
         _stop.Dispose();
-    }
-
-    /// <summary>One tenant's folded pieces of every model and the last position folded.</summary>
-    private sealed class TenantViews(ReadModelDefinition[] models)
-    {
-        private readonly FSharpMap<string, object>[] _pieces = models.Select(m => m.Initial).ToArray();
-        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public long Position { get; private set; }
-
-        public bool Fold(RecordedEvent e, ReadModelDefinition[] definitions)
-        {
-            lock (this)
-            {
-                if (e.Position <= Position) return false;
-                for (var i = 0; i < definitions.Length; i++)
-                    if (definitions[i].EventTypes.Contains(e.Type))
-                        _pieces[i] = definitions[i].Step.Invoke(_pieces[i]).Invoke(e).Item1;
-                Position = e.Position;
-                var changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                changed.SetResult();
-                return true;
-            }
-        }
-
-        public (FSharpMap<string, object> Pieces, long Position) Snapshot(int index)
-        {
-            lock (this) return (_pieces[index], Position);
-        }
-
-        /// <summary>Completes when a fold happened, at once when the position is already reached.</summary>
-        public Task Changed(long position, CancellationToken ct)
-        {
-            lock (this) return Position >= position ? Task.CompletedTask : _changed.Task.WaitAsync(ct);
-        }
     }
 }

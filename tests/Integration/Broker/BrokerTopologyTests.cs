@@ -16,12 +16,14 @@ namespace Hybrid.Tests.Integration.Broker;
 /// <summary>
 /// The sample split into processes joined by a private NATS JetStream server, on one PostgreSQL database: an HTTP
 /// front sends commands through the broker, a handler process runs them (and the producer publishing the events), a
-/// projector process keeps the read models from the broker. The handler is killed mid-run and another started.
+/// projector process keeps the read models from the broker in its data directory. The handler and the projector are
+/// killed mid-run and started again.
 /// </summary>
 public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private PrivateNatsServer _nats = null!;
     private string _database = "";
+    private readonly DirectoryInfo _projectorData = Directory.CreateTempSubdirectory("hybrid-projector-data-");
     private readonly List<ServeProcess> _processes = [];
 
     public async Task InitializeAsync()
@@ -38,6 +40,7 @@ public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifeti
             process.Dispose();
         }
         _nats.Dispose();
+        _projectorData.Delete(recursive: true);
         return Task.CompletedTask;
     }
 
@@ -60,12 +63,13 @@ public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task commands_through_the_front_survive_a_killed_handler_are_written_once_and_the_projector_catches_up()
+    public async Task commands_through_the_front_survive_a_killed_handler_and_projector_are_written_once_and_the_projector_catches_up()
     {
         var frontUrl = $"http://127.0.0.1:{FreePort()}";
         var projectorUrl = $"http://127.0.0.1:{FreePort()}";
         var handler = await Handler("handler-1");
-        await Start("projector ready", "projector", "--nats", _nats.Url, "--urls", projectorUrl);
+        Task<ServeProcess> Projector() => Start("projector ready", "projector", "--nats", _nats.Url, "--urls", projectorUrl, "--data", _projectorData.FullName);
+        var projector = await Projector();
         await Start("front ready", "front", "--nats", _nats.Url, "--urls", frontUrl);
         using var front = new HttpClient { BaseAddress = new Uri(frontUrl), Timeout = TimeSpan.FromMinutes(2) };
 
@@ -107,6 +111,13 @@ public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifeti
         // start on a loaded machine (over 20 s has been seen at a load of 50 on two cores).
         handler.Kill();
         await Handler("handler-2");
+        // The projector, killed once it has folded and written some events, resumes from its data directory.
+        using (var status = new HttpClient { BaseAddress = new Uri(projectorUrl) })
+            await Eventually.Until(async () => JsonDocument.Parse(await status.GetStringAsync("/projector")).RootElement.GetProperty("positions")
+                .EnumerateObject().Any(p => p.Value.GetInt64() > 0), "the projector folded events");
+        await Task.Delay(1500); // at least one write of the models (every 500 ms)
+        projector.Kill();
+        await Projector();
         await Task.WhenAll(clients);
 
         Assert.Empty(failures);
@@ -122,20 +133,22 @@ public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(64, stored.Count(e => e.Type is "ListCreated" or "ItemAdded"));
 
         var published = Hybrid.Sample.Definitions.readModels.SelectMany(m => m.EventTypes).ToHashSet();
-        using var projector = new HttpClient { BaseAddress = new Uri(projectorUrl) };
+        using var projectorClient = new HttpClient { BaseAddress = new Uri(projectorUrl) };
+        var resumedAfter = JsonDocument.Parse(await projectorClient.GetStringAsync("/projector")).RootElement.GetProperty("resumedAfter").GetInt64();
+        Assert.True(resumedAfter > 0, "the restarted projector resumed after the stored stream sequence, not from the start");
         foreach (var tenant in new[] { "acme", "globex" })
         {
             var last = stored.Where(e => e.Tenant == tenant && published.Contains(e.Type)).Max(e => e.Position);
             await Eventually.Until(async () =>
             {
-                var status = JsonDocument.Parse(await projector.GetStringAsync("/projector")).RootElement.GetProperty("positions");
+                var status = JsonDocument.Parse(await projectorClient.GetStringAsync("/projector")).RootElement.GetProperty("positions");
                 return status.TryGetProperty(tenant, out var position) && position.GetInt64() == last;
             }, $"the projector folded {tenant} up to position {last}");
             using var query = new HttpRequestMessage(HttpMethod.Post, "/queries/lists") { Content = new StringContent("""{"limit":0}""", Encoding.UTF8, "application/json") };
             query.Headers.Add("X-Tenant", tenant);
             query.Headers.Add("X-Actor", "ann");
             query.Headers.Add("X-Roles", "member");
-            using var answer = await projector.SendAsync(query);
+            using var answer = await projectorClient.SendAsync(query);
             var lists = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("value").EnumerateArray().ToArray();
             Assert.Equal(16, lists.Length);
             Assert.All(lists, l => Assert.Equal(1, l.GetProperty("items").GetArrayLength()));

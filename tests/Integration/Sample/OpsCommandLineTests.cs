@@ -144,6 +144,36 @@ public sealed class OpsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ops_retries_a_dead_letter_of_the_broker_producer_by_publishing_the_event_again_when_given_the_broker()
+    {
+        using var nats = await Hybrid.Testing.Nats.PrivateNatsServer.StartAsync();
+        var data = _data.FullName;
+        Guid eventId;
+        using (var store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = SampleDataDirectory.EventStore(data) }))
+        {
+            var appended = await store.Append(AppendRequest.Of("acme", new ProposedEvent(Guid.CreateVersion7(),
+                EventData.Create("ListCreated", "{\"listId\":\"l1\",\"name\":\"L\"}", "list-l1"), EventMetadata.Empty)), default);
+            var e = ((AppendResult.Appended)appended).Item[0];
+            eventId = e.Id;
+            await new LmdbDeadLetterStore(store).Put(new DeadLetter("acme", "broker-events", e.Position, e.Id, e.Type,
+                "The broker refused the message: planted", 3, DateTimeOffset.UnixEpoch, DeadLetterStatus.Pending), default);
+        }
+
+        var listed = await Run("ops", "dead-letters", "--data", data, "--nats", nats.Url, "--processor", "broker-events");
+        Assert.Equal(0, listed.Code);
+        Assert.StartsWith("acme\tbroker-events\t1\tListCreated\tPending", Assert.Single(listed.Output.Skip(1)));
+        var retried = await Run("ops", "retry", "--data", data, "--nats", nats.Url, "--tenant", "acme", "--processor", "broker-events", "--position", "1");
+        Assert.Equal((0, "acme broker-events 1: replayed"), (retried.Code, Assert.Single(retried.Output)));
+
+        await using var broker = await Hybrid.Shell.Nats.NatsBroker.ConnectAsync(new Hybrid.Shell.Nats.NatsBrokerOptions { Url = nats.Url });
+        var consumer = await broker.JetStream.CreateOrUpdateConsumerAsync(broker.Options.EventsStream, new NATS.Client.JetStream.Models.ConsumerConfig());
+        var messages = new List<NATS.Client.JetStream.INatsJSMsg<byte[]>>();
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NATS.Client.JetStream.NatsJSFetchOpts { MaxMsgs = 10 })) messages.Add(msg);
+        Assert.Equal(eventId.ToString(), Assert.Single(messages).Headers!.TryGetLastValue(Hybrid.Shell.Nats.NatsHeaderNames.MessageId, out var id) ? id : null);
+        Assert.Single((await Run("ops", "dead-letters", "--data", data)).Output); // the header only: nothing pending
+    }
+
+    [Fact]
     public async Task ops_without_a_store_prints_one_line_and_exits_with_2()
     {
         var (code, output, errors) = await Run("ops", "lag");

@@ -78,16 +78,18 @@ public static class HybridServiceCollectionExtensions
             builder.ProcessorOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TodoProcessorHost>(),
             sp.GetRequiredService<IReadModelViews>(), sp.GetService<QueryProcessor>()));
         var processors = Runtime.processors(application).ToArray();
+        services.AddSingleton<IReadOnlyList<ProducerRegistration>>(sp => builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp))).ToArray());
         if (builder.ProcessorPartitions is { } partitions)
             services.AddSingleton(sp => new ProcessorHosts(sp.GetRequiredService<ProcessorRuntime>(), partitions(sp), processors,
-                builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp))).ToArray()));
+                sp.GetRequiredService<IReadOnlyList<ProducerRegistration>>()));
         else
         {
             services.AddSingleton(sp => new TodoProcessorHost(sp.GetRequiredService<ProcessorRuntime>(), processors,
-                builder.Producers.Select(p => new ProducerRegistration(p.Producer, p.Publisher(sp)))));
+                sp.GetRequiredService<IReadOnlyList<ProducerRegistration>>()));
             services.AddSingleton(sp => new ProcessorHosts(sp.GetRequiredService<TodoProcessorHost>()));
         }
-        services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), processors));
+        services.AddSingleton(sp => new DeadLetterOperations(sp.GetRequiredService<ProcessorRuntime>(), processors,
+            sp.GetRequiredService<IReadOnlyList<ProducerRegistration>>()));
         services.AddSingleton(sp => new HybridOperations(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<ILeaseStore>(),
             sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<DeadLetterOperations>(), sp.GetRequiredService<ReadModelEngine>(),
             sp.GetRequiredService<TodoProcessorHost>().Processors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ITenantCatalogue>(),

@@ -1,21 +1,25 @@
+using Hybrid.Shell.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.Processors;
 
 /// <summary>
 /// The operator API for dead letters: list them, replay one (its processor's handler runs on the event again, with
-/// the processor's retries; emits are idempotent because their ids derive from the source event), or discard one.
+/// the processor's retries; emits are idempotent because their ids derive from the source event; a producer's event is
+/// mapped and published again, once, its message id still the event id), or discard one.
 /// </summary>
 public sealed class DeadLetterOperations
 {
     private readonly ProcessorRuntime _runtime;
     private readonly Dictionary<string, EventExecutor> _executors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProducerPublishing> _producers = new(StringComparer.Ordinal);
 
-    /// <summary>Operations over the dead letters of these processors.</summary>
-    public DeadLetterOperations(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors)
+    /// <summary>Operations over the dead letters of these processors and producers.</summary>
+    public DeadLetterOperations(ProcessorRuntime runtime, IEnumerable<TodoProcessor> processors, IEnumerable<ProducerRegistration>? producers = null)
     {
         _runtime = runtime;
         foreach (var p in processors) _executors[p.Name] = new EventExecutor(runtime, p);
+        foreach (var p in producers ?? []) _producers[p.Producer.Name] = p.Publishing(runtime);
     }
 
     /// <summary>The dead letters of a tenant and processor (null: all), by tenant, processor and position.</summary>
@@ -39,7 +43,8 @@ public sealed class DeadLetterOperations
         try
         {
             for (var part = 0; part < events.Length; part++)
-                await _executors[processor].Handle(tenant, events[part], lease: null, ct, part, part == events.Length - 1);
+                if (_producers.TryGetValue(processor, out var producer)) await Publish(producer, tenant, events[part], ct);
+                else await _executors[processor].Handle(tenant, events[part], lease: null, ct, part, part == events.Length - 1);
         }
         catch (ReplayFailedException failed)
         {
@@ -61,9 +66,16 @@ public sealed class DeadLetterOperations
         return discarded;
     }
 
+    /// <summary>Publishes a producer's event again; throws a <see cref="ReplayFailedException"/> saying why it was not published.</summary>
+    private static async Task Publish(ProducerPublishing producer, string tenant, RecordedEvent e, CancellationToken ct)
+    {
+        if (await producer.PublishOnce(tenant, e, ct) is { } problem)
+            throw new ReplayFailedException(1, new IntegrationPublishException(problem));
+    }
+
     private async Task<DeadLetter> Find(string tenant, string processor, long position, CancellationToken ct)
     {
-        if (!_executors.ContainsKey(processor)) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
+        if (!_executors.ContainsKey(processor) && !_producers.ContainsKey(processor)) throw new ArgumentException($"No processor is named '{processor}'.", nameof(processor));
         var found = await _runtime.DeadLetters.TryGet(tenant, processor, position, ct);
         return found?.Value ?? throw new ArgumentException(
             $"Tenant '{tenant}': processor '{processor}' has no dead letter at position {position}.", nameof(position));

@@ -26,6 +26,12 @@ public sealed class ProcessorOptions
     public int BatchSize { get; set; } = 256;
 
     /// <summary>
+    /// Batches a producer publishes before it waits for the broker's acknowledgements of the oldest (2 by default): the
+    /// checkpoint still moves only over acknowledged batches, so more in flight means more to publish again after a crash.
+    /// </summary>
+    public int ProducerBatchesInFlight { get; set; } = 2;
+
+    /// <summary>
     /// True (the default) when each run is a background task of its own. Off, nothing moves on its own: a deterministic
     /// simulation calls <see cref="TodoProcessorHost.Rebalance"/> and <see cref="TodoProcessorHost.StepAsync"/> itself.
     /// </summary>
@@ -43,6 +49,7 @@ public sealed class ProcessorOptions
             throw new ArgumentException("ProcessorOptions.RebalanceInterval must be positive and at most half the LeaseDuration.", nameof(RebalanceInterval));
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.PollInterval must be positive.", nameof(PollInterval));
         if (BatchSize < 1) throw new ArgumentException("ProcessorOptions.BatchSize must be 1 or more.", nameof(BatchSize));
+        if (ProducerBatchesInFlight < 1) throw new ArgumentException("ProcessorOptions.ProducerBatchesInFlight must be 1 or more.", nameof(ProducerBatchesInFlight));
         if (ForgetNodesAfter <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.ForgetNodesAfter must be positive.", nameof(ForgetNodesAfter));
     }
 }
