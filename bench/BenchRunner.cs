@@ -71,6 +71,7 @@ public static class BenchRunner
         log.WriteLine($"  server ready in {clock.Elapsed.TotalSeconds:0.0} s ({server.Origin})");
         report.Machine["postgres"] = await server.VersionAsync();
         report.Machine["postgres_origin"] = server.Origin;
+        Measure.CpuMeter.Current = Measure.CpuMeter.ForDataDirectory(await server.DataDirectoryAsync());
         await using var store = await StoreUnderTest.CreateAsync(server);
         var bench = new PostgresBench(server, sizes, report, log);
         bench.UseStore(store, null);

@@ -1,5 +1,5 @@
 -- Before the query is built, each tagged item's tags are measured by a capped count of their range between the bounds
--- (16 rows, then 256, then 4096 while several tags tie at the cap), cheapest btree probes: an item one of whose tags
+-- (1 row, then 16, 256 and 4096 while the shortest reaches the cap), cheap btree probes: an item one of whose tags
 -- has nothing in the range cannot match and is left out (a condition over a new unique tag ends here, without planning
 -- any query), and the shortest range goes first, so the branch walks it and probes the others.
 CREATE OR REPLACE FUNCTION {schema}.matching_positions(tenant text, items jsonb, after bigint, before bigint, backward boolean, max_rows int)
@@ -20,7 +20,7 @@ BEGIN
     FOR item IN SELECT value FROM jsonb_array_elements(items) LOOP
         tags := ARRAY(SELECT x FROM jsonb_array_elements_text(item->'tags') WITH ORDINALITY AS a(x, n) GROUP BY x ORDER BY min(n));
         IF cardinality(tags) >= 2 THEN
-            cap := 16;
+            cap := 1;
             empty := false;
             LOOP
                 counts := ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM {schema}.event_tags k
