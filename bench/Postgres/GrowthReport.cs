@@ -43,14 +43,17 @@ public static class GrowthReport
         const int width = 640, height = 360, left = 60, right = 170, top = 30, bottom = 50;
         var e = points[0];
         var costs = Series.Select(s => points.Select(p => s.Cost(p, e)).ToArray()).ToArray();
-        var yMax = Math.Max(1.5, Math.Ceiling(costs.SelectMany(c => c).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 4) / 4);
+        // The axis stops at 3x (a point above is drawn on the top edge with its value), so the 1.3x limit stays readable.
+        const double axisCap = 3;
+        var yMax = Math.Min(axisCap, Math.Max(1.5, Math.Ceiling(costs.SelectMany(c => c).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 4) / 4));
+        var step = yMax <= 2 ? 0.25 : 0.5;
         double X(int i) => left + (points.Count == 1 ? 0 : i * (width - left - right) / (double)(points.Count - 1));
         double Y(double v) => top + (height - top - bottom) * (1 - Math.Min(v, yMax) / yMax);
         var s = new StringBuilder();
         s.AppendLine(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
         s.AppendLine("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
         s.AppendLine(Inv, $"<text x=\"{left}\" y=\"18\" font-size=\"14\">Cost per operation relative to the empty store (PostgreSQL, {GrowthBench.Tenants:N0} tenants)</text>");
-        for (var v = 0.0; v <= yMax + 1e-9; v += 0.25)
+        for (var v = 0.0; v <= yMax + 1e-9; v += step)
         {
             var y = Y(v);
             s.AppendLine(Inv, $"<line x1=\"{left}\" y1=\"{y:0.#}\" x2=\"{width - right}\" y2=\"{y:0.#}\" stroke=\"#ddd\"/>");
@@ -66,7 +69,11 @@ public static class GrowthReport
             var pts = string.Join(" ", costs[k].Select((c, i) => string.Create(Inv, $"{X(i):0.#},{Y(c):0.#}")));
             s.AppendLine(Inv, $"<polyline points=\"{pts}\" fill=\"none\" stroke=\"{Series[k].Colour}\" stroke-width=\"2\"/>");
             for (var i = 0; i < points.Count; i++)
+            {
                 s.AppendLine(Inv, $"<circle cx=\"{X(i):0.#}\" cy=\"{Y(costs[k][i]):0.#}\" r=\"3\" fill=\"{Series[k].Colour}\"/>");
+                if (costs[k][i] > yMax)
+                    s.AppendLine(Inv, $"<text x=\"{X(i) + 5:0.#}\" y=\"{Y(yMax) + 12 + k * 12:0.#}\" fill=\"{Series[k].Colour}\">{costs[k][i]:0.0}x</text>");
+            }
             var ly = top + 10 + k * 20;
             s.AppendLine(Inv, $"<line x1=\"{width - right + 12}\" y1=\"{ly}\" x2=\"{width - right + 32}\" y2=\"{ly}\" stroke=\"{Series[k].Colour}\" stroke-width=\"2\"/>");
             s.AppendLine(Inv, $"<text x=\"{width - right + 38}\" y=\"{ly + 4}\">{Series[k].Name}</text>");
