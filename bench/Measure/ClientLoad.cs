@@ -7,6 +7,17 @@ namespace Hybrid.Bench.Measure;
 /// <summary>Runs concurrent clients against an operation and measures events per second.</summary>
 public static class ClientLoad
 {
+    /// <summary>The CPU time per event of the last measured window (when a <see cref="CpuMeter"/> is set), else null.</summary>
+    private static CpuPerEvent? LastCpu { get; set; }
+
+    /// <summary>The CPU time per event of the last measured window, once (cleared by the call).</summary>
+    public static CpuPerEvent? TakeLastCpu()
+    {
+        var cpu = LastCpu;
+        LastCpu = null;
+        return cpu;
+    }
+
     /// <summary>
     /// Runs <paramref name="clients"/> clients; each calls <paramref name="operation"/>(client, iteration) in a loop and the
     /// operation returns how many events it wrote or read. Returns events per second over the measured window, which
@@ -29,15 +40,19 @@ public static class ClientLoad
                 Interlocked.Increment(ref done[client]);
             }
         }, ct)).ToArray();
+        LastCpu = null;
         try
         {
             await WaitAsync(warmup, tasks, () => done.All(d => Interlocked.Read(ref d) > 0), ct).ConfigureAwait(false);
             var before = done.Select(d => Interlocked.Read(ref d)).ToArray();
             var start = Interlocked.Read(ref events);
+            var cpuStart = CpuMeter.Current?.Now();
             var clock = Stopwatch.StartNew();
             await WaitAsync(measure, tasks, () => done.Select((d, i) => Interlocked.Read(ref d) > before[i]).All(x => x), ct).ConfigureAwait(false);
             var counted = Interlocked.Read(ref events) - start;
-            return counted / clock.Elapsed.TotalSeconds;
+            var elapsed = clock.Elapsed.TotalSeconds;
+            LastCpu = CpuPerEvent.Of(cpuStart, CpuMeter.Current?.Now(), counted);
+            return counted / elapsed;
         }
         finally
         {

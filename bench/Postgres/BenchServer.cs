@@ -69,6 +69,20 @@ public sealed class BenchServer : IAsyncDisposable
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The server's data directory (a superuser may read it), or null when it is not readable.</summary>
+    public async Task<string?> DataDirectoryAsync()
+    {
+        try
+        {
+            await using var cmd = DataSource.CreateCommand("SHOW data_directory");
+            return (string?)await cmd.ExecuteScalarAsync();
+        }
+        catch (PostgresException)
+        {
+            return null;
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,15 @@ public sealed partial class PostgresBench
         _logLoaded = true;
     }
 
+    /// <summary>Compiles the store's code paths before the first figure (see <see cref="StoreBench.WarmUp"/>).</summary>
+    private async Task WarmUpStore()
+    {
+        if (_store is null) return;
+        var duration = sizes.Warmup * 4;
+        log.WriteLine($"  warming the store up for {duration.TotalSeconds:0.#} s");
+        await _store.WarmUp(duration);
+    }
+
     private async Task Store(string name, Metric baseline, Dictionary<string, object> parameters, Func<StoreBench, Task<double>> measure)
     {
         if (_store is null)

@@ -1,4 +1,5 @@
 // The PostgreSQL benchmarks: each store figure next to its raw baseline, measured in the same run on the same server.
+using Hybrid.Bench.Measure;
 using Hybrid.Bench.Results;
 
 namespace Hybrid.Bench.Postgres;
@@ -14,6 +15,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
     public async Task RunAsync(BenchOptions options)
     {
         await RawEventTable.CreateAsync(server.DataSource);
+        await WarmUpStore();
         if (options.Wants("pg.append.single.c1")) await SingleC1();
         if (options.Wants("pg.append.single.c8")) await SingleC8(options);
         if (options.Wants("pg.append.single.c64")) await SingleC64();
@@ -132,6 +134,13 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
 
     private Metric Add(Metric metric)
     {
+        if (ClientLoad.TakeLastCpu() is { } cpu && metric.Params is Dictionary<string, object> p)
+        {
+            // CPU per event of the window just measured: steadier than the rate on a shared machine.
+            p["client_cpu_us_per_event"] = Math.Round(cpu.ClientMicroseconds, 1);
+            if (cpu.ServerMicroseconds is { } server) p["server_cpu_us_per_event"] = Math.Round(server, 1);
+            log.WriteLine($"  [{_clock.Elapsed.TotalSeconds,5:0.0} s] {metric.Name} cpu/event: client {cpu.ClientMicroseconds:0} us, server {cpu.ServerMicroseconds:0} us");
+        }
         log.WriteLine($"  [{_clock.Elapsed.TotalSeconds,5:0.0} s] {metric.Name} {metric.Value:N0} {metric.Unit}");
         return report.Add(metric);
     }

@@ -32,7 +32,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     private PostgresEventStore(PostgresEventStoreOptions options)
     {
         _options = options;
-        _source = options.DataSource ?? NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString));
+        _source = options.DataSource ?? NpgsqlDataSource.Create(WithoutSessionReset(WithPreparedStatements(options.ConnectionString)));
         _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
         _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
@@ -55,6 +55,15 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// For the store's own pool only: every statement it runs keeps its settings to the transaction (set_config local,
+    /// no session locks, no LISTEN on pooled connections), so the six reset statements Npgsql would otherwise send with
+    /// the first command after each checkout (an append checks out a connection) have nothing to reset. An open
+    /// transaction is still rolled back when a connection returns to the pool.
+    /// </summary>
+    internal static string WithoutSessionReset(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 
     /// <summary>
     /// Migrates (when a migration connection string is given) and opens the store. Throws when the application

@@ -56,6 +56,36 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task Tiny_growth_run_measures_each_size_against_the_empty_store_and_writes_the_chart_and_the_readme_table()
+    {
+        var dir = Directory.CreateTempSubdirectory("hybrid-bench-growth-").FullName;
+        try
+        {
+            var readme = Path.Combine(dir, "README.md");
+            await File.WriteAllTextAsync(readme, "before\n<!-- growth:start -->\nold\n<!-- growth:end -->\nafter\n");
+            var chart = Path.Combine(dir, "growth.svg");
+            using var console = new StringWriter();
+            var server = await PostgresTestServer.AdminConnectionStringAsync();
+            var report = await BenchRunner.RunAsync(
+                BenchOptions.Parse(["--tiny", "--growth", "2k", "--growth-chart", chart, "--readme", readme, "--postgres", server]), console);
+
+            Assert.False(report.Failed, string.Join(Environment.NewLine, report.Notes));
+            foreach (var what in new[] { "single.c1", "batch100.c4", "dcb.check.p50_us", "dcb.check.p99_us", "read" })
+            {
+                Assert.True(report.Find($"pg.growth.0.{what}")?.Value > 0, $"pg.growth.0.{what} measured nothing");
+                Assert.Equal($"pg.growth.0.{what}", report.Find($"pg.growth.2k.{what}")?.Baseline);
+            }
+            Assert.Contains("<polyline", await File.ReadAllTextAsync(chart));
+            var text = await File.ReadAllTextAsync(readme);
+            Assert.StartsWith("before\n<!-- growth:start -->", text);
+            Assert.EndsWith("<!-- growth:end -->\nafter\n", text);
+            Assert.DoesNotContain("old", text);
+            Assert.Contains("| 2,000 |", text);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void Ratio_is_the_value_over_the_baseline_value()
     {
         var baseline = new Hybrid.Bench.Results.Metric { Name = "raw.x", Unit = "ev/s", Value = 400 };

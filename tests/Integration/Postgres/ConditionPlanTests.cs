@@ -47,6 +47,62 @@ public sealed class ConditionPlanTests
     }
 
     [Fact]
+    public async Task a_condition_over_a_long_group_tag_and_a_new_unique_tag_runs_no_query_over_the_group()
+    {
+        var (admin, tenant) = await GroupWithHistory(600);
+        await using var connection = await Sql.OpenAsync(admin);
+        var plans = new List<string>();
+        await using var tx = await ExplainingNestedStatements(connection, tenant, plans);
+
+        // The DCB shape: the group's whole history lies after the condition's position, the unique tag is new. The
+        // planner used to walk the group's range backward and probe the unique tag at each of its 600 positions.
+        for (var i = 0; i < 8; i++)
+            Assert.Equal(false, await Exists(connection, tenant, EventQuery.OfTags("group:g", $"item:new-{i}"), after: 0));
+
+        lock (plans) Assert.DoesNotContain(plans, p => p.Contains("FROM hybrid.event_tags e"));
+    }
+
+    [Fact]
+    public async Task a_condition_over_a_long_group_tag_and_a_rare_tag_walks_the_rare_tag_and_probes_the_group()
+    {
+        var (admin, tenant) = await GroupWithHistory(600);
+        await using var connection = await Sql.OpenAsync(admin);
+        var plans = new List<string>();
+        await using var tx = await ExplainingNestedStatements(connection, tenant, plans);
+
+        for (var i = 0; i < 8; i++)
+            Assert.Equal(true, await Exists(connection, tenant, EventQuery.OfTags("group:g", "item:17"), after: 0));
+        Assert.Equal(false, await Exists(connection, tenant, EventQuery.OfTags("group:g", "item:17"), after: 18));
+
+        string nested;
+        lock (plans) nested = plans.Last(p => p.Contains("FROM hybrid.event_tags e"));
+        Assert.Contains("e.tag = 'item:17'", nested);
+        Assert.All(RowCounts(nested), rows => Assert.True(rows <= 1, nested));
+    }
+
+    /// <summary>A tenant whose events 1..n all carry group:g and a unique item:k tag.</summary>
+    private static async Task<(string Admin, string Tenant)> GroupWithHistory(int events)
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        await using var store = await PostgresEventStore.CreateAsync(PostgresEventStoreOptions.ForAdmin(admin));
+        var tenant = $"t-{Guid.NewGuid():N}";
+        await store.Append(AppendRequest.Of(tenant, Propose(Enumerable.Range(1, events).Select(k => Event("Added", null, "group:g", $"item:{k}")).ToArray())), default);
+        await using var connection = await Sql.OpenAsync(admin);
+        await connection.ExecuteAsync("ANALYZE hybrid.event_tags");
+        return (admin, tenant);
+    }
+
+    /// <summary>Runs the store's fail-if-events-match check of the query after the position.</summary>
+    private static async Task<object?> Exists(NpgsqlConnection connection, string tenant, EventQuery query, long after)
+    {
+        var parameters = new NpgsqlCommand().Parameters;
+        parameters.AddWithValue("tenant", tenant);
+        await using var command = new NpgsqlCommand(Hybrid.Shell.Postgres.Sql.QueryFilter.Exists("hybrid", query, after, parameters, "q"), connection);
+        foreach (NpgsqlParameter p in parameters) command.Parameters.Add(p.Clone());
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
     public async Task a_paged_read_of_common_types_walks_the_type_index_in_order_instead_of_every_match_of_the_gin_key()
     {
         var admin = await PostgresTestServer.CreateDatabaseAsync();

@@ -3,7 +3,8 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// <summary>
 /// The group-commit queue of one tenant. Appends that arrive while a commit is in flight wait here and go together in
 /// the next one, so a tenant's throughput grows with its concurrency instead of being capped by one commit at a time.
-/// One flush loop runs per tenant at most; it is started by the append that finds the queue idle.
+/// One flush loop runs per tenant at most; it is started by the append that finds the queue idle, which commits its
+/// own batch on its own flow (awaited, not handed over), so a lone append costs no hop to another thread.
 /// </summary>
 internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<PendingAppend>, Task> commit, int maxEventsPerCommit)
 {
@@ -21,8 +22,16 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
             lead = !_flushing;
             _flushing = true;
         }
-        if (lead) _ = FlushAsync();
-        return pending.Completion.Task;
+        return lead ? LeadAsync(pending) : pending.Completion.Task;
+    }
+
+    /// <summary>Commits the batch that starts with the leading append, then leaves the rest of the queue to the flush loop.</summary>
+    private async Task<AppendResult> LeadAsync(PendingAppend own)
+    {
+        await CommitAsync(TakeBatch()).ConfigureAwait(false);
+        _ = FlushAsync();
+        // Completed by the commit above: awaiting it does not yield.
+        return await own.Completion.Task.ConfigureAwait(false);
     }
 
     private async Task FlushAsync()
@@ -31,14 +40,19 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         {
             var batch = TakeBatch();
             if (batch.Count == 0) return;
-            try
-            {
-                await commit(tenant, batch).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                foreach (var p in batch) p.Completion.TrySetException(e);
-            }
+            await CommitAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> batch)
+    {
+        try
+        {
+            await commit(tenant, batch).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            foreach (var p in batch) p.Completion.TrySetException(e);
         }
     }
 

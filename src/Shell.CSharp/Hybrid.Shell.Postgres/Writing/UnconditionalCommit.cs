@@ -85,8 +85,10 @@ internal static class UnconditionalCommit
                 k++;
             }
 
-        // Only the guard filters events: without one the statement keeps its prepared generic plan (no planning per append).
-        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null, customPlans: guard is not null);
+        // The statement keeps its prepared generic plan (no planning per append), with a guard too: the guard's tag
+        // query is built with literals and planned inside matching_positions, so custom plans would only replan the
+        // rest of the statement and every statement of matching_positions on each append.
+        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null, customPlans: false);
         NpgsqlBatchCommand insert;
         if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
         else
