@@ -11,6 +11,7 @@ internal sealed class RecentStrings
 {
     private const int Slots = 256;
     private const int LongestCached = 96;
+
     // A slot keeps its bytes in a buffer of its own, reused when another string takes the slot: a miss (a tag unique
     // to its event) copies its bytes there instead of allocating an array.
     private readonly byte[]?[] _bytes = new byte[Slots][];
