@@ -186,3 +186,37 @@ let ``errors say what is wrong and where`` () =
     && (body "{\"x\":\"a\\u0000\"}").Contains "\\u0000 at offset 7"
     && (messageOf (Validation.eventType "type" "Order\nCreated")).Contains "U+000A at offset 5"
     && (messageOf (Validation.tag "tag" "a b:c")).Contains "white space (U+0020) at offset 1"
+
+/// The character-by-character rule of TextRules, written out here: the checks' vectorised ASCII run must agree with it.
+let private referenceFirstOutside (cls: CharClass) (text: string) =
+    let allowed (c: char) =
+        match cls with
+        | CharClass.Key -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.'
+        | CharClass.Identifier -> not (Char.IsControl c || Char.IsWhiteSpace c)
+        | _ -> not (Char.IsControl c || c = '\u2028' || c = '\u2029')
+    let mutable bad = -1
+    let mutable i = 0
+    while bad < 0 && i < text.Length do
+        let c = text.[i]
+        if Char.IsHighSurrogate c && i + 1 < text.Length && Char.IsLowSurrogate text.[i + 1] then
+            if cls = CharClass.Key then bad <- i else i <- i + 2
+        elif Char.IsSurrogate c || not (allowed c) then bad <- i
+        else i <- i + 1
+    bad
+
+[<Property>]
+let ``the first character outside a class is found past a run of plain ASCII`` () =
+    let pieces = [ "a"; "Z"; "7"; "-"; "_"; "."; " "; "~"; "!"; ":"; "\t"; "\u0000"; "\u007f"; "é"; "\u2028"; "😀"; high; low; "\u00a0" ]
+    let genText = Gen.choose (0, 40) |> Gen.bind (fun n -> Gen.listOfLength n (Gen.elements pieces)) |> Gen.map String.Concat
+    Prop.forAll (Arb.fromGen (Gen.zip genText (Gen.elements [ CharClass.Key; CharClass.Identifier; CharClass.Text ]))) (fun (text, cls) ->
+        TextRules.firstOutside cls text = referenceFirstOutside cls text)
+
+[<Property>]
+let ``a bad metadata after events sharing one good metadata instance is named by its index`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip (Gen.choose (2, 30)) (Gen.choose (1, 29)))) (fun (count, at) ->
+        let at = 1 + at % (count - 1)
+        let shared = EventMetadata.Of("cause", "corr", "ann")
+        let bad = EventMetadata.Of("cause", "corr", "a\u0007")
+        let events =
+            Array.init count (fun i -> { Id = idOf (i + 1); Data = EventData.Tagged("A", "{}"); Metadata = (if i = at then bad else shared) })
+        fieldOf (Validation.proposed limits events) = Some $"events[{at}].Metadata.Actor")

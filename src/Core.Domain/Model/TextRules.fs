@@ -25,10 +25,22 @@ module TextRules =
         | CharClass.Identifier -> not (Char.IsControl c || Char.IsWhiteSpace c)
         | _ -> not (Char.IsControl c || c = '\u2028' || c = '\u2029')
 
+    let private keyChars = SearchValues.Create "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+    /// The length of the leading run of plain ASCII characters the class allows (found with vector instructions): every
+    /// one of them is allowed, so the character-by-character check starts after it.
+    let private allowedAsciiPrefix (cls: CharClass) (text: ReadOnlySpan<char>) =
+        let outside =
+            match cls with
+            | CharClass.Key -> MemoryExtensions.IndexOfAnyExcept(text, keyChars)
+            | CharClass.Identifier -> MemoryExtensions.IndexOfAnyExceptInRange(text, '!', '~')
+            | _ -> MemoryExtensions.IndexOfAnyExceptInRange(text, ' ', '~')
+        if outside < 0 then text.Length else outside
+
     /// The offset of the first character of text[0 .. length - 1] outside the class (a lone surrogate included), or -1.
     let firstOutsideOf (cls: CharClass) (text: string) (length: int) =
         let mutable bad = -1
-        let mutable i = 0
+        let mutable i = allowedAsciiPrefix cls (text.AsSpan(0, length))
         while bad < 0 && i < length do
             let c = text.[i]
             if Char.IsHighSurrogate c && i + 1 < length && Char.IsLowSurrogate text.[i + 1] then

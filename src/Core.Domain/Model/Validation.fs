@@ -249,7 +249,8 @@ module Validation =
         else
             // Errors are reported for the first bad event in order; a repeated id counts at its second occurrence.
             let repeat = firstRepeat events
-            let rec check i =
+            // The events of one append often share one metadata instance; it is immutable, so it is checked once.
+            let rec check i (checkedMetadata: EventMetadata) =
                 if i = events.Length then Ok()
                 else
                     let e = events.[i]
@@ -258,12 +259,14 @@ module Validation =
                     elif i = repeat then fail $"events[{i}].Id" $"The event id {e.Id} appears twice in one append."
                     else
                         match eventDataAt limits "events" i e.Data with
+                        | Ok() when obj.ReferenceEquals(e.Metadata, checkedMetadata) && not (obj.ReferenceEquals(e.Metadata, null)) ->
+                            check (i + 1) checkedMetadata
                         | Ok() ->
                             match metadataAt (fun () -> $"events[{i}].Metadata") e.Metadata with
-                            | Ok() -> check (i + 1)
+                            | Ok() -> check (i + 1) e.Metadata
                             | err -> err
                         | err -> err
-            check 0
+            check 0 Unchecked.defaultof<EventMetadata>
 
     /// The types and tags of a query's items: the same rules as events', so a query can name anything an event holds.
     let private items (items: QueryItem[]) =

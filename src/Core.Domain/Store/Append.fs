@@ -49,6 +49,15 @@ module Append =
                 known <- known + 1
         found, known
 
+    /// A copy of an event's tags, so that a caller reusing its array cannot change a stored envelope (a plain new array
+    /// and a span copy: Array.copy goes through Array.Clone, several times slower for the one or two tags events carry).
+    let private copyTags (tags: Tag[]) =
+        if tags.Length = 0 then tags
+        else
+            let copy = Array.zeroCreate tags.Length
+            tags.AsSpan().CopyTo(Span copy)
+            copy
+
     /// Assigns positions after the head and versions after each stream's last version.
     let private plan (state: IAppendState) (now: DateTimeOffset) (request: AppendRequest) (checkpoints: CheckpointUpdate[]) =
         let events = request.Events
@@ -93,7 +102,7 @@ module Append =
                   StreamVersion = version
                   Type = data.Type
                   // Copied, so that a caller reusing its array cannot change a stored envelope.
-                  Tags = (if data.Tags.Length = 0 then data.Tags else Array.copy data.Tags)
+                  Tags = copyTags data.Tags
                   Body = data.Body
                   SchemaVersion = data.SchemaVersion
                   Metadata = (if obj.ReferenceEquals(p.Metadata, null) then EventMetadata.Empty else p.Metadata)

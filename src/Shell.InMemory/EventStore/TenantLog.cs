@@ -60,8 +60,36 @@ internal sealed partial class TenantLog
         Head = e.Position;
         _positionsById.Add(e.Id, e.Position);
         stream?.Positions.Add(e.Position);
-        Index(_byType, e.Type, e.Position);
-        foreach (var tag in e.Tags) Index(_byTag, tag, e.Position);
+        _lastType.Add(_byType, e.Type, e.Position);
+        var tags = e.Tags;
+        for (var i = 0; i < tags.Length; i++)
+        {
+            if (i < _lastTags.Length) _lastTags[i].Add(_byTag, tags[i], e.Position);
+            else Index(_byTag, tags[i], e.Position);
+        }
+    }
+
+    // The index lists last used for the type and for the first tags: events written together mostly share their type
+    // and some tags (at the same place), and comparing a string with the last one costs less than hashing it.
+    private RecentList _lastType;
+    private readonly RecentList[] _lastTags = new RecentList[4];
+
+    private struct RecentList
+    {
+        private string? _key;
+        private PositionList? _list;
+
+        public void Add(Dictionary<string, PositionList> index, string key, long position)
+        {
+            if (_list is null || !string.Equals(key, _key, StringComparison.Ordinal))
+            {
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(index, key, out _);
+                _list = list ??= new PositionList();
+                _key = key;
+            }
+            // An event carrying the same tag twice is indexed once.
+            if (_list.Count == 0 || _list[_list.Count - 1] != position) _list.Add(position);
+        }
     }
 
     public StreamEntry StreamOf(string stream)

@@ -139,7 +139,7 @@ internal sealed class GroupCommit : IDisposable
         {
             if (!isolate)
             {
-                try { op.Run(new StoreTxn(tx, dbs, _env.DataFile)); }
+                try { Run(op, tx, dbs); }
                 catch (LightningException e) when (IsMapFull(e)) { return Outcome.MapFull; }
                 catch (Exception e)
                 {
@@ -151,7 +151,7 @@ internal sealed class GroupCommit : IDisposable
             using var member = tx.BeginTransaction();
             try
             {
-                op.Run(new StoreTxn(member, dbs, _env.DataFile));
+                Run(op, member, dbs);
                 member.Commit().ThrowOnError();
             }
             catch (LightningException e) when (IsMapFull(e))
@@ -168,6 +168,13 @@ internal sealed class GroupCommit : IDisposable
         if (committed == MDBResultCode.MapFull) return Outcome.MapFull;
         committed.ThrowOnError();
         return Outcome.Committed;
+    }
+
+    /// <summary>Runs the member's work; the cursors it opened are closed before its transaction commits or aborts.</summary>
+    private void Run(WriteOp op, LightningTransaction tx, Databases dbs)
+    {
+        using var txn = new StoreTxn(tx, dbs, _env.DataFile);
+        op.Run(txn);
     }
 
     private static bool IsMapFull(LightningException e) => (MDBResultCode)e.StatusCode == MDBResultCode.MapFull;

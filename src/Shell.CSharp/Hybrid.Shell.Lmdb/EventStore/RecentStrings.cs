@@ -11,7 +11,11 @@ internal sealed class RecentStrings
 {
     private const int Slots = 256;
     private const int LongestCached = 96;
+
+    // A slot keeps its bytes in a buffer of its own, reused when another string takes the slot: a miss (a tag unique
+    // to its event) copies its bytes there instead of allocating an array.
     private readonly byte[]?[] _bytes = new byte[Slots][];
+    private readonly int[] _lengths = new int[Slots];
     private readonly string?[] _strings = new string[Slots];
 
     public string Get(ReadOnlySpan<byte> utf8)
@@ -21,9 +25,11 @@ internal sealed class RecentStrings
         var hash = new HashCode();
         hash.AddBytes(utf8);
         var slot = hash.ToHashCode() & (Slots - 1);
-        if (_bytes[slot] is { } known && utf8.SequenceEqual(known)) return _strings[slot]!;
+        var known = _bytes[slot];
+        if (known is not null && _lengths[slot] == utf8.Length && utf8.SequenceEqual(known.AsSpan(0, utf8.Length))) return _strings[slot]!;
         var value = Encoding.UTF8.GetString(utf8);
-        _bytes[slot] = utf8.ToArray();
+        utf8.CopyTo(_bytes[slot] ??= new byte[LongestCached]);
+        _lengths[slot] = utf8.Length;
         _strings[slot] = value;
         return value;
     }

@@ -35,7 +35,7 @@ internal static class SortedDuplicates
     /// <summary>Adds a value after every value the key has (its number is larger than theirs).</summary>
     public static void Append(StoreTxn txn, LightningDatabase db, byte[] key, ReadOnlySpan<byte> value)
     {
-        var code = txn.Tx.Put(db, key, value, PutOptions.AppendDuplicateData);
+        var code = txn.PutDuplicateLast(db, key, value);
         if (code == MDBResultCode.KeyExist) throw txn.Damaged(db, key, "a value is not above the values already under its key");
         code.ThrowOnError();
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 
@@ -16,6 +17,7 @@ internal sealed partial class TenantView
     public void Write(RecordWriter w, AppendWrite write)
     {
         foreach (var e in write.Events) Store(w, e);
+        WritePostings();
         foreach (var advance in write.Streams)
         {
             var (streamNumber, state) = StreamForWrite(advance.Stream);
@@ -40,10 +42,10 @@ internal sealed partial class TenantView
         }
         w.Clear();
         EventRecord.Write(w, e);
-        Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
+        Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
-        Txn.Put(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), positionBytes);
+        Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), positionBytes);
         _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
@@ -96,16 +98,40 @@ internal sealed partial class TenantView
         return (Head.Streams, found.State);
     }
 
+    // The postings of an append, by key, written once its events are: one key's positions are put one after the
+    // other through one cursor, so that LMDB finds the key on the cursor's page instead of descending from the root
+    // for each (an append's events mostly share their type and some tags). The lists are reused from append to append.
+    private readonly Dictionary<(byte Kind, string Name), int> _pendingSlots = [];
+    private readonly List<(byte Kind, string Name, List<long> Positions)> _pending = [];
+
     private void Post(byte kind, string name, long position)
     {
         // An event carrying the same tag twice is posted once.
         if (!_posted.Add((kind, name))) return;
-        // The keys of types and tags that recur (an append of many events of one type) are built once per transaction.
-        if (!_postingKeys.TryGetValue((kind, name), out var key))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pendingSlots, (kind, name), out var exists);
+        if (!exists)
         {
-            key = StoreKeys.Posting(Number, kind, name);
-            if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = key;
+            slot = _pendingSlots.Count - 1;
+            if (slot == _pending.Count) _pending.Add((kind, name, []));
+            else _pending[slot] = (kind, name, _pending[slot].Positions);
         }
-        SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, position);
+        _pending[slot].Positions.Add(position);
+    }
+
+    private void WritePostings()
+    {
+        for (var i = 0; i < _pendingSlots.Count; i++)
+        {
+            var (kind, name, positions) = _pending[i];
+            // The keys of types and tags that recur (appends of many events of one type) are built once per transaction.
+            if (!_postingKeys.TryGetValue((kind, name), out var key))
+            {
+                key = StoreKeys.Posting(Number, kind, name);
+                if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = key;
+            }
+            foreach (var position in positions) SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, position);
+            positions.Clear();
+        }
+        _pendingSlots.Clear();
     }
 }

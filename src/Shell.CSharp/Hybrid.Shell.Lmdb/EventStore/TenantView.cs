@@ -11,7 +11,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 {
     private readonly byte[] _tenantKey = StoreKeys.Tenant(number);
     private TenantHead? _head;
-    private readonly RecentStrings _recent = new();
+    private RecentStrings? _recent; // made by the first read: a write of a single event reads nothing
     private RecordedEvent? _lastRead;
 
     /// <summary>A stream version's value: version, position, checksum.</summary>
@@ -45,7 +45,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     {
         try
         {
-            return _lastRead = EventRecord.Read(payload, Name, position, _recent, _lastRead);
+            return _lastRead = EventRecord.Read(payload, Name, position, _recent ??= new RecentStrings(), _lastRead);
         }
         catch (FormatException e)
         {
