@@ -83,3 +83,23 @@ let ``an archive line decodes to its event, and any changed character fails it``
     let i = abs index % line.Length
     let changed = line.Substring(0, i) + (if line[i] = 'x' then "y" else "x") + line.Substring(i + 1)
     decodes && (changed = line || Result.isError (ArchiveLines.decode changed))
+
+[<Property>]
+let ``a keyed tag is the same for equal values under one key, differs under another key, and never holds the value`` (value: string) (key: byte[]) =
+    let value = if isNull value then "" else value
+    let key = if isNull key then [||] else key
+    let other = Array.append key [| 1uy |]
+    let tag = KeyedTags.tag "email" key value
+    tag = KeyedTags.tag "email" key value
+    && tag <> KeyedTags.tag "email" other value
+    && tag.StartsWith "email:" && tag.Length = "email:".Length + 32
+    && (value.Length < 4 || not (tag.Contains value))
+
+[<Property>]
+let ``a personal subject is refused exactly when empty, too long, with white space or control characters, or starting with a dollar`` (subject: string) =
+    let refused = (Validation.personalSubject "subject" subject).IsError
+    let expected =
+        String.IsNullOrEmpty subject || subject.Length > Limits.NameLength || subject.[0] = '$'
+        || subject |> Seq.exists (fun c -> Char.IsControl c || Char.IsWhiteSpace c)
+    // Lone surrogates are refused, pairs accepted: the text rules' own properties cover them.
+    (not (isNull subject) && subject |> Seq.exists Char.IsSurrogate) || refused = expected

@@ -69,4 +69,26 @@ public sealed class SampleCommandTests
         Assert.Equal("c-1", acme["zoe@example.com"].CustomerId);
         Assert.True(globex.IsEmpty);
     }
+
+    [Fact]
+    public async Task with_a_tenant_tag_key_the_email_tag_is_a_keyed_hash_never_the_address_and_uniqueness_still_holds()
+    {
+        var keys = new Hybrid.InMemory.Lifecycle.InMemorySubjectKeyStore();
+        var tagKeys = new Hybrid.Shell.Lifecycle.SubjectStoreTagKeys(keys);
+        var commands = new CommandProcessor(_store, UuidV7IdSource.System, CommandCatalog.Of(Definitions.registry), tagKeys: tagKeys);
+        Assert.True((await commands.ExecuteAsync(Ann, "InviteCustomer", new Requests.InviteCustomer("c-1", "Zoe@Example.com"))).IsAccepted);
+
+        var invite = Assert.Single(await _store.Read("acme", EventQuery.OfTypes("CustomerInvited"), CancellationToken.None));
+        var key = await tagKeys.KeyOf("acme", CancellationToken.None);
+        Assert.Contains(KeyedTags.tag("email", key, "zoe@example.com"), invite.Tags);
+        Assert.DoesNotContain(invite.Tags, t => t.Contains("zoe", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEqual(KeyedTags.tag("email", [], "zoe@example.com"), KeyedTags.tag("email", key, "zoe@example.com"));
+
+        var again = await commands.ExecuteAsync(Ann, "InviteCustomer", new Requests.InviteCustomer("c-2", " zoe@EXAMPLE.com"));
+        Assert.Equal("'zoe@example.com' was already invited (customer c-1, by ann).", Assert.IsType<CommandOutcome.Rejected>(again).Item.Reason);
+        var globex = new Caller("globex", "gil", ["admin"], "");
+        Assert.True((await commands.ExecuteAsync(globex, "InviteCustomer", new Requests.InviteCustomer("c-1", "zoe@example.com"))).IsAccepted);
+        var other = Assert.Single(await _store.Read("globex", EventQuery.OfTypes("CustomerInvited"), CancellationToken.None));
+        Assert.Empty(other.Tags.Intersect(invite.Tags.Where(t => t.StartsWith("email:", StringComparison.Ordinal))));
+    }
 }
