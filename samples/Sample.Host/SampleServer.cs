@@ -90,7 +90,8 @@ public static class SampleServer
     /// <summary>The first address the started application listens on (with the port Kestrel picked for port 0).</summary>
     public static Uri Address(WebApplication web) => new(web.Urls.First());
 
-    private static void ConsoleLogging(ILoggingBuilder logging)
+    /// <summary>One line per entry with the time, Information and above (Microsoft's own at Warning, but the host's lifetime).</summary>
+    internal static void ConsoleLogging(ILoggingBuilder logging)
     {
         logging.AddSimpleConsole(console =>
         {
