@@ -1,5 +1,4 @@
 using Hybrid.Shell.Processors;
-using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.Producers;
 
