@@ -45,8 +45,7 @@ public sealed partial class PostgresEventStore : IEventPurger
             if (plan.Tombstone is { } tombstone) finish.Add(tenant, _sql.DeleteStream).Parameters.AddWithValue("stream", tombstone.Value.Item1);
             PlannedWrite.Add(finish, _sql, tenant, write, now);
             finish.Add(tenant, _sql.AdvanceHead).Parameters.AddWithValue("advance", (long)write.Events.Length);
-            if (_sql.Notify is { } notify) finish.Add(tenant, notify);
-            finish.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            finish.AddCommit(tenant, _sql.Notify);
             await finish.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             _signals.Fire(tenant);
             return PurgeResult.NewPurged(positions, write.Events[0]);

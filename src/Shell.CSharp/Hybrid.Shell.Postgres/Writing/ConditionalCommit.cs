@@ -23,12 +23,10 @@ internal static class ConditionalCommit
             {
                 PlannedWrite.Add(command, sql, tenant, plan.Write, now);
                 if (plan.Write.Events.Length > 0)
-                {
                     command.Add(tenant, sql.AdvanceHead).Parameters.AddWithValue("advance", (long)plan.Write.Events.Length);
-                    if (sql.Notify is { } notify) command.Add(tenant, notify);
-                }
             }
-            command.BatchCommands.Add(new NpgsqlBatchCommand(plan.Write.IsEmpty ? "ROLLBACK" : "COMMIT"));
+            if (plan.Write.IsEmpty) command.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
+            else command.AddCommit(tenant, plan.Write.Events.Length > 0 ? sql.Notify : null);
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return plan.Decisions.Select(Outcome).ToArray();
         }

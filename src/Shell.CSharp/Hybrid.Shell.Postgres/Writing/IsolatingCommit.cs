@@ -169,11 +169,8 @@ internal static class IsolatingCommit
         await using var finish = new NpgsqlBatch(connection);
         PlannedWrite.Add(finish, sql, tenant, new AppendWrite([], merged.Head, merged.Streams, merged.Checkpoints), now);
         if (merged.Events.Length > 0)
-        {
             finish.Add(tenant, sql.AdvanceHead).Parameters.AddWithValue("advance", (long)merged.Events.Length);
-            if (sql.Notify is { } notify) finish.Add(tenant, notify);
-        }
-        finish.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        finish.AddCommit(tenant, merged.Events.Length > 0 ? sql.Notify : null);
         await finish.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

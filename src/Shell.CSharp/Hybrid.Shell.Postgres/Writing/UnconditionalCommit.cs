@@ -88,7 +88,7 @@ internal static class UnconditionalCommit
         // The statement keeps its prepared generic plan (no planning per append), with a guard too: the guard's tag
         // query is built with literals and planned inside matching_positions, so custom plans would only replan the
         // rest of the statement and every statement of matching_positions on each append.
-        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: guard is not null, customPlans: false);
+        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: true, customPlans: false);
         NpgsqlBatchCommand insert;
         if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
         else
@@ -106,8 +106,7 @@ internal static class UnconditionalCommit
         insert.Parameters.Add(new NpgsqlParameter("backs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = backs });
         insert.Parameters.AddWithValue("now", now);
         arrays.AddParameters(insert.Parameters);
-        if (sql.Notify is { } notify) command.Add(tenant, notify);
-        if (guard is not null) command.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        command.AddCommit(tenant, sql.Notify);
 
         long? head = null;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -121,7 +120,7 @@ internal static class UnconditionalCommit
                 if (!reader.IsDBNull(1)) versions[reader.GetString(1)] = reader.GetInt64(2);
             }
         }
-        catch when (guard is not null)
+        catch
         {
             await ConditionalCommit.RollbackQuietlyAsync(connection).ConfigureAwait(false);
             throw;
