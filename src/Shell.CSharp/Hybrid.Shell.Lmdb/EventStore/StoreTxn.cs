@@ -57,28 +57,25 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     private byte[] _sealing = new byte[256];
 
     /// <summary>Stores the payload sealed with its checksum; the sealed value is built in a buffer reused across puts (LMDB copies it).</summary>
-    public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
-    {
-        var size = payload.Length + Sealed.Overhead;
-        if (_sealing.Length < size) _sealing = new byte[Math.Max(size, _sealing.Length * 2)];
-        var value = _sealing.AsSpan(0, size);
-        payload.CopyTo(value);
-        Sealed.SealInPlace(key, value);
-        Tx.Put(db, key, value).ThrowOnError();
-    }
+    public void Put(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
+        Tx.Put(db, key, Seal(key, payload)).ThrowOnError();
 
     /// <summary>
     /// Stores the payload sealed, through a cursor kept for the database: a put whose key lands on the page of the
     /// cursor's last put (the next position of a log, the next id of a time-ordered run) skips LMDB's descent from the root.
     /// </summary>
-    public void PutNear(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
+    public void PutNear(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
+        CursorFor(db).Put(key, Seal(key, payload), CursorPutOptions.None).ThrowOnError();
+
+    /// <summary>The payload with its checksum, in the buffer reused across puts (valid until the next put).</summary>
+    private Span<byte> Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
     {
         var size = payload.Length + Sealed.Overhead;
         if (_sealing.Length < size) _sealing = new byte[Math.Max(size, _sealing.Length * 2)];
         var value = _sealing.AsSpan(0, size);
         payload.CopyTo(value);
         Sealed.SealInPlace(key, value);
-        CursorFor(db).Put(key, value, CursorPutOptions.None).ThrowOnError();
+        return value;
     }
 
     /// <summary>Adds a value after the key's values (see <see cref="SortedDuplicates"/>), through the database's kept cursor.</summary>
