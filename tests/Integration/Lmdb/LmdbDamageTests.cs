@@ -1,4 +1,5 @@
 using Hybrid.Shell.Lmdb.EventStore;
+using LightningDB;
 using Xunit.Abstractions;
 
 namespace Hybrid.Tests.Integration.Lmdb;
@@ -122,6 +123,31 @@ public sealed class LmdbDamageTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(Path.Combine(directory, "data.mdb"), string.Concat(Enumerable.Repeat("not a database at all\n", 2000)));
         var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbEventStore.Open(directory));
         Assert.Contains("not an LMDB file", error.Message);
+    }
+
+    [Fact]
+    public void a_store_of_the_previous_format_is_refused_naming_both_formats_and_is_left_unchanged()
+    {
+        var directory = Path.Combine(_temp.FullName, "format-1");
+        Directory.CreateDirectory(directory);
+        using (var env = new LightningEnvironment(directory, new EnvironmentConfiguration { MaxDatabases = 16 }))
+        {
+            env.Open();
+            using var tx = env.BeginTransaction();
+            using var meta = tx.OpenDatabase("meta", new DatabaseConfiguration { Flags = DatabaseOpenFlags.Create });
+            var key = "format"u8.ToArray();
+            tx.Put(meta, key, Sealed.Seal(key, "hybrid-event-store/1"u8)).ThrowOnError();
+            tx.Commit().ThrowOnError();
+        }
+        var file = Path.Combine(directory, "data.mdb");
+        var before = File.ReadAllBytes(file);
+
+        var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbEventStore.Open(directory));
+        Assert.Contains("format 'hybrid-event-store/1'", error.Message);
+        Assert.Contains($"reads only '{StoreEnvironment.Format}'", error.Message);
+        Assert.Contains(file, error.Message);
+        Assert.False(LmdbStoreVerifier.Verify(directory).Sound);
+        Assert.Equal(before, File.ReadAllBytes(file));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed class Databases : IDisposable
 {
     public static readonly string[] Names =
-        ["meta", "tenants", "heads", "events", "ids", "streams", "versions", "postings", "checkpoints", "dead-letters", "leases", "subject-keys"];
+        ["meta", "tenants", "events", "ids", "deletions", "versions", "postings", "checkpoints", "dead-letters", "leases", "subject-keys"];
 
     /// <summary>Databases added after the format's first version: created when a store written before them is opened.</summary>
     private static readonly HashSet<string> AddedLater = ["subject-keys"];
@@ -20,16 +20,15 @@ internal sealed class Databases : IDisposable
 
     public LightningDatabase Meta => _all[0];
     public LightningDatabase Tenants => _all[1];
-    public LightningDatabase Heads => _all[2];
-    public LightningDatabase Events => _all[3];
-    public LightningDatabase Ids => _all[4];
-    public LightningDatabase Streams => _all[5];
-    public LightningDatabase Versions => _all[6];
-    public LightningDatabase Postings => _all[7];
-    public LightningDatabase Checkpoints => _all[8];
-    public LightningDatabase DeadLetters => _all[9];
-    public LightningDatabase Leases => _all[10];
-    public LightningDatabase SubjectKeys => _all[11];
+    public LightningDatabase Events => _all[2];
+    public LightningDatabase Ids => _all[3];
+    public LightningDatabase Deletions => _all[4];
+    public LightningDatabase Versions => _all[5];
+    public LightningDatabase Postings => _all[6];
+    public LightningDatabase Checkpoints => _all[7];
+    public LightningDatabase DeadLetters => _all[8];
+    public LightningDatabase Leases => _all[9];
+    public LightningDatabase SubjectKeys => _all[10];
 
     /// <summary>Every database with its name, in <see cref="Names"/> order.</summary>
     public IEnumerable<(string Name, LightningDatabase Db)> All => Names.Select((name, i) => (name, _all[i]));

@@ -75,10 +75,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
             var verdict = AppendConditionModule.checkVersion(stream, expected, state.Version, state.IsLive);
             if (verdict.IsError) return DeleteResult.NewDeleteFailed(verdict.ErrorValue);
             if (state.Version > 0 && view is not null)
-            {
-                view.DeleteStream(stream);
-                view.Flush();
-            }
+                view.DeleteStream(stream, state.Version);
             return DeleteResult.NewStreamDeleted(state.Version);
         }, 0, null);
     }

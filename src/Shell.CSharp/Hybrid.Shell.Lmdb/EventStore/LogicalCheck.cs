@@ -4,9 +4,9 @@ using LightningDB;
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>
-/// Checks that the store's indexes agree with its log: each tenant's positions run 1..head without a gap, and every
-/// event has its id, stream-version and posting entries, while the index databases hold no more entries than the
-/// events need (so none points nowhere). Costs one lookup per index entry.
+/// Checks that the store's indexes agree with its log: each tenant's positions run 1..head without a gap, every
+/// event has its id, stream-version and posting entries, the index databases hold no more entries than the events
+/// need (so none points nowhere), and no stream is deleted beyond its version. Costs one lookup per index entry.
 /// </summary>
 internal static class LogicalCheck
 {
@@ -20,15 +20,13 @@ internal static class LogicalCheck
         foreach (var (number, name) in tenants.OrderBy(t => t.Key))
         {
             var view = new TenantView(txn, name, number);
-            var head = view.Head.Position;
             using var cursor = txn.Tx.CreateCursor(txn.Dbs.Events);
             var (code, key, value) = cursor.SeekRange(StoreKeys.Event(number, 1));
             long position = 0;
             while (code == MDBResultCode.Success && key.AsSpan().Length == 12 && StoreKeys.TenantOf(key.AsSpan()) == number)
             {
                 var k = key.AsSpan();
-                if (++position > head) return txn.Damaged(txn.Dbs.Heads, StoreKeys.Tenant(number), "the tenant's head is below its last event");
-                if (StoreKeys.Last(k) != position) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position), "a position is missing from the log");
+                if (StoreKeys.Last(k) != ++position) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position), "a position is missing from the log");
                 var e = EventRecord.Read(txn.Open(txn.Dbs.Events, k, value.AsSpan()), name, position);
                 if (IndexProblem(txn, view, e) is { } problem) return problem;
                 events++;
@@ -37,8 +35,9 @@ internal static class LogicalCheck
                 (code, key, value) = cursor.Next();
             }
             if (code != MDBResultCode.Success && code != MDBResultCode.NotFound) code.ThrowOnError();
-            if (position != head) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position + 1), "events below the tenant's head are missing");
+            if (position != view.Head.Position) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position + 1), "events below the tenant's head are missing");
         }
+        if (DeletionProblem(txn, tenants) is { } deletion) return deletion;
         counts = new Counts(tenants.Count, events);
         foreach (var (db, expected) in new[] { (txn.Dbs.Ids, events), (txn.Dbs.Versions, versions), (txn.Dbs.Postings, postings) })
             if (txn.Tx.GetEntriesCount(db) != expected)
@@ -54,7 +53,7 @@ internal static class LogicalCheck
             return txn.Damaged(txn.Dbs.Ids, StoreKeys.Id(number, e.Id), "an event's id entry is missing or names another position");
         if (e.Stream is { } stream)
         {
-            var key = StoreKeys.Versions(number, view.Stream(stream).Number);
+            var key = StoreKeys.Stream(number, stream);
             if (!Has(txn, txn.Dbs.Versions, key, SortedDuplicates.Value(key, e.StreamVersion, e.Position, withSecond: true)))
                 return txn.Damaged(txn.Dbs.Versions, key, $"the entry of version {e.StreamVersion} (position {e.Position}) is missing");
         }
@@ -64,6 +63,27 @@ internal static class LogicalCheck
             if (!Has(txn, txn.Dbs.Postings, key, SortedDuplicates.Value(key, e.Position)))
                 return txn.Damaged(txn.Dbs.Postings, key, $"the posting of position {e.Position} is missing");
         }
+        return null;
+    }
+
+    /// <summary>The first deletion of a tenant or stream version that does not exist.</summary>
+    private static LmdbStoreDamagedException? DeletionProblem(StoreTxn txn, Dictionary<uint, string> tenants)
+    {
+        using var cursor = txn.Tx.CreateCursor(txn.Dbs.Deletions);
+        var (code, key, value) = cursor.First();
+        while (code == MDBResultCode.Success)
+        {
+            var k = key.AsSpan();
+            var payload = txn.Open(txn.Dbs.Deletions, k, value.AsSpan());
+            if (k.Length <= 4 || payload.Length != 8 || !tenants.TryGetValue(StoreKeys.TenantOf(k), out var name))
+                return txn.Damaged(txn.Dbs.Deletions, k, "a deletion names no tenant's stream");
+            var upTo = BinaryPrimitives.ReadInt64LittleEndian(payload);
+            var view = new TenantView(txn, name, StoreKeys.TenantOf(k));
+            if (upTo < 0 || upTo > view.StateOf(System.Text.Encoding.UTF8.GetString(k[4..])).Version)
+                return txn.Damaged(txn.Dbs.Deletions, k, $"a stream is deleted up to version {upTo}, beyond its last version");
+            (code, key, value) = cursor.Next();
+        }
+        if (code != MDBResultCode.NotFound) code.ThrowOnError();
         return null;
     }
 

@@ -60,7 +60,13 @@ internal sealed class DuplicateCursor(StoreTxn txn, LightningDatabase db, byte[]
         if (code == MDBResultCode.Success && Read(code, out found, out second) && found == number) return true;
         if (code == MDBResultCode.Success) return Read(_cursor.PreviousDuplicate().resultCode, out found, out second);
         // Every value is below the number (or the key has none): the last one, if any.
-        code = _cursor.Set(key);
+        return Last(out found, out second);
+    }
+
+    /// <summary>The key's last value.</summary>
+    public bool Last(out long found, out long second)
+    {
+        var code = _cursor.Set(key);
         return Read(code == MDBResultCode.Success ? _cursor.LastDuplicate().resultCode : code, out found, out second);
     }
 

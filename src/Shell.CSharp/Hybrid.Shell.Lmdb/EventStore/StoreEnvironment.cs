@@ -11,7 +11,11 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed class StoreEnvironment : IDisposable
 {
     public const string FormatKey = "format";
-    public const string Format = "hybrid-event-store/1";
+    /// <summary>
+    /// The layout this version reads and writes. 2: no head or stream-state records (read from the log's and the
+    /// versions index's last keys), versions keyed by stream name, deletions in a database of their own.
+    /// </summary>
+    public const string Format = "hybrid-event-store/2";
 
     private readonly LmdbEventStoreOptions _options;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
@@ -117,7 +121,10 @@ internal sealed class StoreEnvironment : IDisposable
                 throw new LmdbStoreDamagedException(DataFile,
                     "it is an LMDB file but not a Hybrid event store (no format marker): is this a read-model cache or another program's file?");
             if (marker is not null && marker != Format)
-                throw new LmdbStoreDamagedException(DataFile, $"its format is '{marker}', and this version reads '{Format}'");
+                throw new LmdbStoreDamagedException(DataFile, marker.StartsWith("hybrid-event-store/", StringComparison.Ordinal)
+                    ? $"it is an event store of format '{marker}', and this version reads only '{Format}'; nothing was changed. " +
+                      "Open it with the version of Hybrid that wrote it (this version has no in-place upgrade from that format)"
+                    : $"its format is '{marker}', and this version reads '{Format}'");
             if (marker is null) return Initialize(env);
         }
         using var tx = env.BeginTransaction();

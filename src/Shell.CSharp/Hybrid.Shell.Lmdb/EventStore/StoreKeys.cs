@@ -8,11 +8,13 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// starts with its 4-byte tenant number, so a tenant's data is contiguous and no read crosses tenants.
 /// </summary>
 /// <remarks>
-/// events [T][position] → record · ids [T][id] → position · streams [T][stream] → number, version, deleted-up-to ·
-/// versions [T][stream number] → sorted (version, position) · postings [T][kind][type or tag] → sorted positions ·
-/// tenants [tenant] → T · heads [T] → head and stream counter ·
+/// events [T][position] → record · ids [T][id] → position · versions [T][stream] → sorted (version, position) ·
+/// deletions [T][stream] → deleted-up-to (only streams ever deleted or purged) ·
+/// postings [T][kind][type or tag] → sorted positions · tenants [tenant] → T ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
 /// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value.
+/// A tenant's head is its last key in events, a stream's version its last value in versions: an append writes the
+/// event, its id, its stream version and its postings, and no record of state besides (fewer pages per commit).
 /// </remarks>
 internal static class StoreKeys
 {
@@ -60,14 +62,8 @@ internal static class StoreKeys
         return key;
     }
 
-    /// <summary>[T][stream number]: the key of a stream's versions.</summary>
-    public static byte[] Versions(uint tenant, uint stream)
-    {
-        var key = new byte[8];
-        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
-        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(4), stream);
-        return key;
-    }
+    /// <summary>[T][stream]: the key of a stream's versions (and of its deletion).</summary>
+    public static byte[] Stream(uint tenant, string stream) => TenantString(tenant, stream);
 
     public static byte[] DeadLetter(uint tenant, string processor, long position)
     {
@@ -86,8 +82,6 @@ internal static class StoreKeys
 
     /// <summary>The last 8 bytes of a key as a number: a position or a version.</summary>
     public static long Last(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[^8..]);
-
-    public static uint NumberAt(ReadOnlySpan<byte> key, int offset) => BinaryPrimitives.ReadUInt32BigEndian(key[offset..]);
 
     private static byte[] TenantAnd(uint tenant, long value)
     {

@@ -10,10 +10,10 @@ internal sealed partial class TenantView
     {
         if (target is PurgeTarget.EventsAt at)
             return (at.Item.Where(p => p <= Head.Position).Distinct().Select(EventAt).ToArray(), new StreamState(0, 0));
-        var (streamNumber, state) = Stream(((PurgeTarget.WholeStream)target).Item);
-        if (streamNumber == 0) return ([], state);
+        var key = StoreKeys.Stream(Number, ((PurgeTarget.WholeStream)target).Item);
+        var state = StateOf(key);
+        if (state.Version == 0) return ([], state);
         var events = new List<RecordedEvent>((int)Math.Min(state.Version, 4096));
-        var key = StoreKeys.Versions(Number, streamNumber);
         using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, key, VersionValueSize);
         for (var found = cursor.SeekForward(1, out _, out var position); found; found = cursor.Next(out _, out position))
             events.Add(EventAt(position));
@@ -40,12 +40,7 @@ internal sealed partial class TenantView
             Txn.Tx.Put(Txn.Dbs.Postings, key, SortedDuplicates.Value(key, position)).ThrowOnError();
         }
         _lastRead = null;
-        if (plan.Tombstone is { } tombstone)
-        {
-            var (streamNumber, state) = StreamForWrite(tombstone.Value.Item1);
-            _changedStreams[tombstone.Value.Item1] = (streamNumber, new StreamState(state.Version, tombstone.Value.Item2));
-        }
-        Flush();
+        if (plan.Tombstone is { } tombstone) DeleteStream(tombstone.Value.Item1, tombstone.Value.Item2);
     }
 
     private void Unpost(byte kind, string name, long position)

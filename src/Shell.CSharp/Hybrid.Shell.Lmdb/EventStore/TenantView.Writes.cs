@@ -3,29 +3,26 @@ using System.Runtime.InteropServices;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 
-// Writes of a tenant, in the writer's transaction: events with their indexes, stream tombstones, checkpoints.
-// The head and stream states are kept here as they change and written once by Flush.
+// Writes of a tenant, in the writer's transaction: events with their indexes, stream deletions, checkpoints.
+// No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys).
 internal sealed partial class TenantView
 {
-    private readonly Dictionary<string, (uint Number, StreamState State)> _changedStreams = new(StringComparer.Ordinal);
     private const int MaxCachedPostingKeys = 1024;
     private readonly HashSet<(byte Kind, string Name)> _posted = [];
     private readonly Dictionary<(byte Kind, string Name), byte[]> _postingKeys = [];
-    private bool _headChanged;
+    private readonly Dictionary<string, long> _versionsWritten = new(StringComparer.Ordinal);
 
-    /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions, checkpoints and head.</summary>
+    /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions and checkpoints.</summary>
     public void Write(RecordWriter w, AppendWrite write)
     {
+        _versionsWritten.Clear();
         foreach (var e in write.Events) Store(w, e);
         WritePostings();
         foreach (var advance in write.Streams)
-        {
-            var (streamNumber, state) = StreamForWrite(advance.Stream);
-            _changedStreams[advance.Stream] = (streamNumber, new StreamState(advance.Version, state.DeletedUpTo));
-        }
+            if (!_versionsWritten.TryGetValue(advance.Stream, out var written) || written != advance.Version)
+                throw new InvalidOperationException($"Tenant '{Name}', stream '{advance.Stream}': the planned version {advance.Version} is not the last version written.");
         foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
         if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
-        Flush();
     }
 
     /// <summary>Stores the event (at the next position) with its id, stream-version entry and postings.</summary>
@@ -35,10 +32,9 @@ internal sealed partial class TenantView
         if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
         if (e.Stream is { } stream)
         {
-            var (streamNumber, state) = StreamForWrite(stream);
-            _changedStreams[stream] = (streamNumber, state);
-            var versions = StoreKeys.Versions(Number, streamNumber);
-            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, versions, e.StreamVersion, position, withSecond: true);
+            // A version not above the stream's last is refused by the index (MDB_APPENDDUP) and reported as damage.
+            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, StoreKeys.Stream(Number, stream), e.StreamVersion, position, withSecond: true);
+            _versionsWritten[stream] = e.StreamVersion;
         }
         w.Clear();
         EventRecord.Write(w, e);
@@ -49,53 +45,23 @@ internal sealed partial class TenantView
         _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
-        _head = Head with { Position = position };
-        _headChanged = true;
+        _head = new TenantHead(position);
     }
 
-    /// <summary>Marks the stream deleted up to its current version.</summary>
-    public void DeleteStream(string stream)
+    /// <summary>Marks the stream deleted up to the version (its current one for a delete, a purge's tombstone).</summary>
+    public void DeleteStream(string stream, long upTo)
     {
-        var (streamNumber, state) = StreamForWrite(stream);
-        _changedStreams[stream] = (streamNumber, new StreamState(state.Version, state.Version));
+        Span<byte> payload = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, upTo);
+        Txn.Put(Txn.Dbs.Deletions, StoreKeys.Stream(Number, stream), payload);
     }
 
     public void SetCheckpoint(string processor, Checkpoint checkpoint)
     {
-        var payload = new byte[16];
+        Span<byte> payload = stackalloc byte[16];
         BinaryPrimitives.WriteInt64LittleEndian(payload, checkpoint.Position);
-        BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(8), checkpoint.Fence);
+        BinaryPrimitives.WriteInt64LittleEndian(payload[8..], checkpoint.Fence);
         Txn.Put(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), payload);
-    }
-
-    /// <summary>Writes the head and the changed stream states.</summary>
-    public void Flush()
-    {
-        foreach (var (stream, (streamNumber, state)) in _changedStreams)
-        {
-            var payload = new byte[20];
-            BinaryPrimitives.WriteUInt32LittleEndian(payload, streamNumber);
-            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(4), state.Version);
-            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(12), state.DeletedUpTo);
-            Txn.Put(Txn.Dbs.Streams, StoreKeys.TenantString(Number, stream), payload);
-        }
-        _changedStreams.Clear();
-        if (!_headChanged) return;
-        var head = new byte[12];
-        BinaryPrimitives.WriteInt64LittleEndian(head, Head.Position);
-        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(8), Head.Streams);
-        Txn.Put(Txn.Dbs.Heads, _tenantKey, head);
-        _headChanged = false;
-    }
-
-    private (uint Number, StreamState State) StreamForWrite(string stream)
-    {
-        if (_changedStreams.TryGetValue(stream, out var changed)) return changed;
-        var found = Stream(stream);
-        if (found.Number != 0) return found;
-        _head = Head with { Streams = Head.Streams + 1 };
-        _headChanged = true;
-        return (Head.Streams, found.State);
     }
 
     // The postings of an append, by key, written once its events are: one key's positions are put one after the

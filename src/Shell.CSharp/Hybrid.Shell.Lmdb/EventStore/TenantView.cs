@@ -4,12 +4,11 @@ using LightningDB;
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>
-/// One tenant's data inside a transaction: its head, streams, names, checkpoints and events. Reads are here, queries
+/// One tenant's data inside a transaction: its head, stream states, names, checkpoints and events. Reads are here, queries
 /// in TenantView.Select.cs, writes (writer's transaction only) in TenantView.Writes.cs.
 /// </summary>
 internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 {
-    private readonly byte[] _tenantKey = StoreKeys.Tenant(number);
     private TenantHead? _head;
     private RecentStrings? _recent; // made by the first read: a write of a single event reads nothing
     private RecordedEvent? _lastRead;
@@ -26,12 +25,22 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
 
     public uint Number { get; } = number;
 
-    /// <summary>The tenant's last position and counters, as of this transaction (including its own writes).</summary>
+    /// <summary>The tenant's last position, as of this transaction (including its own writes).</summary>
     public TenantHead Head => _head ??= ReadHead();
 
-    private TenantHead ReadHead() => Txn.TryGet(Txn.Dbs.Heads, _tenantKey, out var p) && p.Length == 12
-        ? new TenantHead(BinaryPrimitives.ReadInt64LittleEndian(p), BinaryPrimitives.ReadUInt32LittleEndian(p[8..]))
-        : new TenantHead(0, 0);
+    /// <summary>The tenant's last key in the log: the one before the next tenant's first key (or the log's last).</summary>
+    private TenantHead ReadHead()
+    {
+        using var cursor = Txn.Tx.CreateCursor(Txn.Dbs.Events);
+        var code = Number == uint.MaxValue ? MDBResultCode.NotFound : cursor.SetRange(StoreKeys.Tenant(Number + 1));
+        var (found, key, _) = code == MDBResultCode.Success ? cursor.Previous() : code == MDBResultCode.NotFound ? cursor.Last() : (code, default, default);
+        if (found == MDBResultCode.NotFound) return new TenantHead(0);
+        found.ThrowOnError();
+        var last = key.AsSpan();
+        if (last.Length < 4 || StoreKeys.TenantOf(last) != Number) return new TenantHead(0);
+        if (last.Length != 12 || StoreKeys.Last(last) < 1) throw Txn.Damaged(Txn.Dbs.Events, last, "a key of the log is malformed");
+        return new TenantHead(StoreKeys.Last(last));
+    }
 
     /// <summary>The event at the position, which the caller knows exists (an index named it).</summary>
     public RecordedEvent EventAt(long position)
@@ -61,14 +70,16 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         return true;
     }
 
-    /// <summary>The stream's number and state; number 0 when the stream was never written.</summary>
-    public (uint Number, StreamState State) Stream(string stream)
-    {
-        if (!Txn.TryGet(Txn.Dbs.Streams, StoreKeys.TenantString(Number, stream), out var p)) return (0, new StreamState(0, 0));
-        return (BinaryPrimitives.ReadUInt32LittleEndian(p), new StreamState(BinaryPrimitives.ReadInt64LittleEndian(p[4..]), BinaryPrimitives.ReadInt64LittleEndian(p[12..])));
-    }
+    /// <summary>The stream's version (its last in the versions index) and how far it is deleted.</summary>
+    public StreamState StateOf(string stream) => StateOf(StoreKeys.Stream(Number, stream));
 
-    public StreamState StateOf(string stream) => Stream(stream).State;
+    private StreamState StateOf(byte[] streamKey)
+    {
+        using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, streamKey, VersionValueSize);
+        var version = cursor.Last(out var last, out _) ? last : 0;
+        var deleted = Txn.TryGet(Txn.Dbs.Deletions, streamKey, out var p) ? BinaryPrimitives.ReadInt64LittleEndian(p) : 0;
+        return new StreamState(version, deleted);
+    }
 
     public Checkpoint CheckpointOf(string processor) =>
         Txn.TryGet(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), out var p)
@@ -78,15 +89,15 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     /// <summary>The stream's live events strictly between the versions, in the direction, at most limit of them.</summary>
     public RecordedEvent[] ReadStream(StreamRead read)
     {
-        var (streamNumber, state) = Stream(read.Stream);
+        var key = StoreKeys.Stream(Number, read.Stream);
+        var state = StateOf(key);
         var after = Math.Max(read.After, state.DeletedUpTo);
         if (after >= state.Version) return [];
         var before = Math.Min(read.Before, state.Version + 1);
-        if (streamNumber == 0 || before <= after + 1) return [];
+        if (before <= after + 1) return [];
         var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
         var result = new RecordedEvent[count];
         var forward = read.Direction == Direction.Forward;
-        var key = StoreKeys.Versions(Number, streamNumber);
         using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, key, VersionValueSize);
         long version = 0, position = 0;
         for (var i = 0; i < count; i++)
@@ -102,5 +113,5 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     }
 }
 
-/// <summary>A tenant's last position, and how many stream numbers it has given out.</summary>
-internal readonly record struct TenantHead(long Position, uint Streams);
+/// <summary>A tenant's last position.</summary>
+internal readonly record struct TenantHead(long Position);
