@@ -165,6 +165,38 @@ public abstract class PagingConformance(IEventStoreFactory factory) : Conformanc
     }
 
     [Fact]
+    public async Task pages_of_several_types_hold_the_first_matches_of_any_of_them()
+    {
+        // A dense type, a sparse one and an absent one: whichever type reaches a page's size first, the page holds the
+        // first matches of any of them, in both directions (the PostgreSQL store bounds such pages by each type's n-th match).
+        var written = new List<RecordedEvent>();
+        for (var i = 0; i < 30; i++)
+            written.AddRange(await AppendOk(Of(i % 10 == 3 ? "Rare" : i % 3 == 0 ? "Other" : "Common", "s-" + (i % 4), "n:" + i)));
+        var expected = written.Where(e => e.Type is "Rare" or "Common").ToArray();
+        foreach (var limit in new[] { 1, 2, 3, 7, 100 })
+        {
+            var query = Query(0, long.MaxValue, Direction.Forward, limit, QueryItem.OfTypes("Rare"), QueryItem.OfTypes("Common", "Missing"));
+            Assert.Equal(Ids(expected), Ids(await ReadInPages(query)));
+            Assert.Equal(Ids(expected.Reverse()), Ids(await ReadInPages(query.Backwards())));
+            var rare = written.Where(e => e.Type == "Rare").ToArray();
+            Assert.Equal(Ids(rare), Ids(await ReadInPages(Query(0, long.MaxValue, Direction.Forward, limit, QueryItem.OfTypes("Rare", "Missing")))));
+        }
+    }
+
+    private async Task<RecordedEvent[]> ReadInPages(EventQuery query)
+    {
+        var read = new List<RecordedEvent>();
+        while (true)
+        {
+            var page = await ReadAll(query);
+            Assert.True(page.Length <= query.Limit);
+            read.AddRange(page);
+            if (page.Length < query.Limit) return read.ToArray();
+            query = query.Direction == Direction.Forward ? query.AfterPosition(page[^1].Position) : Query(query.After, page[^1].Position, query.Direction, query.Limit, query.Items);
+        }
+    }
+
+    [Fact]
     public async Task a_query_item_with_types_and_tags_needs_both()
     {
         var written = await TenEventsOverTwoStreams();

@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using Microsoft.FSharp.Collections;
 
 namespace Hybrid.Shell.Lmdb.EventStore;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Hybrid.Shell.Stores;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Hybrid.Shell.Stores;
 using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;

@@ -97,11 +97,12 @@ internal sealed class SubscriptionFeed(NpgsqlDataSource source, StoreSql sql, Te
         batch.BatchCommands.Add(read);
         var events = new List<RecordedEvent>();
         long head = 0;
+        var rows = new EventRowReader(tenant);
         await using var r = await batch.ReadAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
+            if (!r.IsDBNull(0)) events.Add(rows.Read(r));
             head = r.GetInt64(EventRows.ColumnCount);
-            if (!r.IsDBNull(0)) events.Add(EventRows.Read(r, tenant));
         }
         return (events.ToArray(), head);
     }

@@ -1,11 +1,11 @@
 using System.Text;
 
-namespace Hybrid.Shell.Lmdb.EventStore;
+namespace Hybrid.Shell.Stores;
 
 /// <summary>
 /// Short strings decoded while reading a run of events (types, streams, tags, metadata repeat from event to event):
 /// a small direct-mapped cache from UTF-8 bytes to the string, so that a long read allocates each of them once.
-/// Not thread-safe: one per read.
+/// The LMDB and PostgreSQL stores decode their records and rows through it. Not thread-safe: one per read.
 /// </summary>
 internal sealed class RecentStrings
 {
