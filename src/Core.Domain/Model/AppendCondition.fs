@@ -99,14 +99,23 @@ module AppendCondition =
               Stream = stream
               ActualVersion = actual }
 
+    /// What an expected version asks of a stream's state: its last version, and whether it has live events
+    /// (ValueNone: either). The one statement of what each expected version means; checkVersion and the stores'
+    /// one-statement guards (AppendGuard) both hold a state to it.
+    let requirement (expected: ExpectedVersion) : struct (StreamVersion voption * bool voption) =
+        match expected with
+        | ExpectedVersion.Any -> struct (ValueNone, ValueNone)
+        | ExpectedVersion.NoStream -> struct (ValueNone, ValueSome false)
+        | ExpectedVersion.StreamExists -> struct (ValueNone, ValueSome true)
+        | ExpectedVersion.Exact v -> struct (ValueSome v, ValueNone)
+
+    /// True when a stream at this version, live or not, meets the requirement of an expected version.
+    let meets (struct (version: StreamVersion voption, live: bool voption)) (actual: StreamVersion, isLive: bool) =
+        (version.IsNone || version.Value = actual) && (live.IsNone || live.Value = isLive)
+
     /// Checks an expected version against a stream's live version and whether it has live events.
     let checkVersion (stream: StreamId) (expected: ExpectedVersion) (version: StreamVersion, live: bool) =
-        match expected with
-        | ExpectedVersion.Any -> Ok()
-        | ExpectedVersion.NoStream when not live -> Ok()
-        | ExpectedVersion.StreamExists when live -> Ok()
-        | ExpectedVersion.Exact v when v = version -> Ok()
-        | _ -> versionFailure stream expected version
+        if meets (requirement expected) (version, live) then Ok() else versionFailure stream expected version
 
     /// Evaluates a condition against what the store knows; Ok when the append may be written.
     let rec evaluate (context: IConditionReader) (condition: AppendCondition) : Result<unit, ConditionFailure> =

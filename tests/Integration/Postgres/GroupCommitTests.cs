@@ -1,4 +1,5 @@
 using Hybrid.Shell.Postgres;
+using Microsoft.FSharp.Collections;
 using Npgsql;
 using static Hybrid.Tests.Integration.Postgres.PostgresStores;
 
@@ -84,6 +85,57 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(written.Select(e => e.Id), read.Select(e => e.Id));
         Assert.Equal(2L, (await _store.GetStreamState(_tenant, "s-1", default)).Version);
         Assert.Equal(1L, (await _store.GetStreamState(_tenant, "s-9", default)).Version);
+    }
+
+    [Fact]
+    public async Task queued_appends_under_kept_states_of_different_streams_commit_together_in_one_round_trip()
+    {
+        await _store.Append(AppendRequest.Of(_tenant, Propose(Event("Created", "s-1"), Event("Created", "s-2"))), default);
+        var unchanged = (string stream, long version) => AppendCondition.NewAll(ListModule.OfArray([
+            AppendCondition.Expect(stream, ExpectedVersion.NewExact(version)), AppendCondition.Expect(stream, ExpectedVersion.StreamExists),
+            AppendCondition.NothingNewSince(EventQuery.OfTags("migration:todo"), 2)]));
+        await using var admin = await Sql.OpenAsync(_admin);
+        var held = await Sql.LockTenantAsync(admin, _tenant);
+        var inFlight = _store.Append(AppendRequest.Of(_tenant, Propose(Event("First", "s-0"))), default);
+        await Sql.WaitForBlockedBackendAsync(admin);
+        AppendResult[] results;
+        using (var trips = new RoundTrips(_admin))
+        {
+            var queued = new[]
+            {
+                AppendRequest.Of(_tenant, Propose(Event("Added", "s-1"))).When(unchanged("s-1", 1)),
+                AppendRequest.Of(_tenant, Propose(Event("Added", "s-2"))).When(unchanged("s-2", 1)),
+                AppendRequest.Of(_tenant, Propose(Event("New", "s-3"))).When(AppendCondition.Expect("s-3", ExpectedVersion.NoStream)),
+            }.Select(r => _store.Append(r, default)).ToArray();
+            await held.CommitAsync();
+            results = await Task.WhenAll([inFlight, .. queued]);
+            // The group's one guarded commit (the admin's transaction commit is not traced as a command).
+            Assert.True(trips.Count == 1, $"{trips.Count} round trips:\n{trips.Describe()}");
+        }
+
+        Assert.All(results, r => Assert.True(r.IsAppended));
+        Assert.Equal([3L, 4L, 5L, 6L], results.SelectMany(r => r.Events).Select(e => e.Position));
+        Assert.Equal([1L, 2L, 2L, 1L], results.SelectMany(r => r.Events).Select(e => e.StreamVersion));
+        Assert.Single((await TransactionIdsOf(results.Skip(1).SelectMany(r => r.Events))).Distinct());
+    }
+
+    [Fact]
+    public async Task queued_appends_under_kept_states_are_decided_in_order_when_one_depends_on_another_or_is_stale()
+    {
+        await _store.Append(AppendRequest.Of(_tenant, Propose(Event("Created", "s-1"))), default);
+        var results = await QueuedBehindAHeldLock(AppendRequest.Of(_tenant, Propose(Event("First", "s-0"))),
+            AppendRequest.Of(_tenant, Propose(Event("New", "s-9"))).When(AppendCondition.Expect("s-9", ExpectedVersion.NoStream)),
+            AppendRequest.Of(_tenant, Propose(Event("Twice", "s-9"))).When(AppendCondition.Expect("s-9", ExpectedVersion.NoStream)),
+            AppendRequest.Of(_tenant, Propose(Event("Next", "s-9"))).When(AppendCondition.Expect("s-9", ExpectedVersion.NewExact(1))),
+            AppendRequest.Of(_tenant, Propose(Event("Stale", "s-1"))).When(AppendCondition.Expect("s-1", ExpectedVersion.NewExact(0))),
+            AppendRequest.Of(_tenant, Propose(Event("Fresh", "s-1"))).When(AppendCondition.Expect("s-1", ExpectedVersion.NewExact(1))));
+
+        Assert.Equal([true, true, false, true, false, true], results.Select(r => r.IsAppended));
+        Assert.Equal((ConditionFailureKind.WrongExpectedVersion, 1L), (((AppendResult.ConditionFailed)results[2]).Item.Kind, ((AppendResult.ConditionFailed)results[2]).Item.ActualVersion));
+        Assert.Equal((ConditionFailureKind.WrongExpectedVersion, 1L), (((AppendResult.ConditionFailed)results[4]).Item.Kind, ((AppendResult.ConditionFailed)results[4]).Item.ActualVersion));
+        Assert.Equal([2L, 3L, 4L, 5L], results.Where(r => r.IsAppended).SelectMany(r => r.Events).Select(e => e.Position));
+        Assert.Equal(2L, (await _store.GetStreamState(_tenant, "s-9", default)).Version);
+        Assert.Equal(2L, (await _store.GetStreamState(_tenant, "s-1", default)).Version);
     }
 
     [Fact]

@@ -5,8 +5,9 @@ using Npgsql;
 namespace Hybrid.Shell.Postgres.Writing;
 
 /// <summary>Commits one group of appends for a tenant: the one-statement path when none has a condition or checkpoint,
-/// the guarded one-round-trip path for a lone "nothing matching since" append, else (or when an id repeats or the
-/// guard fails) the conditional path; then answers every append and wakes local subscriptions. When the server
+/// the guarded one-round-trip path when the group's conditions reduce to an <see cref="AppendGuard"/> (expected
+/// versions and "nothing matching since"), else (or when an id repeats or the guard fails) the conditional path;
+/// then answers every append and wakes local subscriptions. When the server
 /// refuses a member for a reason of its own, the group is committed again by <see cref="IsolatingCommit"/> (unless
 /// <paramref name="isolateRefusals"/> is false), so that member fails alone.</summary>
 internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, bool isolateRefusals = true)
@@ -69,23 +70,23 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                 // An id is already stored (a retried append): decide each append idempotently below.
             }
         }
-        else if (UnconditionalCommit.IsGuardable(batch, out var condition))
+        else if (AppendGuardModule.ofGroup(batch.Select(p => p.Request).ToArray()) is { IsSome: true } guard)
         {
             try
             {
-                var recorded = await UnconditionalCommit.CommitGuardedAsync(connection, sql, tenant, batch[0], condition!, now, CancellationToken.None)
+                var recorded = await UnconditionalCommit.CommitGuardedAsync(connection, sql, tenant, batch, guard.Value, now, CancellationToken.None)
                     .ConfigureAwait(false);
                 if (recorded is not null)
                 {
                     signals.Fire(tenant);
-                    batch[0].Completion.TrySetResult(AppendResult.NewAppended(recorded));
+                    for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
                     return true;
                 }
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_id")
             {
             }
-            // Something matched, or an id repeats: the conditional path gives the exact outcome.
+            // The guard failed, or an id is stored already: the conditional path gives the exact outcome (decideGroup's).
         }
         return false;
     }

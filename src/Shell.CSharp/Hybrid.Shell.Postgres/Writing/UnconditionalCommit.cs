@@ -10,10 +10,11 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// events inserted, in one CTE that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
 /// gapless and in commit order. A repeated event id fails the statement (unique index): the caller then retries
 /// the batch through <see cref="ConditionalCommit"/>, which answers repeats idempotently.
-/// With a guard (a single append whose condition is only "nothing matching since"), the same statement runs in an
-/// explicit transaction after the tenant row is locked, so its snapshot sees every earlier commit, and writes only
-/// when nothing matches: still one round trip. When the guard fails nothing is written and the caller asks
-/// <see cref="ConditionalCommit"/> for the exact outcome.
+/// With a guard (<see cref="AppendGuard"/>: the streams' required versions and "nothing matching since" of a group
+/// whose conditions need no more), the same statement runs in an explicit transaction after the tenant row is locked,
+/// so its snapshot sees every earlier commit, and writes only when the guard holds: still one round trip. When the
+/// guard fails nothing is written and the caller asks <see cref="ConditionalCommit"/> for the exact outcome, which
+/// the core decides.
 /// </summary>
 internal static class UnconditionalCommit
 {
@@ -42,25 +43,15 @@ internal static class UnconditionalCommit
         (await CommitAsync(connection, sql, tenant, batch, now, guard: null, ct).ConfigureAwait(false))!;
 
     /// <summary>
-    /// Writes one append if nothing matches its <c>FailIfEventsMatch</c> condition since its position; returns its
-    /// recorded events, or null when something matched and nothing was written.
+    /// Writes the batch if the tenant's state meets its guard; returns the recorded events of each append, or null
+    /// when the guard failed and nothing was written.
     /// </summary>
-    public static async Task<RecordedEvent[]?> CommitGuardedAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
-        PendingAppend append, AppendCondition.FailIfEventsMatch condition, DateTimeOffset now, CancellationToken ct)
-    {
-        var results = await CommitAsync(connection, sql, tenant, [append], now, condition, ct).ConfigureAwait(false);
-        return results?[0];
-    }
-
-    /// <summary>True when the append can take the guarded one-round-trip path.</summary>
-    public static bool IsGuardable(IReadOnlyList<PendingAppend> batch, out AppendCondition.FailIfEventsMatch? condition)
-    {
-        condition = batch is [{ Request: { Checkpoint: null, Condition: AppendCondition.FailIfEventsMatch c } }] ? c : null;
-        return condition is not null;
-    }
+    public static Task<RecordedEvent[][]?> CommitGuardedAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
+        IReadOnlyList<PendingAppend> batch, AppendGuard guard, DateTimeOffset now, CancellationToken ct) =>
+        CommitAsync(connection, sql, tenant, batch, now, guard, ct);
 
     private static async Task<RecordedEvent[][]?> CommitAsync(NpgsqlConnection connection, StoreSql sql, string tenant,
-        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, AppendCondition.FailIfEventsMatch? guard, CancellationToken ct)
+        IReadOnlyList<PendingAppend> batch, DateTimeOffset now, AppendGuard? guard, CancellationToken ct)
     {
         var arrays = new EventArrays();
         var streamCounts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -86,8 +77,8 @@ internal static class UnconditionalCommit
             }
 
         // The statement keeps its prepared generic plan (no planning per append), with a guard too: the guard's tag
-        // query is built with literals and planned inside matching_positions, so custom plans would only replan the
-        // rest of the statement and every statement of matching_positions on each append.
+        // queries are built with literals and planned inside matching_positions, and its stream check is a primary-key
+        // lookup per stream, so custom plans would only replan the statement and matching_positions on each append.
         await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: true, customPlans: false);
         NpgsqlBatchCommand insert;
         if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
@@ -96,8 +87,7 @@ internal static class UnconditionalCommit
             command.Add(tenant, sql.LockTenant);
             insert = new NpgsqlBatchCommand();
             insert.Parameters.AddWithValue("tenant", tenant);
-            var exists = QueryFilter.Exists(sql.Schema, guard.query, guard.after, insert.Parameters, "q");
-            insert.CommandText = Sql(sql.Schema, $"SELECT NOT ({exists}) AS ok");
+            insert.CommandText = Sql(sql.Schema, GuardSql.Render(sql.Schema, guard, insert.Parameters));
             command.BatchCommands.Add(insert);
         }
         insert.Parameters.AddWithValue("count", (long)arrays.Count);
