@@ -50,6 +50,7 @@ internal static class ProjectorCommand
                     duplicatesSkipped = projector.DuplicatesSkipped,
                     malformed = projector.Malformed,
                     resumedAfter = projector.ResumedAfter,
+                    persistedSequence = projector.PersistedSequence,
                 }));
             });
     }

@@ -30,6 +30,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Task _flushing = Task.CompletedTask;
     private long _lastSequence;
+    private long _persisted;
     private int _disposed;
     private long _duplicates;
     private long _malformed;
@@ -55,6 +56,9 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
 
     /// <summary>The stream sequence the projector resumed after when it started (0: from the stream's start).</summary>
     public long ResumedAfter { get; private set; }
+
+    /// <summary>The stream sequence of the last write of the models to the durable store (0: not written yet, or no store).</summary>
+    public long PersistedSequence => Interlocked.Read(ref _persisted);
 
     /// <summary>The last position folded per tenant.</summary>
     public IReadOnlyDictionary<string, long> Positions => _tenants.ToDictionary(t => t.Key, t => t.Value.Position, StringComparer.Ordinal);
@@ -95,7 +99,13 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
     }
 
     /// <summary>Writes the models and the sequence to resume after; the sequence is read first, so the models hold every event up to it.</summary>
-    private void Flush() => _durable?.Flush(Interlocked.Read(ref _lastSequence), _tenants);
+    private void Flush()
+    {
+        if (_durable is null) return;
+        var sequence = Interlocked.Read(ref _lastSequence);
+        _durable.Flush(sequence, _tenants);
+        Interlocked.Exchange(ref _persisted, sequence);
+    }
 
     private async Task Consume(CancellationToken stop)
     {

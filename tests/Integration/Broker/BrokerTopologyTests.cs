@@ -115,7 +115,9 @@ public sealed class BrokerTopologyTests(ITestOutputHelper output) : IAsyncLifeti
         using (var status = new HttpClient { BaseAddress = new Uri(projectorUrl) })
             await Eventually.Until(async () => JsonDocument.Parse(await status.GetStringAsync("/projector")).RootElement.GetProperty("positions")
                 .EnumerateObject().Any(p => p.Value.GetInt64() > 0), "the projector folded events");
-        await Task.Delay(1500); // at least one write of the models (every 500 ms)
+        using (var status = new HttpClient { BaseAddress = new Uri(projectorUrl) })
+            await Eventually.Until(async () => JsonDocument.Parse(await status.GetStringAsync("/projector")).RootElement
+                .GetProperty("persistedSequence").GetInt64() > 0, "the projector wrote its models and the sequence after them");
         projector.Kill();
         await Projector();
         await Task.WhenAll(clients);
