@@ -91,14 +91,22 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
         await RawEventTable.LoadAsync(server.DataSource, rawTenant, "log", sizes.LogEvents);
         if (options.Wants("pg.read.all"))
         {
+            // The raw and the store's reads alternate, both logs loaded first: on a shared machine the rate moves 2x within
+            // a minute, and a store read taken right after its own load also competed with the autovacuum of that load.
+            await LoadStoreLog();
+            double rawBest = 0, storeBest = 0;
+            for (var round = 0; round < 3; round++)
+            {
+                rawBest = Math.Max(rawBest, await RawReadBaseline.OrderedSelect(server.DataSource, rawTenant, runs: 1));
+                if (_store is not null) storeBest = Math.Max(storeBest, await _store.ReadAll(sizes.LogEvents, runs: 1));
+            }
             var raw = Add(new Metric
             {
-                Name = "raw.pg.select.ordered", Unit = "ev/s",
-                Value = await RawReadBaseline.OrderedSelect(server.DataSource, rawTenant, runs: 3),
-                Params = new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "SELECT all columns WHERE tenant_id ORDER BY position, every column read" },
+                Name = "raw.pg.select.ordered", Unit = "ev/s", Value = rawBest,
+                Params = new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "SELECT all columns WHERE tenant_id ORDER BY position, every column read; runs alternate with pg.read.all's" },
             });
-            await Store("pg.read.all", raw, new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "IEventStore.Read(tenant, EventQuery.All)" },
-                store => store.ReadAll(sizes.LogEvents, runs: 3));
+            await Store("pg.read.all", raw, new Dictionary<string, object> { ["events"] = sizes.LogEvents, ["runs"] = 3, ["figure"] = "best run", ["how"] = "IEventStore.Read(tenant, EventQuery.All); runs alternate with the raw SELECT's" },
+                _ => Task.FromResult(storeBest));
         }
         foreach (var clients in new[] { 1, 8 })
         {

@@ -39,10 +39,10 @@ public static class MissAnalysis
             "are grouped and take the two-round-trip conditional path (each append decided against the ones before it).",
         "readmodel.rebuild" =>
             $"A rebuild reads the log through the store in pages of the model's types (pg.read.all = {Ratio(report, "pg.read.all")} x the raw " +
-            $"SELECT: jsonb to text, metadata decoding, RecordedEvent allocation; each page is a filtered query with a round trip) while " +
+            $"SELECT; each page is one statement of per-type branches merged in position order, with a round trip) while " +
             $"it folds the previous page (the fold alone over an in-memory log: readmodel.rebuild.mem = {Fmt(report, "readmodel.rebuild.mem")} ev/s). " +
-            "On 2 cores the read's decoding and the fold compete for the same CPU, so the overlap gains little; larger pages or " +
-            "decoding bodies lazily are what is left.",
+            "On 2 cores the server's jsonb output, the client's row decoding and the fold compete for the same CPU (about 2, 2 and " +
+            "1 us an event), so the overlap gains little under load; decoding bodies lazily (the counts model never reads one) is what is left.",
         "processor.e2e.p50_ms" =>
             $"Of the end-to-end time, the append's own commit (one WAL flush) is params.append_ack_p50_ms; the rest " +
             $"(processor.delivery.p50_ms = {Fmt(report, "processor.delivery.p50_ms")} ms) is the LISTEN/NOTIFY wake-up, the processor's read of the " +

@@ -12,31 +12,13 @@ public sealed partial class PostgresEventStore
     {
         StoreInput.Query(tenant, query);
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
-        if (TypePages.Types(query) is { } types) return await ReadTypePage(connection, tenant, query, types, ct).ConfigureAwait(false);
         await using var batch = TenantScope.Begin(connection, tenant);
         var select = batch.Add(tenant, "");
-        select.CommandText = QueryFilter.Select(_sql.Schema, query, select.Parameters, "q");
+        select.CommandText = TypePages.Types(query) is { } types
+            ? TypePages.Select(_sql.Schema, query, types, select.Parameters)
+            : QueryFilter.Select(_sql.Schema, query, select.Parameters, "q");
         await using var reader = await batch.ReadAsync(ct).ConfigureAwait(false);
         return await EventRows.ReadAllAsync(reader, tenant, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>A page of a query by types alone: its bound, then its rows, in one snapshot (see <see cref="TypePages"/>).</summary>
-    private async Task<RecordedEvent[]> ReadTypePage(NpgsqlConnection connection, string tenant, EventQuery query, string[] types, CancellationToken ct)
-    {
-        long? bound;
-        await using (var first = TenantScope.BeginSnapshot(connection, tenant))
-        {
-            var select = first.Add(tenant, "");
-            select.CommandText = TypePages.Bound(_sql.Schema, query, types, select.Parameters);
-            await using var reader = await first.ReadAsync(ct).ConfigureAwait(false);
-            bound = await reader.ReadAsync(ct).ConfigureAwait(false) && !reader.IsDBNull(0) ? reader.GetInt64(0) : null;
-        }
-        await using var second = new NpgsqlBatch(connection);
-        var page = second.Add(tenant, "");
-        page.CommandText = TypePages.Select(_sql.Schema, query, types, bound, page.Parameters);
-        second.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await using var rows = await second.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await EventRows.ReadAllAsync(rows, tenant, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -8,8 +8,8 @@ namespace Hybrid.Shell.Postgres.Sql;
 /// Turns the rows of one read (selected as <see cref="EventRows.Columns"/>) into events, decoding once what repeats
 /// from row to row. The type, stream, tags and metadata are taken as their UTF-8 bytes (Npgsql hands any column out as
 /// a stream, reused from column to column) and matched against the strings and the metadata already decoded, so a long
-/// read allocates the event, its tags array, its body and its unique tags, not a string per column: fewer objects to
-/// collect, and a read of a few hundred thousand events no longer triggers a collection that copies all of them.
+/// read allocates the event, its tags array, its body and its unique tags, not a string per column: fewer objects for
+/// the collector to copy while a long read keeps what it read.
 /// Not thread-safe: one per read.
 /// </summary>
 internal sealed class EventRowReader(string tenant)

@@ -9,6 +9,7 @@ namespace Hybrid.Shell.Postgres.Sql;
 /// primary key; filtered ones take positions from <c>matching_positions</c> (see the migrations
 /// <c>0002-matching-positions</c> and <c>0003-type-branches</c>), which answers type-only items from the (tenant, type, position) index and
 /// tagged ones from the tenant-keyed GIN index, with a plan made for the actual tags and types.
+/// (The store's reads of queries by types alone take another shape: <see cref="TypePages"/>.)
 /// </summary>
 internal static class QueryFilter
 {

@@ -20,20 +20,10 @@ internal static class TenantScope
     /// A batch for the tenant. Custom plans (on by default) make PostgreSQL plan each filtered query for its actual
     /// tags and types; a batch of statements without filters can keep prepared generic plans and skip planning.
     /// </summary>
-    public static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, bool explicitTransaction = false, bool customPlans = true) =>
-        Begin(connection, tenant, explicitTransaction ? "BEGIN" : null, customPlans);
-
-    /// <summary>
-    /// A batch that opens a read-only repeatable-read transaction for the tenant: the statements of this and later
-    /// batches on the connection see one snapshot, until a batch ends it with a COMMIT.
-    /// </summary>
-    public static NpgsqlBatch BeginSnapshot(NpgsqlConnection connection, string tenant) =>
-        Begin(connection, tenant, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", customPlans: true);
-
-    private static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, string? begin, bool customPlans)
+    public static NpgsqlBatch Begin(NpgsqlConnection connection, string tenant, bool explicitTransaction = false, bool customPlans = true)
     {
         var batch = new NpgsqlBatch(connection);
-        if (begin is not null) batch.BatchCommands.Add(new NpgsqlBatchCommand(begin));
+        if (explicitTransaction) batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         var set = new NpgsqlBatchCommand(customPlans ? SetTenant : SetTenantOnly);
         set.Parameters.AddWithValue("tenant", tenant);
         batch.BatchCommands.Add(set);
