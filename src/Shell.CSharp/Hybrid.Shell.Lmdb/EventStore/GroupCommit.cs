@@ -13,8 +13,8 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// again at once (closed-loop clients), so for a short window (half the last commit's time, 1 to 2 ms) arrivals queue
 /// instead of committing alone, and the writer commits once as many as the last group are queued or the window
 /// passes. Without it, the first to come back committed alone while the rest queued behind it: groups alternated
-/// 1, 7, 1, 7 at 8 clients (4 per sync instead of 8). A full map grows and the group runs again; at the maximum size, the members that do not
-/// fit fail with <see cref="LmdbStoreFullException"/> and the others commit.
+/// 1, 7, 1, 7 at 8 clients (4 per sync instead of 8). A full map grows and the group runs again; at the maximum
+/// size, the members that do not fit fail with <see cref="LmdbStoreFullException"/> and the others commit.
 /// </summary>
 internal sealed class GroupCommit : IDisposable
 {

@@ -36,12 +36,27 @@ internal static class StoreKeys
 
     public static byte[] Event(uint tenant, long position) => TenantAnd(tenant, position);
 
+    /// <summary>An event's key written into a 12-byte span (the writer's per-event keys are not allocated).</summary>
+    public static ReadOnlySpan<byte> Event(uint tenant, long position, Span<byte> key)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
+        BinaryPrimitives.WriteInt64BigEndian(key[4..], position);
+        return key[..12];
+    }
+
     public static byte[] Id(uint tenant, Guid id)
     {
         var key = new byte[20];
-        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
-        id.TryWriteBytes(key.AsSpan(4), bigEndian: true, out _);
+        Id(tenant, id, key);
         return key;
+    }
+
+    /// <summary>An id's key written into a 20-byte span.</summary>
+    public static ReadOnlySpan<byte> Id(uint tenant, Guid id, Span<byte> key)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
+        id.TryWriteBytes(key[4..], bigEndian: true, out _);
+        return key[..20];
     }
 
     public static byte[] TenantString(uint tenant, string value)

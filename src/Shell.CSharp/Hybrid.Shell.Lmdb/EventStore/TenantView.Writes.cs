@@ -38,10 +38,11 @@ internal sealed partial class TenantView
         }
         w.Clear();
         EventRecord.Write(w, e);
-        Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
+        Span<byte> key = stackalloc byte[20];
+        Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position, key), w.Written);
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
-        Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id), positionBytes);
+        Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id, key), positionBytes);
         _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);

@@ -66,7 +66,8 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     public bool TryGetPosition(Guid id, out long position)
     {
         position = 0;
-        if (!Txn.TryGet(Txn.Dbs.Ids, StoreKeys.Id(Number, id), out var payload)) return false;
+        Span<byte> key = stackalloc byte[20];
+        if (!Txn.TryGet(Txn.Dbs.Ids, StoreKeys.Id(Number, id, key), out var payload)) return false;
         position = BinaryPrimitives.ReadInt64LittleEndian(payload);
         return true;
     }
