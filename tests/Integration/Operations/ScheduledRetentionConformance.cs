@@ -19,8 +19,13 @@ namespace Hybrid.Tests.Integration.Operations;
 public abstract class ScheduledRetentionConformance : IAsyncLifetime
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromDays(30);
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    // Twenty minutes past an hour, so that the test's last minute never crosses the hourly schedule's next instant
+    // (started at the real time, a run beginning in the minute before a full hour saw a third trigger).
+    private readonly FakeTimeProvider _clock = new(TwentyPastTheHour(DateTimeOffset.UtcNow));
     private IHost _host = null!;
+
+    private static DateTimeOffset TwentyPastTheHour(DateTimeOffset now) =>
+        new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 20, 0, TimeSpan.Zero);
 
     /// <summary>Chooses the store under test.</summary>
     protected abstract Task Use(HybridBuilder hybrid);
