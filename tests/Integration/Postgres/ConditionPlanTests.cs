@@ -63,6 +63,26 @@ public sealed class ConditionPlanTests
     }
 
     [Fact]
+    public async Task a_condition_over_one_tag_with_nothing_after_its_position_runs_no_query_and_one_with_matches_still_finds_them()
+    {
+        var (admin, tenant) = await GroupWithHistory(600);
+        await using var connection = await Sql.OpenAsync(admin);
+        var plans = new List<string>();
+        await using var tx = await ExplainingNestedStatements(connection, tenant, plans);
+
+        // A command's migration marker check: one tag, nothing since the position. It used to build, plan and run the
+        // tag's query on every append; a one-row probe of the tag's range now answers it.
+        for (var i = 0; i < 8; i++)
+            Assert.Equal(false, await Exists(connection, tenant, EventQuery.OfTags("migration:todo"), after: 0));
+        Assert.Equal(false, await Exists(connection, tenant, EventQuery.OfTags("group:g"), after: 600));
+        lock (plans) Assert.DoesNotContain(plans, p => p.Contains("FROM hybrid.event_tags e"));
+
+        Assert.Equal(true, await Exists(connection, tenant, EventQuery.OfTags("group:g"), after: 599));
+        Assert.Equal(true, await Exists(connection, tenant, EventQuery.OfTags("item:17"), after: 16));
+        Assert.Equal(false, await Exists(connection, tenant, EventQuery.OfTags("item:17"), after: 17));
+    }
+
+    [Fact]
     public async Task a_condition_over_a_long_group_tag_and_a_rare_tag_walks_the_rare_tag_and_probes_the_group()
     {
         var (admin, tenant) = await GroupWithHistory(600);
