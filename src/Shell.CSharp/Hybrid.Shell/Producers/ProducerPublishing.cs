@@ -38,7 +38,9 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
         while (pending.Count > 0)
         {
             PublishOutcome outcome;
-            try { outcome = await (TakeFirst(batch) ?? publisher.PublishAsync(pending, ct)); }
+            // After an outage the first message goes alone: a broker coming back (JetStream still recovering its
+            // streams) can refuse one message of a pipelined send and store the next, which would put them out of order.
+            try { outcome = await (TakeFirst(batch) ?? publisher.PublishAsync(outage > 0 ? pending.GetRange(0, 1) : pending, ct)); }
             catch (BrokerUnavailableException unavailable)
             {
                 await WaitForBroker(tenant, unavailable, ++outage, ct);
