@@ -7,7 +7,7 @@ set -euo pipefail
 jq -r -s '
   def fmt: if . == null then "" elif type == "number" then
       (if . >= 1000 then (. | round | tostring | [scan("\\d")] | reverse | [range(0; length; 3) as $i | .[$i:$i+3] | reverse | join("")] | reverse | join(","))
-       elif . >= 10 then (. * 10 | round / 10 | tostring) else (. * 100 | round / 100 | tostring) end)
+       elif . >= 10 then (. * 10 | round / 10 | tostring) else (. * 1000 | round / 1000 | tostring) end)
     else tostring end;
   (map(.metrics[]) | reduce .[] as $m ({}; .[$m.name] = $m)) as $all
   | ["| metric | value | baseline | baseline value | ratio | target | met |", "|---|---|---|---|---|---|---|"]

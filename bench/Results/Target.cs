@@ -40,6 +40,7 @@ public sealed record Target(string Metric, double Bound, TargetKind Kind, string
         new("lmdb.dcb.c1", 0.7, TargetKind.MinRatio, "the condition must be a few index lookups"),
         new("mem.append.batch100", 1_000_000, TargetKind.MinValue, "the in-memory store must be fast enough for simulations"),
         new("l1.hit.p99_us", 2, TargetKind.MaxValue, "an L1 hit must cost microseconds"),
+        new("pg.read.all", 0.9, TargetKind.MinRatio, "reading through the store must cost little beyond the ordered SELECT (issue 20)"),
         new("readmodel.rebuild", 0.7, TargetKind.MinRatio, "folding must not dominate reading the log"),
         new("readmodel.writeback.bytes_ratio", 1.0 / 32, TargetKind.MaxValue, "one event must rewrite one segment, not the whole state"),
         new("processor.e2e.p50_ms", 10, TargetKind.MaxValue, "a handler must see an append within milliseconds"),
