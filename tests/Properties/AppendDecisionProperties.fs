@@ -11,21 +11,7 @@ open Hybrid
 open Hybrid.Tests.Properties.Generators
 
 /// What a store holding this log (position order) and these checkpoints knows; streams are never deleted here.
-let private stateOf (log: RecordedEvent[]) (checkpoints: Map<string, Checkpoint>) =
-    let version stream = Specification.versionOf stream log
-    { new IAppendState with
-        member _.Head = int64 log.Length
-        member _.TryGetStored(id, stored) =
-            match log |> Array.tryFind (fun e -> e.Id = id) with
-            | Some e ->
-                stored <- e
-                true
-            | None -> false
-        member _.Checkpoint processor = checkpoints |> Map.tryFind processor |> Option.defaultValue { Position = 0L; Fence = 0L }
-      interface IConditionReader with
-        member _.StreamState stream = struct (version stream, version stream > 0L)
-        member _.Matching query = Specification.select { query with Direction = Direction.Forward; Limit = 0 } log
-        member _.AnyMatchAfter(query, after) = log |> Array.exists (fun e -> e.Position > after && Specification.matches query e) }
+let private stateOf (log: RecordedEvent[]) (checkpoints: Map<string, Checkpoint>) = Specification.appendState log checkpoints Map.empty
 
 let private propose (first: int) (data: EventData list) =
     data |> List.mapi (fun i d -> { Id = idOf (first + i); Data = d; Metadata = EventMetadata.Empty }) |> Array.ofList

@@ -11,22 +11,7 @@ open Hybrid
 open Hybrid.Tests.Properties.Generators
 
 /// A store holding this log, with some streams deleted up to a version (their tombstones).
-let private stateOf (log: RecordedEvent[]) (deleted: Map<StreamId, int64>) =
-    let version stream = Specification.versionOf stream log
-    let deletedUpTo stream = deleted |> Map.tryFind stream |> Option.defaultValue 0L |> min (version stream)
-    { new IAppendState with
-        member _.Head = int64 log.Length
-        member _.TryGetStored(id, stored) =
-            match log |> Array.tryFind (fun e -> e.Id = id) with
-            | Some e ->
-                stored <- e
-                true
-            | None -> false
-        member _.Checkpoint _ = { Position = 0L; Fence = 0L }
-      interface IConditionReader with
-        member _.StreamState stream = struct (version stream, version stream > deletedUpTo stream)
-        member _.Matching query = Specification.select { query with Direction = Direction.Forward; Limit = 0 } log
-        member _.AnyMatchAfter(query, after) = log |> Array.exists (fun e -> e.Position > after && Specification.matches query e) }
+let private stateOf (log: RecordedEvent[]) (deleted: Map<StreamId, int64>) = Specification.appendState log Map.empty deleted
 
 let private genDeleted =
     Gen.subListOf streams |> Gen.bind (fun ss -> Gen.listOfLength ss.Length (Gen.choose (1, 6)) |> Gen.map (fun vs -> List.zip ss (List.map int64 vs) |> Map.ofList))

@@ -48,3 +48,22 @@ let rec verdict (log: RecordedEvent list) (deletedUpTo: StreamId -> StreamVersio
         conditions
         |> List.tryPick (fun c -> match verdict log deletedUpTo c with Error k -> Some k | Ok() -> None)
         |> function Some k -> Error k | None -> Ok()
+
+/// What a store holding this log (position order), these checkpoints and these stream deletions (tombstones, capped
+/// at each stream's version) knows, as the append decision asks it.
+let appendState (log: RecordedEvent[]) (checkpoints: Map<string, Checkpoint>) (deleted: Map<StreamId, int64>) =
+    let version stream = versionOf stream log
+    let deletedUpTo stream = deleted |> Map.tryFind stream |> Option.defaultValue 0L |> min (version stream)
+    { new IAppendState with
+        member _.Head = int64 log.Length
+        member _.TryGetStored(id, stored) =
+            match log |> Array.tryFind (fun e -> e.Id = id) with
+            | Some e ->
+                stored <- e
+                true
+            | None -> false
+        member _.Checkpoint processor = checkpoints |> Map.tryFind processor |> Option.defaultValue { Position = 0L; Fence = 0L }
+      interface IConditionReader with
+        member _.StreamState stream = struct (version stream, version stream > deletedUpTo stream)
+        member _.Matching query = select { query with Direction = Direction.Forward; Limit = 0 } log
+        member _.AnyMatchAfter(query, after) = log |> Array.exists (fun e -> e.Position > after && matches query e) }
