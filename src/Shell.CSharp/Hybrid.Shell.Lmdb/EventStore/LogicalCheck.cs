@@ -53,14 +53,14 @@ internal static class LogicalCheck
             return txn.Damaged(txn.Dbs.Ids, StoreKeys.Id(number, e.Id), "an event's id entry is missing or names another position");
         if (e.Stream is { } stream)
         {
-            var key = StoreKeys.Stream(number, stream);
-            if (!Has(txn, txn.Dbs.Versions, key, SortedDuplicates.Value(key, e.StreamVersion, e.Position, withSecond: true)))
-                return txn.Damaged(txn.Dbs.Versions, key, $"the entry of version {e.StreamVersion} (position {e.Position}) is missing");
+            var key = KeyLists.Key(StoreKeys.Versions(number, stream), e.StreamVersion);
+            if (!txn.TryGet(txn.Dbs.Versions, key, out var payload) || payload.Length != KeyLists.VersionPayload || BinaryPrimitives.ReadInt64LittleEndian(payload) != e.Position)
+                return txn.Damaged(txn.Dbs.Versions, key, $"the entry of version {e.StreamVersion} (position {e.Position}) is missing or names another position");
         }
         foreach (var (kind, text) in e.Tags.Distinct(StringComparer.Ordinal).Select(t => (StoreKeys.TagName, t)).Prepend((StoreKeys.TypeName, e.Type)))
         {
-            var key = StoreKeys.Posting(number, kind, text);
-            if (!Has(txn, txn.Dbs.Postings, key, SortedDuplicates.Value(key, e.Position)))
+            var key = KeyLists.Key(StoreKeys.Postings(number, kind, text), e.Position);
+            if (!txn.TryGet(txn.Dbs.Postings, key, out var payload) || payload.Length != KeyLists.PostingPayload)
                 return txn.Damaged(txn.Dbs.Postings, key, $"the posting of position {e.Position} is missing");
         }
         return null;
@@ -85,11 +85,5 @@ internal static class LogicalCheck
         }
         if (code != MDBResultCode.NotFound) code.ThrowOnError();
         return null;
-    }
-
-    private static bool Has(StoreTxn txn, LightningDatabase db, byte[] key, byte[] value)
-    {
-        using var cursor = txn.Tx.CreateCursor(db);
-        return cursor.GetBoth(key, value) == MDBResultCode.Success;
     }
 }

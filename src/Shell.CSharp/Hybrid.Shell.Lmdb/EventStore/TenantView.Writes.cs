@@ -30,15 +30,16 @@ internal sealed partial class TenantView
     {
         var position = Head.Position + 1;
         if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
+        Span<byte> key = stackalloc byte[StoreKeys.LongestKey];
         if (e.Stream is { } stream)
         {
-            // A version not above the stream's last is refused by the index (MDB_APPENDDUP) and reported as damage.
-            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, StoreKeys.Stream(Number, stream), e.StreamVersion, position, withSecond: true);
+            // A version already in the index is refused (no overwrite) and reported as damage.
+            var prefix = StoreKeys.Versions(Number, stream, key);
+            KeyLists.AddVersion(Txn, KeyLists.Key(key[..prefix], e.StreamVersion, key), position);
             _versionsWritten[stream] = e.StreamVersion;
         }
         w.Clear();
         EventRecord.Write(w, e);
-        Span<byte> key = stackalloc byte[20];
         Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position, key), w.Written);
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
@@ -87,16 +88,17 @@ internal sealed partial class TenantView
 
     private void WritePostings()
     {
+        Span<byte> key = stackalloc byte[StoreKeys.LongestKey];
         for (var i = 0; i < _pendingSlots.Count; i++)
         {
             var (kind, name, positions) = _pending[i];
             // The keys of types and tags that recur (appends of many events of one type) are built once per transaction.
-            if (!_postingKeys.TryGetValue((kind, name), out var key))
+            if (!_postingKeys.TryGetValue((kind, name), out var prefix))
             {
-                key = StoreKeys.Posting(Number, kind, name);
-                if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = key;
+                prefix = StoreKeys.Postings(Number, kind, name);
+                if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = prefix;
             }
-            foreach (var position in positions) SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, position);
+            foreach (var position in positions) KeyLists.Add(Txn, Txn.Dbs.Postings, KeyLists.Key(prefix, position, key), []);
             positions.Clear();
         }
         _pendingSlots.Clear();
