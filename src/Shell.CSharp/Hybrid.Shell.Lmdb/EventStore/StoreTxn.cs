@@ -40,7 +40,7 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     public bool TryGetNear(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)
     {
         if (!writer) return TryGet(db, key, out payload);
-        var (code, _, value) = CursorFor(db).SetKey(key);
+        var (code, _, value) = Cursor(db).SetKey(key);
         if (code == MDBResultCode.NotFound)
         {
             payload = default;
@@ -84,7 +84,7 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     /// cursor's last put (the next position of a log, the next id of a time-ordered run) skips LMDB's descent from the root.
     /// </summary>
     public void PutNear(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
-        CursorFor(db).Put(key, Seal(key, payload), CursorPutOptions.None).ThrowOnError();
+        Cursor(db).Put(key, Seal(key, payload), CursorPutOptions.None).ThrowOnError();
 
     /// <summary>The payload with its checksum, in the buffer reused across puts (valid until the next put).</summary>
     private Span<byte> Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
@@ -99,11 +99,12 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
 
     /// <summary>Stores the payload sealed under a key that must be new (else <see cref="MDBResultCode.KeyExist"/>), through the kept cursor.</summary>
     public MDBResultCode PutNew(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
-        CursorFor(db).Put(key, Seal(key, payload), CursorPutOptions.NoOverwrite);
+        Cursor(db).Put(key, Seal(key, payload), CursorPutOptions.NoOverwrite);
 
     private (LightningDatabase Db, LightningCursor Cursor)[] _cursors = [];
 
-    private LightningCursor CursorFor(LightningDatabase db)
+    /// <summary>The writer's kept cursor of the database (closed when this transaction is disposed).</summary>
+    public LightningCursor Cursor(LightningDatabase db)
     {
         if (!writer) throw new InvalidOperationException("Only the writer's transaction keeps cursors.");
         foreach (var (known, cursor) in _cursors)

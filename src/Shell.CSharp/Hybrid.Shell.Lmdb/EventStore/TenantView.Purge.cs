@@ -37,7 +37,7 @@ internal sealed partial class TenantView
             EventRecord.Write(w, placeholder);
             Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
             // Placeholders arrive below later postings of their type: an ordered insert, not an append.
-            KeyLists.Add(Txn, Txn.Dbs.Postings, KeyLists.Key(StoreKeys.Postings(Number, StoreKeys.TypeName, placeholder.Type), position), []);
+            KeyLists.Insert(Txn, Txn.Dbs.Postings, StoreKeys.Postings(Number, StoreKeys.TypeName, placeholder.Type), position);
         }
         _lastRead = null;
         if (plan.Tombstone is { } tombstone) DeleteStream(tombstone.Value.Item1, tombstone.Value.Item2);
@@ -45,9 +45,8 @@ internal sealed partial class TenantView
 
     private void Unpost(byte kind, string name, long position)
     {
-        var key = KeyLists.Key(StoreKeys.Postings(Number, kind, name), position);
-        var code = Txn.Tx.Delete(Txn.Dbs.Postings, key);
-        if (code == MDBResultCode.NotFound) throw Txn.Damaged(Txn.Dbs.Postings, key, $"the posting of position {position} is missing");
-        code.ThrowOnError();
+        var prefix = StoreKeys.Postings(Number, kind, name);
+        if (!KeyLists.Remove(Txn, Txn.Dbs.Postings, prefix, position))
+            throw Txn.Damaged(Txn.Dbs.Postings, KeyLists.Key(prefix, position), $"the posting of position {position} is missing");
     }
 }

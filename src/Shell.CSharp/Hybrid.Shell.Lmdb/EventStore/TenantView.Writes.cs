@@ -11,12 +11,13 @@ internal sealed partial class TenantView
     private readonly HashSet<(byte Kind, string Name)> _posted = [];
     private readonly Dictionary<(byte Kind, string Name), byte[]> _postingKeys = [];
     private readonly Dictionary<string, long> _versionsWritten = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long First, List<long> Positions)> _pendingVersions = new(StringComparer.Ordinal);
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions and checkpoints.</summary>
     public void Write(RecordWriter w, AppendWrite write)
     {
-        _versionsWritten.Clear();
         foreach (var e in write.Events) Store(w, e);
+        WriteVersions();
         WritePostings();
         foreach (var advance in write.Streams)
             if (!_versionsWritten.TryGetValue(advance.Stream, out var written) || written != advance.Version)
@@ -25,21 +26,15 @@ internal sealed partial class TenantView
         if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
     }
 
-    /// <summary>Stores the event (at the next position) with its id, stream-version entry and postings.</summary>
+    /// <summary>Stores the event (at the next position) with its id; its stream version and postings are written after the append's events.</summary>
     private void Store(RecordWriter w, RecordedEvent e)
     {
         var position = Head.Position + 1;
         if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
-        Span<byte> key = stackalloc byte[StoreKeys.LongestKey];
-        if (e.Stream is { } stream)
-        {
-            // A version already in the index is refused (no overwrite) and reported as damage.
-            var prefix = StoreKeys.Versions(Number, stream, key);
-            KeyLists.AddVersion(Txn, KeyLists.Key(key[..prefix], e.StreamVersion, key), position);
-            _versionsWritten[stream] = e.StreamVersion;
-        }
+        if (e.Stream is { } stream) PendVersion(stream, e.StreamVersion, position);
         w.Clear();
         EventRecord.Write(w, e);
+        Span<byte> key = stackalloc byte[20];
         Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position, key), w.Written);
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
@@ -66,11 +61,34 @@ internal sealed partial class TenantView
         Txn.Put(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), payload);
     }
 
-    // The postings of an append, by key, written once its events are: one key's positions are put one after the
-    // other through one cursor, so that LMDB finds the key on the cursor's page instead of descending from the root
-    // for each (an append's events mostly share their type and some tags). The lists are reused from append to append.
+    // The versions and postings of an append, by list, written once its events are: each list's new entries go into
+    // its last chunk (and new chunks) in one put per chunk (see KeyLists). The lists are reused from append to append.
     private readonly Dictionary<(byte Kind, string Name), int> _pendingSlots = [];
     private readonly List<(byte Kind, string Name, List<long> Positions)> _pending = [];
+
+    private void PendVersion(string stream, long version, long position)
+    {
+        if (_pendingVersions.TryGetValue(stream, out var pending))
+        {
+            if (version != pending.First + pending.Positions.Count)
+                throw new InvalidOperationException($"Tenant '{Name}', stream '{stream}': version {version} is planned after version {pending.First + pending.Positions.Count - 1}.");
+            pending.Positions.Add(position);
+        }
+        else _pendingVersions[stream] = (version, [position]);
+    }
+
+    private void WriteVersions()
+    {
+        _versionsWritten.Clear();
+        if (_pendingVersions.Count == 0) return;
+        foreach (var (stream, (first, positions)) in _pendingVersions)
+        {
+            // A version not above the stream's last is refused by the index and reported as damage.
+            KeyLists.Append(Txn, Txn.Dbs.Versions, StoreKeys.Versions(Number, stream), first, CollectionsMarshal.AsSpan(positions), consecutive: true);
+            _versionsWritten[stream] = first + positions.Count - 1;
+        }
+        _pendingVersions.Clear();
+    }
 
     private void Post(byte kind, string name, long position)
     {
@@ -88,7 +106,6 @@ internal sealed partial class TenantView
 
     private void WritePostings()
     {
-        Span<byte> key = stackalloc byte[StoreKeys.LongestKey];
         for (var i = 0; i < _pendingSlots.Count; i++)
         {
             var (kind, name, positions) = _pending[i];
@@ -98,7 +115,8 @@ internal sealed partial class TenantView
                 prefix = StoreKeys.Postings(Number, kind, name);
                 if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = prefix;
             }
-            foreach (var position in positions) KeyLists.Add(Txn, Txn.Dbs.Postings, KeyLists.Key(prefix, position, key), []);
+            var entries = CollectionsMarshal.AsSpan(positions);
+            KeyLists.Append(Txn, Txn.Dbs.Postings, prefix, entries[0], entries, consecutive: false);
             positions.Clear();
         }
         _pendingSlots.Clear();

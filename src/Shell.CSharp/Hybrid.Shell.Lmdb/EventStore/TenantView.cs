@@ -78,7 +78,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         return new StreamState(version, deleted);
     }
 
-    private ListCursor Versions(byte[] prefix) => new(Txn, Txn.Dbs.Versions, prefix, KeyLists.VersionPayload);
+    private ListCursor Versions(byte[] prefix) => new(Txn, Txn.Dbs.Versions, prefix, versions: true);
 
     public Checkpoint CheckpointOf(string processor) =>
         Txn.TryGet(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), out var p)
