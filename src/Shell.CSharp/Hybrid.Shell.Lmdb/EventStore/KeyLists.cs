@@ -6,9 +6,10 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// <summary>
 /// The lists of the versions and postings databases, held as plain keys in chunks: a chunk's key is [list prefix]
 /// [number of its first entry, big-endian], its value up to <see cref="ChunkEntries"/> entries of 8 bytes and the
-/// checksum of key and value. A posting chunk holds positions in ascending order (each entry is its own number); a
-/// version chunk holds the positions of consecutive versions (the key's version, the next, …). A list's chunks sort by
-/// number and lie together (a prefix ends with a 0, which no name holds).
+/// checksum of key and value. A posting chunk holds positions in ascending order, each entry its own number, the first
+/// one in the key only (a type or tag of a single event costs a key and a checksum); a version chunk holds the
+/// positions of consecutive versions (the key's version, the next, …). A list's chunks sort by number and lie together
+/// (a prefix ends with a 0, which no name holds).
 /// </summary>
 /// <remarks>
 /// An append rewrites the list's last chunk and puts a new key only every <see cref="ChunkEntries"/> entries: one leaf
@@ -49,20 +50,21 @@ internal static class KeyLists
     public static bool InList(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix) => key.Length == prefix.Length + 8 && key.StartsWith(prefix);
 
     /// <summary>
-    /// The entries of a chunk, checked: its checksum, whole entries (1 to <see cref="MaxEntries"/>), ascending, and a
-    /// posting chunk's first entry equal to its key's number. A chunk that fails is reported as damage.
+    /// The entries of a chunk, checked: its checksum, whole entries (1 to <see cref="MaxEntries"/>), ascending. A chunk
+    /// that fails is reported as damage.
     /// </summary>
     public static int Decode(StoreTxn txn, LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool consecutive, Span<long> into)
     {
         if (!Sealed.TryOpen(key, value, out var payload)) throw txn.Damaged(db, key, "an index entry fails its checksum");
-        var count = payload.Length / 8;
+        var first = consecutive ? 0 : 1; // a posting chunk's first entry is its key's number
+        var count = payload.Length / 8 + first;
         if (payload.Length % 8 != 0 || count == 0 || count > MaxEntries) throw txn.Damaged(db, key, "an index entry is malformed");
-        for (var i = 0; i < count; i++)
+        if (!consecutive) into[0] = NumberOf(key);
+        for (var i = first; i < count; i++)
         {
-            into[i] = BinaryPrimitives.ReadInt64LittleEndian(payload[(8 * i)..]);
+            into[i] = BinaryPrimitives.ReadInt64LittleEndian(payload[(8 * (i - first))..]);
             if (i > 0 && into[i] <= into[i - 1]) throw txn.Damaged(db, key, "an index entry's positions are out of order");
         }
-        if (!consecutive && into[0] != NumberOf(key)) throw txn.Damaged(db, key, "an index entry's first position is not its key's");
         return count;
     }
 
@@ -92,13 +94,13 @@ internal static class KeyLists
                 done = Math.Min(ChunkEntries - count, entries.Length);
                 entries[..done].CopyTo(held[count..]);
                 lastKey.CopyTo(key); // the key read points into the map, which the put may change
-                Write(txn, db, key, held[..(count + done)], replace: true);
+                Write(txn, db, key, held[..(count + done)], replace: true, consecutive);
             }
         }
         while (done < entries.Length)
         {
             var take = Math.Min(ChunkEntries, entries.Length - done);
-            Write(txn, db, Key(prefix, consecutive ? first + done : entries[done], key), entries.Slice(done, take), replace: false);
+            Write(txn, db, Key(prefix, consecutive ? first + done : entries[done], key), entries.Slice(done, take), replace: false, consecutive);
             done += take;
         }
     }
@@ -123,7 +125,7 @@ internal static class KeyLists
         Span<long> held = stackalloc long[MaxEntries + 1];
         if (ChunkAtOrBelow(txn, db, prefix, position, key, held, out var count) is not { } at)
         {
-            Write(txn, db, Key(prefix, position, key), [position], replace: false);
+            Write(txn, db, Key(prefix, position, key), [position], replace: false, consecutive: false);
             return;
         }
         var index = held[..count].BinarySearch(position);
@@ -191,21 +193,23 @@ internal static class KeyLists
     {
         txn.Tx.Delete(db, Key(prefix, at, key)).ThrowOnError();
         var half = entries.Length > MaxEntries ? entries.Length / 2 : entries.Length;
-        if (half > 0) Write(txn, db, Key(prefix, entries[0], key), entries[..half], replace: false);
-        if (half < entries.Length) Write(txn, db, Key(prefix, entries[half], key), entries[half..], replace: false);
+        if (half > 0) Write(txn, db, Key(prefix, entries[0], key), entries[..half], replace: false, consecutive: false);
+        if (half < entries.Length) Write(txn, db, Key(prefix, entries[half], key), entries[half..], replace: false, consecutive: false);
     }
 
     /// <summary>Puts a chunk (through the writer's kept cursor); a new one whose key is already there is reported as damage.</summary>
-    private static void Write(StoreTxn txn, LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<long> entries, bool replace)
+    private static void Write(StoreTxn txn, LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<long> entries, bool replace, bool consecutive)
     {
-        Span<byte> payload = stackalloc byte[8 * MaxEntries + 8];
-        for (var i = 0; i < entries.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(payload[(8 * i)..], entries[i]);
+        Span<byte> buffer = stackalloc byte[8 * MaxEntries + 8];
+        if (!consecutive) entries = entries[1..]; // the key holds it
+        for (var i = 0; i < entries.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(buffer[(8 * i)..], entries[i]);
+        var payload = buffer[..(8 * entries.Length)];
         if (replace)
         {
-            txn.PutNear(db, key, payload[..(8 * entries.Length)]);
+            txn.PutNear(db, key, payload);
             return;
         }
-        var code = txn.PutNew(db, key, payload[..(8 * entries.Length)]);
+        var code = txn.PutNew(db, key, payload);
         if (code == MDBResultCode.KeyExist) throw txn.Damaged(db, key, "an index entry is already there");
         code.ThrowOnError();
     }
