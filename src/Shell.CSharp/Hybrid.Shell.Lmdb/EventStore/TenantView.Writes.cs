@@ -7,15 +7,13 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 // No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys).
 internal sealed partial class TenantView
 {
-    private const int MaxCachedPostingKeys = 1024;
-    private readonly HashSet<(byte Kind, string Name)> _posted = [];
-    private readonly Dictionary<(byte Kind, string Name), byte[]> _postingKeys = [];
     private readonly Dictionary<string, long> _versionsWritten = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long First, List<long> Positions)> _pendingVersions = new(StringComparer.Ordinal);
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions and checkpoints.</summary>
     public void Write(RecordWriter w, AppendWrite write)
     {
+        _pendingSlots.EnsureCapacity(write.Events.Length * 2);
         foreach (var e in write.Events) Store(w, e);
         WriteVersions();
         WritePostings();
@@ -39,7 +37,6 @@ internal sealed partial class TenantView
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
         Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id, key), positionBytes);
-        _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
         _head = new TenantHead(position);
@@ -62,7 +59,7 @@ internal sealed partial class TenantView
     }
 
     // The versions and postings of an append, by list, written once its events are: each list's new entries go into
-    // its last chunk (and new chunks) in one put per chunk (see KeyLists). The lists are reused from append to append.
+    // its last chunk (and new chunks) in one put per chunk (see KeyLists).
     private readonly Dictionary<(byte Kind, string Name), int> _pendingSlots = [];
     private readonly List<(byte Kind, string Name, List<long> Positions)> _pending = [];
 
@@ -92,8 +89,6 @@ internal sealed partial class TenantView
 
     private void Post(byte kind, string name, long position)
     {
-        // An event carrying the same tag twice is posted once.
-        if (!_posted.Add((kind, name))) return;
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pendingSlots, (kind, name), out var exists);
         if (!exists)
         {
@@ -101,7 +96,9 @@ internal sealed partial class TenantView
             if (slot == _pending.Count) _pending.Add((kind, name, []));
             else _pending[slot] = (kind, name, _pending[slot].Positions);
         }
-        _pending[slot].Positions.Add(position);
+        var positions = _pending[slot].Positions;
+        // An event carrying the same tag twice is posted once.
+        if (positions.Count == 0 || positions[^1] != position) positions.Add(position);
     }
 
     private void WritePostings()
@@ -109,14 +106,8 @@ internal sealed partial class TenantView
         for (var i = 0; i < _pendingSlots.Count; i++)
         {
             var (kind, name, positions) = _pending[i];
-            // The keys of types and tags that recur (appends of many events of one type) are built once per transaction.
-            if (!_postingKeys.TryGetValue((kind, name), out var prefix))
-            {
-                prefix = StoreKeys.Postings(Number, kind, name);
-                if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = prefix;
-            }
             var entries = CollectionsMarshal.AsSpan(positions);
-            KeyLists.Append(Txn, Txn.Dbs.Postings, prefix, entries[0], entries, consecutive: false);
+            KeyLists.Append(Txn, Txn.Dbs.Postings, StoreKeys.Postings(Number, kind, name), entries[0], entries, consecutive: false);
             positions.Clear();
         }
         _pendingSlots.Clear();
