@@ -8,14 +8,15 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// starts with its 4-byte tenant number, so a tenant's data is contiguous and no read crosses tenants.
 /// </summary>
 /// <remarks>
-/// events [T][position] → record · ids [T][id] → position · versions [T][stream][0][version] → position ·
+/// events [T][position] → record · ids [T][id] → position ·
+/// versions [T][stream][0][first version] → positions of that version and the next ones (up to 64) ·
 /// deletions [T][stream] → deleted-up-to (only streams ever deleted or purged) ·
-/// postings [T][kind][type or tag][0][position] → (nothing but the checksum) · tenants [tenant] → T ·
+/// postings [T][kind][type or tag][0][first position] → the positions after it (up to 63) · tenants [tenant] → T ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
 /// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value.
-/// A tenant's head is its last key in events, a stream's version its last key in versions: an append writes the
-/// event, its id, its stream version and its postings, and no record of state besides (fewer pages per commit).
-/// Versions and postings are lists held as plain keys ([list prefix][number], see <see cref="KeyLists"/>), not as
+/// A tenant's head is its last key in events, a stream's version the last entry of its list in versions: an append
+/// writes the event, its id, its stream version and its postings, and no record of state besides (fewer pages per
+/// commit). Versions and postings are lists held as plain keys in chunks (see <see cref="KeyLists"/>), not as
 /// LMDB's sorted duplicates: appending to a long list then dirties one leaf of one tree, where a key's duplicates
 /// grown into a sub-database dirtied its leaf, its root and the main tree's leaf holding it. The 0 byte ends a name
 /// (names never hold U+0000: the core refuses control characters), so one list's keys are contiguous.
