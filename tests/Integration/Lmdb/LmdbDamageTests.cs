@@ -125,10 +125,12 @@ public sealed class LmdbDamageTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("not an LMDB file", error.Message);
     }
 
-    [Fact]
-    public void a_store_of_the_previous_format_is_refused_naming_both_formats_and_is_left_unchanged()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void a_store_of_a_previous_format_is_refused_naming_both_formats_and_is_left_unchanged(int format)
     {
-        var directory = Path.Combine(_temp.FullName, "format-1");
+        var directory = Path.Combine(_temp.FullName, $"format-{format}");
         Directory.CreateDirectory(directory);
         using (var env = new LightningEnvironment(directory, new EnvironmentConfiguration { MaxDatabases = 16 }))
         {
@@ -136,14 +138,22 @@ public sealed class LmdbDamageTests(ITestOutputHelper output) : IDisposable
             using var tx = env.BeginTransaction();
             using var meta = tx.OpenDatabase("meta", new DatabaseConfiguration { Flags = DatabaseOpenFlags.Create });
             var key = "format"u8.ToArray();
-            tx.Put(meta, key, Sealed.Seal(key, "hybrid-event-store/1"u8)).ThrowOnError();
+            tx.Put(meta, key, Sealed.Seal(key, System.Text.Encoding.UTF8.GetBytes($"hybrid-event-store/{format}"))).ThrowOnError();
+            // Format 2 kept its versions and postings as LMDB sorted duplicates, which this version opens differently.
+            if (format == 2)
+                foreach (var name in new[] { "versions", "postings" })
+                {
+                    using var list = tx.OpenDatabase(name, new DatabaseConfiguration { Flags = DatabaseOpenFlags.Create | DatabaseOpenFlags.DuplicatesSort | DatabaseOpenFlags.DuplicatesFixed });
+                    tx.Put(list, "\0\0\0\u0001order-1"u8.ToArray(), new byte[20]).ThrowOnError();
+                }
             tx.Commit().ThrowOnError();
         }
         var file = Path.Combine(directory, "data.mdb");
         var before = File.ReadAllBytes(file);
 
         var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbEventStore.Open(directory));
-        Assert.Contains("format 'hybrid-event-store/1'", error.Message);
+        Assert.Contains($"format 'hybrid-event-store/{format}'", error.Message);
+        Assert.Equal("hybrid-event-store/3", StoreEnvironment.Format);
         Assert.Contains($"reads only '{StoreEnvironment.Format}'", error.Message);
         Assert.Contains(file, error.Message);
         Assert.False(LmdbStoreVerifier.Verify(directory).Sound);

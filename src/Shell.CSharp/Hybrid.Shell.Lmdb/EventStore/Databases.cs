@@ -11,9 +11,6 @@ internal sealed class Databases : IDisposable
     /// <summary>Databases added after the format's first version: created when a store written before them is opened.</summary>
     private static readonly HashSet<string> AddedLater = ["subject-keys"];
 
-    /// <summary>The databases whose keys hold sorted lists of fixed-size values.</summary>
-    private static readonly HashSet<string> Lists = ["versions", "postings"];
-
     private readonly LightningDatabase[] _all;
 
     private Databases(LightningDatabase[] all) => _all = all;
@@ -39,7 +36,7 @@ internal sealed class Databases : IDisposable
     public static Databases Open(LightningTransaction tx, bool create) =>
         new(Names.Select(name => tx.OpenDatabase(name, new DatabaseConfiguration
         {
-            Flags = (create || AddedLater.Contains(name) ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None) | (Lists.Contains(name) ? SortedDuplicates.Flags : DatabaseOpenFlags.None),
+            Flags = create || AddedLater.Contains(name) ? DatabaseOpenFlags.Create : DatabaseOpenFlags.None,
         })).ToArray());
 
     public void Dispose()

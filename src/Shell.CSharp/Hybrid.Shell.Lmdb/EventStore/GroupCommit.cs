@@ -201,7 +201,7 @@ internal sealed class GroupCommit : IDisposable
     /// <summary>Runs the member's work; the cursors it opened are closed before its transaction commits or aborts.</summary>
     private void Run(WriteOp op, LightningTransaction tx, Databases dbs)
     {
-        using var txn = new StoreTxn(tx, dbs, _env.DataFile);
+        using var txn = new StoreTxn(tx, dbs, _env.DataFile, writer: true);
         op.Run(txn);
     }
 

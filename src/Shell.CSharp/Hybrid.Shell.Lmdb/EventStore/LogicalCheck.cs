@@ -39,10 +39,21 @@ internal static class LogicalCheck
         }
         if (DeletionProblem(txn, tenants) is { } deletion) return deletion;
         counts = new Counts(tenants.Count, events);
-        foreach (var (db, expected) in new[] { (txn.Dbs.Ids, events), (txn.Dbs.Versions, versions), (txn.Dbs.Postings, postings) })
-            if (txn.Tx.GetEntriesCount(db) != expected)
-                return new LmdbStoreDamagedException(txn.File,
-                    $"it holds {txn.Tx.GetEntriesCount(db)} entries where the log needs {expected}", txn.Dbs.NameOf(db));
+        try { return CountProblem(txn, events, versions, postings); }
+        catch (LmdbStoreDamagedException e) { return e; }
+    }
+
+    /// <summary>An index holding more (or fewer) entries than the log needs, or a malformed list chunk.</summary>
+    private static LmdbStoreDamagedException? CountProblem(StoreTxn txn, long events, long versions, long postings)
+    {
+        foreach (var (db, held, expected) in new[]
+                 {
+                     (txn.Dbs.Ids, txn.Tx.GetEntriesCount(txn.Dbs.Ids), events),
+                     (txn.Dbs.Versions, KeyLists.CountEntries(txn, txn.Dbs.Versions, consecutive: true), versions),
+                     (txn.Dbs.Postings, KeyLists.CountEntries(txn, txn.Dbs.Postings, consecutive: false), postings),
+                 })
+            if (held != expected)
+                return new LmdbStoreDamagedException(txn.File, $"it holds {held} entries where the log needs {expected}", txn.Dbs.NameOf(db));
         return null;
     }
 
@@ -53,17 +64,23 @@ internal static class LogicalCheck
             return txn.Damaged(txn.Dbs.Ids, StoreKeys.Id(number, e.Id), "an event's id entry is missing or names another position");
         if (e.Stream is { } stream)
         {
-            var key = StoreKeys.Stream(number, stream);
-            if (!Has(txn, txn.Dbs.Versions, key, SortedDuplicates.Value(key, e.StreamVersion, e.Position, withSecond: true)))
-                return txn.Damaged(txn.Dbs.Versions, key, $"the entry of version {e.StreamVersion} (position {e.Position}) is missing");
+            var prefix = StoreKeys.Versions(number, stream);
+            if (!Holds(txn, txn.Dbs.Versions, prefix, e.StreamVersion, versions: true, out var position) || position != e.Position)
+                return txn.Damaged(txn.Dbs.Versions, KeyLists.Key(prefix, e.StreamVersion), $"the entry of version {e.StreamVersion} (position {e.Position}) is missing or names another position");
         }
         foreach (var (kind, text) in e.Tags.Distinct(StringComparer.Ordinal).Select(t => (StoreKeys.TagName, t)).Prepend((StoreKeys.TypeName, e.Type)))
         {
-            var key = StoreKeys.Posting(number, kind, text);
-            if (!Has(txn, txn.Dbs.Postings, key, SortedDuplicates.Value(key, e.Position)))
-                return txn.Damaged(txn.Dbs.Postings, key, $"the posting of position {e.Position} is missing");
+            var prefix = StoreKeys.Postings(number, kind, text);
+            if (!Holds(txn, txn.Dbs.Postings, prefix, e.Position, versions: false, out _))
+                return txn.Damaged(txn.Dbs.Postings, KeyLists.Key(prefix, e.Position), $"the posting of position {e.Position} is missing");
         }
         return null;
+    }
+
+    private static bool Holds(StoreTxn txn, LightningDB.LightningDatabase db, byte[] prefix, long number, bool versions, out long payload)
+    {
+        using var cursor = new ListCursor(txn, db, prefix, versions);
+        return cursor.SeekBackward(number, out var found, out payload) && found == number;
     }
 
     /// <summary>The first deletion of a tenant or stream version that does not exist.</summary>
@@ -85,11 +102,5 @@ internal static class LogicalCheck
         }
         if (code != MDBResultCode.NotFound) code.ThrowOnError();
         return null;
-    }
-
-    private static bool Has(StoreTxn txn, LightningDatabase db, byte[] key, byte[] value)
-    {
-        using var cursor = txn.Tx.CreateCursor(db);
-        return cursor.GetBoth(key, value) == MDBResultCode.Success;
     }
 }

@@ -11,9 +11,9 @@ internal interface IPositionSource : IDisposable
 }
 
 /// <summary>The postings of one type or tag: its sorted list of positions, within the bounds.</summary>
-internal sealed class PostingSource(StoreTxn txn, byte[] key, long after, long before, bool forward) : IPositionSource
+internal sealed class PostingSource(StoreTxn txn, byte[] prefix, long after, long before, bool forward) : IPositionSource
 {
-    private readonly DuplicateCursor _cursor = new(txn, txn.Dbs.Postings, key, TenantView.PostingValueSize);
+    private readonly ListCursor _cursor = new(txn, txn.Dbs.Postings, prefix, versions: false);
     private bool _started;
 
     public bool Next(out long position)

@@ -13,9 +13,10 @@ internal sealed class StoreEnvironment : IDisposable
     public const string FormatKey = "format";
     /// <summary>
     /// The layout this version reads and writes. 2: no head or stream-state records (read from the log's and the
-    /// versions index's last keys), versions keyed by stream name, deletions in a database of their own.
+    /// versions index's last keys), versions keyed by stream name, deletions in a database of their own. 3: stream
+    /// versions and postings as plain keys ([list][number]) instead of LMDB sorted duplicates (see <see cref="KeyLists"/>).
     /// </summary>
-    public const string Format = "hybrid-event-store/2";
+    public const string Format = "hybrid-event-store/3";
 
     private readonly LmdbEventStoreOptions _options;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);

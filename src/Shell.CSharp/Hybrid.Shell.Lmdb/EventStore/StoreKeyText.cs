@@ -19,8 +19,11 @@ internal static class StoreKeyText
                 "events" when key.Length == 12 => $"tenant {tenant}, position {StoreKeys.Last(key)}",
                 "ids" when key.Length == 20 => $"tenant {tenant}, event id {new Guid(key[4..], bigEndian: true)}",
                 "checkpoints" or "subject-keys" when key.Length > 4 => $"tenant {tenant}, '{Text(key[4..])}'",
-                "versions" or "deletions" when key.Length > 4 => $"tenant {tenant}, stream '{Text(key[4..])}'",
-                "postings" when key.Length > 5 => $"tenant {tenant}, {(key[4] == StoreKeys.TypeName ? "type" : "tag")} '{Text(key[5..])}'",
+                "deletions" when key.Length > 4 => $"tenant {tenant}, stream '{Text(key[4..])}'",
+                "versions" when key.Length > 4 + KeyLists.Suffix && key[^KeyLists.Suffix] == 0 =>
+                    $"tenant {tenant}, stream '{Text(key[4..^KeyLists.Suffix])}', versions from {KeyLists.NumberOf(key)}",
+                "postings" when key.Length > 5 + KeyLists.Suffix && key[^KeyLists.Suffix] == 0 =>
+                    $"tenant {tenant}, {(key[4] == StoreKeys.TypeName ? "type" : "tag")} '{Text(key[5..^KeyLists.Suffix])}', positions from {KeyLists.NumberOf(key)}",
                 "dead-letters" when key.Length > 14 => $"tenant {tenant}, processor '{Text(key[6..^8])}', position {StoreKeys.Last(key)}",
                 "tenants" or "leases" or "meta" => $"'{Text(key)}'",
                 _ => Hex(key),

@@ -8,13 +8,18 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// starts with its 4-byte tenant number, so a tenant's data is contiguous and no read crosses tenants.
 /// </summary>
 /// <remarks>
-/// events [T][position] → record · ids [T][id] → position · versions [T][stream] → sorted (version, position) ·
+/// events [T][position] → record · ids [T][id] → position ·
+/// versions [T][stream][0][first version] → positions of that version and the next ones (up to 64) ·
 /// deletions [T][stream] → deleted-up-to (only streams ever deleted or purged) ·
-/// postings [T][kind][type or tag] → sorted positions · tenants [tenant] → T ·
+/// postings [T][kind][type or tag][0][first position] → the positions after it (up to 63) · tenants [tenant] → T ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
 /// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value.
-/// A tenant's head is its last key in events, a stream's version its last value in versions: an append writes the
-/// event, its id, its stream version and its postings, and no record of state besides (fewer pages per commit).
+/// A tenant's head is its last key in events, a stream's version the last entry of its list in versions: an append
+/// writes the event, its id, its stream version and its postings, and no record of state besides (fewer pages per
+/// commit). Versions and postings are lists held as plain keys in chunks (see <see cref="KeyLists"/>), not as
+/// LMDB's sorted duplicates: appending to a long list then dirties one leaf of one tree, where a key's duplicates
+/// grown into a sub-database dirtied its leaf, its root and the main tree's leaf holding it. The 0 byte ends a name
+/// (names never hold U+0000: the core refuses control characters), so one list's keys are contiguous.
 /// </remarks>
 internal static class StoreKeys
 {
@@ -25,7 +30,7 @@ internal static class StoreKeys
     /// The longest key the store writes: a posting key holding the longest stream id, event type or tag the core's
     /// limits allow, at 3 UTF-8 bytes per UTF-16 character (a surrogate pair is 4 bytes for 2 characters).
     /// </summary>
-    public static readonly int LongestKey = 5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength));
+    public static readonly int LongestKey = 5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength)) + KeyLists.Suffix;
 
     public static byte[] Tenant(uint tenant)
     {
@@ -67,17 +72,43 @@ internal static class StoreKeys
         return key;
     }
 
-    /// <summary>[T][kind][name]: the key of a type's or tag's postings.</summary>
-    public static byte[] Posting(uint tenant, byte kind, string name)
+    /// <summary>[T][kind][name][0]: the prefix of a type's or tag's postings.</summary>
+    public static byte[] Postings(uint tenant, byte kind, string name)
     {
-        var key = new byte[5 + Encoding.UTF8.GetByteCount(name)];
+        var key = new byte[6 + Encoding.UTF8.GetByteCount(name)];
         BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
         key[4] = kind;
-        Encoding.UTF8.GetBytes(name, key.AsSpan(5));
+        EndedName(name, key.AsSpan(5));
         return key;
     }
 
-    /// <summary>[T][stream]: the key of a stream's versions (and of its deletion).</summary>
+    /// <summary>[T][stream][0]: the prefix of a stream's versions.</summary>
+    public static byte[] Versions(uint tenant, string stream)
+    {
+        var key = new byte[5 + Encoding.UTF8.GetByteCount(stream)];
+        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
+        EndedName(stream, key.AsSpan(4));
+        return key;
+    }
+
+    /// <summary>[T][stream][0] written into a span (the writer's per-event version keys are not allocated); its length.</summary>
+    public static int Versions(uint tenant, string stream, Span<byte> key)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(key, tenant);
+        return 4 + EndedName(stream, key[4..]);
+    }
+
+    /// <summary>The name's UTF-8 bytes and the 0 that ends it; its length with the 0.</summary>
+    private static int EndedName(string name, Span<byte> into)
+    {
+        var length = Encoding.UTF8.GetBytes(name, into);
+        // A 0 inside a name would let another list's keys fall between this list's: the core never lets one through.
+        if (into[..length].Contains((byte)0)) throw new ArgumentException($"The name '{name}' holds U+0000, which the store's list keys cannot hold.", nameof(name));
+        into[length] = 0;
+        return length + 1;
+    }
+
+    /// <summary>[T][stream]: the key of a stream's deletion.</summary>
     public static byte[] Stream(uint tenant, string stream) => TenantString(tenant, stream);
 
     public static byte[] DeadLetter(uint tenant, string processor, long position)

@@ -5,10 +5,11 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>
 /// One LMDB transaction (read-only, or the writer's) with checked access: every value read is unsealed, and a value
-/// that fails its checksum raises <see cref="LmdbStoreDamagedException"/> naming the database and key. Disposing it
-/// closes the cursors its ordered puts keep (before the transaction commits or aborts).
+/// that fails its checksum raises <see cref="LmdbStoreDamagedException"/> naming the database and key. The writer's
+/// (<paramref name="writer"/>) keeps a cursor per database for its puts and lookups, which disposing it closes (before
+/// the transaction commits or aborts); a read's is never disposed and keeps none.
 /// </summary>
-internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string file) : IDisposable
+internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string file, bool writer = false) : IDisposable
 {
     private static readonly byte[] NextTenantKey = StoreKeys.Utf8("next-tenant");
 
@@ -22,6 +23,24 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     public bool TryGet(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)
     {
         var (code, _, value) = Tx.Get(db, key);
+        if (code == MDBResultCode.NotFound)
+        {
+            payload = default;
+            return false;
+        }
+        code.ThrowOnError();
+        payload = Open(db, key, value.AsSpan());
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> through the database's kept cursor in the writer's transaction (a key near the cursor's
+    /// last put or lookup is found on its page, without a descent from the root); a plain lookup elsewhere.
+    /// </summary>
+    public bool TryGetNear(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)
+    {
+        if (!writer) return TryGet(db, key, out payload);
+        var (code, _, value) = Cursor(db).SetKey(key);
         if (code == MDBResultCode.NotFound)
         {
             payload = default;
@@ -65,7 +84,7 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     /// cursor's last put (the next position of a log, the next id of a time-ordered run) skips LMDB's descent from the root.
     /// </summary>
     public void PutNear(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
-        CursorFor(db).Put(key, Seal(key, payload), CursorPutOptions.None).ThrowOnError();
+        Cursor(db).Put(key, Seal(key, payload), CursorPutOptions.None).ThrowOnError();
 
     /// <summary>The payload with its checksum, in the buffer reused across puts (valid until the next put).</summary>
     private Span<byte> Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
@@ -78,14 +97,16 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
         return value;
     }
 
-    /// <summary>Adds a value after the key's values (see <see cref="SortedDuplicates"/>), through the database's kept cursor.</summary>
-    public MDBResultCode PutDuplicateLast(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
-        CursorFor(db).Put(key, value, CursorPutOptions.AppendDuplicateData);
+    /// <summary>Stores the payload sealed under a key that must be new (else <see cref="MDBResultCode.KeyExist"/>), through the kept cursor.</summary>
+    public MDBResultCode PutNew(LightningDatabase db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload) =>
+        Cursor(db).Put(key, Seal(key, payload), CursorPutOptions.NoOverwrite);
 
     private (LightningDatabase Db, LightningCursor Cursor)[] _cursors = [];
 
-    private LightningCursor CursorFor(LightningDatabase db)
+    /// <summary>The writer's kept cursor of the database (closed when this transaction is disposed).</summary>
+    public LightningCursor Cursor(LightningDatabase db)
     {
+        if (!writer) throw new InvalidOperationException("Only the writer's transaction keeps cursors.");
         foreach (var (known, cursor) in _cursors)
             if (ReferenceEquals(known, db)) return cursor;
         var created = Tx.CreateCursor(db);

@@ -10,11 +10,12 @@ internal sealed partial class TenantView
     {
         if (target is PurgeTarget.EventsAt at)
             return (at.Item.Where(p => p <= Head.Position).Distinct().Select(EventAt).ToArray(), new StreamState(0, 0));
-        var key = StoreKeys.Stream(Number, ((PurgeTarget.WholeStream)target).Item);
-        var state = StateOf(key);
+        var stream = ((PurgeTarget.WholeStream)target).Item;
+        var key = StoreKeys.Versions(Number, stream);
+        var state = StateOf(stream, key);
         if (state.Version == 0) return ([], state);
         var events = new List<RecordedEvent>((int)Math.Min(state.Version, 4096));
-        using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, key, VersionValueSize);
+        using var cursor = Versions(key);
         for (var found = cursor.SeekForward(1, out _, out var position); found; found = cursor.Next(out _, out position))
             events.Add(EventAt(position));
         return (events.ToArray(), state);
@@ -35,9 +36,8 @@ internal sealed partial class TenantView
             w.Clear();
             EventRecord.Write(w, placeholder);
             Txn.Put(Txn.Dbs.Events, StoreKeys.Event(Number, position), w.Written);
-            var key = StoreKeys.Posting(Number, StoreKeys.TypeName, placeholder.Type);
             // Placeholders arrive below later postings of their type: an ordered insert, not an append.
-            Txn.Tx.Put(Txn.Dbs.Postings, key, SortedDuplicates.Value(key, position)).ThrowOnError();
+            KeyLists.Insert(Txn, Txn.Dbs.Postings, StoreKeys.Postings(Number, StoreKeys.TypeName, placeholder.Type), position);
         }
         _lastRead = null;
         if (plan.Tombstone is { } tombstone) DeleteStream(tombstone.Value.Item1, tombstone.Value.Item2);
@@ -45,10 +45,8 @@ internal sealed partial class TenantView
 
     private void Unpost(byte kind, string name, long position)
     {
-        var key = StoreKeys.Posting(Number, kind, name);
-        using var cursor = Txn.Tx.CreateCursor(Txn.Dbs.Postings);
-        if (cursor.GetBoth(key, SortedDuplicates.Value(key, position)) != MDBResultCode.Success)
-            throw Txn.Damaged(Txn.Dbs.Postings, key, $"the posting of position {position} is missing");
-        cursor.Delete().ThrowOnError();
+        var prefix = StoreKeys.Postings(Number, kind, name);
+        if (!KeyLists.Remove(Txn, Txn.Dbs.Postings, prefix, position))
+            throw Txn.Damaged(Txn.Dbs.Postings, KeyLists.Key(prefix, position), $"the posting of position {position} is missing");
     }
 }

@@ -54,7 +54,7 @@ internal sealed partial class TenantView : IAppendState
     private IPositionSource? SourceOf(QueryItem[] items, long after, long before, bool forward)
     {
         var sources = new List<IPositionSource>();
-        IPositionSource Postings(byte kind, string name) => new PostingSource(Txn, StoreKeys.Posting(Number, kind, name), after, before, forward);
+        IPositionSource Postings(byte kind, string name) => new PostingSource(Txn, StoreKeys.Postings(Number, kind, name), after, before, forward);
         foreach (var item in items)
         {
             if (item.Tags.Length > 0)

@@ -7,16 +7,15 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 // No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys).
 internal sealed partial class TenantView
 {
-    private const int MaxCachedPostingKeys = 1024;
-    private readonly HashSet<(byte Kind, string Name)> _posted = [];
-    private readonly Dictionary<(byte Kind, string Name), byte[]> _postingKeys = [];
     private readonly Dictionary<string, long> _versionsWritten = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long First, List<long> Positions)> _pendingVersions = new(StringComparer.Ordinal);
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions and checkpoints.</summary>
     public void Write(RecordWriter w, AppendWrite write)
     {
-        _versionsWritten.Clear();
+        _pendingSlots.EnsureCapacity(write.Events.Length * 2);
         foreach (var e in write.Events) Store(w, e);
+        WriteVersions();
         WritePostings();
         foreach (var advance in write.Streams)
             if (!_versionsWritten.TryGetValue(advance.Stream, out var written) || written != advance.Version)
@@ -25,17 +24,12 @@ internal sealed partial class TenantView
         if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
     }
 
-    /// <summary>Stores the event (at the next position) with its id, stream-version entry and postings.</summary>
+    /// <summary>Stores the event (at the next position) with its id; its stream version and postings are written after the append's events.</summary>
     private void Store(RecordWriter w, RecordedEvent e)
     {
         var position = Head.Position + 1;
         if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
-        if (e.Stream is { } stream)
-        {
-            // A version not above the stream's last is refused by the index (MDB_APPENDDUP) and reported as damage.
-            SortedDuplicates.Append(Txn, Txn.Dbs.Versions, StoreKeys.Stream(Number, stream), e.StreamVersion, position, withSecond: true);
-            _versionsWritten[stream] = e.StreamVersion;
-        }
+        if (e.Stream is { } stream) PendVersion(stream, e.StreamVersion, position);
         w.Clear();
         EventRecord.Write(w, e);
         Span<byte> key = stackalloc byte[20];
@@ -43,7 +37,6 @@ internal sealed partial class TenantView
         Span<byte> positionBytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
         Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id, key), positionBytes);
-        _posted.Clear();
         Post(StoreKeys.TypeName, e.Type, position);
         foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
         _head = new TenantHead(position);
@@ -65,16 +58,37 @@ internal sealed partial class TenantView
         Txn.Put(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), payload);
     }
 
-    // The postings of an append, by key, written once its events are: one key's positions are put one after the
-    // other through one cursor, so that LMDB finds the key on the cursor's page instead of descending from the root
-    // for each (an append's events mostly share their type and some tags). The lists are reused from append to append.
+    // The versions and postings of an append, by list, written once its events are: each list's new entries go into
+    // its last chunk (and new chunks) in one put per chunk (see KeyLists).
     private readonly Dictionary<(byte Kind, string Name), int> _pendingSlots = [];
     private readonly List<(byte Kind, string Name, List<long> Positions)> _pending = [];
 
+    private void PendVersion(string stream, long version, long position)
+    {
+        if (_pendingVersions.TryGetValue(stream, out var pending))
+        {
+            if (version != pending.First + pending.Positions.Count)
+                throw new InvalidOperationException($"Tenant '{Name}', stream '{stream}': version {version} is planned after version {pending.First + pending.Positions.Count - 1}.");
+            pending.Positions.Add(position);
+        }
+        else _pendingVersions[stream] = (version, [position]);
+    }
+
+    private void WriteVersions()
+    {
+        _versionsWritten.Clear();
+        if (_pendingVersions.Count == 0) return;
+        foreach (var (stream, (first, positions)) in _pendingVersions)
+        {
+            // A version not above the stream's last is refused by the index and reported as damage.
+            KeyLists.Append(Txn, Txn.Dbs.Versions, StoreKeys.Versions(Number, stream), first, CollectionsMarshal.AsSpan(positions), consecutive: true);
+            _versionsWritten[stream] = first + positions.Count - 1;
+        }
+        _pendingVersions.Clear();
+    }
+
     private void Post(byte kind, string name, long position)
     {
-        // An event carrying the same tag twice is posted once.
-        if (!_posted.Add((kind, name))) return;
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pendingSlots, (kind, name), out var exists);
         if (!exists)
         {
@@ -82,7 +96,9 @@ internal sealed partial class TenantView
             if (slot == _pending.Count) _pending.Add((kind, name, []));
             else _pending[slot] = (kind, name, _pending[slot].Positions);
         }
-        _pending[slot].Positions.Add(position);
+        var positions = _pending[slot].Positions;
+        // An event carrying the same tag twice is posted once.
+        if (positions.Count == 0 || positions[^1] != position) positions.Add(position);
     }
 
     private void WritePostings()
@@ -90,13 +106,8 @@ internal sealed partial class TenantView
         for (var i = 0; i < _pendingSlots.Count; i++)
         {
             var (kind, name, positions) = _pending[i];
-            // The keys of types and tags that recur (appends of many events of one type) are built once per transaction.
-            if (!_postingKeys.TryGetValue((kind, name), out var key))
-            {
-                key = StoreKeys.Posting(Number, kind, name);
-                if (_postingKeys.Count < MaxCachedPostingKeys) _postingKeys[(kind, name)] = key;
-            }
-            foreach (var position in positions) SortedDuplicates.Append(Txn, Txn.Dbs.Postings, key, position);
+            var entries = CollectionsMarshal.AsSpan(positions);
+            KeyLists.Append(Txn, Txn.Dbs.Postings, StoreKeys.Postings(Number, kind, name), entries[0], entries, consecutive: false);
             positions.Clear();
         }
         _pendingSlots.Clear();

@@ -14,12 +14,6 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     private RecentStrings? _recent; // made by the first read: a write of a single event reads nothing
     private RecordedEvent? _lastRead;
 
-    /// <summary>A stream version's value: version, position, checksum.</summary>
-    public const int VersionValueSize = 16 + Sealed.Overhead;
-
-    /// <summary>A posting's value: position, checksum.</summary>
-    public const int PostingValueSize = 8 + Sealed.Overhead;
-
     public StoreTxn Txn { get; } = txn;
 
     public string Name { get; } = name;
@@ -67,21 +61,24 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     {
         position = 0;
         Span<byte> key = stackalloc byte[20];
-        if (!Txn.TryGet(Txn.Dbs.Ids, StoreKeys.Id(Number, id, key), out var payload)) return false;
+        // The writer looks each new id up through its kept cursor: a new id lands beside the one put before it.
+        if (!Txn.TryGetNear(Txn.Dbs.Ids, StoreKeys.Id(Number, id, key), out var payload)) return false;
         position = BinaryPrimitives.ReadInt64LittleEndian(payload);
         return true;
     }
 
     /// <summary>The stream's version (its last in the versions index) and how far it is deleted.</summary>
-    public StreamState StateOf(string stream) => StateOf(StoreKeys.Stream(Number, stream));
+    public StreamState StateOf(string stream) => StateOf(stream, StoreKeys.Versions(Number, stream));
 
-    private StreamState StateOf(byte[] streamKey)
+    private StreamState StateOf(string stream, byte[] versions)
     {
-        using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, streamKey, VersionValueSize);
+        using var cursor = Versions(versions);
         var version = cursor.Last(out var last, out _) ? last : 0;
-        var deleted = Txn.TryGet(Txn.Dbs.Deletions, streamKey, out var p) ? BinaryPrimitives.ReadInt64LittleEndian(p) : 0;
+        var deleted = Txn.TryGet(Txn.Dbs.Deletions, StoreKeys.Stream(Number, stream), out var p) ? BinaryPrimitives.ReadInt64LittleEndian(p) : 0;
         return new StreamState(version, deleted);
     }
+
+    private ListCursor Versions(byte[] prefix) => new(Txn, Txn.Dbs.Versions, prefix, versions: true);
 
     public Checkpoint CheckpointOf(string processor) =>
         Txn.TryGet(Txn.Dbs.Checkpoints, StoreKeys.TenantString(Number, processor), out var p)
@@ -91,8 +88,8 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
     /// <summary>The stream's live events strictly between the versions, in the direction, at most limit of them.</summary>
     public RecordedEvent[] ReadStream(StreamRead read)
     {
-        var key = StoreKeys.Stream(Number, read.Stream);
-        var state = StateOf(key);
+        var key = StoreKeys.Versions(Number, read.Stream);
+        var state = StateOf(read.Stream, key);
         var after = Math.Max(read.After, state.DeletedUpTo);
         if (after >= state.Version) return [];
         var before = Math.Min(read.Before, state.Version + 1);
@@ -100,7 +97,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
         var result = new RecordedEvent[count];
         var forward = read.Direction == Direction.Forward;
-        using var cursor = new DuplicateCursor(Txn, Txn.Dbs.Versions, key, VersionValueSize);
+        using var cursor = Versions(key);
         long version = 0, position = 0;
         for (var i = 0; i < count; i++)
         {
@@ -108,7 +105,7 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
             var found = i == 0
                 ? forward ? cursor.SeekForward(expected, out version, out position) : cursor.SeekBackward(expected, out version, out position)
                 : forward ? cursor.Next(out version, out position) : cursor.Previous(out version, out position);
-            if (!found || version != expected) throw Txn.Damaged(Txn.Dbs.Versions, key, $"version {expected} of a stream is missing from its index");
+            if (!found || version != expected) throw Txn.Damaged(Txn.Dbs.Versions, KeyLists.Key(key, expected), $"version {expected} of a stream is missing from its index");
             result[i] = EventAt(position);
         }
         return result;
