@@ -160,7 +160,7 @@ let ``a partitioned model holds each entity in exactly the partition of its stat
             |> List.mapi (fun i e ->
                 let d = toData e
                 { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Body = d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
                   Timestamp = DateTimeOffset.UnixEpoch })
         let model = CounterModels.partitioned
         let struct (pieces, _) = ReadModel.foldPieces model model.Initial recorded
@@ -193,7 +193,7 @@ let ``a segmented fold changes only the segment of the event's key`` () =
             |> List.mapi (fun i e ->
                 let d = toData e
                 { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Body = d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
                   Timestamp = DateTimeOffset.UnixEpoch })
         let struct (before, _) = ReadModel.foldPieces model model.Initial (List.take (recorded.Length - 1) recorded)
         let last = List.last recorded
