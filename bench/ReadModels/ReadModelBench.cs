@@ -131,22 +131,27 @@ public sealed class ReadModelBench(BenchSizes sizes, BenchReport report, TextWri
     {
         await using var engine = new ReadModelEngine(store, [BenchModels.CountsModel()], cache: null, ManualWriteBack);
         var head = await store.GetHead(tenant, CancellationToken.None);
-        double best = 0, first = 0;
+        double best = 0, first = 0, bytesPerEvent = 0;
         CpuPerEvent? bestCpu = null;
         for (var run = 0; run < RebuildRuns; run++)
         {
             var cpuStart = CpuMeter.Current?.Now();
+            var (allocatedStart, gen0Start) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
             var clock = Stopwatch.StartNew();
             var view = await engine.Rebuild(tenant, BenchModels.Counts, "", CancellationToken.None);
             var rate = head / clock.Elapsed.TotalSeconds;
             if (view.Position != head) throw new InvalidOperationException($"The rebuild folded up to {view.Position}, not {head}.");
             var cpu = CpuPerEvent.Of(cpuStart, CpuMeter.Current?.Now(), head);
-            log.WriteLine($"  {name} run {run + 1}: {rate:N0} ev/s" +
+            var allocated = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedStart) / head;
+            var collections = GC.CollectionCount(0) - gen0Start;
+            log.WriteLine($"  {name} run {run + 1}: {rate:N0} ev/s, {allocated:N0} B allocated an event, {collections} gen0 collections" +
                           (cpu is null ? "" : $", cpu/event: client {cpu.ClientMicroseconds:0.0} us, server {cpu.ServerMicroseconds:0.0} us"));
             if (run == 0) first = rate;
             if (rate > best) (best, bestCpu) = (rate, cpu);
+            bytesPerEvent = allocated;
         }
-        var parameters = new Dictionary<string, object> { ["events"] = head, ["runs"] = RebuildRuns, ["figure"] = "best run", ["first_run"] = Math.Round(first), ["how"] = how };
+        var parameters = new Dictionary<string, object> { ["events"] = head, ["runs"] = RebuildRuns, ["figure"] = "best run", ["first_run"] = Math.Round(first),
+            ["allocated_bytes_per_event"] = Math.Round(bytesPerEvent), ["how"] = how };
         if (bestCpu is not null)
         {
             parameters["client_cpu_us_per_event"] = Math.Round(bestCpu.ClientMicroseconds, 1);
