@@ -44,3 +44,15 @@ let ``events that differ only in how their body is held are equal`` (s: NonNull<
     let text = json s
     let e = (Generators.record "t1" [ { Type = "T"; Tags = [||]; Stream = null; Body = text; SchemaVersion = 1 } ]).Head
     { e with Content = ofBytes text } = e && e.Body = text && (e.WithBody "{}").Body = "{}"
+
+/// A body shape for the deserialization property.
+type BodyItem = { Item: int; Note: string }
+
+[<Property>]
+let ``a body read from its bytes deserializes as its text does`` (n: int) (s: NonNull<string>) =
+    let text = Text.Json.JsonSerializer.Serialize({ Item = n; Note = json s }, JsonPayload.options)
+    let fromText: BodyItem option = JsonPayload.tryRead text
+    fromText = Some { Item = n; Note = json s }
+    && JsonPayload.tryReadBody (ofBytes text) = fromText
+    && JsonPayload.tryReadBody (EventBody.OfText text) = fromText
+    && (JsonPayload.tryReadBody (ofBytes "{not json") : BodyItem option) = None
