@@ -172,6 +172,29 @@ module ReadModel =
                     | Some entity -> segment.Add(key, entity)
                     | None -> segment.Remove key
                 struct (setOrRemove pieceName next pieces, [ pieceName ])
+        let stepRun (pieces: Map<string, obj>) (events: ArraySegment<RecordedEvent>) =
+            // Each segment the run touches is read from the pieces and written back once, not once an event.
+            let touched = Collections.Generic.Dictionary<string, Map<string, 'Entity>>(StringComparer.Ordinal)
+            for e in events do
+                match decode e with
+                | None -> ()
+                | Some ev ->
+                    let key = keyOf ev
+                    let pieceName = segmentNameOf key
+                    let segment =
+                        match touched.TryGetValue pieceName with
+                        | true, open' -> open'
+                        | _ -> mapOf<'Entity> pieces pieceName
+                    touched[pieceName] <-
+                        match evolve (segment.TryFind key) ev with
+                        | Some entity -> segment.Add(key, entity)
+                        | None -> segment.Remove key
+            let mutable pieces = pieces
+            let mutable changed = []
+            for kv in touched do
+                pieces <- setOrRemove kv.Key kv.Value pieces
+                changed <- kv.Key :: changed
+            struct (pieces, changed)
         let view (selector: string) (pieces: Map<string, obj>) =
             if String.IsNullOrEmpty selector then
                 pieces |> Seq.collect (fun kv -> kv.Value :?> Map<string, 'Entity> |> Map.toSeq) |> Map.ofSeq |> box
@@ -188,7 +211,7 @@ module ReadModel =
           Layout = Segmented segments
           Initial = Map.empty
           Step = step
-          StepRun = stepEach step
+          StepRun = stepRun
           PieceType = fun _ -> typeof<Map<string, 'Entity>>
           View = view }
 
