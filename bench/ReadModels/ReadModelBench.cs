@@ -14,6 +14,7 @@ public sealed class ReadModelBench(BenchSizes sizes, BenchReport report, TextWri
 {
     private const string Tenant = "rm";
     private const int Segments = 256;
+    private const int RebuildRuns = 3;
 
     /// <summary>Options that never write back by themselves: the benchmarks flush when they mean to.</summary>
     private static readonly ReadModelEngineOptions ManualWriteBack = new()
@@ -121,17 +122,43 @@ public sealed class ReadModelBench(BenchSizes sizes, BenchReport report, TextWri
         log.WriteLine($"  readmodel.writeback.bytes_ratio {perEvent:N0} B per event / {stateBytes:N0} B state = 1/{stateBytes / perEvent:N0}");
     }
 
-    /// <summary>Events per second of rebuilding the counts model from a tenant's whole log (no L2: the fold alone).</summary>
+    /// <summary>
+    /// Events per second of rebuilding the counts model from a tenant's whole log (no L2: the fold alone), best of
+    /// <see cref="RebuildRuns"/> runs like its baseline; the CPU per event of the process (and of the server, when
+    /// local) over each run is logged and that of the best run kept.
+    /// </summary>
     public async Task<double> Rebuild(IEventStore store, string tenant, string name, Metric? baseline, string how)
     {
         await using var engine = new ReadModelEngine(store, [BenchModels.CountsModel()], cache: null, ManualWriteBack);
         var head = await store.GetHead(tenant, CancellationToken.None);
-        var clock = Stopwatch.StartNew();
-        var view = await engine.Rebuild(tenant, BenchModels.Counts, "", CancellationToken.None);
-        var rate = head / clock.Elapsed.TotalSeconds;
-        if (view.Position != head) throw new InvalidOperationException($"The rebuild folded up to {view.Position}, not {head}.");
-        Add(name, rate, "ev/s", baseline, new Dictionary<string, object> { ["events"] = head, ["how"] = how });
-        return rate;
+        double best = 0, first = 0, bytesPerEvent = 0;
+        CpuPerEvent? bestCpu = null;
+        for (var run = 0; run < RebuildRuns; run++)
+        {
+            var cpuStart = CpuMeter.Current?.Now();
+            var (allocatedStart, gen0Start) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
+            var clock = Stopwatch.StartNew();
+            var view = await engine.Rebuild(tenant, BenchModels.Counts, "", CancellationToken.None);
+            var rate = head / clock.Elapsed.TotalSeconds;
+            if (view.Position != head) throw new InvalidOperationException($"The rebuild folded up to {view.Position}, not {head}.");
+            var cpu = CpuPerEvent.Of(cpuStart, CpuMeter.Current?.Now(), head);
+            var allocated = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedStart) / head;
+            var collections = GC.CollectionCount(0) - gen0Start;
+            log.WriteLine($"  {name} run {run + 1}: {rate:N0} ev/s, {allocated:N0} B allocated an event, {collections} gen0 collections" +
+                          (cpu is null ? "" : $", cpu/event: client {cpu.ClientMicroseconds:0.0} us, server {cpu.ServerMicroseconds:0.0} us"));
+            if (run == 0) first = rate;
+            if (rate > best) (best, bestCpu) = (rate, cpu);
+            bytesPerEvent = allocated;
+        }
+        var parameters = new Dictionary<string, object> { ["events"] = head, ["runs"] = RebuildRuns, ["figure"] = "best run", ["first_run"] = Math.Round(first),
+            ["allocated_bytes_per_event"] = Math.Round(bytesPerEvent), ["how"] = how };
+        if (bestCpu is not null)
+        {
+            parameters["client_cpu_us_per_event"] = Math.Round(bestCpu.ClientMicroseconds, 1);
+            if (bestCpu.ServerMicroseconds is { } server) parameters["server_cpu_us_per_event"] = Math.Round(server, 1);
+        }
+        Add(name, best, "ev/s", baseline, parameters);
+        return best;
     }
 
     /// <summary>Rebuild over an in-memory log, for comparison with the PostgreSQL one.</summary>

@@ -41,8 +41,9 @@ public static class MissAnalysis
             $"A rebuild reads the log through the store in pages of the model's types (pg.read.all = {Ratio(report, "pg.read.all")} x the raw " +
             $"SELECT; each page is one statement of per-type branches merged in position order, with a round trip) while " +
             $"it folds the previous page (the fold alone over an in-memory log: readmodel.rebuild.mem = {Fmt(report, "readmodel.rebuild.mem")} ev/s). " +
-            "On 2 cores the server's jsonb output, the client's row decoding and the fold compete for the same CPU (about 2, 2 and " +
-            "1 us an event), so the overlap gains little under load; decoding bodies lazily (the counts model never reads one) is what is left.",
+            "On 2 cores the server's jsonb output and the client's row decoding compete for the same CPU (about 1.5-2 and 2-3 us an " +
+            "event; bodies stay UTF-8 and the fold steps a page at a time, so the fold itself is well under 1 us), so the overlap " +
+            "gains little under load; params.client_cpu_us_per_event includes the thread pool's spinning between pages.",
         "processor.e2e.p50_ms" =>
             $"Of the end-to-end time, the append's own commit (one WAL flush) is params.append_ack_p50_ms; the rest " +
             $"(processor.delivery.p50_ms = {Fmt(report, "processor.delivery.p50_ms")} ms) is the LISTEN/NOTIFY wake-up, the processor's read of the " +

@@ -13,7 +13,7 @@ let private at (position: int64) (eventType: string) (days: int) =
       StreamVersion = position
       Type = eventType
       Tags = [| "customer:1" |]
-      Body = """{"a":1}"""
+      Content = EventBody.OfText """{"a":1}"""
       SchemaVersion = 1
       Metadata = EventMetadata.Of("c", "r", "ann")
       Timestamp = DateTimeOffset.UnixEpoch.AddDays(float days) }
@@ -77,7 +77,7 @@ let ``sealed personal values unseal to themselves and redact to null without the
 
 [<Property>]
 let ``an archive line decodes to its event, and any changed character fails it`` (body: string) (index: int) =
-    let e = { at 7L "E" 3 with Body = Text.Json.JsonSerializer.Serialize(if isNull body then "" else body) }
+    let e = (at 7L "E" 3).WithBody(Text.Json.JsonSerializer.Serialize(if isNull body then "" else body))
     let line = ArchiveLines.encode e
     let decodes = ArchiveLines.decode line = Ok e
     let i = abs index % line.Length

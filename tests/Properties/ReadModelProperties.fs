@@ -160,7 +160,7 @@ let ``a partitioned model holds each entity in exactly the partition of its stat
             |> List.mapi (fun i e ->
                 let d = toData e
                 { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Body = d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
                   Timestamp = DateTimeOffset.UnixEpoch })
         let model = CounterModels.partitioned
         let struct (pieces, _) = ReadModel.foldPieces model model.Initial recorded
@@ -193,7 +193,7 @@ let ``a segmented fold changes only the segment of the event's key`` () =
             |> List.mapi (fun i e ->
                 let d = toData e
                 { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Body = d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
                   Timestamp = DateTimeOffset.UnixEpoch })
         let struct (before, _) = ReadModel.foldPieces model model.Initial (List.take (recorded.Length - 1) recorded)
         let last = List.last recorded
@@ -202,3 +202,26 @@ let ``a segmented fold changes only the segment of the event's key`` () =
         changed = [ expectedSegment ]
         && (Set.union (set before.Keys) (set after.Keys))
            |> Set.forall (fun k -> k = expectedSegment || obj.Equals(before.TryFind k, after.TryFind k)))
+
+[<Property(MaxTest = 100)>]
+let ``stepping a run of events gives the pieces and changed names of stepping each in turn`` () =
+    let genCase = Gen.zip (Gen.listOf genEvent) (Gen.choose (1, 5))
+    Prop.forAll (Arb.fromGen genCase) (fun (events, runLength) ->
+        let recorded =
+            events
+            |> List.mapi (fun i e ->
+                let d = toData e
+                { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
+                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+                  Timestamp = DateTimeOffset.UnixEpoch })
+            |> Array.ofList
+        CounterModels.all
+        |> List.forall (fun model ->
+            let struct (stepped, changed) = ReadModel.foldPieces model model.Initial recorded
+            let mutable pieces = model.Initial
+            let runChanged = Collections.Generic.HashSet<string>(StringComparer.Ordinal)
+            for run in Array.chunkBySize runLength recorded do
+                let struct (next, names) = model.StepRun pieces (ArraySegment run)
+                pieces <- next
+                for n in names do runChanged.Add n |> ignore
+            pieces = stepped && runChanged.SetEquals changed))

@@ -15,7 +15,7 @@ let private eventAt (eventType: string) (schema: int) =
       StreamVersion = 1L
       Type = eventType
       Tags = [||]
-      Body = "v"
+      Content = EventBody.OfText "v"
       SchemaVersion = schema
       Metadata = EventMetadata.Empty
       Timestamp = DateTimeOffset.UnixEpoch }
@@ -25,7 +25,7 @@ let private marking (schema: int) =
     { EventType = "T"
       SchemaVersion = schema
       Produces = []
-      Upcast = fun e -> [ { e with Body = $"{e.Body}>{schema}"; SchemaVersion = schema + 1 } ] }
+      Upcast = fun e -> [ { e with Content = EventBody.OfText $"{e.Body}>{schema}"; SchemaVersion = schema + 1 } ] }
 
 /// A chain of 1 to 6 upcasters in a shuffled registration order, and a stored schema version to start from.
 let private chainAndStart =
@@ -61,22 +61,22 @@ let ``events of other types pass unchanged`` () =
 let ``a type changing upcaster hands the event to the new type's chain`` () =
     Prop.forAll (Arb.fromGen (Gen.choose (1, 4))) (fun renameAt ->
         let rename = { EventType = "Old"; SchemaVersion = renameAt; Produces = [ "New" ]; Upcast = fun e -> [ { e with Type = "New"; SchemaVersion = renameAt + 1 } ] }
-        let next = { EventType = "New"; SchemaVersion = renameAt + 1; Produces = []; Upcast = fun e -> [ { e with Body = "upgraded"; SchemaVersion = renameAt + 2 } ] }
+        let next = { EventType = "New"; SchemaVersion = renameAt + 1; Produces = []; Upcast = fun e -> [ { e with Content = EventBody.OfText "upgraded"; SchemaVersion = renameAt + 2 } ] }
         let result = Upcasting.chain [ next; rename ] (eventAt "Old" renameAt)
         result.Type = "New" && result.Body = "upgraded" && result.SchemaVersion = renameAt + 2)
 
 [<Property>]
 let ``an upcaster that forgets to raise the schema version still ends the chain`` () =
     Prop.forAll (Arb.fromGen (Gen.choose (1, 5))) (fun schema ->
-        let forgetful = { EventType = "T"; SchemaVersion = schema; Produces = []; Upcast = fun e -> [ { e with Body = e.Body + "!" } ] }
+        let forgetful = { EventType = "T"; SchemaVersion = schema; Produces = []; Upcast = fun e -> [ e.WithBody(e.Body + "!") ] }
         let result = Upcasting.chain [ forgetful ] (eventAt "T" schema)
         result.Body = "v!" && result.SchemaVersion = schema + 1)
 
 [<Property>]
 let ``the first upcaster registered for a schema wins and validation reports the duplicate`` () =
     Prop.forAll (Arb.fromGen (Gen.choose (1, 5))) (fun schema ->
-        let first = { EventType = "T"; SchemaVersion = schema; Produces = []; Upcast = fun e -> [ { e with Body = "first"; SchemaVersion = schema + 1 } ] }
-        let second = { first with Upcast = fun e -> [ { e with Body = "second"; SchemaVersion = schema + 1 } ] }
+        let first = { EventType = "T"; SchemaVersion = schema; Produces = []; Upcast = fun e -> [ { e with Content = EventBody.OfText "first"; SchemaVersion = schema + 1 } ] }
+        let second = { first with Upcast = fun e -> [ { e with Content = EventBody.OfText "second"; SchemaVersion = schema + 1 } ] }
         (Upcasting.chain [ first; second ] (eventAt "T" schema)).Body = "first"
         && Upcasting.validate [ first; second ] |> Result.isError
         && Upcasting.validate [ first ] = Ok())
@@ -92,7 +92,7 @@ let ``no upcasters is the identity`` () =
 let private renameCreated = Upcaster.Rename("Created", 1, "Opened", fun e -> e)
 
 let private splitPaid =
-    Upcaster.Split("Paid", 1, [| "Charged" |], fun e -> [| { e with Body = "paid" }; { e with Type = "Charged"; Body = "charged" } |])
+    Upcaster.Split("Paid", 1, [| "Charged" |], fun e -> [| e.WithBody "paid"; { e with Type = "Charged"; Content = EventBody.OfText "charged" } |])
 
 let private upcasters = [ renameCreated; splitPaid ]
 

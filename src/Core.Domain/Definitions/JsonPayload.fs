@@ -72,6 +72,18 @@ module JsonPayload =
         | :? ArgumentException
         | :? NotSupportedException -> None
 
+    /// Reads an event body as tryRead does, from its UTF-8 bytes when it has not been decoded to text (no string made).
+    let tryReadBody<'T> (body: EventBody) : 'T option =
+        try
+            let value =
+                if body.IsDecoded then JsonSerializer.Deserialize<'T>(body.Text, bodyOptions)
+                else JsonSerializer.Deserialize<'T>(body.Utf8.Span, bodyOptions)
+            if obj.ReferenceEquals(value, null) then None else Some value
+        with
+        | :? JsonException
+        | :? ArgumentException
+        | :? NotSupportedException -> None
+
     /// Requires a non-empty string field.
     let required (field: string) (value: string) : Result<unit, Validation.Error> =
         if String.IsNullOrWhiteSpace value then Error { Field = field; Message = $"'{field}' is required." }

@@ -43,6 +43,10 @@ type ReadModelDefinition =
       /// Folds one event into the pieces; returns the new pieces and the names of the pieces it changed
       /// (a changed name absent from the new pieces was removed).
       Step: Map<string, obj> -> RecordedEvent -> struct (Map<string, obj> * string list)
+      /// Folds a run of events into the pieces as Step over each in turn does; returns the new pieces and the names of
+      /// the pieces changed, each once. A rebuild folds a page at a time through it, so a layout can keep its state
+      /// unboxed through the run (ReadModel.stepEach is the plain loop over Step).
+      StepRun: Map<string, obj> -> ArraySegment<RecordedEvent> -> struct (Map<string, obj> * string list)
       /// The .NET type of a piece, by name: what a cache serializes it as.
       PieceType: string -> Type
       /// What a read returns: the selector applied to the pieces (see ReadModel.view).
@@ -88,6 +92,18 @@ module ReadModel =
 
     let private noChange pieces = struct (pieces, [])
 
+    /// A run step that applies the step to each event in turn (what StepRun must agree with).
+    let stepEach (step: Map<string, obj> -> RecordedEvent -> struct (Map<string, obj> * string list)) =
+        fun (pieces: Map<string, obj>) (events: ArraySegment<RecordedEvent>) ->
+            let mutable pieces = pieces
+            let mutable changed = []
+            for e in events do
+                let struct (next, names) = step pieces e
+                pieces <- next
+                for n in names do
+                    if not (List.contains n changed) then changed <- n :: changed
+            struct (pieces, changed)
+
     let private mapOf<'V> (pieces: Map<string, obj>) name =
         match pieces.TryFind name with
         | Some m -> m :?> Map<string, 'V>
@@ -96,9 +112,9 @@ module ReadModel =
     let private setOrRemove name (m: Map<string, 'V>) (pieces: Map<string, obj>) =
         if m.IsEmpty then pieces.Remove name else pieces.Add(name, box m)
 
-    /// A model whose whole state is one piece, folded from decoded events (events decoding to None are skipped).
-    let monolithic (name: string) (version: int) (eventTypes: string list) (decode: RecordedEvent -> 'Event option)
-                   (initial: 'State) (evolve: 'State -> 'Event -> 'State) : ReadModelDefinition =
+    /// A one-piece model from a step that returns the next state, or ValueNone for an event it skips.
+    let private onePiece (name: string) (version: int) (eventTypes: string list) (initial: 'State)
+                         (tryEvolve: 'State -> RecordedEvent -> 'State voption) : ReadModelDefinition =
         let stateName = ReadModelRouting.StateName
         let changed = [ stateName ] // one list for every step: a rebuild steps once per event
         { Name = name
@@ -109,17 +125,35 @@ module ReadModel =
           Initial = Map.ofList [ stateName, box initial ]
           Step =
             fun pieces e ->
-                match decode e with
-                | None -> noChange pieces
-                | Some ev ->
-                    let state = pieces.[stateName] :?> 'State
-                    struct (pieces.Add(stateName, box (evolve state ev)), changed)
+                match tryEvolve (pieces.[stateName] :?> 'State) e with
+                | ValueNone -> noChange pieces
+                | ValueSome next -> struct (pieces.Add(stateName, box next), changed)
+          StepRun =
+            fun pieces events ->
+                // The state stays unboxed through the run: one lookup and one write of the piece, not one per event.
+                let mutable state = pieces.[stateName] :?> 'State
+                let mutable stepped = false
+                for e in events do
+                    match tryEvolve state e with
+                    | ValueNone -> ()
+                    | ValueSome next ->
+                        state <- next
+                        stepped <- true
+                if stepped then struct (pieces.Add(stateName, box state), changed) else noChange pieces
           PieceType = fun _ -> typeof<'State>
           View = fun _ pieces -> pieces.[stateName] }
 
+    /// A model whose whole state is one piece, folded from decoded events (events decoding to None are skipped).
+    let monolithic (name: string) (version: int) (eventTypes: string list) (decode: RecordedEvent -> 'Event option)
+                   (initial: 'State) (evolve: 'State -> 'Event -> 'State) : ReadModelDefinition =
+        onePiece name version eventTypes initial (fun state e ->
+            match decode e with
+            | None -> ValueNone
+            | Some ev -> ValueSome(evolve state ev))
+
     /// A monolithic model folded straight from recorded events.
     let ofRecorded (name: string) (version: int) (eventTypes: string list) (initial: 'State) (evolve: 'State -> RecordedEvent -> 'State) =
-        monolithic name version eventTypes Some initial evolve
+        onePiece name version eventTypes initial (fun state e -> ValueSome(evolve state e))
 
     /// A segmented model of entities keyed by keyOf; evolve returns None to remove an entity.
     let segmentedWithRemoval (name: string) (version: int) (eventTypes: string list) (segments: int)
@@ -138,6 +172,29 @@ module ReadModel =
                     | Some entity -> segment.Add(key, entity)
                     | None -> segment.Remove key
                 struct (setOrRemove pieceName next pieces, [ pieceName ])
+        let stepRun (pieces: Map<string, obj>) (events: ArraySegment<RecordedEvent>) =
+            // Each segment the run touches is read from the pieces and written back once, not once an event.
+            let touched = Collections.Generic.Dictionary<string, Map<string, 'Entity>>(StringComparer.Ordinal)
+            for e in events do
+                match decode e with
+                | None -> ()
+                | Some ev ->
+                    let key = keyOf ev
+                    let pieceName = segmentNameOf key
+                    let segment =
+                        match touched.TryGetValue pieceName with
+                        | true, open' -> open'
+                        | _ -> mapOf<'Entity> pieces pieceName
+                    touched[pieceName] <-
+                        match evolve (segment.TryFind key) ev with
+                        | Some entity -> segment.Add(key, entity)
+                        | None -> segment.Remove key
+            let mutable pieces = pieces
+            let mutable changed = []
+            for kv in touched do
+                pieces <- setOrRemove kv.Key kv.Value pieces
+                changed <- kv.Key :: changed
+            struct (pieces, changed)
         let view (selector: string) (pieces: Map<string, obj>) =
             if String.IsNullOrEmpty selector then
                 pieces |> Seq.collect (fun kv -> kv.Value :?> Map<string, 'Entity> |> Map.toSeq) |> Map.ofSeq |> box
@@ -154,6 +211,7 @@ module ReadModel =
           Layout = Segmented segments
           Initial = Map.empty
           Step = step
+          StepRun = stepRun
           PieceType = fun _ -> typeof<Map<string, 'Entity>>
           View = view }
 
@@ -231,6 +289,7 @@ module ReadModel =
           Layout = Partitioned indexSegments
           Initial = Map.empty
           Step = step
+          StepRun = stepEach step
           PieceType = pieceType
           View = view }
 

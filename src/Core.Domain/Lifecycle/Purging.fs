@@ -81,7 +81,7 @@ module Purging =
 
     /// The placeholder of an event: its position, id, stream, version and time stay; type, body, tags and metadata go.
     let placeholder (e: RecordedEvent) : RecordedEvent =
-        { e with Type = PurgedType; Tags = [||]; Body = EmptyBody; SchemaVersion = 1; Metadata = EventMetadata.Empty }
+        { e with Type = PurgedType; Tags = [||]; Content = EventBody.OfText EmptyBody; SchemaVersion = 1; Metadata = EventMetadata.Empty }
 
     /// The request's problem, or Ok: a valid tenant and stream, positions of 1 or more, a reason of text.
     let validate (request: PurgeRequest) =

@@ -42,10 +42,17 @@ type RecordedEvent =
       StreamVersion: StreamVersion
       Type: string
       Tags: Tag[]
-      Body: string
+      /// The body as the store returned it: UTF-8 bytes it read, decoded on first use of Body, or text.
+      Content: EventBody
       SchemaVersion: int
       Metadata: EventMetadata
       Timestamp: DateTimeOffset }
+
+    /// The body as JSON text (a body read as UTF-8 is decoded on first use; Content.Utf8 reads it without decoding).
+    member e.Body = e.Content.Text
+
+    /// A copy of the event with another body.
+    member e.WithBody(body: string) = { e with Content = EventBody.OfText body }
 
     /// The data the event was appended with.
     member e.Data =

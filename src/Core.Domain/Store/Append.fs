@@ -103,7 +103,7 @@ module Append =
                   Type = data.Type
                   // Copied, so that a caller reusing its array cannot change a stored envelope.
                   Tags = copyTags data.Tags
-                  Body = data.Body
+                  Content = EventBody.OfText data.Body
                   SchemaVersion = data.SchemaVersion
                   Metadata = (if obj.ReferenceEquals(p.Metadata, null) then EventMetadata.Empty else p.Metadata)
                   Timestamp = now }

@@ -73,6 +73,6 @@ public static class NatsEventHeaders
             return (null, $"'{NatsHeaderNames.Metadata}' is not metadata JSON: {ex.Message}");
         }
         var text = body is null ? "" : Encoding.UTF8.GetString(body);
-        return (new RecordedEvent(id, tenant, position, Get(NatsHeaderNames.Stream)!, version, type, tags, text, schema, metadata, timestamp), null);
+        return (new RecordedEvent(id, tenant, position, Get(NatsHeaderNames.Stream)!, version, type, tags, EventBody.OfText(text), schema, metadata, timestamp), null);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class LedgerRecorder(SimulationContext context) : IStoreObserver
     private static RecordedEvent Envelope(AppendRequest request)
     {
         var e = request.Events[0];
-        return new RecordedEvent(e.Id, request.Tenant, 0, e.Data.Stream, 0, e.Data.Type, e.Data.Tags, e.Data.Body, e.Data.SchemaVersion, e.Metadata,
+        return new RecordedEvent(e.Id, request.Tenant, 0, e.Data.Stream, 0, e.Data.Type, e.Data.Tags, EventBody.OfText(e.Data.Body), e.Data.SchemaVersion, e.Metadata,
             DateTimeOffset.MinValue);
     }
 

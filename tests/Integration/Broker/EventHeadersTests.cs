@@ -9,7 +9,7 @@ namespace Hybrid.Tests.Integration.Broker;
 public sealed class EventHeadersTests
 {
     private static RecordedEvent Recorded(EventMetadata metadata, params string[] tags) =>
-        new(Guid.CreateVersion7(), "acme", 7, "order-1", 3, "OrderPlaced", tags, """{"total":12}""", 2, metadata,
+        new(Guid.CreateVersion7(), "acme", 7, "order-1", 3, "OrderPlaced", tags, EventBody.OfText("""{"total":12}"""), 2, metadata,
             new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
 
     private static RecordedEvent RoundTrip(RecordedEvent e)

@@ -11,7 +11,7 @@ namespace Hybrid.Tests.Integration.Conformance;
 public abstract class UpcastingConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
 {
     private static RecordedEvent Retyped(RecordedEvent e, string type, string body) =>
-        new(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, type, e.Tags, body, e.SchemaVersion + 1, e.Metadata, e.Timestamp);
+        new(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, type, e.Tags, EventBody.OfText(body), e.SchemaVersion + 1, e.Metadata, e.Timestamp);
 
     private static readonly Upcaster[] Upcasters =
     [

@@ -11,7 +11,7 @@ public sealed class UpcastProcessingTests
     private static readonly Upcaster SplitBatches = Upcaster.Split("OrderBatchPlaced", 1, [Ordering.Types.OrderPlaced], batch =>
         JsonDocument.Parse(batch.Body).RootElement.GetProperty("orders").EnumerateArray()
             .Select(order => new RecordedEvent(batch.Id, batch.Tenant, batch.Position, batch.Stream, batch.StreamVersion, Ordering.Types.OrderPlaced,
-                [$"order:{order.GetString()}"], JsonSerializer.Serialize(new { order = order.GetString(), poison = false }), 2, batch.Metadata, batch.Timestamp))
+                [$"order:{order.GetString()}"], EventBody.OfText(JsonSerializer.Serialize(new { order = order.GetString(), poison = false })), 2, batch.Metadata, batch.Timestamp))
             .ToArray());
 
     private static string Order(RecordedEvent e) => JsonDocument.Parse(e.Body).RootElement.GetProperty("order").GetString()!;

@@ -45,13 +45,13 @@ public sealed class ForgottenSubjectSimulationTests
     public void the_check_reports_a_forgotten_value_still_shown_by_a_read_model_or_an_event()
     {
         var forgotten = new[] { new ForgottenSubject("c-1", 5, ["zoe@example.com"]) };
-        var redacted = new RecordedEvent(Guid.CreateVersion7(), "t", 1, null!, 0, "CustomerInvited", [], """{"customerId":"c-1","email":null}""", 1,
+        var redacted = new RecordedEvent(Guid.CreateVersion7(), "t", 1, null!, 0, "CustomerInvited", [], EventBody.OfText("""{"customerId":"c-1","email":null}"""), 1,
             EventMetadata.Empty, DateTimeOffset.UnixEpoch);
         Assert.Empty(ForgottenSubjects.Check("t", Definitions.personalData, forgotten, [redacted], [("customers", "nothing here")]));
 
         var leakedView = ForgottenSubjects.Check("t", Definitions.personalData, forgotten, [redacted], [("customers", "{\"zoe@example.com\":1}")]);
         Assert.Contains("read model 'customers' still shows 'zoe@example.com'", Assert.Single(leakedView));
-        var leakedEvent = new RecordedEvent(redacted.Id, "t", 1, null!, 0, "CustomerInvited", [], """{"customerId":"c-1","email":"zoe@example.com"}""", 1,
+        var leakedEvent = new RecordedEvent(redacted.Id, "t", 1, null!, 0, "CustomerInvited", [], EventBody.OfText("""{"customerId":"c-1","email":"zoe@example.com"}"""), 1,
             EventMetadata.Empty, DateTimeOffset.UnixEpoch);
         Assert.Contains("event 1 (CustomerInvited) still shows 'email'", Assert.Single(ForgottenSubjects.Check("t", Definitions.personalData, forgotten, [leakedEvent], [])));
     }

@@ -18,7 +18,7 @@ public sealed class StoreMiddlewareTests
     private static readonly Upcaster AddUnit = Upcaster.Of("Incremented", 2, e => WithBody(e, e.Body.TrimEnd('}') + ",\"unit\":\"clicks\"}", 3));
 
     private static RecordedEvent WithBody(RecordedEvent e, string body, int schemaVersion) =>
-        new(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, e.Type, e.Tags, body, schemaVersion, e.Metadata, e.Timestamp);
+        new(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, e.Type, e.Tags, EventBody.OfText(body), schemaVersion, e.Metadata, e.Timestamp);
 
     private static ProposedEvent OldIncrement(string counterId, int amount) => new(Guid.NewGuid(),
         EventData.Create("Incremented", $$"""{"counterId":"{{counterId}}","amount":{{amount}}}""", Counter(counterId), $"counter:{counterId}"),

@@ -87,7 +87,7 @@ let renameTitle (e: RecordedEvent) =
     let node = Text.Json.Nodes.JsonNode.Parse(e.Body).AsObject()
     node["text"] <- node["title"].DeepClone()
     node.Remove "title" |> ignore
-    { e with Body = node.ToJsonString(); SchemaVersion = 2 }
+    { e with Content = EventBody.OfText(node.ToJsonString()); SchemaVersion = 2 }
 
 /// The current decoder, refusing an ItemAdded without a text.
 let currentDecoder (e: RecordedEvent) =

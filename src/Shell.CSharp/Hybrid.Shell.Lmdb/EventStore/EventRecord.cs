@@ -77,7 +77,7 @@ internal static class EventRecord
                 : EventMetadata.Of(causation, correlation, actor);
         var body = r.String();
         if (!r.AtEnd) throw new FormatException("The record has trailing bytes.");
-        return new RecordedEvent(id, tenant, position, stream!, version, type, tags, body, schema, metadata, new DateTimeOffset(ticks, TimeSpan.Zero));
+        return new RecordedEvent(id, tenant, position, stream!, version, type, tags, EventBody.OfText(body), schema, metadata, new DateTimeOffset(ticks, TimeSpan.Zero));
     }
 
     private static EventMetadata ReadExtended(ref RecordReader r, RecentStrings recent, string causation, string correlation, string actor)

@@ -9,7 +9,8 @@ namespace Hybrid.Shell.Postgres.Sql;
 /// from row to row. The type, stream, tags and metadata are taken as their UTF-8 bytes (Npgsql hands any column out as
 /// a stream, reused from column to column) and matched against the strings and the metadata already decoded, so a long
 /// read allocates the event, its tags array, its body and its unique tags, not a string per column: fewer objects for
-/// the collector to copy while a long read keeps what it read.
+/// the collector to copy while a long read keeps what it read. Bodies stay UTF-8 (<see cref="EventBody.OfUtf8"/>),
+/// copied side by side into chunks this reader never reuses, and are decoded only when read as text.
 /// Not thread-safe: one per read.
 /// </summary>
 internal sealed class EventRowReader(string tenant)
@@ -19,6 +20,8 @@ internal sealed class EventRowReader(string tenant)
     private byte[] _metadataJson = new byte[256];
     private int _metadataLength = -1;
     private EventMetadata _metadata = EventMetadata.Empty;
+    private byte[] _bodies = [];
+    private int _bodiesUsed;
 
     /// <summary>The current row as an event.</summary>
     public RecordedEvent Read(NpgsqlDataReader r)
@@ -30,7 +33,7 @@ internal sealed class EventRowReader(string tenant)
         var streamVersion = r.GetInt64(3);
         var type = _strings.Get(Column(r, 4));
         var tags = Tags(Column(r, 5));
-        var body = r.GetString(6);
+        var body = Body(r, 6);
         var metadata = r.IsDBNull(7) ? EventMetadata.Empty : Metadata(Column(r, 7));
         var schemaVersion = r.GetInt32(8);
         var timestamp = new DateTimeOffset(r.GetFieldValue<DateTime>(9), TimeSpan.Zero);
@@ -46,6 +49,28 @@ internal sealed class EventRowReader(string tenant)
         stream.ReadExactly(_column, 0, length);
         return _column.AsSpan(0, length);
     }
+
+    /// <summary>
+    /// A body's UTF-8 bytes, copied into the current chunk. Chunks start small (a read of one event allocates little)
+    /// and double up to <see cref="LargestChunk"/>; a chunk lives as long as any event whose body it holds.
+    /// </summary>
+    private EventBody Body(NpgsqlDataReader r, int ordinal)
+    {
+        using var stream = r.GetStream(ordinal);
+        var length = checked((int)stream.Length);
+        if (_bodies.Length - _bodiesUsed < length)
+        {
+            _bodies = new byte[Math.Max(length, Math.Min(LargestChunk, Math.Max(FirstChunk, _bodies.Length * 2)))];
+            _bodiesUsed = 0;
+        }
+        stream.ReadExactly(_bodies, _bodiesUsed, length);
+        var body = EventBody.OfUtf8(new ReadOnlyMemory<byte>(_bodies, _bodiesUsed, length));
+        _bodiesUsed += length;
+        return body;
+    }
+
+    private const int FirstChunk = 512;
+    private const int LargestChunk = 64 * 1024;
 
     /// <summary>
     /// A <c>text[]</c> in PostgreSQL's binary array form: the number of dimensions, a has-nulls flag and the element

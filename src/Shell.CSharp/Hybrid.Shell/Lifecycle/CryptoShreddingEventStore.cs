@@ -117,7 +117,7 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
             var body = PersonalData.unseal(declaration, e.Body,
                 (s, field, token) => key is null ? null! : SubjectCipher.Open(key, tenant, s, field, token)!);
             result ??= (RecordedEvent[])events.Clone();
-            result[i] = new RecordedEvent(e.Id, e.Tenant, e.Position, e.Stream, e.StreamVersion, e.Type, e.Tags, body, e.SchemaVersion, e.Metadata, e.Timestamp);
+            result[i] = e.WithBody(body);
         }
         return result ?? events;
     }

@@ -279,6 +279,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         var after = from.Watermark;
         long events = 0;
         var longFold = from.Watermark == Names.Start;
+        var run = Array.Empty<RecordedEvent>();
         Task<RecordedEvent[]> Page(long position) =>
             _log.Read(key.Tenant, new EventQuery(query.Items, position, target + 1, Direction.Forward, batch), ct);
         // The next page is read while this one folds: events up to the target never change, so reading ahead is safe.
@@ -289,6 +290,9 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             next = page.Length >= batch && page[^1].Position < target ? Page(page[^1].Position) : null;
             try
             {
+                // The page's events the instance folds, stepped as one run (the model keeps its state unboxed through it).
+                if (run.Length < page.Length) run = new RecordedEvent[page.Length];
+                var count = 0;
                 foreach (var recorded in page)
                 {
                     if (FoldInvalidation.invalidates(recorded))
@@ -298,7 +302,12 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
                         return (null, changed, events);
                     }
                     if (Purging.isPurged(recorded) || !ReadModel.belongs(model, key.Scope, recorded)) continue;
-                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, recorded);
+                    run[count++] = recorded;
+                }
+                if (count > 0)
+                {
+                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, ArraySegment<RecordedEvent>>.InvokeFast(
+                        model.StepRun, pieces, new ArraySegment<RecordedEvent>(run, 0, count));
                     pieces = stepped;
                     foreach (var name in names) changed.Add(name);
                 }
