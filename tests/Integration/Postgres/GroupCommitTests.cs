@@ -157,8 +157,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         // Eight callers, each appending again as soon as its last append is acknowledged. The first round starts behind
         // a held lock, so it commits as one and then the rest as a group of seven: without gathering, groups then
-        // alternate 1, 7, 1, 7 (four events a commit); the writer waits for the group to come back instead.
-        const int callers = 8, rounds = 12;
+        // alternate 1, 7, 1, 7 (four events a commit, 33 commits here); the writer waits for the group to come back
+        // instead (17 commits when every caller is back within the window; a loaded machine misses some windows).
+        const int callers = 8, rounds = 16;
         async Task<RecordedEvent[]> Caller(Task<AppendResult> first, int caller)
         {
             var events = new List<RecordedEvent>((await first).Events);
@@ -177,7 +178,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         var commits = (await TransactionIdsOf(written)).Distinct().Count();
         Assert.Equal(callers * rounds, written.Length);
-        Assert.True((double)written.Length / commits > 5, $"{written.Length} events in {commits} commits");
+        Assert.True((double)written.Length / commits > 4.5, $"{written.Length} events in {commits} commits");
     }
 
     [Fact]

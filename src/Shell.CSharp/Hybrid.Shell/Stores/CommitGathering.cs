@@ -5,7 +5,7 @@ namespace Hybrid.Shell.Stores;
 /// append again at once (closed-loop callers); committing whatever is queued as soon as a commit ends takes the few
 /// that were not in the group while the others come back behind them, so at eight callers groups alternate 1, 7, 1, 7:
 /// half the events a commit. After a commit, the writer therefore waits until the callers it knows of (the group it
-/// committed and those queued meanwhile) are queued again, or until a window as long as that commit (1 to 4 ms) has
+/// committed and those queued meanwhile) are queued again, or until a window as long as that commit (1 to 8 ms) has
 /// passed, or until a full batch is queued. A lone caller's append (a group of one with nobody queued) is not held.
 /// The LMDB and PostgreSQL writers follow it. Not thread-safe: the writer holds its own lock around it.
 /// </summary>
@@ -23,7 +23,7 @@ internal struct CommitGathering
     {
         var callers = groupSize + queued;
         _gatherFor = callers > 1 ? callers : 0;
-        _until = now + Math.Clamp(now - started, frequency / 1000, frequency / 250);
+        _until = now + Math.Clamp(now - started, frequency / 1000, frequency / 125);
     }
 
     /// <summary>Whether the writer is waiting for callers to come back.</summary>
