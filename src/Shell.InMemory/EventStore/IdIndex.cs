@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Hybrid.InMemory.EventStore;
@@ -20,16 +21,16 @@ internal sealed class IdIndex
     private const int MaxDepth = 32 - 12;
 
     /// <summary>Directory entry i is the bucket of the hashes whose top <see cref="_depth"/> bits are i.</summary>
-    private Bucket[] _directory = [new Bucket(depth: 0, slots: 256)];
+    private Bucket[] _directory = [new Bucket(depth: 0, new long[256])];
     private int _depth;
 
-    private sealed class Bucket(int depth, int slots)
+    private sealed class Bucket(int depth, long[] slots)
     {
         /// <summary>How many of the hash's top bits all of this bucket's ids share.</summary>
-        public readonly int Depth = depth;
+        public int Depth = depth;
 
         // A slot is (hash << 32) | position; 0 is empty (positions start at 1).
-        public long[] Slots = new long[slots];
+        public long[] Slots = slots;
         public int Count;
 
         public bool TryFind(uint hash, Guid id, in ChunkedList<RecordedEvent> events, out long position)
@@ -99,7 +100,7 @@ internal sealed class IdIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Bucket BucketOf(uint hash) => _directory[(int)((ulong)hash >> (32 - _depth))];
 
-    /// <summary>Replaces the bucket (which holds the hash) by two, one for each value of the next top bit.</summary>
+    /// <summary>Splits the bucket (which holds the hash) in two, one for each value of the next top bit.</summary>
     private void Split(Bucket bucket, uint hash)
     {
         if (bucket.Depth == _depth)
@@ -109,12 +110,20 @@ internal sealed class IdIndex
             _directory = doubled;
             _depth++;
         }
+        // The bucket keeps its slots and the ids whose next bit is 0; the others move to a new bucket.
         var depth = bucket.Depth + 1;
-        Bucket low = new(depth, BucketSlots), high = new(depth, BucketSlots);
-        foreach (var slot in bucket.Slots)
+        var moved = ArrayPool<long>.Shared.Rent(bucket.Slots.Length);
+        var all = bucket.Slots.AsSpan();
+        all.CopyTo(moved);
+        all.Clear();
+        bucket.Count = 0;
+        bucket.Depth = depth;
+        Bucket low = bucket, high = new(depth, new long[BucketSlots]);
+        foreach (var slot in moved.AsSpan(0, all.Length))
             if (slot != 0) (((uint)(slot >>> 32) >> (32 - depth) & 1) == 0 ? low : high).Insert(slot);
-        // The bucket's entries are the 2^(_depth - Depth) consecutive ones sharing its top bits: low takes the first half.
-        var span = 1 << (_depth - bucket.Depth);
+        ArrayPool<long>.Shared.Return(moved);
+        // The bucket's directory entries were the 2^(_depth - depth + 1) consecutive ones sharing its top bits: low takes the first half.
+        var span = 1 << (_depth - depth + 1);
         var first = (int)((ulong)hash >> (32 - _depth)) & ~(span - 1);
         for (var i = 0; i < span; i++) _directory[first + i] = i < span / 2 ? low : high;
     }
