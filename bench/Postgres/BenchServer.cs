@@ -39,7 +39,8 @@ public sealed class BenchServer : IAsyncDisposable
 
     /// <summary>
     /// Connects to the given server (a superuser connection string), else to the one named by the environment, else
-    /// starts a durable throwaway cluster (fsync on: commit costs are part of what is measured); creates a fresh database.
+    /// starts a durable throwaway cluster (fsync on: commit costs are part of what is measured) and warms it up
+    /// (<see cref="ServerWarmUp"/>); creates a fresh database.
     /// </summary>
     public static async Task<BenchServer> StartAsync(string? given)
     {
@@ -48,10 +49,14 @@ public sealed class BenchServer : IAsyncDisposable
         var cluster = string.IsNullOrWhiteSpace(given)
             ? await PrivatePostgresCluster.StartAsync(new PrivatePostgresClusterOptions(Durable: true, MaxConnections: 300)
             {
-                Settings = new Dictionary<string, string> { ["shared_buffers"] = "512MB" },
+                Settings = new Dictionary<string, string>
+                {
+                    ["shared_buffers"] = "512MB", ["min_wal_size"] = ServerWarmUp.MinWalSize,
+                },
             })
             : null;
         var admin = cluster?.ConnectionString ?? given!;
+        if (cluster is not null) await ServerWarmUp.RunAsync(admin);
         var database = $"hybrid_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
         await using (var conn = new NpgsqlConnection(admin))
         {
