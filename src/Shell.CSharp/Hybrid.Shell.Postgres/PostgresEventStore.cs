@@ -103,7 +103,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     {
         AppendModule.validateOrThrow(_options.Limits, request);
         ct.ThrowIfCancellationRequested();
-        var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit));
+        var writer = _writers.GetOrAdd(request.Tenant, t => new TenantWriter(t, _committer.CommitAsync, _options.MaxEventsPerCommit, TimeProvider.System));
         return writer.Enqueue(request);
     }
 

@@ -1,16 +1,25 @@
+using Hybrid.Shell.Stores;
+
 namespace Hybrid.Shell.Postgres.Writing;
 
 /// <summary>
 /// The group-commit queue of one tenant. Appends that arrive while a commit is in flight wait here and go together in
 /// the next one, so a tenant's throughput grows with its concurrency instead of being capped by one commit at a time.
 /// One flush loop runs per tenant at most; it is started by the append that finds the queue idle, which commits its
-/// own batch on its own flow (awaited, not handed over), so a lone append costs no hop to another thread.
+/// own batch on its own flow (awaited, not handed over), so a lone append costs no hop to another thread. Between
+/// commits the loop gathers the callers it knows of (<see cref="CommitGathering"/>); its window is timed on
+/// <paramref name="timing"/>, the system's clock: it measures how long the database takes to commit, and the store's
+/// own clock may be virtual (a test's), where it would never pass.
 /// </summary>
-internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<PendingAppend>, Task> commit, int maxEventsPerCommit)
+internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<PendingAppend>, Task> commit, int maxEventsPerCommit,
+    TimeProvider timing)
 {
     private readonly object _gate = new();
     private readonly Queue<PendingAppend> _queue = new();
+    private int _queuedEvents;
     private bool _flushing;
+    private CommitGathering _gathering;
+    private TaskCompletionSource? _gathered; // completed when the callers gathered for are queued
 
     public Task<AppendResult> Enqueue(AppendRequest request)
     {
@@ -19,8 +28,14 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         lock (_gate)
         {
             _queue.Enqueue(pending);
+            _queuedEvents += request.Events.Length;
             lead = !_flushing;
             _flushing = true;
+            if (_gathered is not null && (_gathering.Complete(_queue.Count) || _queuedEvents >= maxEventsPerCommit))
+            {
+                _gathered.TrySetResult();
+                _gathered = null;
+            }
         }
         return lead ? LeadAsync(pending) : pending.Completion.Task;
     }
@@ -38,14 +53,38 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
     {
         while (true)
         {
+            await GatherAsync().ConfigureAwait(false);
             var batch = TakeBatch();
             if (batch.Count == 0) return;
             await CommitAsync(batch).ConfigureAwait(false);
         }
     }
 
+    private async Task GatherAsync()
+    {
+        Task gathered;
+        long left;
+        lock (_gate)
+        {
+            left = _queuedEvents >= maxEventsPerCommit ? 0 : _gathering.Remaining(_queue.Count, timing.GetTimestamp());
+            if (left <= 0) return;
+            _gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            gathered = _gathered.Task;
+        }
+        using var window = new CancellationTokenSource();
+        await Task.WhenAny(gathered, Task.Delay(TimeSpan.FromSeconds((double)left / timing.TimestampFrequency), timing, window.Token))
+            .ConfigureAwait(false);
+        window.Cancel();
+        lock (_gate)
+        {
+            _gathered = null;
+            _gathering.Stop();
+        }
+    }
+
     private async Task CommitAsync(List<PendingAppend> batch)
     {
+        var started = timing.GetTimestamp();
         try
         {
             await commit(tenant, batch).ConfigureAwait(false);
@@ -54,6 +93,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         {
             foreach (var p in batch) p.Completion.TrySetException(e);
         }
+        lock (_gate) _gathering.Committed(batch.Count, _queue.Count, started, timing.GetTimestamp(), timing.TimestampFrequency);
     }
 
     private List<PendingAppend> TakeBatch()
@@ -67,6 +107,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
                 batch.Add(_queue.Dequeue());
                 events += next.Request.Events.Length;
             }
+            _queuedEvents -= events;
             if (batch.Count == 0) _flushing = false;
             return batch;
         }
