@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hybrid.Shell.Stores;
 using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
@@ -9,11 +10,9 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// idle and nothing queued commits at once on its caller's thread, as a group of one: an uncontended append then
 /// costs what LMDB's own synced put costs, without two thread hand-offs. In a group of several, each
 /// member runs in a nested transaction: a member whose work throws is rolled back alone and the others commit as if
-/// it had not been there. After a group of several, the writer gathers: the members it just released mostly append
-/// again at once (closed-loop clients), so for a short window (half the last commit's time, 1 to 2 ms) arrivals queue
-/// instead of committing alone, and the writer commits once as many as the last group are queued or the window
-/// passes. Without it, the first to come back committed alone while the rest queued behind it: groups alternated
-/// 1, 7, 1, 7 at 8 clients (4 per sync instead of 8). A full map grows and the group runs again; at the maximum
+/// it had not been there. Between commits the writer gathers the callers it knows of (<see cref="CommitGathering"/>,
+/// the rule the PostgreSQL writer follows too): without it, groups alternated 1, 7, 1, 7 at 8 clients (4 per sync
+/// instead of 8). A full map grows and the group runs again; at the maximum
 /// size, the members that do not fit fail with <see cref="LmdbStoreFullException"/> and the others commit.
 /// </summary>
 internal sealed class GroupCommit : IDisposable
@@ -26,10 +25,7 @@ internal sealed class GroupCommit : IDisposable
     private readonly Thread _thread;
     private bool _stopping;
     private bool _busy; // a group is being committed, by the writer thread or by a caller on its own thread
-    private int _gatherFor; // after a group of several: how many to wait for (0: not gathering)
-    private long _gatherUntil; // the end of the gathering window, in Stopwatch ticks
-
-    private static readonly long MinGather = Stopwatch.Frequency / 1000, MaxGather = Stopwatch.Frequency / 500;
+    private CommitGathering _gathering; // timed in Stopwatch ticks
 
     public GroupCommit(StoreEnvironment env, TenantSignals signals, int maxEvents)
     {
@@ -61,11 +57,11 @@ internal sealed class GroupCommit : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
-            if (_busy || _queue.Count > 0 || _gatherFor > 0)
+            if (_busy || _queue.Count > 0 || _gathering.Active)
             {
                 _queue.Enqueue(op);
                 // A gathering writer wakes when the group is complete (or at the window's end by itself).
-                if (!_busy && _queue.Count >= _gatherFor) Monitor.Pulse(_gate);
+                if (!_busy && _gathering.Complete(_queue.Count)) Monitor.Pulse(_gate);
                 return op.Task;
             }
             _busy = true;
@@ -97,19 +93,19 @@ internal sealed class GroupCommit : IDisposable
                         continue;
                     }
                     if (_queue.Count == 0 && _stopping) return;
-                    var left = _gatherFor > 0 && _queue.Count < _gatherFor && !_stopping ? _gatherUntil - Stopwatch.GetTimestamp() : 0;
+                    var left = _stopping ? 0 : _gathering.Remaining(_queue.Count, Stopwatch.GetTimestamp());
                     if (left > 0)
                     {
                         Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Max(1, (int)Math.Ceiling(left * 1000.0 / Stopwatch.Frequency))));
                         continue;
                     }
                     if (_queue.Count > 0) break;
-                    _gatherFor = 0; // the window passed with nobody back: the next lone append commits on its own thread
+                    _gathering.Stop(); // the window passed with nobody back: the next lone append commits on its own thread
                     Monitor.Wait(_gate);
                 }
                 group = TakeGroup();
                 _busy = true;
-                _gatherFor = 0;
+                _gathering.Stop();
             }
             var started = Stopwatch.GetTimestamp();
             try { Commit(group); }
@@ -118,12 +114,7 @@ internal sealed class GroupCommit : IDisposable
                 lock (_gate)
                 {
                     _busy = false;
-                    if (group.Count > 1)
-                    {
-                        var now = Stopwatch.GetTimestamp();
-                        _gatherFor = group.Count;
-                        _gatherUntil = now + Math.Clamp((now - started) / 2, MinGather, MaxGather);
-                    }
+                    _gathering.Committed(group.Count, _queue.Count, started, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
                 }
             }
         }

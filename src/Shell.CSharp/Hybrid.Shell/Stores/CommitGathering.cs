@@ -26,6 +26,9 @@ internal struct CommitGathering
         _until = now + Math.Clamp(now - started, frequency / 1000, frequency / 250);
     }
 
+    /// <summary>Whether the writer is waiting for callers to come back.</summary>
+    public readonly bool Active => _gatherFor > 0;
+
     /// <summary>Whether enough appends are queued to end the wait.</summary>
     public readonly bool Complete(int queued) => queued >= _gatherFor;
 
