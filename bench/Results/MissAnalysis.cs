@@ -70,15 +70,17 @@ public static class MissAnalysis
         return $"In this fresh process the run spent {Param(append, "kernel_cpu_s")} s in the kernel on {Param(append, "minor_page_faults")} " +
             $"minor page faults ({(events > 0 && faults > 0 ? (faults * 4096 / events).ToString("N0", CultureInfo.InvariantCulture) : "n/a")} bytes of " +
             "never-touched memory per event: the kept RecordedEvent (~120 B) and its copied tags (~40 B) that the contract requires, " +
-            "~75 B of indexes (event array, id table, type/tag position lists) with their growth, plus the garbage of proposing " +
-            "and validating; pre-sizing every index so none grows changed nothing, so it is the bytes, not the copying), and " +
+            "~45 B of indexes (event chunks, id buckets, type/tag position chunks) and the caller's proposed events (~56 B); " +
+            "every allocated byte is a fresh page in a fresh process, and every kept one is copied by the GC into gen1 and gen2), and " +
             $"{Param(append, "ev_per_cpu_s")} ev per CPU second (the server GC's threads also run on the other core; pauses " +
             $"{Param(append, "gc_pause_ms")} ms). Validation alone is mem.validate.batch100 = {Fmt(report, "mem.validate.batch100")} ev/s " +
             $"(~{(validate is > 0 ? (1e9 / validate.Value).ToString("N0", CultureInfo.InvariantCulture) : "n/a")} ns an event). " +
-            "The store's own work was cut (ids in a compact open-addressing index instead of Dictionary<Guid, long>, int position " +
-            "lists: 364 -> 275 allocated B/ev); in a scratch harness a second run in the same process, on reused pages, appended " +
-            "1.1-1.2M ev/s including validation. Ids come from SeededIdSource: Guid.NewGuid costs ~1.6 us an id on the benchmark " +
-            "VM (a getrandom system call): with it, this figure stayed near 300,000 ev/s even after the store changes.";
+            $"GC collections (all / gen1 and up / gen2): {(append?.Params.TryGetValue("gc_collections_gen0_gen1_gen2", out var gcs) == true && gcs is int[] counts ? string.Join(" / ", counts) : "n/a")}. The store's own work was cut " +
+            "twice: a compact id index and int position lists (364 -> 275 allocated B/ev), then the log, position lists and id " +
+            "index in chunks and buckets below the large-object threshold and validation without per-event closures or per-append " +
+            "sets (367 -> 270 allocated B/ev in a probe, the caller's proposals included; the large-object growth had started 3-5 gen2 collections a run, now " +
+            "1-2; see bench/NOTES-memory.md). What is left is the contract's: one RecordedEvent and one tag array per event. Ids " +
+            "come from SeededIdSource: Guid.NewGuid costs ~1.6 us an id on the benchmark VM (a getrandom system call).";
     }
 
     private static double Number(Metric? metric, string key) =>

@@ -117,6 +117,24 @@ let ``a repeated or empty id is named by its index`` () =
         && fieldOf (Validation.proposed limits empty) = Some $"events[{at}].Id")
 
 [<Property>]
+let ``the first repeated id is named by its index in large appends, whichever earlier event it repeats`` () =
+    let gen =
+        gen {
+            let! count = Gen.choose (17, 600)
+            let! at = Gen.choose (1, count - 1)
+            let! first = Gen.choose (0, at - 1)
+            let! later = Gen.choose (at, count - 1)
+            return count, at, first, later
+        }
+    Prop.forAll (Arb.fromGen gen) (fun (count, at, first, later) ->
+        let events = Array.init count (fun i -> { Id = idOf (i + 1); Data = EventData.Tagged("A", "{}"); Metadata = EventMetadata.Empty })
+        // A second repeat at or after the first one's index: only the first is named.
+        let repeated =
+            events |> Array.mapi (fun i e -> if i = at then { e with Id = events[first].Id } elif i = later && later > at then { e with Id = events[0].Id } else e)
+        Validation.proposed limits events = Ok()
+        && fieldOf (Validation.proposed limits repeated) = Some $"events[{at}].Id")
+
+[<Property>]
 let ``appends hold zero to the maximum number of events`` () =
     Prop.forAll (Arb.fromGen (Gen.elements [ 0; 1; limits.MaxEventsPerAppend; limits.MaxEventsPerAppend + 1 ])) (fun count ->
         let events = Array.init count (fun i -> { Id = idOf (i + 1); Data = EventData.Tagged("A", "{}"); Metadata = EventMetadata.Empty })

@@ -178,23 +178,24 @@ module Validation =
     let private eventField (prefix: string) (index: int) =
         if index < 0 then prefix else $"{prefix}[{index}]"
 
-    let private tags (field: unit -> string) (limits: InputLimits) (tags: Tag[]) =
-        if isNull tags then fail (field () + ".Tags") "The tags are null: use an empty array."
-        elif tags.Length > limits.MaxTags then fail (field () + ".Tags") $"An event has more than {limits.MaxTags} tags."
+    /// An event's tags, named prefix[index].Tags in errors.
+    let private tags (prefix: string) (index: int) (limits: InputLimits) (tags: Tag[]) =
+        if isNull tags then fail (eventField prefix index + ".Tags") "The tags are null: use an empty array."
+        elif tags.Length > limits.MaxTags then fail (eventField prefix index + ".Tags") $"An event has more than {limits.MaxTags} tags."
         else
             let mutable result = Ok()
             let mutable i = 0
             while Result.isOk result && i < tags.Length do
                 match tagProblem tags.[i] with
                 | null -> ()
-                | problem -> result <- fail $"{field ()}.Tags[{i}]" problem
+                | problem -> result <- fail $"{eventField prefix index}.Tags[{i}]" problem
                 i <- i + 1
             result
 
     /// One event's data, named prefix[index] (or prefix when index < 0) in errors, which are the only place the
-    /// field names are built.
+    /// field names are built (no closure per event: this runs for every event appended).
     let private eventDataAt (limits: InputLimits) (prefix: string) (index: int) (data: EventData) =
-        let field () = eventField prefix index
+        let inline field () = eventField prefix index
         if obj.ReferenceEquals(data, null) then fail (field ()) "The event is null."
         else
             match eventTypeProblem data.Type with
@@ -208,7 +209,7 @@ module Validation =
                 match bodyProblem with
                 | null when data.SchemaVersion < 1 -> fail (field () + ".SchemaVersion") "The schema version must be 1 or more."
                 | null ->
-                    match tags field limits data.Tags with
+                    match tags prefix index limits data.Tags with
                     | Ok() when isNull data.Stream -> Ok()
                     | Ok() -> ofProblem (field () + ".Stream") (streamProblem data.Stream)
                     | error -> error
@@ -218,7 +219,8 @@ module Validation =
     /// One event's data.
     let eventData (limits: InputLimits) (field: string) (data: EventData) = eventDataAt limits field -1 data
 
-    /// The index of the first event whose id an earlier event has, or -1: a scan for small appends, a set for large ones.
+    /// The index of the first event whose id an earlier event has, or -1: a scan for small appends, for large ones an
+    /// open-addressing table of event indexes in a pooled array (no set allocated per append).
     let private firstRepeat (events: ProposedEvent[]) =
         if events.Length <= 16 then
             let mutable repeat = -1
@@ -232,14 +234,27 @@ module Validation =
                 i <- i + 1
             repeat
         else
-            let seen = Collections.Generic.HashSet<Guid>(events.Length)
-            let mutable repeat = -1
-            let mutable i = 0
-            while repeat < 0 && i < events.Length do
-                let e = events.[i]
-                if not (obj.ReferenceEquals(e, null)) && not (seen.Add e.Id) then repeat <- i
-                i <- i + 1
-            repeat
+            // At most half full; a slot holds 1 + the index of the event whose id hashed there, 0 when empty.
+            let size = int (Numerics.BitOperations.RoundUpToPowerOf2(uint (events.Length * 2)))
+            let slots = Buffers.ArrayPool<int>.Shared.Rent size
+            try
+                Array.Clear(slots, 0, size)
+                let mask = size - 1
+                let mutable repeat = -1
+                let mutable i = 0
+                while repeat < 0 && i < events.Length do
+                    let e = events.[i]
+                    if not (obj.ReferenceEquals(e, null)) then
+                        let id = e.Id
+                        let mutable k = id.GetHashCode() &&& mask
+                        while slots.[k] <> 0 && repeat < 0 do
+                            if events.[slots.[k] - 1].Id = id then repeat <- i
+                            k <- (k + 1) &&& mask
+                        if repeat < 0 then slots.[k] <- i + 1
+                    i <- i + 1
+                repeat
+            finally
+                Buffers.ArrayPool<int>.Shared.Return slots
 
     /// The events of one append: none (an empty append) up to the limit, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =

@@ -2,34 +2,27 @@ namespace Hybrid.InMemory.EventStore;
 
 /// <summary>
 /// A growable, sorted list of positions: one per tag, type or stream index of a tenant log. Positions are kept as
-/// ints (a log is an array, so none exceeds int.MaxValue): half the memory of longs, and an index costs about as
-/// much memory as the log's event references.
+/// ints (a log holds at most int.MaxValue events): half the memory of longs, in chunks (see <see cref="ChunkedList{T}"/>).
 /// </summary>
 internal sealed class PositionList
 {
-    private int[] _items = new int[4];
+    private ChunkedList<int> _items = new(4);
 
-    public static readonly PositionList Empty = new();
-
-    public int Count { get; private set; }
+    public int Count => _items.Count;
 
     public long this[int index] => _items[index];
 
-    public void Add(long position)
-    {
-        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        _items[Count++] = checked((int)position);
-    }
+    /// <summary>The last position, or 0 when the list is empty (positions start at 1).</summary>
+    public long Last => _items.Count == 0 ? 0 : _items[_items.Count - 1];
+
+    public void Add(long position) => _items.Add(checked((int)position));
 
     /// <summary>Inserts a position in order (a purge posts placeholders below later positions); no-op when present.</summary>
     public void Insert(long position)
     {
         var at = FirstAbove(position - 1);
         if (at < Count && _items[at] == position) return;
-        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        Array.Copy(_items, at, _items, at + 1, Count - at);
-        _items[at] = checked((int)position);
-        Count++;
+        _items.Insert(at, checked((int)position));
     }
 
     /// <summary>Removes a position (a purged event leaves its type and tag indexes); no-op when absent.</summary>
@@ -37,8 +30,7 @@ internal sealed class PositionList
     {
         var at = FirstAbove(position - 1);
         if (at >= Count || _items[at] != position) return;
-        Array.Copy(_items, at + 1, _items, at, Count - at - 1);
-        Count--;
+        _items.RemoveAt(at);
     }
 
     /// <summary>The index of the first position greater than <paramref name="position"/>.</summary>

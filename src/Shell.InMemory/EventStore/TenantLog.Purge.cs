@@ -27,7 +27,7 @@ internal sealed partial class TenantLog
             if (_byType.TryGetValue(old.Type, out var byType)) byType.Remove(position);
             foreach (var tag in old.Tags)
                 if (_byTag.TryGetValue(tag, out var byTag)) byTag.Remove(position);
-            _events[position - 1] = placeholder;
+            _events[(int)position - 1] = placeholder;
             if (!_byType.TryGetValue(placeholder.Type, out var purged)) _byType[placeholder.Type] = purged = new PositionList();
             purged.Insert(position);
         }

@@ -29,8 +29,8 @@ internal sealed partial class TenantLog : IAppendState
     {
         var count = (int)Math.Min(before - after - 1, limit);
         var result = new RecordedEvent[count];
-        if (direction == Direction.Forward) Array.Copy(_events, after, result, 0, count);
-        else for (var i = 0; i < count; i++) result[i] = _events[before - 2 - i];
+        if (direction == Direction.Forward) _events.CopyTo((int)after, result, 0, count);
+        else for (var i = 0; i < count; i++) result[i] = _events[(int)before - 2 - i];
         return result;
     }
 
@@ -63,7 +63,7 @@ internal sealed partial class TenantLog : IAppendState
         }
         if (sources > 1) SortDistinct(positions, direction);
         var result = new RecordedEvent[Math.Min(positions.Count, limit)];
-        for (var i = 0; i < result.Length; i++) result[i] = _events[positions[i] - 1];
+        for (var i = 0; i < result.Length; i++) result[i] = _events[(int)positions[i] - 1];
         return result;
     }
 
@@ -89,7 +89,7 @@ internal sealed partial class TenantLog : IAppendState
             var p = list[forward ? first + k : end - 1 - k];
             if (item is not null)
             {
-                var e = _events[p - 1];
+                var e = _events[(int)p - 1];
                 if (!EventQueryModule.itemMatches(item, e.Type, e.Tags)) continue;
             }
             into.Add(p);
@@ -122,7 +122,7 @@ internal sealed partial class TenantLog : IAppendState
         {
             // Version v is at Positions[v - 1].
             var index = forward ? after + i : before - 2 - i;
-            result[i] = _events[entry.Positions[(int)index] - 1];
+            result[i] = _events[(int)entry.Positions[(int)index] - 1];
         }
         return result;
     }

@@ -10,7 +10,7 @@ namespace Hybrid.InMemory.EventStore;
 internal sealed partial class TenantLog
 {
     /// <summary>_events[p - 1] is the event at position p.</summary>
-    private RecordedEvent[] _events = new RecordedEvent[256];
+    private ChunkedList<RecordedEvent> _events = new(256);
     private readonly Dictionary<string, StreamEntry> _streams = new(StringComparer.Ordinal);
     private readonly IdIndex _positionsById = new();
     private readonly Dictionary<string, PositionList> _byTag = new(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ internal sealed partial class TenantLog
 
     public long Head { get; private set; }
 
-    public RecordedEvent At(long position) => _events[position - 1];
+    public RecordedEvent At(long position) => _events[(int)position - 1];
 
     public bool TryGetStored(Guid id, out RecordedEvent stored)
     {
@@ -55,8 +55,7 @@ internal sealed partial class TenantLog
     /// <summary>Adds the next event (its position is Head + 1) to the log and its indexes.</summary>
     private void Add(RecordedEvent e, StreamEntry? stream)
     {
-        if (Head == _events.Length) Array.Resize(ref _events, _events.Length * 2);
-        _events[Head] = e;
+        _events.Add(e);
         Head = e.Position;
         _positionsById.Add(e.Id, e.Position);
         stream?.Positions.Add(e.Position);
@@ -88,7 +87,7 @@ internal sealed partial class TenantLog
                 _key = key;
             }
             // An event carrying the same tag twice is indexed once.
-            if (_list.Count == 0 || _list[_list.Count - 1] != position) _list.Add(position);
+            if (_list.Last != position) _list.Add(position);
         }
     }
 
@@ -125,6 +124,6 @@ internal sealed partial class TenantLog
         ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(index, key, out _);
         list ??= new PositionList();
         // An event carrying the same tag twice is indexed once.
-        if (list.Count == 0 || list[list.Count - 1] != position) list.Add(position);
+        if (list.Last != position) list.Add(position);
     }
 }

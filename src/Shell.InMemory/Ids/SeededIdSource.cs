@@ -9,7 +9,7 @@ namespace Hybrid.InMemory.Ids;
 public sealed class SeededIdSource(int seed, TimeProvider clock) : IIdSource
 {
     private readonly Random _random = new(seed);
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     /// <inheritdoc />
     public Guid NewId()
