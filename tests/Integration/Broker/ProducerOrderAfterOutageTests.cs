@@ -10,7 +10,9 @@ namespace Hybrid.Tests.Integration.Broker;
 /// <summary>
 /// Pins the order of a producer's messages across a broker outage. A JetStream server that comes back can refuse the
 /// first message of a pipelined send while its streams recover and store the next: publishing the batch again then put
-/// the first after the second. After an outage the producer sends the first message alone.
+/// the first after the second. A client that has not noticed the broker went away buffers what it is given and sends
+/// it when the broker is back, where the same can happen. The first message of a batch, and the first after an outage,
+/// go alone.
 /// </summary>
 public sealed class ProducerOrderAfterOutageTests
 {
@@ -18,16 +20,36 @@ public sealed class ProducerOrderAfterOutageTests
     private sealed class RecoveringBroker : IIntegrationPublisher
     {
         private readonly List<Guid> _stored = [];
+        private readonly List<IntegrationPublication> _buffered = [];
         public volatile bool Down;
+        public volatile bool DownUnnoticed;
         public int RecoveringCalls;
         public int FailedCalls;
 
         public Guid[] Stored { get { lock (_stored) return [.. _stored]; } }
 
+        /// <summary>The broker is back: the client sends what it buffered; the first is refused, the rest stored.</summary>
+        public void BackWithBufferedMessages()
+        {
+            lock (_stored)
+            {
+                foreach (var m in _buffered.Skip(1))
+                    if (!_stored.Contains(m.Source.Id)) _stored.Add(m.Source.Id);
+                _buffered.Clear();
+                DownUnnoticed = false;
+            }
+        }
+
         public Task<PublishOutcome> PublishAsync(IReadOnlyList<IntegrationPublication> messages, CancellationToken ct)
         {
             lock (_stored)
             {
+                if (DownUnnoticed)
+                {
+                    FailedCalls++;
+                    _buffered.AddRange(messages);
+                    return Task.FromException<PublishOutcome>(new BrokerUnavailableException("no acknowledgement in time"));
+                }
                 if (Down)
                 {
                     FailedCalls++;
@@ -43,10 +65,8 @@ public sealed class ProducerOrderAfterOutageTests
         }
     }
 
-    [Fact]
-    public async Task after_a_broker_outage_the_producer_publishes_the_waiting_events_in_order()
+    private static IHost HostPublishingTo(RecoveringBroker broker)
     {
-        var broker = new RecoveringBroker();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddHybrid(hybrid =>
@@ -58,9 +78,17 @@ public sealed class ProducerOrderAfterOutageTests
             hybrid.ProcessorOptions.RebalanceInterval = TimeSpan.FromMilliseconds(100);
             hybrid.ProcessorOptions.PollInterval = TimeSpan.FromMilliseconds(50);
         });
-        using var host = builder.Build();
+        return builder.Build();
+    }
+
+    private static ProposedEvent Order(int n) => new(Guid.CreateVersion7(), EventData.Tagged("OrderPlaced", $$"""{"order":{{n}}}""", $"order:{n}"), EventMetadata.Empty);
+
+    [Fact]
+    public async Task after_a_broker_outage_the_producer_publishes_the_waiting_events_in_order()
+    {
+        var broker = new RecoveringBroker();
+        using var host = HostPublishingTo(broker);
         var store = host.Services.GetRequiredService<IEventStore>();
-        static ProposedEvent Order(int n) => new(Guid.CreateVersion7(), EventData.Tagged("OrderPlaced", $$"""{"order":{{n}}}""", $"order:{n}"), EventMetadata.Empty);
         await host.StartAsync();
         var first = Assert.IsType<AppendResult.Appended>(await store.Append(AppendRequest.Of("acme", Order(1)), default)).Item;
         await Eventually.Until(() => Task.FromResult(broker.Stored.Length == 1), "the first order is published");
@@ -70,6 +98,26 @@ public sealed class ProducerOrderAfterOutageTests
         await Eventually.Until(() => Task.FromResult(Volatile.Read(ref broker.FailedCalls) >= 2), "the producer tried while the broker was down");
         Interlocked.Exchange(ref broker.RecoveringCalls, 1);
         broker.Down = false;
+
+        await Eventually.Until(async () => (await store.ReadCheckpoint("acme", "orders", default)).Position == 3, "the producer caught up");
+        Assert.Equal([first[0].Id, waiting[0].Id, waiting[1].Id], broker.Stored);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task events_given_to_a_client_that_has_not_noticed_the_outage_reach_the_broker_in_order()
+    {
+        var broker = new RecoveringBroker();
+        using var host = HostPublishingTo(broker);
+        var store = host.Services.GetRequiredService<IEventStore>();
+        await host.StartAsync();
+        var first = Assert.IsType<AppendResult.Appended>(await store.Append(AppendRequest.Of("acme", Order(1)), default)).Item;
+        await Eventually.Until(() => Task.FromResult(broker.Stored.Length == 1), "the first order is published");
+
+        broker.DownUnnoticed = true;
+        var waiting = Assert.IsType<AppendResult.Appended>(await store.Append(AppendRequest.Of("acme", Order(2), Order(3)), default)).Item;
+        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref broker.FailedCalls) >= 2), "the producer tried while the broker was away");
+        broker.BackWithBufferedMessages();
 
         await Eventually.Until(async () => (await store.ReadCheckpoint("acme", "orders", default)).Position == 3, "the producer caught up");
         Assert.Equal([first[0].Id, waiting[0].Id, waiting[1].Id], broker.Stored);

@@ -153,35 +153,6 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task closed_loop_appends_of_one_tenant_come_back_together_instead_of_alternating_alone_and_the_rest()
-    {
-        // Eight callers, each appending again as soon as its last append is acknowledged. The first round starts behind
-        // a held lock, so it commits as one and then the rest as a group of seven: without gathering, groups then
-        // alternate 1, 7, 1, 7 (four events a commit, 33 commits here); the writer waits for the group to come back
-        // instead (17 commits when every caller is back within the window; a loaded machine misses some windows).
-        const int callers = 8, rounds = 16;
-        async Task<RecordedEvent[]> Caller(Task<AppendResult> first, int caller)
-        {
-            var events = new List<RecordedEvent>((await first).Events);
-            for (var round = 1; round < rounds; round++)
-                events.AddRange((await _store.Append(AppendRequest.Of(_tenant, Propose(Event($"C{caller}R{round}"))), default)).Events);
-            return events.ToArray();
-        }
-        await using var admin = await Sql.OpenAsync(_admin);
-        var held = await Sql.LockTenantAsync(admin, _tenant);
-        var firsts = new List<Task<AppendResult>> { _store.Append(AppendRequest.Of(_tenant, Propose(Event("C0R0"))), default) };
-        await Sql.WaitForBlockedBackendAsync(admin);
-        for (var c = 1; c < callers; c++) firsts.Add(_store.Append(AppendRequest.Of(_tenant, Propose(Event($"C{c}R0"))), default));
-        var callersDone = firsts.Select((f, c) => Caller(f, c)).ToArray();
-        await held.CommitAsync();
-        var written = (await Task.WhenAll(callersDone)).SelectMany(e => e).ToArray();
-
-        var commits = (await TransactionIdsOf(written)).Distinct().Count();
-        Assert.Equal(callers * rounds, written.Length);
-        Assert.True((double)written.Length / commits > 4.5, $"{written.Length} events in {commits} commits");
-    }
-
-    [Fact]
     public async Task a_predicate_that_throws_fails_only_its_own_append()
     {
         var results = QueuedBehindAHeldLock(AppendRequest.Of(_tenant, Propose(Event("First"))),

@@ -83,6 +83,7 @@ internal sealed class GroupCommit : IDisposable
         while (true)
         {
             List<WriteOp> group;
+            int behind;
             lock (_gate)
             {
                 while (true)
@@ -104,6 +105,7 @@ internal sealed class GroupCommit : IDisposable
                     Monitor.Wait(_gate);
                 }
                 group = TakeGroup();
+                behind = _queue.Count;
                 _busy = true;
                 _gathering.Stop();
             }
@@ -114,7 +116,7 @@ internal sealed class GroupCommit : IDisposable
                 lock (_gate)
                 {
                     _busy = false;
-                    _gathering.Committed(group.Count, _queue.Count, started, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+                    _gathering.Committed(group.Count, behind, started, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
                 }
             }
         }

@@ -43,7 +43,8 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
     /// <summary>Commits the batch that starts with the leading append, then leaves the rest of the queue to the flush loop.</summary>
     private async Task<AppendResult> LeadAsync(PendingAppend own)
     {
-        await CommitAsync(TakeBatch()).ConfigureAwait(false);
+        var (batch, behind) = TakeBatch();
+        await CommitAsync(batch, behind).ConfigureAwait(false);
         _ = FlushAsync();
         // Completed by the commit above: awaiting it does not yield.
         return await own.Completion.Task.ConfigureAwait(false);
@@ -54,9 +55,9 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         while (true)
         {
             await GatherAsync().ConfigureAwait(false);
-            var batch = TakeBatch();
+            var (batch, behind) = TakeBatch();
             if (batch.Count == 0) return;
-            await CommitAsync(batch).ConfigureAwait(false);
+            await CommitAsync(batch, behind).ConfigureAwait(false);
         }
     }
 
@@ -82,7 +83,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         }
     }
 
-    private async Task CommitAsync(List<PendingAppend> batch)
+    private async Task CommitAsync(List<PendingAppend> batch, int behind)
     {
         var started = timing.GetTimestamp();
         try
@@ -93,10 +94,11 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         {
             foreach (var p in batch) p.Completion.TrySetException(e);
         }
-        lock (_gate) _gathering.Committed(batch.Count, _queue.Count, started, timing.GetTimestamp(), timing.TimestampFrequency);
+        lock (_gate) _gathering.Committed(batch.Count, behind, started, timing.GetTimestamp(), timing.TimestampFrequency);
     }
 
-    private List<PendingAppend> TakeBatch()
+    /// <summary>The next batch, and how many appends stay queued behind it.</summary>
+    private (List<PendingAppend> Batch, int Behind) TakeBatch()
     {
         lock (_gate)
         {
@@ -109,7 +111,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
             }
             _queuedEvents -= events;
             if (batch.Count == 0) _flushing = false;
-            return batch;
+            return (batch, _queue.Count);
         }
     }
 }

@@ -15,7 +15,7 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
     /// <summary>The producer.</summary>
     public Producer Producer => producer;
 
-    /// <summary>Maps the batch and starts publishing it, without waiting for the broker.</summary>
+    /// <summary>Maps the batch and starts publishing its first message, without waiting for the broker.</summary>
     public async Task<PublishedBatch> Start(string tenant, RecordedEvent[] batch, CancellationToken ct)
     {
         var pending = new List<IntegrationPublication>(batch.Length);
@@ -25,7 +25,10 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
             if (problem is not null) await DeadLetter(tenant, e, problem, 1, ct);
             else if (message is not null) pending.Add(new IntegrationPublication(tenant, e, message));
         }
-        var first = pending.Count == 0 ? Task.FromResult(PublishOutcome.All(0)) : publisher.PublishAsync(pending, ct);
+        // The first message goes alone, the rest pipelined once it is acknowledged: a client that has not yet noticed
+        // the broker went away buffers what it is given and sends it when the broker is back, where a recovering
+        // JetStream can refuse the first message of a pipelined send and store the next, out of order.
+        var first = pending.Count == 0 ? Task.FromResult(PublishOutcome.All(0)) : publisher.PublishAsync(pending.GetRange(0, 1), ct);
         return new PublishedBatch(pending, first, batch[^1].Position);
     }
 

@@ -5,9 +5,9 @@ namespace Hybrid.Shell.Stores;
 /// append again at once (closed-loop callers); committing whatever is queued as soon as a commit ends takes the few
 /// that were not in the group while the others come back behind them, so at eight callers groups alternate 1, 7, 1, 7:
 /// half the events a commit. After a commit, the writer therefore waits until the callers it knows of (the group it
-/// committed and those queued meanwhile) are queued again, or until a window as long as that commit (1 to 8 ms) has
-/// passed, or until a full batch is queued. A lone caller's append (a group of one with nobody queued) is not held.
-/// The LMDB and PostgreSQL writers follow it. Not thread-safe: the writer holds its own lock around it.
+/// committed and those that were already waiting behind it) are queued again, or until a window as long as that commit
+/// (1 to 8 ms) has passed, or until a full batch is queued. A lone caller's append (a group of one with nobody behind
+/// it) is not held. The LMDB and PostgreSQL writers follow it. Not thread-safe: the writer holds its own lock around it.
 /// </summary>
 internal struct CommitGathering
 {
@@ -16,12 +16,13 @@ internal struct CommitGathering
 
     /// <summary>
     /// Records a commit of <paramref name="groupSize"/> appends that ran from <paramref name="started"/> to
-    /// <paramref name="now"/> (timestamps of <paramref name="frequency"/> ticks a second), with <paramref name="queued"/>
-    /// appends waiting when it ended.
+    /// <paramref name="now"/> (timestamps of <paramref name="frequency"/> ticks a second), with <paramref name="behind"/>
+    /// appends already queued behind the group when it started (the group's own members may be back in the queue by
+    /// the time it ends, so the queue then would count them twice).
     /// </summary>
-    public void Committed(int groupSize, int queued, long started, long now, long frequency)
+    public void Committed(int groupSize, int behind, long started, long now, long frequency)
     {
-        var callers = groupSize + queued;
+        var callers = groupSize + behind;
         _gatherFor = callers > 1 ? callers : 0;
         _until = now + Math.Clamp(now - started, frequency / 1000, frequency / 125);
     }
