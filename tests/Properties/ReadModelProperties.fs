@@ -87,6 +87,15 @@ let private genScenario =
     }
 
 /// The answer of the reference fold for a read of a model (by index) and scope.
+/// The events as tenant "t"'s log from position 1, with no stream.
+let private recordedOf events =
+    events
+    |> List.mapi (fun i e ->
+        let d = toData e
+        { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
+          Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
+          Timestamp = DateTimeOffset.UnixEpoch })
+
 let expected (model: int) (scope: string) (log: RecordedEvent[]) : obj =
     match model, scope with
     | 0, _ -> box (CounterModels.Reference.summary log)
@@ -155,13 +164,7 @@ let ``every layout and scope reads as the plain fold of the log, whatever interl
 [<Property(MaxTest = 100)>]
 let ``a partitioned model holds each entity in exactly the partition of its state, and the manifest counts them`` () =
     Prop.forAll (Arb.fromGen (Gen.listOf genEvent)) (fun events ->
-        let recorded =
-            events
-            |> List.mapi (fun i e ->
-                let d = toData e
-                { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
-                  Timestamp = DateTimeOffset.UnixEpoch })
+        let recorded = recordedOf events
         let model = CounterModels.partitioned
         let struct (pieces, _) = ReadModel.foldPieces model model.Initial recorded
         let partitions =
@@ -188,13 +191,7 @@ let ``segment routing is stable and within range`` (key: NonNull<string>) (segme
 let ``a segmented fold changes only the segment of the event's key`` () =
     Prop.forAll (Arb.fromGen (Gen.nonEmptyListOf genEvent)) (fun events ->
         let model = CounterModels.segmented
-        let recorded =
-            events
-            |> List.mapi (fun i e ->
-                let d = toData e
-                { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
-                  Timestamp = DateTimeOffset.UnixEpoch })
+        let recorded = recordedOf events
         let struct (before, _) = ReadModel.foldPieces model model.Initial (List.take (recorded.Length - 1) recorded)
         let last = List.last recorded
         let struct (after, changed) = model.Step before last
@@ -207,14 +204,7 @@ let ``a segmented fold changes only the segment of the event's key`` () =
 let ``stepping a run of events gives the pieces and changed names of stepping each in turn`` () =
     let genCase = Gen.zip (Gen.listOf genEvent) (Gen.choose (1, 5))
     Prop.forAll (Arb.fromGen genCase) (fun (events, runLength) ->
-        let recorded =
-            events
-            |> List.mapi (fun i e ->
-                let d = toData e
-                { Id = Guid.Empty; Tenant = "t"; Position = int64 (i + 1); Stream = null; StreamVersion = 0L
-                  Type = d.Type; Tags = d.Tags; Content = EventBody.OfText d.Body; SchemaVersion = 1; Metadata = EventMetadata.Empty
-                  Timestamp = DateTimeOffset.UnixEpoch })
-            |> Array.ofList
+        let recorded = recordedOf events |> Array.ofList
         CounterModels.all
         |> List.forall (fun model ->
             let struct (stepped, changed) = ReadModel.foldPieces model model.Initial recorded

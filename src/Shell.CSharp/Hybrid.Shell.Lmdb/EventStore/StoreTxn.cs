@@ -23,14 +23,7 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     public bool TryGet(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)
     {
         var (code, _, value) = Tx.Get(db, key);
-        if (code == MDBResultCode.NotFound)
-        {
-            payload = default;
-            return false;
-        }
-        code.ThrowOnError();
-        payload = Open(db, key, value.AsSpan());
-        return true;
+        return Found(db, key, code, value, out payload);
     }
 
     /// <summary>
@@ -41,6 +34,11 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     {
         if (!writer) return TryGet(db, key, out payload);
         var (code, _, value) = Cursor(db).SetKey(key);
+        return Found(db, key, code, value, out payload);
+    }
+
+    private bool Found(LightningDatabase db, ReadOnlySpan<byte> key, MDBResultCode code, MDBValue value, out ReadOnlySpan<byte> payload)
+    {
         if (code == MDBResultCode.NotFound)
         {
             payload = default;
