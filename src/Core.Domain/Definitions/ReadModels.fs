@@ -160,18 +160,17 @@ module ReadModel =
                              (decode: RecordedEvent -> 'Event option) (keyOf: 'Event -> string)
                              (evolve: 'Entity option -> 'Event -> 'Entity option) : ReadModelDefinition =
         let segmentNameOf key = ReadModelRouting.segmentName (ReadModelRouting.segmentOf segments key)
+        let evolveIn (segment: Map<string, 'Entity>) key ev =
+            match evolve (segment.TryFind key) ev with
+            | Some entity -> segment.Add(key, entity)
+            | None -> segment.Remove key
         let step (pieces: Map<string, obj>) e =
             match decode e with
             | None -> noChange pieces
             | Some ev ->
                 let key = keyOf ev
                 let pieceName = segmentNameOf key
-                let segment = mapOf<'Entity> pieces pieceName
-                let next =
-                    match evolve (segment.TryFind key) ev with
-                    | Some entity -> segment.Add(key, entity)
-                    | None -> segment.Remove key
-                struct (setOrRemove pieceName next pieces, [ pieceName ])
+                struct (setOrRemove pieceName (evolveIn (mapOf<'Entity> pieces pieceName) key ev) pieces, [ pieceName ])
         let stepRun (pieces: Map<string, obj>) (events: ArraySegment<RecordedEvent>) =
             // Each segment the run touches is read from the pieces and written back once, not once an event.
             let touched = Collections.Generic.Dictionary<string, Map<string, 'Entity>>(StringComparer.Ordinal)
@@ -185,10 +184,7 @@ module ReadModel =
                         match touched.TryGetValue pieceName with
                         | true, open' -> open'
                         | _ -> mapOf<'Entity> pieces pieceName
-                    touched[pieceName] <-
-                        match evolve (segment.TryFind key) ev with
-                        | Some entity -> segment.Add(key, entity)
-                        | None -> segment.Remove key
+                    touched[pieceName] <- evolveIn segment key ev
             let mutable pieces = pieces
             let mutable changed = []
             for kv in touched do
