@@ -45,9 +45,9 @@ public sealed partial class PostgresEventStore : IEventPurger
             if (plan.Tombstone is { } tombstone) finish.Add(tenant, _sql.DeleteStream).Parameters.AddWithValue("stream", tombstone.Value.Item1);
             PlannedWrite.Add(finish, _sql, tenant, write, now);
             finish.Add(tenant, _sql.AdvanceHead).Parameters.AddWithValue("advance", (long)write.Events.Length);
-            finish.AddCommit(tenant, _sql.Notify);
+            finish.AddCommit();
             await finish.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            _signals.Fire(tenant);
+            _committer.Announce(tenant);
             return PurgeResult.NewPurged(positions, write.Events[0]);
         }
         catch

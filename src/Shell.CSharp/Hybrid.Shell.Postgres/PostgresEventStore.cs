@@ -27,14 +27,16 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     private readonly AppendCommitter _committer;
     private readonly SubscriptionFeed _feed;
     private readonly NotificationListener? _listener;
+    private readonly CommitNotifier? _notifier;
     private readonly ConcurrentDictionary<string, TenantWriter> _writers = new(StringComparer.Ordinal);
 
     private PostgresEventStore(PostgresEventStoreOptions options)
     {
         _options = options;
         _source = options.DataSource ?? NpgsqlDataSource.Create(WithoutSessionReset(WithPreparedStatements(options.ConnectionString)));
-        _sql = new StoreSql(options.Schema, options.NotifyOnAppend);
-        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, options.IsolateRefusedAppends);
+        _sql = new StoreSql(options.Schema);
+        _notifier = options.NotifyOnAppend ? new CommitNotifier(_source, _sql.Channel) : null;
+        _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, _notifier, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
             _listener = options.DataSource is { } shared
@@ -119,6 +121,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     public async ValueTask DisposeAsync()
     {
         if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_notifier is not null) await _notifier.DisposeAsync().ConfigureAwait(false);
         if (_options.DataSource is null) await _source.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -8,7 +8,9 @@ namespace Hybrid.Tests.Integration.Postgres;
 /// Counts the round trips (commands and batches) Npgsql runs against one database while it is alive, through Npgsql's
 /// "Npgsql" activity source: one activity per executed command or batch, none per statement inside a batch.
 /// Only commands started after it was created count (not one already waiting on a lock, say); connection opens do
-/// not. Other tests' databases are told apart by the database name.
+/// not. Other tests' databases are told apart by the database name. The NOTIFY that tells other nodes of a commit is
+/// not counted: the store sends it after the commit on a connection of its own (CommitNotifier), outside the append's
+/// round trip.
 /// </summary>
 public sealed class RoundTrips : IDisposable
 {
@@ -40,6 +42,7 @@ public sealed class RoundTrips : IDisposable
         if (activity.StartTimeUtc < _since || activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal)) return;
         if (!activity.TagObjects.Any(t => t.Key.StartsWith("db.", StringComparison.Ordinal) && Equals(t.Value as string, _database))) return;
         var text = activity.TagObjects.FirstOrDefault(t => t.Key is "db.query.text" or "db.statement").Value as string;
+        if (text?.StartsWith("SELECT pg_notify(", StringComparison.Ordinal) == true) return;
         _texts.Enqueue(text ?? activity.OperationName);
     }
 

@@ -39,6 +39,10 @@ public static class Sql
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
+            // The caller may hold a transaction open (the lock the backend waits for), and within a transaction
+            // PostgreSQL keeps its first snapshot of pg_stat_activity: clear it, or a backend that starts waiting after
+            // the first look is never seen.
+            await admin.ExecuteAsync("SELECT pg_stat_clear_snapshot()");
             var pids = await admin.ColumnAsync<int>(
                 "SELECT pid FROM pg_stat_activity WHERE usename = @role AND datname = current_database() AND wait_event_type = 'Lock'",
                 ("role", role));

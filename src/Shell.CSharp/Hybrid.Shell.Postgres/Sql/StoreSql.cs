@@ -7,11 +7,10 @@ namespace Hybrid.Shell.Postgres.Sql;
 /// stream deletions and purges change only through the schema's functions, which refuse any tenant but the transaction's.</summary>
 internal sealed class StoreSql
 {
-    public StoreSql(string schema, bool notify)
+    public StoreSql(string schema)
     {
         Schema = schema;
         Channel = $"{schema}_events";
-        Notify = notify ? $"SELECT pg_notify('{Channel}', @tenant)" : null;
         UnconditionalCommit = Writing.UnconditionalCommit.Sql(schema);
         LockTenant = $"SELECT {schema}.lock_tenant(@tenant)";
         EventsById = $"SELECT {EventRows.Columns} FROM {schema}.events e WHERE e.tenant_id = @tenant AND e.id = ANY(@ids)";
@@ -47,7 +46,6 @@ internal sealed class StoreSql
 
     public string Schema { get; }
     public string Channel { get; }
-    public string? Notify { get; }
     public string UnconditionalCommit { get; }
     public string LockTenant { get; }
     public string EventsById { get; }

@@ -39,18 +39,8 @@ internal static class TenantScope
         return command;
     }
 
-    /// <summary>
-    /// Ends the batch's explicit transaction with a COMMIT and then, when a notification is given, sends it in a
-    /// transaction of its own in the same round trip. A NOTIFY inside the writing transaction would hold PostgreSQL's
-    /// one notification lock through the commit's WAL flush, so the commits of every tenant would flush one at a time;
-    /// after the commit the lock is held briefly and no flush waits (subscribers poll too, so a notification lost to a
-    /// crash between the two only delays them).
-    /// </summary>
-    public static void AddCommit(this NpgsqlBatch batch, string tenant, string? notify)
-    {
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        if (notify is not null) batch.Add(tenant, notify);
-    }
+    /// <summary>Ends the batch's explicit transaction with a COMMIT (other nodes learn of it from <see cref="Subscriptions.CommitNotifier"/>).</summary>
+    public static void AddCommit(this NpgsqlBatch batch) => batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
     /// <summary>Runs the batch and skips the results of the set-up commands, leaving the reader on the first added command.</summary>
     public static async Task<NpgsqlDataReader> ReadAsync(this NpgsqlBatch batch, CancellationToken ct)

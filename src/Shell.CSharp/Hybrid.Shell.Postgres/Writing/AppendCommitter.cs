@@ -7,10 +7,11 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// <summary>Commits one group of appends for a tenant: the one-statement path when none has a condition or checkpoint,
 /// the guarded one-round-trip path when the group's conditions reduce to an <see cref="AppendGuard"/> (expected
 /// versions and "nothing matching since"), else (or when an id repeats or the guard fails) the conditional path;
-/// then answers every append and wakes local subscriptions. When the server
+/// then answers every append and wakes subscriptions (<see cref="Announce"/>). When the server
 /// refuses a member for a reason of its own, the group is committed again by <see cref="IsolatingCommit"/> (unless
 /// <paramref name="isolateRefusals"/> is false), so that member fails alone.</summary>
-internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, bool isolateRefusals = true)
+internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, TimeProvider clock, TenantSignals signals, CommitNotifier? notifier,
+    bool isolateRefusals = true)
 {
     private const string UniqueViolation = "23505";
 
@@ -43,13 +44,20 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             // Every path leaves the connection out of any transaction when it fails, so it can run the isolating commit.
             outcomes = await IsolatingCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
         }
-        signals.Fire(tenant);
+        Announce(tenant);
         for (var i = 0; i < batch.Count; i++)
         {
             var (result, error) = outcomes[i];
             if (error is not null) batch[i].Completion.TrySetException(error);
             else batch[i].Completion.TrySetResult(result!);
         }
+    }
+
+    /// <summary>Wakes the tenant's subscriptions: this node's now, other nodes' through a notification.</summary>
+    public void Announce(string tenant)
+    {
+        signals.Fire(tenant);
+        notifier?.Committed(tenant);
     }
 
     /// <summary>The one-statement paths; false when the batch needs the conditional path (a condition, a repeated id,
@@ -61,7 +69,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             try
             {
                 var recorded = await UnconditionalCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
-                signals.Fire(tenant);
+                Announce(tenant);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
                 return true;
             }
@@ -78,7 +86,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
                     .ConfigureAwait(false);
                 if (recorded is not null)
                 {
-                    signals.Fire(tenant);
+                    Announce(tenant);
                     for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(AppendResult.NewAppended(recorded[i]));
                     return true;
                 }

@@ -26,7 +26,7 @@ internal static class ConditionalCommit
                     command.Add(tenant, sql.AdvanceHead).Parameters.AddWithValue("advance", (long)plan.Write.Events.Length);
             }
             if (plan.Write.IsEmpty) command.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
-            else command.AddCommit(tenant, plan.Write.Events.Length > 0 ? sql.Notify : null);
+            else command.AddCommit();
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return plan.Decisions.Select(Outcome).ToArray();
         }

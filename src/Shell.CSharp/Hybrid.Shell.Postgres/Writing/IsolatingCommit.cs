@@ -170,7 +170,7 @@ internal static class IsolatingCommit
         PlannedWrite.Add(finish, sql, tenant, new AppendWrite([], merged.Head, merged.Streams, merged.Checkpoints), now);
         if (merged.Events.Length > 0)
             finish.Add(tenant, sql.AdvanceHead).Parameters.AddWithValue("advance", (long)merged.Events.Length);
-        finish.AddCommit(tenant, merged.Events.Length > 0 ? sql.Notify : null);
+        finish.AddCommit();
         await finish.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

@@ -7,11 +7,11 @@ namespace Hybrid.Shell.Postgres.Writing;
 /// <summary>
 /// Commits a batch of unconditional appends in one round trip and one statement: the tenant row is locked and
 /// advanced (its head is the position counter, moved by <c>advance_head</c>), stream versions are bumped, and the
-/// events inserted, in one CTE that autocommits. Positions are assigned under the tenant row lock, which is held until commit, so they are
+/// events inserted, in one CTE in the batch's implicit transaction (committed when the round trip ends). Positions are assigned under the tenant row lock, which is held until commit, so they are
 /// gapless and in commit order. A repeated event id fails the statement (unique index): the caller then retries
 /// the batch through <see cref="ConditionalCommit"/>, which answers repeats idempotently.
 /// With a guard (<see cref="AppendGuard"/>: the streams' required versions and "nothing matching since" of a group
-/// whose conditions need no more), the same statement runs in an explicit transaction after the tenant row is locked,
+/// whose conditions need no more), the same statement runs after the tenant row is locked, in the same transaction,
 /// so its snapshot sees every earlier commit, and writes only when the guard holds: still one round trip. When the
 /// guard fails nothing is written and the caller asks <see cref="ConditionalCommit"/> for the exact outcome, which
 /// the core decides.
@@ -79,7 +79,7 @@ internal static class UnconditionalCommit
         // The statement keeps its prepared generic plan (no planning per append), with a guard too: the guard's tag
         // queries are built with literals and planned inside matching_positions, and its stream check is a primary-key
         // lookup per stream, so custom plans would only replan the statement and matching_positions on each append.
-        await using var command = TenantScope.Begin(connection, tenant, explicitTransaction: true, customPlans: false);
+        await using var command = TenantScope.Begin(connection, tenant, customPlans: false);
         NpgsqlBatchCommand insert;
         if (guard is null) insert = command.Add(tenant, sql.UnconditionalCommit);
         else
@@ -96,7 +96,6 @@ internal static class UnconditionalCommit
         insert.Parameters.Add(new NpgsqlParameter("backs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = backs });
         insert.Parameters.AddWithValue("now", now);
         arrays.AddParameters(insert.Parameters);
-        command.AddCommit(tenant, sql.Notify);
 
         long? head = null;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
