@@ -60,7 +60,10 @@ public sealed record PostgresEventStoreOptions
     /// </summary>
     public bool IsolateRefusedAppends { get; init; } = true;
 
-    /// <summary>Whether appends send a NOTIFY that wakes subscriptions on other nodes (in-process subscriptions wake anyway).</summary>
+    /// <summary>
+    /// Whether commits send a NOTIFY that wakes subscriptions on other nodes (in-process subscriptions wake anyway). It
+    /// is sent after the commit on a connection of its own, shared by the tenants that commit while one is in flight.
+    /// </summary>
     public bool NotifyOnAppend { get; init; } = true;
 
     /// <summary>Whether subscriptions LISTEN for wake-ups; when false they rely on polling only.</summary>
