@@ -26,62 +26,82 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
 
     private async Task SingleC1()
     {
-        var plain = await SingleBaselines(1, tenants: 1);
-        await Store("pg.append.single.c1", plain, Params(1, 1, 1, "IEventStore.Append of 1 event"), store => store.Single("single-c1", 1));
+        var measured = await Alternate([.. SingleBaselineWorkloads(1, tenants: 1),
+            StoreWorkload("pg.append.single.c1", store => store.Single("single-c1", 1), Params(1, 1, 1, "IEventStore.Append of 1 event"))]);
+        StoreOf("pg.append.single.c1", SingleBaselinesOf(1, measured), measured);
     }
 
     private async Task SingleC8(BenchOptions options)
     {
-        var plain = await SingleBaselines(8, tenants: 8);
-        if (Names(options, "pg.append.single.c8"))
-            await Store("pg.append.single.c8", plain, Params(8, 8, 1, "IEventStore.Append of 1 event, one tenant per client"),
-                store => store.Single("single-c8-", tenants: 8, clients: 8));
-        if (Names(options, "pg.append.single.c8.tenant1"))
-            await Store("pg.append.single.c8.tenant1", plain, Params(8, 1, 1, "IEventStore.Append of 1 event, all 8 clients on one tenant (group commit)"),
-                store => store.Single("single-c8-hot", 8));
+        var measured = await Alternate([.. SingleBaselineWorkloads(8, tenants: 8),
+            Names(options, "pg.append.single.c8")
+                ? StoreWorkload("pg.append.single.c8", store => store.Single("single-c8-", tenants: 8, clients: 8),
+                    Params(8, 8, 1, "IEventStore.Append of 1 event, one tenant per client"))
+                : null,
+            Names(options, "pg.append.single.c8.tenant1")
+                ? StoreWorkload("pg.append.single.c8.tenant1", store => store.Single("single-c8-hot", 8),
+                    Params(8, 1, 1, "IEventStore.Append of 1 event, all 8 clients on one tenant (group commit)"))
+                : null]);
+        var plain = SingleBaselinesOf(8, measured);
+        if (Names(options, "pg.append.single.c8")) StoreOf("pg.append.single.c8", plain, measured);
+        if (Names(options, "pg.append.single.c8.tenant1")) StoreOf("pg.append.single.c8.tenant1", plain, measured);
     }
 
     private async Task SingleC64()
     {
-        await SingleBaselines(64, tenants: 1);
-        var plainC8 = await SingleBaselines(8, tenants: 8);
-        await Store("pg.append.single.c64", plainC8, Params(64, 1, 1, "IEventStore.Append of 1 event, all clients on one tenant; against plain c8"),
-            store => store.Single("single-c64", 64));
+        var measured = await Alternate([.. SingleBaselineWorkloads(64, tenants: 1), .. SingleBaselineWorkloads(8, tenants: 8),
+            StoreWorkload("pg.append.single.c64", store => store.Single("single-c64", 64),
+                Params(64, 1, 1, "IEventStore.Append of 1 event, all clients on one tenant; against plain c8"))]);
+        SingleBaselinesOf(64, measured);
+        StoreOf("pg.append.single.c64", SingleBaselinesOf(8, measured), measured);
     }
 
-    /// <summary>The plain (primary key only) and indexed one-row INSERT baselines of a client count, measured once a run.</summary>
-    private async Task<Metric> SingleBaselines(int clients, int tenants)
-    {
-        Metric plain = null!;
-        foreach (var table in new[] { RawEventTable.Plain, RawEventTable.Name })
+    /// <summary>The plain (primary key only) and indexed one-row INSERT baselines of a client count, unless measured already.</summary>
+    private IEnumerable<Workload?> SingleBaselineWorkloads(int clients, int tenants) =>
+        new[] { RawEventTable.Plain, RawEventTable.Name }.Select(table =>
         {
             var shape = RawEventTable.Shape(table);
-            var metric = await Baseline($"raw.pg.{shape}.insert.single.c{clients}", () => _raw.SingleInsert(table, $"raw-{shape}-single-c{clients}-", tenants, clients),
+            return RawWorkload($"raw.pg.{shape}.insert.single.c{clients}", (raw, round) => raw.SingleInsert(table, $"raw-{shape}-single-c{clients}-{round}", tenants, clients),
                 Params(clients, tenants, 1, $"one-row INSERT per autocommit statement into the {shape} table, client-chosen positions, no lock"));
-            if (table == RawEventTable.Plain) plain = metric;
-        }
-        return plain;
+        });
+
+    /// <summary>Adds the one-row INSERT baselines of a client count; returns the plain one.</summary>
+    private Metric SingleBaselinesOf(int clients, Dictionary<string, (double Rate, Dictionary<string, object> Parameters)> measured)
+    {
+        BaselineOf($"raw.pg.indexed.insert.single.c{clients}", measured);
+        return BaselineOf($"raw.pg.plain.insert.single.c{clients}", measured);
     }
+
+    /// <summary>The plain and indexed one-row INSERT baselines of a client count, each measured once a run (for the DCB figures).</summary>
+    private async Task<Metric> SingleBaselines(int clients, int tenants) =>
+        SingleBaselinesOf(clients, await Alternate([.. SingleBaselineWorkloads(clients, tenants)]));
 
     private async Task Batches()
     {
         const int clients = 4, tenants = 4;
-        var baselines = new List<Metric>();
+        var workloads = new List<Workload?>();
         foreach (var table in new[] { RawEventTable.Plain, RawEventTable.Name })
         {
             var shape = RawEventTable.Shape(table);
-            baselines.Add(await Baseline($"raw.pg.{shape}.insert.batch100.c4", () => _raw.BatchValues(table, $"raw-{shape}-values-", tenants, clients, Batch),
+            workloads.Add(RawWorkload($"raw.pg.{shape}.insert.batch100.c4", (raw, round) => raw.BatchValues(table, $"raw-{shape}-values-{round}", tenants, clients, Batch),
                 Params(clients, tenants, Batch, $"100-row multi-row INSERT per transaction into the {shape} table")));
-            baselines.Add(await Baseline($"raw.pg.{shape}.copy.batch100.c4", () => _raw.BatchCopy(table, $"raw-{shape}-copy-", tenants, clients, Batch),
+            workloads.Add(RawWorkload($"raw.pg.{shape}.copy.batch100.c4", (raw, round) => raw.BatchCopy(table, $"raw-{shape}-copy-{round}", tenants, clients, Batch),
                 Params(clients, tenants, Batch, $"100-row binary COPY per transaction into the {shape} table")));
         }
-        var plainTenant1 = await Baseline("raw.pg.plain.insert.batch100.c4.tenant1", () => _raw.BatchValues(RawEventTable.Plain, "raw-plain-values-t1-", 1, clients, Batch),
-            Params(clients, 1, Batch, "100-row multi-row INSERT per transaction into the plain table, all clients on one tenant"));
+        workloads.Add(RawWorkload("raw.pg.plain.insert.batch100.c4.tenant1", (raw, round) => raw.BatchValues(RawEventTable.Plain, $"raw-plain-values-t1-{round}", 1, clients, Batch),
+            Params(clients, 1, Batch, "100-row multi-row INSERT per transaction into the plain table, all clients on one tenant")));
+        workloads.Add(StoreWorkload("pg.append.batch100.c4.tenants4", store => store.Batches("batch-t4-", tenants: 4, clients, Batch),
+            Params(clients, 4, Batch, "IEventStore.Append of 100 events, one tenant per client; against the faster plain baseline")));
+        workloads.Add(StoreWorkload("pg.append.batch100.c4.tenant1", store => store.Batches("batch-t1-", tenants: 1, clients, Batch),
+            Params(clients, 1, Batch, "IEventStore.Append of 100 events, all clients on one tenant")));
+        var measured = await Alternate([.. workloads]);
+        var baselines = new[] { "plain", "indexed" }
+            .SelectMany(shape => new[] { $"raw.pg.{shape}.insert.batch100.c4", $"raw.pg.{shape}.copy.batch100.c4" })
+            .Select(name => BaselineOf(name, measured)).ToList();
+        var plainTenant1 = BaselineOf("raw.pg.plain.insert.batch100.c4.tenant1", measured);
         var plain = baselines.Where(m => m.Name.StartsWith("raw.pg.plain", StringComparison.Ordinal)).MaxBy(m => m.Value)!;
-        await Store("pg.append.batch100.c4.tenants4", plain, Params(clients, 4, Batch, "IEventStore.Append of 100 events, one tenant per client; against the faster plain baseline"),
-            store => store.Batches("batch-t4-", tenants: 4, clients, Batch));
-        await Store("pg.append.batch100.c4.tenant1", plainTenant1, Params(clients, 1, Batch, "IEventStore.Append of 100 events, all clients on one tenant"),
-            store => store.Batches("batch-t1-", tenants: 1, clients, Batch));
+        StoreOf("pg.append.batch100.c4.tenants4", plain, measured);
+        StoreOf("pg.append.batch100.c4.tenant1", plainTenant1, measured);
     }
 
     private async Task DcbAndRead(BenchOptions options)
@@ -134,12 +154,6 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
     private static bool Names(BenchOptions options, string metric) =>
         options.Only.Count == 0 || options.Only.Any(p => metric.StartsWith(p, StringComparison.Ordinal));
 
-    /// <summary>Adds the baseline metric, or returns it when this run measured it already.</summary>
-    private async Task<Metric> Baseline(string name, Func<Task<double>> measure, Dictionary<string, object> parameters) =>
-        report.Find(name) is { Value: not null } measured
-            ? measured
-            : Add(new Metric { Name = name, Unit = "ev/s", Value = await measure(), Params = parameters });
-
     private Metric Add(Metric metric)
     {
         if (ClientLoad.TakeLastCpu() is { } cpu && metric.Params is Dictionary<string, object> p)
@@ -149,6 +163,8 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
             if (cpu.ServerMicroseconds is { } server) p["server_cpu_us_per_event"] = Math.Round(server, 1);
             log.WriteLine($"  [{_clock.Elapsed.TotalSeconds,5:0.0} s] {metric.Name} cpu/event: client {cpu.ClientMicroseconds:0} us, server {cpu.ServerMicroseconds:0} us");
         }
+        else if (metric.Params is Dictionary<string, object> measured && measured.TryGetValue("client_cpu_us_per_event", out var client))
+            log.WriteLine($"  [{_clock.Elapsed.TotalSeconds,5:0.0} s] {metric.Name} cpu/event (mean of rounds): client {client} us, server {measured.GetValueOrDefault("server_cpu_us_per_event")} us");
         log.WriteLine($"  [{_clock.Elapsed.TotalSeconds,5:0.0} s] {metric.Name} {metric.Value:N0} {metric.Unit}");
         return report.Add(metric);
     }

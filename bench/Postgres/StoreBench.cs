@@ -8,6 +8,9 @@ namespace Hybrid.Bench.Postgres;
 /// <summary>Store-side workloads; each returns events per second.</summary>
 public sealed class StoreBench(IEventStore store, BenchSizes sizes)
 {
+    /// <summary>The same store at other sizes (an alternating round's).</summary>
+    public StoreBench With(BenchSizes other) => new(store, other);
+
     /// <summary>The tenant whose log the DCB and read benchmarks use.</summary>
     public const string LogTenant = "dcb";
 
