@@ -54,9 +54,10 @@ internal sealed class CommitNotifier(NpgsqlDataSource source, string channel) : 
                 notify.Parameters.Add(new NpgsqlParameter("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = tenants });
                 await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception)
             {
-                // Subscribers poll as well: a lost notification delays them, it loses nothing.
+                // Whatever went wrong (the server is away, the pool is closing), the loop goes on, or no commit would ever
+                // be announced again; subscribers poll as well, so a lost notification delays them and loses nothing.
             }
         }
     }
