@@ -44,7 +44,9 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
             // Every path leaves the connection out of any transaction when it fails, so it can run the isolating commit.
             outcomes = await IsolatingCommit.CommitAsync(connection, sql, tenant, batch, now, CancellationToken.None).ConfigureAwait(false);
         }
-        Announce(tenant);
+        // Other nodes hear of it only when a member was appended (or found stored); refusals wake this node's alone.
+        if (outcomes.Any(o => o.Result is { IsAppended: true })) Announce(tenant);
+        else signals.Fire(tenant);
         for (var i = 0; i < batch.Count; i++)
         {
             var (result, error) = outcomes[i];
