@@ -99,20 +99,15 @@ internal static class UnconditionalCommit
 
         long? head = null;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        try
+        // A failed statement ends the implicit transaction with it: the connection is left out of any transaction.
+        await using (var reader = await command.ReadAsync(ct).ConfigureAwait(false))
         {
-            await using var reader = await command.ReadAsync(ct).ConfigureAwait(false);
             if (guard is not null) await reader.NextResultAsync(ct).ConfigureAwait(false); // past the tenant lock
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 head = reader.GetInt64(0);
                 if (!reader.IsDBNull(1)) versions[reader.GetString(1)] = reader.GetInt64(2);
             }
-        }
-        catch
-        {
-            await ConditionalCommit.RollbackQuietlyAsync(connection).ConfigureAwait(false);
-            throw;
         }
         if (head is null) return null; // the guard found a matching event: nothing was written
 
