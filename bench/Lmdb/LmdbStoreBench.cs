@@ -80,7 +80,7 @@ public sealed class LmdbStoreBench(BenchSizes sizes, BenchReport report, TextWri
             var besideDcb = await Alternate([
                 () => new StoreBench(store, Round).Single("single-c1", 1),
                 // Each round conditions on what came after the head it starts at: the tags of an earlier round's events are then old.
-                async () => await new StoreBench(store, Round).Dcb(1, await store.GetHead(StoreBench.LogTenant, CancellationToken.None)),
+                async () => await new StoreBench(store, Round).Dcb(1, await store.GetHead(StoreBench.LogTenant, CancellationToken.None), round: ""),
             ], ["lmdb.append.single.c1.beside_dcb", "lmdb.dcb.c1"]);
             var (besideRate, dcbRate) = (besideDcb[0], besideDcb[1]);
             var beside = Store("lmdb.append.single.c1.beside_dcb", c1, besideRate,

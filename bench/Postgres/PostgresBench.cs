@@ -129,25 +129,37 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
                 _ => Task.FromResult(storeBest));
         }
         foreach (var clients in new[] { 1, 8 })
-        {
-            if (!options.Wants($"pg.append.dcb.c{clients}")) continue;
-            var indexed = Add(new Metric
-            {
-                Name = $"raw.pg.indexed.dcb.c{clients}", Unit = "ev/s",
-                Value = await _raw.LockExistsInsert(rawTenant, clients, after: sizes.LogEvents),
-                Params = DcbParams(clients, "one transaction: advisory lock + INSERT of max(position)+1 WHERE NOT EXISTS (GIN keys @> the 2 tags AND position > after)"),
-            });
-            var plain = await SingleBaselines(clients, tenants: clients);
-            var parameters = DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags; against plain single-row INSERT");
-            await Store($"pg.append.dcb.c{clients}", plain, parameters, async store =>
-            {
-                var value = await store.Dcb(clients, sizes.LogEvents);
-                parameters["ratio_to_indexed_dcb"] = Math.Round(value / indexed.Value!.Value, 3);
-                return value;
-            });
-        }
+            if (options.Wants($"pg.append.dcb.c{clients}")) await Dcb(clients, rawTenant);
         if (options.Wants("pg.dcb.check")) await DcbCheck();
         if (options.Wants("pg.size")) await Size();
+    }
+
+    /// <summary>
+    /// pg.append.dcb.c{clients} against a plain one-row INSERT measured beside it, in alternating rounds (with the raw
+    /// guarded insert too): the DCB figures come after the batches, whose millions of rows the server is still
+    /// vacuuming, so a baseline taken minutes earlier saw another machine.
+    /// </summary>
+    private async Task Dcb(int clients, string rawTenant)
+    {
+        var plainName = $"raw.pg.plain.insert.single.c{clients}.beside_dcb";
+        var rawName = $"raw.pg.indexed.dcb.c{clients}";
+        var storeName = $"pg.append.dcb.c{clients}";
+        if (_store is not null) await LoadStoreLog();
+        var measured = await Alternate(
+            new Workload(plainName, (round, index) => new RawAppendBaselines(server.DataSource, round)
+                    .SingleInsert(RawEventTable.Plain, $"r{index}-raw-plain-single-dcb-c{clients}", clients, clients),
+                Params(clients, clients, 1, "one-row INSERT per autocommit statement into the plain table, in alternating rounds with the DCB appends")),
+            new Workload(rawName, (round, index) => new RawAppendBaselines(server.DataSource, round).LockExistsInsert(rawTenant, clients, after: sizes.LogEvents, $"r{index}"),
+                DcbParams(clients, "one transaction: advisory lock + INSERT of max(position)+1 WHERE NOT EXISTS (GIN keys @> the 2 tags AND position > after)")),
+            _store is null
+                ? null
+                : new Workload(storeName, (round, index) => _store.With(round).Dcb(clients, sizes.LogEvents, $"r{index}"),
+                    DcbParams(clients, "IEventStore.Append of 1 event with FailIfEventsMatch over 2 tags; against the plain single-row INSERT beside it")));
+        var plain = BaselineOf(plainName, measured);
+        var indexed = BaselineOf(rawName, measured);
+        if (measured.TryGetValue(storeName, out var store))
+            store.Parameters["ratio_to_indexed_dcb"] = Math.Round(store.Rate / indexed.Value!.Value, 3);
+        StoreOf(storeName, plain, measured);
     }
 
     /// <summary>True when the metric itself is wanted (not merely one whose name it begins).</summary>

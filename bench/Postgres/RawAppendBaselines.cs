@@ -77,7 +77,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
     /// The dynamic-consistency-boundary append in plain SQL: in one transaction, a per-tenant advisory lock, then one
     /// INSERT of the next position guarded by NOT EXISTS over the two tags after a position (both sent as one batch).
     /// </summary>
-    public async Task<double> LockExistsInsert(string tenant, int clients, long after)
+    public async Task<double> LockExistsInsert(string tenant, int clients, long after, string round)
     {
         const string guardedInsert =
             $"""
@@ -92,7 +92,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
         {
             var conn = raw.Connections[client];
             var n = (long)client << 32 | i;
-            var tags = BenchEvents.Tags($"dcb{clients}x{client}", n);
+            var tags = BenchEvents.Tags($"{round}dcb{clients}x{client}", n);
             await using var tx = await conn.BeginTransactionAsync();
             await using var batch = new NpgsqlBatch(conn, tx);
             var lockTenant = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");

@@ -153,13 +153,13 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
 
     /// <summary>
     /// 1 event per append with a fail-if-events-match condition over its 2 tags after the loaded log's head;
-    /// the tags are new for every append, so every condition holds and every append writes.
+    /// the tags are new for every append (and every <paramref name="round"/>), so every condition holds and every append writes.
     /// </summary>
-    public Task<double> Dcb(int clients, long after) =>
+    public Task<double> Dcb(int clients, long after, string round) =>
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var n = (long)client << 32 | i;
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"dcb{clients}x{client}", n);
+            var e = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"{round}dcb{clients}x{client}", n);
             var condition = AppendCondition.NothingNewSince(EventQuery.OfTags(e.Data.Tags), after);
             Expect(await store.Append(AppendRequest.Of(LogTenant, e).When(condition), CancellationToken.None));
             return 1;

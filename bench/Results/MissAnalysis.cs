@@ -31,12 +31,14 @@ public static class MissAnalysis
             "event_tags row per tag (a statement trigger); on one tenant " +
             "the appends serialise on the head-row lock. The raw baseline is the faster of multi-row INSERT and binary COPY of the same rows.",
         "pg.append.dcb.c1" or "pg.append.dcb.c8" =>
-            "A lone append takes one round trip like the raw baseline (BEGIN, tenant lock, guarded insert, COMMIT), but its guard " +
+            "A lone append takes one round trip like the raw baseline (the tenant lock and the guarded insert, committed when the " +
+            "round trip ends), but its guard " +
             "goes through matching_positions (a SECURITY DEFINER plpgsql function, so row-level security does not hide the index: it " +
             "probes each tag's range with a capped count, answers at once when one is empty, else plans the walk of the shortest) and " +
             "its insert also maintains the tenant head row, the streams row, the tag rows and a second index; the raw baseline runs one " +
             "pre-planned guarded INSERT into a bare table. See server_cpu_us_per_event beside the rate. Concurrent appends of one tenant " +
-            "are grouped and take the two-round-trip conditional path (each append decided against the ones before it).",
+            "share one guarded statement when their conditions are independent, else take the two-round-trip conditional path " +
+            "(each append decided against the ones before it).",
         "readmodel.rebuild" =>
             $"A rebuild reads the log through the store in pages of the model's types (pg.read.all = {Ratio(report, "pg.read.all")} x the raw " +
             $"SELECT; each page is one statement of per-type branches merged in position order, with a round trip) while " +
