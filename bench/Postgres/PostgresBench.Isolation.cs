@@ -57,7 +57,7 @@ public sealed partial class PostgresBench
     {
         await using var admin = new NpgsqlConnection(server.ConnectionString);
         await admin.OpenAsync();
-        await Execute(admin, "ALTER TABLE hybrid.events ADD CONSTRAINT bench_refuses_marked_bodies CHECK (NOT (data ? 'refuse'))");
+        await Execute(admin, "ALTER TABLE hybrid.events ADD CONSTRAINT bench_refuses_marked_bodies CHECK (NOT (data::jsonb ? 'refuse'))");
         try
         {
             var runs = new List<double>();

@@ -102,7 +102,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Type });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tags });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Json });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.MetadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(tags, t => $"{tenant}/#{t}") });
@@ -124,7 +124,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Type });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = BenchEvents.Tags(group, n) });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Json });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.MetadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 }

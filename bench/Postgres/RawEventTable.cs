@@ -35,7 +35,7 @@ public static class RawEventTable
             stream_version bigint      NOT NULL,
             event_type     text        NOT NULL,
             tags           text[]      NOT NULL,
-            body           jsonb       NOT NULL,
+            body           json        NOT NULL,
             metadata       jsonb       NOT NULL,
             recorded_at    timestamptz NOT NULL,
             PRIMARY KEY (tenant_id, position),
@@ -82,7 +82,7 @@ public static class RawEventTable
         await copy.WriteAsync(version, NpgsqlDbType.Bigint);
         await copy.WriteAsync(Workload.BenchEvents.Type, NpgsqlDbType.Text);
         await copy.WriteAsync(Workload.BenchEvents.Tags(group, n), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        await copy.WriteAsync(Workload.BenchEvents.Body(n), NpgsqlDbType.Jsonb);
+        await copy.WriteAsync(Workload.BenchEvents.Body(n), NpgsqlDbType.Json);
         await copy.WriteAsync(Workload.BenchEvents.MetadataJson, NpgsqlDbType.Jsonb);
         await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
     }

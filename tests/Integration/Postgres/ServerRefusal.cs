@@ -21,7 +21,7 @@ public static class ServerRefusal
         var store = await PostgresEventStore.CreateAsync(configure is null ? options : configure(options));
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
-        await connection.ExecuteAsync("ALTER TABLE hybrid.events ADD CONSTRAINT test_refuses_marked_bodies CHECK (NOT (data ? 'refuse'))");
+        await connection.ExecuteAsync("ALTER TABLE hybrid.events ADD CONSTRAINT test_refuses_marked_bodies CHECK (NOT (data::jsonb ? 'refuse'))");
         // Refusals that depend on each other: a body's "unique" value may be stored once per database.
         await connection.ExecuteAsync("CREATE UNIQUE INDEX test_unique_values ON hybrid.events ((data->>'unique'))");
         return (store, admin);

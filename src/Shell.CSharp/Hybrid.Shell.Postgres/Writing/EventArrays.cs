@@ -55,7 +55,7 @@ internal sealed class EventArrays
         p.Add(new NpgsqlParameter("tag_from", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _tagFrom.ToArray() });
         p.Add(new NpgsqlParameter("tag_to", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _tagTo.ToArray() });
         p.Add(new NpgsqlParameter("tags", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = _tags.ToArray() });
-        p.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = _bodies.ToArray() });
+        p.Add(new NpgsqlParameter("bodies", NpgsqlDbType.Array | NpgsqlDbType.Json) { Value = _bodies.ToArray() });
         p.Add(new NpgsqlParameter("meta", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = _metadata.ToArray() });
         p.Add(new NpgsqlParameter("schema_versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _schemaVersions.ToArray() });
     }

@@ -14,6 +14,7 @@ public sealed class InMemorySubscriptionConformance() : SubscriptionConformance(
 public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(new InMemoryStoreFactory());
 public sealed class InMemoryEmptyAppendConformance() : EmptyAppendConformance(new InMemoryStoreFactory());
 public sealed class InMemoryReadByIdConformance() : ReadByIdConformance(new InMemoryStoreFactory());
+public sealed class InMemoryBodyConformance() : BodyConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilterConformance(new InMemoryStoreFactory());
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());

@@ -31,6 +31,7 @@ public sealed class RoutingSubscriptionConformance() : SubscriptionConformance(n
 public sealed class RoutingConcurrencyConformance() : ConcurrencyConformance(new RoutingStoreFactory());
 public sealed class RoutingEmptyAppendConformance() : EmptyAppendConformance(new RoutingStoreFactory());
 public sealed class RoutingReadByIdConformance() : ReadByIdConformance(new RoutingStoreFactory());
+public sealed class RoutingBodyConformance() : BodyConformance(new RoutingStoreFactory());
 public sealed class RoutingSubscriptionFilterConformance() : SubscriptionFilterConformance(new RoutingStoreFactory());
 public sealed class RoutingUpcastingConformance() : UpcastingConformance(new RoutingStoreFactory());
 public sealed class RoutingMetadataConformance() : MetadataConformance(new RoutingStoreFactory());

@@ -16,6 +16,7 @@ public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(
 public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
 public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(new PostgresStoreFactory());
 public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new PostgresStoreFactory());
+public sealed class PostgresBodyConformance() : BodyConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
