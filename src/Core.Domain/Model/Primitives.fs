@@ -36,3 +36,11 @@ module Names =
     /// Stream versions of a stream with no events.
     [<Literal>]
     let NoVersion: StreamVersion = 0L
+
+/// When stores record events.
+[<RequireQualifiedAccess>]
+module Timestamps =
+    /// The instant an event is recorded with: the time truncated to the microsecond, the finest PostgreSQL keeps, so
+    /// every store records (and returns) the same timestamp for the same clock reading.
+    let recorded (time: System.DateTimeOffset) : System.DateTimeOffset =
+        System.DateTimeOffset(time.UtcTicks - time.UtcTicks % 10L, System.TimeSpan.Zero)

@@ -15,7 +15,7 @@ public sealed partial class PostgresEventStore : IEventPurger
     {
         Purging.validateOrThrow(request);
         var tenant = request.Tenant;
-        var now = Recorded.Microseconds(_options.Clock.GetUtcNow());
+        var now = Timestamps.recorded(_options.Clock.GetUtcNow());
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         try
         {

@@ -31,7 +31,7 @@ internal sealed class AppendCommitter(NpgsqlDataSource source, StoreSql sql, Tim
 
     private async Task CommitOnceAsync(string tenant, IReadOnlyList<PendingAppend> batch)
     {
-        var now = Recorded.Microseconds(clock.GetUtcNow());
+        var now = Timestamps.recorded(clock.GetUtcNow());
         await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
         (AppendResult? Result, Exception? Error)[] outcomes;
         try

@@ -9,8 +9,4 @@ internal static class Recorded
         return new RecordedEvent(e.Id, tenant, position, data.Stream, version, data.Type, data.Tags, EventBody.OfText(data.Body),
             data.SchemaVersion, e.Metadata ?? EventMetadata.Empty, now);
     }
-
-    /// <summary>The time truncated to the microseconds PostgreSQL stores, so written and read envelopes agree.</summary>
-    public static DateTimeOffset Microseconds(DateTimeOffset time) =>
-        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 }

@@ -15,6 +15,7 @@ public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(ne
 public sealed class InMemoryEmptyAppendConformance() : EmptyAppendConformance(new InMemoryStoreFactory());
 public sealed class InMemoryReadByIdConformance() : ReadByIdConformance(new InMemoryStoreFactory());
 public sealed class InMemoryBodyConformance() : BodyConformance(new InMemoryStoreFactory());
+public sealed class InMemoryTimestampConformance() : TimestampConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionFilterConformance() : SubscriptionFilterConformance(new InMemoryStoreFactory());
 public sealed class InMemoryUpcastingConformance() : UpcastingConformance(new InMemoryStoreFactory());
 public sealed class InMemoryMetadataConformance() : MetadataConformance(new InMemoryStoreFactory());

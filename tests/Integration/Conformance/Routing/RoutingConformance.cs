@@ -32,6 +32,7 @@ public sealed class RoutingConcurrencyConformance() : ConcurrencyConformance(new
 public sealed class RoutingEmptyAppendConformance() : EmptyAppendConformance(new RoutingStoreFactory());
 public sealed class RoutingReadByIdConformance() : ReadByIdConformance(new RoutingStoreFactory());
 public sealed class RoutingBodyConformance() : BodyConformance(new RoutingStoreFactory());
+public sealed class RoutingTimestampConformance() : TimestampConformance(new RoutingStoreFactory());
 public sealed class RoutingSubscriptionFilterConformance() : SubscriptionFilterConformance(new RoutingStoreFactory());
 public sealed class RoutingUpcastingConformance() : UpcastingConformance(new RoutingStoreFactory());
 public sealed class RoutingMetadataConformance() : MetadataConformance(new RoutingStoreFactory());

@@ -18,6 +18,7 @@ public sealed class LmdbSubscriptionConformance() : SubscriptionConformance(new 
 public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new LmdbStoreFactory());
 public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());
 public sealed class LmdbBodyConformance() : BodyConformance(new LmdbStoreFactory());
+public sealed class LmdbTimestampConformance() : TimestampConformance(new LmdbStoreFactory());
 public sealed class LmdbSubscriptionFilterConformance() : SubscriptionFilterConformance(new LmdbStoreFactory());
 public sealed class LmdbUpcastingConformance() : UpcastingConformance(new LmdbStoreFactory());
 public sealed class LmdbPurgeConformance() : PurgeConformance(new LmdbStoreFactory());

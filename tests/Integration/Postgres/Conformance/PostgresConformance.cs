@@ -17,6 +17,7 @@ public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(ne
 public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(new PostgresStoreFactory());
 public sealed class PostgresReadByIdConformance() : ReadByIdConformance(new PostgresStoreFactory());
 public sealed class PostgresBodyConformance() : BodyConformance(new PostgresStoreFactory());
+public sealed class PostgresTimestampConformance() : TimestampConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionFilterConformance() : SubscriptionFilterConformance(new PostgresStoreFactory());
 public sealed class PostgresUpcastingConformance() : UpcastingConformance(new PostgresStoreFactory());
 public sealed class PostgresMetadataConformance() : MetadataConformance(new PostgresStoreFactory());
