@@ -42,13 +42,11 @@ public sealed class BadInputTests : IAsyncLifetime
         Rejects("events[1].Tags[0]", new EventData("Tagged", ["k:\0"], null!, "{}", 1));
 
     [Fact]
-    public async Task a_body_just_under_the_limit_is_stored_as_jsonb_and_read_back_as_the_same_json()
+    public async Task a_body_just_under_the_limit_is_stored_and_read_back_as_appended()
     {
         var body = $$"""{"text":"{{new string('y', 900)}}","n":1}""";
         await _store.Append(AppendRequest.Of(_tenant, Propose(new EventData("Fits", [], null!, body, 1))), default);
         var read = Assert.Single(await _store.Read(_tenant, EventQuery.All, default));
-        using var expected = System.Text.Json.JsonDocument.Parse(body);
-        using var actual = System.Text.Json.JsonDocument.Parse(read.Body);
-        Assert.True(System.Text.Json.JsonElement.DeepEquals(expected.RootElement, actual.RootElement));
+        Assert.Equal(body, read.Body);
     }
 }
