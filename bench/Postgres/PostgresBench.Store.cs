@@ -41,8 +41,6 @@ public sealed partial class PostgresBench
             report.Skip(name, baseline.Unit, _unavailable ?? "no store under test");
             return;
         }
-        if (name.StartsWith("pg.read", StringComparison.Ordinal) || name.StartsWith("pg.append.dcb", StringComparison.Ordinal))
-            await LoadStoreLog();
         var value = await measure(_store);
         Add(new Metric { Name = name, Unit = baseline.Unit, Value = value, Params = parameters }.Against(baseline));
     }

@@ -8,7 +8,6 @@ namespace Hybrid.Bench.Postgres;
 public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, BenchReport report, TextWriter log)
 {
     private const int Batch = 100;
-    private readonly RawAppendBaselines _raw = new(server.DataSource, sizes);
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     /// <summary>Runs every wanted PostgreSQL benchmark.</summary>
@@ -71,10 +70,6 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
         BaselineOf($"raw.pg.indexed.insert.single.c{clients}", measured);
         return BaselineOf($"raw.pg.plain.insert.single.c{clients}", measured);
     }
-
-    /// <summary>The plain and indexed one-row INSERT baselines of a client count, each measured once a run (for the DCB figures).</summary>
-    private async Task<Metric> SingleBaselines(int clients, int tenants) =>
-        SingleBaselinesOf(clients, await Alternate([.. SingleBaselineWorkloads(clients, tenants)]));
 
     private async Task Batches()
     {
@@ -144,7 +139,7 @@ public sealed partial class PostgresBench(BenchServer server, BenchSizes sizes, 
         var plainName = $"raw.pg.plain.insert.single.c{clients}.beside_dcb";
         var rawName = $"raw.pg.indexed.dcb.c{clients}";
         var storeName = $"pg.append.dcb.c{clients}";
-        if (_store is not null) await LoadStoreLog();
+        await LoadStoreLog();
         var measured = await Alternate(
             new Workload(plainName, (round, index) => new RawAppendBaselines(server.DataSource, round)
                     .SingleInsert(RawEventTable.Plain, $"r{index}-raw-plain-single-dcb-c{clients}", clients, clients),
