@@ -10,7 +10,7 @@ open System.Text.Json.Serialization.Metadata
 /// JSON conventions for command and query payloads, results and event bodies written by definitions.
 ///
 /// Requests are read strictly: camelCase names (matched without regard to case), numbers as numbers, no trailing
-/// commas, no unknown fields (a payload type marked `[<JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)>]`
+/// commas, no field given twice, no unknown fields (a payload type marked `[<JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)>]`
 /// accepts them), and every field that is not an option present. Event bodies are read tolerantly (unknown fields
 /// skipped, missing ones left empty), so old and new events of one type both read. F# records, unions (see
 /// `UnionJsonConverter`), options and lists round-trip. Output keeps `'` and non-ASCII letters as they are.
@@ -32,6 +32,7 @@ module JsonPayload =
         if strict then
             o.NumberHandling <- JsonNumberHandling.Strict
             o.UnmappedMemberHandling <- JsonUnmappedMemberHandling.Disallow
+            o.AllowDuplicateProperties <- false
             o.RespectRequiredConstructorParameters <- true
             o.TypeInfoResolver <- DefaultJsonTypeInfoResolver().WithAddedModifier(Action<JsonTypeInfo> optionalOptions)
         else

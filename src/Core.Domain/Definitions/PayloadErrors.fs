@@ -31,14 +31,60 @@ module PayloadErrors =
                       | _ -> Choice1Of2(index.Trim('\''))
         ]
 
-    let private isWellFormed (json: string) =
+    /// Whether the text is one JSON value when read without a depth limit (the reader is iterative, not recursive).
+    let private parsesAtAnyDepth (json: string) =
         try
-            use _ = JsonDocument.Parse(json)
+            use _ = JsonDocument.Parse(json, JsonDocumentOptions(MaxDepth = Int32.MaxValue))
+            true
+        with :? JsonException -> false
+
+    let private isWellFormed (maxDepth: int) (json: string) =
+        try
+            use _ = JsonDocument.Parse(json, JsonDocumentOptions(MaxDepth = maxDepth))
             Ok()
         with :? JsonException as e ->
             let line = (if e.LineNumber.HasValue then e.LineNumber.Value else 0L) + 1L
             let at = if e.BytePositionInLine.HasValue then e.BytePositionInLine.Value else 0L
-            Error(error "body" $"The body is not well-formed JSON (line {line}, byte {at}).")
+            if parsesAtAnyDepth json then
+                Error(error "body" $"The body nests objects and lists deeper than {maxDepth} levels (line {line}, byte {at}).")
+            else Error(error "body" $"The body is not well-formed JSON (line {line}, byte {at}).")
+
+    /// The path of the first property named twice in one object (names compared as the options compare them), or None.
+    let private repeatedProperty (options: JsonSerializerOptions) (root: JsonElement) =
+        let comparer = if options.PropertyNameCaseInsensitive then StringComparer.OrdinalIgnoreCase else StringComparer.Ordinal
+        let rec find (prefix: string) (element: JsonElement) =
+            match element.ValueKind with
+            | JsonValueKind.Object ->
+                let seen = Collections.Generic.HashSet<string>(comparer)
+                element.EnumerateObject()
+                |> Seq.tryPick (fun p ->
+                    let path = if prefix = "" then p.Name else $"{prefix}.{p.Name}"
+                    if not (seen.Add p.Name) then Some path else find path p.Value)
+            | JsonValueKind.Array ->
+                element.EnumerateArray() |> Seq.indexed |> Seq.tryPick (fun (i, item) -> find $"{prefix}[{i}]" item)
+            | _ -> None
+        find "" root
+
+    let private isWhole (t: Type) =
+        t = typeof<int> || t = typeof<int64> || t = typeof<int16> || t = typeof<byte> || t = typeof<uint32> || t = typeof<uint64>
+        || t = typeof<sbyte> || t = typeof<uint16>
+
+    /// What is wrong with a value of the expected kind that still did not read: a whole number out of the type's
+    /// range, or a string holding half of a surrogate pair (not text). None when the value is of another kind.
+    let private unreadable (field: string) (expected: Type) (element: JsonElement) =
+        let expected = Nullable.GetUnderlyingType expected |> Option.ofObj |> Option.defaultValue expected
+        match element.ValueKind with
+        | JsonValueKind.Number when isWhole expected && element.GetRawText().IndexOfAny([| '.'; 'e'; 'E' |]) < 0 ->
+            let min = expected.GetField("MinValue").GetValue(null)
+            let max = expected.GetField("MaxValue").GetValue(null)
+            Some(error field $"'{field}' must be a whole number from {min} to {max}, not {element.GetRawText()}.")
+        | JsonValueKind.String when expected = typeof<string> ->
+            try
+                element.GetString() |> ignore
+                None
+            with :? InvalidOperationException ->
+                Some(error field $"'{field}' holds an escaped surrogate (\\uD800-\\uDFFF) without its other half: it is not text.")
+        | _ -> None
 
     let private property (info: JsonTypeInfo) (name: string) =
         if info.Kind <> JsonTypeInfoKind.Object then None
@@ -101,20 +147,27 @@ module PayloadErrors =
 
     /// The error for a failed read of JSON into the type, given the path System.Text.Json reported.
     let explain (options: JsonSerializerOptions) (target: Type) (json: string) (path: string) : Validation.Error =
-        match isWellFormed json with
+        let maxDepth = if options.MaxDepth > 0 then options.MaxDepth else 64
+        match isWellFormed maxDepth json with
         | Error e -> e
         | Ok() ->
             let field = fieldOf path
             let route = steps path
             use document = JsonDocument.Parse(json)
-            match typeAt options target route with
-            | Error unknown when unknown <> "" -> error field $"'{field}' is not a field of this request."
-            | Error _ -> error field $"The value of '{field}' does not have the expected shape."
-            | Ok expected ->
-                match elementAt document.RootElement route with
-                | Some element ->
-                    match missingRequired options expected element with
-                    | Some missing -> let f = join field missing.Name in error f $"'{f}' is required."
-                    | None when element.ValueKind = JsonValueKind.Null -> error field $"'{field}' must not be null: it must be {describe expected}."
+            match (if options.AllowDuplicateProperties then None else repeatedProperty options document.RootElement) with
+            | Some repeated -> error repeated $"'{repeated}' is given more than once: send each field once."
+            | None ->
+                match typeAt options target route with
+                | Error unknown when unknown <> "" -> error field $"'{field}' is not a field of this request."
+                | Error _ -> error field $"The value of '{field}' does not have the expected shape."
+                | Ok expected ->
+                    match elementAt document.RootElement route with
+                    | Some element ->
+                        match missingRequired options expected element with
+                        | Some missing -> let f = join field missing.Name in error f $"'{f}' is required."
+                        | None when element.ValueKind = JsonValueKind.Null -> error field $"'{field}' must not be null: it must be {describe expected}."
+                        | None ->
+                            match unreadable field expected element with
+                            | Some e -> e
+                            | None -> error field $"'{field}' must be {describe expected}."
                     | None -> error field $"'{field}' must be {describe expected}."
-                | None -> error field $"'{field}' must be {describe expected}."

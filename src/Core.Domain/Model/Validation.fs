@@ -9,6 +9,8 @@ type InvalidInputException(field: string, message: string) =
     inherit ArgumentException(message, field)
     /// The offending field, e.g. "events[2].Type".
     member _.Field = field
+    /// The message alone: it names the field already, so ArgumentException's " (Parameter '...')" is left off.
+    override _.Message = message
 
 /// A store refused an append's data for a reason of its own that validation could not foresee (a server constraint
 /// or limit). That append alone failed and nothing of it was written; appends committed with it are unaffected.

@@ -143,6 +143,20 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task An_event_the_store_refuses_makes_the_command_invalid_with_a_message_free_of_parameter_suffixes()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant, "root", "admin"), "RegisterCustomer",
+            """{"customerId":"c1","email":"a@x.org","name":"A\u0000B"}""", null, _ct);
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome).Item;
+        Assert.Equal("events[0].Body", invalid.Field);
+        Assert.Contains("\\u0000", invalid.Message);
+        Assert.DoesNotContain("(Parameter", invalid.Message);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
     public async Task Command_on_a_missing_target_is_not_found()
     {
         var store = await Store();

@@ -110,3 +110,31 @@ let ``an empty or null body is refused`` () =
     Assert.Equal("body", (errorOf "").Field)
     Assert.Equal("body", (errorOf "null").Field)
     Assert.Equal("body", (errorOf "[1,2]").Field)
+
+[<Fact>]
+let ``a field given twice is refused naming it, whatever the case of its second spelling`` () =
+    let e = errorOf (valid.Replace("\"id\":\"o-1\"", "\"id\":\"o-1\",\"Id\":\"o-2\""))
+    Assert.Equal("Id", e.Field)
+    Assert.Equal("'Id' is given more than once: send each field once.", e.Message)
+    let nested = errorOf (valid.Replace("\"weight\":1", "\"weight\":1,\"weight\":2"))
+    Assert.Equal("extras[0].weight", nested.Field)
+
+[<Fact>]
+let ``a body nested deeper than the limit is refused as too deep, not as malformed`` () =
+    let deep = String.replicate 100 "[" + String.replicate 100 "]"
+    let e = errorOf (valid.Replace("\"sizes\":[\"Small\",\"Large\"]", $"\"sizes\":{deep}"))
+    Assert.Equal("body", e.Field)
+    Assert.StartsWith("The body nests objects and lists deeper than 64 levels", e.Message)
+
+[<Fact>]
+let ``a whole number outside its type's range is refused naming the range`` () =
+    let e = errorOf (valid.Replace("\"weight\":1", "\"weight\":99999999999"))
+    Assert.Equal("extras[0].weight", e.Field)
+    Assert.Equal("'extras[0].weight' must be a whole number from -2147483648 to 2147483647, not 99999999999.", e.Message)
+    Assert.Equal("'extras[0].weight' must be a whole number.", (errorOf (valid.Replace("\"weight\":1", "\"weight\":1.5"))).Message)
+
+[<Fact>]
+let ``a string holding half of a surrogate pair is refused as not text`` () =
+    let e = errorOf (valid.Replace("\"o-1\"", "\"o\\ud800-1\""))
+    Assert.Equal("id", e.Field)
+    Assert.Contains("without its other half: it is not text", e.Message)
