@@ -219,4 +219,31 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
         Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
     }
+
+    [Fact]
+    public async Task admin_parameters_that_are_missing_or_not_numbers_or_flags_are_problem_documents_naming_them()
+    {
+        var cases = new (HttpMethod Method, string Path, string Field)[]
+        {
+            (HttpMethod.Get, "/admin/tenants/acme?after=abc", "after"),
+            (HttpMethod.Get, "/admin/api/dead-letters?all=maybe", "all"),
+            (HttpMethod.Post, "/admin/api/processors/points/replay?tenant=acme", "from"),
+            (HttpMethod.Post, "/admin/api/processors/points/replay?tenant=acme&from=x", "from"),
+            (HttpMethod.Post, "/admin/api/processors/points/replay?from=0", "tenant"),
+            (HttpMethod.Post, "/admin/api/read-models/lists/rebuild", "tenant"),
+            (HttpMethod.Post, "/admin/api/dead-letters/acme/points/99999999999999999999/retry", "position"),
+            (HttpMethod.Post, "/admin/api/dead-letters/acme/points/first/discard", "position"),
+            (HttpMethod.Post, "/admin/dead-letters/acme/points/-1/retry", "position"),
+        };
+        foreach (var (method, path, field) in cases)
+        {
+            using var response = await Send(method, path, "admin");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(field, problem.RootElement.GetProperty("field").GetString());
+            Assert.Contains($"'{field}'", problem.RootElement.GetProperty("detail").GetString());
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+    }
 }

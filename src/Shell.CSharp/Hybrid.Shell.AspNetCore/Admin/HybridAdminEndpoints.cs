@@ -41,15 +41,18 @@ public static class HybridAdminEndpoints
 
         endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
             Html(AdminPages.Overview(ops, prefix, access, FormToken(http, access), ct)))));
-        endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, long? after, string? stream) =>
+        endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, string? stream) =>
             Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
-                Html(AdminPages.Tenant(ops, prefix, access, tenant, after ?? 0, stream, options.PageSize, ct))));
-        endpoints.MapPost($"{prefix}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/{{action}}",
-            (HttpContext http, string tenant, string processor, long position, string action) =>
+                AdminParameters.TryPosition("after", http.Request.Query["after"], required: false, out var after, out var problem)
+                    ? Html(AdminPages.Tenant(ops, prefix, access, tenant, after, stream, options.PageSize, ct))
+                    : Task.FromResult(problem)));
+        endpoints.MapPost($"{prefix}/dead-letters/{{tenant}}/{{processor}}/{{position}}/{{action}}",
+            (HttpContext http, string tenant, string processor, string position, string action) =>
                 Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
                 {
-                    if (action == "retry") await ops.Retry(tenant, processor, position, ct);
-                    else if (action == "discard") await ops.Discard(tenant, processor, position, ct);
+                    if (!AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)) return problem;
+                    if (action == "retry") await ops.Retry(tenant, processor, at, ct);
+                    else if (action == "discard") await ops.Discard(tenant, processor, at, ct);
                     else return Results.NotFound();
                     return Results.Redirect($"{prefix}#dead-letters", permanent: false, preserveMethod: false);
                 }));
@@ -61,8 +64,11 @@ public static class HybridAdminEndpoints
     {
         endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
             Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Lag(tenant, ct))));
-        endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor, bool? all) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.DeadLetters(tenant, processor, all ?? false, ct))));
+        endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor) =>
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) =>
+                AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
+                    ? Results.Json(await ops.DeadLetters(tenant, processor, all, ct))
+                    : problem));
         endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
             Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Pauses(ct)))));
         endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
@@ -71,18 +77,30 @@ public static class HybridAdminEndpoints
                 models = ops.ReadModels.Select(m => new { name = m.Name, version = m.Version }),
                 cache = ops.CacheStatistics,
             })))));
-        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/retry", (HttpContext http, string tenant, string processor, long position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Retry(tenant, processor, position, ct))));
-        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position:long}}/discard", (HttpContext http, string tenant, string processor, long position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Discard(tenant, processor, position, ct))));
+        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/retry", (HttpContext http, string tenant, string processor, string position) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
+                    ? Results.Json(await ops.Retry(tenant, processor, at, ct))
+                    : problem));
+        endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/discard", (HttpContext http, string tenant, string processor, string position) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
+                    ? Results.Json(await ops.Discard(tenant, processor, at, ct))
+                    : problem));
         endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Pause(processor, tenant, ct) })));
         endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Resume(processor, tenant, ct) })));
-        endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string tenant, long from) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Replay(processor, tenant, from, null, ct))));
-        endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string tenant, string? scope) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
+        endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string? tenant) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                !AdminParameters.TryTenant(tenant, out var problem) ? problem
+                : !AdminParameters.TryPosition("from", http.Request.Query["from"], required: true, out var from, out problem) ? problem
+                : Results.Json(await ops.Replay(processor, tenant, from, null, ct))));
+        endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string? tenant, string? scope) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                AdminParameters.TryTenant(tenant, out var problem)
+                    ? Results.Json(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })
+                    : problem));
         endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
             {
