@@ -189,4 +189,15 @@ public sealed class LmdbDamageTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, verification.Tenants);
         Assert.Equal(SampleLog.Events.Values.Sum(e => e.Length), verification.Events);
     }
+
+    [Fact]
+    public void verify_of_a_directory_without_a_store_says_there_is_none_rather_than_calling_it_damaged()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_temp.FullName, "empty")).FullName;
+        var verification = LmdbStoreVerifier.Verify(directory);
+        Assert.False(verification.Sound);
+        Assert.True(verification.Missing);
+        Assert.Contains("there is no event store", verification.ToString());
+        Assert.DoesNotContain("damaged", verification.ToString());
+    }
 }

@@ -15,7 +15,8 @@ public static class LmdbStoreVerifier
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var dataFile = Path.Combine(directory, "data.mdb");
-        if (!File.Exists(dataFile)) return new LmdbVerification(dataFile, $"there is no event store in '{directory}' (no data.mdb)", null, null, 0, 0);
+        if (!File.Exists(dataFile))
+            return new LmdbVerification(dataFile, $"there is no event store in '{directory}' (no data.mdb)", null, null, 0, 0) { Missing = true };
         var options = new LmdbEventStoreOptions { Directory = directory, VerifyOnOpen = true, ProbeTimeout = probeTimeout ?? TimeSpan.FromMinutes(10) };
         try
         {
@@ -52,8 +53,11 @@ public sealed record LmdbVerification(string File, string? Problem, string? Data
     /// <summary>True when nothing is wrong.</summary>
     public bool Sound => Problem is null;
 
+    /// <summary>True when there is no store at all (no data file): not sound, but nothing damaged either.</summary>
+    public bool Missing { get; init; }
+
     /// <summary>One line: "sound: N events of M tenants", or the damage with its first bad key.</summary>
     public override string ToString() => Sound
         ? $"{File}: sound: {Events} events of {Tenants} tenants"
-        : new LmdbStoreDamagedException(File, Problem!, Database, Key).Message;
+        : Missing ? $"{File}: {Problem}." : new LmdbStoreDamagedException(File, Problem!, Database, Key).Message;
 }
