@@ -161,12 +161,16 @@ type Differential =
     /// Runs `sequences` random sequences against every store (the seed from HYBRID_DIFFERENTIAL_SEED when set);
     /// returns how many answers of each kind the stores gave, with the seed.
     static member Check(stores: EnrolledStore seq, sequences: int) =
-        let stores = List.ofSeq stores
         let seed =
             match Environment.GetEnvironmentVariable Differential.SeedVariable with
             | null
             | "" -> uint64 (Random.Shared.NextInt64())
             | s -> UInt64.Parse s
+        Differential.Check(stores, sequences, seed)
+
+    /// Runs `sequences` random sequences from the seed against every store, as Check does.
+    static member Check(stores: EnrolledStore seq, sequences: int, seed: uint64) =
+        let stores = List.ofSeq stores
         let config =
             Config.QuickThrowOnFailure.WithMaxTest(sequences).WithQuietOnSuccess(true)
                 .WithReplay(Some { Rnd = Rnd(seed); Size = None })

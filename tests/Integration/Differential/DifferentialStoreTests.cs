@@ -18,6 +18,9 @@ public sealed class DifferentialStoreTests(ITestOutputHelper output)
     /// <summary>Sequences per run: at least 200 against PostgreSQL in every CI run.</summary>
     private const int Sequences = 200;
 
+    /// <summary>A seed whose sequences reach the planted bug.</summary>
+    private const ulong PlantedBugSeed = 42;
+
     private static async Task<EnrolledStore[]> StoresAsync() =>
     [
         EnrolledStore.Of("in-memory", await new InMemoryStoreFactory().CreateAsync()),
@@ -36,9 +39,11 @@ public sealed class DifferentialStoreTests(ITestOutputHelper output)
     public async Task a_planted_bug_in_one_store_is_caught_and_the_seed_printed()
     {
         EnrolledStore[] stores = [EnrolledStore.Of("in-memory", new InMemoryEventStore()), EnrolledStore.Of("planted", new OffByOneLimitStore(new InMemoryEventStore()))];
+        // A fixed seed: random sequences reach a limited read of two or more matches in almost every run, not in all
+        // (one CI run in many missed it), and this test is about what a caught difference reports.
         var error = await Assert.ThrowsAsync<DifferenceException>(() =>
-            Task.Run(() => Hybrid.Tests.StoreDifferential.Differential.Check(stores, 500)));
+            Task.Run(() => Hybrid.Tests.StoreDifferential.Differential.Check(stores, 500, PlantedBugSeed)));
         Assert.Contains("Store 'planted'", error.Message);
-        Assert.Contains(Hybrid.Tests.StoreDifferential.Differential.SeedVariable + "=", error.Message);
+        Assert.Contains(Hybrid.Tests.StoreDifferential.Differential.SeedVariable + $"={PlantedBugSeed}", error.Message);
     }
 }
