@@ -13,15 +13,20 @@ public sealed class DataDirectoryLock : IDisposable
     /// <summary>Takes the directory (creating it); an <see cref="IOException"/> naming it when another process holds it.</summary>
     public static DataDirectoryLock Acquire(string directory)
     {
-        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "serve.lock");
         try
         {
+            Directory.CreateDirectory(directory);
             return new DataDirectoryLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException ex)
+        catch (IOException ex) when (ex.GetType() == typeof(IOException) && File.Exists(path))
         {
+            // The lock file is there and another process holds it (its subclasses, such as FileNotFoundException, are not that).
             throw new IOException($"--data: the directory '{directory}' is in use by another serve process; give each node its own --data.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--data: the directory '{directory}' cannot be used: {ex.Message}", ex);
         }
     }
 

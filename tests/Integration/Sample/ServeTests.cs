@@ -155,6 +155,22 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public void a_data_directory_that_cannot_be_created_is_refused_for_what_it_is_not_as_in_use()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var error = Assert.Throws<IOException>(() => Hybrid.Sample.Host.DataDirectoryLock.Acquire(Path.Combine(file, "data")));
+            Assert.StartsWith($"--data: the directory '{Path.Combine(file, "data")}' cannot be used: ", error.Message);
+            Assert.DoesNotContain("in use", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task a_restarted_server_answers_from_its_lmdb_cache_without_folding_the_log_again()
     {
         await AsAnn("/commands/CreateList", new { listId = "groceries", name = "Groceries" });
