@@ -169,6 +169,7 @@ let corruptions =
       corruption "condition: on $all" (fun r -> { r with Condition = AppendCondition.StreamVersion("$all", ExpectedVersion.Any) })
       corruption "condition: negative version" (fun r -> { r with Condition = AppendCondition.StreamVersion("order-1", ExpectedVersion.Exact -1L) })
       corruption "condition: negative limit" (fun r -> { r with Condition = FailIfEventsMatch(EventQuery.All.Take -1, 0L) })
+      corruption "condition: negative position" (fun r -> { r with Condition = FailIfEventsMatch(EventQuery.OfTypes "A", -1L) })
       corruption "condition: NUL in a query tag" (fun r -> { r with Condition = FailIfEventsMatch(EventQuery.OfTags "k:\u0000", 0L) })
       corruption "condition: newline in a query type" (fun r -> { r with Condition = FailIfEventsMatch(EventQuery.OfTypes "A\nB", 0L) })
       corruption "checkpoint: empty processor" (fun r -> { r with Checkpoint = Some { Processor = ""; Position = 1L; FencingToken = 1L } })

@@ -316,6 +316,14 @@ module Validation =
         elif isNull query.Items then fail "query.Items" "The query items are null: use an empty array for all events."
         else items query.Items
 
+    /// A stream read (StreamRead's fields): its stream id, the version it reads after and its limit.
+    let streamRead (streamId: string) (after: int64) (limit: int) =
+        match stream "read.Stream" streamId with
+        | Error e -> Error e
+        | Ok() when limit < 0 -> fail "read.Limit" $"The limit must be 0 (no limit) or more, not {limit}."
+        | Ok() when after < 0L -> fail "read.After" $"The version must be 0 or more, not {after}."
+        | Ok() -> Ok()
+
     /// An expected version.
     let expectedVersion (field: string) (expected: ExpectedVersion) =
         match expected with

@@ -118,6 +118,8 @@ module Append =
         | StreamVersion(stream, expected) ->
             Validation.stream "condition.Stream" stream
             |> Result.bind (fun () -> Validation.expectedVersion "condition.Expected" expected)
+        | FailIfEventsMatch(_, after) when after < 0L ->
+            Result.Error { Field = "condition.After"; Message = $"The position the condition looks after must be 0 or more, not {after}." }
         | FailIfEventsMatch(query, _) -> Validation.query query
         | Predicate(query, _, _) -> Validation.query query
         | All conditions -> conditions |> List.fold (fun acc c -> acc |> Result.bind (fun () -> conditionErrors c)) (Ok())

@@ -96,6 +96,10 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
         RejectsAppend("query.Limit", AppendCondition.NothingNewSince(EventQuery.All.Take(-1), 0), Of("Created", "order-1"));
 
     [Fact]
+    public Task a_condition_looking_after_a_negative_position_is_rejected() =>
+        RejectsAppend("condition.After", AppendCondition.NothingNewSince(EventQuery.OfTypes("Created"), -1), Of("Created", "order-1"));
+
+    [Fact]
     public async Task an_append_of_more_than_the_maximum_events_is_rejected()
     {
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(AppendCondition.NoCondition,

@@ -28,9 +28,8 @@ public static class StoreInput
     public static void StreamRead(string tenant, StreamRead read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        Stream(tenant, "read.Stream", read.Stream);
-        if (read.Limit < 0) Fail(tenant, "read.Limit", $"the limit must be 0 (no limit) or more, not {read.Limit}.");
-        if (read.After < 0) Fail(tenant, "read.After", $"the version must be 0 or more, not {read.After}.");
+        Tenant(tenant);
+        Validation.orThrow(tenant, Validation.streamRead(read.Stream, read.After, read.Limit));
     }
 
     /// <summary>Checks an expected version.</summary>
