@@ -277,6 +277,45 @@ module Command =
         let causation = commandId.ToString()
         looked.Events |> Array.filter (fun e -> e.Metadata.CausationId = causation)
 
+    /// The metadata field recording which command a caller-chosen command id was first used for (see `fingerprint`).
+    [<Literal>]
+    let FingerprintField = "hybrid.command"
+
+    /// The command's name and the first 16 bytes of the SHA-256 of its input as JSON (in this module's conventions), as
+    /// "name:hex". Events written under a caller-chosen command id carry it, so that the id re-sent with another command
+    /// or other input is told apart from a retry of the same command.
+    let fingerprint (name: string) (input: obj) =
+        let json: byte[] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(input, (if isNull input then typeof<obj> else input.GetType()), JsonPayload.options)
+        let hash = System.Security.Cryptography.SHA256.HashData json
+        name + ":" + Convert.ToHexStringLower(hash, 0, 16)
+
+    /// The error when events a caller-chosen command id already wrote belong to another command or other input (their
+    /// fingerprint differs): the id was reused, and answering with those events would tell the caller that its command
+    /// was carried out when it was not. None when they are this command's, or carry no fingerprint (written before them).
+    let reused (commandId: Guid) (fingerprint: string) (events: RecordedEvent[]) : Validation.Error option =
+        let causation = commandId.ToString()
+        let commandOf (print: string) = match print.LastIndexOf ':' with | -1 -> print | i -> print.Substring(0, i)
+        events
+        |> Array.tryPick (fun e ->
+            if isNull (box e) || e.Metadata.CausationId <> causation then None
+            else
+                match e.Metadata.Fields.TryFind FingerprintField with
+                | Some other when other <> fingerprint ->
+                    let what =
+                        if commandOf other = commandOf fingerprint then $"'{commandOf other}' with other input"
+                        else $"'{commandOf other}'"
+                    Some
+                        { Field = "commandId"
+                          Message =
+                            $"The command id '{commandId}' was already used by {what}, which wrote position {e.Position}: give each new command a new id." }
+                | _ -> None)
+
+    /// The error when an append under a caller-chosen command id found some of its derived event ids already stored: an
+    /// earlier command with this id wrote other events, so the id was reused.
+    let reusedIds (commandId: Guid) : Validation.Error =
+        { Field = "commandId"
+          Message = $"The command id '{commandId}' was already used by a command that wrote other events: give each new command a new id." }
+
     /// True when a failed append is worth re-running lookup and decision for.
     let isRetryable (failure: ConditionFailure) =
         match failure.Kind with

@@ -24,7 +24,10 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
         var e = Assert.Single(accepted.Events);
         Assert.Equal(("Incremented", "counter-c1", 1L), (e.Type, e.Stream, e.StreamVersion));
         Assert.Contains("counter:c1", e.Tags);
-        Assert.Equal(EventMetadata.Of(commandId.ToString(), "corr-alice", "alice"), e.Metadata);
+        // A caller-chosen id also stores which command and input it was first used for.
+        Assert.StartsWith("Increment:", e.Metadata.Fields[Command.FingerprintField]);
+        Assert.Equal(EventMetadata.Of(commandId.ToString(), "corr-alice", "alice").WithField(Command.FingerprintField, e.Metadata.Fields[Command.FingerprintField]), e.Metadata);
+        Assert.Single(e.Metadata.Fields);
         Assert.Equal("""{"total":5}""", accepted.ResultJson());
         Assert.Equal(e.Position, accepted.Position);
         var stored = await store.ReadStream(tenant, StreamRead.Forward("counter-c1"), _ct);
@@ -45,6 +48,46 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
         Assert.Equal(first.Events[0].Position, resent.Events[0].Position);
         Assert.Single(await store.ReadStream(tenant, StreamRead.Forward("counter-c"), _ct));
         Assert.Equal(1L, await store.GetHead(tenant, _ct));
+    }
+
+    [Theory]
+    [InlineData("Increment", """{"counterId":"d","by":5}""", "'Increment' with other input")] // another stream: its derived ids are stored
+    [InlineData("Increment", """{"counterId":"c","by":7}""", "'Increment' with other input")] // the same stream: found by the lookup
+    [InlineData("RegisterCustomer", """{"customerId":"c9","email":"a@x.org","name":"A"}""", "'Increment'")]
+    public async Task A_command_id_reused_for_another_command_or_input_is_invalid_and_writes_nothing(string command, string json, string says)
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var options = new CommandOptions { CommandId = Guid.NewGuid() };
+        var admin = User(tenant, "root", "admin");
+        (await Processor(store).ExecuteJsonAsync(admin, "Increment", """{"counterId":"c","by":5}""", options, _ct)).AssertAccepted();
+
+        var outcome = await Processor(store).ExecuteJsonAsync(admin, command, json, options, _ct);
+
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome).Item;
+        Assert.Equal("commandId", invalid.Field);
+        Assert.Contains($"The command id '{options.CommandId}' was already used by {says}", invalid.Message);
+        Assert.Equal(1L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task A_command_id_reused_for_a_command_writing_more_events_is_invalid_and_writes_nothing()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var options = new CommandOptions { CommandId = Guid.NewGuid() };
+        var processor = Processor(store);
+        (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", """{"accountId":"a","balance":10}""", null, _ct)).AssertAccepted();
+        (await processor.ExecuteJsonAsync(User(tenant), "OpenAccount", """{"accountId":"b","balance":0}""", null, _ct)).AssertAccepted();
+        (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":5}""", options, _ct)).AssertAccepted();
+
+        // Two events: the first's id (derived from the command id) is the increment's, the second's is new.
+        var outcome = await processor.ExecuteJsonAsync(User(tenant), "Transfer", """{"transferId":"t","from":"a","to":"b","amount":3}""", options, _ct);
+
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome).Item;
+        Assert.Equal("commandId", invalid.Field);
+        Assert.Contains("already used by a command that wrote other events", invalid.Message);
+        Assert.Equal(3L, await store.GetHead(tenant, _ct));
     }
 
     [Fact]

@@ -18,6 +18,14 @@ public sealed class CommandContext(Caller caller, CommandDefinition definition, 
     /// <summary>The request's options.</summary>
     public CommandOptions Options { get; } = options;
 
+    private string? _fingerprint;
+
+    /// <summary>
+    /// The command's name and a hash of its input (<see cref="Hybrid.Command.fingerprint"/>), stored with the events of a
+    /// command whose caller chose its id, so that the id reused for another command is refused.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= Hybrid.Command.fingerprint(Definition.Name, Command);
+
     /// <summary>
     /// User-defined metadata fields stored with each event the command writes: the request's own
     /// (<see cref="CommandOptions.Fields"/>), and any middleware adds.

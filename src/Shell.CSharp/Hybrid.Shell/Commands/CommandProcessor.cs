@@ -149,7 +149,9 @@ public sealed partial class CommandProcessor
             return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
         }
         if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
-            return Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
+            return Command.reused(resent, context.Fingerprint, applied) is { } reused
+                ? Done(CommandOutcome.NewInvalid(reused.Value))
+                : Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
         var expected = Command.checkExpected(
             context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
         if (expected.IsError) return Done(expected.ErrorValue);
@@ -184,6 +186,7 @@ public sealed partial class CommandProcessor
             ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
             : accept.events.Select(_ => _ids.NewId()));
         var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
+        if (context.Options.CommandId is not null) metadata = metadata.WithField(Command.FingerprintField, context.Fingerprint);
         var proposed = Command.propose(ids, metadata, accept.events);
         if (shape is not null)
             condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
@@ -199,11 +202,16 @@ public sealed partial class CommandProcessor
         }
         if (appended is AppendResult.Appended written)
         {
+            // Under a caller-chosen id the store answers a repeat with the events stored: another command's, if the id was reused.
+            if (context.Options.CommandId is { } chosenId && Command.reused(chosenId, context.Fingerprint, written.Item) is { } reused)
+                return (Done(CommandOutcome.NewInvalid(reused.Value)), null);
             var failures = await RunTriggers(context, written.Item, ct).ConfigureAwait(false);
             var position = written.Item.Length == 0 ? readPosition : written.Item.Max(x => x.Position);
             return (Done(Accepted(written.Item, accept.result, position, attempt, failures)), written.Item);
         }
         var failure = ((AppendResult.ConditionFailed)appended).Item;
+        if (failure.Kind == ConditionFailureKind.DuplicateEventIds && context.Options.CommandId is { } reusedId)
+            return (Done(CommandOutcome.NewInvalid(Command.reusedIds(reusedId))), null);
         if (!Command.isRetryable(failure)) return (Done(CommandOutcome.NewConflict(attempt, failure.Reason)), null);
         // A migration marker may explain the conflict: read the shape again before the next attempt.
         if (shape is not null) await Gate.ReadAsync(caller.Tenant, definition.Aggregate, ct).ConfigureAwait(false);
