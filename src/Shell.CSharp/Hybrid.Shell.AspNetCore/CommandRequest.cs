@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Shell.Http;
 
 /// <summary>
-/// What a command request asks for besides its body: <c>If-Match</c> or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
+/// What a command request asks for besides its body: <c>If-Match</c> (a version, or <c>*</c>: the stream exists),
+/// <c>If-None-Match: *</c> (the stream does not exist yet) or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
 /// <c>X-Metadata-{name}</c> fields (checked with the events they go into), and read-your-writes (<c>?waitMs=</c>,
 /// <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
 /// </summary>
@@ -25,8 +26,19 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         var commandOptions = new CommandOptions();
 
         var (expected, expectedField) = (http.Headers.IfMatch.ToString().Trim(), "If-Match");
+        var absent = http.Headers.IfNoneMatch.ToString().Trim();
+        if (absent.Length > 0)
+        {
+            // RFC 9110: If-None-Match: * asks that the target not exist yet; here, that the stream has no live events.
+            if (absent != "*") return Fail("If-None-Match", $"'{Shown(absent)}' is not accepted: If-None-Match takes only '*' (the stream must not exist yet).");
+            if (expected.Length > 0 || query.ContainsKey("expectedVersion"))
+                return Fail("If-None-Match", "If-None-Match: * and an expected version exclude each other: give one.");
+            commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.NoStream };
+        }
         if (expected.Length == 0) (expected, expectedField) = (query["expectedVersion"].ToString(), "expectedVersion");
-        if (expected.Length > 0)
+        if (expected == "*" && expectedField == "If-Match")
+            commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.StreamExists }; // the stream must exist
+        else if (expected.Length > 0)
         {
             var unquoted = expected.Length >= 2 && expected[0] == '"' && expected[^1] == '"' ? expected[1..^1] : expected;
             if (!long.TryParse(unquoted, NumberStyles.None, CultureInfo.InvariantCulture, out var version))

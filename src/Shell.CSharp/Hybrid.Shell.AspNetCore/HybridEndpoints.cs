@@ -73,9 +73,20 @@ public static class HybridEndpoints
         var status = HttpOutcomes.StatusOf(outcome);
         if (outcome is CommandOutcome.Unavailable unavailable)
             http.Response.Headers.RetryAfter = Math.Ceiling(unavailable.retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        if (outcome is CommandOutcome.Accepted written && StreamTag(written.Item.Events) is { } etag) http.Response.Headers.ETag = etag;
         if (outcome is CommandOutcome.Accepted accepted && request.Wait is { } wait && views is { Length: > 0 })
             await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
         return Outcome(answer, status);
+    }
+
+    /// <summary>
+    /// The entity tag of an accepted command that wrote to one stream: its new version, quoted (what <c>If-Match</c> takes
+    /// back); null when it wrote nothing, to several streams or to none.
+    /// </summary>
+    private static string? StreamTag(RecordedEvent[] events)
+    {
+        if (events.Length == 0 || events[0].Stream is not { } stream || events.Any(e => e.Stream != stream)) return null;
+        return $"\"{events.Max(e => e.StreamVersion).ToString(CultureInfo.InvariantCulture)}\"";
     }
 
     /// <summary>The prefix of request headers carried into every written event's metadata as user-defined fields.</summary>

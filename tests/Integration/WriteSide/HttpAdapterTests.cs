@@ -151,6 +151,44 @@ public sealed class HttpAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accepted_command_on_one_stream_answers_its_version_as_an_etag_that_if_match_takes_back()
+    {
+        var first = await Post("/commands/Increment", """{"counterId":"e","by":1}""");
+        Assert.Equal("\"1\"", first.Response.Headers.ETag?.Tag);
+        var next = await Post("/commands/Increment", """{"counterId":"e","by":1}""",
+            configure: r => r.Headers.TryAddWithoutValidation("If-Match", first.Response.Headers.ETag!.Tag));
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+        Assert.Equal("\"2\"", next.Response.Headers.ETag?.Tag);
+        var stale = await Post("/commands/Increment", """{"counterId":"e","by":1}""",
+            configure: r => r.Headers.TryAddWithoutValidation("If-Match", first.Response.Headers.ETag!.Tag));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+        Assert.Null(stale.Response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task If_none_match_star_creates_only_and_if_match_star_updates_only()
+    {
+        var updateMissing = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-Match", "*"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, updateMissing.Status);
+        var create = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-None-Match", "*"));
+        Assert.Equal(HttpStatusCode.OK, create.Status);
+        var createAgain = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-None-Match", "*"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, createAgain.Status);
+        var update = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-Match", "*"));
+        Assert.Equal(HttpStatusCode.OK, update.Status);
+
+        var notStar = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"3\""));
+        Assert.Equal((HttpStatusCode.BadRequest, "If-None-Match"), (notStar.Status, notStar.Body.GetProperty("field").GetString()));
+        var both = await Post("/commands/Increment", """{"counterId":"n","by":1}""", configure: r =>
+        {
+            r.Headers.TryAddWithoutValidation("If-None-Match", "*");
+            r.Headers.TryAddWithoutValidation("If-Match", "2");
+        });
+        Assert.Equal((HttpStatusCode.BadRequest, "If-None-Match"), (both.Status, both.Body.GetProperty("field").GetString()));
+        Assert.Equal(2L, (await _store.GetStreamState(_tenant, "counter-n", default)).Version);
+    }
+
+    [Fact]
     public async Task Conflict_answers_409()
     {
         // A processor whose store always loses the race, served on its own prefix.

@@ -32,6 +32,7 @@ internal sealed class HttpFuzzCases(int seed, string tenant, string quietTenant,
         c => c.LongActor(),
         c => c.BadQueryParameter(),
         c => c.BadCommandId(),
+        c => c.BadPrecondition(),
         c => c.TruncatedJson(),
         c => c.WrongShape(),
         c => c.UnknownField(),
@@ -150,6 +151,19 @@ internal sealed class HttpFuzzCases(int seed, string tenant, string quietTenant,
         return Json("bad command id", "/commands/Increment", IncrementBody(Id(), 1), 400, "X-Command-Id", headers);
     }
 
+    private HttpFuzzCase BadPrecondition()
+    {
+        var headers = Caller();
+        var field = "If-None-Match";
+        switch (_random.Next(3))
+        {
+            case 0: headers["If-None-Match"] = "\"4\""; break;
+            case 1: headers["If-None-Match"] = "*"; headers["If-Match"] = "1"; break;
+            default: headers["If-Match"] = "W/\"1\""; field = "If-Match"; break;
+        }
+        return Json("bad precondition", "/commands/Increment", IncrementBody(Id(), 1), 400, field, headers);
+    }
+
     private HttpFuzzCase TruncatedJson()
     {
         var json = IncrementBody(Id(), 1);
@@ -158,13 +172,16 @@ internal sealed class HttpFuzzCases(int seed, string tenant, string quietTenant,
 
     private HttpFuzzCase WrongShape()
     {
-        var (json, field) = _random.Next(6) switch
+        var (json, field) = _random.Next(9) switch
         {
             0 => ("""{"counterId":"c","by":"3"}""", "by"),
             1 => ("""{"counterId":7,"by":3}""", "counterId"),
             2 => ("""[{"counterId":"c","by":3}]""", "body"),
             3 => ("""{"counterId":"c","by":3.5}""", "by"),
             4 => ("\"just a string\"", "body"),
+            5 => ("""{"counterId":"c","by":1,"by":2}""", "by"),
+            6 => ("""{"counterId":"c","by":99999999999}""", "by"),
+            7 => ("""{"counterId":"c\udc00","by":1}""", "counterId"),
             _ => ("""{"counterId":"c","by":null}""", "by"),
         };
         return Json("wrong shape", "/commands/Increment", json, 400, field);
