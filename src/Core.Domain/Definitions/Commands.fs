@@ -289,6 +289,16 @@ module Command =
         let hash = System.Security.Cryptography.SHA256.HashData json
         name + ":" + Convert.ToHexStringLower(hash, 0, 16)
 
+    /// The metadata of a command with a caller-chosen id, with its fingerprint; an error when the caller's own fields
+    /// leave no room for it (the store keeps at most Limits.MetadataFields fields per event).
+    let withFingerprint (fingerprint: string) (metadata: EventMetadata) : Result<EventMetadata, Validation.Error> =
+        if not (metadata.Fields.ContainsKey FingerprintField) && metadata.Fields.Count >= Limits.MetadataFields then
+            Error
+                { Field = "metadata.Fields"
+                  Message =
+                    $"A command with a command id takes at most {Limits.MetadataFields - 1} metadata fields of its own, not {metadata.Fields.Count}: one more holds the command's fingerprint ('{FingerprintField}')." }
+        else Ok(metadata.WithField(FingerprintField, fingerprint))
+
     /// The error when events a caller-chosen command id already wrote belong to another command or other input (their
     /// fingerprint differs): the id was reused, and answering with those events would tell the caller that its command
     /// was carried out when it was not. None when they are this command's, or carry no fingerprint (written before them).

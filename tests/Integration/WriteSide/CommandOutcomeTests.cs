@@ -71,6 +71,25 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task A_command_id_leaves_room_for_its_fingerprint_among_the_metadata_fields()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        Dictionary<string, string> Fields(int n) => Enumerable.Range(0, n).ToDictionary(i => $"f{i}", i => $"v{i}");
+
+        var full = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { CommandId = Guid.NewGuid(), Fields = Fields(Limits.MetadataFields) }, _ct);
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(full).Item;
+        Assert.Equal("metadata.Fields", invalid.Field);
+        Assert.Contains($"at most {Limits.MetadataFields - 1} metadata fields of its own", invalid.Message);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+
+        var room = (await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { CommandId = Guid.NewGuid(), Fields = Fields(Limits.MetadataFields - 1) }, _ct)).AssertAccepted();
+        Assert.Equal(Limits.MetadataFields, room.Events[0].Metadata.Fields.Count);
+    }
+
+    [Fact]
     public async Task A_command_id_reused_for_a_command_writing_more_events_is_invalid_and_writes_nothing()
     {
         var store = await Store();

@@ -186,7 +186,12 @@ public sealed partial class CommandProcessor
             ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
             : accept.events.Select(_ => _ids.NewId()));
         var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
-        if (context.Options.CommandId is not null) metadata = metadata.WithField(Command.FingerprintField, context.Fingerprint);
+        if (context.Options.CommandId is not null)
+        {
+            var stamped = Command.withFingerprint(context.Fingerprint, metadata);
+            if (stamped.IsError) return (Done(CommandOutcome.NewInvalid(stamped.ErrorValue)), null);
+            metadata = stamped.ResultValue;
+        }
         var proposed = Command.propose(ids, metadata, accept.events);
         if (shape is not null)
             condition = AppendCondition.NewAll(ListModule.OfArray([condition, AggregateMigrationModule.unchangedSince(definition.Aggregate, shape.Position)]));
