@@ -277,6 +277,11 @@ module Command =
         let causation = commandId.ToString()
         looked.Events |> Array.filter (fun e -> e.Metadata.CausationId = causation)
 
+    /// A caller-chosen command id, named by field: any GUID but the empty one, which every caller would share.
+    let checkId (field: string) (id: Guid) : Result<unit, Validation.Error> =
+        if id = Guid.Empty then Error { Field = field; Message = $"'{field}' is the empty GUID: give each command a GUID of its own." }
+        else Ok()
+
     /// The metadata field recording which command a caller-chosen command id was first used for (see `fingerprint`).
     [<Literal>]
     let FingerprintField = "hybrid.command"

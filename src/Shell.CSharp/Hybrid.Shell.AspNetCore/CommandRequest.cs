@@ -51,8 +51,9 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         var commandId = http.Headers["X-Command-Id"].ToString();
         if (commandId.Length > 0)
         {
-            if (!Guid.TryParse(commandId, out var id) || id == Guid.Empty)
+            if (!Guid.TryParse(commandId, out var id))
                 return Fail("X-Command-Id", $"'{Shown(commandId)}' is not a command id: give a non-empty GUID.");
+            if (Command.checkId("X-Command-Id", id) is { IsError: true } empty) return Fail(empty.ErrorValue);
             commandOptions = commandOptions with { CommandId = id };
         }
 

@@ -141,6 +141,7 @@ public static class RegistrySchema
         if (ctx.GetArgument<string?>("commandId") is { } id)
         {
             if (!Guid.TryParse(id, out var commandId)) throw GraphQLOutcomes.Invalid(new Validation.Error("commandId", $"'{id}' is not a GUID."));
+            if (Command.checkId("commandId", commandId) is { IsError: true } empty) throw GraphQLOutcomes.Invalid(empty.ErrorValue);
             options = options with { CommandId = commandId };
         }
         if (ctx.GetArgument<long?>("expectedVersion") is { } version)

@@ -73,6 +73,9 @@ public sealed class GraphQLAdapterTests(ITestOutputHelper output) : IAsyncLifeti
         var (_, invalid) = await _client.Send("""mutation { addItem(input: { listId: "chores", text: "x" }, commandId: "not-a-guid") { position } }""");
         Assert.Equal("INVALID", GraphQLClient.ErrorCode(invalid));
         Assert.Equal("commandId", invalid.GetProperty("errors")[0].GetProperty("extensions").GetProperty("field").GetString());
+        var (_, empty) = await _client.Send("""mutation { addItem(input: { listId: "chores", text: "x" }, commandId: "00000000-0000-0000-0000-000000000000") { position } }""");
+        Assert.Equal("INVALID", GraphQLClient.ErrorCode(empty));
+        Assert.Equal("commandId", empty.GetProperty("errors")[0].GetProperty("extensions").GetProperty("field").GetString());
 
         var (_, noTenant) = await _client.Send("""{ lists(input: { limit: 1 }) { id } }""", tenant: null);
         Assert.Equal("INVALID", GraphQLClient.ErrorCode(noTenant));

@@ -71,6 +71,17 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task The_empty_guid_is_not_a_command_id()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { CommandId = Guid.Empty }, _ct);
+        Assert.Equal("commandId", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
     public async Task A_command_id_leaves_room_for_its_fingerprint_among_the_metadata_fields()
     {
         var store = await Store();

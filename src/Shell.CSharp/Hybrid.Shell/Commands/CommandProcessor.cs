@@ -105,6 +105,8 @@ public sealed partial class CommandProcessor
         var tenant = CallerModule.validate(caller);
         if (tenant.IsError) return CommandOutcome.NewInvalid(tenant.ErrorValue);
         if (payload is null) return CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."));
+        if (options.CommandId is { } chosen && Command.checkId("commandId", chosen) is { IsError: true } emptyId)
+            return CommandOutcome.NewInvalid(emptyId.ErrorValue);
 
         var authorization = definition.Check(caller, payload);
         if (authorization is Authorization.Denied denied) return CommandOutcome.NewUnauthorized(denied.reason);
