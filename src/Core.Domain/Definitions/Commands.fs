@@ -297,12 +297,20 @@ module Command =
     /// The metadata of a command with a caller-chosen id, with its fingerprint; an error when the caller's own fields
     /// leave no room for it (the store keeps at most Limits.MetadataFields fields per event).
     let withFingerprint (fingerprint: string) (metadata: EventMetadata) : Result<EventMetadata, Validation.Error> =
-        if not (metadata.Fields.ContainsKey FingerprintField) && metadata.Fields.Count >= Limits.MetadataFields then
+        if metadata.Fields.Count >= Limits.MetadataFields then
             Error
                 { Field = "metadata.Fields"
                   Message =
                     $"A command with a command id takes at most {Limits.MetadataFields - 1} metadata fields of its own, not {metadata.Fields.Count}: one more holds the command's fingerprint ('{FingerprintField}')." }
         else Ok(metadata.WithField(FingerprintField, fingerprint))
+
+    /// The caller's own metadata fields may not use the fingerprint's name: only the command processor writes it.
+    let checkOwnFields (names: string seq) : Result<unit, Validation.Error> =
+        if Seq.contains FingerprintField names then
+            Error
+                { Field = $"metadata.Fields[{FingerprintField}]"
+                  Message = $"The metadata field '{FingerprintField}' is written by the command processor only: give your field another name." }
+        else Ok()
 
     /// The error when events a caller-chosen command id already wrote belong to another command or other input (their
     /// fingerprint differs): the id was reused, and answering with those events would tell the caller that its command

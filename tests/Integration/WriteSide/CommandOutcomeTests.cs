@@ -71,6 +71,17 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task A_caller_field_named_like_the_fingerprint_is_invalid()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
+            new CommandOptions { Fields = new Dictionary<string, string> { [Command.FingerprintField] = "Increment:0" } }, _ct);
+        Assert.Equal($"metadata.Fields[{Command.FingerprintField}]", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
     public async Task The_empty_guid_is_not_a_command_id()
     {
         var store = await Store();

@@ -187,6 +187,7 @@ public sealed partial class CommandProcessor
         var ids = ListModule.OfSeq(context.Options.CommandId is { } chosen
             ? accept.events.Select((_, i) => Command.eventId(caller.Tenant, chosen, i))
             : accept.events.Select(_ => _ids.NewId()));
+        if (Command.checkOwnFields(context.Fields.Keys) is { IsError: true } reserved) return (Done(CommandOutcome.NewInvalid(reserved.ErrorValue)), null);
         var metadata = TraceContext.Stamp(Command.metadata(caller, context.CommandId).WithFields(context.Fields));
         if (context.Options.CommandId is not null)
         {
