@@ -80,8 +80,10 @@ internal static class CliArguments
         var command = parse.CommandResult.Command;
         var path = command.Parents.OfType<System.CommandLine.Command>().Any() ? $"hybrid-sample {command.Name}" : "hybrid-sample";
         var commands = string.Join(", ", command.Subcommands.Select(c => c.Name));
-        if (commands.Length > 0 && parse.UnmatchedTokens.Count > 0 && !parse.UnmatchedTokens[0].StartsWith('-'))
-            return $"{path}: '{parse.UnmatchedTokens[0]}' is not a command: use one of {commands}.";
+        if (commands.Length > 0 && parse.UnmatchedTokens.Count > 0)
+            return parse.UnmatchedTokens[0].StartsWith('-')
+                ? $"{path}: '{parse.UnmatchedTokens[0]}' is not an option here: give a command first, one of {commands}."
+                : $"{path}: '{parse.UnmatchedTokens[0]}' is not a command: use one of {commands}.";
         if (commands.Length > 0 && command.Action is null) return $"{path}: give a command: one of {commands}.";
         return $"{path}: {parse.Errors[0].Message}";
     }

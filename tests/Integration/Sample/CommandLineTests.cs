@@ -25,6 +25,7 @@ public sealed class CommandLineTests
     [InlineData("demo extra", "hybrid-sample demo: Unrecognized command or argument 'extra'.")]
     [InlineData("nope", "hybrid-sample: 'nope' is not a command: use one of demo, simulate, serve, migrate, verify, backup, front, handler, projector, ops.")]
     [InlineData("", "hybrid-sample: give a command: one of demo, simulate, serve, migrate, verify, backup, front, handler, projector, ops.")]
+    [InlineData("--bogus", "hybrid-sample: '--bogus' is not an option here: give a command first, one of demo, simulate, serve, migrate, verify, backup, front, handler, projector, ops.")]
     [InlineData("ops zap", "hybrid-sample ops: 'zap' is not a command: use one of dead-letters, show, retry, discard, pause, resume, replay, lag, rebuild, retention, verify, forget-subject.")]
     [InlineData("serve", "hybrid-sample serve: give --data DIR to keep the events in DIR (the embedded store), or --postgres CONNECTION for PostgreSQL.")]
     public async Task a_bad_argument_prints_one_line_naming_it_and_exits_with_2(string args, string message)
