@@ -289,9 +289,22 @@ module Command =
     /// The command's name and the first 16 bytes of the SHA-256 of its input as JSON (in this module's conventions), as
     /// "name:hex". Events written under a caller-chosen command id carry it, so that the id re-sent with another command
     /// or other input is told apart from a retry of the same command.
+    /// Object keys are hashed in ordinal order, so a dictionary field read from keys in another order hashes the same.
     let fingerprint (name: string) (input: obj) =
         let json: byte[] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(input, (if isNull input then typeof<obj> else input.GetType()), JsonPayload.options)
-        let hash = System.Security.Cryptography.SHA256.HashData json
+        let rec canonical (node: System.Text.Json.Nodes.JsonNode) : System.Text.Json.Nodes.JsonNode =
+            match node with
+            | :? System.Text.Json.Nodes.JsonObject as o ->
+                let sorted = System.Text.Json.Nodes.JsonObject()
+                for KeyValue(key, value) in o |> Seq.sortWith (fun a b -> String.CompareOrdinal(a.Key, b.Key)) |> Seq.toArray do
+                    sorted.Add(key, (if isNull value then null else canonical (value.DeepClone())))
+                sorted
+            | :? System.Text.Json.Nodes.JsonArray as a ->
+                System.Text.Json.Nodes.JsonArray([| for item in a -> if isNull item then null else canonical (item.DeepClone()) |])
+            | other -> other
+        let parsed = System.Text.Json.Nodes.JsonNode.Parse(ReadOnlySpan json)
+        let text = if isNull parsed then "null" else (canonical parsed).ToJsonString()
+        let hash = System.Security.Cryptography.SHA256.HashData(Text.Encoding.UTF8.GetBytes text)
         name + ":" + Convert.ToHexStringLower(hash, 0, 16)
 
     /// The metadata of a command with a caller-chosen id, with its fingerprint; an error when the caller's own fields
