@@ -71,24 +71,21 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     }
 
     [Fact]
-    public async Task A_caller_field_named_like_the_fingerprint_is_invalid()
-    {
-        var store = await Store();
-        var tenant = Tenants.Fresh();
-        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
-            new CommandOptions { Fields = new Dictionary<string, string> { [Command.FingerprintField] = "Increment:0" } }, _ct);
-        Assert.Equal($"metadata.Fields[{Command.FingerprintField}]", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
-        Assert.Equal(0L, await store.GetHead(tenant, _ct));
-    }
+    public Task A_caller_field_named_like_the_fingerprint_is_invalid() =>
+        InvalidAndNothingWritten(new CommandOptions { Fields = new Dictionary<string, string> { [Command.FingerprintField] = "Increment:0" } },
+            $"metadata.Fields[{Command.FingerprintField}]");
 
     [Fact]
-    public async Task The_empty_guid_is_not_a_command_id()
+    public Task The_empty_guid_is_not_a_command_id() => InvalidAndNothingWritten(new CommandOptions { CommandId = Guid.Empty }, "commandId");
+
+    /// <summary>An increment by the caller (a user of a fresh tenant by default) is invalid naming the field, and writes nothing.</summary>
+    private async Task InvalidAndNothingWritten(CommandOptions? options, string field, Func<string, Caller>? callerIn = null)
     {
         var store = await Store();
         var tenant = Tenants.Fresh();
-        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":1}""",
-            new CommandOptions { CommandId = Guid.Empty }, _ct);
-        Assert.Equal("commandId", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
+        var caller = callerIn is null ? User(tenant) : callerIn(tenant);
+        var outcome = await Processor(store).ExecuteJsonAsync(caller, "Increment", """{"counterId":"c","by":1}""", options, _ct);
+        Assert.Equal(field, Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
         Assert.Equal(0L, await store.GetHead(tenant, _ct));
     }
 
@@ -216,15 +213,8 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     [Theory]
     [InlineData("ann\nbob", "x", "actor")]
     [InlineData("ann", "corr\u0000", "correlationId")]
-    public async Task A_caller_whose_actor_or_correlation_id_could_not_be_stored_is_invalid_before_anything_runs(string actor, string correlation, string field)
-    {
-        var store = await Store();
-        var tenant = Tenants.Fresh();
-        var caller = new Caller(tenant, actor, [], correlation);
-        var outcome = await Processor(store).ExecuteJsonAsync(caller, "Increment", """{"counterId":"c","by":1}""", null, _ct);
-        Assert.Equal(field, Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
-        Assert.Equal(0L, await store.GetHead(tenant, _ct));
-    }
+    public Task A_caller_whose_actor_or_correlation_id_could_not_be_stored_is_invalid_before_anything_runs(string actor, string correlation, string field) =>
+        InvalidAndNothingWritten(null, field, tenant => new Caller(tenant, actor, [], correlation));
 
     [Fact]
     public async Task An_event_the_store_refuses_makes_the_command_invalid_with_a_message_free_of_parameter_suffixes()
