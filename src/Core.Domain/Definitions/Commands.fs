@@ -291,20 +291,26 @@ module Command =
     /// or other input is told apart from a retry of the same command.
     /// Object keys are hashed in ordinal order, so a dictionary field read from keys in another order hashes the same.
     let fingerprint (name: string) (input: obj) =
-        let json: byte[] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(input, (if isNull input then typeof<obj> else input.GetType()), JsonPayload.options)
-        let rec canonical (node: System.Text.Json.Nodes.JsonNode) : System.Text.Json.Nodes.JsonNode =
-            match node with
-            | :? System.Text.Json.Nodes.JsonObject as o ->
-                let sorted = System.Text.Json.Nodes.JsonObject()
-                for KeyValue(key, value) in o |> Seq.sortWith (fun a b -> String.CompareOrdinal(a.Key, b.Key)) |> Seq.toArray do
-                    sorted.Add(key, (if isNull value then null else canonical (value.DeepClone())))
-                sorted
-            | :? System.Text.Json.Nodes.JsonArray as a ->
-                System.Text.Json.Nodes.JsonArray([| for item in a -> if isNull item then null else canonical (item.DeepClone()) |])
-            | other -> other
-        let parsed = System.Text.Json.Nodes.JsonNode.Parse(ReadOnlySpan json)
-        let text = if isNull parsed then "null" else (canonical parsed).ToJsonString()
-        let hash = System.Security.Cryptography.SHA256.HashData(Text.Encoding.UTF8.GetBytes text)
+        let value = System.Text.Json.JsonSerializer.SerializeToElement(input, input.GetType(), JsonPayload.options)
+        let buffer = Buffers.ArrayBufferWriter<byte>()
+        use writer = new System.Text.Json.Utf8JsonWriter(buffer)
+        let rec write (element: System.Text.Json.JsonElement) =
+            match element.ValueKind with
+            | System.Text.Json.JsonValueKind.Object ->
+                writer.WriteStartObject()
+                for p in element.EnumerateObject() |> Seq.sortWith (fun a b -> String.CompareOrdinal(a.Name, b.Name)) do
+                    writer.WritePropertyName p.Name
+                    write p.Value
+                writer.WriteEndObject()
+            | System.Text.Json.JsonValueKind.Array ->
+                writer.WriteStartArray()
+                for item in element.EnumerateArray() do
+                    write item
+                writer.WriteEndArray()
+            | _ -> element.WriteTo writer
+        write value
+        writer.Flush()
+        let hash = System.Security.Cryptography.SHA256.HashData buffer.WrittenSpan
         name + ":" + Convert.ToHexStringLower(hash, 0, 16)
 
     /// The metadata of a command with a caller-chosen id, with its fingerprint; an error when the caller's own fields
@@ -333,7 +339,7 @@ module Command =
         let commandOf (print: string) = match print.LastIndexOf ':' with | -1 -> print | i -> print.Substring(0, i)
         events
         |> Array.tryPick (fun e ->
-            if isNull (box e) || e.Metadata.CausationId <> causation then None
+            if e.Metadata.CausationId <> causation then None
             else
                 match e.Metadata.Fields.TryFind FingerprintField with
                 | Some other when other <> fingerprint ->

@@ -65,6 +65,7 @@ module PayloadErrors =
             | _ -> None
         find "" root
 
+    /// The integer types a payload field may have (the serializer reads them from JSON numbers without a fraction).
     let private isWhole (t: Type) =
         t = typeof<int> || t = typeof<int64> || t = typeof<int16> || t = typeof<byte> || t = typeof<uint32> || t = typeof<uint64>
         || t = typeof<sbyte> || t = typeof<uint16>
@@ -98,8 +99,7 @@ module PayloadErrors =
         if t = typeof<string> || t = typeof<Guid> || t = typeof<char> then "a string"
         elif t = typeof<DateTimeOffset> || t = typeof<DateTime> then "a date and time string (ISO 8601)"
         elif t = typeof<bool> then "true or false"
-        elif t = typeof<int> || t = typeof<int64> || t = typeof<int16> || t = typeof<byte> || t = typeof<uint32> || t = typeof<uint64> then
-            "a whole number"
+        elif isWhole t then "a whole number"
         elif t = typeof<float> || t = typeof<float32> || t = typeof<decimal> then "a number"
         elif t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<option<_>> then
             $"null or {describe (t.GetGenericArguments().[0])}"

@@ -73,9 +73,12 @@ public static class HybridEndpoints
         var status = HttpOutcomes.StatusOf(outcome);
         if (outcome is CommandOutcome.Unavailable unavailable)
             http.Response.Headers.RetryAfter = Math.Ceiling(unavailable.retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        if (outcome is CommandOutcome.Accepted written && StreamTag(written.Item.Events) is { } etag) http.Response.Headers.ETag = etag;
-        if (outcome is CommandOutcome.Accepted accepted && request.Wait is { } wait && views is { Length: > 0 })
-            await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
+        if (outcome is CommandOutcome.Accepted accepted)
+        {
+            if (StreamTag(accepted.Item.Events) is { } etag) http.Response.Headers.ETag = etag;
+            if (request.Wait is { } wait && views is { Length: > 0 })
+                await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
+        }
         return Outcome(answer, status);
     }
 

@@ -10,7 +10,7 @@ namespace Hybrid.Shell.Http.Admin;
 /// </summary>
 internal static class AdminParameters
 {
-    /// <summary>A log position (0 or more): the text, or the query's value when <paramref name="text"/> is not given.</summary>
+    /// <summary>A log position (0 or more) given as text (a route value or a query parameter); empty when absent.</summary>
     public static bool TryPosition(string name, string? text, bool required, out long value, [NotNullWhen(false)] out IResult? problem)
     {
         value = 0;
