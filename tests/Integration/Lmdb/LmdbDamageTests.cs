@@ -153,7 +153,7 @@ public sealed class LmdbDamageTests(ITestOutputHelper output) : IDisposable
 
         var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbEventStore.Open(directory));
         Assert.Contains($"format 'hybrid-event-store/{format}'", error.Message);
-        Assert.Equal("hybrid-event-store/3", StoreEnvironment.Format);
+        Assert.Equal("hybrid-event-store/4", StoreEnvironment.Format);
         Assert.Contains($"reads only '{StoreEnvironment.Format}'", error.Message);
         Assert.Contains(file, error.Message);
         Assert.False(LmdbStoreVerifier.Verify(directory).Sound);

@@ -15,7 +15,7 @@ public sealed class LmdbLongListTests : IDisposable
 
     public void Dispose() => _temp.Delete(recursive: true);
 
-    private static EventData Data(int i) =>
+    internal static EventData Data(int i) =>
         new(i % 4 == 0 ? "A" : "B", ["all:x", i % 2 == 0 ? "parity:even" : "parity:odd", .. i % 3 == 0 ? new[] { "three:yes" } : []],
             i % 5 == 0 ? null! : "s", $$"""{"i":{{i}}}""", 1);
 
@@ -38,7 +38,7 @@ public sealed class LmdbLongListTests : IDisposable
     private static readonly (long After, long Before)[] Windows = [(0, long.MaxValue), (63, 130), (64, 66), (127, 200), (128, 129), (250, 1000), (329, 331), (400, 500)];
     private static readonly int[] Limits = [0, 1, 50];
 
-    private static async Task AssertReadsMatch(LmdbEventStore store, IReadOnlyList<RecordedEvent> log)
+    internal static async Task AssertReadsMatch(LmdbEventStore store, IReadOnlyList<RecordedEvent> log)
     {
         QueryItem[][] queries =
         [

@@ -6,10 +6,10 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 internal sealed class Databases : IDisposable
 {
     public static readonly string[] Names =
-        ["meta", "tenants", "events", "ids", "deletions", "versions", "postings", "checkpoints", "dead-letters", "leases", "subject-keys"];
+        ["meta", "tenants", "events", "ids", "deletions", "versions", "postings", "checkpoints", "dead-letters", "leases", "subject-keys", "indexed"];
 
     /// <summary>Databases added after the format's first version: created when a store written before them is opened.</summary>
-    private static readonly HashSet<string> AddedLater = ["subject-keys"];
+    private static readonly HashSet<string> AddedLater = ["subject-keys", "indexed"];
 
     private readonly LightningDatabase[] _all;
 
@@ -26,6 +26,7 @@ internal sealed class Databases : IDisposable
     public LightningDatabase DeadLetters => _all[8];
     public LightningDatabase Leases => _all[9];
     public LightningDatabase SubjectKeys => _all[10];
+    public LightningDatabase Indexed => _all[11];
 
     /// <summary>Every database with its name, in <see cref="Names"/> order.</summary>
     public IEnumerable<(string Name, LightningDatabase Db)> All => Names.Select((name, i) => (name, _all[i]));

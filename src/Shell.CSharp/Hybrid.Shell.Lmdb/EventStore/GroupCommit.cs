@@ -19,6 +19,7 @@ internal sealed class GroupCommit : IDisposable
 {
     private readonly StoreEnvironment _env;
     private readonly TenantSignals _signals;
+    private readonly IndexTails _tails;
     private readonly int _maxEvents;
     private readonly object _gate = new();
     private readonly Queue<WriteOp> _queue = new();
@@ -27,10 +28,11 @@ internal sealed class GroupCommit : IDisposable
     private bool _busy; // a group is being committed, by the writer thread or by a caller on its own thread
     private CommitGathering _gathering; // timed in Stopwatch ticks
 
-    public GroupCommit(StoreEnvironment env, TenantSignals signals, int maxEvents)
+    public GroupCommit(StoreEnvironment env, TenantSignals signals, IndexTails tails, int maxEvents)
     {
         _env = env;
         _signals = signals;
+        _tails = tails;
         _maxEvents = maxEvents;
         _thread = new Thread(Loop) { IsBackground = true, Name = "hybrid-lmdb-writer" };
         _thread.Start();
@@ -164,6 +166,22 @@ internal sealed class GroupCommit : IDisposable
 
     private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum)
     {
+        // The index tails follow the transaction: published when it commits, dropped when it does not.
+        try
+        {
+            var outcome = CommitOnce(env, dbs, group, isolate, atMaximum, out var committed);
+            if (committed) _tails.Publish();
+            return outcome;
+        }
+        finally
+        {
+            _tails.Drop();
+        }
+    }
+
+    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum, out bool committed)
+    {
+        committed = false;
         using var tx = env.BeginTransaction();
         foreach (var op in group)
         {
@@ -179,6 +197,7 @@ internal sealed class GroupCommit : IDisposable
                 continue;
             }
             using var member = tx.BeginTransaction();
+            _tails.BeginMember();
             try
             {
                 Run(op, member, dbs);
@@ -186,24 +205,27 @@ internal sealed class GroupCommit : IDisposable
             }
             catch (LightningException e) when (IsMapFull(e))
             {
+                _tails.DropMember();
                 if (!atMaximum) return Outcome.MapFull;
                 op.Fail(Full(e));
             }
             catch (Exception e)
             {
+                _tails.DropMember();
                 op.Fail(e);
             }
         }
-        var committed = tx.Commit();
-        if (committed == MDBResultCode.MapFull) return Outcome.MapFull;
-        committed.ThrowOnError();
+        var result = tx.Commit();
+        if (result == MDBResultCode.MapFull) return Outcome.MapFull;
+        result.ThrowOnError();
+        committed = true;
         return Outcome.Committed;
     }
 
     /// <summary>Runs the member's work; the cursors it opened are closed before its transaction commits or aborts.</summary>
     private void Run(WriteOp op, LightningTransaction tx, Databases dbs)
     {
-        using var txn = new StoreTxn(tx, dbs, _env.DataFile, writer: true);
+        using var txn = new StoreTxn(tx, dbs, _env.DataFile, writer: true, _tails);
         op.Run(txn);
     }
 

@@ -45,7 +45,7 @@ public sealed partial class LmdbEventStore
     /// <inheritdoc />
     public Task<string[]> GetTenants(CancellationToken ct) => Task.FromResult(_env.Read((tx, dbs) =>
     {
-        var txn = new StoreTxn(tx, dbs, _env.DataFile);
+        var txn = new StoreTxn(tx, dbs, _env.DataFile, tails: _tails);
         return txn.TenantNames().Values.Where(name => txn.Tenant(name)!.Head.Position > 0).Order(StringComparer.Ordinal).ToArray();
     }));
 
@@ -80,5 +80,5 @@ public sealed partial class LmdbEventStore
     }
 
     private T InTenant<T>(string tenant, T none, Func<TenantView, T> read) => _env.Read((tx, dbs) =>
-        new StoreTxn(tx, dbs, _env.DataFile).Tenant(tenant) is { } view ? read(view) : none);
+        new StoreTxn(tx, dbs, _env.DataFile, tails: _tails).Tenant(tenant) is { } view ? read(view) : none);
 }

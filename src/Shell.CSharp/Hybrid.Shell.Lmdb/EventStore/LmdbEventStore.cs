@@ -16,6 +16,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     private readonly LmdbEventStoreOptions _options;
     private readonly StoreEnvironment _env;
     private readonly TenantSignals _signals = new();
+    private readonly IndexTails _tails = new();
     private readonly GroupCommit _writer;
     private readonly RecordWriter _recordWriter = new(1024);
 
@@ -23,7 +24,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     {
         _options = options;
         _env = env;
-        _writer = new GroupCommit(env, _signals, options.MaxEventsPerCommit);
+        _writer = new GroupCommit(env, _signals, _tails, options.MaxEventsPerCommit);
     }
 
     /// <summary>

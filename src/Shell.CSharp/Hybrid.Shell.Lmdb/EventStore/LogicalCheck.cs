@@ -4,9 +4,10 @@ using LightningDB;
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 /// <summary>
-/// Checks that the store's indexes agree with its log: each tenant's positions run 1..head without a gap, every
-/// event has its id, stream-version and posting entries, the index databases hold no more entries than the events
-/// need (so none points nowhere), and no stream is deleted beyond its version. Costs one lookup per index entry.
+/// Checks that the store's indexes agree with its log: each tenant's positions run 1..head without a gap, its index
+/// mark is not beyond its head, every event up to the mark has its id, stream-version and posting entries, the index
+/// databases hold no more entries than those events need (so none points nowhere, and none is there for an event of
+/// the index tail), and no stream is deleted beyond its version. Costs one lookup per index entry.
 /// </summary>
 internal static class LogicalCheck
 {
@@ -15,11 +16,14 @@ internal static class LogicalCheck
     public static LmdbStoreDamagedException? FirstProblem(StoreTxn txn, out Counts counts)
     {
         var tenants = txn.TenantNames();
-        long events = 0, versions = 0, postings = 0;
+        long events = 0, indexed = 0, versions = 0, postings = 0;
         counts = new Counts(tenants.Count, 0);
         foreach (var (number, name) in tenants.OrderBy(t => t.Key))
         {
             var view = new TenantView(txn, name, number);
+            var mark = view.Mark();
+            if (mark > view.Head.Position)
+                return txn.Damaged(txn.Dbs.Indexed, StoreKeys.Tenant(number), $"the index mark {mark} is beyond the tenant's last position {view.Head.Position}");
             using var cursor = txn.Tx.CreateCursor(txn.Dbs.Events);
             var (code, key, value) = cursor.SeekRange(StoreKeys.Event(number, 1));
             long position = 0;
@@ -28,10 +32,14 @@ internal static class LogicalCheck
                 var k = key.AsSpan();
                 if (StoreKeys.Last(k) != ++position) return txn.Damaged(txn.Dbs.Events, StoreKeys.Event(number, position), "a position is missing from the log");
                 var e = EventRecord.Read(txn.Open(txn.Dbs.Events, k, value.AsSpan()), name, position);
-                if (IndexProblem(txn, view, e) is { } problem) return problem;
+                if (position <= mark)
+                {
+                    if (IndexProblem(txn, view, e) is { } problem) return problem;
+                    indexed++;
+                    versions += e.Stream is null ? 0 : 1;
+                    postings += 1 + e.Tags.Distinct(StringComparer.Ordinal).Count();
+                }
                 events++;
-                versions += e.Stream is null ? 0 : 1;
-                postings += 1 + e.Tags.Distinct(StringComparer.Ordinal).Count();
                 (code, key, value) = cursor.Next();
             }
             if (code != MDBResultCode.Success && code != MDBResultCode.NotFound) code.ThrowOnError();
@@ -39,16 +47,16 @@ internal static class LogicalCheck
         }
         if (DeletionProblem(txn, tenants) is { } deletion) return deletion;
         counts = new Counts(tenants.Count, events);
-        try { return CountProblem(txn, events, versions, postings); }
+        try { return CountProblem(txn, indexed, versions, postings); }
         catch (LmdbStoreDamagedException e) { return e; }
     }
 
     /// <summary>An index holding more (or fewer) entries than the log needs, or a malformed list chunk.</summary>
-    private static LmdbStoreDamagedException? CountProblem(StoreTxn txn, long events, long versions, long postings)
+    private static LmdbStoreDamagedException? CountProblem(StoreTxn txn, long indexed, long versions, long postings)
     {
         foreach (var (db, held, expected) in new[]
                  {
-                     (txn.Dbs.Ids, txn.Tx.GetEntriesCount(txn.Dbs.Ids), events),
+                     (txn.Dbs.Ids, txn.Tx.GetEntriesCount(txn.Dbs.Ids), indexed),
                      (txn.Dbs.Versions, KeyLists.CountEntries(txn, txn.Dbs.Versions, consecutive: true), versions),
                      (txn.Dbs.Postings, KeyLists.CountEntries(txn, txn.Dbs.Postings, consecutive: false), postings),
                  })
@@ -60,7 +68,7 @@ internal static class LogicalCheck
     private static LmdbStoreDamagedException? IndexProblem(StoreTxn txn, TenantView view, RecordedEvent e)
     {
         var number = view.Number;
-        if (!view.TryGetPosition(e.Id, out var byId) || byId != e.Position)
+        if (!view.TryGetIndexedPosition(e.Id, out var byId) || byId != e.Position)
             return txn.Damaged(txn.Dbs.Ids, StoreKeys.Id(number, e.Id), "an event's id entry is missing or names another position");
         if (e.Stream is { } stream)
         {

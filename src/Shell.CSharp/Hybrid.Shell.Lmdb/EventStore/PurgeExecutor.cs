@@ -9,6 +9,8 @@ internal static class PurgeExecutor
     public static PurgeResult Run(StoreTxn txn, PurgeRequest request, DateTimeOffset now, RecordWriter writer)
     {
         var view = txn.Tenant(request.Tenant);
+        // A purge rewrites events and their postings: every event it may touch is indexed first.
+        view?.IndexTailEvents();
         var (events, stream) = view?.PurgeTarget(request.Target) ?? ([], new StreamState(0, 0));
         var planned = Purging.plan(request, view?.Head.Position ?? 0, stream, events);
         if (planned.IsError) return PurgeResult.NewPurgeRefused(planned.ErrorValue);

@@ -15,8 +15,12 @@ internal sealed class StoreEnvironment : IDisposable
     /// The layout this version reads and writes. 2: no head or stream-state records (read from the log's and the
     /// versions index's last keys), versions keyed by stream name, deletions in a database of their own. 3: stream
     /// versions and postings as plain keys ([list][number]) instead of LMDB sorted duplicates (see <see cref="KeyLists"/>).
+    /// 4: a tenant's latest events may wait for their index entries (the index mark in <c>indexed</c>, see
+    /// <see cref="IndexTail"/>); a format-3 store is every event indexed, and is upgraded in place when opened.
     /// </summary>
-    public const string Format = "hybrid-event-store/3";
+    public const string Format = "hybrid-event-store/4";
+
+    private const string UpgradableFormat = "hybrid-event-store/3";
 
     private readonly LmdbEventStoreOptions _options;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
@@ -76,9 +80,8 @@ internal sealed class StoreEnvironment : IDisposable
         }
         else _mapSize = _options.InitialMapSize;
         OpenEnvironment(existing);
-        if (!existing || !_options.VerifyOnOpen) return;
-        var problem = Read((tx, dbs) => RecordCheck.FirstProblem(tx, dbs, DataFile));
-        if (problem is not null) throw problem;
+        if (existing && _options.VerifyOnOpen && Read((tx, dbs) => RecordCheck.FirstProblem(tx, dbs, DataFile)) is { } problem) throw problem;
+        UpgradeFrom3();
     }
 
     private void Probe()
@@ -115,23 +118,47 @@ internal sealed class StoreEnvironment : IDisposable
 
     private Databases OpenExisting(LightningEnvironment env)
     {
+        bool upgrade;
         using (var check = env.BeginTransaction(TransactionBeginFlags.ReadOnly))
         {
             var marker = FormatOf(check);
             if (marker is null && check.GetEntriesCount(MainOf(check)) > 0)
                 throw new LmdbStoreDamagedException(DataFile,
                     "it is an LMDB file but not a Hybrid event store (no format marker): is this a read-model cache or another program's file?");
-            if (marker is not null && marker != Format)
+            if (marker is not null && marker != Format && marker != UpgradableFormat)
                 throw new LmdbStoreDamagedException(DataFile, marker.StartsWith("hybrid-event-store/", StringComparison.Ordinal)
-                    ? $"it is an event store of format '{marker}', and this version reads only '{Format}'; nothing was changed. " +
+                    ? $"it is an event store of format '{marker}', and this version reads only '{Format}' (and upgrades '{UpgradableFormat}'); nothing was changed. " +
                       "Open it with the version of Hybrid that wrote it (this version has no in-place upgrade from that format)"
                     : $"its format is '{marker}', and this version reads '{Format}'");
             if (marker is null) return Initialize(env);
+            upgrade = marker == UpgradableFormat;
         }
         using var tx = env.BeginTransaction();
         var dbs = Databases.Open(tx, create: false);
         tx.Commit().ThrowOnError();
+        _upgradeFrom3 = upgrade;
         return dbs;
+    }
+
+    private bool _upgradeFrom3;
+
+    /// <summary>Format 3 indexed every event: each tenant's index mark is its head. Run once the file is checked.</summary>
+    private void UpgradeFrom3()
+    {
+        if (!_upgradeFrom3) return;
+        using var tx = _env.BeginTransaction();
+        var dbs = _dbs;
+        var txn = new StoreTxn(tx, dbs, DataFile);
+        foreach (var name in txn.TenantNames().Values)
+        {
+            var view = txn.Tenant(name)!;
+            var mark = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(mark, view.Head.Position);
+            txn.Put(dbs.Indexed, StoreKeys.Tenant(view.Number), mark);
+        }
+        txn.Put(dbs.Meta, Encoding.UTF8.GetBytes(FormatKey), Encoding.UTF8.GetBytes(Format));
+        tx.Commit().ThrowOnError();
+        _upgradeFrom3 = false;
     }
 
     private static LightningDatabase MainOf(LightningTransaction tx) => tx.OpenDatabase();

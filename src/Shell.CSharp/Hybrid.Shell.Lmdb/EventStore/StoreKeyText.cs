@@ -19,6 +19,7 @@ internal static class StoreKeyText
                 "events" when key.Length == 12 => $"tenant {tenant}, position {StoreKeys.Last(key)}",
                 "ids" when key.Length == 20 => $"tenant {tenant}, event id {new Guid(key[4..], bigEndian: true)}",
                 "checkpoints" or "subject-keys" when key.Length > 4 => $"tenant {tenant}, '{Text(key[4..])}'",
+                "indexed" when key.Length == 4 => $"tenant {tenant}'s index mark",
                 "deletions" when key.Length > 4 => $"tenant {tenant}, stream '{Text(key[4..])}'",
                 "versions" when key.Length > 4 + KeyLists.Suffix && key[^KeyLists.Suffix] == 0 =>
                     $"tenant {tenant}, stream '{Text(key[4..^KeyLists.Suffix])}', versions from {KeyLists.NumberOf(key)}",

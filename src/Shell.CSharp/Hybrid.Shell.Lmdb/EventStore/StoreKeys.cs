@@ -13,7 +13,9 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// deletions [T][stream] → deleted-up-to (only streams ever deleted or purged) ·
 /// postings [T][kind][type or tag][0][first position] → the positions after it (up to 63) · tenants [tenant] → T ·
 /// checkpoints [T][processor] → position, fence · dead-letters [T][processor length][processor][position] → letter ·
-/// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value.
+/// leases [resource] → lease · subject-keys [T][subject] → key · meta [name] → value ·
+/// indexed [T] → the position up to which the tenant's events are in ids, versions and postings (its index mark; the
+/// events after it, the index tail, are indexed by a later append: see <see cref="IndexTail"/>).
 /// A tenant's head is its last key in events, a stream's version the last entry of its list in versions: an append
 /// writes the event, its id, its stream version and its postings, and no record of state besides (fewer pages per
 /// commit). Versions and postings are lists held as plain keys in chunks (see <see cref="KeyLists"/>), not as

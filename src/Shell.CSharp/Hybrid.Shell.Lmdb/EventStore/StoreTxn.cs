@@ -7,9 +7,10 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// One LMDB transaction (read-only, or the writer's) with checked access: every value read is unsealed, and a value
 /// that fails its checksum raises <see cref="LmdbStoreDamagedException"/> naming the database and key. The writer's
 /// (<paramref name="writer"/>) keeps a cursor per database for its puts and lookups, which disposing it closes (before
-/// the transaction commits or aborts); a read's is never disposed and keeps none.
+/// the transaction commits or aborts); a read's is never disposed and keeps none. The writer's carries the store's
+/// <see cref="IndexTails"/>, which it changes as it appends.
 /// </summary>
-internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string file, bool writer = false) : IDisposable
+internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string file, bool writer = false, IndexTails? tails = null) : IDisposable
 {
     private static readonly byte[] NextTenantKey = StoreKeys.Utf8("next-tenant");
 
@@ -18,6 +19,12 @@ internal sealed class StoreTxn(LightningTransaction tx, Databases dbs, string fi
     public Databases Dbs { get; } = dbs;
 
     public string File { get; } = file;
+
+    /// <summary>True in the writer's transaction.</summary>
+    public bool IsWriter => writer;
+
+    /// <summary>The store's index tails (the writer's always has them), or null: a transaction then reads its tails from the log.</summary>
+    public IndexTails? Tails => tails;
 
     /// <summary>The payload under the key; false when the key is absent.</summary>
     public bool TryGet(LightningDatabase db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> payload)

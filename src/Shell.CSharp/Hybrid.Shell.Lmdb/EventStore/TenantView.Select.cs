@@ -3,8 +3,8 @@ using LightningDB;
 namespace Hybrid.Shell.Lmdb.EventStore;
 
 // Queries over a tenant's log: a range of positions when a query item matches everything, else the union of the
-// items' postings (an item's tags intersected, its types united); each candidate is read and checked by the core's
-// matching rule, which stays the one definition of what a query selects.
+// items' postings (an item's tags intersected, its types united) up to the index mark and the index tail after it;
+// each candidate is checked by the core's matching rule, which stays the one definition of what a query selects.
 internal sealed partial class TenantView : IAppendState
 {
     /// <summary>The events the query selects, in its direction and limit.</summary>
@@ -18,15 +18,31 @@ internal sealed partial class TenantView : IAppendState
         var limit = query.Limit > 0 ? query.Limit : int.MaxValue;
         var forward = query.Direction == Direction.Forward;
         if (MatchesEverything(query.Items)) return Range(after, before, forward, limit);
-        using var source = SourceOf(query.Items, after, before, forward);
+        // Events after the index mark are matched in the index tail, the ones up to it through the postings.
+        var tail = Tail;
         var result = new List<RecordedEvent>();
-        if (source is null) return [];
-        while (result.Count < limit && source.Next(out var position))
+        if (!forward) MatchTail(tail, query, after, before, forward, limit, result);
+        if (result.Count < limit && after < tail.Mark)
         {
-            var e = EventAt(position);
-            if (EventQueryModule.matchesTypeAndTags(query, e.Type, e.Tags)) result.Add(e);
+            using var source = SourceOf(query.Items, after, Math.Min(before, tail.Mark + 1), forward);
+            while (source is not null && result.Count < limit && source.Next(out var position))
+            {
+                var e = EventAt(position);
+                if (EventQueryModule.matchesTypeAndTags(query, e.Type, e.Tags)) result.Add(e);
+            }
         }
+        if (forward) MatchTail(tail, query, after, before, forward, limit, result);
         return result.ToArray();
+    }
+
+    private static void MatchTail(IndexTail tail, EventQuery query, long after, long before, bool forward, int limit, List<RecordedEvent> result)
+    {
+        var events = tail.Events;
+        for (var i = 0; i < events.Length && result.Count < limit; i++)
+        {
+            var e = events[forward ? i : events.Length - 1 - i];
+            if (e.Position > after && e.Position < before && EventQueryModule.matchesTypeAndTags(query, e.Type, e.Tags)) result.Add(e);
+        }
     }
 
     private static bool MatchesEverything(QueryItem[] items) =>
@@ -75,7 +91,12 @@ internal sealed partial class TenantView : IAppendState
 
     bool IAppendState.TryGetStored(Guid id, out RecordedEvent stored)
     {
-        var found = TryGetPosition(id, out var position);
+        if (Tail.WithId(id) is { } recent)
+        {
+            stored = recent;
+            return true;
+        }
+        var found = TryGetIndexedPosition(id, out var position);
         stored = found ? EventAt(position) : null!;
         return found;
     }

@@ -3,43 +3,65 @@ using System.Runtime.InteropServices;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
 
-// Writes of a tenant, in the writer's transaction: events with their indexes, stream deletions, checkpoints.
-// No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys).
+// Writes of a tenant, in the writer's transaction: events, their indexes, stream deletions, checkpoints.
+// No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys). An append
+// writes its events only; their index entries are written with those of later appends once the tenant's index tail
+// holds IndexTail.IndexAt events (see IndexTail).
 internal sealed partial class TenantView
 {
-    private readonly Dictionary<string, long> _versionsWritten = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long First, List<long> Positions)> _pendingVersions = new(StringComparer.Ordinal);
 
     /// <summary>Carries out a write <see cref="AppendModule.decide"/> planned: its events, stream versions and checkpoints.</summary>
     public void Write(RecordWriter w, AppendWrite write)
     {
-        _pendingSlots.EnsureCapacity(write.Events.Length * 2);
         foreach (var e in write.Events) Store(w, e);
-        WriteVersions();
-        WritePostings();
+        var tail = Tail;
         foreach (var advance in write.Streams)
-            if (!_versionsWritten.TryGetValue(advance.Stream, out var written) || written != advance.Version)
+            if (tail.LastVersionOf(advance.Stream) != advance.Version)
                 throw new InvalidOperationException($"Tenant '{Name}', stream '{advance.Stream}': the planned version {advance.Version} is not the last version written.");
         foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
         if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
+        if (tail.Count >= IndexTail.IndexAt) IndexTailEvents();
     }
 
-    /// <summary>Stores the event (at the next position) with its id; its stream version and postings are written after the append's events.</summary>
+    /// <summary>Stores the event at the next position; its index entries wait in the tenant's index tail.</summary>
     private void Store(RecordWriter w, RecordedEvent e)
     {
         var position = Head.Position + 1;
         if (e.Position != position) throw new InvalidOperationException($"Tenant '{Name}': an event planned at position {e.Position} arrived when the next is {position}.");
-        if (e.Stream is { } stream) PendVersion(stream, e.StreamVersion, position);
         w.Clear();
         EventRecord.Write(w, e);
-        Span<byte> key = stackalloc byte[20];
+        Span<byte> key = stackalloc byte[12];
         Txn.PutNear(Txn.Dbs.Events, StoreKeys.Event(Number, position, key), w.Written);
-        Span<byte> positionBytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(positionBytes, position);
-        Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id, key), positionBytes);
-        Post(StoreKeys.TypeName, e.Type, position);
-        foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, position);
+        Txn.Tails!.Set(Number, Tail.Add(e));
         _head = new TenantHead(position);
+    }
+
+    /// <summary>
+    /// Writes the index entries of the tail's events (ids, stream versions, postings; each list's entries in one put
+    /// per chunk) and moves the tenant's index mark to its head.
+    /// </summary>
+    public void IndexTailEvents()
+    {
+        var tail = Tail;
+        if (tail.Count == 0) return;
+        _pendingSlots.EnsureCapacity(tail.Count * 2);
+        Span<byte> key = stackalloc byte[20];
+        Span<byte> position = stackalloc byte[8];
+        foreach (var e in tail.Events)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(position, e.Position);
+            Txn.PutNear(Txn.Dbs.Ids, StoreKeys.Id(Number, e.Id, key), position);
+            if (e.Stream is { } stream) PendVersion(stream, e.StreamVersion, e.Position);
+            Post(StoreKeys.TypeName, e.Type, e.Position);
+            foreach (var tag in e.Tags) Post(StoreKeys.TagName, tag, e.Position);
+        }
+        WriteVersions();
+        WritePostings();
+        var mark = tail.Mark + tail.Count;
+        BinaryPrimitives.WriteInt64LittleEndian(position, mark);
+        Txn.Put(Txn.Dbs.Indexed, StoreKeys.Tenant(Number), position);
+        Txn.Tails!.Set(Number, IndexTail.Empty(mark));
     }
 
     /// <summary>Marks the stream deleted up to the version (its current one for a delete, a purge's tombstone).</summary>
@@ -76,14 +98,10 @@ internal sealed partial class TenantView
 
     private void WriteVersions()
     {
-        _versionsWritten.Clear();
         if (_pendingVersions.Count == 0) return;
         foreach (var (stream, (first, positions)) in _pendingVersions)
-        {
             // A version not above the stream's last is refused by the index and reported as damage.
             KeyLists.Append(Txn, Txn.Dbs.Versions, StoreKeys.Versions(Number, stream), first, CollectionsMarshal.AsSpan(positions), consecutive: true);
-            _versionsWritten[stream] = first + positions.Count - 1;
-        }
         _pendingVersions.Clear();
     }
 

@@ -57,7 +57,19 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         }
     }
 
+    /// <summary>The position of the event with the id: in the index tail, else in the ids index.</summary>
     public bool TryGetPosition(Guid id, out long position)
+    {
+        if (Tail.WithId(id) is { } recent)
+        {
+            position = recent.Position;
+            return true;
+        }
+        return TryGetIndexedPosition(id, out position);
+    }
+
+    /// <summary>The position the ids index holds for the id.</summary>
+    public bool TryGetIndexedPosition(Guid id, out long position)
     {
         position = 0;
         Span<byte> key = stackalloc byte[20];
@@ -67,16 +79,48 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         return true;
     }
 
-    /// <summary>The stream's version (its last in the versions index) and how far it is deleted.</summary>
+    /// <summary>The stream's version (its last in the index tail, else in the versions index) and how far it is deleted.</summary>
     public StreamState StateOf(string stream) => StateOf(stream, StoreKeys.Versions(Number, stream));
 
     private StreamState StateOf(string stream, byte[] versions)
     {
-        using var cursor = Versions(versions);
-        var version = cursor.Last(out var last, out _) ? last : 0;
+        var version = Tail.LastVersionOf(stream);
+        if (version == 0)
+        {
+            using var cursor = Versions(versions);
+            version = cursor.Last(out var last, out _) ? last : 0;
+        }
         var deleted = Txn.TryGet(Txn.Dbs.Deletions, StoreKeys.Stream(Number, stream), out var p) ? BinaryPrimitives.ReadInt64LittleEndian(p) : 0;
         return new StreamState(version, deleted);
     }
+
+    /// <summary>The events after the index mark, as of this transaction (the writer's own appends included).</summary>
+    public IndexTail Tail => Txn.IsWriter ? Txn.Tails!.Working(Number) ?? WriterTail() : _tail ??= ReadTail();
+
+    private IndexTail? _tail;
+
+    private IndexTail WriterTail()
+    {
+        var tail = ReadTail();
+        Txn.Tails!.Set(Number, tail);
+        return tail;
+    }
+
+    /// <summary>The tail as the last commit left it when that is this transaction's, else read from the log.</summary>
+    private IndexTail ReadTail()
+    {
+        var mark = Mark();
+        var head = Head.Position;
+        if (mark > head) throw Txn.Damaged(Txn.Dbs.Indexed, StoreKeys.Tenant(Number), $"the index mark {mark} is beyond the tenant's last position {head}");
+        if (Txn.Tails?.Committed(Number) is { } known && known.Mark == mark && known.Mark + known.Count >= head) return known.Until(head);
+        return IndexTail.Of(mark, mark == head ? [] : Range(mark, head + 1, forward: true, int.MaxValue));
+    }
+
+    /// <summary>The position up to which the tenant's events are in the indexes (0 when none are).</summary>
+    public long Mark() =>
+        Txn.TryGet(Txn.Dbs.Indexed, StoreKeys.Tenant(Number), out var payload)
+            ? payload.Length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(payload) : throw Txn.Damaged(Txn.Dbs.Indexed, StoreKeys.Tenant(Number), "an index mark is malformed")
+            : 0;
 
     private ListCursor Versions(byte[] prefix) => new(Txn, Txn.Dbs.Versions, prefix, versions: true);
 
@@ -97,16 +141,32 @@ internal sealed partial class TenantView(StoreTxn txn, string name, uint number)
         var count = (int)Math.Min(before - after - 1, read.Limit > 0 ? read.Limit : int.MaxValue);
         var result = new RecordedEvent[count];
         var forward = read.Direction == Direction.Forward;
-        using var cursor = Versions(key);
-        long version = 0, position = 0;
-        for (var i = 0; i < count; i++)
+        // The stream's latest versions may be in the index tail, the ones below them in the versions index.
+        var recent = Tail.OfStream(read.Stream);
+        var indexed = recent.Count > 0 ? recent[0].StreamVersion - 1 : state.Version;
+        ListCursor? cursor = null;
+        try
         {
-            var expected = forward ? after + 1 + i : before - 1 - i;
-            var found = i == 0
-                ? forward ? cursor.SeekForward(expected, out version, out position) : cursor.SeekBackward(expected, out version, out position)
-                : forward ? cursor.Next(out version, out position) : cursor.Previous(out version, out position);
-            if (!found || version != expected) throw Txn.Damaged(Txn.Dbs.Versions, KeyLists.Key(key, expected), $"version {expected} of a stream is missing from its index");
-            result[i] = EventAt(position);
+            long version = 0, position = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var expected = forward ? after + 1 + i : before - 1 - i;
+                if (expected > indexed)
+                {
+                    result[i] = recent[(int)(expected - indexed - 1)];
+                    if (result[i].StreamVersion != expected) throw new InvalidOperationException($"Tenant '{Name}', stream '{read.Stream}': the index tail holds version {result[i].StreamVersion} where {expected} belongs.");
+                    continue;
+                }
+                var found = cursor is null
+                    ? forward ? (cursor = Versions(key)).SeekForward(expected, out version, out position) : (cursor = Versions(key)).SeekBackward(expected, out version, out position)
+                    : forward ? cursor.Next(out version, out position) : cursor.Previous(out version, out position);
+                if (!found || version != expected) throw Txn.Damaged(Txn.Dbs.Versions, KeyLists.Key(key, expected), $"version {expected} of a stream is missing from its index");
+                result[i] = EventAt(position);
+            }
+        }
+        finally
+        {
+            cursor?.Dispose();
         }
         return result;
     }
