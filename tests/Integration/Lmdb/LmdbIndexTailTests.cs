@@ -42,6 +42,7 @@ public sealed class LmdbIndexTailTests : IDisposable
             await LmdbLongListTests.AssertReadsMatch(store, log);
             await AssertTailEventsAreKnown(store, log);
         }
+        AssertReadFromTheLogWithoutTheWriter(log);
         using (var store = Open())
         {
             await LmdbLongListTests.AssertReadsMatch(store, log);
@@ -53,6 +54,66 @@ public sealed class LmdbIndexTailTests : IDisposable
         var verification = LmdbStoreVerifier.Verify(StoreDirectory);
         Assert.True(verification.Sound, verification.ToString());
         Assert.Equal(200, verification.Events);
+    }
+
+    /// <summary>A transaction without the writer's tails (another process's view) reads the tail from the log.</summary>
+    private void AssertReadFromTheLogWithoutTheWriter(List<RecordedEvent> log)
+    {
+        using var env = StoreEnvironment.Open(new LmdbEventStoreOptions { Directory = StoreDirectory, Durable = false });
+        env.Read((tx, dbs) =>
+        {
+            var view = new StoreTxn(tx, dbs, env.DataFile).Tenant(Tenant)!;
+            Assert.Equal(128, view.Mark());
+            Assert.Equal(log.Where(e => e.HasTag("three:yes")).Select(e => e.Position), view.Select(EventQuery.OfTags("three:yes")).Select(e => e.Position));
+            Assert.Equal(log.Where(e => e.Stream == "s").Select(e => e.Position), view.ReadStream(StreamRead.Forward("s")).Select(e => e.Position));
+            Assert.Equal(log.Count(e => e.Stream == "s"), view.StateOf("s").Version);
+            Assert.True(view.TryGetPosition(log[^1].Id, out var position) && position == log[^1].Position);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task at_most_256_tenants_hold_an_index_tail_the_least_recently_written_are_indexed()
+    {
+        const int tenants = IndexTails.MaxTenants + 44;
+        var written = new Dictionary<string, RecordedEvent>();
+        using (var store = Open())
+        {
+            for (var t = 0; t < tenants; t++)
+            {
+                var tenant = $"t{t:000}";
+                var result = await store.Append(AppendRequest.Of(tenant, new ProposedEvent(Guid.CreateVersion7(), LmdbLongListTests.Data(t), EventMetadata.Empty)), Ct);
+                written[tenant] = Assert.IsType<AppendResult.Appended>(result).Item.Single();
+                Assert.True(store.Tails.Holding <= IndexTails.MaxTenants, $"{store.Tails.Holding} tenants hold a tail");
+            }
+            foreach (var (tenant, e) in written)
+            {
+                Assert.Equal(e.Position, Assert.Single(await store.Read(tenant, EventQuery.OfTags("all:x"), Ct)).Position);
+                Assert.Equal(e.Id, Assert.Single(await store.ReadById(tenant, e.Id, Ct)).Id);
+            }
+        }
+        using (var env = StoreEnvironment.Open(new LmdbEventStoreOptions { Directory = StoreDirectory, Durable = false }))
+            env.Read((tx, dbs) =>
+            {
+                var txn = new StoreTxn(tx, dbs, env.DataFile);
+                Assert.Equal(1, txn.Tenant("t000")!.Mark());
+                Assert.Equal(0, txn.Tenant($"t{tenants - 1:000}")!.Mark());
+                return 0;
+            });
+        var verification = LmdbStoreVerifier.Verify(StoreDirectory);
+        Assert.True(verification.Sound, verification.ToString());
+        Assert.Equal(tenants, verification.Events);
+    }
+
+    [Fact]
+    public async Task a_reopened_store_indexes_the_tails_its_last_process_left()
+    {
+        using (var store = Open())
+            await AppendSingly(store, 0, 10);
+        using (var store = Open())
+            Assert.Equal(0, store.Tails.Holding);
+        using var env = StoreEnvironment.Open(new LmdbEventStoreOptions { Directory = StoreDirectory, Durable = false });
+        Assert.Equal(10, env.Read((tx, dbs) => new StoreTxn(tx, dbs, env.DataFile).Tenant(Tenant)!.Mark()));
     }
 
     /// <summary>The last event (in the tail) is found by id, recognised when sent again, and seen by conditions.</summary>
@@ -118,7 +179,7 @@ public sealed class LmdbIndexTailTests : IDisposable
     }
 
     [Fact]
-    public async Task verify_and_reads_report_an_index_mark_beyond_the_log_naming_the_tenant()
+    public async Task verify_and_open_report_an_index_mark_beyond_the_log_naming_the_tenant_and_the_file()
     {
         using (var store = Open())
             await AppendSingly(store, 0, 3);
@@ -133,9 +194,9 @@ public sealed class LmdbIndexTailTests : IDisposable
         Assert.Equal("indexed", verification.Database);
         Assert.Contains("tenant 'acme'", verification.Key);
         Assert.Contains("beyond", verification.Problem);
-        using var reopened = Open();
-        var error = await Assert.ThrowsAsync<LmdbStoreDamagedException>(() => reopened.Read(Tenant, EventQuery.OfTags("all:x"), Ct));
+        var error = Assert.Throws<LmdbStoreDamagedException>(Open);
         Assert.Contains("index mark 99", error.Message);
+        Assert.Contains(Path.Combine(StoreDirectory, "data.mdb"), error.Message);
     }
 
     private void WriteRaw(Action<LightningTransaction, LightningDatabase, LightningDatabase> change)

@@ -215,11 +215,26 @@ internal sealed class GroupCommit : IDisposable
                 op.Fail(e);
             }
         }
+        try { IndexExcessTails(tx, dbs); }
+        catch (LightningException e) when (IsMapFull(e)) { return Outcome.MapFull; }
         var result = tx.Commit();
         if (result == MDBResultCode.MapFull) return Outcome.MapFull;
         result.ThrowOnError();
         committed = true;
         return Outcome.Committed;
+    }
+
+    /// <summary>Indexes the tails of the tenants beyond <see cref="IndexTails.MaxTenants"/> holding one, in the group's transaction.</summary>
+    private void IndexExcessTails(LightningTransaction tx, Databases dbs)
+    {
+        var excess = _tails.Excess();
+        if (excess.Length == 0) return;
+        using var txn = new StoreTxn(tx, dbs, _env.DataFile, writer: true, _tails);
+        foreach (var tenant in excess)
+        {
+            var tail = _tails.Working(tenant)!;
+            new TenantView(txn, tail.Events[0].Tenant, tenant).IndexTailEvents();
+        }
     }
 
     /// <summary>Runs the member's work; the cursors it opened are closed before its transaction commits or aborts.</summary>

@@ -24,11 +24,12 @@ internal sealed class IndexTail(long mark, RecordedEvent[] buffer, int count)
     public int Count => count;
 
     /// <summary>An empty tail after the mark.</summary>
-    public static IndexTail Empty(long mark) => new(mark, new RecordedEvent[IndexAt], 0);
+    public static IndexTail Empty(long mark) => new(mark, [], 0);
 
     /// <summary>The tail of the events read from the log, positions mark + 1 onwards.</summary>
     public static IndexTail Of(long mark, RecordedEvent[] events)
     {
+        if (events.Length == 0) return Empty(mark);
         var buffer = new RecordedEvent[Math.Max(IndexAt, events.Length)];
         events.CopyTo(buffer, 0);
         return new IndexTail(mark, buffer, events.Length);
@@ -42,7 +43,7 @@ internal sealed class IndexTail(long mark, RecordedEvent[] buffer, int count)
         var next = buffer;
         if (count == buffer.Length)
         {
-            next = new RecordedEvent[2 * buffer.Length];
+            next = new RecordedEvent[Math.Max(IndexAt, 2 * buffer.Length)];
             Array.Copy(buffer, next, count);
         }
         next[count] = e;

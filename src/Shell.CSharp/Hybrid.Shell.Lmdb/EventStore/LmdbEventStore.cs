@@ -37,8 +37,28 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Directory)) throw new ArgumentException("The event store directory is empty.", nameof(options));
         if (options.MaxMapSize < options.InitialMapSize) throw new ArgumentException("MaxMapSize is below InitialMapSize.", nameof(options));
-        return new LmdbEventStore(options, StoreEnvironment.Open(options));
+        var store = new LmdbEventStore(options, StoreEnvironment.Open(options));
+        try
+        {
+            store.IndexTailsLeftOpen();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Indexes the events the last process left waiting for their index entries (see <see cref="IndexTail"/>): reads
+    /// then find them in the indexes instead of reading them from the log each time.
+    /// </summary>
+    private void IndexTailsLeftOpen() => _writer.Enqueue(txn =>
+    {
+        foreach (var name in txn.TenantNames().Values) txn.Tenant(name)!.IndexTailEvents();
+        return 0;
+    }, 0, null).GetAwaiter().GetResult();
 
     /// <summary>Opens the store in the directory with default settings.</summary>
     public static LmdbEventStore Open(string directory) => Open(new LmdbEventStoreOptions { Directory = directory });
@@ -46,6 +66,8 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     internal StoreEnvironment Environment => _env;
 
     internal GroupCommit Writer => _writer;
+
+    internal IndexTails Tails => _tails;
 
     /// <summary>The options the store runs with.</summary>
     public LmdbEventStoreOptions Options => _options;
