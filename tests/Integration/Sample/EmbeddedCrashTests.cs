@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Hybrid.Shell.Lmdb.EventStore;
-using static Hybrid.Tests.Integration.Hosting.Eventually;
 
 namespace Hybrid.Tests.Integration.Sample;
 
@@ -10,14 +8,11 @@ namespace Hybrid.Tests.Integration.Sample;
 /// `hybrid-sample serve` on the embedded store killed with SIGKILL: every acknowledged command's events are in the
 /// log, the ones still waiting for their index entries included, and the next open indexes them.
 /// </summary>
-public sealed partial class EmbeddedCrashTests : IDisposable
+public sealed class EmbeddedCrashTests : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-embedded-crash-");
 
     public void Dispose() => _temp.Delete(recursive: true);
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
 
     [Fact]
     public async Task a_killed_embedded_serve_keeps_every_acknowledged_event_and_the_next_open_indexes_the_ones_left_waiting()
@@ -26,9 +21,7 @@ public sealed partial class EmbeddedCrashTests : IDisposable
         const int items = 40;
         using (var serve = ServeProcess.Start("serve", "--data", data, "--urls", "http://127.0.0.1:0"))
         {
-            await Until(() => Task.FromResult(serve.Output.Any(l => Listening().IsMatch(l)) || serve.Errors.Any()), "serve listens");
-            Assert.Empty(serve.Errors);
-            var url = serve.Output.Select(l => Listening().Match(l)).First(m => m.Success).Groups[1].Value;
+            var url = await serve.Url();
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(1) };
             await Command(http, "CreateList", """{"listId":"groceries","name":"Groceries"}""");
             for (var i = 0; i < items; i++) await Command(http, "AddItem", $$"""{"listId":"groceries","text":"item {{i}}"}""");

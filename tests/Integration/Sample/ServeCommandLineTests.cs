@@ -1,21 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Hybrid.Tests.Integration.Postgres;
-using static Hybrid.Tests.Integration.Hosting.Eventually;
 
 namespace Hybrid.Tests.Integration.Sample;
 
 /// <summary>`hybrid-sample serve` as an operator runs it: a process of its own, its options, its errors, SIGTERM.</summary>
-public sealed partial class ServeCommandLineTests : IDisposable
+public sealed class ServeCommandLineTests : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-serve-cli-");
 
     public void Dispose() => _temp.Delete(recursive: true);
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
 
     private static int ClosedPort()
     {
@@ -30,9 +25,7 @@ public sealed partial class ServeCommandLineTests : IDisposable
         var database = await PostgresTestServer.CreateDatabaseAsync("hybrid_serve_cli");
         var data = Path.Combine(_temp.FullName, "cache");
         using var serve = ServeProcess.Start("serve", "--postgres", database, "--urls", "http://127.0.0.1:0", "--node-id", "cli-node", "--data", data);
-        await Until(() => Task.FromResult(serve.Output.Any(l => Listening().IsMatch(l)) || serve.Errors.Any()), "serve listens");
-        Assert.Empty(serve.Errors);
-        var url = serve.Output.Select(l => Listening().Match(l)).First(m => m.Success).Groups[1].Value;
+        var url = await serve.Url();
 
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(1) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/commands/CreateList")

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using static Hybrid.Tests.Integration.Hosting.Eventually;
 
 namespace Hybrid.Tests.Integration.Sample;
 
 /// <summary>The built `hybrid-sample` command run as a process of its own, with its output lines collected.</summary>
-internal sealed class ServeProcess : IDisposable
+internal sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
 
@@ -28,6 +30,17 @@ internal sealed class ServeProcess : IDisposable
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
         return process;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex Listening();
+
+    /// <summary>The URL the process listens on, once it says so; fails when it writes an error first.</summary>
+    public async Task<string> Url()
+    {
+        await Until(() => Task.FromResult(Output.Any(l => Listening().IsMatch(l)) || !Errors.IsEmpty), "serve listens");
+        Assert.Empty(Errors);
+        return Output.Select(l => Listening().Match(l)).First(m => m.Success).Groups[1].Value;
     }
 
     /// <summary>Asks for a graceful stop the way a service manager does (SIGTERM).</summary>
