@@ -26,6 +26,7 @@ public sealed class DifferentialStoreTests(ITestOutputHelper output)
         EnrolledStore.Of("in-memory", await new InMemoryStoreFactory().CreateAsync()),
         EnrolledStore.Of("postgres", await new PostgresStoreFactory().CreateAsync()),
         EnrolledStore.Of("lmdb", await new LmdbStoreFactory().CreateAsync()),
+        EnrolledStore.Of("lmdb-short-tail", await new LmdbStoreFactory(indexTailLength: 2).CreateAsync()),
     ];
 
     [Fact]

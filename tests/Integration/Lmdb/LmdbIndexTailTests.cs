@@ -159,7 +159,7 @@ public sealed class LmdbIndexTailTests : IDisposable
     {
         using (var store = Open())
             Assert.IsType<AppendResult.Appended>(await store.Append(AppendRequest.Of(Tenant,
-                Enumerable.Range(0, IndexTail.IndexAt).Select(i => new ProposedEvent(Guid.CreateVersion7(), LmdbLongListTests.Data(i), EventMetadata.Empty)).ToArray()), Ct));
+                Enumerable.Range(0, 64).Select(i => new ProposedEvent(Guid.CreateVersion7(), LmdbLongListTests.Data(i), EventMetadata.Empty)).ToArray()), Ct));
         // Format 3 indexed every event and kept no index marks.
         WriteRaw((tx, meta, indexed) =>
         {
@@ -171,7 +171,7 @@ public sealed class LmdbIndexTailTests : IDisposable
         using (var store = Open())
         {
             var log = await store.Read(Tenant, EventQuery.All, Ct);
-            Assert.Equal(IndexTail.IndexAt, log.Length);
+            Assert.Equal(64, log.Length);
             await LmdbLongListTests.AssertReadsMatch(store, log);
         }
         var verification = LmdbStoreVerifier.Verify(StoreDirectory);
@@ -197,6 +197,16 @@ public sealed class LmdbIndexTailTests : IDisposable
         var error = Assert.Throws<LmdbStoreDamagedException>(Open);
         Assert.Contains("index mark 99", error.Message);
         Assert.Contains(Path.Combine(StoreDirectory, "data.mdb"), error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(LmdbEventStoreOptions.LongestIndexTail + 1)]
+    public void an_index_tail_length_out_of_range_is_refused_naming_the_option_and_the_range(int length)
+    {
+        var error = Assert.Throws<ArgumentException>(() => LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = StoreDirectory, IndexTailLength = length }));
+        Assert.Contains($"IndexTailLength is {length}; it must be 1 to {LmdbEventStoreOptions.LongestIndexTail}", error.Message);
+        Assert.False(System.IO.Directory.Exists(StoreDirectory), "nothing was created");
     }
 
     private void WriteRaw(Action<LightningTransaction, LightningDatabase, LightningDatabase> change)

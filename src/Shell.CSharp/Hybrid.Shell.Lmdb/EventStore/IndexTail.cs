@@ -12,8 +12,8 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// </remarks>
 internal sealed class IndexTail(long mark, RecordedEvent[] buffer, int count)
 {
-    /// <summary>The tail's events reach this many before the append that grows them indexes them all.</summary>
-    public const int IndexAt = 64;
+    /// <summary>The room a tail's buffer starts with.</summary>
+    private const int InitialRoom = 64;
 
     /// <summary>The position up to which every event is in the indexes.</summary>
     public long Mark { get; } = mark;
@@ -30,7 +30,7 @@ internal sealed class IndexTail(long mark, RecordedEvent[] buffer, int count)
     public static IndexTail Of(long mark, RecordedEvent[] events)
     {
         if (events.Length == 0) return Empty(mark);
-        var buffer = new RecordedEvent[Math.Max(IndexAt, events.Length)];
+        var buffer = new RecordedEvent[Math.Max(InitialRoom, events.Length)];
         events.CopyTo(buffer, 0);
         return new IndexTail(mark, buffer, events.Length);
     }
@@ -43,7 +43,7 @@ internal sealed class IndexTail(long mark, RecordedEvent[] buffer, int count)
         var next = buffer;
         if (count == buffer.Length)
         {
-            next = new RecordedEvent[Math.Max(IndexAt, 2 * buffer.Length)];
+            next = new RecordedEvent[Math.Max(InitialRoom, 2 * buffer.Length)];
             Array.Copy(buffer, next, count);
         }
         next[count] = e;

@@ -9,8 +9,11 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// than its head, reads its tail from the log. At most <see cref="MaxTenants"/> tenants hold a tail (the memory they
 /// take is bounded): a commit that would leave more indexes the least recently written ones' (<see cref="Excess"/>).
 /// </summary>
-internal sealed class IndexTails
+internal sealed class IndexTails(int length)
 {
+    /// <summary>How many events a tenant's tail reaches before the append that grows it indexes them all.</summary>
+    public int Length { get; } = length;
+
     /// <summary>How many tenants may hold events waiting for their index entries at once.</summary>
     public const int MaxTenants = 256;
 

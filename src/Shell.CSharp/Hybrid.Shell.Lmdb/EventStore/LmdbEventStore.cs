@@ -16,7 +16,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     private readonly LmdbEventStoreOptions _options;
     private readonly StoreEnvironment _env;
     private readonly TenantSignals _signals = new();
-    private readonly IndexTails _tails = new();
+    private readonly IndexTails _tails;
     private readonly GroupCommit _writer;
     private readonly RecordWriter _recordWriter = new(1024);
 
@@ -24,6 +24,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     {
         _options = options;
         _env = env;
+        _tails = new IndexTails(options.IndexTailLength);
         _writer = new GroupCommit(env, _signals, _tails, options.MaxEventsPerCommit);
     }
 
@@ -37,6 +38,8 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Directory)) throw new ArgumentException("The event store directory is empty.", nameof(options));
         if (options.MaxMapSize < options.InitialMapSize) throw new ArgumentException("MaxMapSize is below InitialMapSize.", nameof(options));
+        if (options.IndexTailLength is < 1 or > LmdbEventStoreOptions.LongestIndexTail)
+            throw new ArgumentException($"IndexTailLength is {options.IndexTailLength}; it must be 1 to {LmdbEventStoreOptions.LongestIndexTail}.", nameof(options));
         var store = new LmdbEventStore(options, StoreEnvironment.Open(options));
         try
         {

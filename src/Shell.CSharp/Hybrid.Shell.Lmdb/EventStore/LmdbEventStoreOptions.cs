@@ -36,6 +36,17 @@ public sealed record LmdbEventStoreOptions
     /// <summary>How long the structural probe may take before the file is reported as unreadable.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many of a tenant's latest events may wait for their index entries (ids, stream versions, type and tag
+    /// postings): an append writes its events, and the one that brings the waiting events to this many writes all their
+    /// index entries at once. Reads and conditions see the waiting events from memory; a restart indexes them when the
+    /// store opens. 64 by default; 1 indexes every append in its own transaction (more pages per single append).
+    /// </summary>
+    public int IndexTailLength { get; init; } = 64;
+
+    /// <summary>The largest <see cref="IndexTailLength"/> allowed.</summary>
+    public const int LongestIndexTail = 4096;
+
     /// <summary>How many events a subscription reads at a time while catching up.</summary>
     public int SubscriptionBatchSize { get; init; } = 512;
 }

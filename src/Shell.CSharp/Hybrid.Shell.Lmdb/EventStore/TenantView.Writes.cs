@@ -6,7 +6,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 // Writes of a tenant, in the writer's transaction: events, their indexes, stream deletions, checkpoints.
 // No head or stream state is stored: both are read back from the log and the versions index (see StoreKeys). An append
 // writes its events only; their index entries are written with those of later appends once the tenant's index tail
-// holds IndexTail.IndexAt events (see IndexTail).
+// holds LmdbEventStoreOptions.IndexTailLength events (see IndexTail).
 internal sealed partial class TenantView
 {
     private readonly Dictionary<string, (long First, List<long> Positions)> _pendingVersions = new(StringComparer.Ordinal);
@@ -21,7 +21,7 @@ internal sealed partial class TenantView
                 throw new InvalidOperationException($"Tenant '{Name}', stream '{advance.Stream}': the planned version {advance.Version} is not the last version written.");
         foreach (var c in write.Checkpoints) SetCheckpoint(c.Processor, c.Checkpoint);
         if (write.Head != Head.Position) throw new InvalidOperationException($"Tenant '{Name}': the planned head {write.Head} is not the last position written, {Head.Position}.");
-        if (tail.Count >= IndexTail.IndexAt) IndexTailEvents();
+        if (tail.Count >= Txn.Tails!.Length) IndexTailEvents();
     }
 
     /// <summary>Stores the event at the next position; its index entries wait in the tenant's index tail.</summary>
