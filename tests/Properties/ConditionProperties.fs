@@ -57,12 +57,19 @@ let ``fail if events match from the start fails exactly when the query reads som
         (evaluate log [||] (FailIfEventsMatch(query, 0L)) = Error ConditionFailureKind.EventsMatched) = (reads.Length > 0))
 
 [<Property>]
-let ``a predicate receives the matching events in position order`` () =
+let ``a predicate receives what a read of its query returns, in its direction and at most its limit`` () =
     Prop.forAll logAndQuery (fun (log, query) ->
         let mutable seen = [||]
         let condition = Predicate(query, (fun events -> seen <- events; true), "capture")
         evaluate log [||] condition = Ok()
-        && (seen |> Array.map (fun e -> e.Id)) = (Specification.select { query with Direction = Direction.Forward; Limit = 0 } log |> Array.map (fun e -> e.Id)))
+        && (seen |> Array.map (fun e -> e.Id)) = (Specification.select query log |> Array.map (fun e -> e.Id)))
+
+[<Property>]
+let ``fail if events match sees every match after its position whatever the query's direction and limit`` () =
+    Prop.forAll logAndQuery (fun (log, query) ->
+        let position = int64 (log.Length / 2)
+        let unlimited = { query with Direction = Direction.Forward; Limit = 0 }
+        evaluate log [||] (FailIfEventsMatch(query, position)) = evaluate log [||] (FailIfEventsMatch(unlimited, position)))
 
 [<Property>]
 let ``expected versions hold exactly per their definition`` () =

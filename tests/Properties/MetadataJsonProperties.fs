@@ -38,3 +38,25 @@ let ``metadata without trace or fields is written in the older three-field form`
 let ``a row of the older form and unknown members read as metadata with no trace and no fields`` () =
     let read = MetadataJson.read """{"causationId":"c","correlationId":"r","actor":"ann","future":{"x":[1,2]},"fields":{"n":3,"ok":"yes"}}"""
     Xunit.Assert.Equal(EventMetadata.Of("c", "r", "ann").WithField("ok", "yes"), read)
+
+[<Property>]
+let ``normalized metadata has no null and keeps every value that was set`` () =
+    let orNull = Gen.elements [ null; ""; "x"; "a b" ]
+    let gen =
+        gen {
+            let! c = orNull
+            let! r = orNull
+            let! a = orNull
+            let! value = orNull
+            let! withFields = Gen.elements [ 0; 1; 2 ]
+            let fields = match withFields with 0 -> Unchecked.defaultof<Map<string, string>> | 1 -> Map.empty | _ -> Map.ofList [ "client", value ]
+            return { CausationId = c; CorrelationId = r; Actor = a; TraceParent = null; TraceState = ""; Fields = fields }
+        }
+    Prop.forAll (Arb.fromGen gen) (fun m ->
+        let n = EventMetadata.normalize m
+        let same (a: string) (b: string) = (if isNull a then "" else a) = b
+        same m.CausationId n.CausationId && same m.CorrelationId n.CorrelationId && same m.Actor n.Actor
+        && n.TraceParent = "" && n.TraceState = ""
+        && not (obj.ReferenceEquals(n.Fields, null)) && n.Fields |> Map.forall (fun _ v -> not (isNull v))
+        && EventMetadata.normalize n = n
+        && isNull (EventMetadata.normalize Unchecked.defaultof<EventMetadata> :> obj) |> not)

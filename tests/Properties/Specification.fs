@@ -43,7 +43,8 @@ let rec verdict (log: RecordedEvent list) (deletedUpTo: StreamId -> StreamVersio
         if log |> List.exists (fun e -> e.Position > after && matches query e) then Error ConditionFailureKind.EventsMatched
         else Ok()
     | Predicate(query, check, _) ->
-        if check (log |> List.filter (matches query) |> Array.ofList) then Ok() else Error ConditionFailureKind.PredicateRejected
+        // A predicate sees what a read of its query returns: its direction and limit included.
+        if check (select query log) then Ok() else Error ConditionFailureKind.PredicateRejected
     | All conditions ->
         conditions
         |> List.tryPick (fun c -> match verdict log deletedUpTo c with Error k -> Some k | Ok() -> None)

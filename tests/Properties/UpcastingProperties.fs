@@ -130,13 +130,28 @@ let ``a widened condition on the stored log decides as the condition on the upca
             let n = log.Length
             Gen.oneof
                 [ Gen.map2 (fun q a -> FailIfEventsMatch(q, int64 a)) (currentQuery n) (Gen.choose (0, n + 1))
-                  Gen.map2 (fun q b -> AppendCondition.Predicate(q, (fun es -> es.Length < b), "bound")) (currentQuery n) (Gen.choose (0, 4)) ]
+                  // Unlimited: a limit counts stored events over the store (as a read does) but parts over the upcast log.
+                  Gen.map2 (fun q b -> AppendCondition.Predicate({ q with Limit = 0 }, (fun es -> es.Length < b), "bound")) (currentQuery n) (Gen.choose (0, 4)) ]
             |> Gen.map (fun c -> log, c))
         |> Arb.fromGen
     Prop.forAll scenario (fun (log, condition) ->
         let noStreams = fun (_: StreamId) -> struct (0L, false)
         let decide events c = AppendCondition.evaluate (AppendCondition.readerOfLog events noStreams) c |> Result.isOk
         decide log (Upcasting.widenCondition upcasters parts condition) = decide (upcastLog log) condition)
+
+[<Property>]
+let ``a widened predicate sees the parts of the first stored events of its query in its direction, at most its limit of them`` () =
+    let scenario = Generators.genLog |> Gen.bind (fun log -> currentQuery log.Length |> Gen.map (fun q -> log, q)) |> Arb.fromGen
+    Prop.forAll scenario (fun (log, query) ->
+        let mutable seen = [||]
+        let condition = Upcasting.widenCondition upcasters parts (AppendCondition.Predicate(query, (fun es -> seen <- es; true), "capture"))
+        let noStreams = fun (_: StreamId) -> struct (0L, false)
+        AppendCondition.evaluate (AppendCondition.readerOfLog log noStreams) condition |> ignore
+        // The reference: the unlimited read in the query's direction, cut after `Limit` stored events (positions).
+        let unlimited = Upcasting.upcastPage parts query (EventQuery.select { Upcasting.widen upcasters query with Limit = 0 } log)
+        let kept = unlimited |> Array.map (fun e -> e.Position) |> Array.distinct
+        let kept = if query.Limit > 0 then Array.truncate query.Limit kept else kept
+        seen = (unlimited |> Array.filter (fun e -> Array.contains e.Position kept)))
 
 [<Property>]
 let ``origins follow renames transitively and stop at types nothing produces`` () =

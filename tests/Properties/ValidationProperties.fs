@@ -182,6 +182,16 @@ let ``negative limits positions and expected versions are refused`` () =
         && Validation.expectedVersion "expected" (ExpectedVersion.Exact(int64 -negative)) = Ok())
 
 [<Property>]
+let ``undefined directions negative checkpoint positions and null expected versions are refused by field`` () =
+    Prop.forAll (Arb.fromGen (Gen.choose (2, 1000))) (fun n ->
+        let undefined = enum<Direction> n
+        fieldOf (Validation.query { EventQuery.All with Direction = undefined }) = Some "query.Direction"
+        && fieldOf (Validation.streamRead "order-1" 0L undefined 0) = Some "read.Direction"
+        && fieldOf (Validation.checkpointPosition "checkpoint.Position" (int64 -n)) = Some "checkpoint.Position"
+        && Validation.checkpointPosition "checkpoint.Position" (int64 n) = Ok()
+        && fieldOf (Validation.expectedVersion "expected" Unchecked.defaultof<ExpectedVersion>) = Some "expected")
+
+[<Property>]
 let ``identifiers and text outside ASCII and tag values with punctuation pass`` () =
     let data =
         { Type = "order.shipped/v2"

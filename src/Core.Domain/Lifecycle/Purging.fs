@@ -28,6 +28,8 @@ type PurgeFailureKind =
     | UnknownStream = 0
     /// A position is beyond the tenant's head.
     | UnknownPosition = 1
+    /// The audit id is the id of an event already stored (another event's, or an earlier purge's audit event).
+    | AuditIdStored = 2
 
 /// A purge that changed nothing, with a sentence naming the tenant and the stream or position.
 type PurgeFailure =
@@ -83,13 +85,16 @@ module Purging =
     let placeholder (e: RecordedEvent) : RecordedEvent =
         { e with Type = PurgedType; Tags = [||]; Content = EventBody.OfText EmptyBody; SchemaVersion = 1; Metadata = EventMetadata.Empty }
 
-    /// The request's problem, or Ok: a valid tenant and stream, positions of 1 or more, a reason of text.
+    /// The request's problem, or Ok: a valid tenant, a target (a valid stream, or positions of 1 or more), a reason of
+    /// text and a non-empty audit id.
     let validate (request: PurgeRequest) =
         if obj.ReferenceEquals(request, null) then Result.Error { Validation.Field = "request"; Validation.Message = "The purge request is null." }
         else
             Validation.tenant request.Tenant
             |> Result.bind (fun () ->
                 match request.Target with
+                | target when obj.ReferenceEquals(target, null) ->
+                    Result.Error { Field = "target"; Message = "The purge target is null: name a stream (WholeStream) or positions (EventsAt)." }
                 | WholeStream stream -> Validation.stream "stream" stream
                 | EventsAt positions when isNull positions || positions.Length = 0 ->
                     Result.Error { Field = "positions"; Message = "No positions to purge were given." }
@@ -102,6 +107,8 @@ module Purging =
                     Result.Error { Field = "reason"; Message = "A purge needs a reason (it is kept in the audit event)." }
                 elif request.Reason.Length > ReasonLength then
                     Result.Error { Field = "reason"; Message = $"The reason is longer than {ReasonLength} characters." }
+                elif request.AuditId = Guid.Empty then
+                    Result.Error { Field = "auditId"; Message = "The audit id is empty: it is the audit event's id and idempotency key, and must be set." }
                 else Ok())
 
     /// Runs `validate` and throws an InvalidInputException naming the tenant and the field on the first error.
@@ -149,3 +156,18 @@ module Purging =
             Ok { Placeholders = Array.map placeholder live
                  Tombstone = tombstone
                  Audit = if changes then Some(audit request live) else None }
+
+    /// A plan checked against what the store holds: a purge that would append its audit event under the id of an event
+    /// already stored (another event's, or the audit of an earlier purge of other events) is refused, and nothing is
+    /// purged. A plan without an audit event (nothing left to purge, a retried purge) passes.
+    let admit (request: PurgeRequest) (state: IAppendState) (planned: Result<PurgePlan, PurgeFailure>) : Result<PurgePlan, PurgeFailure> =
+        match planned with
+        | Ok { Audit = Some audit } ->
+            let mutable stored = Unchecked.defaultof<RecordedEvent>
+            if state.TryGetStored(audit.Id, &stored) then
+                Result.Error
+                    { Kind = PurgeFailureKind.AuditIdStored
+                      Tenant = request.Tenant
+                      Reason = $"Tenant '{request.Tenant}': the purge's audit id {audit.Id} is the id of the event at position {stored.Position}; give each purge an audit id of its own." }
+            else planned
+        | other -> other

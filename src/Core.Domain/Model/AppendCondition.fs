@@ -19,9 +19,11 @@ type AppendCondition =
     | NoCondition
     /// The stream's version must match.
     | StreamVersion of stream: StreamId * expected: ExpectedVersion
-    /// Fails when any event matching the query was appended after the position (a dynamic consistency boundary).
+    /// Fails when any event matching the query was appended after the position (a dynamic consistency boundary). Every
+    /// match counts: the query's Direction and Limit do not narrow it.
     | FailIfEventsMatch of query: EventQuery * after: Position
-    /// Fails unless the check accepts the events matching the query (compare-and-swap on a query's result).
+    /// Fails unless the check accepts the events matching the query (compare-and-swap on a query's result): the events a
+    /// Read of the query returns, in its direction and at most its limit.
     | Predicate of query: EventQuery * check: (RecordedEvent[] -> bool) * description: string
     /// Every condition must hold.
     | All of AppendCondition list
@@ -34,7 +36,8 @@ type AppendCondition =
 
     /// A predicate condition built from a .NET delegate.
     static member Where(query: EventQuery, check: System.Func<RecordedEvent[], bool>, description: string) =
-        Predicate(query, check.Invoke, description)
+        // A null delegate stays a null check, which validation rejects (naming condition.Check) before anything is locked.
+        Predicate(query, (if isNull check then Unchecked.defaultof<_> else check.Invoke), description)
 
 /// Why a condition failed.
 type ConditionFailureKind =
@@ -76,7 +79,8 @@ type AppendResult =
 type IConditionReader =
     /// The stream's last version (0 when never written) and whether it has live events.
     abstract StreamState: stream: StreamId -> struct (StreamVersion * bool)
-    /// The events matching a query (its positions included), in position order.
+    /// The events matching a query (its positions included), in position order, all of them: the query's Direction and
+    /// Limit are applied by AppendCondition.evaluate (EventQuery.directed).
     abstract Matching: query: EventQuery -> RecordedEvent[]
     /// True when any event matching the query has a position above the given one.
     abstract AnyMatchAfter: query: EventQuery * after: Position -> bool
@@ -134,7 +138,7 @@ module AppendCondition =
             else
                 Ok()
         | Predicate(query, check, description) ->
-            if check (context.Matching query) then
+            if check (EventQuery.directed query (context.Matching query)) then
                 Ok()
             else
                 Error

@@ -65,3 +65,9 @@ module EventQuery =
         let ordered = if query.Direction = Direction.Backward then Seq.rev matching else matching
         let limited = if query.Limit > 0 then Seq.truncate query.Limit ordered else ordered
         Array.ofSeq limited
+
+    /// A query's matches, given all of them in position order, in its direction and at most its limit: what `select`
+    /// returns for them, and what a predicate condition sees.
+    let directed (query: EventQuery) (matches: RecordedEvent[]) =
+        let ordered = if query.Direction = Direction.Backward then Array.rev matches else matches
+        if query.Limit > 0 && ordered.Length > query.Limit then Array.truncate query.Limit ordered else ordered

@@ -41,3 +41,21 @@ type EventMetadata =
 
     /// True when the event was written inside a trace.
     member m.IsTraced = not (String.IsNullOrEmpty m.TraceParent)
+
+    /// The metadata a store records: null metadata is Empty, a null value is "", null fields are none and a field's
+    /// null value is "". Every store records (and reads back) the same metadata for the same input, whether it keeps
+    /// it as JSON per event or shares arrays across a group commit. Returns the same instance when nothing is null.
+    static member normalize(metadata: EventMetadata) =
+        if obj.ReferenceEquals(metadata, null) then EventMetadata.Empty
+        else
+            let text (s: string) = if isNull s then "" else s
+            let fieldsHaveNull = not (obj.ReferenceEquals(metadata.Fields, null)) && metadata.Fields |> Map.exists (fun _ v -> isNull v)
+            if isNull metadata.CausationId || isNull metadata.CorrelationId || isNull metadata.Actor || isNull metadata.TraceParent
+               || isNull metadata.TraceState || obj.ReferenceEquals(metadata.Fields, null) || fieldsHaveNull then
+                { CausationId = text metadata.CausationId
+                  CorrelationId = text metadata.CorrelationId
+                  Actor = text metadata.Actor
+                  TraceParent = text metadata.TraceParent
+                  TraceState = text metadata.TraceState
+                  Fields = if obj.ReferenceEquals(metadata.Fields, null) then Map.empty else metadata.Fields |> Map.map (fun _ v -> text v) }
+            else metadata

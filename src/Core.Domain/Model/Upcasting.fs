@@ -137,9 +137,11 @@ module Upcasting =
         let originsOf = origins upcasters
         fun query ->
             let widenItem (item: QueryItem) =
-                if item.Types.Length = 0 then item
+                // Bad items (null, null types) are left for the store's validation to name.
+                if obj.ReferenceEquals(item, null) || isNull item.Types || item.Types.Length = 0 then item
                 else { item with Types = item.Types |> Seq.collect originsOf |> Seq.distinct |> Array.ofSeq }
-            { query with Items = Array.map widenItem query.Items }
+            if obj.ReferenceEquals(query, null) || isNull query.Items then query
+            else { query with Items = Array.map widenItem query.Items }
 
     /// The parts of stored events (from a read of the widened query, in its direction) that the asked query selects:
     /// each stored event is upcast, its parts kept in order (reversed in a backward read) and filtered by type and
@@ -150,6 +152,22 @@ module Upcasting =
                let parts = toParts e |> List.filter (fun p -> EventQuery.matchesTypeAndTags query p.Type p.Tags)
                yield! (if backward then List.rev parts else parts) |]
 
+    /// What a read of the query returns, given the stored events matching its widened query in position order (all of
+    /// them): in the query's direction, each stored event's selected parts together, at most Limit stored events with a
+    /// selected part (a split event counts once, as in a limited read). What a predicate condition over the query sees.
+    let selectParts (toParts: RecordedEvent -> RecordedEvent list) (query: EventQuery) (stored: RecordedEvent[]) =
+        let ordered = if query.Direction = Direction.Backward then Array.rev stored else stored
+        let result = ResizeArray<RecordedEvent>()
+        let mutable counted = 0
+        let mutable i = 0
+        while i < ordered.Length && (query.Limit <= 0 || counted < query.Limit) do
+            let parts = upcastPage toParts query [| ordered.[i] |]
+            if parts.Length > 0 then
+                result.AddRange parts
+                counted <- counted + 1
+            i <- i + 1
+        result.ToArray()
+
     /// The condition to send to a store so that conditions see what reads see: a predicate always checks the upcast
     /// parts; "nothing matching since" over a query the upcasters widen becomes a predicate over the upcast parts
     /// (exact, read inside the store's lock), and over other queries is kept as it is (so a store's fast path stays;
@@ -159,11 +177,16 @@ module Upcasting =
         let parts (query: EventQuery) (events: RecordedEvent[]) =
             upcastPage toParts { query with Direction = Direction.Forward } events
         match condition with
-        | FailIfEventsMatch(query, after) when wide query <> query ->
+        // Bad conditions (null, null parts) go to the store as they are, whose validation names them.
+        | c when obj.ReferenceEquals(c, null) -> c
+        | FailIfEventsMatch(query, after) when not (obj.ReferenceEquals(query, null)) && wide query <> query ->
             let asked = { query with After = max query.After after }
             AppendCondition.Predicate({ wide asked with Direction = Direction.Forward; Limit = 0 }, (fun events -> Array.isEmpty (parts asked events)),
                       $"no event matching the query (upcast) after position {after}")
-        | AppendCondition.Predicate(query, check, description) ->
-            AppendCondition.Predicate(wide query, (fun events -> check (parts query events)), description)
+        | AppendCondition.Predicate(query, check, description) when not (obj.ReferenceEquals(check, null) || obj.ReferenceEquals(query, null)) ->
+            // The store reads every match forward; the direction and limit apply to the upcast parts, as in a read.
+            AppendCondition.Predicate({ wide query with Direction = Direction.Forward; Limit = 0 },
+                                      (fun events -> check (selectParts toParts query events)), description)
+        | All conditions when obj.ReferenceEquals(conditions, null) -> condition
         | All conditions -> All(conditions |> List.map (widenCondition upcasters toParts))
         | other -> other

@@ -81,7 +81,8 @@ module Validation =
 
     let private streamProblem (stream: StreamId) =
         if String.IsNullOrEmpty stream then "The stream id is empty."
-        elif stream = Names.All then "Appending to or deleting '$all' is not allowed: it is the tenant's whole log."
+        elif stream = Names.All then
+            "'$all' is not a stream but the tenant's whole log: read it with Read and an EventQuery (EventQuery.All for every event); append to and delete streams of your own."
         elif stream.[0] = '$' then $"The stream id '{stream}' starts with '$', which is reserved."
         else textProblem "The stream id" Limits.StreamLength CharClass.Identifier stream
 
@@ -308,25 +309,33 @@ module Validation =
             i <- i + 1
         result
 
-    /// A read's bounds and items.
+    /// A reading direction: Forward or Backward (C# callers can cast any number to the enum).
+    let direction (field: string) (direction: Direction) =
+        if direction = Direction.Forward || direction = Direction.Backward then Ok()
+        else fail field $"The direction {int direction} is not defined: use Direction.Forward or Direction.Backward."
+
+    /// A read's bounds, direction and items.
     let query (query: EventQuery) =
         if obj.ReferenceEquals(query, null) then fail "query" "The query is null."
+        elif query.Direction <> Direction.Forward && query.Direction <> Direction.Backward then direction "query.Direction" query.Direction
         elif query.Limit < 0 then fail "query.Limit" $"The limit must be 0 (no limit) or more, not {query.Limit}."
         elif query.After < 0L then fail "query.After" $"The position must be 0 or more, not {query.After}."
         elif isNull query.Items then fail "query.Items" "The query items are null: use an empty array for all events."
         else items query.Items
 
-    /// A stream read (StreamRead's fields): its stream id, the version it reads after and its limit.
-    let streamRead (streamId: string) (after: int64) (limit: int) =
+    /// A stream read (StreamRead's fields): its stream id, the version it reads after, its direction and its limit.
+    let streamRead (streamId: string) (after: int64) (readDirection: Direction) (limit: int) =
         match stream "read.Stream" streamId with
         | Error e -> Error e
+        | Ok() when readDirection <> Direction.Forward && readDirection <> Direction.Backward -> direction "read.Direction" readDirection
         | Ok() when limit < 0 -> fail "read.Limit" $"The limit must be 0 (no limit) or more, not {limit}."
         | Ok() when after < 0L -> fail "read.After" $"The version must be 0 or more, not {after}."
         | Ok() -> Ok()
 
-    /// An expected version.
+    /// An expected version: not null (C# callers can pass one), and an exact version of 0 or more.
     let expectedVersion (field: string) (expected: ExpectedVersion) =
         match expected with
+        | e when obj.ReferenceEquals(e, null) -> fail field "The expected version is null: use ExpectedVersion.Any when any version will do."
         | ExpectedVersion.Exact v when v < 0L -> fail field $"The expected version must be 0 or more, not {v}."
         | _ -> Ok()
 
@@ -335,6 +344,10 @@ module Validation =
     let text (field: string) (maxLength: int) (value: string) =
         if isNull value || value.Length = 0 then Ok()
         else ofProblem field (textProblem $"'{field}'" maxLength CharClass.Text value)
+
+    /// A processor checkpoint's position: 0 (nothing processed) or more.
+    let checkpointPosition (field: string) (position: Position) =
+        if position < 0L then fail field $"The checkpoint position must be 0 or more, not {position}." else Ok()
 
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =

@@ -37,6 +37,14 @@ type ICheckpointStore =
 /// The pure fencing rule.
 module Fencing =
 
+    /// A checkpoint write's input, for a write alone or with an append: not null, a processor name (field "processor"),
+    /// a position of 0 or more (field "checkpoint.Position"), as ResetCheckpoint asks of its position.
+    let validateWrite (write: CheckpointWrite) =
+        if obj.ReferenceEquals(write, null) then Result.Error { Validation.Field = "checkpoint"; Validation.Message = "The checkpoint is null." }
+        else
+            Validation.processor "processor" write.Processor
+            |> Result.bind (fun () -> Validation.checkpointPosition "checkpoint.Position" write.Position)
+
     /// The failure of a write whose token is below the fence.
     let stale (tenant: TenantId) (processor: string) (token: int64) (fence: int64) =
         { Kind = ConditionFailureKind.StaleFencingToken

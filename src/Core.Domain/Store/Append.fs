@@ -58,6 +58,26 @@ module Append =
             tags.AsSpan().CopyTo(Span copy)
             copy
 
+    /// <summary>
+    /// The envelope of a proposed event recorded at a position and stream version (0: no stream): the one construction
+    /// every store uses, on every path. Tags are copied, so that a caller reusing its array cannot change a stored
+    /// envelope; metadata is normalized (<c>EventMetadata.normalize</c>: null values are ""); the timestamp is truncated
+    /// to the microsecond (<c>Timestamps.recorded</c>).
+    /// </summary>
+    let record (tenant: TenantId) (p: ProposedEvent) (position: Position) (version: StreamVersion) (now: DateTimeOffset) : RecordedEvent =
+        let data = p.Data
+        { Id = p.Id
+          Tenant = tenant
+          Position = position
+          Stream = data.Stream
+          StreamVersion = version
+          Type = data.Type
+          Tags = copyTags data.Tags
+          Content = EventBody.OfText data.Body
+          SchemaVersion = data.SchemaVersion
+          Metadata = EventMetadata.normalize p.Metadata
+          Timestamp = Timestamps.recorded now }
+
     /// Assigns positions after the head and versions after each stream's last version.
     let private plan (state: IAppendState) (now: DateTimeOffset) (request: AppendRequest) (checkpoints: CheckpointUpdate[]) =
         let events = request.Events
@@ -94,19 +114,7 @@ module Append =
                         if not (isNull index) then index[data.Stream] <- streams.Count
                         streams.Add { Stream = data.Stream; Version = last + 1L }
                         last + 1L
-            recorded.[i] <-
-                { Id = p.Id
-                  Tenant = request.Tenant
-                  Position = head + int64 i + 1L
-                  Stream = data.Stream
-                  StreamVersion = version
-                  Type = data.Type
-                  // Copied, so that a caller reusing its array cannot change a stored envelope.
-                  Tags = copyTags data.Tags
-                  Content = EventBody.OfText data.Body
-                  SchemaVersion = data.SchemaVersion
-                  Metadata = (if obj.ReferenceEquals(p.Metadata, null) then EventMetadata.Empty else p.Metadata)
-                  Timestamp = Timestamps.recorded now }
+            recorded.[i] <- record request.Tenant p (head + int64 i + 1L) version now
         { Events = recorded
           Head = head + int64 events.Length
           Streams = streams.ToArray()
@@ -114,6 +122,8 @@ module Append =
 
     let rec private conditionErrors (condition: AppendCondition) =
         match condition with
+        | c when obj.ReferenceEquals(c, null) ->
+            Result.Error { Validation.Field = "condition"; Validation.Message = "The condition (or one of an All's) is null; use NoCondition." }
         | NoCondition -> Ok()
         | StreamVersion(stream, expected) ->
             Validation.stream "condition.Stream" stream
@@ -121,7 +131,11 @@ module Append =
         | FailIfEventsMatch(_, after) when after < 0L ->
             Result.Error { Field = "condition.After"; Message = $"The position the condition looks after must be 0 or more, not {after}." }
         | FailIfEventsMatch(query, _) -> Validation.query query
+        | Predicate(_, check, _) when obj.ReferenceEquals(check, null) ->
+            Result.Error { Field = "condition.Check"; Message = "The predicate condition has no check function." }
         | Predicate(query, _, _) -> Validation.query query
+        | All conditions when obj.ReferenceEquals(conditions, null) ->
+            Result.Error { Field = "condition"; Message = "The All condition's list is null; use an empty list." }
         | All conditions -> conditions |> List.fold (fun acc c -> acc |> Result.bind (fun () -> conditionErrors c)) (Ok())
 
     /// Checks an append's input: tenant, events (ids, types, tags, streams, bodies, metadata, sizes), condition and
@@ -137,8 +151,7 @@ module Append =
                 else conditionErrors request.Condition)
             |> Result.bind (fun () ->
                 match request.Checkpoint with
-                | Some w when obj.ReferenceEquals(w, null) -> Result.Error { Field = "checkpoint"; Message = "The checkpoint is null." }
-                | Some w -> Validation.processor "processor" w.Processor
+                | Some w -> Fencing.validateWrite w
                 | None -> Ok())
 
     /// The event whose reserved type the error names, if that is what the error is about.

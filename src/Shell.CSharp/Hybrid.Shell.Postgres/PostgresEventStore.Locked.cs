@@ -50,8 +50,7 @@ public sealed partial class PostgresEventStore
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> WriteCheckpoint(string tenant, CheckpointWrite write, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        StoreInput.Processor(tenant, write.Processor);
+        StoreInput.CheckpointWrite(tenant, write);
         return ChangeCheckpointAsync(tenant, write.Processor, current => Fencing.write(tenant, current, write), ct);
     }
 

@@ -22,7 +22,7 @@ public sealed partial class PostgresEventStore : IEventPurger
             var probe = AppendRequest.Of(tenant, Purging.audit(request, []));
             var state = await AppendStateRead.ReadAsync(connection, _sql, tenant, [new PendingAppend(probe)], ct).ConfigureAwait(false);
             var (events, stream) = await ReadPurgeTargetAsync(connection, request, ct).ConfigureAwait(false);
-            var planned = Purging.plan(request, state.Head, stream, events);
+            var planned = Purging.admit(request, state, Purging.plan(request, state.Head, stream, events));
             if (planned.IsError || planned.ResultValue.Audit is null)
             {
                 await ConditionalCommit.RollbackQuietlyAsync(connection).ConfigureAwait(false);
@@ -31,7 +31,7 @@ public sealed partial class PostgresEventStore : IEventPurger
             var plan = planned.ResultValue;
             var audit = AppendModule.decide(state, now, AppendRequest.Of(tenant, plan.Audit.Value));
             if (audit is not AppendDecision.Write { Item: var write })
-                throw new InvalidOperationException($"Tenant '{tenant}': the purge's audit event {request.AuditId} is already stored or was refused.");
+                throw new InvalidOperationException($"Tenant '{tenant}': the purge's audit event {request.AuditId} was not written.");
             var positions = plan.Placeholders.Select(e => e.Position).ToArray();
             await using var finish = new NpgsqlBatch(connection);
             if (positions.Length > 0)

@@ -36,6 +36,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
         AppendModule.validateOrThrow(_limits, request);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(request.Tenant);
         AppendDecision decision;
         lock (log.Gate)
@@ -50,6 +51,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct)
     {
         StoreInput.Query(tenant, query);
+        ct.ThrowIfCancellationRequested();
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
         lock (log.Gate) return Task.FromResult(log.Select(query));
     }
@@ -58,6 +60,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct)
     {
         StoreInput.StreamRead(tenant, read);
+        ct.ThrowIfCancellationRequested();
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
         lock (log.Gate) return Task.FromResult(log.ReadStream(read));
     }
@@ -66,6 +69,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
     {
         StoreInput.Tenant(tenant);
+        ct.ThrowIfCancellationRequested();
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(Array.Empty<RecordedEvent>());
         lock (log.Gate) return Task.FromResult(log.TryGetStored(id, out var stored) ? new[] { stored } : []);
     }
@@ -74,6 +78,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct)
     {
         StoreInput.Stream(tenant, "stream", stream);
+        ct.ThrowIfCancellationRequested();
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(new StreamState(0, 0));
         lock (log.Gate) return Task.FromResult(log.StateOf(stream));
     }
@@ -83,6 +88,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     {
         StoreInput.Stream(tenant, "stream", stream);
         StoreInput.Expected(tenant, "expected", expected);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate)
         {
@@ -98,16 +104,17 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct)
     {
         Purging.validateOrThrow(request);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(request.Tenant);
         lock (log.Gate)
         {
             var (events, stream) = log.PurgeTarget(request.Target);
-            var planned = Purging.plan(request, log.Head, stream, events);
+            var planned = Purging.admit(request, log, Purging.plan(request, log.Head, stream, events));
             if (planned.IsError) return Task.FromResult(PurgeResult.NewPurgeRefused(planned.ErrorValue));
             var plan = planned.ResultValue;
-            // The audit append is decided first: if it were refused, nothing of the purge would be written.
+            // The audit append is decided first: if it were not written, nothing of the purge would be.
             var audit = plan.Audit is { } proposed ? AppendModule.decide(log, _clock.GetUtcNow(), AppendRequest.Of(request.Tenant, proposed.Value)) : null;
-            if (audit is AppendDecision.Reject reject) throw new InvalidOperationException($"Tenant '{request.Tenant}': the purge's audit event was refused: {reject.Item.Reason}");
+            if (audit is not (null or AppendDecision.Write)) throw new InvalidOperationException($"Tenant '{request.Tenant}': the purge's audit event was not written.");
             log.Purge(plan);
             if (audit is AppendDecision.Write write) log.Write(write.Item);
             else if (plan.Placeholders.Length > 0) log.SignalChange();
@@ -120,14 +127,18 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<long> GetHead(string tenant, CancellationToken ct)
     {
         StoreInput.Tenant(tenant);
+        ct.ThrowIfCancellationRequested();
         if (!_tenants.TryGetValue(tenant, out var log)) return Task.FromResult(0L);
         lock (log.Gate) return Task.FromResult(log.Head);
     }
 
     /// <inheritdoc />
-    public Task<string[]> GetTenants(CancellationToken ct) =>
-        Task.FromResult(_tenants.Where(t => { lock (t.Value.Gate) return t.Value.Head > 0; })
+    public Task<string[]> GetTenants(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(_tenants.Where(t => { lock (t.Value.Gate) return t.Value.Head > 0; })
             .Select(t => t.Key).Order(StringComparer.Ordinal).ToArray());
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query,
@@ -171,6 +182,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate) return Task.FromResult(log.CheckpointOf(processor));
     }
@@ -179,6 +191,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate)
         {
@@ -191,8 +204,8 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> WriteCheckpoint(string tenant, CheckpointWrite write, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        StoreInput.Processor(tenant, write.Processor);
+        StoreInput.CheckpointWrite(tenant, write);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate)
         {
@@ -207,6 +220,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     {
         StoreInput.Processor(tenant, processor);
         StoreInput.Position(tenant, "position", position);
+        ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate) log.SetCheckpoint(processor, new Checkpoint(position, log.CheckpointOf(processor).Fence));
         return Task.CompletedTask;

@@ -116,4 +116,16 @@ public abstract class CheckpointConformance(IEventStoreFactory factory) : Confor
         Assert.Equal(new Checkpoint(20, 1), await Read(processor: "indexer"));
         Assert.Equal(new Checkpoint(30, 7), await Read(other));
     }
+
+    [Fact]
+    public async Task a_negative_position_is_rejected_by_write_as_by_reset_and_changes_nothing()
+    {
+        Assert.True((await Write(7, 1)).IsOk);
+        var written = await Assert.ThrowsAsync<InvalidInputException>(() => Write(-1, 1));
+        Assert.Equal("checkpoint.Position", written.Field);
+        Assert.Contains(Tenant, written.Message);
+        var reset = await Assert.ThrowsAsync<InvalidInputException>(() => Store.ResetCheckpoint(Tenant, Processor, -1, Ct));
+        Assert.Equal("position", reset.Field);
+        Assert.Equal(new Checkpoint(7, 1), await Read());
+    }
 }

@@ -152,4 +152,29 @@ public abstract class ConditionConformance(IEventStoreFactory factory) : Conform
         Assert.All(results.Where(r => !r.IsAppended), r => Assert.Equal(ConditionFailureKind.EventsMatched, Failed(r).Kind));
         Assert.Equal(2, (await ReadAll()).Length);
     }
+
+    [Fact]
+    public async Task a_predicate_sees_the_matching_events_in_its_query_direction_and_limit()
+    {
+        var ticks = await AppendOk(Of("Tick"), Of("Tock"), Of("Tick"), Of("Tick"), Of("Tock"));
+        RecordedEvent[]? newest = null, oldest = null;
+        await AppendOk(AppendCondition.Where(EventQuery.OfTypes("Tick").Backwards().Take(2), es => { newest = es; return true; }, "newest two"),
+            Of("Audited"));
+        await AppendOk(AppendCondition.Where(EventQuery.OfTypes("Tick").Take(1), es => { oldest = es; return true; }, "oldest"),
+            Of("Audited"));
+        Assert.Equal(Ids([ticks[3], ticks[2]]), Ids(newest!));
+        Assert.Equal(Ids([ticks[0]]), Ids(oldest!));
+        Assert.Equal(Ids(await ReadAll(EventQuery.OfTypes("Tick").Backwards().Take(2))), Ids(newest!));
+    }
+
+    [Fact]
+    public async Task a_fail_if_events_match_condition_sees_every_match_after_its_position_whatever_the_query_limit_and_direction()
+    {
+        var written = await AppendOk(Of("Tick"), Of("Tick"), Of("Tick"));
+        var after = written[0].Position;
+        Assert.Equal(ConditionFailureKind.EventsMatched, (await AppendFails(NothingNew(EventQuery.OfTypes("Tick").Take(1), after), Of("X"))).Kind);
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(NothingNew(EventQuery.OfTypes("Tick").Backwards().Take(1), after), Of("X"))).Kind);
+        Assert.Equal(3, await Head());
+    }
 }

@@ -55,4 +55,35 @@ public abstract class MetadataConformance(IEventStoreFactory factory) : Conforma
         Assert.Equal("events[0].Metadata.Fields[client]", error.Field);
         Assert.Equal(0, await Head());
     }
+
+    [Fact]
+    public async Task null_metadata_values_and_fields_read_back_empty()
+    {
+        var nulls = new EventMetadata(null!, null!, null!, null!, null!, null!);
+        var stored = await AppendWith(nulls);
+        Assert.Equal(EventMetadata.Empty, stored.Metadata);
+        Assert.Equal(EventMetadata.Empty, Assert.Single(await ReadAll()).Metadata);
+    }
+
+    [Fact]
+    public async Task a_null_metadata_field_value_reads_back_as_an_empty_string()
+    {
+        var withNull = EventMetadata.Of("cause-1", null!, "alice").WithField("client", null!);
+        var expected = EventMetadata.Of("cause-1", "", "alice").WithField("client", "");
+        Assert.Equal(expected, (await AppendWith(withNull)).Metadata);
+        Assert.Equal(expected, Assert.Single(await ReadStream("order-1")).Metadata);
+    }
+
+    [Fact]
+    public async Task appends_committed_together_with_null_metadata_read_back_empty_and_keep_their_tags()
+    {
+        var nulls = new EventMetadata(null!, null!, null!, null!, null!, null!);
+        var appends = Enumerable.Range(0, 8).Select(i => Store.Append(AppendRequest.Of(Tenant,
+            new ProposedEvent(Guid.CreateVersion7(), Of("Created", $"order-{i}", $"order:{i}"), i % 2 == 0 ? nulls : null!)), Ct));
+        foreach (var result in await Task.WhenAll(appends)) Written(result);
+        var all = await ReadAll();
+        Assert.Equal(8, all.Length);
+        Assert.All(all, e => Assert.Equal(EventMetadata.Empty, e.Metadata));
+        Assert.All(all, e => Assert.Equal([$"order:{e.Stream[6..]}"], e.Tags));
+    }
 }

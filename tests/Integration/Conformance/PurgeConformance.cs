@@ -179,4 +179,35 @@ public abstract class PurgeConformance(IEventStoreFactory factory) : Conformance
         var byId = Assert.Single(await Store.ReadById(Tenant, written[0].Id, Ct));
         Assert.Equal(Purging.PurgedType, byId.Type);
     }
+
+    [Fact]
+    public async Task a_purge_without_a_target_or_an_audit_id_is_bad_input_and_changes_nothing()
+    {
+        await AppendOk(Personal("Registered", "customer-1"));
+        var noTarget = await Assert.ThrowsAsync<InvalidInputException>(() => Purger.Purge(Request(null!), Ct));
+        Assert.Equal("target", noTarget.Field);
+        Assert.Contains(Tenant, noTarget.Message);
+        var noAudit = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Purger.Purge(new PurgeRequest(Tenant, PurgeTarget.NewWholeStream("customer-1"), "erasure", Guid.Empty, EventMetadata.Empty), Ct));
+        Assert.Equal("auditId", noAudit.Field);
+        Assert.Contains(Tenant, noAudit.Message);
+        var nullPositions = await Assert.ThrowsAsync<InvalidInputException>(() => Purger.Purge(Request(PurgeTarget.NewEventsAt(null!)), Ct));
+        Assert.Equal("positions", nullPositions.Field);
+        Assert.Equal("Registered", Assert.Single(await ReadAll()).Type);
+    }
+
+    [Fact]
+    public async Task a_purge_whose_audit_id_is_another_events_id_is_refused_naming_it_and_purges_nothing()
+    {
+        var other = Assert.Single(await AppendOk(Of("Created", "order-1")));
+        await AppendOk(Personal("Registered", "customer-1"));
+        var result = await Purger.Purge(new PurgeRequest(Tenant, PurgeTarget.NewWholeStream("customer-1"), "erasure", other.Id, EventMetadata.Empty), Ct);
+        var refused = Assert.IsType<PurgeResult.PurgeRefused>(result).Item;
+        Assert.Equal(PurgeFailureKind.AuditIdStored, refused.Kind);
+        Assert.Contains(Tenant, refused.Reason);
+        Assert.Contains(other.Id.ToString(), refused.Reason);
+        Assert.Equal(2, await Head());
+        Assert.Equal("Registered", Assert.Single(await ReadStream("customer-1")).Type);
+        Assert.True((await Store.GetStreamState(Tenant, "customer-1", Ct)).IsLive);
+    }
 }

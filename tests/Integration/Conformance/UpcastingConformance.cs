@@ -136,4 +136,18 @@ public abstract class UpcastingConformance(IEventStoreFactory factory) : Conform
         var error = await Assert.ThrowsAsync<UpcastFailedException>(() => Upcasting.Read(Tenant, EventQuery.All, Ct));
         Assert.Contains("'Undeclared'", error.Message);
     }
+
+    [Fact]
+    public async Task a_predicate_sees_what_a_read_of_its_query_returns_direction_and_limit_included()
+    {
+        await AppendOk(Of("OrderPlacedWithPayment"), Of("Obsolete"), Of("OrderPlacedWithPayment"), Of("Plain"));
+        foreach (var query in new[] { EventQuery.All.Backwards().Take(2), EventQuery.All.Take(1), EventQuery.OfTypes("PaymentReceived").Backwards().Take(1) })
+        {
+            var read = await Upcasting.Read(Tenant, query, Ct);
+            RecordedEvent[] seen = [];
+            Written(await Upcasting.Append(AppendRequest.Of(Tenant, Propose(Of("Other")))
+                .When(AppendCondition.Where(query, events => { seen = events; return true; }, "capture")), Ct));
+            Assert.Equal(read.Select(e => (e.Position, e.Type)), seen.Select(e => (e.Position, e.Type)));
+        }
+    }
 }

@@ -10,6 +10,7 @@ public sealed partial class LmdbEventStore
     public Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, new Checkpoint(0, 0), view => view.CheckpointOf(processor)));
     }
 
@@ -17,14 +18,15 @@ public sealed partial class LmdbEventStore
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
         StoreInput.Processor(tenant, processor);
+        ct.ThrowIfCancellationRequested();
         return ChangeCheckpoint(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken));
     }
 
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> WriteCheckpoint(string tenant, CheckpointWrite write, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        StoreInput.Processor(tenant, write.Processor);
+        StoreInput.CheckpointWrite(tenant, write);
+        ct.ThrowIfCancellationRequested();
         return ChangeCheckpoint(tenant, write.Processor, current => Fencing.write(tenant, current, write));
     }
 
@@ -33,6 +35,7 @@ public sealed partial class LmdbEventStore
     {
         StoreInput.Processor(tenant, processor);
         StoreInput.Position(tenant, "position", position);
+        ct.ThrowIfCancellationRequested();
         return ChangeCheckpoint(tenant, processor,
             current => FSharpResult<Checkpoint, ConditionFailure>.NewOk(new Checkpoint(position, current.Fence)));
     }

@@ -11,6 +11,7 @@ public sealed partial class LmdbEventStore
     public Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct)
     {
         StoreInput.Query(tenant, query);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, [], view => view.Select(query)));
     }
 
@@ -18,6 +19,7 @@ public sealed partial class LmdbEventStore
     public Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct)
     {
         StoreInput.StreamRead(tenant, read);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, [], view => view.ReadStream(read)));
     }
 
@@ -25,6 +27,7 @@ public sealed partial class LmdbEventStore
     public Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
     {
         StoreInput.Tenant(tenant);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, [], view => view.TryGetPosition(id, out var position) ? new[] { view.EventAt(position) } : []));
     }
 
@@ -32,6 +35,7 @@ public sealed partial class LmdbEventStore
     public Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct)
     {
         StoreInput.Stream(tenant, "stream", stream);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, new StreamState(0, 0), view => view.StateOf(stream)));
     }
 
@@ -39,15 +43,20 @@ public sealed partial class LmdbEventStore
     public Task<long> GetHead(string tenant, CancellationToken ct)
     {
         StoreInput.Tenant(tenant);
+        ct.ThrowIfCancellationRequested();
         return Task.FromResult(InTenant(tenant, 0L, view => view.Head.Position));
     }
 
     /// <inheritdoc />
-    public Task<string[]> GetTenants(CancellationToken ct) => Task.FromResult(_env.Read((tx, dbs) =>
+    public Task<string[]> GetTenants(CancellationToken ct)
     {
-        var txn = new StoreTxn(tx, dbs, _env.DataFile, tails: _tails);
-        return txn.TenantNames().Values.Where(name => txn.Tenant(name)!.Head.Position > 0).Order(StringComparer.Ordinal).ToArray();
-    }));
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(_env.Read((tx, dbs) =>
+        {
+            var txn = new StoreTxn(tx, dbs, _env.DataFile, tails: _tails);
+            return txn.TenantNames().Values.Where(name => txn.Tenant(name)!.Head.Position > 0).Order(StringComparer.Ordinal).ToArray();
+        }));
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)

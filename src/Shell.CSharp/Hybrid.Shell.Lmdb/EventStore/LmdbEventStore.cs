@@ -94,6 +94,7 @@ public sealed partial class LmdbEventStore : IEventStore, IEventByIdReader, IEve
     {
         StoreInput.Stream(tenant, "stream", stream);
         StoreInput.Expected(tenant, "expected", expected);
+        ct.ThrowIfCancellationRequested();
         return _writer.Enqueue(txn =>
         {
             var view = txn.Tenant(tenant);

@@ -13,6 +13,7 @@ internal static class PurgeExecutor
         view?.IndexTailEvents();
         var (events, stream) = view?.PurgeTarget(request.Target) ?? ([], new StreamState(0, 0));
         var planned = Purging.plan(request, view?.Head.Position ?? 0, stream, events);
+        if (view is not null) planned = Purging.admit(request, view, planned);
         if (planned.IsError) return PurgeResult.NewPurgeRefused(planned.ErrorValue);
         var plan = planned.ResultValue;
         var positions = plan.Placeholders.Select(e => e.Position).ToArray();

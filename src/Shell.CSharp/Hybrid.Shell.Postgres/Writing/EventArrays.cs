@@ -36,7 +36,7 @@ internal sealed class EventArrays
         _tags.AddRange(tags);
         _tagTo.Add(_tags.Count);
         _bodies.Add(body);
-        _metadata.Add(MetadataJson.write(metadata ?? EventMetadata.Empty));
+        _metadata.Add(MetadataJson.write(EventMetadata.normalize(metadata)));
         _schemaVersions.Add(schemaVersion);
     }
 

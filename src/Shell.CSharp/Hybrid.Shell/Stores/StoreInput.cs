@@ -24,12 +24,19 @@ public static class StoreInput
         Validation.orThrow(tenant, Validation.query(query));
     }
 
-    /// <summary>Checks a stream read.</summary>
-    public static void StreamRead(string tenant, StreamRead read)
+    /// <summary>Checks a stream read (not null; its stream, bounds, direction and limit).</summary>
+    public static void StreamRead(string tenant, StreamRead? read)
     {
-        ArgumentNullException.ThrowIfNull(read);
         Tenant(tenant);
-        Validation.orThrow(tenant, Validation.streamRead(read.Stream, read.After, read.Limit));
+        if (read is null) Fail(tenant, "read", "The stream read is null: use StreamRead.Forward(stream) or StreamRead.Backward(stream).");
+        Validation.orThrow(tenant, Validation.streamRead(read.Stream, read.After, read.Direction, read.Limit));
+    }
+
+    /// <summary>Checks a checkpoint write (not null; its processor, and a position of 0 or more, as a reset asks).</summary>
+    public static void CheckpointWrite(string tenant, CheckpointWrite? write)
+    {
+        Tenant(tenant);
+        Validation.orThrow(tenant, Fencing.validateWrite(write));
     }
 
     /// <summary>Checks an expected version.</summary>
@@ -56,6 +63,7 @@ public static class StoreInput
         if (position < 0) Fail(tenant, field, $"the position must be 0 or more, not {position}.");
     }
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void Fail(string tenant, string field, string message) =>
         throw new InvalidInputException(field, $"Tenant '{tenant}': {field}: {message}");
 }

@@ -10,6 +10,8 @@ public sealed class InMemoryIdempotencyConformance() : IdempotencyConformance(ne
 public sealed class InMemoryCheckpointConformance() : CheckpointConformance(new InMemoryStoreFactory());
 public sealed class InMemoryTenantIsolationConformance() : TenantIsolationConformance(new InMemoryStoreFactory());
 public sealed class InMemoryInvalidInputConformance() : InvalidInputConformance(new InMemoryStoreFactory());
+public sealed class InMemoryUndefinedInputConformance() : UndefinedInputConformance(new InMemoryStoreFactory());
+public sealed class InMemoryCancellationConformance() : CancellationConformance(new InMemoryStoreFactory());
 public sealed class InMemorySubscriptionConformance() : SubscriptionConformance(new InMemoryStoreFactory());
 public sealed class InMemoryConcurrencyConformance() : ConcurrencyConformance(new InMemoryStoreFactory());
 public sealed class InMemoryEmptyAppendConformance() : EmptyAppendConformance(new InMemoryStoreFactory());

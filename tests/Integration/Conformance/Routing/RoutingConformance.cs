@@ -27,6 +27,8 @@ public sealed class RoutingIdempotencyConformance() : IdempotencyConformance(new
 public sealed class RoutingCheckpointConformance() : CheckpointConformance(new RoutingStoreFactory());
 public sealed class RoutingTenantIsolationConformance() : TenantIsolationConformance(new RoutingStoreFactory());
 public sealed class RoutingInvalidInputConformance() : InvalidInputConformance(new RoutingStoreFactory());
+public sealed class RoutingUndefinedInputConformance() : UndefinedInputConformance(new RoutingStoreFactory());
+public sealed class RoutingCancellationConformance() : CancellationConformance(new RoutingStoreFactory());
 public sealed class RoutingSubscriptionConformance() : SubscriptionConformance(new RoutingStoreFactory());
 public sealed class RoutingConcurrencyConformance() : ConcurrencyConformance(new RoutingStoreFactory());
 public sealed class RoutingEmptyAppendConformance() : EmptyAppendConformance(new RoutingStoreFactory());

@@ -14,6 +14,8 @@ public sealed class LmdbIdempotencyConformance() : IdempotencyConformance(new Lm
 public sealed class LmdbCheckpointConformance() : CheckpointConformance(new LmdbStoreFactory());
 public sealed class LmdbTenantIsolationConformance() : TenantIsolationConformance(new LmdbStoreFactory());
 public sealed class LmdbInvalidInputConformance() : InvalidInputConformance(new LmdbStoreFactory());
+public sealed class LmdbUndefinedInputConformance() : UndefinedInputConformance(new LmdbStoreFactory());
+public sealed class LmdbCancellationConformance() : CancellationConformance(new LmdbStoreFactory());
 public sealed class LmdbSubscriptionConformance() : SubscriptionConformance(new LmdbStoreFactory());
 public sealed class LmdbConcurrencyConformance() : ConcurrencyConformance(new LmdbStoreFactory());
 public sealed class LmdbReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory());

@@ -15,6 +15,8 @@ public sealed class LmdbShortTailIdempotencyConformance() : IdempotencyConforman
 public sealed class LmdbShortTailCheckpointConformance() : CheckpointConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailTenantIsolationConformance() : TenantIsolationConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailInvalidInputConformance() : InvalidInputConformance(new LmdbStoreFactory(indexTailLength: 2));
+public sealed class LmdbShortTailUndefinedInputConformance() : UndefinedInputConformance(new LmdbStoreFactory(indexTailLength: 2));
+public sealed class LmdbShortTailCancellationConformance() : CancellationConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailSubscriptionConformance() : SubscriptionConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailConcurrencyConformance() : ConcurrencyConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailReadByIdConformance() : ReadByIdConformance(new LmdbStoreFactory(indexTailLength: 2));

@@ -12,6 +12,8 @@ public sealed class PostgresIdempotencyConformance() : IdempotencyConformance(ne
 public sealed class PostgresCheckpointConformance() : CheckpointConformance(new PostgresStoreFactory());
 public sealed class PostgresTenantIsolationConformance() : TenantIsolationConformance(new PostgresStoreFactory());
 public sealed class PostgresInvalidInputConformance() : InvalidInputConformance(new PostgresStoreFactory());
+public sealed class PostgresUndefinedInputConformance() : UndefinedInputConformance(new PostgresStoreFactory());
+public sealed class PostgresCancellationConformance() : CancellationConformance(new PostgresStoreFactory());
 public sealed class PostgresSubscriptionConformance() : SubscriptionConformance(new PostgresStoreFactory());
 public sealed class PostgresConcurrencyConformance() : ConcurrencyConformance(new PostgresStoreFactory());
 public sealed class PostgresEmptyAppendConformance() : EmptyAppendConformance(new PostgresStoreFactory());
