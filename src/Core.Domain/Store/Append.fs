@@ -156,7 +156,7 @@ module Append =
 
     /// The event whose reserved type the error names, if that is what the error is about.
     let private reservedBehind (request: AppendRequest) (error: Validation.Error) =
-        if isNull request.Events || not (error.Field.StartsWith("events[", StringComparison.Ordinal) && error.Field.EndsWith("].Type", StringComparison.Ordinal)) then None
+        if obj.ReferenceEquals(request, null) || isNull request.Events || not (error.Field.StartsWith("events[", StringComparison.Ordinal) && error.Field.EndsWith("].Type", StringComparison.Ordinal)) then None
         else
             match Int32.TryParse(error.Field.Substring(7, error.Field.Length - 13)) with
             | true, i when i >= 0 && i < request.Events.Length && not (obj.ReferenceEquals(request.Events.[i], null))

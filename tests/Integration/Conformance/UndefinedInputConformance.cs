@@ -32,6 +32,13 @@ public abstract class UndefinedInputConformance(IEventStoreFactory factory) : Co
         RejectsAppend("condition.Expected", Expect("order-1", null!));
 
     [Fact]
+    public async Task a_null_append_request_is_rejected_naming_the_request()
+    {
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Store.Append(null!, Ct));
+        Assert.Equal("request", error.Field);
+    }
+
+    [Fact]
     public async Task a_null_expected_version_on_delete_is_rejected_and_deletes_nothing()
     {
         await AppendOk(Of("Created", "order-1"));

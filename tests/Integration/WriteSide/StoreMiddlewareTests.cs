@@ -135,4 +135,22 @@ public sealed class StoreMiddlewareTests
         Assert.Equal("events[0].Body", Assert.IsType<CommandOutcome.Invalid>(outcome).Item.Field);
         Assert.Equal(0L, await inner.GetHead(tenant, _ct));
     }
+
+    [Fact]
+    public async Task a_null_append_request_through_the_upcasting_and_shredding_stores_is_the_stores_invalid_input()
+    {
+        var inner = new InMemoryEventStore();
+        var policy = new PersonalDataPolicy([PersonalData.declare("CustomerRegistered", "customerId", ["email"])]);
+        IEventStore[] wrappers =
+        [
+            new UpcastingEventStore(inner, [AmountToBy]),
+            new Hybrid.Shell.Lifecycle.CryptoShreddingEventStore(inner, policy, new Hybrid.InMemory.Lifecycle.InMemorySubjectKeyStore(),
+                Hybrid.Shell.Ids.UuidV7IdSource.System),
+        ];
+        foreach (var store in wrappers)
+        {
+            var error = await Assert.ThrowsAsync<InvalidInputException>(() => store.Append(null!, _ct));
+            Assert.Equal("request", error.Field);
+        }
+    }
 }

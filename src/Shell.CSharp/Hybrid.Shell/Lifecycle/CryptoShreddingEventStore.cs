@@ -17,7 +17,8 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
     /// <inheritdoc />
     public override async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        // A null request goes on untouched, for the store to refuse it as invalid input.
+        if (request is null) return await Inner.Append(request!, ct).ConfigureAwait(false);
         var events = request.Events;
         ProposedEvent[]? sealedEvents = null;
         for (var i = 0; i < (events?.Length ?? 0); i++)

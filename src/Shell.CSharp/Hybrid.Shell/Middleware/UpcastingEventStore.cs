@@ -46,6 +46,8 @@ public sealed class UpcastingEventStore : DelegatingEventStore
     /// <inheritdoc />
     public override async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
+        // A null request goes on untouched, for the store to refuse it as invalid input.
+        if (request is null) return await Inner.Append(request!, ct).ConfigureAwait(false);
         var condition = Upcasting.widenCondition(_upcasters, _upcast, request.Condition);
         var widened = ReferenceEquals(condition, request.Condition) ? request : request.When(condition);
         return await Inner.Append(widened, ct).ConfigureAwait(false) switch

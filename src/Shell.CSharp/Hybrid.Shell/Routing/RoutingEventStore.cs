@@ -54,8 +54,12 @@ public sealed class RoutingEventStore(ITenancyMap map, TenantDatabases databases
     }
 
     /// <inheritdoc />
-    public Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
-        Writing(request.Tenant, store => store.Append(request, ct), ct);
+    public Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
+    {
+        // A null request names no tenant to route by: refused here as every store refuses it.
+        if (request is null) AppendModule.validateOrThrow(InputLimits.Default, request!);
+        return Writing(request!.Tenant, store => store.Append(request, ct), ct);
+    }
 
     /// <inheritdoc />
     public Task<DeleteResult> DeleteStream(string tenant, string stream, ExpectedVersion expected, CancellationToken ct) =>
