@@ -74,6 +74,7 @@ public static class SampleServer
             web.MapHybrid();
             web.MapHybridGraphQL();
             web.MapHybridAdmin();
+            web.MapProblemFallback();
             return web;
         }
         catch

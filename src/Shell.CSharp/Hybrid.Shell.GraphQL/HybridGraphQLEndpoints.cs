@@ -37,6 +37,7 @@ public static class HybridGraphQLEndpoints
         var schema = RegistrySchema.Build(options);
         var executer = new DocumentExecuter();
         endpoints.MapPost(path, (HttpContext http) => Execute(http, schema, executer, options));
+        endpoints.MapMethodNotAllowed(path, HttpMethods.Post);
         return endpoints;
     }
 
