@@ -7,7 +7,7 @@ namespace Hybrid.Shell.Http;
 /// <summary>
 /// What a command request asks for besides its body: <c>If-Match</c> (a version, or <c>*</c>: the stream exists),
 /// <c>If-None-Match: *</c> (the stream does not exist yet) or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
-/// <c>X-Metadata-{name}</c> fields (checked with the events they go into), and read-your-writes (<c>?waitMs=</c>,
+/// <c>X-Metadata-{name}</c> fields (<see cref="MetadataHeaders"/>), and read-your-writes (<c>?waitMs=</c>,
 /// <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
 /// </summary>
 internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error)
@@ -48,7 +48,8 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             commandOptions = commandOptions with { ExpectedVersion = exact };
         }
 
-        var commandId = http.Headers["X-Command-Id"].ToString();
+        var (commandId, commandIdError) = SingleHeader.Read(http.Headers, "X-Command-Id");
+        if (commandIdError is not null) return Fail(commandIdError);
         if (commandId.Length > 0)
         {
             if (!Guid.TryParse(commandId, out var id))
@@ -57,7 +58,8 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             commandOptions = commandOptions with { CommandId = id };
         }
 
-        var fields = MetadataFields(http.Headers);
+        var (fields, fieldsError) = MetadataHeaders.Read(http.Headers);
+        if (fieldsError is not null) return Fail(fieldsError);
         if (fields.Count > 0) commandOptions = commandOptions with { Fields = fields };
 
         TimeSpan? wait = null;
@@ -81,19 +83,6 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             views = parsed.ResultValue;
         }
         return new CommandRequest(commandOptions, wait, views, null);
-    }
-
-    /// <summary>The <c>X-Metadata-{name}</c> headers as user-defined metadata fields, names in lower case.</summary>
-    private static Dictionary<string, string> MetadataFields(IHeaderDictionary headers)
-    {
-        var prefix = HybridEndpoints.MetadataHeaderPrefix;
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in headers)
-        {
-            if (name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                fields[name[prefix.Length..].ToLowerInvariant()] = value.ToString();
-        }
-        return fields;
     }
 
     /// <summary>A value as shown in a message: at most 40 characters.</summary>
