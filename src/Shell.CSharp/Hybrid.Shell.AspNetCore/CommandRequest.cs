@@ -41,7 +41,8 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         else if (expected.Length > 0)
         {
             var unquoted = expected.Length >= 2 && expected[0] == '"' && expected[^1] == '"' ? expected[1..^1] : expected;
-            if (!long.TryParse(unquoted, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            // A sign is read so that a negative version meets the core's expected-version rule (GraphQL's too).
+            if (!long.TryParse(unquoted, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
                 return Fail(expectedField, $"'{Shown(expected)}' is not a stream version: give a whole number, 0 or more.");
             var exact = ExpectedVersion.NewExact(version);
             if (Validation.expectedVersion(expectedField, exact) is { IsError: true } bad) return Fail(bad.ErrorValue);

@@ -12,8 +12,9 @@ namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
 /// Serves the registry's GraphQL schema at <c>POST {path}</c> (<c>{"query", "variables", "operationName"}</c>), mapped
-/// beside <c>MapHybrid</c> with the same options. A body that is not a GraphQL request, or a document that does not
-/// parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
+/// beside <c>MapHybrid</c> with the same options. The body is read as the HTTP adapter reads one (JSON, UTF-8, at most
+/// <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413); a body that is not a GraphQL request, or a
+/// document that does not parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
 /// the errors of fields whose outcome was not data.
 /// </summary>
 public static class HybridGraphQLEndpoints
@@ -44,12 +45,22 @@ public static class HybridGraphQLEndpoints
     private static async Task Execute(HttpContext http, global::GraphQL.Types.ISchema schema, IDocumentExecuter executer, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
+        if (body.Problem is { } problem)
+        {
+            await WriteError(http, GraphQLOutcomes.Error("INVALID", problem), body.Status);
+            return;
+        }
         GraphQLRequest? request;
-        try { request = await Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, ct); }
+        try { request = Serializer.Deserialize<GraphQLRequest>(body.Json!); }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
-            await WriteError(http, "The body is not a GraphQL request: a JSON object with 'query' (and optionally 'variables', 'operationName').");
-            return;
+            request = LenientJson.Request(body.Json!); // a string holding a lone surrogate: the field's rule refuses it
+            if (request is null)
+            {
+                await WriteError(http, "The body is not a GraphQL request: a JSON object with 'query' (and optionally 'variables', 'operationName').");
+                return;
+            }
         }
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
@@ -71,11 +82,14 @@ public static class HybridGraphQLEndpoints
         await Serializer.WriteAsync(http.Response.Body, result, ct);
     }
 
-    private static async Task WriteError(HttpContext http, string message)
+    private static Task WriteError(HttpContext http, string message) =>
+        WriteError(http, new ExecutionError(message) { Code = "INVALID" }, StatusCodes.Status400BadRequest);
+
+    private static async Task WriteError(HttpContext http, ExecutionError error, int status)
     {
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var result = new ExecutionResult { Executed = false, Errors = [new ExecutionError(message) { Code = "INVALID" }] };
+        var result = new ExecutionResult { Executed = false, Errors = [error] };
         await Serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }

@@ -146,15 +146,16 @@ public static class RegistrySchema
         }
         if (ctx.GetArgument<long?>("expectedVersion") is { } version)
         {
-            if (version < 0) throw GraphQLOutcomes.Invalid(new Validation.Error("expectedVersion", $"{version} is not a stream version (0 or more)."));
-            options = options with { ExpectedVersion = ExpectedVersion.NewExact(version) };
+            var expected = ExpectedVersion.NewExact(version);
+            if (Validation.expectedVersion("expectedVersion", expected) is { IsError: true } bad) throw GraphQLOutcomes.Invalid(bad.ErrorValue);
+            options = options with { ExpectedVersion = expected };
         }
         return options;
     }
 
     private static string InputJson(IResolveFieldContext ctx) =>
         ctx.Arguments?.TryGetValue("input", out var input) == true && input.Value is { } value
-            ? JsonSerializer.Serialize(value, JsonPayload.options)
+            ? GraphQL.InputJson.Of(value)
             : "{}";
 
     private static JsonElement ToJson(object? value) =>
