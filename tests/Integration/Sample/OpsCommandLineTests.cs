@@ -65,6 +65,9 @@ public sealed class OpsCommandLineTests : IDisposable
         var cases = new (string[] Args, string Says)[]
         {
             (["ops", "show", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "retry", "--data", data, "--tenant", "globex", "--processor", "points", "--position", "1"], "No tenant is named 'globex'"),
             (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "nobody", "--position", "1"], "No processor is named 'nobody'"),
             (["ops", "replay", "--data", data, "--tenant", "globex", "--processor", "points", "--from", "0"], "'globex'"),
             (["ops", "rebuild", "--data", data, "--tenant", "acme", "--model", "nothing-like-it"], "'nothing-like-it'"),
