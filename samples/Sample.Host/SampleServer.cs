@@ -71,10 +71,10 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
+            web.UseProblemStatusPages();
             web.MapHybrid();
             web.MapHybridGraphQL();
             web.MapHybridAdmin();
-            web.MapProblemFallback();
             return web;
         }
         catch

@@ -20,13 +20,15 @@ public static class HybridEndpoints
 {
     /// <summary>
     /// Maps the endpoints of the application registered with <c>AddHybrid</c>: commands, queries and introspection
-    /// under <paramref name="prefix"/>, and <c>{prefix}/health</c> (the health report as JSON). Callers are resolved by
+    /// under <paramref name="prefix"/>, and <c>GET {prefix}/health</c> (the health report as JSON). Callers are resolved by
     /// the <see cref="ICallerResolver"/> in the container, or from headers when none is registered.
     /// </summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         endpoints.MapHybrid(HybridHttpOptions.FromServices(endpoints.ServiceProvider), prefix);
-        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        endpoints.MapMethodNotAllowed($"{prefix}/health", HttpMethods.Get, HttpMethods.Head);
         return endpoints;
     }
 

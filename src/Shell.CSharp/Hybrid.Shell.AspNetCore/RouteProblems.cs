@@ -6,7 +6,8 @@ namespace Hybrid.Shell.Http;
 
 /// <summary>
 /// What routing alone answers with an empty body, answered with problem documents instead: a method a route does not
-/// take (405, with <c>Allow</c>) and a path that names nothing (404).
+/// take (405, with <c>Allow</c>) and a path that names nothing (404). For the rest of an application,
+/// <see cref="ProblemStatusPages"/>.
 /// </summary>
 public static class RouteProblems
 {
@@ -40,21 +41,9 @@ public static class RouteProblems
         return endpoints.Map(pattern, http => NotFound(http, detail));
     }
 
-    /// <summary>
-    /// Answers every request no other endpoint takes with a 404 problem document naming the path (instead of an empty
-    /// 404): for an application whose whole surface is Hybrid's.
-    /// </summary>
-    public static IEndpointConventionBuilder MapProblemFallback(this IEndpointRouteBuilder endpoints)
+    private static Task NotFound(HttpContext http, string detail)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapFallback("{**path}", http => NotFound(http, null));
-    }
-
-    private static Task NotFound(HttpContext http, string? detail)
-    {
-        var path = CommandRequest.Shown(http.Request.Path.Value ?? "");
-        var problem = Problems.Of(StatusCodes.Status404NotFound, "not-found", "There is nothing here.",
-            detail ?? $"Nothing is served at {path}: see /introspection for the commands and queries.");
+        var problem = Problems.Of(StatusCodes.Status404NotFound, "not-found", "There is nothing here.", detail);
         problem["field"] = "path";
         return Problems.Result(problem, StatusCodes.Status404NotFound).ExecuteAsync(http);
     }

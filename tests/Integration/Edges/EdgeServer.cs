@@ -16,7 +16,7 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// The write-side test application's HTTP API and GraphQL endpoint on Kestrel (loopback, a free port) over an in-memory
-/// store, with the problem fallback, for probing the surfaces with what users get wrong. Requests carry caller headers
+/// store, with the problem status pages and a route of the application's own, for probing the surfaces with what users get wrong. Requests carry caller headers
 /// for a fresh tenant unless told otherwise.
 /// </summary>
 public sealed class EdgeServer : IAsyncDisposable
@@ -48,9 +48,10 @@ public sealed class EdgeServer : IAsyncDisposable
             Registry = WriteSideCatalog.registry,
             Views = views,
         };
+        app.UseProblemStatusPages();
         app.MapHybrid(options);
         app.MapHybridGraphQL(options);
-        app.MapProblemFallback();
+        app.MapGet("/app/only-get", () => "ok"); // an application's own route
         await app.StartAsync();
         return new EdgeServer(app, views, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
     }

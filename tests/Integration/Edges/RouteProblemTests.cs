@@ -4,7 +4,8 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// What routing would answer bare is answered with a problem document: a method a Hybrid route does not take is a 405
-/// naming the method with <c>Allow</c>; a path naming no command or query, or nothing at all, is a 404 naming the path.
+/// naming the method with <c>Allow</c>; a path naming no command or query is a 404 naming the path. With the problem
+/// status pages, the application's own routes get one too (no route, a method the route does not take).
 /// </summary>
 public sealed class RouteProblemTests : IAsyncLifetime
 {
@@ -23,6 +24,7 @@ public sealed class RouteProblemTests : IAsyncLifetime
     [InlineData("POST", "/introspection", "GET")]
     [InlineData("GET", "/graphql", "POST")]
     [InlineData("BREW", "/commands/Increment", "POST")]
+    [InlineData("POST", "/app/only-get", "GET")]
     public async Task a_method_a_route_does_not_take_is_a_405_problem_naming_the_method_with_allow(string method, string path, string allow)
     {
         var (status, body, response) = await _server.Send(new HttpMethod(method), path);
@@ -53,6 +55,7 @@ public sealed class RouteProblemTests : IAsyncLifetime
         var (status, _, _) = await _server.Post("/commands/Increment", """{"counterId":"c","by":1}""");
         Assert.Equal(200, status);
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/introspection")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/app/only-get")).StatusCode);
         var (unknown, body, response) = await _server.Post("/commands/NothingLikeIt", "{}");
         Assert.Equal((404, "unknown-command"), (unknown, body.GetProperty("outcome").GetString()));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
