@@ -67,4 +67,16 @@ public sealed class CallerHeaderTests : IAsyncLifetime
         Assert.Equal("X-Actor", error.GetProperty("extensions").GetProperty("field").GetString());
         Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task graphql_over_a_caller_resolver_that_throws_denies_without_internals_as_http_does()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/throwing/graphql",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(200, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("caller", error.GetProperty("extensions").GetProperty("field").GetString());
+        Assert.DoesNotContain("internals", body.GetRawText());
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
 }

@@ -16,7 +16,7 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// The write-side test application's HTTP API and GraphQL endpoint on Kestrel (loopback, a free port) over an in-memory
-/// store, with the problem status pages and a route of the application's own, for probing the surfaces with what users get wrong. Requests carry caller headers
+/// store, with the problem status pages a route of the application's own, and GraphQL over a resolver that throws at /throwing/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
 /// for a fresh tenant unless told otherwise.
 /// </summary>
 public sealed class EdgeServer : IAsyncDisposable
@@ -51,6 +51,10 @@ public sealed class EdgeServer : IAsyncDisposable
         app.UseProblemStatusPages();
         app.MapHybrid(options);
         app.MapHybridGraphQL(options);
+        app.MapHybridGraphQL(new HybridHttpOptions
+        {
+            Commands = options.Commands, Queries = options.Queries, Registry = options.Registry, Callers = new ThrowingResolver(),
+        }, "/throwing/graphql");
         app.MapGet("/app/only-get", () => "ok"); // an application's own route
         await app.StartAsync();
         return new EdgeServer(app, views, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
@@ -83,6 +87,13 @@ public sealed class EdgeServer : IAsyncDisposable
         Assert.Equal(status, body.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("detail").GetString()));
         return body.TryGetProperty("field", out var field) ? field.GetString() : null;
+    }
+
+    /// <summary>A misconfigured caller resolver: it throws.</summary>
+    private sealed class ThrowingResolver : ICallerResolver
+    {
+        public ValueTask<CallerResult> ResolveAsync(Microsoft.AspNetCore.Http.HttpContext context) =>
+            throw new InvalidOperationException("resolver internals");
     }
 
     public async ValueTask DisposeAsync()
