@@ -55,16 +55,17 @@ public static class HybridGraphQLEndpoints
         try { request = Serializer.Deserialize<GraphQLRequest>(body.Json!); }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
-            request = LenientJson.Request(body.Json!); // a string holding a lone surrogate: the field's rule refuses it
-            if (request is null)
+            (request, var error) = LenientJson.Request(body.Json!); // a string holding a lone surrogate: the field's rule refuses it
+            if (error is not null)
             {
-                await WriteError(http, "The body is not a GraphQL request: a JSON object with 'query' (and optionally 'variables', 'operationName').");
+                await WriteError(http, GraphQLOutcomes.Invalid(error), StatusCodes.Status400BadRequest);
                 return;
             }
         }
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
-            await WriteError(http, "The request has no 'query'.");
+            await WriteError(http, GraphQLOutcomes.Invalid(new Validation.Error("query", "The request has no 'query': give the GraphQL document.")),
+                StatusCodes.Status400BadRequest);
             return;
         }
         var result = await executer.ExecuteAsync(new ExecutionOptions
@@ -81,9 +82,6 @@ public static class HybridGraphQLEndpoints
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);
     }
-
-    private static Task WriteError(HttpContext http, string message) =>
-        WriteError(http, new ExecutionError(message) { Code = "INVALID" }, StatusCodes.Status400BadRequest);
 
     private static async Task WriteError(HttpContext http, ExecutionError error, int status)
     {

@@ -8,45 +8,54 @@ using GraphQL.Transport;
 namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
-/// Reads a GraphQL request whose strings hold an escaped lone surrogate (<c>"\ud800"</c>), which the JSON reader refuses
-/// to turn into .NET strings: strings are unescaped here, keeping the lone surrogate, so the document runs and the
-/// argument reaches the core's payload rule, which names the field. Used only when the serializer refused the body.
+/// Reads a GraphQL request the serializer refused: one whose strings hold an escaped lone surrogate (<c>"\ud800"</c>),
+/// which the JSON reader will not turn into .NET strings, is read here with the lone surrogate kept, so the document
+/// runs and the argument reaches the core's payload rule, which names the field; any other is refused naming the member
+/// at fault.
 /// </summary>
 internal static class LenientJson
 {
-    /// <summary>The request, or null when the body is not a JSON object with a string <c>query</c>.</summary>
-    public static GraphQLRequest? Request(string json)
+    /// <summary>
+    /// The request, or the error naming the member at fault: the body must be well-formed JSON, an object whose <c>query</c> is a string, <c>operationName</c> a string or null, <c>variables</c> and
+    /// <c>extensions</c> objects or null. Other members are ignored.
+    /// </summary>
+    public static (GraphQLRequest? Request, Validation.Error? Error) Request(string json)
     {
         JsonDocument document;
         try { document = JsonDocument.Parse(json); }
-        catch (JsonException) { return null; }
-        using (document)
+        catch (JsonException e)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return null;
-            var request = new GraphQLRequest();
-            foreach (var property in root.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "query" when property.Value.ValueKind == JsonValueKind.String:
-                        request.Query = Text(property.Value);
-                        break;
-                    case "operationName" when property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null:
-                        request.OperationName = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value);
-                        break;
-                    case "variables" when property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
-                        request.Variables = property.Value.ValueKind == JsonValueKind.Null ? null : new Inputs((Dictionary<string, object?>)Value(property.Value)!);
-                        break;
-                    case "extensions" when property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
-                        break;
-                    default:
-                        return null;
-                }
-            }
-            return request;
+            return Fail("body", $"The body is not well-formed JSON (line {(e.LineNumber ?? 0) + 1}, byte {e.BytePositionInLine ?? 0}).");
         }
+        using var _ = document;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            return Fail("body", "The body must be a JSON object with 'query' (and optionally 'variables', 'operationName').");
+        var request = new GraphQLRequest();
+        foreach (var property in root.EnumerateObject())
+        {
+            var (value, kind) = (property.Value, property.Value.ValueKind);
+            switch (property.Name)
+            {
+                case "query":
+                    if (kind != JsonValueKind.String) return Fail("query", "'query' must be a string: the GraphQL document.");
+                    request.Query = Text(value);
+                    break;
+                case "operationName":
+                    if (kind is not (JsonValueKind.String or JsonValueKind.Null)) return Fail("operationName", "'operationName' must be a string or null.");
+                    request.OperationName = kind == JsonValueKind.Null ? null : Text(value);
+                    break;
+                case "variables" or "extensions":
+                    if (kind is not (JsonValueKind.Object or JsonValueKind.Null))
+                        return Fail(property.Name, $"'{property.Name}' must be an object (name → value) or null.");
+                    if (property.Name == "variables" && kind == JsonValueKind.Object) request.Variables = new Inputs((Dictionary<string, object?>)Value(value)!);
+                    break;
+            }
+        }
+        return (request, null);
     }
+
+    private static (GraphQLRequest?, Validation.Error?) Fail(string field, string message) => (null, new Validation.Error(field, message));
 
     private static object? Value(JsonElement element) => element.ValueKind switch
     {

@@ -100,4 +100,19 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         Assert.Equal(413, status);
         Assert.Equal("body", Assert.Single(body.GetProperty("errors").EnumerateArray()).GetProperty("extensions").GetProperty("field").GetString());
     }
+
+    [Theory]
+    [InlineData("{\"query\":", "body")]
+    [InlineData("[1]", "body")]
+    [InlineData("{\"query\":5}", "query")]
+    [InlineData("{\"variables\":{}}", "query")]
+    [InlineData("{\"query\":\"{ __typename }\",\"operationName\":5}", "operationName")]
+    [InlineData("{\"query\":\"{ __typename }\",\"variables\":[1]}", "variables")]
+    [InlineData("{\"query\":\"{ __typename }\",\"extensions\":\"x\"}", "extensions")]
+    public async Task a_body_that_is_not_a_graphql_request_is_a_400_invalid_naming_the_member(string body, string field)
+    {
+        var error = await SingleError(body, 400);
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", field), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+    }
 }
