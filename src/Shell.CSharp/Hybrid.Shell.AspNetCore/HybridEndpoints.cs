@@ -42,7 +42,9 @@ public static class HybridEndpoints
         // The cast keeps the handler a route handler: a lone HttpContext parameter would make it a RequestDelegate,
         // which discards the result instead of writing it.
         endpoints.MapGet($"{prefix}/introspection", (Delegate)((HttpContext http) =>
-            RequestFailures.Guard(http, options, () => Task.FromResult(Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
+            RequestFailures.Guard(http, options, () => Task.FromResult(QueryParameters.Unknown(http.Request.Query, []) is { } unknown
+                ? Invalid(unknown)
+                : Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
         endpoints.MapMethodNotAllowed($"{prefix}/commands/{{name}}", HttpMethods.Post);
         endpoints.MapMethodNotAllowed($"{prefix}/queries/{{name}}", HttpMethods.Post);
         endpoints.MapMethodNotAllowed($"{prefix}/introspection", HttpMethods.Get);

@@ -60,4 +60,12 @@ public sealed class RouteProblemTests : IAsyncLifetime
         Assert.Equal((404, "unknown-command"), (unknown, body.GetProperty("outcome").GetString()));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task introspection_refuses_a_query_parameter_it_does_not_take_naming_it()
+    {
+        var (status, body, response) = await _server.Send(HttpMethod.Get, "/introspection?format=yaml", json: null);
+        Assert.Equal(400, status);
+        Assert.Equal("format", EdgeServer.ProblemField(400, body, response));
+    }
 }
