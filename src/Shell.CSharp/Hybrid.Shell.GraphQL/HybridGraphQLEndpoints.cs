@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Execution;
@@ -15,7 +16,7 @@ namespace Hybrid.Shell.GraphQL;
 /// beside <c>MapHybrid</c> with the same options. The body is read as the HTTP adapter reads one (JSON, UTF-8, at most
 /// <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413); a body that is not a GraphQL request, or a
 /// document that does not parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
-/// the errors of fields whose outcome was not data.
+/// the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is UNAVAILABLE).
 /// </summary>
 public static class HybridGraphQLEndpoints
 {
@@ -79,8 +80,24 @@ public static class HybridGraphQLEndpoints
             CancellationToken = ct,
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);
+    }
+
+    /// <summary>The longest wait an UNAVAILABLE error asks for (the store's, or a migrating aggregate's), or null.</summary>
+    private static double? RetryAfter(ExecutionResult result)
+    {
+        double? longest = null;
+        foreach (var error in result.Errors ?? [])
+        {
+            if (error.Code != "UNAVAILABLE") continue;
+            var seconds = error.Extensions?.TryGetValue("retryAfterSeconds", out var value) == true && value is IConvertible number
+                ? number.ToDouble(CultureInfo.InvariantCulture)
+                : 1;
+            longest = Math.Max(longest ?? 0, Math.Ceiling(seconds)); // Retry-After takes whole seconds
+        }
+        return longest;
     }
 
     private static async Task WriteError(HttpContext http, ExecutionError error, int status)
