@@ -13,7 +13,8 @@ namespace Hybrid.Sample.Host;
 /// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
 /// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
 /// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
-/// letters can be retried (published again). Refusals print one line and exit 2, a replay that fails again exits 1.
+/// letters can be retried (published again). Refusals (a --data directory with no store in it among them: nothing is
+/// created there) print one line and exit 2, a replay that fails again exits 1.
 /// </summary>
 internal static class OpsSession
 {
@@ -23,6 +24,13 @@ internal static class OpsSession
         if (data is null == (postgres is null))
         {
             Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
+            return CliArguments.BadArguments;
+        }
+        if (data is not null && !File.Exists(Path.Combine(SampleDataDirectory.EventStore(data), "data.mdb")))
+        {
+            // Opening would create an empty store there: a mistyped --data would answer "no such tenant" and leave one behind.
+            Console.Error.WriteLine($"hybrid-sample ops: --data: there is no event store in '{SampleDataDirectory.EventStore(data)}' (no data.mdb): " +
+                                    "give the data directory a serve wrote.");
             return CliArguments.BadArguments;
         }
         using var directoryLock = data is null ? null : DataDirectoryLock.Acquire(data);

@@ -186,6 +186,18 @@ public sealed class OpsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ops_on_a_data_directory_with_no_store_prints_one_line_exits_with_2_and_creates_nothing()
+    {
+        var data = Path.Combine(_data.FullName, "mistyped");
+        var (code, output, errors) = await Run("ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "1");
+        Assert.Equal(2, code);
+        Assert.Equal($"hybrid-sample ops: --data: there is no event store in '{Path.Combine(data, "events")}' (no data.mdb): give the data directory a serve wrote.",
+            Assert.Single(errors));
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(data), "nothing is created in the mistyped directory");
+    }
+
+    [Fact]
     public async Task ops_forget_subject_redacts_an_invited_email_and_refuses_an_unknown_or_forgotten_subject_in_one_line()
     {
         var data = _data.FullName;
