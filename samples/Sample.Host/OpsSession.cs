@@ -14,7 +14,7 @@ namespace Hybrid.Sample.Host;
 /// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
 /// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
 /// letters can be retried (published again). Refusals (a --data directory with no store in it among them: nothing is
-/// created there) print one line and exit 2, a replay that fails again exits 1.
+/// created there) print one line and exit 2; a replay that fails again, or a data directory a serve holds, exits 1.
 /// </summary>
 internal static class OpsSession
 {
@@ -33,7 +33,15 @@ internal static class OpsSession
                                     "give the data directory a serve wrote.");
             return CliArguments.BadArguments;
         }
-        using var directoryLock = data is null ? null : DataDirectoryLock.Acquire(data);
+        DataDirectoryLock? directoryLock;
+        try { directoryLock = data is null ? null : DataDirectoryLock.Acquire(data); }
+        catch (IOException ex) when (ex.InnerException is IOException { } held && held.GetType() == typeof(IOException))
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: --data: the directory '{data}' is in use by a running serve: " +
+                                    "ops on the embedded store run while no serve has it (stop it first), or on PostgreSQL (--postgres).");
+            return 1;
+        }
+        using var _ = directoryLock;
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddHybrid(Definitions.registry, hybrid =>

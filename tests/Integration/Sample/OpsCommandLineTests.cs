@@ -198,6 +198,17 @@ public sealed class OpsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ops_on_a_data_directory_a_serve_holds_prints_one_line_saying_so_and_exits_with_1()
+    {
+        await Seed();
+        using var serve = DataDirectoryLock.Acquire(_data.FullName); // as a running serve holds it
+        var (code, output, errors) = await Run("ops", "retry", "--data", _data.FullName, "--tenant", "acme", "--processor", "points", "--position", "1");
+        Assert.Equal(1, code);
+        Assert.StartsWith($"hybrid-sample ops: --data: the directory '{_data.FullName}' is in use by a running serve", Assert.Single(errors));
+        Assert.Empty(output);
+    }
+
+    [Fact]
     public async Task ops_forget_subject_redacts_an_invited_email_and_refuses_an_unknown_or_forgotten_subject_in_one_line()
     {
         var data = _data.FullName;
