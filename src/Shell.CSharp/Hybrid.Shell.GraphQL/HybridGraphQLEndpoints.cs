@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GraphQL;
@@ -8,6 +9,8 @@ using Hybrid.Shell.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.GraphQL;
 
@@ -78,11 +81,27 @@ public static class HybridGraphQLEndpoints
             UserContext = new Dictionary<string, object?> { [GraphQLCallContext.Key] = new GraphQLCallContext(http, options.Callers) },
             RequestServices = http.RequestServices,
             CancellationToken = ct,
+            UnhandledExceptionDelegate = failure => Defect(http, failure),
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);
+    }
+
+    /// <summary>
+    /// A resolver that failed unexpectedly is a defect, as over HTTP: logged with a trace id, which is all the error
+    /// shows (code INTERNAL).
+    /// </summary>
+    private static Task Defect(HttpContext http, UnhandledExceptionContext failure)
+    {
+        var traceId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        http.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Hybrid.GraphQL")
+            .LogError(failure.OriginalException, "GraphQL {Field} failed (trace id {TraceId}).", failure.FieldContext?.FieldDefinition.Name, traceId);
+        var message = $"The server failed to handle the request; it was logged under trace id {traceId}.";
+        failure.ErrorMessage = message;
+        failure.Exception = new ExecutionError(message) { Code = "INTERNAL" };
+        return Task.CompletedTask;
     }
 
     /// <summary>The longest wait an UNAVAILABLE error asks for (the store's, or a migrating aggregate's), or null.</summary>

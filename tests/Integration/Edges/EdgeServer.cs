@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hybrid.InMemory.EventStore;
 using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Middleware;
 using Hybrid.Shell.Queries;
 using Hybrid.Tests.Integration.Conformance;
 using Hybrid.Tests.Integration.WriteSide;
@@ -16,7 +17,7 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// The write-side test application's HTTP API and GraphQL endpoint on Kestrel (loopback, a free port) over an in-memory
-/// store, with the problem status pages a route of the application's own, and GraphQL over a resolver that throws at /throwing/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
+/// store, with the problem status pages a route of the application's own, GraphQL over a resolver that throws at /throwing/graphql and over a store with a defect at /defective/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
 /// for a fresh tenant unless told otherwise.
 /// </summary>
 public sealed class EdgeServer : IAsyncDisposable
@@ -55,6 +56,10 @@ public sealed class EdgeServer : IAsyncDisposable
         {
             Commands = options.Commands, Queries = options.Queries, Registry = options.Registry, Callers = new ThrowingResolver(),
         }, "/throwing/graphql");
+        app.MapHybridGraphQL(new HybridHttpOptions
+        {
+            Commands = WriteSideSetup.Processor(new DefectiveStore(store)), Registry = options.Registry,
+        }, "/defective/graphql");
         app.MapGet("/app/only-get", () => "ok"); // an application's own route
         await app.StartAsync();
         return new EdgeServer(app, views, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
@@ -94,6 +99,13 @@ public sealed class EdgeServer : IAsyncDisposable
     {
         public ValueTask<CallerResult> ResolveAsync(Microsoft.AspNetCore.Http.HttpContext context) =>
             throw new InvalidOperationException("resolver internals");
+    }
+
+    /// <summary>A store with a defect: appending throws what no store failure rule knows.</summary>
+    private sealed class DefectiveStore(IEventStore inner) : DelegatingEventStore(inner)
+    {
+        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
+            Task.FromException<AppendResult>(new InvalidOperationException("secret internals"));
     }
 
     public async ValueTask DisposeAsync()

@@ -115,4 +115,17 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         var extensions = error.GetProperty("extensions");
         Assert.Equal(("INVALID", field), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
     }
+
+    [Fact]
+    public async Task a_defect_is_an_internal_error_showing_only_a_trace_id()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/defective/graphql",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(200, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("INTERNAL", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("trace id", error.GetProperty("message").GetString());
+        Assert.DoesNotContain("secret", body.GetRawText());
+        Assert.DoesNotContain("InvalidOperation", body.GetRawText());
+    }
 }
