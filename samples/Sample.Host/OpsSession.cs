@@ -13,7 +13,8 @@ namespace Hybrid.Sample.Host;
 /// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
 /// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
 /// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
-/// letters can be retried (published again). Refusals print one line and exit 2, a replay that fails again exits 1.
+/// letters can be retried (published again). Refusals (a --data directory with no store in it among them: nothing is
+/// created there) print one line and exit 2; a replay that fails again, or a data directory a serve holds, exits 1.
 /// </summary>
 internal static class OpsSession
 {
@@ -25,7 +26,22 @@ internal static class OpsSession
             Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
             return CliArguments.BadArguments;
         }
-        using var directoryLock = data is null ? null : DataDirectoryLock.Acquire(data);
+        if (data is not null && !File.Exists(Path.Combine(SampleDataDirectory.EventStore(data), "data.mdb")))
+        {
+            // Opening would create an empty store there: a mistyped --data would answer "no such tenant" and leave one behind.
+            Console.Error.WriteLine($"hybrid-sample ops: --data: there is no event store in '{SampleDataDirectory.EventStore(data)}' (no data.mdb): " +
+                                    "give the data directory a serve wrote.");
+            return CliArguments.BadArguments;
+        }
+        DataDirectoryLock? directoryLock;
+        try { directoryLock = data is null ? null : DataDirectoryLock.Acquire(data); }
+        catch (IOException ex) when (ex.InnerException is IOException { } held && held.GetType() == typeof(IOException))
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: --data: the directory '{data}' is in use by a running serve: " +
+                                    "ops on the embedded store run while no serve has it (stop it first), or on PostgreSQL (--postgres).");
+            return 1;
+        }
+        using var _ = directoryLock;
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddHybrid(Definitions.registry, hybrid =>

@@ -71,6 +71,7 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
+            web.UseProblemStatusPages();
             web.MapHybrid();
             web.MapHybridGraphQL();
             web.MapHybridAdmin();

@@ -34,7 +34,7 @@ public interface ICallerResolver
 
 /// <summary>
 /// The caller from headers: <c>X-Tenant</c>, <c>X-Actor</c>, <c>X-Roles</c> (comma-separated) and
-/// <c>X-Correlation-Id</c>. It trusts every header as sent: whoever reaches the endpoint can name any tenant, actor and
+/// <c>X-Correlation-Id</c>; each but <c>X-Roles</c> carries one value (see <see cref="SingleHeader"/>). It trusts every header as sent: whoever reaches the endpoint can name any tenant, actor and
 /// role. Use it only behind an authenticating proxy that drops these headers from clients and sets them from the
 /// identity it verified (or in tests and local development); otherwise use <see cref="JwtBearerCallerResolver"/>.
 /// </summary>
@@ -44,10 +44,15 @@ public sealed class HeaderCallerResolver : ICallerResolver
     public ValueTask<CallerResult> ResolveAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
-        var tenant = headers["X-Tenant"].ToString();
+        var (tenant, tenantError) = SingleHeader.Read(headers, "X-Tenant");
+        if (tenantError is not null) return ValueTask.FromResult(new CallerResult(null, tenantError));
         if (string.IsNullOrWhiteSpace(tenant)) return ValueTask.FromResult(CallerResult.Fail("X-Tenant", "The X-Tenant header is missing."));
+        var (actor, actorError) = SingleHeader.Read(headers, "X-Actor");
+        if (actorError is not null) return ValueTask.FromResult(new CallerResult(null, actorError));
+        var (correlationId, correlationError) = SingleHeader.Read(headers, "X-Correlation-Id");
+        if (correlationError is not null) return ValueTask.FromResult(new CallerResult(null, correlationError));
         var roles = headers["X-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var caller = new Caller(tenant, headers["X-Actor"].ToString(), roles, headers["X-Correlation-Id"].ToString());
+        var caller = new Caller(tenant, actor, roles, correlationId);
         return ValueTask.FromResult(CallerResult.Checked(caller, HeaderOf));
     }
 
@@ -81,7 +86,9 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
         var roles = authenticated
             ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
             : [];
-        var caller = new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString());
+        var (correlationId, correlationError) = SingleHeader.Read(context.Request.Headers, "X-Correlation-Id");
+        if (correlationError is not null) return ValueTask.FromResult(new CallerResult(null, correlationError));
+        var caller = new Caller(tenant, actor, roles, correlationId);
         return ValueTask.FromResult(CallerResult.Checked(caller, field => field switch
         {
             "tenant" => tenantClaim,

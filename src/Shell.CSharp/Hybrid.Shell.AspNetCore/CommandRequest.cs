@@ -7,7 +7,7 @@ namespace Hybrid.Shell.Http;
 /// <summary>
 /// What a command request asks for besides its body: <c>If-Match</c> (a version, or <c>*</c>: the stream exists),
 /// <c>If-None-Match: *</c> (the stream does not exist yet) or <c>?expectedVersion=</c>, <c>X-Command-Id</c>,
-/// <c>X-Metadata-{name}</c> fields (checked with the events they go into), and read-your-writes (<c>?waitMs=</c>,
+/// <c>X-Metadata-{name}</c> fields (<see cref="MetadataHeaders"/>), and read-your-writes (<c>?waitMs=</c>,
 /// <c>?views=</c>). Every value is checked; an unknown query parameter is an error.
 /// </summary>
 internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error)
@@ -41,14 +41,16 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         else if (expected.Length > 0)
         {
             var unquoted = expected.Length >= 2 && expected[0] == '"' && expected[^1] == '"' ? expected[1..^1] : expected;
-            if (!long.TryParse(unquoted, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            // A sign is read so that a negative version meets the core's expected-version rule (GraphQL's too).
+            if (!long.TryParse(unquoted, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
                 return Fail(expectedField, $"'{Shown(expected)}' is not a stream version: give a whole number, 0 or more.");
             var exact = ExpectedVersion.NewExact(version);
             if (Validation.expectedVersion(expectedField, exact) is { IsError: true } bad) return Fail(bad.ErrorValue);
             commandOptions = commandOptions with { ExpectedVersion = exact };
         }
 
-        var commandId = http.Headers["X-Command-Id"].ToString();
+        var (commandId, commandIdError) = SingleHeader.Read(http.Headers, "X-Command-Id");
+        if (commandIdError is not null) return Fail(commandIdError);
         if (commandId.Length > 0)
         {
             if (!Guid.TryParse(commandId, out var id))
@@ -57,7 +59,8 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             commandOptions = commandOptions with { CommandId = id };
         }
 
-        var fields = MetadataFields(http.Headers);
+        var (fields, fieldsError) = MetadataHeaders.Read(http.Headers);
+        if (fieldsError is not null) return Fail(fieldsError);
         if (fields.Count > 0) commandOptions = commandOptions with { Fields = fields };
 
         TimeSpan? wait = null;
@@ -81,19 +84,6 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             views = parsed.ResultValue;
         }
         return new CommandRequest(commandOptions, wait, views, null);
-    }
-
-    /// <summary>The <c>X-Metadata-{name}</c> headers as user-defined metadata fields, names in lower case.</summary>
-    private static Dictionary<string, string> MetadataFields(IHeaderDictionary headers)
-    {
-        var prefix = HybridEndpoints.MetadataHeaderPrefix;
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in headers)
-        {
-            if (name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                fields[name[prefix.Length..].ToLowerInvariant()] = value.ToString();
-        }
-        return fields;
     }
 
     /// <summary>A value as shown in a message: at most 40 characters.</summary>

@@ -12,20 +12,23 @@ namespace Hybrid.Shell.Http;
 /// for the stream's expected version, <c>X-Command-Id</c>, <c>X-Metadata-{name}</c> headers (user-defined metadata
 /// fields stored with each event, named in lower case), and <c>?waitMs=t</c> to answer, once the command's
 /// views (or <c>?views=model:scope,…</c>) have folded its events, with their fresh state (read-your-writes).
-/// Failures are RFC 9457 problem documents naming the field, checked in this order: unknown command or query 404,
+/// Failures are RFC 9457 problem documents naming the field, checked in this order: a method other than POST (GET for
+/// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, unknown command or query 404,
 /// Content-Type 415, body size 413, caller headers 400, query parameters 400, body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {
     /// <summary>
     /// Maps the endpoints of the application registered with <c>AddHybrid</c>: commands, queries and introspection
-    /// under <paramref name="prefix"/>, and <c>{prefix}/health</c> (the health report as JSON). Callers are resolved by
+    /// under <paramref name="prefix"/>, and <c>GET {prefix}/health</c> (the health report as JSON). Callers are resolved by
     /// the <see cref="ICallerResolver"/> in the container, or from headers when none is registered.
     /// </summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         endpoints.MapHybrid(HybridHttpOptions.FromServices(endpoints.ServiceProvider), prefix);
-        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        endpoints.MapMethodNotAllowed($"{prefix}/health", HttpMethods.Get, HttpMethods.Head);
         return endpoints;
     }
 
@@ -39,7 +42,16 @@ public static class HybridEndpoints
         // The cast keeps the handler a route handler: a lone HttpContext parameter would make it a RequestDelegate,
         // which discards the result instead of writing it.
         endpoints.MapGet($"{prefix}/introspection", (Delegate)((HttpContext http) =>
-            RequestFailures.Guard(http, options, () => Task.FromResult(Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
+            RequestFailures.Guard(http, options, () => Task.FromResult(QueryParameters.Unknown(http.Request.Query, []) is { } unknown
+                ? Invalid(unknown)
+                : Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
+        endpoints.MapMethodNotAllowed($"{prefix}/commands/{{name}}", HttpMethods.Post);
+        endpoints.MapMethodNotAllowed($"{prefix}/queries/{{name}}", HttpMethods.Post);
+        endpoints.MapMethodNotAllowed($"{prefix}/introspection", HttpMethods.Get);
+        endpoints.MapNotFound($"{prefix}/commands/{{**rest}}",
+            $"Name the command in the path: POST {prefix}/commands/{{name}} (see {prefix}/introspection for the commands).");
+        endpoints.MapNotFound($"{prefix}/queries/{{**rest}}",
+            $"Name the query in the path: POST {prefix}/queries/{{name}} (see {prefix}/introspection for the queries).");
         return endpoints;
     }
 

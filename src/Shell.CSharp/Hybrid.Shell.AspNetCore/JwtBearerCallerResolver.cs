@@ -28,7 +28,9 @@ public sealed class JwtBearerCallerResolver(JwtBearerCallerOptions? options = nu
             return CallerResult.Forbidden(_options.TenantClaim, $"The bearer token has no '{_options.TenantClaim}' claim.");
         var actor = _options.ActorClaims.Select(c => user.FindFirst(c)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
         var roles = user.Claims.Where(c => _options.RoleClaims.Contains(c.Type)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
-        var caller = new Caller(tenant, actor, roles, context.Request.Headers["X-Correlation-Id"].ToString());
+        var (correlationId, correlationError) = SingleHeader.Read(context.Request.Headers, "X-Correlation-Id");
+        if (correlationError is not null) return new CallerResult(null, correlationError);
+        var caller = new Caller(tenant, actor, roles, correlationId);
         return CallerResult.Checked(caller, field => field switch
         {
             "tenant" => _options.TenantClaim,

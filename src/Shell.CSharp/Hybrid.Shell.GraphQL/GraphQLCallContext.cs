@@ -5,7 +5,8 @@ namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
 /// What the resolvers of one GraphQL request share: the HTTP request and its caller, resolved once, on first use
-/// (introspection needs no tenant), by the same resolver the HTTP adapter uses.
+/// (introspection needs no tenant), by the same resolver the HTTP adapter uses, and as it does: a resolver that throws
+/// denies the request (logged), it does not fail it.
 /// </summary>
 internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver callers)
 {
@@ -17,5 +18,5 @@ internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver calle
     public HttpContext Http => http;
 
     /// <summary>The request's caller, or why none could be resolved.</summary>
-    public Task<CallerResult> Caller() => _caller ??= callers.ResolveAsync(http).AsTask();
+    public Task<CallerResult> Caller() => _caller ??= CallerResolution.ResolveAsync(callers, http).AsTask();
 }

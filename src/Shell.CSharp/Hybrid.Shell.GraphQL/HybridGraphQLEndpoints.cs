@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Execution;
@@ -7,14 +9,17 @@ using Hybrid.Shell.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
 /// Serves the registry's GraphQL schema at <c>POST {path}</c> (<c>{"query", "variables", "operationName"}</c>), mapped
-/// beside <c>MapHybrid</c> with the same options. A body that is not a GraphQL request, or a document that does not
-/// parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
-/// the errors of fields whose outcome was not data.
+/// beside <c>MapHybrid</c> with the same options. The body is read as the HTTP adapter reads one (JSON, UTF-8, at most
+/// <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413); a body that is not a GraphQL request, or a
+/// document that does not parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
+/// the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is UNAVAILABLE).
 /// </summary>
 public static class HybridGraphQLEndpoints
 {
@@ -37,22 +42,34 @@ public static class HybridGraphQLEndpoints
         var schema = RegistrySchema.Build(options);
         var executer = new DocumentExecuter();
         endpoints.MapPost(path, (HttpContext http) => Execute(http, schema, executer, options));
+        endpoints.MapMethodNotAllowed(path, HttpMethods.Post);
         return endpoints;
     }
 
     private static async Task Execute(HttpContext http, global::GraphQL.Types.ISchema schema, IDocumentExecuter executer, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
+        if (body.Problem is { } problem)
+        {
+            await WriteError(http, GraphQLOutcomes.Error("INVALID", problem), body.Status);
+            return;
+        }
         GraphQLRequest? request;
-        try { request = await Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, ct); }
+        try { request = Serializer.Deserialize<GraphQLRequest>(body.Json!); }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
-            await WriteError(http, "The body is not a GraphQL request: a JSON object with 'query' (and optionally 'variables', 'operationName').");
-            return;
+            (request, var error) = LenientJson.Request(body.Json!); // a string holding a lone surrogate: the field's rule refuses it
+            if (error is not null)
+            {
+                await WriteError(http, GraphQLOutcomes.Invalid(error), StatusCodes.Status400BadRequest);
+                return;
+            }
         }
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
-            await WriteError(http, "The request has no 'query'.");
+            await WriteError(http, GraphQLOutcomes.Invalid(new Validation.Error("query", "The request has no 'query': give the GraphQL document.")),
+                StatusCodes.Status400BadRequest);
             return;
         }
         var result = await executer.ExecuteAsync(new ExecutionOptions
@@ -64,17 +81,49 @@ public static class HybridGraphQLEndpoints
             UserContext = new Dictionary<string, object?> { [GraphQLCallContext.Key] = new GraphQLCallContext(http, options.Callers) },
             RequestServices = http.RequestServices,
             CancellationToken = ct,
+            UnhandledExceptionDelegate = failure => Defect(http, failure),
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);
     }
 
-    private static async Task WriteError(HttpContext http, string message)
+    /// <summary>
+    /// A resolver that failed unexpectedly is a defect, as over HTTP: logged with a trace id, which is all the error
+    /// shows (code INTERNAL).
+    /// </summary>
+    private static Task Defect(HttpContext http, UnhandledExceptionContext failure)
     {
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        var traceId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        http.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Hybrid.GraphQL")
+            .LogError(failure.OriginalException, "GraphQL {Field} failed (trace id {TraceId}).", failure.FieldContext?.FieldDefinition.Name, traceId);
+        var message = $"The server failed to handle the request; it was logged under trace id {traceId}.";
+        failure.ErrorMessage = message;
+        failure.Exception = new ExecutionError(message) { Code = "INTERNAL" };
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The longest wait an UNAVAILABLE error asks for (the store's, or a migrating aggregate's), or null.</summary>
+    private static double? RetryAfter(ExecutionResult result)
+    {
+        double? longest = null;
+        foreach (var error in result.Errors ?? [])
+        {
+            if (error.Code != "UNAVAILABLE") continue;
+            var seconds = error.Extensions?.TryGetValue("retryAfterSeconds", out var value) == true && value is IConvertible number
+                ? number.ToDouble(CultureInfo.InvariantCulture)
+                : 1;
+            longest = Math.Max(longest ?? 0, Math.Ceiling(seconds)); // Retry-After takes whole seconds
+        }
+        return longest;
+    }
+
+    private static async Task WriteError(HttpContext http, ExecutionError error, int status)
+    {
+        http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var result = new ExecutionResult { Executed = false, Errors = [new ExecutionError(message) { Code = "INVALID" }] };
+        var result = new ExecutionResult { Executed = false, Errors = [error] };
         await Serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }

@@ -6,6 +6,7 @@ using GraphQL.Resolvers;
 using GraphQL.Types;
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Stores;
 
 namespace Hybrid.Shell.GraphQL;
 
@@ -65,7 +66,7 @@ public static class RegistrySchema
             Resolver = new FuncFieldResolver<object?>(async ctx =>
             {
                 var caller = await CallerOf(ctx);
-                var outcome = await Guarded(() => options.Queries!.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), ctx.CancellationToken));
+                var outcome = await Guarded(options, () => options.Queries!.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), ctx.CancellationToken));
                 if (outcome is QueryOutcome.Answered answered) return JsonShapes.Value(ToJson(answered.value), returns);
                 throw GraphQLOutcomes.ErrorOf(outcome);
             }),
@@ -108,7 +109,7 @@ public static class RegistrySchema
             {
                 var caller = await CallerOf(ctx);
                 var commandOptions = CommandOptionsOf(ctx);
-                var outcome = await Guarded(() => options.Commands.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), commandOptions, ctx.CancellationToken));
+                var outcome = await Guarded(options, () => options.Commands.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), commandOptions, ctx.CancellationToken));
                 if (outcome is CommandOutcome.Accepted ok) return ok.Item;
                 throw GraphQLOutcomes.ErrorOf(outcome);
             }),
@@ -146,29 +147,34 @@ public static class RegistrySchema
         }
         if (ctx.GetArgument<long?>("expectedVersion") is { } version)
         {
-            if (version < 0) throw GraphQLOutcomes.Invalid(new Validation.Error("expectedVersion", $"{version} is not a stream version (0 or more)."));
-            options = options with { ExpectedVersion = ExpectedVersion.NewExact(version) };
+            var expected = ExpectedVersion.NewExact(version);
+            if (Validation.expectedVersion("expectedVersion", expected) is { IsError: true } bad) throw GraphQLOutcomes.Invalid(bad.ErrorValue);
+            options = options with { ExpectedVersion = expected };
         }
         return options;
     }
 
     private static string InputJson(IResolveFieldContext ctx) =>
         ctx.Arguments?.TryGetValue("input", out var input) == true && input.Value is { } value
-            ? JsonSerializer.Serialize(value, JsonPayload.options)
+            ? GraphQL.InputJson.Of(value)
             : "{}";
 
     private static JsonElement ToJson(object? value) =>
         value is null ? default : JsonSerializer.SerializeToElement(value, value.GetType(), JsonPayload.options);
 
-    /// <summary>Runs an engine call; an unreachable store or broker becomes UNAVAILABLE instead of an internal error.</summary>
-    private static async Task<T> Guarded<T>(Func<Task<T>> call)
+    /// <summary>
+    /// Runs an engine call; a store or broker that is unavailable or timed out (as the HTTP adapter tells it) becomes
+    /// UNAVAILABLE with <c>retryAfterSeconds</c>, instead of an internal error.
+    /// </summary>
+    private static async Task<T> Guarded<T>(HybridHttpOptions options, Func<Task<T>> call)
     {
         try { return await call(); }
-        catch (Exception ex) when (ex is DbException or SocketException or TimeoutException or IOException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is DbException or SocketException or TimeoutException or IOException)
         {
             throw GraphQLOutcomes.Error("UNAVAILABLE", new Dictionary<string, object?>
             {
                 ["outcome"] = "unavailable", ["reason"] = "The store cannot be reached; retry the request.",
+                ["retryAfterSeconds"] = Math.Ceiling(options.UnavailableRetryAfter.TotalSeconds),
             });
         }
     }

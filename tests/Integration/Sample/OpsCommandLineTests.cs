@@ -65,6 +65,9 @@ public sealed class OpsCommandLineTests : IDisposable
         var cases = new (string[] Args, string Says)[]
         {
             (["ops", "show", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "99"], "no dead letter at position 99"),
+            (["ops", "retry", "--data", data, "--tenant", "globex", "--processor", "points", "--position", "1"], "No tenant is named 'globex'"),
             (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "nobody", "--position", "1"], "No processor is named 'nobody'"),
             (["ops", "replay", "--data", data, "--tenant", "globex", "--processor", "points", "--from", "0"], "'globex'"),
             (["ops", "rebuild", "--data", data, "--tenant", "acme", "--model", "nothing-like-it"], "'nothing-like-it'"),
@@ -179,6 +182,29 @@ public sealed class OpsCommandLineTests : IDisposable
         var (code, output, errors) = await Run("ops", "lag");
         Assert.Equal(2, code);
         Assert.Equal("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.", Assert.Single(errors));
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task ops_on_a_data_directory_with_no_store_prints_one_line_exits_with_2_and_creates_nothing()
+    {
+        var data = Path.Combine(_data.FullName, "mistyped");
+        var (code, output, errors) = await Run("ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "1");
+        Assert.Equal(2, code);
+        Assert.Equal($"hybrid-sample ops: --data: there is no event store in '{Path.Combine(data, "events")}' (no data.mdb): give the data directory a serve wrote.",
+            Assert.Single(errors));
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(data), "nothing is created in the mistyped directory");
+    }
+
+    [Fact]
+    public async Task ops_on_a_data_directory_a_serve_holds_prints_one_line_saying_so_and_exits_with_1()
+    {
+        await Seed();
+        using var serve = DataDirectoryLock.Acquire(_data.FullName); // as a running serve holds it
+        var (code, output, errors) = await Run("ops", "retry", "--data", _data.FullName, "--tenant", "acme", "--processor", "points", "--position", "1");
+        Assert.Equal(1, code);
+        Assert.StartsWith($"hybrid-sample ops: --data: the directory '{_data.FullName}' is in use by a running serve", Assert.Single(errors));
         Assert.Empty(output);
     }
 

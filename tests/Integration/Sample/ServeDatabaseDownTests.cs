@@ -9,7 +9,10 @@ using static Hybrid.Tests.Integration.Hosting.Eventually;
 
 namespace Hybrid.Tests.Integration.Sample;
 
-/// <summary>The sample's server while its PostgreSQL server is down: 503 with Retry-After, never a 500; then recovery.</summary>
+/// <summary>
+/// The sample's server while its PostgreSQL server is down: 503 with Retry-After, never a 500 (GraphQL: an UNAVAILABLE
+/// error, with Retry-After too); then recovery.
+/// </summary>
 public sealed class ServeDatabaseDownTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("hybrid-down-");
@@ -56,6 +59,11 @@ public sealed class ServeDatabaseDownTests(ITestOutputHelper output) : IAsyncLif
         var query = await Post("/queries/list", """{"listId":"nowhere"}""");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, query.Status);
         Assert.NotNull(query.RetryAfter);
+        var graphQL = await Post("/graphql", """{"query":"mutation { addItem(input: { listId: \"l\", text: \"milk\" }) { position } }"}""");
+        var error = Assert.Single(graphQL.Body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(2), graphQL.RetryAfter);
+        Assert.DoesNotContain("Npgsql", graphQL.Body.GetRawText());
 
         await _cluster.RestartAsync();
         await Until(async () => (await Post("/commands/AddItem", """{"listId":"l","text":"milk"}""")).Status == HttpStatusCode.OK,

@@ -1,0 +1,131 @@
+using System.Text.Json;
+
+namespace Hybrid.Tests.Integration.Edges;
+
+/// <summary>
+/// GraphQL arguments meet the core's rules, as HTTP requests do: a string holding a lone UTF-16 surrogate (in the query
+/// text or in a variable) is an INVALID error naming the field, with the message HTTP answers, and writes nothing; a
+/// negative expectedVersion is refused by the core's expected-version rule, with HTTP's message. The body is read as
+/// HTTP reads one: not JSON is a 415, too large a 413.
+/// </summary>
+public sealed class GraphQLInputTests : IAsyncLifetime
+{
+    private EdgeServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await EdgeServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<JsonElement> SingleError(string body, int expectedStatus = 200)
+    {
+        var (status, answer, _) = await _server.Send(HttpMethod.Post, "/graphql", body);
+        Assert.True(expectedStatus == status, answer.ToString());
+        return Assert.Single(answer.GetProperty("errors").EnumerateArray());
+    }
+
+    private async Task<string> HttpMessage(string path, string json)
+    {
+        var (status, body, _) = await _server.Post(path, json);
+        Assert.Equal(400, status);
+        return body.GetProperty("detail").GetString()!;
+    }
+
+    private const string Surrogate = "\\ud800";
+
+    [Fact]
+    public async Task a_lone_surrogate_in_the_query_text_is_invalid_naming_the_field_with_https_message()
+    {
+        // The JSON string holds \\ud800: the GraphQL string literal "\ud800", one lone surrogate.
+        var error = await SingleError($$$"""{"query":"mutation { registerCustomer(input: { customerId: \"c1\", email: \"a@b.org\", name: \"\\{{{Surrogate[1..]}}}\" }) { position } }"}""");
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "name"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        Assert.Equal(await HttpMessage("/commands/RegisterCustomer", $$$"""{"customerId":"c1","email":"a@b.org","name":"{{{Surrogate}}}"}"""),
+            error.GetProperty("message").GetString());
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_lone_surrogate_escaped_in_the_json_of_the_query_is_invalid_naming_the_field()
+    {
+        var error = await SingleError($$$"""{"query":"mutation { registerCustomer(input: { customerId: \"c1\", email: \"a@b.org\", name: \"{{{Surrogate}}}\" }) { position } }"}""");
+        Assert.Equal(("INVALID", "name"), (error.GetProperty("extensions").GetProperty("code").GetString(), error.GetProperty("extensions").GetProperty("field").GetString()));
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_lone_surrogate_in_a_variable_is_invalid_naming_the_field_not_a_malformed_request()
+    {
+        var error = await SingleError($$$"""
+            {"query":"mutation($n: String) { registerCustomer(input: { customerId: \"c1\", email: \"a@b.org\", name: $n }) { position } }",
+             "variables":{"n":"x{{{Surrogate}}}y"}}
+            """);
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "name"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        Assert.Contains("surrogate", error.GetProperty("message").GetString());
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task variables_with_whole_surrogate_pairs_and_escapes_still_run()
+    {
+        var (status, answer, _) = await _server.Send(HttpMethod.Post, "/graphql", """
+            {"query":"mutation($n: String, $by: Int) { registerCustomer(input: { customerId: \"c1\", email: \"a@b.org\", name: $n }) { position } increment(input: { counterId: \"c\", by: $by }) { position } }",
+             "variables":{"n":"Zo\u00eb \ud83d\ude00 \"q\"", "by": 2}}
+            """);
+        Assert.Equal(200, status);
+        Assert.False(answer.TryGetProperty("errors", out _), answer.ToString());
+    }
+
+    [Fact]
+    public async Task a_negative_expected_version_is_refused_by_the_cores_rule_with_https_message()
+    {
+        var error = await SingleError("""{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }, expectedVersion: -1) { position } }"}""");
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "expectedVersion"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        var http = await HttpMessage("/commands/Increment?expectedVersion=-1", """{"counterId":"c","by":1}""");
+        Assert.Equal(http, error.GetProperty("message").GetString());
+        Assert.Contains("must be 0 or more", http);
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_body_that_is_not_json_is_a_415_and_one_too_large_a_413()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", null, configure: r =>
+            r.Content = new StringContent("""{"query":"{ __typename }"}""", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(415, status);
+        Assert.Equal("Content-Type", Assert.Single(body.GetProperty("errors").EnumerateArray()).GetProperty("extensions").GetProperty("field").GetString());
+
+        (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", "{\"query\":\"{ __typename }\",\"variables\":{\"x\":\"" + new string('a', 2 << 20) + "\"}}");
+        Assert.Equal(413, status);
+        Assert.Equal("body", Assert.Single(body.GetProperty("errors").EnumerateArray()).GetProperty("extensions").GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"query\":", "body")]
+    [InlineData("[1]", "body")]
+    [InlineData("{\"query\":5}", "query")]
+    [InlineData("{\"variables\":{}}", "query")]
+    [InlineData("{\"query\":\"{ __typename }\",\"operationName\":5}", "operationName")]
+    [InlineData("{\"query\":\"{ __typename }\",\"variables\":[1]}", "variables")]
+    [InlineData("{\"query\":\"{ __typename }\",\"extensions\":\"x\"}", "extensions")]
+    public async Task a_body_that_is_not_a_graphql_request_is_a_400_invalid_naming_the_member(string body, string field)
+    {
+        var error = await SingleError(body, 400);
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", field), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+    }
+
+    [Fact]
+    public async Task a_defect_is_an_internal_error_showing_only_a_trace_id()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/defective/graphql",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(200, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("INTERNAL", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("trace id", error.GetProperty("message").GetString());
+        Assert.DoesNotContain("secret", body.GetRawText());
+        Assert.DoesNotContain("InvalidOperation", body.GetRawText());
+    }
+}
