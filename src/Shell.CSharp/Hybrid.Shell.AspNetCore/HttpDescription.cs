@@ -13,6 +13,7 @@ internal static class HttpDescription
                 ["If-Match"] = "Optional: the version the command's stream must be at (a whole number, as the ETag of an accepted command on one stream gives it), or * for a stream that exists; 412 when it is not.",
                 ["If-None-Match"] = "Optional: * for a stream that does not exist yet (create only); 412 when it does.",
                 ["X-Command-Id"] = "Optional: a GUID naming this command; re-sending it does not write its events twice, and sending it with another command or input is invalid.",
+                ["X-Metadata-{name}"] = "Optional: a metadata field stored with each event the command writes, named {name} in lower case (letters, digits, '-', '_', '.'); each header once, its value at most 256 characters.",
             }).ToDictionary(),
             ["query"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -36,9 +37,10 @@ internal static class HttpDescription
         ["problems"] = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["format"] = "application/problem+json (RFC 9457): type, title, status, detail, outcome, and field where one is at fault.",
-            ["400"] = "invalid: a header, query parameter or payload field (named in 'field') is wrong.",
+            ["400"] = "invalid: a header, query parameter or payload field (named in 'field') is wrong; X-Tenant, X-Actor, X-Correlation-Id and X-Command-Id given twice or as a comma-separated list are wrong too.",
             ["403"] = "unauthorized: the caller may not do this.",
-            ["404"] = "unknown-command, unknown-query, or not-found (the command's target does not exist).",
+            ["404"] = "unknown-command, unknown-query, or not-found (the command's target does not exist, or the path names no command or query: field 'path').",
+            ["405"] = "method-not-allowed: the route takes another method (field 'method'; Allow names the ones it takes).",
             ["409"] = "conflict: concurrent writes kept changing what the command read, through every retry.",
             ["412"] = "version-mismatch: If-Match / expectedVersion is out of date.",
             ["413"] = $"too-large: the body is larger than {options.MaxBodyBytes} bytes.",

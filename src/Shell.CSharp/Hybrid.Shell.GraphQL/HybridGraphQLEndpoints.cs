@@ -16,10 +16,11 @@ namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
 /// Serves the registry's GraphQL schema at <c>POST {path}</c> (<c>{"query", "variables", "operationName"}</c>), mapped
-/// beside <c>MapHybrid</c> with the same options. The body is read as the HTTP adapter reads one (JSON, UTF-8, at most
-/// <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413); a body that is not a GraphQL request, or a
-/// document that does not parse or validate, is answered with status 400 and errors only; an executed document with status 200, its data and
-/// the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is UNAVAILABLE).
+/// beside <c>MapHybrid</c> with the same options; other methods are 405 problems. The body is read as the HTTP adapter
+/// reads one (JSON, UTF-8, at most <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413). A body that is
+/// not a GraphQL request (the member at fault named), or a document that does not parse or validate, is answered with
+/// status 400 and errors only; an executed document with status 200, its data and the errors of fields whose outcome
+/// was not data (with <c>Retry-After</c> when one is UNAVAILABLE).
 /// </summary>
 public static class HybridGraphQLEndpoints
 {
