@@ -5,6 +5,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.SystemTextJson;
 using GraphQL.Transport;
+using GraphQLParser.Exceptions;
 using Hybrid.Shell.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -96,6 +97,13 @@ public static class HybridGraphQLEndpoints
     /// </summary>
     private static Task Defect(HttpContext http, UnhandledExceptionContext failure)
     {
+        if (failure.OriginalException is GraphQLParserException parsing)
+        {
+            // The parser's own limits (nesting depth) are the caller's mistake, not a defect: named, not logged.
+            failure.Exception = GraphQLOutcomes.Invalid(new Validation.Error("query", ParserRefusal(parsing)));
+            failure.ErrorMessage = failure.Exception.Message;
+            return Task.CompletedTask;
+        }
         var traceId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
         http.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Hybrid.GraphQL")
             .LogError(failure.OriginalException, "GraphQL {Field} failed (trace id {TraceId}).", failure.FieldContext?.FieldDefinition.Name, traceId);
@@ -104,6 +112,11 @@ public static class HybridGraphQLEndpoints
         failure.Exception = new ExecutionError(message) { Code = "INTERNAL" };
         return Task.CompletedTask;
     }
+
+    /// <summary>What the parser refused, in one line (its message quotes the whole document).</summary>
+    private static string ParserRefusal(GraphQLParserException parsing) => parsing is GraphQLMaxDepthExceededException
+        ? "The GraphQL document nests deeper than the parser allows: flatten the selection."
+        : "The GraphQL document is not well formed.";
 
     /// <summary>The longest wait an UNAVAILABLE error asks for (the store's, or a migrating aggregate's), or null.</summary>
     private static double? RetryAfter(ExecutionResult result)

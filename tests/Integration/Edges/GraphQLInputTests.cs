@@ -128,4 +128,14 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         Assert.DoesNotContain("secret", body.GetRawText());
         Assert.DoesNotContain("InvalidOperation", body.GetRawText());
     }
+
+    [Fact]
+    public async Task a_document_nested_deeper_than_the_parser_allows_is_a_400_invalid_naming_the_query_not_a_defect()
+    {
+        var nested = string.Concat(Enumerable.Repeat("a{", 500)) + "b" + new string('}', 500);
+        var error = await SingleError(JsonSerializer.Serialize(new { query = "{" + nested + "}" }), 400);
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "query"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        Assert.Contains("nests deeper", error.GetProperty("message").GetString());
+    }
 }
