@@ -5,6 +5,9 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.SystemTextJson;
 using GraphQL.Transport;
+using GraphQL.Validation;
+using GraphQL.Validation.Complexity;
+using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.Exceptions;
 using Hybrid.Shell.Http;
 using Microsoft.AspNetCore.Builder;
@@ -33,6 +36,12 @@ public static class HybridGraphQLEndpoints
         o.ExposeExtensions = true;
         o.ExposeExceptionDetails = false;
     }));
+
+    /// <summary>
+    /// How deep a document's selections may nest (GraphQL.NET's complexity rule, depth only): a deeper one is a 400 before
+    /// anything runs. The standard introspection query nests 13 deep; this application's own types far less.
+    /// </summary>
+    private static readonly ComplexityValidationRule Limits = new(new ComplexityOptions { MaxDepth = 20 });
 
     /// <summary>Maps the GraphQL endpoint over the commands and queries of the application registered with <c>AddHybrid</c>.</summary>
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, string path = "/graphql") =>
@@ -84,6 +93,7 @@ public static class HybridGraphQLEndpoints
             RequestServices = http.RequestServices,
             CancellationToken = ct,
             UnhandledExceptionDelegate = failure => Defect(http, failure),
+            ValidationRules = DocumentValidator.CoreRules.Append(Limits),
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

@@ -138,4 +138,34 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         Assert.Equal(("INVALID", "query"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
         Assert.Contains("nests deeper", error.GetProperty("message").GetString());
     }
+
+    /// <summary>The introspection query GraphiQL and client generators send (types, fields, arguments, type references seven deep).</summary>
+    private const string IntrospectionQuery = """
+        query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+          types { ...FullType } directives { name description locations args { ...InputValue } } } }
+        fragment FullType on __Type { kind name description
+          fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+          inputFields { ...InputValue } interfaces { ...TypeRef }
+          enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+        fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+        fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+          ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+        """;
+
+    [Fact]
+    public async Task the_standard_introspection_query_stays_inside_the_depth_limit()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", JsonSerializer.Serialize(new { query = IntrospectionQuery }));
+        Assert.True(status == 200, body.ToString());
+        Assert.False(body.TryGetProperty("errors", out _), body.ToString());
+        Assert.True(body.GetProperty("data").GetProperty("__schema").GetProperty("types").GetArrayLength() > 10);
+    }
+
+    [Fact]
+    public async Task a_selection_nested_deeper_than_twenty_fields_is_refused_before_anything_runs()
+    {
+        var deep = "{ __schema { types { " + string.Concat(Enumerable.Repeat("ofType { ", 25)) + "name" + new string('}', 25) + " } } }";
+        var error = await SingleError(JsonSerializer.Serialize(new { query = deep }), 400);
+        Assert.Contains("depth", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
 }
