@@ -132,6 +132,9 @@ public static class RegistrySchema
     private static async Task<Caller> CallerOf(IResolveFieldContext ctx)
     {
         var call = (GraphQLCallContext)ctx.UserContext[GraphQLCallContext.Key]!;
+        if (!call.TakeCall())
+            throw GraphQLOutcomes.Invalid(new Validation.Error("query",
+                $"A document may run at most {GraphQLCallContext.MaxCalls} commands and queries; this one asks for more: send them in several requests."));
         var resolved = await call.Caller();
         return resolved.Caller ?? throw GraphQLOutcomes.Invalid(resolved.Error!);
     }

@@ -168,4 +168,17 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         var error = await SingleError(JsonSerializer.Serialize(new { query = deep }), 400);
         Assert.Contains("depth", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task a_document_asking_for_more_than_a_hundred_commands_runs_a_hundred_and_refuses_the_rest_naming_the_query()
+    {
+        var many = "mutation {" + string.Join(" ", Enumerable.Range(0, 150).Select(i => $"a{i}: increment(input: {{ counterId: \"c\", by: 1 }}) {{ position }}")) + "}";
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", JsonSerializer.Serialize(new { query = many }));
+        Assert.Equal(200, status);
+        var errors = body.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(50, errors.Count);
+        Assert.All(errors, e => Assert.Equal(("INVALID", "query"),
+            (e.GetProperty("extensions").GetProperty("code").GetString(), e.GetProperty("extensions").GetProperty("field").GetString())));
+        Assert.Equal(100, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
 }
