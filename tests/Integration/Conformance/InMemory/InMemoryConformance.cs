@@ -26,3 +26,4 @@ public sealed class InMemoryShreddingConformance() : ShreddingConformance(new In
 public sealed class InMemorySubjectKeyStoreConformance() : SubjectKeyStoreConformance(new InMemoryStoreFactory());
 public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemoryStoreFactory());
 public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());
+public sealed class InMemoryPeerCaseConformance() : PeerCaseConformance(new InMemoryStoreFactory());

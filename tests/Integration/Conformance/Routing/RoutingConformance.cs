@@ -38,3 +38,4 @@ public sealed class RoutingTimestampConformance() : TimestampConformance(new Rou
 public sealed class RoutingSubscriptionFilterConformance() : SubscriptionFilterConformance(new RoutingStoreFactory());
 public sealed class RoutingUpcastingConformance() : UpcastingConformance(new RoutingStoreFactory());
 public sealed class RoutingMetadataConformance() : MetadataConformance(new RoutingStoreFactory());
+public sealed class RoutingPeerCaseConformance() : PeerCaseConformance(new RoutingStoreFactory());

@@ -28,3 +28,4 @@ public sealed class LmdbShreddingConformance() : ShreddingConformance(new LmdbSt
 public sealed class LmdbSubjectKeyStoreConformance() : SubjectKeyStoreConformance(new LmdbStoreFactory());
 public sealed class LmdbArchiveConformance() : ArchiveConformance(new LmdbStoreFactory());
 public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbStoreFactory());
+public sealed class LmdbPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory());

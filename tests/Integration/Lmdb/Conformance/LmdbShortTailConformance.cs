@@ -29,3 +29,4 @@ public sealed class LmdbShortTailShreddingConformance() : ShreddingConformance(n
 public sealed class LmdbShortTailSubjectKeyStoreConformance() : SubjectKeyStoreConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailArchiveConformance() : ArchiveConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailRetentionConformance() : RetentionConformance(new LmdbStoreFactory(indexTailLength: 2));
+public sealed class LmdbShortTailPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory(indexTailLength: 2));

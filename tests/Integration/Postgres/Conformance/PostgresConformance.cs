@@ -28,3 +28,4 @@ public sealed class PostgresShreddingConformance() : ShreddingConformance(new Po
 public sealed class PostgresSubjectKeyStoreConformance() : SubjectKeyStoreConformance(new PostgresStoreFactory());
 public sealed class PostgresArchiveConformance() : ArchiveConformance(new PostgresStoreFactory());
 public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresStoreFactory());
+public sealed class PostgresPeerCaseConformance() : PeerCaseConformance(new PostgresStoreFactory());

@@ -1,0 +1,218 @@
+using static Hybrid.Tests.Integration.Conformance.TestEvents;
+
+namespace Hybrid.Tests.Integration.Conformance;
+
+/// <summary>
+/// Cases other event stores' suites test (EventStoreDB/KurrentDB client tests, Marten, message-db, Eventuous, the DCB
+/// specification's examples), asked through our contract: expected versions against deleted streams and empty
+/// appends, idempotent re-appends under other conditions, reads with huge limits, deletes of absent or deleted
+/// streams, and what a subscription ignores of its query.
+/// </summary>
+public abstract class PeerCaseConformance(IEventStoreFactory factory) : ConformanceSuite(factory)
+{
+    private Task<AppendResult> AppendProposed(AppendCondition condition, params ProposedEvent[] events) =>
+        Store.Append(AppendRequest.Of(Tenant, events).When(condition), Ct);
+
+    private Task<AppendResult> AppendNothing(AppendCondition condition) =>
+        Store.Append(new AppendRequest(Tenant, [], condition, null), Ct);
+
+    private async Task<long> Delete(string stream, ExpectedVersion expected)
+    {
+        var result = await Store.DeleteStream(Tenant, stream, expected, Ct);
+        if (result is DeleteResult.DeleteFailed failed) Assert.Fail($"Expected the delete to succeed: {failed.Item.Reason}");
+        return ((DeleteResult.StreamDeleted)result).Item;
+    }
+
+    // EventStoreDB: appending to a soft-deleted stream at its last version recreates it after the tombstone.
+    [Fact]
+    public async Task the_last_version_of_a_deleted_stream_is_still_an_exact_match_and_recreates_it()
+    {
+        await AppendOk(Of("Created", "order-1"), Of("Paid", "order-1"));
+        await Delete("order-1", ExpectedVersion.Any);
+        var failure = await AppendFails(Expect("order-1", Exact(0)), Of("Created", "order-1"));
+        Assert.Equal(2, failure.ActualVersion);
+        var recreated = await AppendOk(Expect("order-1", Exact(2)), Of("Created", "order-1"));
+        Assert.Equal(3, Assert.Single(recreated).StreamVersion);
+        Assert.Equal(Ids(recreated), Ids(await ReadStream("order-1")));
+    }
+
+    // EventStoreDB: an append of zero events with each expected version.
+    [Fact]
+    public async Task an_empty_append_checks_each_expected_version_against_a_stream_never_written()
+    {
+        Assert.Empty(Written(await AppendNothing(Expect("order-1", ExpectedVersion.Any))));
+        Assert.Empty(Written(await AppendNothing(Expect("order-1", ExpectedVersion.NoStream))));
+        Assert.Empty(Written(await AppendNothing(Expect("order-1", Exact(0)))));
+        Assert.Equal(ConditionFailureKind.WrongExpectedVersion, Failed(await AppendNothing(Expect("order-1", ExpectedVersion.StreamExists))).Kind);
+        Assert.Equal(0, Failed(await AppendNothing(Expect("order-1", Exact(1)))).ActualVersion);
+        Assert.Equal(0, (await Store.GetStreamState(Tenant, "order-1", Ct)).Version);
+        Assert.Equal(1, Assert.Single(await AppendOk(Expect("order-1", ExpectedVersion.NoStream), Of("Created", "order-1"))).StreamVersion);
+    }
+
+    [Fact]
+    public async Task an_empty_append_treats_a_deleted_stream_as_no_stream_at_its_last_version()
+    {
+        await AppendOk(Of("Created", "order-1"), Of("Paid", "order-1"));
+        await Delete("order-1", ExpectedVersion.Any);
+        Assert.Empty(Written(await AppendNothing(Expect("order-1", ExpectedVersion.NoStream))));
+        Assert.Empty(Written(await AppendNothing(Expect("order-1", Exact(2)))));
+        Assert.Equal(2, Failed(await AppendNothing(Expect("order-1", ExpectedVersion.StreamExists))).ActualVersion);
+        Assert.False((await Store.GetStreamState(Tenant, "order-1", Ct)).IsLive);
+    }
+
+    // EventStoreDB: re-sending the first events of an earlier append is idempotent.
+    [Fact]
+    public async Task re_appending_some_of_an_earlier_appends_ids_returns_just_those_envelopes()
+    {
+        var events = Propose(Of("Created", "order-1"), Of("Paid", "order-1"), Of("Shipped", "order-1"));
+        var first = Written(await AppendProposed(AppendCondition.NoCondition, events));
+        var head = Written(await AppendProposed(AppendCondition.NoCondition, events[0]));
+        Assert.Equal(Ids(first.Take(1)), Ids(head));
+        Assert.Equal(1, head[0].StreamVersion);
+        var tail = Written(await AppendProposed(Expect("order-1", ExpectedVersion.NoStream), events[1], events[2]));
+        Assert.Equal(Ids(first.Skip(1)), Ids(tail));
+        Assert.Equal(3, await Head());
+    }
+
+    // EventStoreDB: the same events re-sent with Any, NoStream, StreamExists or a stale version are written once.
+    [Fact]
+    public async Task re_appending_stored_ids_under_any_expected_version_writes_nothing()
+    {
+        var events = Propose(Of("Created", "order-1"), Of("Paid", "order-1"));
+        var first = Written(await AppendProposed(Expect("order-1", ExpectedVersion.NoStream), events));
+        foreach (var expected in new[] { ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.StreamExists, Exact(0), Exact(2), Exact(7) })
+            Assert.Equal(Positions(first), Positions(Written(await AppendProposed(Expect("order-1", expected), events))));
+        Assert.Equal(2, await Head());
+        Assert.Equal(2, (await Store.GetStreamState(Tenant, "order-1", Ct)).Version);
+    }
+
+    [Fact]
+    public async Task re_appending_stored_ids_after_their_stream_was_deleted_returns_the_stored_envelopes()
+    {
+        var events = Propose(Of("Created", "order-1"));
+        var first = Written(await AppendProposed(AppendCondition.NoCondition, events));
+        await Delete("order-1", ExpectedVersion.Any);
+        var again = Written(await AppendProposed(Expect("order-1", ExpectedVersion.NoStream), events));
+        Assert.Equal(Positions(first), Positions(again));
+        Assert.Empty(await ReadStream("order-1"));
+        Assert.False((await Store.GetStreamState(Tenant, "order-1", Ct)).IsLive);
+    }
+
+    [Fact]
+    public async Task a_stored_id_re_sent_with_other_data_returns_the_event_as_first_stored()
+    {
+        var first = Written(await AppendProposed(AppendCondition.NoCondition, Propose(Of("Created", "order-1"))));
+        var resent = new ProposedEvent(first[0].Id, Of("Renamed", "order-2", "x:1"), EventMetadata.Empty);
+        var again = Assert.Single(Written(await AppendProposed(AppendCondition.NoCondition, resent)));
+        Assert.Equal("Created", again.Type);
+        Assert.Equal("order-1", again.Stream);
+        Assert.Empty(await ReadStream("order-2"));
+        Assert.Equal(1, await Head());
+    }
+
+    [Fact]
+    public async Task an_exact_version_of_the_largest_value_is_a_plain_mismatch()
+    {
+        await AppendOk(Of("Created", "order-1"));
+        Assert.Equal(1, (await AppendFails(Expect("order-1", Exact(long.MaxValue)), Of("Paid", "order-1"))).ActualVersion);
+        var delete = Assert.IsType<DeleteResult.DeleteFailed>(await Store.DeleteStream(Tenant, "order-1", Exact(long.MaxValue), Ct));
+        Assert.Equal(1, delete.Item.ActualVersion);
+    }
+
+    // EventStoreDB: reading with a count far larger than the stream.
+    [Fact]
+    public async Task reads_with_the_largest_limit_return_everything_there_is()
+    {
+        var written = await AppendOk(Of("A", "s-1"), Of("B", "s-1"), Of("A", "s-2"));
+        Assert.Equal(Ids(written), Ids(await ReadAll(EventQuery.All.Take(int.MaxValue))));
+        Assert.Equal(Ids(written.Reverse()), Ids(await ReadAll(EventQuery.All.Backwards().Take(int.MaxValue))));
+        Assert.Equal(2, (await ReadAll(EventQuery.OfTypes("A").Take(int.MaxValue))).Length);
+        Assert.Equal(2, (await ReadAll(EventQuery.OfTypes("A").Backwards().Take(int.MaxValue))).Length);
+        Assert.Equal(2, (await ReadStream("s-1", 0, long.MaxValue, Direction.Forward, int.MaxValue)).Length);
+        Assert.Equal(2, (await ReadStream("s-1", 0, long.MaxValue, Direction.Backward, int.MaxValue)).Length);
+        Assert.Equal([2L], (await ReadStream("s-1", 1, long.MaxValue, Direction.Forward, int.MaxValue)).Select(e => e.StreamVersion));
+    }
+
+    [Fact]
+    public async Task a_limit_of_one_reads_the_first_or_last_event()
+    {
+        var written = await AppendOk(Of("A", "s-1"), Of("B", "s-1"), Of("C", "s-1"));
+        Assert.Equal(written[0].Id, Assert.Single(await ReadAll(EventQuery.All.Take(1))).Id);
+        Assert.Equal(written[2].Id, Assert.Single(await ReadAll(EventQuery.All.Backwards().Take(1))).Id);
+        Assert.Equal(3, Assert.Single(await ReadStream("s-1", 0, long.MaxValue, Direction.Backward, 1)).StreamVersion);
+        Assert.Equal(2, Assert.Single(await ReadStream("s-1", 1, long.MaxValue, Direction.Forward, 1)).StreamVersion);
+    }
+
+    // EventStoreDB: deleting a stream that does not exist; soft-deleting twice.
+    [Fact]
+    public async Task deleting_a_stream_never_written_with_any_or_no_stream_changes_nothing()
+    {
+        Assert.Equal(0, await Delete("order-1", ExpectedVersion.Any));
+        Assert.Equal(0, await Delete("order-1", ExpectedVersion.NoStream));
+        Assert.Equal(0, await Delete("order-1", Exact(0)));
+        var state = await Store.GetStreamState(Tenant, "order-1", Ct);
+        Assert.Equal((0L, 0L), (state.Version, state.DeletedUpTo));
+        Assert.Equal(0, await Head());
+        Assert.DoesNotContain(Tenant, await Store.GetTenants(Ct));
+        Assert.Equal(1, Assert.Single(await AppendOk(Expect("order-1", ExpectedVersion.NoStream), Of("Created", "order-1"))).StreamVersion);
+    }
+
+    [Fact]
+    public async Task deleting_a_deleted_stream_again_succeeds_unless_it_is_expected_to_exist()
+    {
+        await AppendOk(Of("Created", "order-1"), Of("Paid", "order-1"));
+        Assert.Equal(2, await Delete("order-1", ExpectedVersion.Any));
+        Assert.Equal(2, await Delete("order-1", ExpectedVersion.NoStream));
+        Assert.Equal(2, await Delete("order-1", Exact(2)));
+        var failed = Assert.IsType<DeleteResult.DeleteFailed>(await Store.DeleteStream(Tenant, "order-1", ExpectedVersion.StreamExists, Ct));
+        Assert.Equal(2, failed.Item.ActualVersion);
+        var state = await Store.GetStreamState(Tenant, "order-1", Ct);
+        Assert.Equal((2L, 2L), (state.Version, state.DeletedUpTo));
+    }
+
+    [Fact]
+    public async Task a_deleted_streams_events_still_answer_queries_and_conditions()
+    {
+        var written = await AppendOk(Of("Created", "order-1", "customer:1"), Of("Paid", "order-1", "customer:1"));
+        await Delete("order-1", ExpectedVersion.Any);
+        Assert.Equal(Ids(written), Ids(await ReadAll(EventQuery.OfTags("customer:1"))));
+        Assert.Equal(Ids(written.Take(1)), Ids(await ReadAll(EventQuery.OfTypes("Created"))));
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(AppendCondition.NothingNewSince(EventQuery.OfTags("customer:1"), 0), Of("Created", "order-2", "customer:1"))).Kind);
+        await AppendOk(AppendCondition.Where(EventQuery.OfTags("customer:1"), es => es.Length == 2, "two"), Of("Noted"));
+    }
+
+    // Catch-up subscriptions read from a position: Before, Direction and Limit of the query are not theirs.
+    [Fact]
+    public async Task a_subscription_ignores_its_querys_before_direction_and_limit()
+    {
+        var history = await AppendOk(Of("A"), Of("B"), Of("C"), Of("D"));
+        var query = new EventQuery([], 1, 3, Direction.Backward, 1);
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, query);
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(history.Skip(1)), Ids(events));
+        Assert.Equal(4, at);
+        var live = await AppendOk(Of("E"), Of("F"));
+        Assert.Equal(Ids(live), Ids(await subscription.Events(2, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_delivers_the_events_of_a_deleted_stream()
+    {
+        var history = await AppendOk(Of("Created", "order-1"), Of("Paid", "order-1"));
+        await Delete("order-1", ExpectedVersion.Any);
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, EventQuery.All);
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(history), Ids(events));
+        Assert.Equal(2, at);
+    }
+
+    [Fact]
+    public async Task a_subscription_from_the_largest_position_is_caught_up_and_delivers_nothing()
+    {
+        await AppendOk(Of("A"));
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, EventQuery.All.AfterPosition(long.MaxValue));
+        var (events, _) = await subscription.UntilCaughtUp(Patience);
+        Assert.Empty(events);
+    }
+}
