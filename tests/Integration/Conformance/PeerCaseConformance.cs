@@ -215,4 +215,46 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         var (events, _) = await subscription.UntilCaughtUp(Patience);
         Assert.Empty(events);
     }
+
+    // Stores compare names byte for byte: no case folding, no Unicode normalisation, no trimming, no truncation.
+    [Fact]
+    public async Task streams_types_and_tags_differing_only_in_case_or_normal_form_are_distinct()
+    {
+        string[] names = ["order-\u00e9", "order-e\u0301", "Order-\u00e9", "ORDER-\u00c9"];
+        foreach (var name in names) await AppendOk(Of(name, name, "k:" + name));
+        foreach (var name in names)
+        {
+            Assert.Equal(name, Assert.Single(await ReadStream(name)).Stream);
+            Assert.Equal(name, Assert.Single(await ReadAll(EventQuery.OfTags("k:" + name))).Stream);
+            Assert.Equal(name, Assert.Single(await ReadAll(EventQuery.OfTypes(name))).Stream);
+            Assert.Equal(1, (await Store.GetStreamState(Tenant, name, Ct)).Version);
+        }
+    }
+
+    [Fact]
+    public async Task tag_values_differing_only_in_spaces_are_distinct()
+    {
+        string[] tags = ["k:a b", "k:a  b", "k:a b ", "k: a b"];
+        var written = new List<RecordedEvent>();
+        foreach (var tag in tags) written.AddRange(await AppendOk(Of("Tagged", null, tag)));
+        for (var i = 0; i < tags.Length; i++)
+            Assert.Equal(tags[i], Assert.Single(Assert.Single(await ReadAll(EventQuery.OfTags(tags[i]))).Tags));
+    }
+
+    [Fact]
+    public async Task the_longest_names_of_four_byte_characters_differing_only_at_the_end_are_distinct()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 99));
+        string[] streams = [emoji + "a", emoji + "b"];
+        string[] types = [emoji + "a", emoji + "b"];
+        string[] tags = ["k:" + string.Concat(Enumerable.Repeat("\U0001F600", 98)) + "a", "k:" + string.Concat(Enumerable.Repeat("\U0001F600", 98)) + "b"];
+        Assert.Equal(Limits.StreamLength, streams[0].Length + 1);
+        for (var i = 0; i < 2; i++) await AppendOk(Of(types[i], streams[i], tags[i]));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(streams[i], Assert.Single(await ReadStream(streams[i])).Stream);
+            Assert.Equal(streams[i], Assert.Single(await ReadAll(EventQuery.OfTypes(types[i]))).Stream);
+            Assert.Equal(streams[i], Assert.Single(await ReadAll(EventQuery.OfTags(tags[i]))).Stream);
+        }
+    }
 }
