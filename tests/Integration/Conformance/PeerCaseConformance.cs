@@ -257,4 +257,47 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
             Assert.Equal(streams[i], Assert.Single(await ReadAll(EventQuery.OfTags(tags[i]))).Stream);
         }
     }
+
+    // DCB specification: a query item's tags are all required; naming one twice asks no more than naming it once.
+    [Fact]
+    public async Task a_query_item_naming_a_tag_or_type_twice_matches_as_if_named_once()
+    {
+        var written = await AppendOk(Of("Created", "c-1", "course:1", "student:1"), Of("Created", "c-2", "course:1"), Of("Other", "c-3", "course:1", "student:1"));
+        var twice = EventQuery.Of(new QueryItem(["Created", "Created"], ["course:1", "student:1", "course:1"]));
+        Assert.Equal(Ids(written.Take(1)), Ids(await ReadAll(twice)));
+        Assert.Equal(Ids(written.Take(1)), Ids(await ReadAll(twice.Backwards().Take(1))));
+        Assert.Equal(Ids([written[0], written[2]]), Ids(await ReadAll(EventQuery.OfTags("student:1", "student:1"))));
+        Assert.Equal(ConditionFailureKind.EventsMatched, (await AppendFails(AppendCondition.NothingNewSince(twice, 0), Of("Created", "c-4"))).Kind);
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, twice);
+        Assert.Equal(Ids(written.Take(1)), Ids((await subscription.UntilCaughtUp(Patience)).Events));
+    }
+
+    [Fact]
+    public async Task an_event_tagged_twice_with_one_tag_matches_it_once()
+    {
+        var stored = Assert.Single(await AppendOk(Of("Created", "c-1", "course:1", "course:1")));
+        Assert.Equal(stored.Id, Assert.Single(await ReadAll(EventQuery.OfTags("course:1"))).Id);
+        Assert.Equal(stored.Tags, Assert.Single(await ReadAll()).Tags);
+    }
+
+    [Fact]
+    public async Task a_window_whose_after_is_beyond_its_before_is_empty_in_both_directions()
+    {
+        await AppendOk(Of("A", "s-1"), Of("B", "s-1"), Of("C", "s-1"), Of("D", "s-1"));
+        Assert.Empty(await ReadAll(Query(3, 2, Direction.Forward, 0)));
+        Assert.Empty(await ReadAll(Query(3, 2, Direction.Backward, 0)));
+        Assert.Empty(await ReadAll(Query(3, 2, Direction.Backward, 1, QueryItem.OfTypes("A", "B", "C", "D"))));
+        Assert.Empty(await ReadStream("s-1", 3, 2, Direction.Forward, 0));
+        Assert.Empty(await ReadStream("s-1", 3, 2, Direction.Backward, 1));
+    }
+
+    // Eventuous and EventStoreDB: reading a stream's tail backward from a version.
+    [Fact]
+    public async Task a_backward_stream_read_with_an_after_version_reads_newest_first_down_to_it()
+    {
+        await AppendOk(Of("A", "s-1"), Of("B", "s-1"), Of("C", "s-1"), Of("D", "s-1"), Of("E", "s-1"));
+        Assert.Equal([5L, 4L], (await ReadStream("s-1", 3, long.MaxValue, Direction.Backward, 0)).Select(e => e.StreamVersion));
+        Assert.Equal([5L], (await ReadStream("s-1", 2, long.MaxValue, Direction.Backward, 1)).Select(e => e.StreamVersion));
+        Assert.Equal([4L, 3L], (await ReadStream("s-1", 2, 5, Direction.Backward, 5)).Select(e => e.StreamVersion));
+    }
 }
