@@ -300,4 +300,37 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         Assert.Equal([5L], (await ReadStream("s-1", 2, long.MaxValue, Direction.Backward, 1)).Select(e => e.StreamVersion));
         Assert.Equal([4L, 3L], (await ReadStream("s-1", 2, 5, Direction.Backward, 5)).Select(e => e.StreamVersion));
     }
+
+    // The core's rule: an item with neither types nor tags matches every event, alone or beside other items.
+    [Fact]
+    public async Task a_query_item_without_types_or_tags_matches_every_event_wherever_a_query_is_used()
+    {
+        var written = await AppendOk(Of("A", "s-1", "k:1"), Of("B"), Of("C", "s-2"));
+        var empty = new QueryItem([], []);
+        foreach (var query in new[] { EventQuery.Of(empty), new EventQuery([QueryItem.OfTypes("A"), empty], 0, long.MaxValue, Direction.Forward, 0), new EventQuery([QueryItem.OfTags("k:2"), empty], 0, long.MaxValue, Direction.Forward, 0) })
+        {
+            Assert.Equal(Ids(written), Ids(await ReadAll(query)));
+            Assert.Equal(Ids(written.Reverse().Take(2)), Ids(await ReadAll(query.Backwards().Take(2))));
+            Assert.Equal(Ids(written.Skip(1)), Ids(await ReadAll(query.AfterPosition(1))));
+            Assert.Equal(ConditionFailureKind.EventsMatched, (await AppendFails(AppendCondition.NothingNewSince(query, 2), Of("D"))).Kind);
+            await using var subscription = SubscriptionRecorder.Start(Store, Tenant, query);
+            Assert.Equal(Ids(written), Ids((await subscription.UntilCaughtUp(Patience)).Events));
+        }
+        await using var live = SubscriptionRecorder.Start(Store, Tenant, new EventQuery([QueryItem.OfTypes("A"), empty], 3, long.MaxValue, Direction.Forward, 0));
+        await live.UntilCaughtUp(Patience);
+        var later = await AppendOk(Of("Z", null, "q:1"));
+        Assert.Equal(Ids(later), Ids(await live.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_subscription_of_several_items_delivers_their_union_once_in_catch_up_and_live()
+    {
+        var history = await AppendOk(Of("A", null, "k:1"), Of("B", null, "k:2"), Of("A", null, "k:2"), Of("C"));
+        var query = new EventQuery([QueryItem.OfTypes("A"), QueryItem.OfTags("k:2")], 0, long.MaxValue, Direction.Forward, 0);
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, query);
+        Assert.Equal(Ids(history.Take(3)), Ids((await subscription.UntilCaughtUp(Patience)).Events));
+        var live = await AppendOk(Of("C"), Of("A", null, "k:2"), Of("D", null, "k:2"), Of("A"), Of("E", null, "k:1"));
+        var more = await AppendOk(Of("A", null, "k:9"));
+        Assert.Equal(Ids([live[1], live[2], live[3], more[0]]), Ids(await subscription.Events(4, Patience)));
+    }
 }
