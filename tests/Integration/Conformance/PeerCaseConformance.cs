@@ -333,4 +333,31 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         var more = await AppendOk(Of("A", null, "k:9"));
         Assert.Equal(Ids([live[1], live[2], live[3], more[0]]), Ids(await subscription.Events(4, Patience)));
     }
+
+    [Fact]
+    public async Task a_tenant_with_checkpoints_deletes_and_failed_appends_but_no_events_is_not_listed()
+    {
+        Assert.True((await Store.ClaimCheckpoint(Tenant, "projector", 1, Ct)).IsOk);
+        Assert.True((await Store.WriteCheckpoint(Tenant, new CheckpointWrite("projector", 5, 1), Ct)).IsOk);
+        await Store.ResetCheckpoint(Tenant, "other", 3, Ct);
+        Assert.Empty(Written(await Store.Append(new AppendRequest(Tenant, [], AppendCondition.NoCondition, Some(new CheckpointWrite("mailer", 2, 0))), Ct)));
+        await Delete("order-1", ExpectedVersion.Any);
+        await AppendFails(Expect("order-1", ExpectedVersion.StreamExists), Of("Paid", "order-1"));
+        Assert.DoesNotContain(Tenant, await Store.GetTenants(Ct));
+        Assert.Equal(0, await Head());
+        await AppendOk(Of("Created", "order-1"));
+        Assert.Contains(Tenant, await Store.GetTenants(Ct));
+    }
+
+    // DCB specification: the condition is checked against stored events only, from a position that may lie ahead.
+    [Fact]
+    public async Task a_condition_after_a_position_beyond_the_head_holds_and_ignores_the_events_being_appended()
+    {
+        await AppendOk(Of("Registered", null, "username:ada"));
+        var query = EventQuery.OfTags("username:ada");
+        await AppendOk(AppendCondition.NothingNewSince(query, 1_000), Of("Registered", null, "username:ada"));
+        await AppendOk(AppendCondition.NothingNewSince(EventQuery.OfTags("username:bob"), 0), Of("Registered", null, "username:bob"), Of("Renamed", null, "username:bob"));
+        await AppendFails(AppendCondition.NothingNewSince(EventQuery.OfTags("username:bob"), 0), Of("Registered", null, "username:bob"));
+        await AppendOk(AppendCondition.Where(query.AfterPosition(long.MaxValue - 1), es => es.Length == 0, "nothing ahead"), Of("Noted"));
+    }
 }
