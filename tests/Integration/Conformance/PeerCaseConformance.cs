@@ -360,4 +360,61 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         await AppendFails(AppendCondition.NothingNewSince(EventQuery.OfTags("username:bob"), 0), Of("Registered", null, "username:bob"));
         await AppendOk(AppendCondition.Where(query.AfterPosition(long.MaxValue - 1), es => es.Length == 0, "nothing ahead"), Of("Noted"));
     }
+
+    [Fact]
+    public async Task a_live_subscription_sees_nothing_of_repeats_failures_deletes_or_empty_appends()
+    {
+        var proposed = Propose(Of("Created", "order-1"));
+        var first = Written(await AppendProposed(AppendCondition.NoCondition, proposed));
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, EventQuery.All);
+        Assert.Equal(Ids(first), Ids((await subscription.UntilCaughtUp(Patience)).Events));
+        Written(await AppendProposed(AppendCondition.NoCondition, proposed));
+        await AppendFails(Expect("order-1", ExpectedVersion.NoStream), Of("Created", "order-1"));
+        Assert.Empty(Written(await AppendNothing(AppendCondition.NoCondition)));
+        await Delete("order-1", ExpectedVersion.Any);
+        var next = await AppendOk(Of("Created", "order-1"));
+        Assert.Equal(Ids(next), Ids(await subscription.Events(1, Patience)));
+        Assert.Equal(2, next[0].Position);
+    }
+
+    // EventStoreDB and Eventuous: a stream read from any revision, either way, with any count, after a soft delete.
+    [Fact]
+    public async Task every_window_of_a_recreated_stream_reads_only_its_live_versions()
+    {
+        await AppendOk(Of("A", "s-1"), Of("Other", "s-2"), Of("B", "s-1"), Of("C", "s-1"));
+        await Delete("s-1", ExpectedVersion.Any);
+        await AppendOk(Of("D", "s-1"), Of("Other", "s-2"));
+        await AppendOk(Of("E", "s-1"), Of("F", "s-1"));
+        long[] live = [4, 5, 6];
+        for (long after = 0; after <= 7; after++)
+            for (long before = 0; before <= 8; before++)
+                foreach (var direction in new[] { Direction.Forward, Direction.Backward })
+                    for (var limit = 0; limit <= 3; limit++)
+                    {
+                        var inWindow = live.Where(v => v > after && v < before);
+                        var ordered = direction == Direction.Forward ? inWindow : inWindow.Reverse();
+                        var expected = (limit == 0 ? ordered : ordered.Take(limit)).ToArray();
+                        var read = (await ReadStream("s-1", after, before == 8 ? long.MaxValue : before, direction, limit)).Select(e => e.StreamVersion).ToArray();
+                        Assert.True(expected.AsEnumerable().SequenceEqual(read), $"after {after}, before {before}, {direction}, limit {limit}: expected [{string.Join(",", expected)}], read [{string.Join(",", read)}]");
+                    }
+    }
+
+    [Fact]
+    public async Task every_window_of_a_filtered_read_of_all_is_the_cores_selection()
+    {
+        var log = new List<RecordedEvent>();
+        for (var i = 0; i < 9; i++) log.AddRange(await AppendOk(Of(i % 3 == 0 ? "A" : "B", "s-" + (i % 2), "n:" + (i % 4))));
+        EventQuery[] queries = [EventQuery.All, EventQuery.OfTypes("A"), EventQuery.OfTags("n:1"), new EventQuery([QueryItem.OfTypes("A"), QueryItem.OfTags("n:2")], 0, long.MaxValue, Direction.Forward, 0)];
+        foreach (var q in queries)
+            for (long after = 0; after <= 10; after += 2)
+                for (long before = 1; before <= 11; before += 2)
+                    foreach (var direction in new[] { Direction.Forward, Direction.Backward })
+                        foreach (var limit in new[] { 0, 1, 2, 5 })
+                        {
+                            var query = new EventQuery(q.Items, after, before == 11 ? long.MaxValue : before, direction, limit);
+                            var expected = Ids(EventQueryModule.select(query, log));
+                            var read = Ids(await ReadAll(query));
+                            Assert.True(expected.AsEnumerable().SequenceEqual(read), $"after {after}, before {before}, {direction}, limit {limit}, {q.Items.Length} items");
+                        }
+    }
 }
