@@ -417,4 +417,18 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
                             Assert.True(expected.AsEnumerable().SequenceEqual(read), $"after {after}, before {before}, {direction}, limit {limit}, {q.Items.Length} items");
                         }
     }
+
+    // EventStoreDB: a soft-deleted stream is recreated by the first write expecting no stream, and only by it.
+    [Fact]
+    public async Task of_concurrent_recreations_of_a_deleted_stream_expecting_no_stream_exactly_one_wins()
+    {
+        await AppendOk(Of("Created", "order-1"), Of("Paid", "order-1"));
+        await Delete("order-1", ExpectedVersion.Any);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(i => Task.Run(() => Append(Expect("order-1", ExpectedVersion.NoStream), Of($"Recreated{i}", "order-1")))));
+        var winner = Assert.Single(results, r => r.IsAppended);
+        Assert.Equal(3, Assert.Single(Written(winner)).StreamVersion);
+        Assert.All(results.Where(r => !r.IsAppended), r => Assert.Equal(3, Failed(r).ActualVersion));
+        Assert.Equal(Ids(Written(winner)), Ids(await ReadStream("order-1")));
+    }
 }
