@@ -431,4 +431,31 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         Assert.All(results.Where(r => !r.IsAppended), r => Assert.Equal(3, Failed(r).ActualVersion));
         Assert.Equal(Ids(Written(winner)), Ids(await ReadStream("order-1")));
     }
+
+    // EventStoreDB: can append many events at once; the largest append allowed is written whole, with every tag.
+    [Fact]
+    public async Task the_largest_append_allowed_with_the_most_tags_is_written_and_read_whole()
+    {
+        var limits = InputLimits.Default;
+        var tags = Enumerable.Range(0, limits.MaxTags).Select(i => $"k{i}:v").ToArray();
+        var written = await AppendOk(Expect("bulk-1", ExpectedVersion.NoStream), Many(limits.MaxEventsPerAppend, "Bulk", "bulk-1", tags));
+        Assert.Equal(limits.MaxEventsPerAppend, written.Length);
+        Assert.Equal(limits.MaxEventsPerAppend, written[^1].StreamVersion);
+        Assert.Equal(limits.MaxEventsPerAppend, (await Store.GetStreamState(Tenant, "bulk-1", Ct)).Version);
+        var read = await ReadAll(EventQuery.OfTags(tags).Backwards().Take(3));
+        Assert.Equal(Ids(written.Reverse().Take(3)), Ids(read));
+        Assert.All(read, e => Assert.Equal(tags, e.Tags));
+        Assert.Equal(limits.MaxEventsPerAppend, (await ReadStream("bulk-1")).Length);
+    }
+
+    [Fact]
+    public async Task a_query_of_many_items_each_with_the_most_tags_reads_their_union()
+    {
+        var written = await AppendOk(Enumerable.Range(0, 40).Select(i => Of("T" + (i % 5), null, Enumerable.Range(0, 32).Select(k => $"k{k}:{i % 8}").ToArray())).ToArray());
+        var items = Enumerable.Range(0, 100).Select(i => new QueryItem([$"T{i % 5}", "Missing"], Enumerable.Range(0, 32).Select(k => $"k{k}:{i % 3}").ToArray())).ToArray();
+        var query = new EventQuery(items, 0, long.MaxValue, Direction.Forward, 0);
+        Assert.Equal(Ids(EventQueryModule.select(query, written)), Ids(await ReadAll(query)));
+        Assert.Equal(Ids(EventQueryModule.select(query.Backwards().Take(4), written)), Ids(await ReadAll(query.Backwards().Take(4))));
+        await AppendFails(AppendCondition.NothingNewSince(query, 0), Of("X"));
+    }
 }
