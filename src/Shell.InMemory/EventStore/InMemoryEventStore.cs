@@ -141,10 +141,16 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query,
+    public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
+        StoreInput.Query(tenant, query);
+        return Following(tenant, query, ct);
+    }
+
+    private async IAsyncEnumerable<SubscriptionMessage> Following(string tenant, EventQuery query,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        StoreInput.Query(tenant, query);
         var log = LogOf(tenant);
         const int batchSize = 512;
         var position = query.After;

@@ -129,6 +129,16 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
     }
 
     [Fact]
+    public void a_subscription_with_bad_input_is_rejected_when_it_is_asked_for_before_anything_is_enumerated()
+    {
+        // As an iterator's argument checks should be: eager, so a caller who subscribes and hands the sequence on
+        // learns of its mistake where it made it, the same on every store.
+        Assert.Equal("tenant", Assert.Throws<InvalidInputException>(() => Store.Subscribe("Not A Tenant", EventQuery.All, Ct)).Field);
+        Assert.Equal("query.After", Assert.Throws<InvalidInputException>(() => Store.Subscribe(Tenant, EventQuery.All.AfterPosition(-1), Ct)).Field);
+        Assert.Equal("query.Items[0].Types[0]", Assert.Throws<InvalidInputException>(() => Store.Subscribe(Tenant, EventQuery.OfTypes(""), Ct)).Field);
+    }
+
+    [Fact]
     public async Task a_negative_read_limit_or_position_is_rejected()
     {
         Assert.Equal("query.Limit", (await Assert.ThrowsAsync<InvalidInputException>(() => ReadAll(EventQuery.All.Take(-1)))).Field);

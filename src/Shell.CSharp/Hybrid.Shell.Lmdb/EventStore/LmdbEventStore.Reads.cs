@@ -59,9 +59,15 @@ public sealed partial class LmdbEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
     {
+        // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
         StoreInput.Query(tenant, query);
+        return Following(tenant, query, ct);
+    }
+
+    private async IAsyncEnumerable<SubscriptionMessage> Following(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
         var batchSize = Math.Max(1, _options.SubscriptionBatchSize);
         var position = query.After;
         var caughtUp = false;

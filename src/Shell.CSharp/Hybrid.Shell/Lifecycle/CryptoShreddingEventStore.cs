@@ -54,7 +54,14 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
         await Unseal(tenant, await Inner.ReadById(tenant, id, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    public override IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
+        StoreInput.Query(tenant, query);
+        return Unsealing(tenant, query, ct);
+    }
+
+    private async IAsyncEnumerable<SubscriptionMessage> Unsealing(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var message in Inner.Subscribe(tenant, query, ct).ConfigureAwait(false))
             yield return message is SubscriptionMessage.Event e

@@ -96,8 +96,12 @@ public sealed class UpcastingEventStore : DelegatingEventStore
         UpcastAll(await Inner.ReadById(tenant, id, ct).ConfigureAwait(false));
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct) =>
-        SubscribeUpcast(tenant, query, ct);
+    public override IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
+        StoreInput.Query(tenant, query);
+        return SubscribeUpcast(tenant, query, ct);
+    }
 
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeUpcast(string tenant, EventQuery query,
         [EnumeratorCancellation] CancellationToken ct)

@@ -105,7 +105,14 @@ public sealed class RoutingEventStore(ITenancyMap map, TenantDatabases databases
         Reading(tenant, store => store.ReadCheckpoint(tenant, processor, ct), ct);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
+        StoreInput.Query(tenant, query);
+        return Routed(tenant, query, ct);
+    }
+
+    private async IAsyncEnumerable<SubscriptionMessage> Routed(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
         var database = await DatabaseOf(tenant, ct);
         await foreach (var message in database.Store.Subscribe(tenant, query, ct)) yield return message;
