@@ -57,6 +57,26 @@ public abstract class CancellationConformance(IEventStoreFactory factory) : Conf
     }
 
     [Fact]
+    public async Task a_subscription_with_a_cancelled_token_delivers_nothing()
+    {
+        await AppendOk(Of("Created", "order-1"));
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var delivered = new List<SubscriptionMessage>();
+        var outcome = "ended";
+        try
+        {
+            await foreach (var message in Store.Subscribe(Tenant, EventQuery.All, cts.Token).WithCancellation(cts.Token))
+                delivered.Add(message);
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = "threw";
+        }
+        Assert.Empty(delivered);
+    }
+
+    [Fact]
     public async Task deleting_a_stream_with_a_cancelled_token_throws_and_deletes_nothing()
     {
         await AppendOk(Of("Created", "order-1"));
