@@ -17,16 +17,11 @@ public static class ProblemStatusPages
     public static IApplicationBuilder UseProblemStatusPages(this IApplicationBuilder app) =>
         app.UseStatusCodePages(context => Write(context.HttpContext));
 
-    private static Task Write(HttpContext http)
+    private static Task Write(HttpContext http) => http.Response.StatusCode switch
     {
-        var status = http.Response.StatusCode;
-        if (status is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)) return Task.CompletedTask;
-        var path = CommandRequest.Shown(http.Request.Path.Value ?? "");
-        var problem = status == StatusCodes.Status404NotFound
-            ? Problems.Of(status, "not-found", "There is nothing here.", $"Nothing is served at {path}: see /introspection for the commands and queries.")
-            : Problems.Of(status, "method-not-allowed", "The method is not allowed here.",
-                $"{CommandRequest.Shown(http.Request.Method)} is not allowed on {path}: use {http.Response.Headers.Allow}.");
-        problem["field"] = status == StatusCodes.Status404NotFound ? "path" : "method";
-        return Problems.Result(problem, status).ExecuteAsync(http);
-    }
+        StatusCodes.Status404NotFound => RouteProblems.NotFound(http,
+            $"Nothing is served at {CommandRequest.Shown(http.Request.Path.Value ?? "")}: see /introspection for the commands and queries."),
+        StatusCodes.Status405MethodNotAllowed => RouteProblems.MethodNotAllowed(http, http.Response.Headers.Allow.ToString()),
+        _ => Task.CompletedTask,
+    };
 }

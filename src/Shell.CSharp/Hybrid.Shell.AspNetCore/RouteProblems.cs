@@ -23,12 +23,18 @@ public static class RouteProblems
         return endpoints.Map(pattern, http =>
         {
             http.Response.Headers.Allow = allow;
-            var problem = Problems.Of(StatusCodes.Status405MethodNotAllowed, "method-not-allowed", "The method is not allowed here.",
-                $"{CommandRequest.Shown(http.Request.Method)} is not allowed on {CommandRequest.Shown(http.Request.Path.Value ?? "")}: use {allow}.");
-            problem["field"] = "method";
-            problem["allow"] = allowed;
-            return Problems.Result(problem, StatusCodes.Status405MethodNotAllowed).ExecuteAsync(http);
+            return MethodNotAllowed(http, allow, allowed);
         });
+    }
+
+    /// <summary>Writes the 405 problem naming the request's method; <paramref name="allow"/> is the Allow header's text.</summary>
+    internal static Task MethodNotAllowed(HttpContext http, string allow, string[]? allowed = null)
+    {
+        var problem = Problems.Of(StatusCodes.Status405MethodNotAllowed, "method-not-allowed", "The method is not allowed here.",
+            $"{CommandRequest.Shown(http.Request.Method)} is not allowed on {CommandRequest.Shown(http.Request.Path.Value ?? "")}: use {allow}.");
+        problem["field"] = "method";
+        if (allowed is not null) problem["allow"] = allowed;
+        return Problems.Result(problem, StatusCodes.Status405MethodNotAllowed).ExecuteAsync(http);
     }
 
     /// <summary>
@@ -41,7 +47,8 @@ public static class RouteProblems
         return endpoints.Map(pattern, http => NotFound(http, detail));
     }
 
-    private static Task NotFound(HttpContext http, string detail)
+    /// <summary>Writes the 404 problem (field <c>path</c>) with <paramref name="detail"/>.</summary>
+    internal static Task NotFound(HttpContext http, string detail)
     {
         var problem = Problems.Of(StatusCodes.Status404NotFound, "not-found", "There is nothing here.", detail);
         problem["field"] = "path";
