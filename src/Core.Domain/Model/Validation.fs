@@ -310,14 +310,16 @@ module Validation =
         result
 
     /// A reading direction: Forward or Backward (C# callers can cast any number to the enum).
+    let private isDefined (direction: Direction) = direction = Direction.Forward || direction = Direction.Backward
+
     let direction (field: string) (direction: Direction) =
-        if direction = Direction.Forward || direction = Direction.Backward then Ok()
+        if isDefined direction then Ok()
         else fail field $"The direction {int direction} is not defined: use Direction.Forward or Direction.Backward."
 
     /// A read's bounds, direction and items.
     let query (query: EventQuery) =
         if obj.ReferenceEquals(query, null) then fail "query" "The query is null."
-        elif query.Direction <> Direction.Forward && query.Direction <> Direction.Backward then direction "query.Direction" query.Direction
+        elif not (isDefined query.Direction) then direction "query.Direction" query.Direction
         elif query.Limit < 0 then fail "query.Limit" $"The limit must be 0 (no limit) or more, not {query.Limit}."
         elif query.After < 0L then fail "query.After" $"The position must be 0 or more, not {query.After}."
         elif isNull query.Items then fail "query.Items" "The query items are null: use an empty array for all events."
@@ -327,7 +329,7 @@ module Validation =
     let streamRead (streamId: string) (after: int64) (readDirection: Direction) (limit: int) =
         match stream "read.Stream" streamId with
         | Error e -> Error e
-        | Ok() when readDirection <> Direction.Forward && readDirection <> Direction.Backward -> direction "read.Direction" readDirection
+        | Ok() when not (isDefined readDirection) -> direction "read.Direction" readDirection
         | Ok() when limit < 0 -> fail "read.Limit" $"The limit must be 0 (no limit) or more, not {limit}."
         | Ok() when after < 0L -> fail "read.After" $"The version must be 0 or more, not {after}."
         | Ok() -> Ok()
