@@ -27,9 +27,10 @@ let private command (log: RecordedEvent[]) registry (caller: Caller) name (paylo
     match definition<CommandDefinition> DefinitionKind.Command name registry with
     | None -> Observed.Failed $"the command '{name}' is not registered"
     | Some d ->
-        match d.Check(caller, payload) with
-        | Authorization.Denied reason -> Observed.Unauthorized reason
-        | Authorization.Allowed ->
+        match d.Validate payload, d.Check(caller, payload) with
+        | Error e, _ -> Observed.Failed $"the command ended 'invalid': {e.Field}: {e.Message}"
+        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
+        | Ok(), Authorization.Allowed ->
             let context = DecisionContext.Of(caller, History.epoch)
             let lookup = d.LookupFor(context, payload)
             let looked = lookUp log lookup
@@ -55,9 +56,10 @@ let private query log registry (caller: Caller) name (request: obj) =
     match definition<QueryDefinition> DefinitionKind.Query name registry with
     | None -> Observed.Failed $"the query '{name}' is not registered"
     | Some d ->
-        match d.Check(caller, request) with
-        | Authorization.Denied reason -> Observed.Unauthorized reason
-        | Authorization.Allowed ->
+        match d.Validate request, d.Check(caller, request) with
+        | Error e, _ -> Observed.Failed $"the query ended invalid: {e.Field}: {e.Message}"
+        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
+        | Ok(), Authorization.Allowed ->
             let reads = d.ReadsFor request
             let views =
                 reads.Views
