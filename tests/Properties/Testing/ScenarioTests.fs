@@ -125,3 +125,27 @@ let ``a definition that throws fails the scenario naming what it threw`` () =
             |> Scenario.thenEvents []
             |> Scenario.verify)
     Assert.Contains("the definitions threw Exception: boom", error.Message)
+
+/// Emits "Seen" with the count of earlier "Placed" events its lookup read, for "Placed" events only.
+let private counting =
+    TodoProcessor.Create("counting", [| QueryItem.OfTypes "Placed" |], fun context e ->
+        let earlier = context.Reads.EventsOf "placed" |> Array.filter (fun p -> p.Position < e.Position)
+        ProcessorResult.Emitting(EventData.Tagged("Seen", $"{{\"earlier\":{earlier.Length}}}", "order:1")))
+    |> fun p -> { p with Lookup = fun _ _ -> [ ProcessorLookup.Events("placed", EventQuery.OfTypes "Placed") ] }
+
+let private placed = EventData.Tagged("Placed", "{}", "order:1")
+
+[<Fact>]
+let ``an event outside a processor's topics is not handled, on the definitions as on a store`` () =
+    Scenario.named "an event the processor does not subscribe to"
+    |> Scenario.whenHandling counting (EventData.Tagged("Cancelled", "{}", "order:1"))
+    |> Scenario.thenNothing
+    |> everywhere
+
+[<Fact>]
+let ``a processor's event lookup reads the log on the definitions as on a store`` () =
+    Scenario.named "a processor counting earlier orders"
+    |> Scenario.given [ placed; placed ]
+    |> Scenario.whenHandling counting placed
+    |> Scenario.thenEmits [ EventData.Tagged("Seen", """{"earlier":2}""", "order:1") ]
+    |> everywhere

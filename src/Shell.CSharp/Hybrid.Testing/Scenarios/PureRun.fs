@@ -72,13 +72,28 @@ let private query log registry (caller: Caller) name (request: obj) =
             | QueryAnswer.Found value -> Observed.Value value
             | QueryAnswer.NotFound what -> Observed.NotFound what
 
+/// What a processor's host gives its handler: its event lookups read from the log (views and queries need engines,
+/// which only a store run has).
+let private processorContext (log: RecordedEvent[]) tenant (processor: TodoProcessor) (e: RecordedEvent) =
+    let bare = ProcessorContext.Of(tenant, processor.Name)
+    let events =
+        processor.Lookup bare e
+        |> List.choose (function
+            | ProcessorLookup.Events(name, query) -> Some(name, EventQuery.select query log)
+            | _ -> None)
+    { bare with Reads = { ProcessorReads.Empty with Events = Map.ofList events } }
+
 let private handle log tenant (processor: TodoProcessor) event =
-    let withEvent = History.appendAt History.epoch log [ event ]
-    match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) withEvent.[withEvent.Length - 1] with
-    | ProcessorResult.Emit events -> Observed.Handled(events, [])
-    | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
-    | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
-    | ProcessorResult.NoOp -> Observed.Handled([], [])
+    let withEvent = History.appendAt History.epoch log [ event ] |> Array.map (fun e -> { e with Tenant = tenant })
+    let e = withEvent.[withEvent.Length - 1]
+    // A host only hands a processor the events of its topics.
+    if not (EventQuery.matchesTypeAndTags (TodoProcessor.query processor Names.Start) e.Type e.Tags) then Observed.Handled([], [])
+    else
+        match processor.Handle (processorContext withEvent tenant processor e) e with
+        | ProcessorResult.Emit events -> Observed.Handled(events, [])
+        | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
+        | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
+        | ProcessorResult.NoOp -> Observed.Handled([], [])
 
 let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upTo =
     let runs =

@@ -93,11 +93,14 @@ let private query (store: IEventStore) (registry: Registry) (caller: Caller) nam
 let private handle (store: IEventStore) tenant (before: Position) (processor: TodoProcessor) (event: EventData) =
     task {
         // The pure handler first: a handler that throws fails the scenario at once instead of being retried.
+        let recorded = (History.record tenant [ event ]).[0]
         let expectedKind =
-            match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) (History.record tenant [ event ]).[0] with
-            | ProcessorResult.Effect(intent, _) -> [ intent.Kind ]
-            | ProcessorResult.EffectThen plan -> [ plan.Intent.Kind ]
-            | _ -> []
+            if not (EventQuery.matchesTypeAndTags (TodoProcessor.query processor Names.Start) recorded.Type recorded.Tags) then []
+            else
+                match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) recorded with
+                | ProcessorResult.Effect(intent, _) -> [ intent.Kind ]
+                | ProcessorResult.EffectThen plan -> [ plan.Intent.Kind ]
+                | _ -> []
         let! handled = appendAll store tenant [ event ]
         do! store.ResetCheckpoint(tenant, processor.Name, before, none)
         let effects = Collections.Concurrent.ConcurrentQueue<EffectIntent>()
