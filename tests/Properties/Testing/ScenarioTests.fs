@@ -149,3 +149,20 @@ let ``a processor's event lookup reads the log on the definitions as on a store`
     |> Scenario.whenHandling counting placed
     |> Scenario.thenEmits [ EventData.Tagged("Seen", """{"earlier":2}""", "order:1") ]
     |> everywhere
+
+/// Every hour, a "DueCheck" of its day, unless one of that day was already written (Grain's CAS predicate).
+let private dailyOnce =
+    let day (tick: Tick) = $"day:{tick.DueAt:yyyyMMdd}"
+    PeriodicTask
+        .Create("hourly-check", Every(TimeSpan.FromHours 1.0), fun tick -> [| EventData.Tagged("DueCheck", "{}", day tick) |])
+        .WithMissedFires(CatchUp 3)
+        .When(fun tick -> FailIfEventsMatch(EventQuery.Of { Types = [| "DueCheck" |]; Tags = [| day tick |] }, Names.Start))
+
+[<Fact>]
+let ``a task's own condition declines instants on the definitions as on a store`` () =
+    let from = DateTimeOffset(2026, 3, 1, 22, 30, 0, TimeSpan.Zero)
+    Scenario.named "one check a day though the task runs hourly"
+    |> Scenario.given [ created ]
+    |> Scenario.whenScheduled dailyOnce from (from.AddHours 3.0)
+    |> Scenario.thenFires [ DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero); DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero) ]
+    |> everywhere

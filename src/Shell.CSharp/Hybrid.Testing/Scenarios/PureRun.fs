@@ -105,9 +105,16 @@ let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upT
         let triggers = log |> Array.filter (fun e -> e.Type = Triggers.TriggeredType && e.HasTag(Triggers.taskTag task.Name))
         let last = Triggers.lastDue task.Name triggers |> Option.defaultValue from
         let plan = Schedules.plan task last upTo
-        Observed.Fired
-            [ for due in plan.Fire ->
-                  due, Triggers.events task { Task = task.Name; Tenant = tenant; DueAt = due } |> List.map (fun e -> e.Type) ]
+        // Each instant's append is written under its condition (not fired yet, and the task's own), against the log
+        // as the earlier instants left it: an instant whose condition fails is declined, as a scheduler declines it.
+        let fire (log: RecordedEvent[], fired) due =
+            let tick = { Task = task.Name; Tenant = tenant; DueAt = due }
+            let events = Triggers.events task tick
+            match AppendCondition.evaluate (AppendCondition.readerOfLog log (History.streamState log)) (Triggers.conditionOf task tick) with
+            | Ok() -> History.appendAt upTo log events, (due, events |> List.map (fun e -> e.Type)) :: fired
+            | Error _ -> log, fired
+        let _, fired = plan.Fire |> List.fold fire (log, [])
+        Observed.Fired(List.rev fired)
 
 /// Runs the scenario on its pure definitions after the given log (the scenario's given events are appended to it).
 let runOn (before: RecordedEvent[]) (scenario: Scenario) =
