@@ -166,3 +166,16 @@ let ``a task's own condition declines instants on the definitions as on a store`
     |> Scenario.whenScheduled dailyOnce from (from.AddHours 3.0)
     |> Scenario.thenFires [ DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero); DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero) ]
     |> everywhere
+
+[<Fact>]
+let ``a task for named tenants fires for the scenario's tenant on a store as on the definitions, and not for others`` () =
+    let from = DateTimeOffset(2026, 3, 1, 22, 30, 0, TimeSpan.Zero)
+    let hourly = PeriodicTask.Create("hourly", Every(TimeSpan.FromHours 1.0), fun _ -> [||])
+    Scenario.named "a task for this tenant"
+    |> Scenario.whenScheduled (hourly.ForTenants "tenant-1") from (from.AddMinutes 30.0)
+    |> Scenario.thenFires [ DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero) ]
+    |> everywhere
+    Scenario.named "a task for another tenant"
+    |> Scenario.whenScheduled (hourly.ForTenants "tenant-2") from (from.AddMinutes 30.0)
+    |> Scenario.thenFires []
+    |> everywhere

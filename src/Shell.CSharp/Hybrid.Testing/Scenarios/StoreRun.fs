@@ -127,11 +127,12 @@ let private handle (store: IEventStore) tenant (before: Position) (processor: To
         return Observed.Handled(emitted, List.ofSeq effects)
     }
 
-let private schedule (store: IEventStore) tenant (hasEvents: bool) (periodic: PeriodicTask) (from: DateTimeOffset) (upTo: DateTimeOffset) =
+let private schedule (store: IEventStore) (named: TenantId) tenant (hasEvents: bool) (periodic: PeriodicTask) (from: DateTimeOffset) (upTo: DateTimeOffset) =
     task {
+        // A task naming tenants names the scenario's tenant, not the fresh one the run writes to.
         let runsHere =
             match periodic.Tenants with
-            | OnlyTenants tenants -> List.contains tenant tenants
+            | OnlyTenants tenants -> List.contains named tenants
             | AllTenants -> hasEvents
         if not runsHere then return Observed.Fired []
         else
@@ -167,5 +168,5 @@ let run (factory: StoreFactory) (scenario: Scenario) : Task<Observed> =
         | When.ReadModel(registry, name, scope) -> return! readModel store tenant registry name scope
         | When.Query(registry, caller, name, request) -> return! query store registry (inTenant caller) name request
         | When.Handle(processor, event) -> return! handle store tenant head processor event
-        | When.Schedule(periodic, from, upTo) -> return! schedule store tenant (given.Length > 0) periodic from upTo
+        | When.Schedule(periodic, from, upTo) -> return! schedule store scenario.Tenant tenant (given.Length > 0) periodic from upTo
     }
