@@ -11,7 +11,7 @@ type CommandDefinition =
       Aggregate: string
       /// Every event type the decision may emit (introspection).
       Emits: string list
-      /// Parses the JSON request into the typed command, or names the invalid field.
+      /// Parses the JSON request into the typed command, or names the invalid field (the Validate checks included).
       Parse: string -> Result<obj, Validation.Error>
       /// The .NET type whose JSON shape the request has (schemas of other adapters, e.g. GraphQL, derive from it).
       Payload: Type
@@ -28,7 +28,9 @@ type CommandDefinition =
       /// it decides over the events read.
       Fold: StateFold option
       /// A lookup that needs the decision context (keyed tags need the tenant's tag key); None: Lookup alone.
-      LookupIn: (DecisionContext -> obj -> Lookup) option }
+      LookupIn: (DecisionContext -> obj -> Lookup) option
+      /// The request's own checks (Command.validate), for a command passed already typed: Parse runs them on JSON.
+      Validate: obj -> Result<unit, Validation.Error> }
 
     /// Authorizes a caller (deny by default).
     member c.Check(caller: Caller, command: obj) = Authorize.check c.Authorize "command" c.Name caller command
@@ -105,7 +107,8 @@ module Command =
           Decide = fun context c looked -> decide context (c :?> 'C) looked
           Views = fun _ -> []
           Fold = None
-          LookupIn = None }
+          LookupIn = None
+          Validate = fun _ -> Ok() }
 
     /// A command whose lookup needs the decision context: a keyed tag (KeyedTags.tag) made with context.TagKey.
     let defineIn<'C> (name: string) (lookup: DecisionContext -> 'C -> Lookup) (decide: DecisionContext -> 'C -> LookedUp -> CommandDecision) =
@@ -116,13 +119,21 @@ module Command =
     let authorize<'C> (authorize: Caller -> 'C -> Authorization) (command: CommandDefinition) =
         { command with Authorize = Some(fun caller c -> authorize caller (c :?> 'C)) }
 
-    /// The same command, checking each parsed request.
+    /// The same command, checking each request, whether parsed from JSON or passed typed (after the earlier checks).
     let validate<'C> (check: 'C -> Result<unit, Validation.Error>) (command: CommandDefinition) =
-        { command with Parse = fun json -> command.Parse json |> Result.bind (fun c -> check (c :?> 'C) |> Result.map (fun () -> c)) }
+        let checkOf (c: obj) = check (c :?> 'C) |> Result.map (fun () -> c)
+        let earlier = command.Validate
+        { command with
+            Parse = fun json -> command.Parse json |> Result.bind checkOf
+            Validate = fun c -> earlier c |> Result.bind (fun () -> checkOf c |> Result.map ignore) }
 
-    /// The same command, reading its JSON request as a 'P and turning it into the command (or an error naming the field).
+    /// The same command, reading its JSON request as a 'P and turning it into the command (or an error naming the
+    /// field); the command's checks (Command.validate) still apply to what it turns into.
     let parsesAs<'P> (toCommand: 'P -> Result<obj, Validation.Error>) (command: CommandDefinition) =
-        { command with Payload = typeof<'P>; Parse = fun json -> JsonPayload.parse<'P> json |> Result.bind toCommand }
+        let validate = command.Validate
+        { command with
+            Payload = typeof<'P>
+            Parse = fun json -> JsonPayload.parse<'P> json |> Result.bind toCommand |> Result.bind (fun c -> validate c |> Result.map (fun () -> c)) }
 
     /// The same command, listing the event types it may emit.
     let emits (eventTypes: string list) (command: CommandDefinition) = { command with Emits = eventTypes }

@@ -47,7 +47,7 @@ type QueryDefinition =
     { Name: string
       /// The read models it reads (introspection).
       ReadModels: string list
-      /// Parses the JSON request into the typed query, or names the invalid field.
+      /// Parses the JSON request into the typed query, or names the invalid field (the Validate checks included).
       Parse: string -> Result<obj, Validation.Error>
       /// The .NET type whose JSON shape the request has (schemas of other adapters, e.g. GraphQL, derive from it).
       Payload: System.Type
@@ -56,7 +56,9 @@ type QueryDefinition =
       /// None: every caller is refused.
       Authorize: (Caller -> obj -> Authorization) option
       Reads: obj -> QueryReads
-      Answer: Caller -> obj -> QueryInputs -> QueryAnswer }
+      Answer: Caller -> obj -> QueryInputs -> QueryAnswer
+      /// The request's own checks (Query.validate), for a request passed already typed: Parse runs them on JSON.
+      Validate: obj -> Result<unit, Validation.Error> }
 
     /// Authorizes a caller (deny by default).
     member q.Check(caller: Caller, request: obj) = Authorize.check q.Authorize "query" q.Name caller request
@@ -79,7 +81,8 @@ module Query =
           Returns = typeof<obj>
           Authorize = None
           Reads = fun q -> reads (q :?> 'Q)
-          Answer = fun caller q inputs -> answer caller (q :?> 'Q) inputs }
+          Answer = fun caller q inputs -> answer caller (q :?> 'Q) inputs
+          Validate = fun _ -> Ok() }
 
     /// A query answered from read-model views of the listed models.
     let overViews<'Q> (name: string) (models: string list) (views: 'Q -> ViewRef list) (answer: Caller -> 'Q -> ReadModelView list -> QueryAnswer) =
@@ -100,9 +103,13 @@ module Query =
     /// The same query, listing the read models it reads.
     let readsModels (models: string list) (query: QueryDefinition) = { query with ReadModels = models }
 
-    /// The same query, checking each parsed request.
+    /// The same query, checking each request, whether parsed from JSON or passed typed (after the earlier checks).
     let validate<'Q> (check: 'Q -> Result<unit, Validation.Error>) (query: QueryDefinition) =
-        { query with Parse = fun json -> query.Parse json |> Result.bind (fun q -> check (q :?> 'Q) |> Result.map (fun () -> q)) }
+        let checkOf (q: obj) = check (q :?> 'Q) |> Result.map (fun () -> q)
+        let earlier = query.Validate
+        { query with
+            Parse = fun json -> query.Parse json |> Result.bind checkOf
+            Validate = fun q -> earlier q |> Result.bind (fun () -> checkOf q |> Result.map ignore) }
 
 /// The outcome of running a query: every expected outcome is a value.
 [<RequireQualifiedAccess>]

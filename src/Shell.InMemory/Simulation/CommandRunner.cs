@@ -114,7 +114,7 @@ public sealed class CommandRunner
         new(d.Name, d.Aggregate, d.Emits, d.Parse, d.Payload, d.Returns,
             FSharpOption<FSharpFunc<Caller, FSharpFunc<object, Authorization>>>.Some(
                 FuncConvert.FromFunc<Caller, object, Authorization>((_, _) => Authorization.Allowed)),
-            d.Lookup, d.Decide, d.Views, d.Fold, d.LookupIn);
+            d.Lookup, d.Decide, d.Views, d.Fold, d.LookupIn, d.Validate);
 
     private CommandResult Done(Caller caller, string who, SimulatedRequest request, CommandResult result)
     {

@@ -126,7 +126,7 @@ public abstract class DecidedStateCacheTests(IEventStoreFactory factory)
         var definition = Counter.increment;
         var replaced = new CommandDefinition(definition.Name, definition.Aggregate, definition.Emits, definition.Parse, definition.Payload,
             definition.Returns, definition.Authorize, definition.Lookup, Microsoft.FSharp.Core.FuncConvert.FromFunc<DecisionContext, object, LookedUp, CommandDecision>(
-                (context, command, looked) => definition.Run(context, command, looked)), definition.Views, definition.Fold, definition.LookupIn);
+                (context, command, looked) => definition.Run(context, command, looked)), definition.Views, definition.Fold, definition.LookupIn, definition.Validate);
 
         Assert.NotNull(definition.FoldInForce);
         Assert.Null(replaced.FoldInForce);

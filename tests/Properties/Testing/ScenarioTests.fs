@@ -125,3 +125,57 @@ let ``a definition that throws fails the scenario naming what it threw`` () =
             |> Scenario.thenEvents []
             |> Scenario.verify)
     Assert.Contains("the definitions threw Exception: boom", error.Message)
+
+/// Emits "Seen" with the count of earlier "Placed" events its lookup read, for "Placed" events only.
+let private counting =
+    TodoProcessor.Create("counting", [| QueryItem.OfTypes "Placed" |], fun context e ->
+        let earlier = context.Reads.EventsOf "placed" |> Array.filter (fun p -> p.Position < e.Position)
+        ProcessorResult.Emitting(EventData.Tagged("Seen", $"{{\"earlier\":{earlier.Length}}}", "order:1")))
+    |> fun p -> { p with Lookup = fun _ _ -> [ ProcessorLookup.Events("placed", EventQuery.OfTypes "Placed") ] }
+
+let private placed = EventData.Tagged("Placed", "{}", "order:1")
+
+[<Fact>]
+let ``an event outside a processor's topics is not handled, on the definitions as on a store`` () =
+    Scenario.named "an event the processor does not subscribe to"
+    |> Scenario.whenHandling counting (EventData.Tagged("Cancelled", "{}", "order:1"))
+    |> Scenario.thenNothing
+    |> everywhere
+
+[<Fact>]
+let ``a processor's event lookup reads the log on the definitions as on a store`` () =
+    Scenario.named "a processor counting earlier orders"
+    |> Scenario.given [ placed; placed ]
+    |> Scenario.whenHandling counting placed
+    |> Scenario.thenEmits [ EventData.Tagged("Seen", """{"earlier":2}""", "order:1") ]
+    |> everywhere
+
+/// Every hour, a "DueCheck" of its day, unless one of that day was already written (Grain's CAS predicate).
+let private dailyOnce =
+    let day (tick: Tick) = $"day:{tick.DueAt:yyyyMMdd}"
+    PeriodicTask
+        .Create("hourly-check", Every(TimeSpan.FromHours 1.0), fun tick -> [| EventData.Tagged("DueCheck", "{}", day tick) |])
+        .WithMissedFires(CatchUp 3)
+        .When(fun tick -> FailIfEventsMatch(EventQuery.Of { Types = [| "DueCheck" |]; Tags = [| day tick |] }, Names.Start))
+
+[<Fact>]
+let ``a task's own condition declines instants on the definitions as on a store`` () =
+    let from = DateTimeOffset(2026, 3, 1, 22, 30, 0, TimeSpan.Zero)
+    Scenario.named "one check a day though the task runs hourly"
+    |> Scenario.given [ created ]
+    |> Scenario.whenScheduled dailyOnce from (from.AddHours 3.0)
+    |> Scenario.thenFires [ DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero); DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero) ]
+    |> everywhere
+
+[<Fact>]
+let ``a task for named tenants fires for the scenario's tenant on a store as on the definitions, and not for others`` () =
+    let from = DateTimeOffset(2026, 3, 1, 22, 30, 0, TimeSpan.Zero)
+    let hourly = PeriodicTask.Create("hourly", Every(TimeSpan.FromHours 1.0), fun _ -> [||])
+    Scenario.named "a task for this tenant"
+    |> Scenario.whenScheduled (hourly.ForTenants "tenant-1") from (from.AddMinutes 30.0)
+    |> Scenario.thenFires [ DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero) ]
+    |> everywhere
+    Scenario.named "a task for another tenant"
+    |> Scenario.whenScheduled (hourly.ForTenants "tenant-2") from (from.AddMinutes 30.0)
+    |> Scenario.thenFires []
+    |> everywhere

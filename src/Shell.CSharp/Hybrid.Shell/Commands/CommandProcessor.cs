@@ -90,12 +90,15 @@ public sealed partial class CommandProcessor
             : Execute(caller, command, definition, parsed.ResultValue, json, options, ct);
     }
 
-    /// <summary>Runs a parsed command for the caller.</summary>
+    /// <summary>Runs a typed command for the caller, checked by the definition's own checks as a parsed one is.</summary>
     public Task<CommandOutcome> ExecuteAsync(Caller caller, string command, object payload, CommandOptions? options = null,
-        CancellationToken ct = default) =>
-        Commands.TryGet(command, out var definition)
-            ? Execute(caller, command, definition, payload, null, options, ct)
-            : Task.FromResult(CommandOutcome.NewUnknownCommand(command));
+        CancellationToken ct = default)
+    {
+        if (!Commands.TryGet(command, out var definition)) return Task.FromResult(CommandOutcome.NewUnknownCommand(command));
+        if (payload is not null && definition.Validate.Invoke(payload) is { IsError: true } invalid)
+            return Task.FromResult(CommandOutcome.NewInvalid(invalid.ErrorValue));
+        return Execute(caller, command, definition, payload!, null, options, ct);
+    }
 
     private async Task<CommandOutcome> Execute(Caller caller, string command, CommandDefinition definition, object payload, string? json,
         CommandOptions? options, CancellationToken ct)

@@ -47,14 +47,22 @@ public sealed class QueryProcessor
         var parsed = definition.Parse.Invoke(json);
         return parsed.IsError
             ? Task.FromResult(QueryOutcome.NewInvalid(parsed.ErrorValue))
-            : ExecuteAsync(caller, query, parsed.ResultValue, ct);
+            : ExecuteParsed(caller, query, definition, parsed.ResultValue, ct);
     }
 
-    /// <summary>Runs a parsed query for the caller.</summary>
-    public async Task<QueryOutcome> ExecuteAsync(Caller caller, string query, object request, CancellationToken ct = default)
+    /// <summary>Runs a typed query for the caller, checked by the definition's own checks as a parsed one is.</summary>
+    public Task<QueryOutcome> ExecuteAsync(Caller caller, string query, object request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!_queries.TryGetValue(query, out var definition)) return QueryOutcome.NewUnknownQuery(query);
+        if (!_queries.TryGetValue(query, out var definition)) return Task.FromResult(QueryOutcome.NewUnknownQuery(query));
+        if (request is not null && definition.Validate.Invoke(request) is { IsError: true } invalid)
+            return Task.FromResult(QueryOutcome.NewInvalid(invalid.ErrorValue));
+        return ExecuteParsed(caller, query, definition, request!, ct);
+    }
+
+    private async Task<QueryOutcome> ExecuteParsed(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
         var tenant = CallerModule.validate(caller);
         if (tenant.IsError) return QueryOutcome.NewInvalid(tenant.ErrorValue);
         if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));

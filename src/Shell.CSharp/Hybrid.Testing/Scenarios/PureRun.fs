@@ -27,9 +27,10 @@ let private command (log: RecordedEvent[]) registry (caller: Caller) name (paylo
     match definition<CommandDefinition> DefinitionKind.Command name registry with
     | None -> Observed.Failed $"the command '{name}' is not registered"
     | Some d ->
-        match d.Check(caller, payload) with
-        | Authorization.Denied reason -> Observed.Unauthorized reason
-        | Authorization.Allowed ->
+        match d.Validate payload, d.Check(caller, payload) with
+        | Error e, _ -> Observed.Failed $"the command ended 'invalid': {e.Field}: {e.Message}"
+        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
+        | Ok(), Authorization.Allowed ->
             let context = DecisionContext.Of(caller, History.epoch)
             let lookup = d.LookupFor(context, payload)
             let looked = lookUp log lookup
@@ -55,9 +56,10 @@ let private query log registry (caller: Caller) name (request: obj) =
     match definition<QueryDefinition> DefinitionKind.Query name registry with
     | None -> Observed.Failed $"the query '{name}' is not registered"
     | Some d ->
-        match d.Check(caller, request) with
-        | Authorization.Denied reason -> Observed.Unauthorized reason
-        | Authorization.Allowed ->
+        match d.Validate request, d.Check(caller, request) with
+        | Error e, _ -> Observed.Failed $"the query ended invalid: {e.Field}: {e.Message}"
+        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
+        | Ok(), Authorization.Allowed ->
             let reads = d.ReadsFor request
             let views =
                 reads.Views
@@ -70,13 +72,28 @@ let private query log registry (caller: Caller) name (request: obj) =
             | QueryAnswer.Found value -> Observed.Value value
             | QueryAnswer.NotFound what -> Observed.NotFound what
 
+/// What a processor's host gives its handler: its event lookups read from the log (views and queries need engines,
+/// which only a store run has).
+let private processorContext (log: RecordedEvent[]) tenant (processor: TodoProcessor) (e: RecordedEvent) =
+    let bare = ProcessorContext.Of(tenant, processor.Name)
+    let events =
+        processor.Lookup bare e
+        |> List.choose (function
+            | ProcessorLookup.Events(name, query) -> Some(name, EventQuery.select query log)
+            | _ -> None)
+    { bare with Reads = { ProcessorReads.Empty with Events = Map.ofList events } }
+
 let private handle log tenant (processor: TodoProcessor) event =
-    let withEvent = History.appendAt History.epoch log [ event ]
-    match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) withEvent.[withEvent.Length - 1] with
-    | ProcessorResult.Emit events -> Observed.Handled(events, [])
-    | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
-    | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
-    | ProcessorResult.NoOp -> Observed.Handled([], [])
+    let withEvent = History.appendAt History.epoch log [ event ] |> Array.map (fun e -> { e with Tenant = tenant })
+    let e = withEvent.[withEvent.Length - 1]
+    // A host only hands a processor the events of its topics.
+    if not (EventQuery.matchesTypeAndTags (TodoProcessor.query processor Names.Start) e.Type e.Tags) then Observed.Handled([], [])
+    else
+        match processor.Handle (processorContext withEvent tenant processor e) e with
+        | ProcessorResult.Emit events -> Observed.Handled(events, [])
+        | ProcessorResult.Effect(intent, _) -> Observed.Handled([], [ intent ])
+        | ProcessorResult.EffectThen plan -> Observed.Handled(plan.OnSuccess, [ plan.Intent ])
+        | ProcessorResult.NoOp -> Observed.Handled([], [])
 
 let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upTo =
     let runs =
@@ -88,9 +105,16 @@ let private schedule (log: RecordedEvent[]) tenant (task: PeriodicTask) from upT
         let triggers = log |> Array.filter (fun e -> e.Type = Triggers.TriggeredType && e.HasTag(Triggers.taskTag task.Name))
         let last = Triggers.lastDue task.Name triggers |> Option.defaultValue from
         let plan = Schedules.plan task last upTo
-        Observed.Fired
-            [ for due in plan.Fire ->
-                  due, Triggers.events task { Task = task.Name; Tenant = tenant; DueAt = due } |> List.map (fun e -> e.Type) ]
+        // Each instant's append is written under its condition (not fired yet, and the task's own), against the log
+        // as the earlier instants left it: an instant whose condition fails is declined, as a scheduler declines it.
+        let fire (log: RecordedEvent[], fired) due =
+            let tick = { Task = task.Name; Tenant = tenant; DueAt = due }
+            let events = Triggers.events task tick
+            match AppendCondition.evaluate (AppendCondition.readerOfLog log (History.streamState log)) (Triggers.conditionOf task tick) with
+            | Ok() -> History.appendAt upTo log events, (due, events |> List.map (fun e -> e.Type)) :: fired
+            | Error _ -> log, fired
+        let _, fired = plan.Fire |> List.fold fire (log, [])
+        Observed.Fired(List.rev fired)
 
 /// Runs the scenario on its pure definitions after the given log (the scenario's given events are appended to it).
 let runOn (before: RecordedEvent[]) (scenario: Scenario) =

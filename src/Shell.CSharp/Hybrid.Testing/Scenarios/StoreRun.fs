@@ -93,11 +93,14 @@ let private query (store: IEventStore) (registry: Registry) (caller: Caller) nam
 let private handle (store: IEventStore) tenant (before: Position) (processor: TodoProcessor) (event: EventData) =
     task {
         // The pure handler first: a handler that throws fails the scenario at once instead of being retried.
+        let recorded = (History.record tenant [ event ]).[0]
         let expectedKind =
-            match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) (History.record tenant [ event ]).[0] with
-            | ProcessorResult.Effect(intent, _) -> [ intent.Kind ]
-            | ProcessorResult.EffectThen plan -> [ plan.Intent.Kind ]
-            | _ -> []
+            if not (EventQuery.matchesTypeAndTags (TodoProcessor.query processor Names.Start) recorded.Type recorded.Tags) then []
+            else
+                match processor.Handle (ProcessorContext.Of(tenant, processor.Name)) recorded with
+                | ProcessorResult.Effect(intent, _) -> [ intent.Kind ]
+                | ProcessorResult.EffectThen plan -> [ plan.Intent.Kind ]
+                | _ -> []
         let! handled = appendAll store tenant [ event ]
         do! store.ResetCheckpoint(tenant, processor.Name, before, none)
         let effects = Collections.Concurrent.ConcurrentQueue<EffectIntent>()
@@ -124,11 +127,12 @@ let private handle (store: IEventStore) tenant (before: Position) (processor: To
         return Observed.Handled(emitted, List.ofSeq effects)
     }
 
-let private schedule (store: IEventStore) tenant (hasEvents: bool) (periodic: PeriodicTask) (from: DateTimeOffset) (upTo: DateTimeOffset) =
+let private schedule (store: IEventStore) (named: TenantId) tenant (hasEvents: bool) (periodic: PeriodicTask) (from: DateTimeOffset) (upTo: DateTimeOffset) =
     task {
+        // A task naming tenants names the scenario's tenant, not the fresh one the run writes to.
         let runsHere =
             match periodic.Tenants with
-            | OnlyTenants tenants -> List.contains tenant tenants
+            | OnlyTenants tenants -> List.contains named tenants
             | AllTenants -> hasEvents
         if not runsHere then return Observed.Fired []
         else
@@ -164,5 +168,5 @@ let run (factory: StoreFactory) (scenario: Scenario) : Task<Observed> =
         | When.ReadModel(registry, name, scope) -> return! readModel store tenant registry name scope
         | When.Query(registry, caller, name, request) -> return! query store registry (inTenant caller) name request
         | When.Handle(processor, event) -> return! handle store tenant head processor event
-        | When.Schedule(periodic, from, upTo) -> return! schedule store tenant (given.Length > 0) periodic from upTo
+        | When.Schedule(periodic, from, upTo) -> return! schedule store scenario.Tenant tenant (given.Length > 0) periodic from upTo
     }
