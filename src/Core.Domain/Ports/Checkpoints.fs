@@ -38,12 +38,19 @@ type ICheckpointStore =
 module Fencing =
 
     /// A checkpoint write's input, for a write alone or with an append: not null, a processor name (field "processor"),
-    /// a position of 0 or more (field "checkpoint.Position"), as ResetCheckpoint asks of its position.
+    /// a position of 0 or more (field "checkpoint.Position"), as ResetCheckpoint asks of its position, and a fencing
+    /// token of 0 or more (field "checkpoint.FencingToken").
     let validateWrite (write: CheckpointWrite) =
         if obj.ReferenceEquals(write, null) then Result.Error { Validation.Field = "checkpoint"; Validation.Message = "The checkpoint is null." }
         else
             Validation.processor "processor" write.Processor
             |> Result.bind (fun () -> Validation.checkpointPosition "checkpoint.Position" write.Position)
+            |> Result.bind (fun () -> Validation.fencingToken "checkpoint.FencingToken" write.FencingToken)
+
+    /// A claim's input: a processor name (field "processor") and a fencing token of 0 or more (field "fencingToken").
+    let validateClaim (processor: string) (token: int64) =
+        Validation.processor "processor" processor
+        |> Result.bind (fun () -> Validation.fencingToken "fencingToken" token)
 
     /// The failure of a write whose token is below the fence.
     let stale (tenant: TenantId) (processor: string) (token: int64) (fence: int64) =
