@@ -26,7 +26,8 @@ type ICheckpointStore =
     /// The checkpoint, or position 0 and fence 0 when none was written.
     abstract ReadCheckpoint: tenant: TenantId * processor: string * ct: CancellationToken -> Task<Checkpoint>
     /// Raises the fence to the token (a new lease holder claims the checkpoint) and returns the checkpoint;
-    /// a StaleFencingToken failure when a higher token already claimed it.
+    /// a StaleFencingToken failure when a higher token already claimed it. A negative token is bad input
+    /// (InvalidInputException, field "fencingToken").
     abstract ClaimCheckpoint: tenant: TenantId * processor: string * fencingToken: int64 * ct: CancellationToken -> Task<Result<Checkpoint, ConditionFailure>>
     /// Writes a checkpoint; fails with StaleFencingToken when the token is below the fence. Positions never go backwards:
     /// a lower position than the stored one is ignored.

@@ -16,9 +16,8 @@ namespace Hybrid.Shell.Http.Admin;
 /// admin role only). Deny by default: a caller without the viewer or admin role gets a 403 problem document
 /// (<c>unauthorized</c>) saying nothing of the surface; viewers only read; refusals are problem documents (400, 404,
 /// 409) whose outcome is the refusal in lower-case hyphenated words, never a 500. JSON writes enum values as camelCase
-/// names. Every POST is guarded
-/// against cross-site request forgery: it needs the page's antiforgery token (the forms carry it) or the
-/// <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
+/// names. Every POST is guarded against cross-site request forgery: it needs the page's antiforgery token (the forms
+/// carry it) or the <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
 /// </summary>
 public static class HybridAdminEndpoints
 {
