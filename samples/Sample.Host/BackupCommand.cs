@@ -5,7 +5,8 @@ namespace Hybrid.Sample.Host;
 
 /// <summary>
 /// `backup --data DIR --to DIR2`: a consistent copy of the embedded event store, taken while serve runs or not, into
-/// DIR2/events, verified. Restore with `serve --data DIR2` (the read-model cache is rebuilt from the log).
+/// DIR2/events, verified. Restore with `serve --data DIR2` (the read-model cache is rebuilt from the log). Exit code 2
+/// when DIR holds no store (as `ops` answers) or DIR2/events is not empty, nothing created; 1 when the copy fails.
 /// </summary>
 internal static class BackupCommand
 {
@@ -20,6 +21,11 @@ internal static class BackupCommand
 
     private static int Backup(string data, string to)
     {
+        if (SampleDataDirectory.NoStoreIn(data) is { } noStore)
+        {
+            Console.Error.WriteLine($"hybrid-sample backup: {noStore}");
+            return CliArguments.BadArguments;
+        }
         try
         {
             var target = SampleDataDirectory.EventStore(to);
@@ -27,9 +33,14 @@ internal static class BackupCommand
             Console.WriteLine($"backup: {copy.Events} events of {copy.Tenants} tenants copied to {target} and verified; restore with: serve --data {to}");
             return 0;
         }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"hybrid-sample backup: --to: {e.Message}");
+            return CliArguments.BadArguments;
+        }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"backup: {e.Message}");
+            Console.Error.WriteLine($"hybrid-sample backup: {e.Message}");
             return 1;
         }
     }

@@ -26,11 +26,9 @@ internal static class OpsSession
             Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
             return CliArguments.BadArguments;
         }
-        if (data is not null && !File.Exists(Path.Combine(SampleDataDirectory.EventStore(data), "data.mdb")))
+        if (data is not null && SampleDataDirectory.NoStoreIn(data) is { } noStore)
         {
-            // Opening would create an empty store there: a mistyped --data would answer "no such tenant" and leave one behind.
-            Console.Error.WriteLine($"hybrid-sample ops: --data: there is no event store in '{SampleDataDirectory.EventStore(data)}' (no data.mdb): " +
-                                    "give the data directory a serve wrote.");
+            Console.Error.WriteLine($"hybrid-sample ops: {noStore}");
             return CliArguments.BadArguments;
         }
         DataDirectoryLock? directoryLock;

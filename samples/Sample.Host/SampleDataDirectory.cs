@@ -14,6 +14,16 @@ public static class SampleDataDirectory
     public static string EventStore(string dataDirectory) => Path.Combine(dataDirectory, "events");
 
     /// <summary>
+    /// Why the commands that work on a data directory's store (ops, verify, backup) refuse <paramref name="dataDirectory"/>:
+    /// it holds no event store (no DIR/events/data.mdb), so a mistyped --data would otherwise create an empty one or
+    /// answer about nothing. A user's mistake (exit 2); null when there is a store.
+    /// </summary>
+    public static string? NoStoreIn(string dataDirectory) =>
+        File.Exists(Path.Combine(EventStore(dataDirectory), "data.mdb"))
+            ? null
+            : $"--data: there is no event store in '{EventStore(dataDirectory)}' (no data.mdb): give the data directory a serve wrote.";
+
+    /// <summary>
     /// A per-user directory under the temp directory, one per database: the cache holds folds of one database's log,
     /// so pointing the same directory at another database would serve another log's state.
     /// </summary>

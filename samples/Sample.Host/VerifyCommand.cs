@@ -5,7 +5,8 @@ namespace Hybrid.Sample.Host;
 
 /// <summary>
 /// `verify --data DIR`: checks the embedded event store in DIR/events offline (no serve may have it open): the file's
-/// structure (in a child process), every record's checksum, and the indexes against the log. Exit code 0 when sound.
+/// structure (in a child process), every record's checksum, and the indexes against the log. Exit code 0 when sound,
+/// 2 when DIR holds no store (as `ops` answers), 1 when the store is damaged or another process has it open.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -19,15 +20,21 @@ internal static class VerifyCommand
 
     private static int Verify(string data)
     {
+        if (SampleDataDirectory.NoStoreIn(data) is { } noStore)
+        {
+            Console.Error.WriteLine($"hybrid-sample verify: {noStore}");
+            return CliArguments.BadArguments;
+        }
         try
         {
             var result = LmdbStoreVerifier.Verify(SampleDataDirectory.EventStore(data));
-            (result.Sound ? Console.Out : Console.Error).WriteLine($"verify: {result}");
+            if (result.Sound) Console.WriteLine($"verify: {result}");
+            else Console.Error.WriteLine($"hybrid-sample verify: {result}");
             return result.Sound ? 0 : 1;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"verify: {e.Message}");
+            Console.Error.WriteLine($"hybrid-sample verify: {e.Message}");
             return 1;
         }
     }

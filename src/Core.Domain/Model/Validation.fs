@@ -351,6 +351,11 @@ module Validation =
     let checkpointPosition (field: string) (position: Position) =
         if position < 0L then fail field $"The checkpoint position must be 0 or more, not {position}." else Ok()
 
+    /// A lease's fencing token, as a checkpoint's writer passes it: 0 or more (leases grant 1 and up; an unclaimed
+    /// checkpoint is fenced at 0). A negative one is no lease's, and would otherwise just lose as stale.
+    let fencingToken (field: string) (token: int64) =
+        if token < 0L then fail field $"The fencing token must be 0 or more, not {token}: pass the token of the lease held." else Ok()
+
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
         match result with

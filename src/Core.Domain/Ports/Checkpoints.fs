@@ -26,7 +26,8 @@ type ICheckpointStore =
     /// The checkpoint, or position 0 and fence 0 when none was written.
     abstract ReadCheckpoint: tenant: TenantId * processor: string * ct: CancellationToken -> Task<Checkpoint>
     /// Raises the fence to the token (a new lease holder claims the checkpoint) and returns the checkpoint;
-    /// a StaleFencingToken failure when a higher token already claimed it.
+    /// a StaleFencingToken failure when a higher token already claimed it. A negative token is bad input
+    /// (InvalidInputException, field "fencingToken").
     abstract ClaimCheckpoint: tenant: TenantId * processor: string * fencingToken: int64 * ct: CancellationToken -> Task<Result<Checkpoint, ConditionFailure>>
     /// Writes a checkpoint; fails with StaleFencingToken when the token is below the fence. Positions never go backwards:
     /// a lower position than the stored one is ignored.
@@ -38,12 +39,19 @@ type ICheckpointStore =
 module Fencing =
 
     /// A checkpoint write's input, for a write alone or with an append: not null, a processor name (field "processor"),
-    /// a position of 0 or more (field "checkpoint.Position"), as ResetCheckpoint asks of its position.
+    /// a position of 0 or more (field "checkpoint.Position"), as ResetCheckpoint asks of its position, and a fencing
+    /// token of 0 or more (field "checkpoint.FencingToken").
     let validateWrite (write: CheckpointWrite) =
         if obj.ReferenceEquals(write, null) then Result.Error { Validation.Field = "checkpoint"; Validation.Message = "The checkpoint is null." }
         else
             Validation.processor "processor" write.Processor
             |> Result.bind (fun () -> Validation.checkpointPosition "checkpoint.Position" write.Position)
+            |> Result.bind (fun () -> Validation.fencingToken "checkpoint.FencingToken" write.FencingToken)
+
+    /// A claim's input: a processor name (field "processor") and a fencing token of 0 or more (field "fencingToken").
+    let validateClaim (processor: string) (token: int64) =
+        Validation.processor "processor" processor
+        |> Result.bind (fun () -> Validation.fencingToken "fencingToken" token)
 
     /// The failure of a write whose token is below the fence.
     let stale (tenant: TenantId) (processor: string) (token: int64) (fence: int64) =

@@ -72,7 +72,7 @@ public static class HttpOutcomes
                 mismatch["actualVersion"] = v.Item.ActualVersion;
                 return mismatch;
             case CommandOutcome.Unauthorized u:
-                return Problems.Of(status, "unauthorized", "The caller may not do this.", u.reason);
+                return Problems.Unauthorized(u.reason);
             case CommandOutcome.Invalid i:
                 return Problems.Invalid(i.Item);
             case CommandOutcome.UnknownCommand n:
@@ -95,7 +95,7 @@ public static class HttpOutcomes
         return outcome switch
         {
             QueryOutcome.Answered a => new(StringComparer.Ordinal) { ["outcome"] = "answered", ["value"] = a.value, ["position"] = a.position },
-            QueryOutcome.Unauthorized u => Problems.Of(status, "unauthorized", "The caller may not do this.", u.reason),
+            QueryOutcome.Unauthorized u => Problems.Unauthorized(u.reason),
             QueryOutcome.Invalid i => Problems.Invalid(i.Item),
             QueryOutcome.NotFound n => Problems.Of(status, "not-found", "There is no answer.", n.what),
             QueryOutcome.UnknownQuery n => Problems.Of(status, "unknown-query", "There is no such query.", $"There is no query named '{n.name}'."),

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Shell.Http;
 
 /// <summary>
-/// Gives routing's bare answers a problem document, for the whole application and not only Hybrid's routes: a path
-/// nothing maps (404, naming the path) and a method a route does not take (405, naming the method; its <c>Allow</c>
-/// is kept). Other bare statuses are left as they are (the admin surface's 403s show nothing on purpose).
+/// Gives bare answers a problem document, for the whole application and not only Hybrid's routes: a path nothing maps
+/// (404, naming the path), a method a route does not take (405, naming the method; its <c>Allow</c> is kept) and a
+/// caller refused without a word (403, <c>unauthorized</c>, as Hybrid's own 403s). Other bare statuses are left as
+/// they are.
 /// </summary>
 public static class ProblemStatusPages
 {
@@ -22,6 +23,8 @@ public static class ProblemStatusPages
         StatusCodes.Status404NotFound => RouteProblems.NotFound(http,
             $"Nothing is served at {CommandRequest.Shown(http.Request.Path.Value ?? "")}: see /introspection for the commands and queries."),
         StatusCodes.Status405MethodNotAllowed => RouteProblems.MethodNotAllowed(http, http.Response.Headers.Allow.ToString()),
+        StatusCodes.Status403Forbidden => Problems.Result(Problems.Unauthorized(
+            $"The caller may not use {CommandRequest.Shown(http.Request.Path.Value ?? "")}."), StatusCodes.Status403Forbidden).ExecuteAsync(http),
         _ => Task.CompletedTask,
     };
 }

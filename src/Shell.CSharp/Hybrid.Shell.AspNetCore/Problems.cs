@@ -31,6 +31,10 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>403: the caller may not do this (a command, a query, the admin surface).</summary>
+    public static Dictionary<string, object?> Unauthorized(string detail) =>
+        Of(StatusCodes.Status403Forbidden, "unauthorized", "The caller may not do this.", detail);
+
     /// <summary>413: the body is larger than the limit.</summary>
     public static Dictionary<string, object?> TooLarge(long limit)
     {

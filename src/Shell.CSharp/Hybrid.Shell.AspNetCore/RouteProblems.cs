@@ -48,10 +48,13 @@ public static class RouteProblems
     }
 
     /// <summary>Writes the 404 problem (field <c>path</c>) with <paramref name="detail"/>.</summary>
-    internal static Task NotFound(HttpContext http, string detail)
+    internal static Task NotFound(HttpContext http, string detail) => NotFoundResult(detail).ExecuteAsync(http);
+
+    /// <summary>The 404 problem (field <c>path</c>) with <paramref name="detail"/>, as a response.</summary>
+    internal static IResult NotFoundResult(string detail)
     {
         var problem = Problems.Of(StatusCodes.Status404NotFound, "not-found", "There is nothing here.", detail);
         problem["field"] = "path";
-        return Problems.Result(problem, StatusCodes.Status404NotFound).ExecuteAsync(http);
+        return Problems.Result(problem, StatusCodes.Status404NotFound);
     }
 }

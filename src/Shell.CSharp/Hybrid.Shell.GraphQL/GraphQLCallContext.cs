@@ -13,14 +13,11 @@ internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver calle
     /// <summary>The key of the context in the execution's user context.</summary>
     public const string Key = "hybrid";
 
-    /// <summary>How many commands and queries one document may run: aliases let a few bytes ask for thousands.</summary>
-    public const int MaxCalls = 100;
-
     private Task<CallerResult>? _caller;
     private int _calls;
 
-    /// <summary>Counts a command or query about to run; false once the document has run <see cref="MaxCalls"/>.</summary>
-    public bool TakeCall() => Interlocked.Increment(ref _calls) <= MaxCalls;
+    /// <summary>Counts a command or query about to run; false once the document has run <see cref="GraphQLLimits.MaxCalls"/>.</summary>
+    public bool TakeCall() => Interlocked.Increment(ref _calls) <= GraphQLLimits.MaxCalls;
 
     public HttpContext Http => http;
 

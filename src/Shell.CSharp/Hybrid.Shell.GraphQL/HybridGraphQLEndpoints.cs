@@ -6,8 +6,6 @@ using GraphQL.Execution;
 using GraphQL.SystemTextJson;
 using GraphQL.Transport;
 using GraphQL.Validation;
-using GraphQL.Validation.Complexity;
-using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.Exceptions;
 using Hybrid.Shell.Http;
 using Microsoft.AspNetCore.Builder;
@@ -22,9 +20,10 @@ namespace Hybrid.Shell.GraphQL;
 /// Serves the registry's GraphQL schema at <c>POST {path}</c> (<c>{"query", "variables", "operationName"}</c>), mapped
 /// beside <c>MapHybrid</c> with the same options; other methods are 405 problems. The body is read as the HTTP adapter
 /// reads one (JSON, UTF-8, at most <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413). A body that is
-/// not a GraphQL request (the member at fault named), or a document that does not parse or validate, is answered with
-/// status 400 and errors only; an executed document with status 200, its data and the errors of fields whose outcome
-/// was not data (with <c>Retry-After</c> when one is UNAVAILABLE).
+/// not a GraphQL request (the member at fault named), or a document that does not parse, goes past
+/// <see cref="GraphQLLimits"/> or does not validate, is answered with status 400 and errors only; an executed document
+/// with status 200, its data and the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is
+/// UNAVAILABLE).
 /// </summary>
 public static class HybridGraphQLEndpoints
 {
@@ -37,12 +36,6 @@ public static class HybridGraphQLEndpoints
         o.ExposeExceptionDetails = false;
     }));
 
-    /// <summary>
-    /// How deep a document's selections may nest (GraphQL.NET's complexity rule, depth only): a deeper one is a 400 before
-    /// anything runs. The standard introspection query nests 13 deep; this application's own types far less.
-    /// </summary>
-    private static readonly ComplexityValidationRule Limits = new(new ComplexityOptions { MaxDepth = 20 });
-
     /// <summary>Maps the GraphQL endpoint over the commands and queries of the application registered with <c>AddHybrid</c>.</summary>
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, string path = "/graphql") =>
         endpoints.MapHybridGraphQL(HybridHttpOptions.FromServices(endpoints.ServiceProvider), path);
@@ -51,7 +44,7 @@ public static class HybridGraphQLEndpoints
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, HybridHttpOptions options, string path = "/graphql")
     {
         var schema = RegistrySchema.Build(options);
-        var executer = new DocumentExecuter();
+        var executer = new DocumentExecuter(new DocumentLimits(), new DocumentValidator());
         endpoints.MapPost(path, (HttpContext http) => Execute(http, schema, executer, options));
         endpoints.MapMethodNotAllowed(path, HttpMethods.Post);
         return endpoints;
@@ -93,7 +86,6 @@ public static class HybridGraphQLEndpoints
             RequestServices = http.RequestServices,
             CancellationToken = ct,
             UnhandledExceptionDelegate = failure => Defect(http, failure),
-            ValidationRules = DocumentValidator.CoreRules.Append(Limits),
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

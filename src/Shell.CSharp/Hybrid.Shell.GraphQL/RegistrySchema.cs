@@ -134,7 +134,7 @@ public static class RegistrySchema
         var call = (GraphQLCallContext)ctx.UserContext[GraphQLCallContext.Key]!;
         if (!call.TakeCall())
             throw GraphQLOutcomes.Invalid(new Validation.Error("query",
-                $"A document may run at most {GraphQLCallContext.MaxCalls} commands and queries; this one asks for more: send them in several requests."));
+                $"A document may run at most {GraphQLLimits.MaxCalls} commands and queries; this one asks for more: send them in several requests."));
         var resolved = await call.Caller();
         return resolved.Caller ?? throw GraphQLOutcomes.Invalid(resolved.Error!);
     }

@@ -43,7 +43,7 @@ public sealed partial class PostgresEventStore
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
-        StoreInput.Processor(tenant, processor);
+        StoreInput.Claim(tenant, processor, fencingToken);
         return ChangeCheckpointAsync(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken), ct);
     }
 

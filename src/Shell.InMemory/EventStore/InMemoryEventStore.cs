@@ -196,7 +196,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
-        StoreInput.Processor(tenant, processor);
+        StoreInput.Claim(tenant, processor, fencingToken);
         ct.ThrowIfCancellationRequested();
         var log = LogOf(tenant);
         lock (log.Gate)

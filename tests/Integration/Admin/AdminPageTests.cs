@@ -10,8 +10,8 @@ namespace Hybrid.Tests.Integration.Admin;
 
 /// <summary>
 /// The sample server in-process on the embedded store, its admin page loaded by headless Chromium (content checked,
-/// screenshot saved under the test results), and the admin policy checked over HTTP: no role 403 with nothing shown,
-/// viewers read only, admins act, refusals are problem documents.
+/// screenshot saved under the test results), and the admin policy checked over HTTP: no role a 403 problem document
+/// showing nothing, viewers read only, admins act, refusals are problem documents with the surface's outcome tokens.
 /// </summary>
 public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -91,17 +91,70 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"Screenshot: {screenshot}");
     }
 
+    /// <summary>Asserts a problem document with the status and outcome, and returns it.</summary>
+    private static async Task<System.Text.Json.JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string outcome)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, text);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal((outcome, $"urn:hybrid:problem:{outcome}", (int)status),
+            (problem.GetProperty("outcome").GetString(), problem.GetProperty("type").GetString(), problem.GetProperty("status").GetInt32()));
+        return problem;
+    }
+
     [Fact]
-    public async Task without_a_role_the_admin_surface_answers_403_and_shows_nothing()
+    public async Task without_a_role_the_admin_surface_answers_a_403_problem_document_that_shows_nothing_of_it()
     {
         foreach (var (method, path) in new[] { (HttpMethod.Get, "/admin"), (HttpMethod.Get, "/admin/tenants/acme"), (HttpMethod.Get, "/admin/api/lag"),
                      (HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry"), (HttpMethod.Post, "/admin/api/processors/points/pause") })
         {
             using var response = await Send(method, path, "member");
-            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Equal("", await response.Content.ReadAsStringAsync());
+            var problem = await Problem(response, HttpStatusCode.Forbidden, "unauthorized");
+            var text = problem.GetRawText();
+            Assert.DoesNotContain("planted", text);
+            Assert.DoesNotContain("points", text);
+            Assert.DoesNotContain("operator", text);
         }
         Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
+    }
+
+    [Fact]
+    public async Task a_viewer_who_tries_to_act_gets_a_403_problem_document_as_the_command_surface_answers_one()
+    {
+        using var retry = await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry", "operator");
+        var problem = await Problem(retry, HttpStatusCode.Forbidden, "unauthorized");
+        using var command = await Send(HttpMethod.Post, "/commands/InviteCustomer", "member",
+            content: System.Net.Http.Json.JsonContent.Create(new { customerId = "c-9", email = "x@example.com" }));
+        var commandProblem = await Problem(command, HttpStatusCode.Forbidden, "unauthorized");
+        Assert.Equal(commandProblem.GetProperty("title").GetString(), problem.GetProperty("title").GetString());
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+    }
+
+    [Fact]
+    public async Task admin_refusals_name_their_outcome_in_the_lower_case_hyphenated_tokens_of_the_rest_of_the_http_surface()
+    {
+        await Problem(await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/99/retry", "admin"), HttpStatusCode.NotFound, "unknown-dead-letter");
+        await Problem(await Send(HttpMethod.Post, "/admin/api/processors/nobody/pause", "admin"), HttpStatusCode.NotFound, "unknown-processor");
+        await Problem(await Send(HttpMethod.Post, "/admin/api/read-models/nothing-like-it/rebuild?tenant=acme", "admin"), HttpStatusCode.NotFound, "unknown-read-model");
+        await Problem(await Send(HttpMethod.Post, "/admin/api/tenants/acme/subjects/c-404/forget", "admin"), HttpStatusCode.NotFound, "unknown-subject");
+        await Problem(await Send(HttpMethod.Post, "/admin/api/processors/points/replay?tenant=acme&from=999", "admin"), HttpStatusCode.BadRequest, "invalid");
+        await Problem(await Send(HttpMethod.Post, "/admin/dead-letters/acme/points/1/explode", "admin"), HttpStatusCode.NotFound, "not-found");
+        await Problem(await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/discard", "admin", adminHeader: false), HttpStatusCode.BadRequest, "request-forgery");
+        using (var discarded = await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/discard", "admin"))
+            Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
+        await Problem(await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry", "admin"), HttpStatusCode.Conflict, "not-pending");
+    }
+
+    [Fact]
+    public async Task the_admin_json_writes_member_names_and_a_dead_letters_status_in_camel_case()
+    {
+        using var response = await Send(HttpMethod.Get, "/admin/api/dead-letters", "operator");
+        var text = await response.Content.ReadAsStringAsync();
+        output.WriteLine(text);
+        var letter = Assert.Single(System.Text.Json.JsonDocument.Parse(text).RootElement.EnumerateArray());
+        Assert.Equal(("acme", "points", "pending"),
+            (letter.GetProperty("tenant").GetString(), letter.GetProperty("processor").GetString(), letter.GetProperty("status").GetString()));
     }
 
     [Fact]
@@ -142,11 +195,11 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var roles in new[] { "member", "operator" })
         {
             using var denied = await Send(HttpMethod.Post, forget, roles);
-            Assert.Equal((HttpStatusCode.Forbidden, ""), (denied.StatusCode, await denied.Content.ReadAsStringAsync()));
+            await Problem(denied, HttpStatusCode.Forbidden, "unauthorized");
         }
         using var unknown = await Send(HttpMethod.Post, "/admin/api/tenants/acme/subjects/c-404/forget", "admin");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Contains("UnknownSubject", await unknown.Content.ReadAsStringAsync());
+        await Problem(unknown, HttpStatusCode.NotFound, "unknown-subject");
         var invite = (await _server.Store.Read("acme", EventQuery.OfTypes("CustomerInvited"), default)).Single();
         Assert.Contains("zoe@example.com", invite.Body);
 
@@ -167,8 +220,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         {
             using var forged = await Send(HttpMethod.Post, path, "admin", adminHeader: false,
                 content: new FormUrlEncodedContent([new("__RequestVerificationToken", "forged")]));
-            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-            Assert.Contains("RequestForgery", await forged.Content.ReadAsStringAsync());
+            await Problem(forged, HttpStatusCode.BadRequest, "request-forgery");
         }
         Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
         Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));

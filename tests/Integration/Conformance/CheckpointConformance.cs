@@ -128,4 +128,22 @@ public abstract class CheckpointConformance(IEventStoreFactory factory) : Confor
         Assert.Equal("position", reset.Field);
         Assert.Equal(new Checkpoint(7, 1), await Read());
     }
+
+    [Fact]
+    public async Task a_negative_fencing_token_is_bad_input_to_claim_write_and_append_naming_tenant_and_field_and_changes_nothing()
+    {
+        Assert.True((await Write(7, 1)).IsOk);
+        async Task Rejects(string field, long token, Func<long, Task> act)
+        {
+            var error = await Assert.ThrowsAsync<InvalidInputException>(() => act(token));
+            Assert.Equal(field, error.Field);
+            Assert.Contains($"Tenant '{Tenant}'", error.Message);
+            Assert.Contains($"not {token}", error.Message);
+        }
+        await Rejects("fencingToken", -1, token => Store.ClaimCheckpoint(Tenant, Processor, token, Ct));
+        await Rejects("checkpoint.FencingToken", -1, token => Write(8, token));
+        await Rejects("checkpoint.FencingToken", long.MinValue, token => AppendWithCheckpoint(AppendCondition.NoCondition, 8, token, Of("EmailSent")));
+        Assert.Equal(new Checkpoint(7, 1), await Read());
+        Assert.Empty(await ReadAll());
+    }
 }

@@ -61,6 +61,7 @@ public sealed class EdgeServer : IAsyncDisposable
             Commands = WriteSideSetup.Processor(new DefectiveStore(store)), Registry = options.Registry,
         }, "/defective/graphql");
         app.MapGet("/app/only-get", () => "ok"); // an application's own route
+        app.MapGet("/app/forbidden", () => Microsoft.AspNetCore.Http.Results.StatusCode(403)); // and one that refuses without a body
         await app.StartAsync();
         return new EdgeServer(app, views, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hybrid.Shell.GraphQL;
 
 namespace Hybrid.Tests.Integration.Edges;
 
@@ -6,7 +7,9 @@ namespace Hybrid.Tests.Integration.Edges;
 /// GraphQL arguments meet the core's rules, as HTTP requests do: a string holding a lone UTF-16 surrogate (in the query
 /// text or in a variable) is an INVALID error naming the field, with the message HTTP answers, and writes nothing; a
 /// negative expectedVersion is refused by the core's expected-version rule, with HTTP's message. The body is read as
-/// HTTP reads one: not JSON is a 415, too large a 413.
+/// HTTP reads one: not JSON is a 415, too large a 413. A document past the limits of depth, fields (aliases and
+/// fragment spreads counted) or fragment nesting is a 400 INVALID naming the query before it is validated or run; the
+/// standard introspection query is inside them.
 /// </summary>
 public sealed class GraphQLInputTests : IAsyncLifetime
 {
@@ -153,7 +156,7 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         """;
 
     [Fact]
-    public async Task the_standard_introspection_query_stays_inside_the_depth_limit()
+    public async Task the_standard_introspection_query_stays_inside_the_depth_and_field_limits()
     {
         var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", JsonSerializer.Serialize(new { query = IntrospectionQuery }));
         Assert.True(status == 200, body.ToString());
@@ -167,6 +170,95 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         var deep = "{ __schema { types { " + string.Concat(Enumerable.Repeat("ofType { ", 25)) + "name" + new string('}', 25) + " } } }";
         var error = await SingleError(JsonSerializer.Serialize(new { query = deep }), 400);
         Assert.Contains("depth", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        AssertInvalidQuery(error);
+    }
+
+    private static void AssertInvalidQuery(JsonElement error)
+    {
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "query"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+    }
+
+    private static string Aliased(int count, string field) =>
+        "{" + string.Join(" ", Enumerable.Range(0, count).Select(i => $"a{i}: {field}")) + "}";
+
+    [Fact]
+    public async Task a_document_of_fifty_thousand_aliased_fields_is_a_400_invalid_naming_the_query()
+    {
+        var error = await SingleError(JsonSerializer.Serialize(new { query = Aliased(50_000, "__typename") }), 400);
+        AssertInvalidQuery(error);
+        Assert.Contains($"at most {GraphQLLimits.MaxFields} fields", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task a_document_of_exactly_the_field_limit_runs_and_one_field_more_is_refused()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", JsonSerializer.Serialize(new { query = Aliased(GraphQLLimits.MaxFields, "__typename") }));
+        Assert.True(status == 200, body.ToString()[..Math.Min(300, body.ToString().Length)]);
+        Assert.Equal(GraphQLLimits.MaxFields, body.GetProperty("data").EnumerateObject().Count());
+        AssertInvalidQuery(await SingleError(JsonSerializer.Serialize(new { query = Aliased(GraphQLLimits.MaxFields + 1, "__typename") }), 400));
+    }
+
+    [Fact]
+    public async Task the_fields_of_all_operations_count_together_whichever_one_is_named()
+    {
+        var half = Aliased(GraphQLLimits.MaxFields / 2 + 1, "__typename");
+        var body = JsonSerializer.Serialize(new { query = $"query One {half}\nquery Two {half}", operationName = "One" });
+        AssertInvalidQuery(await SingleError(body, 400));
+    }
+
+    [Fact]
+    public async Task twenty_thousand_fields_of_one_name_are_refused_before_validation_compares_them_pairwise()
+    {
+        var same = "{" + string.Concat(Enumerable.Repeat("__typename ", 20_000)) + "}";
+        AssertInvalidQuery(await SingleError(JsonSerializer.Serialize(new { query = same }), 400));
+    }
+
+    [Fact]
+    public async Task fields_of_a_fragment_count_each_time_it_is_spread_so_a_doubling_chain_of_fragments_is_refused()
+    {
+        // 26 fragments, each spreading the one before twice: 2^25 selections from a document of a kilobyte.
+        var fragments = "fragment F0 on Query { __typename }\n" +
+                        string.Join("\n", Enumerable.Range(1, 25).Select(i => $"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}"));
+        var error = await SingleError(JsonSerializer.Serialize(new { query = "{ ...F25 }\n" + fragments }), 400);
+        AssertInvalidQuery(error);
+        Assert.Contains("fields", error.GetProperty("message").GetString());
+    }
+
+    private static string Chain(int fragments) =>
+        "fragment F0 on Query { __typename }\n" +
+        string.Join("\n", Enumerable.Range(1, fragments - 1).Select(i => $"fragment F{i} on Query {{ ...F{i - 1} }}"));
+
+    [Fact]
+    public async Task fragments_spread_inside_fragments_up_to_the_limit_run_and_one_deeper_is_refused()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql",
+            JsonSerializer.Serialize(new { query = $"{{ ...F{GraphQLLimits.MaxFragmentDepth - 1} }}\n" + Chain(GraphQLLimits.MaxFragmentDepth) }));
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal("Query", body.GetProperty("data").GetProperty("__typename").GetString());
+
+        var error = await SingleError(JsonSerializer.Serialize(new { query = $"{{ ...F{GraphQLLimits.MaxFragmentDepth} }}\n" + Chain(GraphQLLimits.MaxFragmentDepth + 1) }), 400);
+        AssertInvalidQuery(error);
+        Assert.Contains("fragments inside fragments", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task a_long_chain_of_fragments_is_refused_even_unused_before_validation_follows_it_by_recursion()
+    {
+        // Validation follows every fragment's spreads by recursion: a chain of a few thousand overflowed the stack
+        // and ended the server. Three hundred show the limit without risking the test host when it is gone.
+        AssertInvalidQuery(await SingleError(JsonSerializer.Serialize(new { query = "{ __typename }\n" + Chain(300) }), 400));
+        AssertInvalidQuery(await SingleError(JsonSerializer.Serialize(new { query = "{ ...F299 }\n" + Chain(300) }), 400));
+    }
+
+    [Fact]
+    public async Task aliased_commands_past_the_field_limit_are_refused_whole_and_write_nothing()
+    {
+        var calls = GraphQLLimits.MaxFields / 7 + 1; // each call is seven fields: itself, position, events and four of an event's
+        var many = "mutation {" + string.Join(" ", Enumerable.Range(0, calls).Select(i =>
+            $"a{i}: increment(input: {{ counterId: \"c\", by: 1 }}) {{ position events {{ id position stream type }} }}")) + "}";
+        AssertInvalidQuery(await SingleError(JsonSerializer.Serialize(new { query = many }), 400));
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Hybrid.Tests.Integration.Edges;
 /// <summary>
 /// What routing would answer bare is answered with a problem document: a method a Hybrid route does not take is a 405
 /// naming the method with <c>Allow</c>; a path naming no command or query is a 404 naming the path. With the problem
-/// status pages, the application's own routes get one too (no route, a method the route does not take).
+/// status pages, the application's own routes get one too (no route, a method the route does not take, a bare 403).
 /// </summary>
 public sealed class RouteProblemTests : IAsyncLifetime
 {
@@ -59,6 +59,16 @@ public sealed class RouteProblemTests : IAsyncLifetime
         var (unknown, body, response) = await _server.Post("/commands/NothingLikeIt", "{}");
         Assert.Equal((404, "unknown-command"), (unknown, body.GetProperty("outcome").GetString()));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task a_bare_403_of_an_applications_own_route_is_the_unauthorized_problem_a_command_answers()
+    {
+        var (status, body, response) = await _server.Send(HttpMethod.Get, "/app/forbidden", json: null);
+        Assert.Equal(403, status);
+        Assert.Null(EdgeServer.ProblemField(403, body, response));
+        Assert.Equal(("unauthorized", "The caller may not do this."), (body.GetProperty("outcome").GetString(), body.GetProperty("title").GetString()));
+        Assert.Contains("/app/forbidden", body.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -47,12 +47,13 @@ public sealed class LmdbBackupTests : IDisposable
     }
 
     [Fact]
-    public void a_backup_into_a_directory_that_is_not_empty_is_refused()
+    public void a_backup_into_a_directory_that_is_not_empty_is_refused_as_the_callers_mistake_and_copies_nothing()
     {
         var live = Path.Combine(_temp.FullName, "live");
         LmdbEventStore.Open(live).Dispose();
         var target = Directory.CreateDirectory(Path.Combine(_temp.FullName, "busy")).FullName;
         File.WriteAllText(Path.Combine(target, "note.txt"), "mine");
-        Assert.Contains("is not empty", Assert.Throws<IOException>(() => LmdbBackup.Copy(live, target)).Message);
+        Assert.Contains("is not empty", Assert.Throws<ArgumentException>(() => LmdbBackup.Copy(live, target)).Message);
+        Assert.Equal(["note.txt"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
     }
 }

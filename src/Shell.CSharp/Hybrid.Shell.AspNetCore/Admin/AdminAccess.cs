@@ -22,7 +22,4 @@ internal static class AdminPolicy
         if ((caller.Roles ?? []).Contains(options.AdminRole, StringComparer.Ordinal)) return AdminAccess.Act;
         return (caller.Roles ?? []).Contains(options.ViewerRole, StringComparer.Ordinal) ? AdminAccess.View : AdminAccess.None;
     }
-
-    /// <summary>403 with an empty body: a caller without the role learns nothing.</summary>
-    public static IResult Forbidden() => Results.StatusCode(StatusCodes.Status403Forbidden);
 }

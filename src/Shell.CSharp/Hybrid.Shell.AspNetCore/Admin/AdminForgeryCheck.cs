@@ -26,7 +26,7 @@ internal static class AdminForgeryCheck
             : "";
 
     /// <summary>400: the POST carried neither a valid antiforgery token nor the admin request header; nothing was done.</summary>
-    public static IResult Refused() => Problems.Result(Problems.Of(StatusCodes.Status400BadRequest, "RequestForgery", "The request may be forged",
+    public static IResult Refused() => Problems.Result(Problems.Of(StatusCodes.Status400BadRequest, "request-forgery", "The request may be forged.",
         $"An admin POST needs the page's antiforgery token (form field or header) or the {HybridAdminEndpoints.RequestHeader} header; nothing was changed."),
         StatusCodes.Status400BadRequest);
 }

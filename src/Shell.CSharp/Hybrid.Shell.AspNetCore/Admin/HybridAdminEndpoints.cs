@@ -13,10 +13,11 @@ namespace Hybrid.Shell.Http.Admin;
 /// The admin surface over <see cref="HybridOperations"/>: the server-rendered page (<c>GET {prefix}</c>, a tenant's
 /// events at <c>GET {prefix}/tenants/{tenant}?after=&amp;stream=</c>), its form posts (retry, discard), and JSON
 /// endpoints under <c>{prefix}/api</c> (among them <c>POST {prefix}/api/tenants/{tenant}/subjects/{subject}/forget?reason=</c>,
-/// admin role only). Deny by default: a caller without the viewer or admin role gets 403 with an
-/// empty body; viewers only read; refusals are problem documents (400, 404, 409), never a 500. Every POST is guarded
-/// against cross-site request forgery: it needs the page's antiforgery token (the forms carry it) or the
-/// <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
+/// admin role only). Deny by default: a caller without the viewer or admin role gets a 403 problem document
+/// (<c>unauthorized</c>) saying nothing of the surface; viewers only read; refusals are problem documents (400, 404,
+/// 409) whose outcome is the refusal in lower-case hyphenated words, never a 500. JSON writes enum values as camelCase
+/// names. Every POST is guarded against cross-site request forgery: it needs the page's antiforgery token (the forms
+/// carry it) or the <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
 /// </summary>
 public static class HybridAdminEndpoints
 {
@@ -53,7 +54,7 @@ public static class HybridAdminEndpoints
                     if (!AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)) return problem;
                     if (action == "retry") await ops.Retry(tenant, processor, at, ct);
                     else if (action == "discard") await ops.Discard(tenant, processor, at, ct);
-                    else return Results.NotFound();
+                    else return RouteProblems.NotFoundResult($"There is no dead-letter action '{CommandRequest.Shown(action)}': use retry or discard.");
                     return Results.Redirect($"{prefix}#dead-letters", permanent: false, preserveMethod: false);
                 }));
         MapApi(endpoints, $"{prefix}/api", accessOf);
@@ -63,16 +64,16 @@ public static class HybridAdminEndpoints
     private static void MapApi(IEndpointRouteBuilder endpoints, string api, Func<HttpContext, Task<AdminAccess>> accessOf)
     {
         endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Lag(tenant, ct))));
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => AdminJson.Of(await ops.Lag(tenant, ct))));
         endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor) =>
             Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) =>
                 AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
-                    ? Results.Json(await ops.DeadLetters(tenant, processor, all, ct))
+                    ? AdminJson.Of(await ops.DeadLetters(tenant, processor, all, ct))
                     : problem));
         endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => Results.Json(await ops.Pauses(ct)))));
+            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => AdminJson.Of(await ops.Pauses(ct)))));
         endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.View, (ops, _, _) => Task.FromResult(Results.Json(new
+            Guard(http, accessOf, AdminAccess.View, (ops, _, _) => Task.FromResult(AdminJson.Of(new
             {
                 models = ops.ReadModels.Select(m => new { name = m.Name, version = m.Version }),
                 cache = ops.CacheStatistics,
@@ -80,35 +81,35 @@ public static class HybridAdminEndpoints
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/retry", (HttpContext http, string tenant, string processor, string position) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
                 AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
-                    ? Results.Json(await ops.Retry(tenant, processor, at, ct))
+                    ? AdminJson.Of(await ops.Retry(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/discard", (HttpContext http, string tenant, string processor, string position) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
                 AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
-                    ? Results.Json(await ops.Discard(tenant, processor, at, ct))
+                    ? AdminJson.Of(await ops.Discard(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Pause(processor, tenant, ct) })));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(new { changed = await ops.Pause(processor, tenant, ct) })));
         endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(new { changed = await ops.Resume(processor, tenant, ct) })));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(new { changed = await ops.Resume(processor, tenant, ct) })));
         endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string? tenant) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
                 : !AdminParameters.TryPosition("from", http.Request.Query["from"], required: true, out var from, out problem) ? problem
-                : Results.Json(await ops.Replay(processor, tenant, from, null, ct))));
+                : AdminJson.Of(await ops.Replay(processor, tenant, from, null, ct))));
         endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string? tenant, string? scope) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
                 AdminParameters.TryTenant(tenant, out var problem)
-                    ? Results.Json(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })
+                    ? AdminJson.Of(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })
                     : problem));
         endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
             Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
             {
                 var audit = await ops.ForgetSubject(tenant, subject, reason ?? "forgotten by an operator (admin API)", ct);
-                return Results.Json(new { tenant, subject, position = audit.Position });
+                return AdminJson.Of(new { tenant, subject, position = audit.Position });
             }));
         endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => Results.Json(await ops.Verify(null, ct)))));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(await ops.Verify(null, ct)))));
     }
 
     /// <summary>Checks the access, then runs the handler; refusals become problem documents, a replay that fails again 409.</summary>
@@ -116,26 +117,13 @@ public static class HybridAdminEndpoints
         Func<HybridOperations, AdminAccess, CancellationToken, Task<IResult>> handle)
     {
         var access = await accessOf(http);
-        if (access < needed) return AdminPolicy.Forbidden();
+        if (access < needed) return AdminProblems.Forbidden(access);
         if (needed == AdminAccess.Act && !await AdminForgeryCheck.Passes(http, http.RequestServices.GetRequiredService<IAntiforgery>()))
             return AdminForgeryCheck.Refused();
         var ops = http.RequestServices.GetRequiredService<HybridOperations>();
         try { return await handle(ops, access, http.RequestAborted); }
-        catch (OperationRefusedException refused)
-        {
-            var status = refused.Refusal switch
-            {
-                OperationRefusal.InvalidInput => StatusCodes.Status400BadRequest,
-                OperationRefusal.NotPending or OperationRefusal.Busy or OperationRefusal.ShreddingOff => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status404NotFound,
-            };
-            return Problems.Result(Problems.Of(status, refused.Refusal.ToString(), "The operation was refused", refused.Message), status);
-        }
-        catch (ReplayFailedException failed)
-        {
-            return Problems.Result(Problems.Of(StatusCodes.Status409Conflict, "ReplayFailed", "The replay failed again", failed.Message),
-                StatusCodes.Status409Conflict);
-        }
+        catch (OperationRefusedException refused) { return AdminProblems.Refused(refused); }
+        catch (ReplayFailedException failed) { return AdminProblems.ReplayFailed(failed); }
     }
 
     /// <summary>The hidden token field for the page's forms, issued (with its cookie) only to callers who may act.</summary>

@@ -12,8 +12,9 @@ public static class LmdbBackup
 {
     /// <summary>
     /// Copies the store in <paramref name="storeDirectory"/> into <paramref name="targetDirectory"/> (created; it must
-    /// be empty) and verifies the copy. Throws <see cref="LmdbStoreDamagedException"/> when the source cannot be read
-    /// safely or the copy is not sound, and an <see cref="IOException"/> when the target is not empty.
+    /// be empty) and verifies the copy. Throws an <see cref="ArgumentException"/> when the target is not empty (the
+    /// caller's mistake, nothing copied), a <see cref="FileNotFoundException"/> when there is no store to copy, and a
+    /// <see cref="LmdbStoreDamagedException"/> when the source cannot be read safely or the copy is not sound.
     /// </summary>
     public static LmdbVerification Copy(string storeDirectory, string targetDirectory, TimeSpan? probeTimeout = null)
     {
@@ -22,7 +23,7 @@ public static class LmdbBackup
         var dataFile = Path.Combine(storeDirectory, "data.mdb");
         if (!File.Exists(dataFile)) throw new FileNotFoundException($"There is no event store in '{storeDirectory}' (no data.mdb).", dataFile);
         if (Directory.Exists(targetDirectory) && Directory.EnumerateFileSystemEntries(targetDirectory).Any())
-            throw new IOException($"The backup target '{targetDirectory}' is not empty.");
+            throw new ArgumentException($"The backup target '{targetDirectory}' is not empty: copy into an empty or new directory.");
         var timeout = probeTimeout ?? TimeSpan.FromMinutes(10);
         // Another process may be writing the store: probe it through LMDB's lock file, as a reader.
         if (LmdbProbe.Run(dataFile, exclusive: false, timeout) is { Sound: false } report)

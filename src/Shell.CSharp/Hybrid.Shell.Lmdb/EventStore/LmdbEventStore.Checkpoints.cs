@@ -17,7 +17,7 @@ public sealed partial class LmdbEventStore
     /// <inheritdoc />
     public Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct)
     {
-        StoreInput.Processor(tenant, processor);
+        StoreInput.Claim(tenant, processor, fencingToken);
         ct.ThrowIfCancellationRequested();
         return ChangeCheckpoint(tenant, processor, current => Fencing.claim(tenant, processor, current, fencingToken));
     }

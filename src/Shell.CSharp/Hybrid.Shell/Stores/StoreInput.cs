@@ -32,11 +32,18 @@ public static class StoreInput
         Validation.orThrow(tenant, Validation.streamRead(read.Stream, read.After, read.Direction, read.Limit));
     }
 
-    /// <summary>Checks a checkpoint write (not null; its processor, and a position of 0 or more, as a reset asks).</summary>
+    /// <summary>Checks a checkpoint write (not null; its processor, a position of 0 or more, as a reset asks, and a fencing token of 0 or more).</summary>
     public static void CheckpointWrite(string tenant, CheckpointWrite? write)
     {
         Tenant(tenant);
         Validation.orThrow(tenant, Fencing.validateWrite(write));
+    }
+
+    /// <summary>Checks a checkpoint claim (its processor, and a fencing token of 0 or more).</summary>
+    public static void Claim(string tenant, string processor, long fencingToken)
+    {
+        Tenant(tenant);
+        Validation.orThrow(tenant, Fencing.validateClaim(processor, fencingToken));
     }
 
     /// <summary>Checks an expected version.</summary>
