@@ -63,17 +63,26 @@ module TextRules =
         elif Char.IsWhiteSpace c then $"white space (U+{int c:X4}) at offset {offset}"
         else $"the character '{c}' at offset {offset}"
 
-    /// The offset of the first NUL character or lone surrogate of the raw text, or -1.
-    let private firstRawProblem (text: string) =
+    /// The offset of the first lone surrogate (half of a pair without the other half) in the text's first
+    /// <c>before</c> characters, or -1.
+    let private firstLoneSurrogateBefore (text: string) (before: int) =
         let span = text.AsSpan()
-        let nul = MemoryExtensions.IndexOf(span, '\000')
         let mutable lone = -1
         let mutable i = MemoryExtensions.IndexOfAnyInRange(span, '\uD800', '\uDFFF')
-        while i >= 0 && lone < 0 && (nul < 0 || i < nul) do
+        while i >= 0 && lone < 0 && i < before do
             if Char.IsHighSurrogate span.[i] && i + 1 < span.Length && Char.IsLowSurrogate span.[i + 1] then
                 let next = MemoryExtensions.IndexOfAnyInRange(span.Slice(i + 2), '\uD800', '\uDFFF')
                 i <- if next < 0 then -1 else i + 2 + next
             else lone <- i
+        lone
+
+    /// The offset of the first lone surrogate of the text (UTF-8 cannot encode it), or -1.
+    let firstLoneSurrogate (text: string) = firstLoneSurrogateBefore text text.Length
+
+    /// The offset of the first NUL character or lone surrogate of the raw text, or -1.
+    let private firstRawProblem (text: string) =
+        let nul = text.IndexOf '\000'
+        let lone = firstLoneSurrogateBefore text (if nul < 0 then text.Length else nul)
         if nul >= 0 && (lone < 0 || nul < lone) then nul else lone
 
     let private hex (text: string) (at: int) =

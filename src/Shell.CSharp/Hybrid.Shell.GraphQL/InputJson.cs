@@ -23,7 +23,7 @@ internal static class InputJson
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
         {
-            if (!HasLoneSurrogate(value))
+            if (TextRules.firstLoneSurrogate(value) < 0)
             {
                 writer.WriteStringValue(value);
                 return;
@@ -38,16 +38,6 @@ internal static class InputJson
                 else quoted.Append(c);
             }
             writer.WriteRawValue(quoted.Append('"').ToString(), skipInputValidation: true);
-        }
-
-        private static bool HasLoneSurrogate(string value)
-        {
-            for (var i = 0; i < value.Length; i++)
-            {
-                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
-                else if (char.IsSurrogate(value[i])) return true;
-            }
-            return false;
         }
     }
 }
