@@ -68,7 +68,7 @@ let private denied (what: string) (caller: Caller) =
 
 let private isLibrarian (caller: Caller) = caller.IsAuthenticated && caller.Roles |> Seq.contains "librarian"
 
-/// Adds a book: librarians only; a title and 1 to 10 copies.
+/// Adds a book: librarians only; a title and 1 to 100 copies.
 let addBook =
     Command.ofDecider "AddBook" "book" decider codec (bookOf >> streamOf)
     |> Command.parsesAs<AddBook> (fun b -> Ok(box (Add b)))
@@ -77,7 +77,7 @@ let addBook =
         | Add b ->
             checkBookId b.BookId
             |> Result.bind (fun () -> JsonPayload.required "title" b.Title)
-            |> Result.bind (fun () -> if b.Copies < 1 || b.Copies > 10 then fail "copies" "'copies' must be 1 to 10." else Ok())
+            |> Result.bind (fun () -> if b.Copies < 1 || b.Copies > 100 then fail "copies" "'copies' must be 1 to 100." else Ok())
         | Lend _ -> Ok())
     |> Command.authorize<Command> (fun caller _ -> if isLibrarian caller then Authorization.Allowed else denied "add books" caller)
 
