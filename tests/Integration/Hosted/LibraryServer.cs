@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Http;
 using Hybrid.Shell.Lmdb.EventStore;
@@ -14,7 +15,7 @@ namespace Hybrid.Tests.Integration.Hosted;
 
 /// <summary>
 /// The lending library as a user hosts it, following README: <c>AddHybrid(Library.registry, …)</c> on the in-memory
-/// store or on the embedded store in a directory, <c>app.UseProblemStatusPages()</c> and <c>app.MapHybrid()</c>, on
+/// store or on the embedded store in a directory, <c>app.UseProblemStatusPages()</c> and <c>app.MapHybrid()</c> and <c>app.MapHybridGraphQL()</c>, on
 /// Kestrel (loopback, a free port). Processors and the scheduler run on short intervals so tests wait little.
 /// </summary>
 public sealed class LibraryServer : IAsyncDisposable
@@ -52,7 +53,16 @@ public sealed class LibraryServer : IAsyncDisposable
         var app = builder.Build();
         app.UseProblemStatusPages();
         app.MapHybrid();
-        await app.StartAsync();
+        app.MapHybridGraphQL();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new LibraryServer(app);
     }
 
@@ -72,6 +82,16 @@ public sealed class LibraryServer : IAsyncDisposable
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Reply((int)response.StatusCode, text, response.Content.Headers.ContentType?.MediaType,
+            response.Headers.ETag?.Tag, response.Headers.RetryAfter?.ToString());
+    }
+
+    /// <summary>A GET with caller headers.</summary>
+    public async Task<Reply> Get(string path, string? tenant = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (tenant is not null) request.Headers.TryAddWithoutValidation("X-Tenant", tenant);
+        using var response = await Http.SendAsync(request);
+        return new Reply((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType,
             response.Headers.ETag?.Tag, response.Headers.RetryAfter?.ToString());
     }
 
