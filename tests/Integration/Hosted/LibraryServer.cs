@@ -32,8 +32,8 @@ public sealed class LibraryServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
-    /// <summary>Starts the library on the embedded store in <paramref name="directory"/>, or in memory when it is null.</summary>
-    public static async Task<LibraryServer> StartAsync(string? directory, TimeProvider? clock = null)
+    /// <summary>Starts the library on the embedded store in <paramref name="directory"/> (its file at most <paramref name="maxMapSize"/> bytes), or in memory when it is null.</summary>
+    public static async Task<LibraryServer> StartAsync(string? directory, TimeProvider? clock = null, long maxMapSize = 256L << 30)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -42,7 +42,7 @@ public sealed class LibraryServer : IAsyncDisposable
         builder.Services.AddHybrid(Library.registry, hybrid =>
         {
             if (directory is null) hybrid.UseInMemory();
-            else hybrid.UseEmbeddedStore(directory);
+            else hybrid.UseEmbeddedStore(new LmdbEventStoreOptions { Directory = directory, InitialMapSize = Math.Min(64L << 20, maxMapSize), MaxMapSize = maxMapSize });
             hybrid.Processing(o =>
             {
                 o.NodeId = "library-node";
