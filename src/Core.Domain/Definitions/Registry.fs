@@ -35,20 +35,30 @@ module Registry =
     /// A registry with nothing in it.
     let empty = { Entries = Map.empty; Ordered = [] }
 
+    /// The kind in words, as messages name it ("periodic task", "read model").
+    let kindName (kind: DefinitionKind) =
+        match kind with
+        | DefinitionKind.ReadModel -> "read model"
+        | DefinitionKind.PeriodicTask -> "periodic task"
+        | k -> k.ToString().ToLowerInvariant()
+
     /// Adds a definition; an error naming it when its kind already has that name or the name breaks the name rule
     /// (Validation.name: 1 to 100 letters, digits, '-', '_' or '.').
     let tryAdd (definition: Definition) (registry: Registry) =
         let key = struct (definition.Kind, definition.Name)
+        let kind = kindName definition.Kind
         // Names are keys (in routes, leases, checkpoints, caches): the validator's name rule, except upcasters' "type@version".
         let nameRule =
             if definition.Kind = DefinitionKind.Upcaster then Ok()
-            else Validation.name (definition.Kind.ToString().ToLowerInvariant()) "name" definition.Name
+            else Validation.name kind "name" definition.Name
         if System.String.IsNullOrWhiteSpace definition.Name then
-            Error $"A {definition.Kind} definition has an empty name."
+            Error $"A {kind} definition has an empty name."
         else
             match nameRule with
             | Error e -> Error e.Message
-            | Ok() when registry.Entries.ContainsKey key -> Error $"A {definition.Kind} named '{definition.Name}' is already registered."
+            | Ok() when registry.Entries.ContainsKey key ->
+                let article = if kind.StartsWith "u" then "An" else "A"
+                Error $"{article} {kind} named '{definition.Name}' is already registered."
             | Ok() -> Ok { Entries = registry.Entries.Add(key, definition); Ordered = definition :: registry.Ordered }
 
     /// Adds a definition; throws ArgumentException on a duplicate or empty name.

@@ -5,7 +5,7 @@ namespace Hybrid.Shell.Stores;
 
 /// <summary>
 /// Which exceptions mean "the store cannot be reached just now" (HTTP 503 with Retry-After) rather than bad input or
-/// a defect, for any store: <see cref="StoreUnavailableException"/>, timeouts, socket failures, and ADO.NET failures
+/// a defect, for any store: <see cref="StoreUnavailableException"/>, a store's own <see cref="IStoreUnavailableFailure"/>, timeouts, socket failures, and ADO.NET failures
 /// the driver calls transient or whose SQLSTATE is a connection exception (08), insufficient resources (53) or
 /// operator intervention (57: shutdown, cancelled statement). Inner exceptions count too. A write refused because its
 /// tenant is fenced in that database (a move under way or done, <see cref="TenantFencedState"/>) is unavailable too.
@@ -32,7 +32,7 @@ public static class StoreFailures
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnavailable)) return true;
-            if (e is StoreUnavailableException or TimeoutException or SocketException) return true;
+            if (e is StoreUnavailableException or IStoreUnavailableFailure or TimeoutException or SocketException) return true;
             if (e is DbException db && (db.IsTransient || IsUnavailableState(db.SqlState) || db.SqlState == TenantFencedState)) return true;
         }
         return false;
