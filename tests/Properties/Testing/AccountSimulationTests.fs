@@ -49,11 +49,15 @@ let private statementInstants (log: RecordedEvent[]) =
     |> Array.choose (fun e -> e.Tags |> Array.tryPick (Triggers.tryParseDue statements.Name))
 
 [<Fact>]
-let ``the daily statement fires once a day per tenant at 09:00 Paris time on virtual time, without waiting`` () =
+let ``the daily statement fires every day per tenant at 09:00 Paris time on virtual time with coarse steps, without waiting`` () =
     let seen = Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset[]>()
     let recordFires =
         Invariant.ofLog "records the statement instants" (fun tenant log -> seen.[tenant] <- statementInstants log; [])
-    let run = SimulationOptions(Seed = 4, Steps = 150_000L, Tenants = 2, Faults = FaultRates.None, CheckEvery = 50_000, Invariants = recordFires :: invariants)
+    // Steps of up to 20 s: about two days in 15,000 steps. A node ticks in one step of twenty, so before nodes woke
+    // their schedulers at due instants, as hosted ones do, instants came over a minute late and were skipped.
+    let run =
+        SimulationOptions(Seed = 4, Steps = 15_000L, Tenants = 2, Faults = FaultRates.None, MaxStepAdvance = TimeSpan.FromSeconds 20.0,
+                          CheckEvery = 5_000, Invariants = recordFires :: invariants)
     let watch = Stopwatch.StartNew()
     let report = Simulation.check application run
     let ended = run.Start + report.VirtualTime
@@ -63,7 +67,7 @@ let ``the daily statement fires once a day per tenant at 09:00 Paris time on vir
         |> Seq.takeWhile (fun instant -> instant <= ended.AddMinutes -1.0)
         |> Array.ofSeq
     Assert.True(expected.Length >= 2, $"the run covered only {report.VirtualTime} of virtual time")
-    Assert.True(watch.Elapsed < report.VirtualTime / 100.0, $"{watch.Elapsed} of real time for {report.VirtualTime} of virtual time")
+    Assert.True(watch.Elapsed < report.VirtualTime / 1000.0, $"{watch.Elapsed} of real time for {report.VirtualTime} of virtual time")
     for tenant in run.TenantIds do
         Assert.Equal<DateTimeOffset[]>(expected, seen.[tenant])
     Assert.Equal(int64 (expected.Length * run.Tenants), report.Stats.TriggersFired)
