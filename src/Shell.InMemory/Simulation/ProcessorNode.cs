@@ -19,6 +19,7 @@ public sealed class ProcessorNode
     private TodoProcessorHost? _host;
     private PeriodicScheduler? _scheduler;
     private DeadlineScheduler? _deadlines;
+    private DateTimeOffset? _schedulerWake;
     private long _downUntil;
     private int _restarts;
 
@@ -61,10 +62,36 @@ public sealed class ProcessorNode
     {
         if (!IsUp) return;
         Run(Host().Rebalance(CancellationToken.None));
-        Run(Scheduler().RunDue(CancellationToken.None));
+        RunScheduler();
         if (racer is { IsUp: true } && racer != this) RaceDeadlines(racer);
         else Run(Deadlines().RunDue(CancellationToken.None));
     }
+
+    /// <summary>
+    /// Runs a periodic round when the node's scheduler would have woken by now: as a hosted scheduler sleeps until the
+    /// next due instant (or its longest sleep), an up node never notices an instant late, so only pauses, crashes and
+    /// clock jumps make instants missed, not how rarely the step loop happens to pick the node.
+    /// </summary>
+    public void WakeScheduler()
+    {
+        if (!IsUp || _context.Application.PeriodicTasks.IsEmpty) return;
+        if (_scheduler is not null && _schedulerWake is { } wake && wake > _context.Clock.GetUtcNow()) return;
+        RunScheduler();
+    }
+
+    private void RunScheduler()
+    {
+        var scheduler = Scheduler();
+        Run(scheduler.RunDue(CancellationToken.None));
+        var now = _context.Clock.GetUtcNow();
+        var wake = now + SchedulerSleep;
+        foreach (var task in _context.Application.PeriodicTasks)
+            if (Schedules.next(task.Schedule, now) is { } next && next.Value < wake)
+                wake = next.Value;
+        _schedulerWake = wake;
+    }
+
+    private static readonly TimeSpan SchedulerSleep = new SchedulerOptions().MaxSleep;
 
     /// <summary>
     /// A deadline round raced by another node: the other node's whole round runs just before this node's first firing is
@@ -97,6 +124,7 @@ public sealed class ProcessorNode
         var host = _host;
         _host = null;
         _scheduler = null;
+        _schedulerWake = null;
         _deadlines = null;
         if (host is not null) Run(host.CrashAsync());
         _downUntil = _context.Step + _context.Faults.Size(20, 400);

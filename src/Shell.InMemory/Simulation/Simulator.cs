@@ -113,6 +113,7 @@ public sealed class Simulator : IDisposable
     {
         _context.Clock.Advance(TimeSpan.FromMilliseconds(_random.Next((int)_options.MaxStepAdvance.TotalMilliseconds + 1)));
         InjectStepFaults();
+        foreach (var node in _nodes) node.WakeScheduler();
         if (_context.Shredding is not null && _random.Next(ForgetOneIn) == 0)
         {
             ForgetSomeone(_tenants[_random.Next(_tenants.Count)]);

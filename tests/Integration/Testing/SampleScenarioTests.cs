@@ -51,6 +51,29 @@ public abstract class SampleScenarioTests(StoreFactory store)
             .VerifyEverywhere(store);
 
     [Fact]
+    public Task adding_to_a_list_that_does_not_exist_is_rejected_with_its_code() =>
+        Scenario.Named("adding to a missing list")
+            .WhenCommand(Definitions.registry, Ann, "AddItem", new Requests.AddItem("nope", "milk"))
+            .ThenRejected("rejected")
+            .VerifyEverywhere(store);
+
+    [Fact]
+    public async Task anonymous_callers_and_viewers_are_unauthorized_and_expecting_otherwise_fails()
+    {
+        foreach (var caller in new[] { Scenario.Anonymous, Scenario.Caller("dan", "viewer") })
+            await Scenario.Named($"adding an item as '{caller.Actor}'")
+                .Given(Created)
+                .WhenCommand(Definitions.registry, caller, "AddItem", new Requests.AddItem("l1", "milk"))
+                .ThenUnauthorized()
+                .VerifyEverywhere(store);
+        var wrong = Scenario.Named("a viewer expected to add")
+            .Given(Created)
+            .WhenCommand(Definitions.registry, Scenario.Caller("dan", "viewer"), "AddItem", new Requests.AddItem("l1", "milk"))
+            .ThenEvents(Milk);
+        await Assert.ThrowsAsync<ScenarioFailedException>(() => wrong.VerifyOn(store));
+    }
+
+    [Fact]
     public async Task a_wrong_expectation_fails_naming_the_store_and_showing_both_events_as_json()
     {
         var wrong = Scenario.Named("expecting eggs")

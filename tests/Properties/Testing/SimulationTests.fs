@@ -48,3 +48,18 @@ let ``a workload written as an FsCheck generator drives a simulation determinist
     let second = Simulation.check application options
     Assert.True(first.Stats.CommandsAccepted > 0L)
     Assert.Equal(first.LogDigest, second.LogDigest)
+
+[<Fact>]
+let ``the replay line names every option that shapes the run, not only seed, steps, tenants, nodes and faults`` () =
+    let start = System.DateTimeOffset(2026, 3, 29, 0, 30, 0, System.TimeSpan.FromHours 1.0)
+    let options =
+        SimulationOptions(Seed = 8, Steps = 500L, Tenants = 3, Databases = 2, Start = start, MaxStepAdvance = System.TimeSpan.FromSeconds 30.0,
+                          LeaseDuration = System.TimeSpan.FromMinutes 1.0, Sabotage = (Sabotage.HideAnEvent ||| Sabotage.IgnoreFencing))
+    let line = Simulation.replayLine options
+    Assert.Contains("Databases = 2", line)
+    Assert.Contains($"Start = DateTimeOffset({start.Ticks}L, TimeSpan.FromTicks {start.Offset.Ticks}L)", line)
+    Assert.Contains($"MaxStepAdvance = TimeSpan.FromTicks {System.TimeSpan.FromSeconds(30.0).Ticks}L", line)
+    Assert.Contains($"LeaseDuration = TimeSpan.FromTicks {System.TimeSpan.FromMinutes(1.0).Ticks}L", line)
+    Assert.Contains("Sabotage = Sabotage.IgnoreFencing ||| Sabotage.HideAnEvent", line)
+    Assert.Equal("SimulationOptions(Seed = 8, Steps = 500L, Tenants = 3, Nodes = 2, Faults = FaultRates.Default)",
+                 Simulation.replayLine (SimulationOptions(Seed = 8, Steps = 500L, Tenants = 3)))
