@@ -88,4 +88,24 @@ public sealed class HostedReadModelCacheTests : IDisposable
             Assert.Equal(1, host.Services.GetRequiredService<HybridOperations>().CacheStatistics.L2Hits);
         }
     }
+
+    [Fact]
+    public async Task disposing_the_host_flushes_and_closes_its_cache_file_and_the_next_host_reads_the_flushed_state()
+    {
+        LmdbReadModelStore cache;
+        using (var host = Build())
+        {
+            await Count(host, "acme", 7);
+            await Summary(host);
+            cache = Assert.IsType<LmdbReadModelStore>(host.Services.GetRequiredService<IReadModelStore>());
+        }
+
+        // An open LMDB environment left to the finalizer used to end the test process.
+        Assert.Throws<ObjectDisposedException>(() => cache.Versions(CounterModels.summary.Name));
+        using (var host = Build())
+        {
+            Assert.Equal(7, (await Summary(host)).Position);
+            Assert.Equal(1, host.Services.GetRequiredService<HybridOperations>().CacheStatistics.L2Hits);
+        }
+    }
 }
