@@ -144,6 +144,20 @@ public abstract class OperationsConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_replay_from_past_the_checkpoint_is_refused_naming_the_checkpoint_and_skips_nothing()
+    {
+        Assert.True((await Store.ClaimCheckpoint("acme", "invoicer", 1, default)).IsOk);
+        Assert.True((await Store.WriteCheckpoint("acme", new CheckpointWrite("invoicer", 1, 1), default)).IsOk);
+
+        var refused = await Assert.ThrowsAsync<OperationRefusedException>(() => Ops.Replay("invoicer", "acme", 2, null, default));
+
+        Assert.Equal(OperationRefusal.InvalidInput, refused.Refusal);
+        Assert.Contains("checkpoint 1", refused.Message);
+        Assert.Equal(1, (await Store.ReadCheckpoint("acme", "invoicer", default)).Position);
+        Assert.Empty(await Ops.Pauses(default));
+    }
+
+    [Fact]
     public async Task a_sound_store_verifies_and_pages_of_events_come_from_the_log()
     {
         var verification = await Ops.Verify(null, default);

@@ -108,8 +108,10 @@ public static class HybridServiceCollectionExtensions
         services.AddSingleton(sp => new DeadlineScheduler(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IIdSource>(),
             sp.GetRequiredService<TimeProvider>(), builder.ProcessManagers, builder.DeadlineOptions,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<DeadlineScheduler>()));
+        // The container owns the cache, so it is closed after the engine (created before it) flushed into it.
+        if (builder.ReadModelCache is { } cache) services.AddSingleton(cache);
         services.AddSingleton(sp => new ReadModelEngine(sp.GetRequiredService<IEventStore>(), Runtime.readModels(application),
-            builder.ReadModelCache?.Invoke(sp), builder.ReadModelOptions, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IReadModelStore>(), builder.ReadModelOptions, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReadModelEngine>>()));
         services.AddSingleton<IReadModelViews>(sp => sp.GetRequiredService<ReadModelEngine>());
         if (builder.CommandMetrics) services.AddSingleton<ICommandMiddleware, CommandMetricsMiddleware>();

@@ -27,7 +27,8 @@ public sealed partial class HybridOperations
 
     /// <summary>
     /// Sets a processor back for a tenant so that it handles the events after <paramref name="position"/> again
-    /// (emits are not duplicated, their ids derive from the source event; effects run again). Online: the processor is
+    /// (emits are not duplicated, their ids derive from the source event; effects run again). A position past the
+    /// checkpoint is refused as invalid input: it would skip the events in between. Online: the processor is
     /// paused for the tenant, the nodes stop it (waiting up to <see cref="ReplayWait"/>; refused as busy otherwise,
     /// with nothing changed), its checkpoint is set back, and the pause is lifted unless it was paused before.
     /// </summary>
@@ -38,6 +39,9 @@ public sealed partial class HybridOperations
         if (position < 0 || position > head)
             throw Invalid($"Tenant '{tenant}': processor '{processor}' can replay from a position between 0 and the head {head}, not {position}.");
         var before = await store.ReadCheckpoint(tenant, processor, ct);
+        // Moving a checkpoint forward would skip the events in between without handling or dead-lettering them.
+        if (position > before.Position)
+            throw Invalid($"Tenant '{tenant}': processor '{processor}' is at checkpoint {before.Position}; a replay sets it back to a position up to {before.Position}, not {position}, and never skips events.");
         var wasPaused = Pausing.isPaused(await leases.Pauses(ct), processor, tenant);
         var covering = await CoveringLease(processor, tenant, ct);
         if (!wasPaused) await leases.Pause(processor, tenant, ct);

@@ -323,6 +323,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             lock (_workers) resources = _workers.Keys.ToList();
             foreach (var resource in resources) await StopAndRelease(resource, CancellationToken.None);
             if (_nodeLease is not null) await Release(_nodeLease, CancellationToken.None);
+            _nodeLease = null;
         }
         finally { _gate.Release(); }
     }
