@@ -15,8 +15,19 @@ type Schedule =
     /// Every interval, at whole multiples of it since the Unix epoch (UTC), so every node agrees on the instants.
     | Every of interval: TimeSpan
 
-    /// A cron schedule (five or six fields) in a time zone given by its IANA or Windows id.
-    static member CronIn(expression: string, zoneId: string) = Cron(expression, TimeZoneInfo.FindSystemTimeZoneById zoneId)
+    /// A cron schedule (five or six fields) in a time zone given by its IANA or Windows id. An id the system does not
+    /// know (or whose data is damaged) is an ArgumentException naming it.
+    static member CronIn(expression: string, zoneId: string) =
+        if String.IsNullOrWhiteSpace zoneId then
+            invalidArg (nameof zoneId) $"The time zone id of the cron schedule '{expression}' is empty: give an IANA or Windows id such as 'Europe/Paris'."
+        let zone =
+            try
+                TimeZoneInfo.FindSystemTimeZoneById zoneId
+            with
+            | :? TimeZoneNotFoundException
+            | :? InvalidTimeZoneException as e ->
+                raise (ArgumentException($"The time zone '{zoneId}' of the cron schedule '{expression}' is not known on this system: give an IANA or Windows id such as 'Europe/Paris'.", nameof zoneId, e))
+        Cron(expression, zone)
 
 /// Which tenants a task runs for.
 type TenantSelection =

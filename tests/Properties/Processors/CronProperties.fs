@@ -63,3 +63,16 @@ let ``cronos macros are read`` () =
     && (match Cron.tryParse "@fortnightly" with
         | Error message -> message.Contains "macro"
         | Ok _ -> false)
+
+[<Xunit.Fact>]
+let ``a cron schedule in a time zone the system does not know is an argument error naming the zone`` () =
+    let error = Xunit.Assert.Throws<ArgumentException>(fun () -> Schedule.CronIn("0 9 * * *", "Mars/Olympus_Mons") |> ignore)
+    Xunit.Assert.Equal("zoneId", error.ParamName)
+    Xunit.Assert.Contains("'Mars/Olympus_Mons'", error.Message)
+    Xunit.Assert.Throws<ArgumentException>(fun () -> Schedule.CronIn("0 9 * * *", " ") |> ignore) |> ignore
+
+[<Xunit.Fact>]
+let ``a cron schedule in a known time zone keeps the zone`` () =
+    match Schedule.CronIn("0 9 * * *", "Europe/Paris") with
+    | Cron(_, zone) -> Xunit.Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById "Europe/Paris", zone)
+    | other -> failwith $"Expected a cron schedule, got {other}"
