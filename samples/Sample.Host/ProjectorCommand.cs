@@ -6,6 +6,7 @@ using Hybrid.Shell.Queries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Sample.Host;
 
@@ -26,8 +27,10 @@ internal static class ProjectorCommand
             {
                 var directory = parse.GetValue(data);
                 var held = directory is null ? null : DataDirectoryLock.Acquire(directory);
-                LmdbReadModelStore? durable = directory is null ? null : new LmdbReadModelStore(Path.Combine(directory, "projector"));
-                services.AddNatsProjector(Definitions.readModels, durable is null ? null : _ => durable);
+                LmdbReadModelStore? durable = null;
+                // Built by the container, so that a damaged cache file moved aside is a warning in the process's log.
+                services.AddNatsProjector(Definitions.readModels, directory is null ? null : sp => durable ??= new LmdbReadModelStore(
+                    new LmdbReadModelStoreOptions { Directory = Path.Combine(directory, "projector") }, sp.GetService<ILogger<LmdbReadModelStore>>()));
                 return () =>
                 {
                     durable?.Dispose();
