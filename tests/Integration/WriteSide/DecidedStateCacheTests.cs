@@ -32,6 +32,28 @@ public abstract class DecidedStateCacheTests(IEventStoreFactory factory)
     }
 
     [Fact]
+    public async Task A_command_with_a_command_id_on_a_warm_aggregate_reads_by_id_and_appends_and_its_resend_reads_by_id_only()
+    {
+        var store = new CountingStore(await factory.CreateAsync());
+        var tenant = Tenants.Fresh();
+        var processor = Processor(store);
+        (await Increment(processor, tenant, "c", 1)).AssertAccepted();
+        store.Reset();
+        var options = new CommandOptions { CommandId = Guid.NewGuid() };
+
+        var accepted = (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":2}""", options, _ct)).AssertAccepted();
+        Assert.Equal((1, 0, 1), (store.Appends, store.Reads, store.ReadsById));
+        store.Reset();
+        var resent = (await processor.ExecuteJsonAsync(User(tenant), "Increment", """{"counterId":"c","by":2}""", options, _ct)).AssertAccepted();
+
+        Assert.Equal((0, 0, 2), (store.Appends, store.Reads, store.ReadsById)); // the command's one event, then the next id: none
+        Assert.Equal(accepted.Events.Select(e => e.Id), resent.Events.Select(e => e.Id));
+        var (total, versions) = await Totals(store, tenant, "c");
+        Assert.Equal(3, total);
+        Assert.Equal([1L, 2L], versions);
+    }
+
+    [Fact]
     public async Task A_state_made_stale_by_another_processor_is_read_again_and_the_command_sees_the_other_write()
     {
         var store = await factory.CreateAsync();
@@ -152,12 +174,19 @@ public abstract class DecidedStateCacheTests(IEventStoreFactory factory)
     /// <summary>Counts the appends and the reads (head, stream state, stream, query) that reach the store.</summary>
     private sealed class CountingStore(IEventStore inner) : DelegatingEventStore(inner)
     {
-        private int _appends, _reads;
+        private int _appends, _reads, _readsById;
 
         public int Appends => _appends;
         public int Reads => _reads;
+        public int ReadsById => _readsById;
 
-        public void Reset() => (_appends, _reads) = (0, 0);
+        public void Reset() => (_appends, _reads, _readsById) = (0, 0, 0);
+
+        public override Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _readsById);
+            return base.ReadById(tenant, id, ct);
+        }
 
         public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
         {

@@ -139,8 +139,15 @@ public sealed partial class CommandProcessor
         var caller = context.Caller;
         var (definition, command, shape, refused) = await InForce(context, ct).ConfigureAwait(false);
         if (refused is not null) return Done(refused);
-        if (_states is not null && definition.FoldInForce is { } fold && context.Options is { CommandId: null, ExpectedVersion: null })
+        if (_states is not null && definition.FoldInForce is { } fold && context.Options.ExpectedVersion is null
+            && (context.Options.CommandId is null || _store is IEventByIdReader))
+        {
+            // A re-sent command id is found by its first event's id, not in a read of its streams: a warm state then
+            // answers a new id with one read by id and one append, however long the streams are.
+            if (context.Options.CommandId is { } resentId && await EarlierAnswer((IEventByIdReader)_store, context, resentId, attempt, ct).ConfigureAwait(false) is { } earlier)
+                return Done(earlier);
             return await AttemptFolded(context, definition, command, shape, fold.Value, _states, attempt, ct).ConfigureAwait(false);
+        }
         var tagKey = definition.NeedsContextToLookUp && _tagKeys is not null ? await _tagKeys.KeyOf(caller.Tenant, ct).ConfigureAwait(false) : [];
         var lookup = definition.LookupFor(DecisionContext.Of(caller, _clock.GetUtcNow(), tagKey), command);
         LookedUp lookedUp;
@@ -178,6 +185,28 @@ public sealed partial class CommandProcessor
     }
 
     private static ConflictRetries.Attempt Done(CommandOutcome outcome) => new(outcome, null);
+
+    /// <summary>
+    /// The answer to a command id already applied: its events are stored under ids derived from it
+    /// (<see cref="Command.eventId"/>), read back by id; null when its first event is not stored.
+    /// </summary>
+    private static async Task<CommandOutcome?> EarlierAnswer(IEventByIdReader byId, CommandContext context, Guid commandId, int attempt,
+        CancellationToken ct)
+    {
+        var tenant = context.Caller.Tenant;
+        var applied = new List<RecordedEvent>();
+        for (var index = 0; ; index++)
+        {
+            var stored = await byId.ReadById(tenant, Command.eventId(tenant, commandId, index), ct).ConfigureAwait(false);
+            if (stored.Length == 0) break;
+            applied.AddRange(stored);
+        }
+        if (applied.Count == 0) return null;
+        var events = applied.ToArray();
+        return Command.reused(commandId, context.Fingerprint, events) is { } reused
+            ? CommandOutcome.NewInvalid(reused.Value)
+            : Accepted(events, null, events.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty);
+    }
 
     /// <summary>
     /// Appends an accepted decision's events under the condition (and, for an aggregate type, that no migration marker
