@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hybrid.Tests.Integration.Conformance;
+using Hybrid.Tests.Integration.Postgres;
 using static Hybrid.Tests.Integration.Hosting.Eventually;
 
 namespace Hybrid.Tests.Integration.Hosted;
@@ -126,4 +127,10 @@ public sealed class EmbeddedHostedBehaviourTests : HostedBehaviourTests, IDispos
     protected override Task<LibraryServer> StartAsync() => LibraryServer.StartAsync(_temp.FullName);
 
     public void Dispose() => _temp.Delete(recursive: true);
+}
+
+public sealed class PostgresHostedBehaviourTests : HostedBehaviourTests
+{
+    protected override async Task<LibraryServer> StartAsync() =>
+        await LibraryServer.StartOnPostgresAsync(await PostgresTestServer.CreateDatabaseAsync("hybrid_hosted_behaviour"));
 }

@@ -1,4 +1,5 @@
 using Hybrid.Tests.Integration.Conformance;
+using Hybrid.Tests.Integration.Postgres;
 
 namespace Hybrid.Tests.Integration.Hosted;
 
@@ -112,4 +113,10 @@ public sealed class EmbeddedHostedMistakeTests : HostedMistakeTests, IDisposable
     protected override Task<LibraryServer> StartAsync() => LibraryServer.StartAsync(_temp.FullName);
 
     public void Dispose() => _temp.Delete(recursive: true);
+}
+
+public sealed class PostgresHostedMistakeTests : HostedMistakeTests
+{
+    protected override async Task<LibraryServer> StartAsync() =>
+        await LibraryServer.StartOnPostgresAsync(await PostgresTestServer.CreateDatabaseAsync("hybrid_hosted_mistakes"));
 }

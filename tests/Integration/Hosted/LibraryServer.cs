@@ -10,12 +10,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Hybrid.Tests.Integration.Hosted;
 
 /// <summary>
 /// The lending library as a user hosts it, following README: <c>AddHybrid(Library.registry, …)</c> on the in-memory
-/// store or on the embedded store in a directory, <c>app.UseProblemStatusPages()</c> and <c>app.MapHybrid()</c> and <c>app.MapHybridGraphQL()</c>, on
+/// store, on the embedded store in a directory or on PostgreSQL, <c>app.UseProblemStatusPages()</c> and <c>app.MapHybrid()</c> and <c>app.MapHybridGraphQL()</c>, on
 /// Kestrel (loopback, a free port). Processors and the scheduler run on short intervals so tests wait little.
 /// </summary>
 public sealed class LibraryServer : IAsyncDisposable
@@ -33,7 +34,24 @@ public sealed class LibraryServer : IAsyncDisposable
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
     /// <summary>Starts the library on the embedded store in <paramref name="directory"/> (its file at most <paramref name="maxMapSize"/> bytes), or in memory when it is null.</summary>
-    public static async Task<LibraryServer> StartAsync(string? directory, TimeProvider? clock = null, long maxMapSize = 256L << 30)
+    public static Task<LibraryServer> StartAsync(string? directory, TimeProvider? clock = null, long maxMapSize = 256L << 30) =>
+        StartWithAsync(hybrid =>
+        {
+            if (directory is null) hybrid.UseInMemory();
+            else hybrid.UseEmbeddedStore(new LmdbEventStoreOptions { Directory = directory, InitialMapSize = Math.Min(64L << 20, maxMapSize), MaxMapSize = maxMapSize });
+        }, clock);
+
+    /// <summary>
+    /// Starts the library on PostgreSQL as README shows: <c>UsePostgres(applicationConnectionString, pg =&gt;
+    /// pg.MigrationConnectionString = owner)</c>, the application role's connection string derived from the owner's.
+    /// </summary>
+    public static Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null) =>
+        StartWithAsync(hybrid => hybrid.UsePostgres(
+            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app" }.ConnectionString,
+            pg => pg.MigrationConnectionString = ownerConnectionString), clock);
+
+    /// <summary>Starts the library on the store <paramref name="useStore"/> chooses.</summary>
+    public static async Task<LibraryServer> StartWithAsync(Action<HybridBuilder> useStore, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -41,8 +59,7 @@ public sealed class LibraryServer : IAsyncDisposable
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddHybrid(Library.registry, hybrid =>
         {
-            if (directory is null) hybrid.UseInMemory();
-            else hybrid.UseEmbeddedStore(new LmdbEventStoreOptions { Directory = directory, InitialMapSize = Math.Min(64L << 20, maxMapSize), MaxMapSize = maxMapSize });
+            useStore(hybrid);
             hybrid.Processing(o =>
             {
                 o.NodeId = "library-node";
