@@ -45,10 +45,20 @@ public sealed class LibraryServer : IAsyncDisposable
     /// Starts the library on PostgreSQL as README shows: <c>UsePostgres(applicationConnectionString, pg =&gt;
     /// pg.MigrationConnectionString = owner)</c>, the application role's connection string derived from the owner's.
     /// </summary>
-    public static Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null) =>
-        StartWithAsync(hybrid => hybrid.UsePostgres(
-            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app" }.ConnectionString,
-            pg => pg.MigrationConnectionString = ownerConnectionString), clock);
+    public static async Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null)
+    {
+        // Small pools, closed with the server: the test server's connections are shared by every PostgreSQL test class.
+        string[] pools =
+        [
+            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app", MaxPoolSize = 10 }.ConnectionString,
+            new NpgsqlConnectionStringBuilder(ownerConnectionString) { MaxPoolSize = 2 }.ConnectionString,
+        ];
+        var server = await StartWithAsync(hybrid => hybrid.UsePostgres(pools[0], pg => pg.MigrationConnectionString = pools[1]), clock);
+        server._pools = pools;
+        return server;
+    }
+
+    private string[] _pools = [];
 
     /// <summary>Starts the library on the store <paramref name="useStore"/> chooses.</summary>
     public static async Task<LibraryServer> StartWithAsync(Action<HybridBuilder> useStore, TimeProvider? clock = null)
@@ -119,6 +129,11 @@ public sealed class LibraryServer : IAsyncDisposable
     {
         Http.Dispose();
         await _app.DisposeAsync();
+        foreach (var pool in _pools)
+        {
+            await using var connection = new NpgsqlConnection(pool);
+            NpgsqlConnection.ClearPool(connection);
+        }
     }
 }
 
