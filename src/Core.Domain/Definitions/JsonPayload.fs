@@ -49,6 +49,11 @@ module JsonPayload =
     /// The value as JSON.
     let serialize (value: 'T) = JsonSerializer.Serialize(value, options)
 
+    /// The field holding a NUL character in well-formed JSON, or None.
+    let private nulField (json: string) =
+        use document = JsonDocument.Parse(json, JsonDocumentOptions(MaxDepth = options.MaxDepth))
+        PayloadErrors.firstNulText document.RootElement
+
     /// Parses JSON into a value of the type, or an error naming the field that could not be read.
     let parseAs (target: Type) (json: string) : Result<obj, Validation.Error> =
         if String.IsNullOrWhiteSpace json then Error { Field = "body"; Message = "The request body is empty: send a JSON object." }
@@ -56,7 +61,12 @@ module JsonPayload =
             try
                 let value = JsonSerializer.Deserialize(json, target, options)
                 if obj.ReferenceEquals(value, null) then Error { Field = "body"; Message = "The request body is null: send a JSON object." }
-                else Ok value
+                else
+                    // A NUL character reads into a string, but it is not text (no event and no store keeps it): the
+                    // field is named here rather than the event body that would carry it.
+                    match (if json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) then nulField json else None) with
+                    | Some field -> Error { Field = field; Message = $"'{field}' holds a NUL character (\\u0000): it is not text." }
+                    | None -> Ok value
             with :? JsonException as e ->
                 Error(PayloadErrors.explain options target json e.Path)
 

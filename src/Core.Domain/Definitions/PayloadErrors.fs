@@ -65,6 +65,21 @@ module PayloadErrors =
             | _ -> None
         find "" root
 
+    /// The path of the first property name or string value holding a NUL character (what \u0000 reads as), or None.
+    let firstNulText (root: JsonElement) =
+        let rec find (prefix: string) (element: JsonElement) =
+            match element.ValueKind with
+            | JsonValueKind.Object ->
+                element.EnumerateObject()
+                |> Seq.tryPick (fun p ->
+                    let path = if prefix = "" then p.Name else $"{prefix}.{p.Name}"
+                    if p.Name.Contains '\000' then Some path else find path p.Value)
+            | JsonValueKind.Array ->
+                element.EnumerateArray() |> Seq.indexed |> Seq.tryPick (fun (i, item) -> find $"{prefix}[{i}]" item)
+            | JsonValueKind.String when element.GetString().Contains '\000' -> Some(if prefix = "" then "body" else prefix)
+            | _ -> None
+        find "" root
+
     /// The integer types a payload field may have (the serializer reads them from JSON numbers without a fraction).
     let private isWhole (t: Type) =
         t = typeof<int> || t = typeof<int64> || t = typeof<int16> || t = typeof<byte> || t = typeof<uint32> || t = typeof<uint64>

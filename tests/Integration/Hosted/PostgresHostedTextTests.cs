@@ -16,7 +16,7 @@ public sealed class PostgresHostedTextTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
-    [InlineData("""Em\u0000ma""", "events[0].Body")] // parsed fine; the event's body is refused before the group commit
+    [InlineData("""Em\u0000ma""", "title")] // refused by the input parser, as a lone surrogate is
     [InlineData("""Em\ud800ma""", "title")] // refused by the input parser
     [InlineData("""Emma\udc00""", "title")]
     public async Task a_title_postgresql_cannot_store_fails_alone_as_a_400_naming_the_field_while_concurrent_good_commands_are_stored(string title, string field)
@@ -27,7 +27,7 @@ public sealed class PostgresHostedTextTests : IAsyncLifetime
         var replies = await Task.WhenAll(sends);
 
         Assert.Equal(field, replies[10].ProblemField(400));
-        if (title.Contains("u0000", StringComparison.Ordinal)) Assert.Contains("\\u0000", replies[10].Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        if (title.Contains("u0000", StringComparison.Ordinal)) Assert.Contains("NUL character", replies[10].Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.All(replies.Where((_, i) => i != 10), r => Assert.True(r.Status == 200, r.Text));
         var stored = (await _server.Log(tenant)).Select(e => e.Stream).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, 20).Where(i => i != 10).Select(i => $"book-b{i}").Order().ToArray(), stored);

@@ -1,5 +1,6 @@
 using Hybrid.Shell.Commands;
 using Hybrid.Tests.Integration.Conformance;
+using Hybrid.Tests.TestDomain;
 using static Hybrid.Tests.Integration.WriteSide.WriteSideSetup;
 
 namespace Hybrid.Tests.Integration.WriteSide;
@@ -222,13 +223,30 @@ public abstract class CommandOutcomeTests(IEventStoreFactory factory)
     {
         var store = await Store();
         var tenant = Tenants.Fresh();
-        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant, "root", "admin"), "RegisterCustomer",
-            """{"customerId":"c1","email":"a@x.org","name":"A\u0000B"}""", null, _ct);
+        // Passed typed, the NUL character reaches the event body, which every store refuses.
+        var outcome = await Processor(store).ExecuteAsync(User(tenant, "root", "admin"), "RegisterCustomer",
+            Customers.Command.NewRegister(new Customers.Registered("c1", "a@x.org", "A\u0000B")), ct: _ct);
         var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome).Item;
         Assert.Equal("events[0].Body", invalid.Field);
         Assert.Contains("\\u0000", invalid.Message);
         Assert.DoesNotContain("(Parameter", invalid.Message);
         Assert.Equal(0L, await store.GetHead(tenant, _ct));
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_a_json_request_is_invalid_naming_its_field_and_writes_nothing()
+    {
+        var store = await Store();
+        var tenant = Tenants.Fresh();
+        var outcome = await Processor(store).ExecuteJsonAsync(User(tenant, "root", "admin"), "RegisterCustomer",
+            """{"customerId":"c1","email":"a@x.org","name":"A\u0000B"}""", null, _ct);
+        var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome).Item;
+        Assert.Equal("name", invalid.Field);
+        Assert.Contains("NUL character", invalid.Message);
+        Assert.Equal(0L, await store.GetHead(tenant, _ct));
+        // An escaped backslash before "u0000" is text, not a NUL.
+        (await Processor(store).ExecuteJsonAsync(User(tenant, "root", "admin"), "RegisterCustomer",
+            """{"customerId":"c1","email":"a@x.org","name":"A\\u0000B"}""", null, _ct)).AssertAccepted();
     }
 
     [Fact]

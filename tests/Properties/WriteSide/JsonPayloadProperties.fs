@@ -46,7 +46,11 @@ let private valid =
 let ``F# records, unions, options and lists round-trip through a payload`` (order: Order) =
     let noNulls = not (isNull order.Id) && order.Extras <> null && order.Extras |> Array.forall (fun d -> not (obj.ReferenceEquals(d, null)))
     let finite = match order.Shape with Circle r -> System.Double.IsFinite r | _ -> true // JSON has no infinities
-    not noNulls || not finite || parse (JsonPayload.serialize order) = Ok order
+    let json = if noNulls && finite then JsonPayload.serialize order else ""
+    // A NUL character is not text: a payload holding one is refused, naming the field.
+    let holdsNul = json.Contains "\\u0000"
+    not noNulls || not finite
+    || (if holdsNul then (match parse json with Error e -> e.Message.Contains "NUL character" | Ok _ -> false) else parse json = Ok order)
 
 [<Fact>]
 let ``a union case is an object named after the case and a fieldless case is its name`` () =
