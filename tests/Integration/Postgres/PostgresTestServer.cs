@@ -21,7 +21,7 @@ public static class PostgresTestServer
     /// <summary>The superuser connection string of the shared server.</summary>
     public static Task<string> AdminConnectionStringAsync() => Server.Value;
 
-    /// <summary>Creates a fresh, empty database on the shared server and returns a superuser connection string to it.</summary>
+    /// <summary>Creates a fresh, empty database on the shared server and returns a superuser connection string to it (idle pooled connections close after 15 s).</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "hybrid_test")
     {
         var admin = await Server.Value.ConfigureAwait(false);
@@ -33,7 +33,9 @@ public static class PostgresTestServer
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await create.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        // Idle connections close within seconds: every test database has pools of its own, and the server's connections
+        // are shared by all test classes running at once.
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, ConnectionIdleLifetime = 15, ConnectionPruningInterval = 3 }.ConnectionString;
     }
 
     /// <summary>
