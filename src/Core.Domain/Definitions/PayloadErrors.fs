@@ -49,36 +49,36 @@ module PayloadErrors =
                 Error(error "body" $"The body nests objects and lists deeper than {maxDepth} levels (line {line}, byte {at}).")
             else Error(error "body" $"The body is not well-formed JSON (line {line}, byte {at}).")
 
-    /// The path of the first property named twice in one object (names compared as the options compare them), or None.
-    let private repeatedProperty (options: JsonSerializerOptions) (root: JsonElement) =
-        let comparer = if options.PropertyNameCaseInsensitive then StringComparer.OrdinalIgnoreCase else StringComparer.Ordinal
+    /// The first path, depth first in document order, where the search stops: at a property when the test of its
+    /// object (a fresh one per object, from <c>inObject</c>) holds, before its value is searched; at any other value
+    /// when <c>atValue</c> holds (the root value is "body").
+    let private firstPath (inObject: unit -> JsonProperty -> bool) (atValue: JsonElement -> bool) (root: JsonElement) =
         let rec find (prefix: string) (element: JsonElement) =
             match element.ValueKind with
             | JsonValueKind.Object ->
-                let seen = Collections.Generic.HashSet<string>(comparer)
+                let stopsAt = inObject ()
                 element.EnumerateObject()
                 |> Seq.tryPick (fun p ->
                     let path = if prefix = "" then p.Name else $"{prefix}.{p.Name}"
-                    if not (seen.Add p.Name) then Some path else find path p.Value)
+                    if stopsAt p then Some path else find path p.Value)
             | JsonValueKind.Array ->
                 element.EnumerateArray() |> Seq.indexed |> Seq.tryPick (fun (i, item) -> find $"{prefix}[{i}]" item)
+            | _ when atValue element -> Some(if prefix = "" then "body" else prefix)
             | _ -> None
         find "" root
 
+    /// The path of the first property named twice in one object (names compared as the options compare them), or None.
+    let private repeatedProperty (options: JsonSerializerOptions) (root: JsonElement) =
+        let comparer = if options.PropertyNameCaseInsensitive then StringComparer.OrdinalIgnoreCase else StringComparer.Ordinal
+        let inObject () =
+            let seen = Collections.Generic.HashSet<string>(comparer)
+            fun (p: JsonProperty) -> not (seen.Add p.Name)
+        firstPath inObject (fun _ -> false) root
+
     /// The path of the first property name or string value holding a NUL character (what \u0000 reads as), or None.
     let firstNulText (root: JsonElement) =
-        let rec find (prefix: string) (element: JsonElement) =
-            match element.ValueKind with
-            | JsonValueKind.Object ->
-                element.EnumerateObject()
-                |> Seq.tryPick (fun p ->
-                    let path = if prefix = "" then p.Name else $"{prefix}.{p.Name}"
-                    if p.Name.Contains '\000' then Some path else find path p.Value)
-            | JsonValueKind.Array ->
-                element.EnumerateArray() |> Seq.indexed |> Seq.tryPick (fun (i, item) -> find $"{prefix}[{i}]" item)
-            | JsonValueKind.String when element.GetString().Contains '\000' -> Some(if prefix = "" then "body" else prefix)
-            | _ -> None
-        find "" root
+        firstPath (fun () (p: JsonProperty) -> p.Name.Contains '\000')
+            (fun value -> value.ValueKind = JsonValueKind.String && value.GetString().Contains '\000') root
 
     /// The integer types a payload field may have (the serializer reads them from JSON numbers without a fraction).
     let private isWhole (t: Type) =
