@@ -161,9 +161,7 @@ public sealed partial class CommandProcessor
             return Done(CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
         }
         if (context.Options.CommandId is { } resent && Command.alreadyApplied(resent, lookedUp) is { Length: > 0 } applied)
-            return Command.reused(resent, context.Fingerprint, applied) is { } reused
-                ? Done(CommandOutcome.NewInvalid(reused.Value))
-                : Done(Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty));
+            return Done(ResentAnswer(context, resent, applied, attempt));
         var expected = Command.checkExpected(
             context.Options.ExpectedVersion is { } e ? FSharpOption<ExpectedVersion>.Some(e) : null, lookup, lookedUp);
         if (expected.IsError) return Done(expected.ErrorValue);
@@ -201,12 +199,17 @@ public sealed partial class CommandProcessor
             if (stored.Length == 0) break;
             applied.AddRange(stored);
         }
-        if (applied.Count == 0) return null;
-        var events = applied.ToArray();
-        return Command.reused(commandId, context.Fingerprint, events) is { } reused
-            ? CommandOutcome.NewInvalid(reused.Value)
-            : Accepted(events, null, events.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty);
+        return applied.Count == 0 ? null : ResentAnswer(context, commandId, [.. applied], attempt);
     }
+
+    /// <summary>
+    /// The answer to a command id whose events are stored: the events as first written, or invalid when the id was
+    /// first used for another command or other input.
+    /// </summary>
+    private static CommandOutcome ResentAnswer(CommandContext context, Guid commandId, RecordedEvent[] applied, int attempt) =>
+        Command.reused(commandId, context.Fingerprint, applied) is { } reused
+            ? CommandOutcome.NewInvalid(reused.Value)
+            : Accepted(applied, null, applied.Max(x => x.Position), attempt, FSharpList<TriggerFailure>.Empty);
 
     /// <summary>
     /// Appends an accepted decision's events under the condition (and, for an aggregate type, that no migration marker
