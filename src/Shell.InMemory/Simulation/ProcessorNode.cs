@@ -83,15 +83,8 @@ public sealed class ProcessorNode
     {
         var scheduler = Scheduler();
         Run(scheduler.RunDue(CancellationToken.None));
-        var now = _context.Clock.GetUtcNow();
-        var wake = now + SchedulerSleep;
-        foreach (var task in _context.Application.PeriodicTasks)
-            if (Schedules.next(task.Schedule, now) is { } next && next.Value < wake)
-                wake = next.Value;
-        _schedulerWake = wake;
+        _schedulerWake = scheduler.NextRoundAfter(_context.Clock.GetUtcNow());
     }
-
-    private static readonly TimeSpan SchedulerSleep = new SchedulerOptions().MaxSleep;
 
     /// <summary>
     /// A deadline round raced by another node: the other node's whole round runs just before this node's first firing is

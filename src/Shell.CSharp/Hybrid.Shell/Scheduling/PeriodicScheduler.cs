@@ -74,6 +74,12 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         RecurringRounds.Run(ct => RunDue(ct), () => SleepFor(_clock.GetUtcNow()), _clock, error => LastError = error,
             _logger, "A periodic scheduling round failed; retrying.", stopping);
 
+    /// <summary>
+    /// When the scheduling loop, after a round at <paramref name="now"/>, runs its next one: the next due instant of any
+    /// task, or <see cref="SchedulerOptions.MaxSleep"/> later (a simulator steps its nodes' schedulers by it).
+    /// </summary>
+    public DateTimeOffset NextRoundAfter(DateTimeOffset now) => now + SleepFor(now);
+
     private TimeSpan SleepFor(DateTimeOffset now)
     {
         var sleep = _options.MaxSleep;
