@@ -47,17 +47,17 @@ module Registry =
     let tryAdd (definition: Definition) (registry: Registry) =
         let key = struct (definition.Kind, definition.Name)
         let kind = kindName definition.Kind
+        let article = if kind.StartsWith "u" then "An" else "A"
         // Names are keys (in routes, leases, checkpoints, caches): the validator's name rule, except upcasters' "type@version".
         let nameRule =
             if definition.Kind = DefinitionKind.Upcaster then Ok()
             else Validation.name kind "name" definition.Name
         if System.String.IsNullOrWhiteSpace definition.Name then
-            Error $"A {kind} definition has an empty name."
+            Error $"{article} {kind} definition has an empty name."
         else
             match nameRule with
             | Error e -> Error e.Message
             | Ok() when registry.Entries.ContainsKey key ->
-                let article = if kind.StartsWith "u" then "An" else "A"
                 Error $"{article} {kind} named '{definition.Name}' is already registered."
             | Ok() -> Ok { Entries = registry.Entries.Add(key, definition); Ordered = definition :: registry.Ordered }
 

@@ -35,4 +35,11 @@ public sealed class RegistryTests
     {
         Assert.Throws<ArgumentException>(() => add(Named(DefinitionKind.Decider, " "), empty));
     }
+
+    [Fact]
+    public void Empty_name_message_names_the_kind_with_its_article()
+    {
+        Assert.Equal("An upcaster definition has an empty name.", tryAdd(Named(DefinitionKind.Upcaster, ""), empty).ErrorValue);
+        Assert.Equal("A read model definition has an empty name.", tryAdd(Named(DefinitionKind.ReadModel, " "), empty).ErrorValue);
+    }
 }
