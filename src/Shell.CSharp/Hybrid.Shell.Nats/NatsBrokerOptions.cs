@@ -18,6 +18,15 @@ public sealed record NatsBrokerOptions
     /// <summary>Deliveries of a command whose handling keeps failing before it goes to the dead-letter subject.</summary>
     public int CommandMaxDeliver { get; init; } = 5;
 
+    /// <summary>
+    /// How long a publish or a command waits for a broker that is not ready yet (down at start, or its streams not set
+    /// up) before it is unavailable (a producer then waits and tries again; a command is answered <c>unavailable</c>).
+    /// </summary>
+    public TimeSpan ConnectPatience { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The retry delay an <c>unavailable</c> reply suggests (a store or the broker that cannot be reached).</summary>
+    public TimeSpan UnavailableRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a command sent through the broker waits for its reply by default.</summary>
     public TimeSpan CommandDeadline { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -120,6 +120,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                     InactiveThreshold = TimeSpan.FromMinutes(1),
                 };
                 if (_lastSequence > 0) config.OptStartSeq = (ulong)_lastSequence + 1;
+                await _broker.WhenReady(stop);
                 var consumer = await _broker.JetStream.CreateOrUpdateConsumerAsync(_broker.Options.EventsStream, config, stop);
                 await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512 }, cancellationToken: stop))
                 {
