@@ -47,9 +47,16 @@ public sealed class NatsBroker : IAsyncDisposable
     /// <summary>Why the broker is not ready yet (no connection to the server, or the error setting up the streams); null once it is.</summary>
     public string? Problem => _problem;
 
-    /// <summary>A broker that connects and sets up the streams in the background (see <see cref="IsReady"/>, <see cref="Problem"/>).</summary>
-    public static NatsBroker Start(NatsBrokerOptions options, ILogger? logger = null) =>
-        new(new NatsConnection(new NatsOpts
+    /// <summary>
+    /// A broker that connects and sets up the streams in the background (see <see cref="IsReady"/>, <see cref="Problem"/>).
+    /// Options that can never work (a prefix that is not subject tokens, a URL that is not a NATS URL) are refused here
+    /// with an <see cref="InvalidInputException"/> naming the option.
+    /// </summary>
+    public static NatsBroker Start(NatsBrokerOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new(new NatsConnection(new NatsOpts
         {
             Url = options.Url,
             Name = $"hybrid-{Environment.ProcessId}",
@@ -58,6 +65,7 @@ public sealed class NatsBroker : IAsyncDisposable
             ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
         }), options, logger ?? NullLogger.Instance);
+    }
 
     /// <summary>Connects (retrying until the server answers and takes the streams, or <paramref name="ct"/> fires).</summary>
     public static async Task<NatsBroker> ConnectAsync(NatsBrokerOptions options, CancellationToken ct = default)

@@ -59,7 +59,7 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
             {
                 await broker.WhenReady(stop);
                 var consumer = await Consumer(stop);
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = broker.Options.HandlerConcurrency * 2 }, cancellationToken: stop))
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = broker.Options.HandlerConcurrency * 2, Expires = broker.Options.PullExpiry }, cancellationToken: stop))
                 {
                     await slots.WaitAsync(stop);
                     running.RemoveAll(t => t.IsCompleted);

@@ -80,7 +80,10 @@ public sealed class NatsCommandSender : IAsyncDisposable
         var id = commandId ?? Guid.NewGuid();
         var wait = deadline ?? _broker.Options.CommandDeadline;
         var key = Guid.NewGuid().ToString("N");
-        if (!await ListeningWithin(wait, ct)) return Unavailable(caller, command, id, $"{_broker.UnavailableReason()}; it was not sent");
+        // Not ready, or the connection lost (it reconnects on its own): answered at once, instead of a publish buffered
+        // until the deadline passes (a timeout that cannot tell whether the command runs).
+        if (!await ListeningWithin(wait, ct) || _broker.Connection.ConnectionState != NatsConnectionState.Open)
+            return Unavailable(caller, command, id, $"{_broker.UnavailableReason()}; it was not sent");
         var waiter = new TaskCompletionSource<BrokerReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[key] = waiter;
         try

@@ -122,7 +122,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                 if (_lastSequence > 0) config.OptStartSeq = (ulong)_lastSequence + 1;
                 await _broker.WhenReady(stop);
                 var consumer = await _broker.JetStream.CreateOrUpdateConsumerAsync(_broker.Options.EventsStream, config, stop);
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512 }, cancellationToken: stop))
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512, Expires = _broker.Options.PullExpiry }, cancellationToken: stop))
                 {
                     Apply(msg.Headers, msg.Data);
                     if (msg.Metadata is { } metadata) Interlocked.Exchange(ref _lastSequence, (long)metadata.Sequence.Stream);

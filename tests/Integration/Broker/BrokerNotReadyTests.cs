@@ -26,7 +26,7 @@ namespace Hybrid.Tests.Integration.Broker;
 /// broker is up the same process runs commands. Before, resolving the broker waited for the server forever: a front
 /// whose broker was down never listened.
 /// </summary>
-public sealed class BrokerNotReadyTests
+public sealed class BrokerNotReadyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly Caller Ann = new("acme", "ann", ["member", "admin"], "corr-1");
 
@@ -108,6 +108,65 @@ public sealed class BrokerNotReadyTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
         Assert.Contains(server.Url, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task a_command_sent_while_the_connection_is_lost_is_answered_unavailable_at_once_and_runs_once_the_broker_is_back()
+    {
+        using var server = await PrivateNatsServer.StartAsync();
+        var store = new InMemoryEventStore(TimeProvider.System);
+        await using var broker = await NatsBroker.ConnectAsync(new NatsBrokerOptions { Url = server.Url }, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        var sender = await NatsCommandSender.StartAsync(broker);
+        await using var handler = new NatsCommandHandler(broker, new CommandProcessor(store, UuidV7IdSource.System, CommandCatalog.Of(Definitions.registry)),
+            TimeProvider.System, new TestOutputLoggerProvider(output, "handler").CreateLogger("handler"));
+        await handler.StartAsync(default);
+        Assert.Equal("accepted", (await sender.SendAsync(Ann, "CreateList", """{"listId":"a","name":"A"}""", deadline: TimeSpan.FromSeconds(20))).Outcome);
+
+        server.Stop();
+        await Eventually.Until(() => Task.FromResult(broker.Connection.ConnectionState != NatsConnectionState.Open), "the client noticed");
+        var sending = Stopwatch.StartNew();
+        var reply = await sender.SendAsync(Ann, "CreateList", """{"listId":"b","name":"B"}""", deadline: TimeSpan.FromSeconds(30));
+        Assert.Equal("unavailable", reply.Outcome);
+        Assert.True(sending.Elapsed < TimeSpan.FromSeconds(10), $"answered after {sending.Elapsed}");
+        Assert.Contains($"the broker at {server.Url} cannot be used: the connection is", Body(reply).GetProperty("reason").GetString());
+
+        await server.StartAgainAsync();
+        await Eventually.Until(() => Task.FromResult(broker.Connection.ConnectionState == NatsConnectionState.Open), "the client reconnected");
+        // Within the deadline: before, the handler's pull request, lost with the server, was made again only after 30 s.
+        Assert.Equal("accepted", (await sender.SendAsync(Ann, "CreateList", """{"listId":"b","name":"B"}""", deadline: TimeSpan.FromSeconds(20))).Outcome);
+        Assert.Equal(2L, await store.GetHead("acme", default)); // a and b, each once
+        await sender.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("", "nats://127.0.0.1:4222", "Prefix")]
+    [InlineData("my app", "nats://127.0.0.1:4222", "Prefix")]
+    [InlineData("hybrid.>", "nats://127.0.0.1:4222", "Prefix")]
+    [InlineData("hybrid", "http://127.0.0.1:4222", "Url")]
+    [InlineData("hybrid", "", "Url")]
+    [InlineData("hybrid", "nats://127.0.0.1:4222,not a url", "Url")]
+    public void broker_options_that_can_never_work_are_refused_naming_the_option(string prefix, string url, string field)
+    {
+        var options = new NatsBrokerOptions { Prefix = prefix, Url = url };
+        var refused = Assert.ThrowsAny<InvalidInputException>(() => NatsBroker.Start(options));
+        Assert.Equal(field, refused.Field);
+        Assert.StartsWith($"NatsBrokerOptions.{field}: ", refused.Message);
+        Assert.ThrowsAny<InvalidInputException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddNatsBroker(options));
+    }
+
+    [Theory]
+    [InlineData("nats://127.0.0.1:4222")]
+    [InlineData("127.0.0.1:4222")]
+    [InlineData("nats://a.example:4222, nats://b.example:4222")]
+    [InlineData("tls://user:secret@a.example:4222")]
+    public void server_urls_nats_accepts_are_accepted(string url) => new NatsBrokerOptions { Url = url, Prefix = "acme.hybrid" }.Validate();
+
+    [Fact]
+    public async Task a_front_given_a_nats_url_that_is_not_one_exits_2_with_one_line_naming_the_option()
+    {
+        using var front = ServeProcess.Start("front", "--nats", "http://127.0.0.1:4222", "--urls", $"http://127.0.0.1:{FreePort()}");
+        Assert.Equal(2, await front.ExitCode());
+        Assert.Equal("hybrid-sample front: --nats: 'http://127.0.0.1:4222' is not a NATS server URL (such as nats://127.0.0.1:4222).", Assert.Single(front.Errors));
     }
 
     private static int FreePort()
