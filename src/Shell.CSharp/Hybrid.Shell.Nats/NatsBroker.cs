@@ -21,6 +21,7 @@ public sealed class NatsBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _settingUp;
     private volatile string? _problem;
+    private int _restoring;
 
     private NatsBroker(NatsConnection connection, NatsBrokerOptions options, ILogger logger)
     {
@@ -133,6 +134,20 @@ public sealed class NatsBroker : IAsyncDisposable
                 try { await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token); } catch (OperationCanceledException) { return; }
             }
         }
+    }
+
+    /// <summary>
+    /// Sets the streams up again (create or update) after a publish, a send or a consumer failed on a ready broker: one
+    /// may be missing (a broker restarted without its storage, a stream deleted by hand), and nothing else would make it
+    /// again. At most one run at a time; a failure is logged and left to the next call.
+    /// </summary>
+    public async Task RestoreStreamsAsync(CancellationToken ct)
+    {
+        if (!IsReady || Connection.ConnectionState != NatsConnectionState.Open || Interlocked.Exchange(ref _restoring, 1) == 1) return;
+        try { await EnsureStreamsAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex) { _logger.LogWarning("The streams of the broker at {Url} could not be set up again: {Error}", Options.Url, ex.Message); }
+        finally { Volatile.Write(ref _restoring, 0); }
     }
 
     private async Task EnsureStreamsAsync(CancellationToken ct)

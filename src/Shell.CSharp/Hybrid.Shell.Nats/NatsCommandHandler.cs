@@ -76,6 +76,7 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Consuming commands failed; consuming again.");
+                await broker.RestoreStreamsAsync(stop);
                 try { await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stop); } catch (OperationCanceledException) { break; }
             }
         }

@@ -109,6 +109,7 @@ public sealed class NatsCommandSender : IAsyncDisposable
             }
             catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException)
             {
+                await _broker.RestoreStreamsAsync(ct); // no stream took it (no responders): the broker may have lost it
                 return Unavailable(caller, command, id, $"the broker cannot be reached ({ex.Message})");
             }
         }

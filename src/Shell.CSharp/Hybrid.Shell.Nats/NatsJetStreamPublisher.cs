@@ -40,6 +40,7 @@ public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = tr
             {
                 await DrainQuietly(acks, i + 1);
                 if (i > 0) return new PublishOutcome(i, null); // the rest is published again, and waits for the broker then
+                await broker.RestoreStreamsAsync(ct); // no stream took it (no responders): the broker may have lost it
                 throw Unavailable(ex);
             }
         }

@@ -132,6 +132,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
             catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Consuming events failed after stream sequence {Sequence}; consuming again.", _lastSequence);
+                await _broker.RestoreStreamsAsync(stop);
                 try { await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, stop); } catch (OperationCanceledException) { return; }
             }
         }
