@@ -15,11 +15,22 @@ internal static class BrokerTopology
         ProducerModule.recorded("broker-events",
             [QueryItem.OfTypes(Definitions.readModels.SelectMany(m => m.EventTypes).Distinct().ToArray())]);
 
-    public static Option<string> NatsOption() => new("--nats")
+    public static Option<string> NatsOption() =>
+        CliArguments.Text("--nats", "The NATS server with JetStream, e.g. nats://127.0.0.1:4222.", "nats://127.0.0.1:4222", CheckNatsUrl);
+
+    /// <summary>What is wrong with a <c>--nats</c> value (by <see cref="NatsBrokerOptions.Validate"/>), or null.</summary>
+    public static string? CheckNatsUrl(string url)
     {
-        Description = "The NATS server with JetStream, e.g. nats://127.0.0.1:4222.",
-        DefaultValueFactory = _ => "nats://127.0.0.1:4222",
-    };
+        try
+        {
+            new NatsBrokerOptions { Url = url }.Validate();
+            return null;
+        }
+        catch (InvalidInputException)
+        {
+            return "is not a NATS server URL (such as nats://127.0.0.1:4222)";
+        }
+    }
 
     public static Option<int> AckWaitOption() => new("--ack-wait-ms")
     {

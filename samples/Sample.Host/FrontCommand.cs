@@ -10,7 +10,8 @@ namespace Hybrid.Sample.Host;
 /// <summary>
 /// `front --nats … --urls …`: the HTTP front of the broker topology. <c>POST /commands/{name}</c> (the same headers as
 /// `serve`, plus <c>X-Command-Id</c> and <c>?deadlineMs=</c>) sends the command through the broker to a handler and
-/// answers with its reply: the same bodies and statuses as `serve`, 504 when no handler answered in time.
+/// answers with its reply: the same bodies and statuses as `serve` (503 with Retry-After while the broker or the store
+/// cannot be reached, the broker being down at start included), 504 when no handler answered in time.
 /// </summary>
 internal static class FrontCommand
 {
@@ -38,9 +39,19 @@ internal static class FrontCommand
                     TimeSpan? deadline = int.TryParse(http.Request.Query["deadlineMs"], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
                         ? TimeSpan.FromMilliseconds(ms) : null;
                     var reply = await sender.SendAsync(caller, name, json, commandId, deadline, http.RequestAborted);
+                    if (RetryAfterSeconds(reply) is { } seconds) http.Response.Headers.RetryAfter = seconds;
                     return Results.Content(reply.Json, "application/json", statusCode: StatusOf(reply.Outcome));
                 });
             });
+    }
+
+    /// <summary>The Retry-After of an <c>unavailable</c> reply (the broker or the store cannot be reached): its <c>retryAfterSeconds</c>, rounded up.</summary>
+    private static string? RetryAfterSeconds(BrokerReply reply)
+    {
+        if (reply.Outcome != "unavailable") return null;
+        using var body = System.Text.Json.JsonDocument.Parse(reply.Json);
+        var seconds = body.RootElement.TryGetProperty("retryAfterSeconds", out var value) && value.TryGetDouble(out var s) ? s : 1;
+        return Math.Max(1, Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>The status `serve` answers with for the outcome; 504 for a timeout, 500 for a dead-lettered command.</summary>

@@ -20,7 +20,8 @@ internal static class OpsCommand
             CliArguments.Text("--data", "The data directory whose embedded store (its events/ folder) to operate on; not while a serve has it.", null),
             CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null),
             CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null),
-            CliArguments.Text("--nats", "The broker the handlers' producer publishes to: with it, the producer's dead letters can be retried (published again).", null));
+            CliArguments.Text("--nats", "The broker the handlers' producer publishes to: with it, the producer's dead letters can be retried (published again).", null,
+                BrokerTopology.CheckNatsUrl));
         var ops = new System.CommandLine.Command("ops", "Operate a store: dead letters, processors, read models, retention, verification, forgetting.");
         foreach (var sub in new[] { DeadLetters(common), Show(common), Letter(common, "retry"), Letter(common, "discard"), Pause(common, "pause"),
                      Pause(common, "resume"), Replay(common), Lag(common), Rebuild(common), RetentionRun(common), Verify(common), ForgetSubject(common) })

@@ -1,3 +1,6 @@
+using Hybrid.Shell.Producers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -6,16 +9,28 @@ namespace Hybrid.Shell.Nats;
 
 /// <summary>
 /// One connection to the broker and its JetStream context, with Hybrid's three streams in place: events (limits
-/// retention, de-duplicated by message id), commands (a work queue) and dead letters. The connection reconnects on its
-/// own; <see cref="ConnectAsync"/> waits for the server when it is not up yet.
+/// retention, de-duplicated by message id), commands (a work queue) and dead letters. <see cref="Start"/> returns at
+/// once and connects and sets up the streams in the background, retrying while the server is down or refuses the
+/// streams (<see cref="Problem"/> says why it is not ready), so a process whose broker is down at start still starts:
+/// its publishes and commands are unavailable until the broker is ready. The connection reconnects on its own.
 /// </summary>
 public sealed class NatsBroker : IAsyncDisposable
 {
-    private NatsBroker(NatsConnection connection, NatsBrokerOptions options)
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILogger _logger;
+    private readonly Task _settingUp;
+    private volatile string? _problem;
+    private int _restoring;
+
+    private NatsBroker(NatsConnection connection, NatsBrokerOptions options, ILogger logger)
     {
         Connection = connection;
         Options = options;
         JetStream = new NatsJSContext(connection);
+        _logger = logger;
+        _problem = $"not connected to {options.Url} yet";
+        _settingUp = Task.Run(SetUp);
     }
 
     /// <summary>The connection.</summary>
@@ -27,10 +42,22 @@ public sealed class NatsBroker : IAsyncDisposable
     /// <summary>The options it was made with.</summary>
     public NatsBrokerOptions Options { get; }
 
-    /// <summary>Connects (retrying until the server answers or <paramref name="ct"/> fires) and creates or updates the streams.</summary>
-    public static async Task<NatsBroker> ConnectAsync(NatsBrokerOptions options, CancellationToken ct = default)
+    /// <summary>True once connected with the streams in place (the connection may drop later and reconnects on its own).</summary>
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>Why the broker is not ready yet (no connection to the server, or the error setting up the streams); null once it is.</summary>
+    public string? Problem => _problem;
+
+    /// <summary>
+    /// A broker that connects and sets up the streams in the background (see <see cref="IsReady"/>, <see cref="Problem"/>).
+    /// Options that can never work (a prefix that is not subject tokens, a URL that is not a NATS URL) are refused here
+    /// with an <see cref="InvalidInputException"/> naming the option.
+    /// </summary>
+    public static NatsBroker Start(NatsBrokerOptions options, ILogger? logger = null)
     {
-        var connection = new NatsConnection(new NatsOpts
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new(new NatsConnection(new NatsOpts
         {
             Url = options.Url,
             Name = $"hybrid-{Environment.ProcessId}",
@@ -38,19 +65,89 @@ public sealed class NatsBroker : IAsyncDisposable
             MaxReconnectRetry = -1,
             ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
-        });
-        var broker = new NatsBroker(connection, options);
+        }), options, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Connects (retrying until the server answers and takes the streams, or <paramref name="ct"/> fires).</summary>
+    public static async Task<NatsBroker> ConnectAsync(NatsBrokerOptions options, CancellationToken ct = default)
+    {
+        var broker = Start(options);
         try
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(ct);
-            await broker.EnsureStreamsAsync(ct);
+            await broker.WhenReady(ct);
             return broker;
         }
         catch
         {
-            await connection.DisposeAsync();
+            await broker.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Completes once the broker is ready.</summary>
+    public Task WhenReady(CancellationToken ct) => _ready.Task.WaitAsync(ct);
+
+    /// <summary>Waits at most <see cref="NatsBrokerOptions.ConnectPatience"/> (or <paramref name="atMost"/>, if shorter) for the broker to be ready; true if it is.</summary>
+    public async Task<bool> ReadyWithin(TimeSpan? atMost, CancellationToken ct)
+    {
+        if (IsReady) return true;
+        var patience = atMost is { } limit && limit < Options.ConnectPatience ? limit : Options.ConnectPatience;
+        try
+        {
+            await _ready.Task.WaitAsync(patience, ct);
+            return true;
+        }
+        catch (TimeoutException) { return false; }
+    }
+
+    /// <summary>Why a publish or a command cannot go through now: the broker's URL and <see cref="Problem"/>.</summary>
+    public string UnavailableReason() => $"the broker at {Options.Url} cannot be used: {Problem ?? "the connection is " + Connection.ConnectionState.ToString().ToLowerInvariant()}";
+
+    /// <summary>Throws <see cref="BrokerUnavailableException"/> unless the broker is ready within <see cref="NatsBrokerOptions.ConnectPatience"/>.</summary>
+    public async Task EnsureReady(CancellationToken ct)
+    {
+        if (!await ReadyWithin(null, ct)) throw new BrokerUnavailableException(UnavailableReason());
+    }
+
+    private async Task SetUp()
+    {
+        string? logged = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (Connection.ConnectionState != NatsConnectionState.Open) await Connection.ConnectAsync().AsTask().WaitAsync(_stop.Token);
+                await EnsureStreamsAsync(_stop.Token);
+                _problem = null;
+                _ready.TrySetResult();
+                if (logged is not null) _logger.LogInformation("The broker at {Url} is ready.", Options.Url);
+                return;
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                _problem = ex is NatsJSApiException api
+                    ? $"its streams could not be set up ({Options.EventsStream}, {Options.CommandsStream}, {Options.DeadStream}): {api.Error.Description} (JetStream error {api.Error.ErrCode})"
+                    : $"{ex.GetType().Name}: {ex.Message}";
+                if (_problem != logged) _logger.LogError("The broker at {Url} is not ready, trying again: {Problem}", Options.Url, _problem);
+                logged = _problem;
+                try { await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets the streams up again (create or update) after a publish, a send or a consumer failed on a ready broker: one
+    /// may be missing (a broker restarted without its storage, a stream deleted by hand), and nothing else would make it
+    /// again. At most one run at a time; a failure is logged and left to the next call.
+    /// </summary>
+    public async Task RestoreStreamsAsync(CancellationToken ct)
+    {
+        if (!IsReady || Connection.ConnectionState != NatsConnectionState.Open || Interlocked.Exchange(ref _restoring, 1) == 1) return;
+        try { await EnsureStreamsAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex) { _logger.LogWarning("The streams of the broker at {Url} could not be set up again: {Error}", Options.Url, ex.Message); }
+        finally { Volatile.Write(ref _restoring, 0); }
     }
 
     private async Task EnsureStreamsAsync(CancellationToken ct)
@@ -73,5 +170,11 @@ public sealed class NatsBroker : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Connection.DisposeAsync();
+        try { await _settingUp; } catch (Exception) { /* stopping */ }
+        _stop.Dispose();
+    }
 }

@@ -13,7 +13,9 @@ namespace Hybrid.Shell.Nats;
 /// processes share the queue. Each command runs with the id it was sent with, so a command delivered again (its
 /// handler died before acknowledging it) answers with the events it already wrote. A message that is not a command
 /// (a subject without tenant or command, no command id) is answered with an <c>invalid</c> reply and sent to the
-/// dead-letter subject with the reason; a command whose handling keeps throwing is delivered again with backoff and,
+/// dead-letter subject with the reason; input the store refuses and a store that cannot be reached are answered
+/// <c>invalid</c> and <c>unavailable</c> (<see cref="CommandFailures"/>); a command whose handling keeps throwing otherwise
+/// is delivered again with backoff and,
 /// after <see cref="NatsBrokerOptions.CommandMaxDeliver"/> deliveries, dead-lettered the same way. A command whose
 /// sender's deadline passed is not started. Nothing is retried forever.
 /// </summary>
@@ -27,22 +29,27 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
     public long Handled => Interlocked.Read(ref _handled);
     private long _handled;
 
-    /// <summary>Starts consuming; returns once the consumer exists.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts consuming in the background: once the broker is ready (it may be down at start: commands wait in its queue
+    /// meanwhile), the shared durable consumer is created or updated and commands are taken from it.
+    /// </summary>
+    public Task StartAsync(CancellationToken ct)
     {
-        var options = broker.Options;
-        var consumer = await broker.JetStream.CreateOrUpdateConsumerAsync(options.CommandsStream, new ConsumerConfig(ConsumerName)
+        _loop = Consume(_stop.Token);
+        return Task.CompletedTask;
+    }
+
+    private Task<INatsJSConsumer> Consumer(CancellationToken stop) =>
+        broker.JetStream.CreateOrUpdateConsumerAsync(broker.Options.CommandsStream, new ConsumerConfig(ConsumerName)
         {
             DurableName = ConsumerName,
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
-            AckWait = options.CommandAckWait,
-            MaxDeliver = options.CommandMaxDeliver + 1,
-            MaxAckPending = options.HandlerConcurrency * 4,
-        }, ct);
-        _loop = Consume(consumer, _stop.Token);
-    }
+            AckWait = broker.Options.CommandAckWait,
+            MaxDeliver = broker.Options.CommandMaxDeliver + 1,
+            MaxAckPending = broker.Options.HandlerConcurrency * 4,
+        }, stop).AsTask();
 
-    private async Task Consume(INatsJSConsumer consumer, CancellationToken stop)
+    private async Task Consume(CancellationToken stop)
     {
         using var slots = new SemaphoreSlim(broker.Options.HandlerConcurrency);
         var running = new List<Task>();
@@ -50,7 +57,9 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
         {
             try
             {
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = broker.Options.HandlerConcurrency * 2 }, cancellationToken: stop))
+                await broker.WhenReady(stop);
+                var consumer = await Consumer(stop);
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = broker.Options.HandlerConcurrency * 2, Expires = broker.Options.PullExpiry }, cancellationToken: stop))
                 {
                     await slots.WaitAsync(stop);
                     running.RemoveAll(t => t.IsCompleted);
@@ -67,6 +76,7 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Consuming commands failed; consuming again.");
+                await broker.RestoreStreamsAsync(stop);
                 try { await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stop); } catch (OperationCanceledException) { break; }
             }
         }
@@ -98,6 +108,13 @@ public sealed class NatsCommandHandler(NatsBroker broker, CommandProcessor comma
             outcome = await commands.ExecuteJsonAsync(command.Caller, command.Command, json, new CommandOptions { CommandId = command.CommandId }, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+        catch (Exception ex) when (CommandFailures.OutcomeOf(ex, command.Caller.Tenant, broker.Options.UnavailableRetryAfter) is { } answered)
+        {
+            // The caller's mistake or a store that is down: answered like HTTP answers it (400, 503), never retried into a dead letter.
+            logger.LogWarning("Tenant {Tenant}: command {Command} ({CommandId}) answered {Outcome}: {Error}",
+                command.Caller.Tenant, command.Command, command.CommandId, CommandProcessor.OutcomeName(answered), ex.Message);
+            outcome = answered;
+        }
         catch (Exception ex)
         {
             var delivered = (int)(msg.Metadata?.NumDelivered ?? 1);

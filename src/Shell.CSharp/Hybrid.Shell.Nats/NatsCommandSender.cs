@@ -21,25 +21,34 @@ public sealed class NatsCommandSender : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _listening;
 
-    private NatsCommandSender(NatsBroker broker, TimeProvider clock, INatsSub<byte[]> replies, string inbox)
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NatsCommandSender(NatsBroker broker, TimeProvider clock)
     {
         _broker = broker;
         _clock = clock;
-        _inbox = inbox;
-        _listening = Listen(replies);
-    }
-
-    /// <summary>A sender listening for its replies.</summary>
-    public static async Task<NatsCommandSender> StartAsync(NatsBroker broker, TimeProvider? clock = null, CancellationToken ct = default)
-    {
         // Not the connection's own inbox prefix: the client routes those subjects itself, and a wildcard under it gets nothing.
-        var inbox = BrokerSubjects.replies(broker.Options.Prefix, Guid.NewGuid());
-        var replies = await broker.Connection.SubscribeCoreAsync<byte[]>($"{inbox}.*", cancellationToken: ct);
-        return new NatsCommandSender(broker, clock ?? TimeProvider.System, replies, inbox);
+        _inbox = BrokerSubjects.replies(broker.Options.Prefix, Guid.NewGuid());
+        _listening = Listen();
     }
 
-    private async Task Listen(INatsSub<byte[]> replies)
+    /// <summary>
+    /// A sender that listens for its replies once the broker is ready; it does not wait for the broker (while the
+    /// broker cannot be reached, commands are answered <c>unavailable</c>).
+    /// </summary>
+    public static Task<NatsCommandSender> StartAsync(NatsBroker broker, TimeProvider? clock = null, CancellationToken ct = default) =>
+        Task.FromResult(new NatsCommandSender(broker, clock ?? TimeProvider.System));
+
+    private async Task Listen()
     {
+        INatsSub<byte[]> replies;
+        try
+        {
+            await _broker.WhenReady(_stop.Token);
+            replies = await _broker.Connection.SubscribeCoreAsync<byte[]>($"{_inbox}.*", cancellationToken: _stop.Token);
+            _subscribed.TrySetResult();
+        }
+        catch (OperationCanceledException) { return; }
         try
         {
             await foreach (var reply in replies.Msgs.ReadAllAsync(_stop.Token))
@@ -71,6 +80,10 @@ public sealed class NatsCommandSender : IAsyncDisposable
         var id = commandId ?? Guid.NewGuid();
         var wait = deadline ?? _broker.Options.CommandDeadline;
         var key = Guid.NewGuid().ToString("N");
+        // Not ready, or the connection lost (it reconnects on its own): answered at once, instead of a publish buffered
+        // until the deadline passes (a timeout that cannot tell whether the command runs).
+        if (!await ListeningWithin(wait, ct) || _broker.Connection.ConnectionState != NatsConnectionState.Open)
+            return Unavailable(caller, command, id, $"{_broker.UnavailableReason()}; it was not sent");
         var waiter = new TaskCompletionSource<BrokerReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[key] = waiter;
         try
@@ -96,15 +109,34 @@ public sealed class NatsCommandSender : IAsyncDisposable
             }
             catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException)
             {
-                return BrokerReply.Of("unavailable", new Dictionary<string, object?>
-                {
-                    ["outcome"] = "unavailable", ["commandId"] = id, ["retryAfterSeconds"] = 1,
-                    ["reason"] = $"Tenant '{caller.Tenant}': command '{command}' could not be sent: the broker cannot be reached ({ex.Message}).",
-                });
+                await _broker.RestoreStreamsAsync(ct); // no stream took it (no responders): the broker may have lost it
+                return Unavailable(caller, command, id, $"the broker cannot be reached ({ex.Message})");
             }
         }
         finally { _waiting.TryRemove(key, out _); }
     }
+
+    /// <summary>True once the broker is ready and the replies' subscription in place, waiting at most the broker's patience and <paramref name="wait"/>.</summary>
+    private async Task<bool> ListeningWithin(TimeSpan wait, CancellationToken ct)
+    {
+        if (_subscribed.Task.IsCompleted) return true;
+        var started = _clock.GetTimestamp();
+        if (!await _broker.ReadyWithin(wait, ct)) return false;
+        var left = wait - _clock.GetElapsedTime(started);
+        try
+        {
+            await _subscribed.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _clock, ct);
+            return true;
+        }
+        catch (TimeoutException) { return false; }
+    }
+
+    private BrokerReply Unavailable(Caller caller, string command, Guid id, string why) =>
+        BrokerReply.Of("unavailable", new Dictionary<string, object?>
+        {
+            ["outcome"] = "unavailable", ["commandId"] = id, ["retryAfterSeconds"] = Math.Ceiling(_broker.Options.UnavailableRetryAfter.TotalSeconds),
+            ["reason"] = $"Tenant '{caller.Tenant}': command '{command}' could not be sent: {why}.",
+        });
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

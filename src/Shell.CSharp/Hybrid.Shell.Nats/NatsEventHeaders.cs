@@ -14,7 +14,8 @@ namespace Hybrid.Shell.Nats;
 public static class NatsEventHeaders
 {
     /// <summary>
-    /// The headers of a publication: tenant, event id, position and message type; with <paramref name="envelope"/>, the
+    /// The headers of a publication: tenant, event id, position, message type and the W3C trace context
+    /// (<c>traceparent</c>, <c>tracestate</c>) when the event has one; with <paramref name="envelope"/>, the
     /// rest of the source event's envelope too (what a projector needs).
     /// </summary>
     public static NatsHeaders Of(IntegrationPublication publication, bool envelope = true)
@@ -27,7 +28,11 @@ public static class NatsEventHeaders
             [NatsHeaderNames.Position] = e.Position.ToString(CultureInfo.InvariantCulture),
             [NatsHeaderNames.MessageType] = publication.Message.Type,
         };
-        if (!string.IsNullOrEmpty(e.Metadata.TraceParent)) headers[NatsHeaderNames.TraceParent] = e.Metadata.TraceParent;
+        if (!string.IsNullOrEmpty(e.Metadata.TraceParent))
+        {
+            headers[NatsHeaderNames.TraceParent] = e.Metadata.TraceParent;
+            if (!string.IsNullOrEmpty(e.Metadata.TraceState)) headers[NatsHeaderNames.TraceState] = e.Metadata.TraceState;
+        }
         if (!envelope) return headers;
         headers[NatsHeaderNames.EventType] = e.Type;
         foreach (var (name, value) in new[]

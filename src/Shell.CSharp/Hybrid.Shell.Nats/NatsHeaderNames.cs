@@ -3,7 +3,10 @@ namespace Hybrid.Shell.Nats;
 /// <summary>The message headers Hybrid writes and reads on the broker.</summary>
 public static class NatsHeaderNames
 {
-    /// <summary>JetStream's de-duplication id: the event id of an integration message, the command id of a command.</summary>
+    /// <summary>
+    /// JetStream's de-duplication id: the event id of an integration message; for a command, a fresh id per send (a
+    /// re-send with the same command id is a new message, answered once by the command id, see <see cref="CommandId"/>).
+    /// </summary>
     public const string MessageId = "Nats-Msg-Id";
     /// <summary>The tenant of an event or command.</summary>
     public const string Tenant = "Hybrid-Tenant";
@@ -19,7 +22,7 @@ public static class NatsHeaderNames
     public const string Stream = "Hybrid-Stream";
     /// <summary>The source event's version in its stream.</summary>
     public const string StreamVersion = "Hybrid-Stream-Version";
-    /// <summary>The source event's tags, comma-separated.</summary>
+    /// <summary>The source event's tags, one header value per tag (a tag may hold a comma).</summary>
     public const string Tags = "Hybrid-Tags";
     /// <summary>The source event's schema version.</summary>
     public const string SchemaVersion = "Hybrid-Schema-Version";
@@ -39,6 +42,8 @@ public static class NatsHeaderNames
 
     /// <summary>The W3C trace context of the source event, under its standard name, so consumers continue the trace.</summary>
     public const string TraceParent = "traceparent";
+    /// <summary>The W3C tracestate that goes with <see cref="TraceParent"/>, under its standard name, when the event has one.</summary>
+    public const string TraceState = "tracestate";
     /// <summary>A command's id (a GUID): the handler runs a redelivered command idempotently.</summary>
     public const string CommandId = "Hybrid-Command-Id";
     /// <summary>Where a command's reply goes.</summary>

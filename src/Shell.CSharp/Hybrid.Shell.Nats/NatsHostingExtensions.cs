@@ -9,9 +9,17 @@ namespace Hybrid.Shell.Nats;
 /// <summary>Wiring for the broker topology: the broker connection, producers, command handlers and projectors.</summary>
 public static class NatsHostingExtensions
 {
-    /// <summary>Registers the broker connection (connected, streams in place, when first resolved).</summary>
-    public static IServiceCollection AddNatsBroker(this IServiceCollection services, NatsBrokerOptions options) =>
-        services.AddSingleton(_ => Task.Run(() => NatsBroker.ConnectAsync(options)).GetAwaiter().GetResult());
+    /// <summary>
+    /// Registers the broker connection: resolving it never waits for the server, it connects and sets up the streams in
+    /// the background (<see cref="NatsBroker.Start"/>), so a process whose broker is down at start still starts.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The options can never work (<see cref="NatsBrokerOptions.Validate"/>), named.</exception>
+    public static IServiceCollection AddNatsBroker(this IServiceCollection services, NatsBrokerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return services.AddSingleton(sp => NatsBroker.Start(options, sp.GetService<ILoggerFactory>()?.CreateLogger<NatsBroker>()));
+    }
 
     /// <summary>Publishes the producer's events to the broker (needs <see cref="AddNatsBroker"/>).</summary>
     public static HybridBuilder AddNatsProducer(this HybridBuilder hybrid, Producer producer) =>

@@ -21,8 +21,9 @@ public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = tr
     /// <inheritdoc />
     public async Task<PublishOutcome> PublishAsync(IReadOnlyList<IntegrationPublication> messages, CancellationToken ct)
     {
+        await broker.EnsureReady(ct);
         if (broker.Connection.ConnectionState != NatsConnectionState.Open)
-            throw new BrokerUnavailableException($"the connection to {broker.Options.Url} is {broker.Connection.ConnectionState.ToString().ToLowerInvariant()}");
+            throw new BrokerUnavailableException(broker.UnavailableReason());
         var acks = new Task[messages.Count];
         for (var i = 0; i < messages.Count; i++) acks[i] = PublishOne(messages[i], ct);
         for (var i = 0; i < acks.Length; i++)
@@ -39,6 +40,7 @@ public sealed class NatsJetStreamPublisher(NatsBroker broker, bool envelope = tr
             {
                 await DrainQuietly(acks, i + 1);
                 if (i > 0) return new PublishOutcome(i, null); // the rest is published again, and waits for the broker then
+                await broker.RestoreStreamsAsync(ct); // no stream took it (no responders): the broker may have lost it
                 throw Unavailable(ex);
             }
         }

@@ -120,8 +120,9 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                     InactiveThreshold = TimeSpan.FromMinutes(1),
                 };
                 if (_lastSequence > 0) config.OptStartSeq = (ulong)_lastSequence + 1;
+                await _broker.WhenReady(stop);
                 var consumer = await _broker.JetStream.CreateOrUpdateConsumerAsync(_broker.Options.EventsStream, config, stop);
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512 }, cancellationToken: stop))
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512, Expires = _broker.Options.PullExpiry }, cancellationToken: stop))
                 {
                     Apply(msg.Headers, msg.Data);
                     if (msg.Metadata is { } metadata) Interlocked.Exchange(ref _lastSequence, (long)metadata.Sequence.Stream);
@@ -131,6 +132,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
             catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Consuming events failed after stream sequence {Sequence}; consuming again.", _lastSequence);
+                await _broker.RestoreStreamsAsync(stop);
                 try { await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, stop); } catch (OperationCanceledException) { return; }
             }
         }

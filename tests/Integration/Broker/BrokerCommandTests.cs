@@ -101,8 +101,10 @@ public sealed class BrokerCommandTests(Xunit.Abstractions.ITestOutputHelper outp
         await Task.Delay(2500); // past the ack wait: nothing is delivered again
         var dead = await _bed.Messages(_bed.Options.DeadStream);
         Assert.Equal(2, dead.Count);
-        Assert.True(dead[0].Headers!.TryGetLastValue(NatsHeaderNames.DeadReason, out var reason));
-        Assert.Contains("does not name a tenant and a command", reason);
+        // Handled concurrently: dead-lettered in either order.
+        var reasons = dead.Select(d => d.Headers!.TryGetLastValue(NatsHeaderNames.DeadReason, out var reason) ? reason : "").Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains("has no command id", reasons[0]);
+        Assert.Contains("does not name a tenant and a command", reasons[1]);
     }
 
     [Fact]
@@ -140,6 +142,45 @@ public sealed class BrokerCommandTests(Xunit.Abstractions.ITestOutputHelper outp
         await Task.Delay(500);
         await Handler();
         Assert.Equal("accepted", (await sent).Outcome);
+    }
+
+    [Fact]
+    public async Task a_store_that_cannot_be_reached_is_answered_unavailable_not_dead_lettered_and_the_resend_applies_the_command_once()
+    {
+        var store = new SwitchableStore(_bed.Store, () => new StoreUnavailableException("Tenant 'acme': the database 'eu' cannot be reached."));
+        await Handler(store);
+        var id = Guid.NewGuid();
+        var reply = await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""", id, TimeSpan.FromSeconds(15));
+
+        Assert.Equal("unavailable", reply.Outcome);
+        Assert.Contains("Tenant 'acme': the store cannot be reached", Body(reply).GetProperty("reason").GetString());
+        Assert.Equal(2.0, Body(reply).GetProperty("retryAfterSeconds").GetDouble());
+        store.Down = false;
+        Assert.Equal("accepted", (await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""", id, TimeSpan.FromSeconds(15))).Outcome);
+        Assert.Equal("accepted", (await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""", id, TimeSpan.FromSeconds(15))).Outcome);
+        Assert.Equal(1L, await _bed.Store.GetHead("acme", default));
+        Assert.Empty(await _bed.Messages(_bed.Options.DeadStream));
+    }
+
+    [Fact]
+    public async Task input_the_store_refuses_such_as_an_unknown_tenant_is_answered_invalid_naming_it_and_not_dead_lettered()
+    {
+        await Handler(new SwitchableStore(_bed.Store, () => new Shell.Routing.UnknownTenantException("acme")));
+        var reply = await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""", deadline: TimeSpan.FromSeconds(15));
+
+        Assert.Equal("invalid", reply.Outcome);
+        Assert.Contains("'acme'", reply.Json);
+        Assert.Equal(0L, await _bed.Store.GetHead("acme", default));
+        Assert.Empty(await _bed.Messages(_bed.Options.DeadStream));
+        Assert.Equal(0L, await _bed.Queued());
+    }
+
+    /// <summary>A store whose reads throw the given failure while it is down.</summary>
+    private sealed class SwitchableStore(IEventStore inner, Func<Exception> failure) : Shell.Middleware.DelegatingEventStore(inner)
+    {
+        public volatile bool Down = true;
+
+        public override Task<long> GetHead(string tenant, CancellationToken ct) => Down ? throw failure() : base.GetHead(tenant, ct);
     }
 
     /// <summary>A store whose every read throws, as one that cannot be reached.</summary>

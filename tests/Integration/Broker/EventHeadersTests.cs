@@ -39,6 +39,18 @@ public sealed class EventHeadersTests
     }
 
     [Fact]
+    public void the_w3c_trace_context_travels_under_its_standard_names_also_without_the_envelope()
+    {
+        var e = Recorded(new EventMetadata("c-1", "corr-1", "ann", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=x,other=y",
+            MapModule.Empty<string, string>()));
+        var headers = NatsEventHeaders.Of(new IntegrationPublication("acme", e, new IntegrationMessage("o", "o", e.Body)), envelope: false);
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", headers["traceparent"].ToString());
+        Assert.Equal("vendor=x,other=y", headers["tracestate"].ToString());
+        Assert.Equal(["acme", e.Id.ToString(), "7", "o"], new[] { NatsHeaderNames.Tenant, NatsHeaderNames.EventId, NatsHeaderNames.Position, NatsHeaderNames.MessageType }
+            .Select(name => headers[name].ToString()));
+    }
+
+    [Fact]
     public void a_message_with_damaged_metadata_json_is_reported_not_thrown()
     {
         var e = Recorded(EventMetadata.Of("c-1", "corr-1", "ann"));

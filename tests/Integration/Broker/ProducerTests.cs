@@ -53,6 +53,23 @@ public sealed class ProducerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_pipelined_batch_is_stored_in_the_order_of_the_log_per_tenant()
+    {
+        var acme = await _bed.Append("acme", Enumerable.Range(1, 300).Select(i => Order($"{i}")).ToArray());
+        var globex = await _bed.Append("globex", Enumerable.Range(1, 100).Select(i => Order($"g{i}")).ToArray());
+        var interleaved = acme.Select((e, i) => (e, i * 3)).Concat(globex.Select((e, i) => (e, i * 9 + 1))).OrderBy(p => p.Item2)
+            .Select(p => new Shell.Producers.IntegrationPublication(p.e.Tenant, p.e, new IntegrationMessage("orders.placed", "order-placed", p.e.Body))).ToArray();
+
+        var outcome = await new NatsJetStreamPublisher(_bed.Broker).PublishAsync(interleaved, default);
+
+        Assert.Equal(400, outcome.Acknowledged);
+        var stored = await Published();
+        foreach (var tenant in new[] { "acme", "globex" })
+            Assert.Equal(Enumerable.Range(1, tenant == "acme" ? 300 : 100).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                stored.Where(m => Header(m, NatsHeaderNames.Tenant) == tenant).Select(m => Header(m, NatsHeaderNames.Position)));
+    }
+
+    [Fact]
     public async Task a_producer_that_publishes_again_from_an_old_checkpoint_repeats_nothing_in_the_stream()
     {
         await _bed.Append("acme", Order("1"), Order("2"), Order("3"));

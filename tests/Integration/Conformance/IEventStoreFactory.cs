@@ -17,6 +17,13 @@ public interface ISubjectKeyStoreFactory
     Task<ISubjectKeyStore> CreateKeysAsync();
 }
 
+/// <summary>A store factory that also gives the lease store kept beside its store (same database or file).</summary>
+public interface ILeaseStoreFactory
+{
+    /// <summary>The lease store beside the factory's event store.</summary>
+    Task<ILeaseStore> CreateLeasesAsync();
+}
+
 /// <summary>Fresh tenant ids, so tests sharing a store never see each other's events.</summary>
 public static class Tenants
 {

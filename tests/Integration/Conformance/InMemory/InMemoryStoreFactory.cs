@@ -3,7 +3,7 @@ using Hybrid.InMemory.EventStore;
 namespace Hybrid.Tests.Integration.Conformance.InMemory;
 
 /// <summary>One in-memory store shared by every conformance test: tests use fresh tenants, so sharing also checks isolation.</summary>
-public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory
+public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
 {
     private static readonly InMemoryEventStore Shared = new();
 
@@ -14,4 +14,9 @@ public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreF
     public Task<ISubjectKeyStore> CreateKeysAsync() => Task.FromResult<ISubjectKeyStore>(Keys);
 
     private static readonly Hybrid.InMemory.Lifecycle.InMemorySubjectKeyStore Keys = new();
+
+    /// <inheritdoc />
+    public Task<ILeaseStore> CreateLeasesAsync() => Task.FromResult<ILeaseStore>(Leases);
+
+    private static readonly Hybrid.InMemory.Leases.InMemoryLeaseStore Leases = new(TimeProvider.System);
 }

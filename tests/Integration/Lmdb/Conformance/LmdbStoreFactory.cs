@@ -8,7 +8,7 @@ namespace Hybrid.Tests.Integration.Lmdb.Conformance;
 /// so sharing also checks isolation (and exercises group commit across tests running at once). With a short
 /// <paramref name="indexTailLength"/>, a tenant's first events are read through the indexes and its latest from the
 /// index tail within one test (the default's tail holds a whole test's events).</summary>
-public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFactory, ISubjectKeyStoreFactory
+public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
 {
     private static readonly ConcurrentDictionary<int, Lazy<LmdbEventStore>> Stores = new();
 
@@ -31,4 +31,7 @@ public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFact
 
     /// <inheritdoc />
     public Task<ISubjectKeyStore> CreateKeysAsync() => Task.FromResult<ISubjectKeyStore>(new LmdbSubjectKeyStore(Shared));
+
+    /// <inheritdoc />
+    public Task<ILeaseStore> CreateLeasesAsync() => Task.FromResult<ILeaseStore>(new LmdbLeaseStore(Shared));
 }

@@ -1,12 +1,13 @@
 using Hybrid.Shell.Postgres;
 using Hybrid.Shell.Postgres.Lifecycle;
+using Hybrid.Shell.Postgres.Processing;
 using Hybrid.Tests.Integration.Conformance;
 
 namespace Hybrid.Tests.Integration.Postgres.Conformance;
 
 /// <summary>One PostgreSQL store, on its own database, shared by every conformance test: tests use fresh tenants, so
 /// sharing also checks isolation (and exercises group commit across tests running at once).</summary>
-public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory
+public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
 {
     private static readonly Lazy<Task<PostgresEventStore>> Shared = new(() => PostgresStores.CreateAsync());
 
@@ -20,5 +21,14 @@ public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreF
     {
         var store = await Shared.Value;
         return new PostgresSubjectKeyStore(store.Options.ConnectionString, store.Options.Schema);
+    });
+
+    /// <inheritdoc />
+    public async Task<ILeaseStore> CreateLeasesAsync() => await SharedLeases.Value;
+
+    private static readonly Lazy<Task<PostgresLeaseStore>> SharedLeases = new(async () =>
+    {
+        var store = await Shared.Value;
+        return new PostgresLeaseStore(store.Options.ConnectionString, store.Options.Schema);
     });
 }

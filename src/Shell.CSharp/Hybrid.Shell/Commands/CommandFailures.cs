@@ -1,0 +1,25 @@
+using Hybrid.Shell.Stores;
+
+namespace Hybrid.Shell.Commands;
+
+/// <summary>
+/// What a transport that runs commands out of a request (a broker's handler) answers when running one throws: input
+/// the store refused (<see cref="InvalidInputException"/>, e.g. an unknown tenant) is the caller's mistake, a store that
+/// cannot be reached (<see cref="StoreFailures"/>) is retryable; either is an outcome, never a failure to retry and
+/// dead-letter. Anything else is a defect.
+/// </summary>
+public static class CommandFailures
+{
+    /// <summary>
+    /// The outcome the exception stands for: <c>Invalid</c> naming the field the store refused, <c>Unavailable</c> with
+    /// <paramref name="retryAfter"/> naming the tenant, or null for a defect.
+    /// </summary>
+    public static CommandOutcome? OutcomeOf(Exception exception, string tenant, TimeSpan retryAfter)
+    {
+        if (exception is InvalidInputException invalid)
+            return CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
+        if (StoreFailures.IsUnavailable(exception))
+            return CommandOutcome.NewUnavailable($"Tenant '{tenant}': the store cannot be reached ({exception.Message}); send the command again (with its command id it is applied once).", retryAfter);
+        return null;
+    }
+}
