@@ -44,17 +44,7 @@ public sealed class SecuredHttpServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddAuthentication().AddJwtBearer(o =>
-        {
-            o.RequireHttpsMetadata = false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = Issuer,
-                ValidAudience = Audience,
-                IssuerSigningKey = Key,
-                ClockSkew = TimeSpan.Zero,
-            };
-        });
+        AddTestJwtBearer(builder.Services);
         var app = builder.Build();
         var processor = WriteSideSetup.Processor(store);
         HybridHttpOptions Options(ICallerResolver? callers = null) => new()
@@ -71,6 +61,20 @@ public sealed class SecuredHttpServer : IAsyncDisposable
         await app.StartAsync();
         return new SecuredHttpServer(app, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
     }
+
+    /// <summary>JwtBearer authentication trusting the test issuer, audience and key (no clock skew).</summary>
+    public static void AddTestJwtBearer(IServiceCollection services) =>
+        services.AddAuthentication().AddJwtBearer(o =>
+        {
+            o.RequireHttpsMetadata = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = Issuer,
+                ValidAudience = Audience,
+                IssuerSigningKey = Key,
+                ClockSkew = TimeSpan.Zero,
+            };
+        });
 
     /// <summary>A token signed with the test key (or <paramref name="key"/>), valid for an hour unless told otherwise.</summary>
     public static string Token(string? tenant = null, string subject = "alice", string[]? roles = null, DateTime? expires = null,
