@@ -68,7 +68,9 @@ public sealed class HeaderCallerResolver : ICallerResolver
 
 /// <summary>
 /// The caller from the authenticated user's claims: the tenant from a tenant claim, the identity from the
-/// name identifier (or "sub"), roles from role claims; the correlation id from <c>X-Correlation-Id</c>.
+/// name identifier (or "sub"), roles from role claims; the correlation id from <c>X-Correlation-Id</c>. An
+/// unauthenticated user is refused with 401, an authenticated one without the tenant claim with 403 (as
+/// <see cref="JwtBearerCallerResolver"/> refuses them).
 /// </summary>
 public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICallerResolver
 {
@@ -80,12 +82,9 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
             return ValueTask.FromResult(CallerResult.Unauthenticated("caller", "The caller is not authenticated."));
         var tenant = user.FindFirst(tenantClaim)?.Value;
         if (string.IsNullOrWhiteSpace(tenant))
-            return ValueTask.FromResult(CallerResult.Fail(tenantClaim, $"The caller has no '{tenantClaim}' claim."));
-        var authenticated = user.Identity?.IsAuthenticated == true;
-        var actor = authenticated ? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "" : "";
-        var roles = authenticated
-            ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
-            : [];
+            return ValueTask.FromResult(CallerResult.Forbidden(tenantClaim, $"The caller has no '{tenantClaim}' claim."));
+        var actor = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "";
+        var roles = user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray();
         var (correlationId, correlationError) = SingleHeader.Read(context.Request.Headers, "X-Correlation-Id");
         if (correlationError is not null) return ValueTask.FromResult(new CallerResult(null, correlationError));
         var caller = new Caller(tenant, actor, roles, correlationId);

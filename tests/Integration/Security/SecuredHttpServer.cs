@@ -1,5 +1,6 @@
 using System.Text;
 using Hybrid.InMemory.EventStore;
+using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Http;
 using Hybrid.Tests.Integration.WriteSide;
 using Hybrid.Tests.TestDomain;
@@ -16,7 +17,7 @@ namespace Hybrid.Tests.Integration.Security;
 
 /// <summary>
 /// The HTTP adapter on Kestrel (loopback, a free port) with JwtBearer authentication, mounted once per caller resolver:
-/// <c>/jwt</c> (JWT bearer), <c>/headers</c> (the default header resolver), <c>/claims</c> (the claims resolver, fed by
+/// <c>/jwt</c> (JWT bearer, with GraphQL at <c>/jwt/graphql</c>), <c>/headers</c> (the default header resolver), <c>/claims</c> (the claims resolver, fed by
 /// the only, hence default, authentication scheme), and two misconfigured ones — <c>/unknown-scheme</c> (a JWT resolver
 /// naming a scheme nobody registered) and <c>/throwing</c> (a resolver that fails). Tokens are signed with a test key.
 /// </summary>
@@ -54,6 +55,7 @@ public sealed class SecuredHttpServer : IAsyncDisposable
             Callers = callers ?? new HeaderCallerResolver(),
         };
         app.MapHybrid(Options(new JwtBearerCallerResolver()), "/jwt");
+        app.MapHybridGraphQL(Options(new JwtBearerCallerResolver()), "/jwt/graphql");
         app.MapHybrid(Options(), "/headers");
         app.MapHybrid(Options(new JwtBearerCallerResolver(new JwtBearerCallerOptions { Scheme = "NoSuchScheme" })), "/unknown-scheme");
         app.MapHybrid(Options(new ClaimsCallerResolver()), "/claims");
