@@ -78,13 +78,17 @@ public sealed class SecuredHttpServer : IAsyncDisposable
             };
         });
 
-    /// <summary>A token signed with the test key (or <paramref name="key"/>), valid for an hour unless told otherwise.</summary>
+    /// <summary>
+    /// A token signed with the test key (or <paramref name="key"/>), valid for an hour unless told otherwise; its tenant
+    /// claim is <paramref name="tenant"/>, or the JSON array <paramref name="tenants"/>.
+    /// </summary>
     public static string Token(string? tenant = null, string subject = "alice", string[]? roles = null, DateTime? expires = null,
-        DateTime? notBefore = null, string issuer = Issuer, string audience = Audience, SecurityKey? key = null)
+        DateTime? notBefore = null, string issuer = Issuer, string audience = Audience, SecurityKey? key = null, string[]? tenants = null)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = subject };
         if (tenant is not null) claims["tenant"] = tenant;
+        if (tenants is not null) claims["tenant"] = tenants;
         if (roles is not null) claims["roles"] = roles;
         var start = notBefore ?? now.AddHours(-2);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
