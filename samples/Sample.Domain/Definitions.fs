@@ -55,12 +55,16 @@ let commands: CommandDefinition list =
       todoCommand<DeleteList> "DeleteList" (fun r -> r.ListId) (fun r -> TodoLists.DeleteList r.ListId)
       inviteCommand ]
 
-/// The read models.
+/// The read models, each readable after a command (read-your-writes `views=`) by whoever its queries answer.
 let readModels: ReadModelDefinition list =
     [ ReadModel.ofRecorded TodoListsView.Name 1 (List.ofArray TodoListsView.eventTypes) TodoListsView.initial TodoListsView.evolve
+      |> ReadModel.readableBy Access.canRead
       ReadModel.ofRecorded CustomersView.Name 1 (List.ofArray CustomersView.eventTypes) CustomersView.initial CustomersView.evolve
+      |> ReadModel.readableBy Access.canRead
       ReadModel.ofRecorded BillingView.Name 1 (List.ofArray BillingView.eventTypes) BillingView.initial BillingView.evolve
-      ReadModel.ofRecorded LeaderboardView.Name 1 (List.ofArray LeaderboardView.eventTypes) LeaderboardView.initial LeaderboardView.evolve ]
+      |> ReadModel.readableBy Access.isAdmin
+      ReadModel.ofRecorded LeaderboardView.Name 1 (List.ofArray LeaderboardView.eventTypes) LeaderboardView.initial LeaderboardView.evolve
+      |> ReadModel.readableBy Access.canRead ]
 
 let private answer (outcome: Queries.QueryOutcome<'T>) =
     match outcome with

@@ -50,7 +50,10 @@ type ReadModelDefinition =
       /// The .NET type of a piece, by name: what a cache serializes it as.
       PieceType: string -> Type
       /// What a read returns: the selector applied to the pieces (see ReadModel.view).
-      View: string -> Map<string, obj> -> obj }
+      View: string -> Map<string, obj> -> obj
+      /// Who may have the model's state answered outside its queries (read-your-writes `views=` of a command that does
+      /// not name it for its payload): nobody unless set with ReadModel.readableBy. Queries keep their own authorization.
+      ReadableBy: Caller -> bool }
 
 /// Stable routing of keys to segments: the same on every machine and process (no randomized string hashing).
 module ReadModelRouting =
@@ -141,7 +144,8 @@ module ReadModel =
                         stepped <- true
                 if stepped then struct (pieces.Add(stateName, box state), changed) else noChange pieces
           PieceType = fun _ -> typeof<'State>
-          View = fun _ pieces -> pieces.[stateName] }
+          View = fun _ pieces -> pieces.[stateName]
+          ReadableBy = fun _ -> false }
 
     /// A model whose whole state is one piece, folded from decoded events (events decoding to None are skipped).
     let monolithic (name: string) (version: int) (eventTypes: string list) (decode: RecordedEvent -> 'Event option)
@@ -209,7 +213,8 @@ module ReadModel =
           Step = step
           StepRun = stepRun
           PieceType = fun _ -> typeof<Map<string, 'Entity>>
-          View = view }
+          View = view
+          ReadableBy = fun _ -> false }
 
     /// A segmented model of entities keyed by keyOf, each starting from initial.
     let segmented name version eventTypes segments (decode: RecordedEvent -> 'Event option) (keyOf: 'Event -> string)
@@ -287,13 +292,18 @@ module ReadModel =
           Step = step
           StepRun = stepEach step
           PieceType = pieceType
-          View = view }
+          View = view
+          ReadableBy = fun _ -> false }
 
     /// The same model with one instance per scope value (monolithic models only; see validate).
     let scoped (scope: ReadModelScope) (model: ReadModelDefinition) = { model with Scope = scope }
 
     /// The same model at another version.
     let withVersion (version: int) (model: ReadModelDefinition) = { model with Version = version }
+
+    /// The model with the callers who may have its state answered outside its queries (read-your-writes `views=`);
+    /// deny by default: a model without it answers only the commands that name it for their payload.
+    let readableBy (admits: Caller -> bool) (model: ReadModelDefinition) = { model with ReadableBy = admits }
 
     /// Checks a definition; an error naming the model and what was wrong.
     let validate (model: ReadModelDefinition) : Result<unit, string> =

@@ -68,7 +68,9 @@ public sealed class HeaderCallerResolver : ICallerResolver
 
 /// <summary>
 /// The caller from the authenticated user's claims: the tenant from a tenant claim, the identity from the
-/// name identifier (or "sub"), roles from role claims; the correlation id from <c>X-Correlation-Id</c>.
+/// name identifier (or "sub"), roles from role claims; the correlation id from <c>X-Correlation-Id</c>. An
+/// unauthenticated user is refused with 401, an authenticated one without the tenant claim, or naming several, with 403 (as
+/// <see cref="JwtBearerCallerResolver"/> refuses them).
 /// </summary>
 public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICallerResolver
 {
@@ -78,14 +80,10 @@ public sealed class ClaimsCallerResolver(string tenantClaim = "tenant") : ICalle
         var user = context.User;
         if (user.Identity?.IsAuthenticated != true)
             return ValueTask.FromResult(CallerResult.Unauthenticated("caller", "The caller is not authenticated."));
-        var tenant = user.FindFirst(tenantClaim)?.Value;
-        if (string.IsNullOrWhiteSpace(tenant))
-            return ValueTask.FromResult(CallerResult.Fail(tenantClaim, $"The caller has no '{tenantClaim}' claim."));
-        var authenticated = user.Identity?.IsAuthenticated == true;
-        var actor = authenticated ? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "" : "";
-        var roles = authenticated
-            ? user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray()
-            : [];
+        var (tenant, refusal) = TenantClaim.Read(user, tenantClaim, "The caller");
+        if (refusal is not null) return ValueTask.FromResult(refusal);
+        var actor = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "";
+        var roles = user.Claims.Where(c => c.Type == ClaimTypes.Role || c.Type == "role").Select(c => c.Value).Distinct().ToArray();
         var (correlationId, correlationError) = SingleHeader.Read(context.Request.Headers, "X-Correlation-Id");
         if (correlationError is not null) return ValueTask.FromResult(new CallerResult(null, correlationError));
         var caller = new Caller(tenant, actor, roles, correlationId);

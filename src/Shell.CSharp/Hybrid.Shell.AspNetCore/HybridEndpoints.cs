@@ -11,7 +11,8 @@ namespace Hybrid.Shell.Http;
 /// <c>GET {prefix}/introspection</c>. A command request may send <c>If-Match: n</c> (or <c>?expectedVersion=n</c>)
 /// for the stream's expected version, <c>X-Command-Id</c>, <c>X-Metadata-{name}</c> headers (user-defined metadata
 /// fields stored with each event, named in lower case), and <c>?waitMs=t</c> to answer, once the command's
-/// views (or <c>?views=model:scope,…</c>) have folded its events, with their fresh state (read-your-writes).
+/// views (or <c>?views=model:scope,…</c>: views the caller may read, see <see cref="ViewAccess"/>, else 403 and the command
+/// does not run) have folded its events, with their fresh state (read-your-writes).
 /// Failures are RFC 9457 problem documents naming the field, checked in this order: a method other than POST (GET for
 /// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, unknown command or query 404,
 /// Content-Type 415, body size 413, caller headers 400, query parameters 400, body 400; then the outcome.
@@ -70,6 +71,8 @@ public static class HybridEndpoints
         var json = body.Json!;
 
         var views = request.Views;
+        if (views is not null && ReadYourWrites.Refusal(caller, definition, json, views, options.Registry) is { } refusal)
+            return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnauthorized(refusal)), StatusCodes.Status403Forbidden);
         if (request.Wait is not null && views is null)
         {
             views = ReadYourWrites.ViewsOf(definition, json);

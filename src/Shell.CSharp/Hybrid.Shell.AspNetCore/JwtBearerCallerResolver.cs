@@ -8,7 +8,8 @@ namespace Hybrid.Shell.Http;
 /// The caller from a JWT bearer token validated by ASP.NET Core's JwtBearer handler (register it with
 /// <c>services.AddAuthentication().AddJwtBearer(o => ...)</c>, with the issuer, audience and signing keys to trust): the
 /// tenant, actor and roles come from the token's claims only, so tenant, actor and role headers a client sends are
-/// ignored. A missing, expired or wrongly signed token is refused with 401; a valid token without a tenant with 403.
+/// ignored. A missing, expired or wrongly signed token is refused with 401; a valid token without a tenant, or naming
+/// several, with 403.
 /// </summary>
 public sealed class JwtBearerCallerResolver(JwtBearerCallerOptions? options = null) : ICallerResolver
 {
@@ -23,9 +24,8 @@ public sealed class JwtBearerCallerResolver(JwtBearerCallerOptions? options = nu
                 ? "A bearer token is required (Authorization: Bearer <token>)."
                 : $"The bearer token was refused: {Reason(result.Failure)}");
         var user = result.Principal!;
-        var tenant = user.FindFirst(_options.TenantClaim)?.Value;
-        if (string.IsNullOrWhiteSpace(tenant))
-            return CallerResult.Forbidden(_options.TenantClaim, $"The bearer token has no '{_options.TenantClaim}' claim.");
+        var (tenant, refusal) = TenantClaim.Read(user, _options.TenantClaim, "The bearer token");
+        if (refusal is not null) return refusal;
         var actor = _options.ActorClaims.Select(c => user.FindFirst(c)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
         var roles = user.Claims.Where(c => _options.RoleClaims.Contains(c.Type)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
         var (correlationId, correlationError) = SingleHeader.Read(context.Request.Headers, "X-Correlation-Id");

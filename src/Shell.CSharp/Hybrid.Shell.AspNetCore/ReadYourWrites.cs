@@ -1,3 +1,5 @@
+using Microsoft.FSharp.Core;
+
 namespace Hybrid.Shell.Http;
 
 /// <summary>
@@ -10,6 +12,26 @@ internal static class ReadYourWrites
     /// <summary>The views the command names for its payload (none when it names none or the payload does not parse).</summary>
     public static ViewRef[] ViewsOf(CommandDefinition definition, string json) =>
         definition.Parse.Invoke(json) is { IsOk: true } parsed ? [.. definition.ViewsFor(parsed.ResultValue)] : [];
+
+    /// <summary>
+    /// Why the caller may not have one of the <paramref name="named"/> views answered (the core's
+    /// <see cref="ViewAccess"/>: the command names it for this payload, or its model admits the caller), or null when it
+    /// may have them all, or when the payload does not parse (the command then answers invalid, with no views). Of a
+    /// model the registry does not define, only the command's own views are answered.
+    /// </summary>
+    public static string? Refusal(Caller caller, CommandDefinition definition, string json, ViewRef[] named, Registry registry)
+    {
+        if (definition.Parse.Invoke(json) is not { IsOk: true } parsed) return null;
+        var own = definition.ViewsFor(parsed.ResultValue);
+        var models = Runtime.readModels(registry);
+        foreach (var view in named)
+        {
+            var model = models.FirstOrDefault(m => string.Equals(m.Name, view.Model, StringComparison.Ordinal));
+            if (ViewAccess.check(caller, own, model is null ? null : FSharpOption<ReadModelDefinition>.Some(model), view) is Authorization.Denied denied)
+                return denied.reason;
+        }
+        return null;
+    }
 
     /// <summary>Adds <c>views</c> (by <c>model</c> or <c>model:scope</c>) and <c>viewsTimedOut</c> to the answer.</summary>
     public static async Task AddViews(Dictionary<string, object?> body, IReadModelViews views, string tenant, long position,

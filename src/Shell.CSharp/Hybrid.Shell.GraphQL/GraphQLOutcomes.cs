@@ -1,11 +1,13 @@
 using GraphQL;
 using Hybrid.Shell.Commands;
+using Hybrid.Shell.Http;
+using Microsoft.AspNetCore.Http;
 
 namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
 /// Outcomes that are not data, as GraphQL errors with codes: <c>REJECTED</c>, <c>CONFLICT</c>,
-/// <c>PRECONDITION_FAILED</c> (expected version out of date), <c>DENIED</c>, <c>INVALID</c> (the field is named),
+/// <c>PRECONDITION_FAILED</c> (expected version out of date), <c>UNAUTHENTICATED</c>, <c>DENIED</c>, <c>INVALID</c> (the field is named),
 /// <c>NOT_FOUND</c>, <c>UNAVAILABLE</c> (retry later). The error's extensions carry the same body the HTTP adapter answers with
 /// (a rejection's own code as <c>rejectionCode</c>).
 /// </summary>
@@ -39,7 +41,25 @@ public static class GraphQLOutcomes
     /// <summary>The error of a query outcome that is not an answer.</summary>
     public static ExecutionError ErrorOf(QueryOutcome outcome) => Error(CodeOf(outcome), OutcomeBodies.Of(outcome));
 
-    /// <summary>An INVALID error naming the field (a caller that could not be resolved, a bad argument).</summary>
+    /// <summary>
+    /// The error of a caller that could not be resolved, as the HTTP adapter answers it: <c>UNAUTHENTICATED</c> (no or
+    /// refused credentials: the response is then a 401), <c>DENIED</c> (authenticated, but the credentials grant no
+    /// tenant), or <c>INVALID</c> naming the header or claim at fault.
+    /// </summary>
+    public static ExecutionError Unresolved(CallerResult failed)
+    {
+        var error = failed.Error ?? new Validation.Error("caller", "The caller could not be resolved.");
+        return failed.Status switch
+        {
+            StatusCodes.Status401Unauthorized =>
+                Error("UNAUTHENTICATED", new() { ["outcome"] = "unauthenticated", ["field"] = error.Field, ["reason"] = error.Message }),
+            StatusCodes.Status403Forbidden =>
+                Error("DENIED", new() { ["outcome"] = "unauthorized", ["field"] = error.Field, ["reason"] = error.Message }),
+            _ => Invalid(error),
+        };
+    }
+
+    /// <summary>An INVALID error naming the field (a bad argument, a caller header at fault).</summary>
     public static ExecutionError Invalid(Validation.Error error) => Error("INVALID", OutcomeBodies.Invalid(error));
 
     /// <summary>An error with a code, its message the body's reason, its extensions the body.</summary>

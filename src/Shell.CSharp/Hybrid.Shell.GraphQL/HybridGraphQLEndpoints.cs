@@ -76,18 +76,25 @@ public static class HybridGraphQLEndpoints
                 StatusCodes.Status400BadRequest);
             return;
         }
+        var call = new GraphQLCallContext(http, options.Callers);
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Schema = schema,
             Query = request.Query,
             Variables = request.Variables,
             OperationName = request.OperationName,
-            UserContext = new Dictionary<string, object?> { [GraphQLCallContext.Key] = new GraphQLCallContext(http, options.Callers) },
+            UserContext = new Dictionary<string, object?> { [GraphQLCallContext.Key] = call },
             RequestServices = http.RequestServices,
             CancellationToken = ct,
             UnhandledExceptionDelegate = failure => Defect(http, failure),
         });
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        if (call.Unauthenticated)
+        {
+            // As over HTTP: a caller without valid credentials is a 401 asking for a bearer token, whatever else ran.
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+        }
         if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);

@@ -136,7 +136,7 @@ public static class RegistrySchema
             throw GraphQLOutcomes.Invalid(new Validation.Error("query",
                 $"A document may run at most {GraphQLLimits.MaxCalls} commands and queries; this one asks for more: send them in several requests."));
         var resolved = await call.Caller();
-        return resolved.Caller ?? throw GraphQLOutcomes.Invalid(resolved.Error!);
+        return resolved.Caller ?? throw GraphQLOutcomes.Unresolved(resolved);
     }
 
     private static CommandOptions CommandOptionsOf(IResolveFieldContext ctx)

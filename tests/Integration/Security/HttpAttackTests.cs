@@ -62,6 +62,10 @@ public sealed class HttpAttackTests(ITestOutputHelper output) : IAsyncLifetime
             new("header resolver without an actor", "/headers/commands/Increment", Headers(("X-Tenant", _victim)), HttpStatusCode.Forbidden),
             new("misconfigured: JWT resolver naming an unregistered scheme", "/unknown-scheme/commands/Increment", Bearer(valid), HttpStatusCode.Unauthorized),
             new("claims resolver given headers instead of credentials", "/claims/commands/Increment", Headers(spoofedHeaders), HttpStatusCode.Unauthorized),
+            new("claims resolver: valid token without a tenant claim, tenant header sent", "/claims/commands/Increment",
+                Bearer(Token(tenant: null), ("X-Tenant", _victim)), HttpStatusCode.Forbidden),
+            new("valid token naming two tenants", "/jwt/commands/Increment", Bearer(Token(tenants: [_tenant, _victim])), HttpStatusCode.Forbidden),
+            new("claims resolver: valid token naming two tenants", "/claims/commands/Increment", Bearer(Token(tenants: [_victim, _tenant])), HttpStatusCode.Forbidden),
             new("misconfigured: a resolver that fails", "/throwing/commands/Increment", Bearer(valid, spoofedHeaders), HttpStatusCode.Unauthorized),
         ];
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Hybrid.InMemory.EventStore;
+using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Http;
 using Hybrid.Tests.Integration.WriteSide;
 using Hybrid.Tests.TestDomain;
@@ -16,7 +17,7 @@ namespace Hybrid.Tests.Integration.Security;
 
 /// <summary>
 /// The HTTP adapter on Kestrel (loopback, a free port) with JwtBearer authentication, mounted once per caller resolver:
-/// <c>/jwt</c> (JWT bearer), <c>/headers</c> (the default header resolver), <c>/claims</c> (the claims resolver, fed by
+/// <c>/jwt</c> (JWT bearer, with GraphQL at <c>/jwt/graphql</c>), <c>/headers</c> (the default header resolver), <c>/claims</c> (the claims resolver, fed by
 /// the only, hence default, authentication scheme), and two misconfigured ones — <c>/unknown-scheme</c> (a JWT resolver
 /// naming a scheme nobody registered) and <c>/throwing</c> (a resolver that fails). Tokens are signed with a test key.
 /// </summary>
@@ -44,7 +45,28 @@ public sealed class SecuredHttpServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddAuthentication().AddJwtBearer(o =>
+        AddTestJwtBearer(builder.Services);
+        var app = builder.Build();
+        var processor = WriteSideSetup.Processor(store);
+        HybridHttpOptions Options(ICallerResolver? callers = null) => new()
+        {
+            Commands = processor,
+            Registry = WriteSideCatalog.registry,
+            Callers = callers ?? new HeaderCallerResolver(),
+        };
+        app.MapHybrid(Options(new JwtBearerCallerResolver()), "/jwt");
+        app.MapHybridGraphQL(Options(new JwtBearerCallerResolver()), "/jwt/graphql");
+        app.MapHybrid(Options(), "/headers");
+        app.MapHybrid(Options(new JwtBearerCallerResolver(new JwtBearerCallerOptions { Scheme = "NoSuchScheme" })), "/unknown-scheme");
+        app.MapHybrid(Options(new ClaimsCallerResolver()), "/claims");
+        app.MapHybrid(Options(new ThrowingResolver()), "/throwing");
+        await app.StartAsync();
+        return new SecuredHttpServer(app, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
+    }
+
+    /// <summary>JwtBearer authentication trusting the test issuer, audience and key (no clock skew).</summary>
+    public static void AddTestJwtBearer(IServiceCollection services) =>
+        services.AddAuthentication().AddJwtBearer(o =>
         {
             o.RequireHttpsMetadata = false;
             o.TokenValidationParameters = new TokenValidationParameters
@@ -55,30 +77,18 @@ public sealed class SecuredHttpServer : IAsyncDisposable
                 ClockSkew = TimeSpan.Zero,
             };
         });
-        var app = builder.Build();
-        var processor = WriteSideSetup.Processor(store);
-        HybridHttpOptions Options(ICallerResolver? callers = null) => new()
-        {
-            Commands = processor,
-            Registry = WriteSideCatalog.registry,
-            Callers = callers ?? new HeaderCallerResolver(),
-        };
-        app.MapHybrid(Options(new JwtBearerCallerResolver()), "/jwt");
-        app.MapHybrid(Options(), "/headers");
-        app.MapHybrid(Options(new JwtBearerCallerResolver(new JwtBearerCallerOptions { Scheme = "NoSuchScheme" })), "/unknown-scheme");
-        app.MapHybrid(Options(new ClaimsCallerResolver()), "/claims");
-        app.MapHybrid(Options(new ThrowingResolver()), "/throwing");
-        await app.StartAsync();
-        return new SecuredHttpServer(app, store, new HttpClient { BaseAddress = new Uri(app.Urls.Single()) });
-    }
 
-    /// <summary>A token signed with the test key (or <paramref name="key"/>), valid for an hour unless told otherwise.</summary>
+    /// <summary>
+    /// A token signed with the test key (or <paramref name="key"/>), valid for an hour unless told otherwise; its tenant
+    /// claim is <paramref name="tenant"/>, or the JSON array <paramref name="tenants"/>.
+    /// </summary>
     public static string Token(string? tenant = null, string subject = "alice", string[]? roles = null, DateTime? expires = null,
-        DateTime? notBefore = null, string issuer = Issuer, string audience = Audience, SecurityKey? key = null)
+        DateTime? notBefore = null, string issuer = Issuer, string audience = Audience, SecurityKey? key = null, string[]? tenants = null)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = subject };
         if (tenant is not null) claims["tenant"] = tenant;
+        if (tenants is not null) claims["tenant"] = tenants;
         if (roles is not null) claims["roles"] = roles;
         var start = notBefore ?? now.AddHours(-2);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -129,7 +129,7 @@ public sealed class CommandMetricsTests
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             var t = tags.ToArray().ToDictionary(kv => kv.Key, kv => (string)kv.Value!);
-            lock (counted) counted.Add((t["command"], t["outcome"], value));
+            lock (counted) counted.Add((t["hybrid.command"], t["hybrid.outcome"], value));
         });
         listener.Start();
         var tenant = Tenants.Fresh();

@@ -103,6 +103,7 @@ let shelfModel =
             | Some entry -> shelf.Add(l.BookId, { entry with Lent = entry.Lent + 1 })
             | None -> shelf
         | None -> shelf)
+    |> ReadModel.readableBy (fun caller -> caller.IsAuthenticated) // as its query: read-your-writes may name it
 
 /// The shelf's books in id order, at most limit of them (0: all); limit is 0 to 100.
 let shelfQuery =

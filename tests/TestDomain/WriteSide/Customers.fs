@@ -86,6 +86,7 @@ let rename =
     Command.ofKeyedDecider "RenameCustomer" Aggregate decider codec keysOf
     |> Command.parsesAs<Renamed> (fun r -> JsonPayload.required "customerId" r.CustomerId |> Result.map (fun () -> box (Rename r)))
     |> Command.authorize (fun caller _ -> Authorize.authenticated caller ())
+    |> Command.resolves (fun (c: Command) -> match c with Register r -> [ ViewRef.Of("customers", r.CustomerId) ] | Rename r -> [ ViewRef.Of("customers", r.CustomerId) ])
 
 /// The customer as the "customers" read model shows it.
 type CustomerView = { CustomerId: string; Email: string; Name: string }

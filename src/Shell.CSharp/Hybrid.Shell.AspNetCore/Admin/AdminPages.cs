@@ -12,16 +12,20 @@ internal static class AdminPages
 {
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<string> Overview(HybridOperations ops, string prefix, AdminAccess access, string tokenField, CancellationToken ct)
+    /// <summary>The overview of the tenants the caller covers (all of them for an operator of every tenant).</summary>
+    public static async Task<string> Overview(HybridOperations ops, string prefix, AdminScope scope, string tokenField, CancellationToken ct)
     {
+        var access = scope.Access;
         var html = new AdminHtml("Hybrid admin", prefix, access == AdminAccess.Act ? "admin" : "read-only");
-        var tenants = await ops.Tenants(ct);
+        var tenants = (await ops.Tenants(ct)).Where(scope.Covers).ToArray();
+        // A caller confined to a tenant that has no events yet sees empty tables (asking for it would be an unknown tenant).
+        var confinedToNone = scope.OnlyTenant is not null && tenants.Length == 0;
         var heads = new List<string[]>();
         foreach (var tenant in tenants)
             heads.Add([$"<a href=\"{AdminHtml.Attr($"{prefix}/tenants/{Uri.EscapeDataString(tenant)}")}\">{AdminHtml.Text(tenant)}</a>", N(await ops.Head(tenant, ct))]);
         html.Heading("Tenants", "tenants").Table("tenants-table", ["tenant", "head"], heads);
 
-        var lags = await ops.Lag(null, ct);
+        var lags = confinedToNone ? [] : await ops.Lag(scope.OnlyTenant, ct);
         html.Heading("Processors", "processors").Table("processors-table", ["processor", "tenant", "head", "checkpoint", "lag", "paused", "lease held by", "lease expires"],
             lags.Select(l => new[]
             {
@@ -31,7 +35,7 @@ internal static class AdminPages
             }));
         html.Raw(LagChart.Svg(lags));
 
-        var letters = await ops.DeadLetters(null, null, includeSettled: true, ct);
+        var letters = confinedToNone ? [] : await ops.DeadLetters(scope.OnlyTenant, null, includeSettled: true, ct);
         html.Heading("Dead letters", "dead-letters").Table("dead-letters-table",
             ["tenant", "processor", "position", "event type", "status", "attempts", "failed at", "error", access == AdminAccess.Act ? "actions" : ""],
             letters.Select(d => new[]

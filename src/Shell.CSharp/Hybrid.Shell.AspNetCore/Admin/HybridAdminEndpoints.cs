@@ -14,7 +14,9 @@ namespace Hybrid.Shell.Http.Admin;
 /// events at <c>GET {prefix}/tenants/{tenant}?after=&amp;stream=</c>), its form posts (retry, discard), and JSON
 /// endpoints under <c>{prefix}/api</c> (among them <c>POST {prefix}/api/tenants/{tenant}/subjects/{subject}/forget?reason=</c>,
 /// admin role only). Deny by default: a caller without the viewer or admin role gets a 403 problem document
-/// (<c>unauthorized</c>) saying nothing of the surface; viewers only read; refusals are problem documents (400, 404,
+/// (<c>unauthorized</c>) saying nothing of the surface, an unauthenticated one a 401; each caller reaches its own tenant
+/// only (another tenant's pages and operations answer 403), unless it belongs to
+/// <see cref="HybridAdminOptions.OperationsTenant"/>; viewers only read; refusals are problem documents (400, 404,
 /// 409) whose outcome is the refusal in lower-case hyphenated words, never a 500. JSON writes enum values as camelCase
 /// names. Every POST is guarded against cross-site request forgery: it needs the page's antiforgery token (the forms
 /// carry it) or the <see cref="RequestHeader"/> header (scripts), else it answers 400 and changes nothing.
@@ -38,19 +40,21 @@ public static class HybridAdminEndpoints
         _ = endpoints.ServiceProvider.GetService<IAntiforgery>() ?? throw new InvalidOperationException(
             "MapHybridAdmin: the admin forms need ASP.NET Core antiforgery; call services.AddHybridAdmin() (or services.AddAntiforgery()).");
         var callers = endpoints.ServiceProvider.GetService<ICallerResolver>() ?? new HeaderCallerResolver();
-        Func<HttpContext, Task<AdminAccess>> accessOf = http => AdminPolicy.Of(http, callers, options);
+        Func<HttpContext, Task<AdminScope>> accessOf = http => AdminPolicy.Of(http, callers, options);
 
-        endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
-            Html(AdminPages.Overview(ops, prefix, access, FormToken(http, access), ct)))));
+        endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, scope, ct) =>
+            Html(AdminPages.Overview(ops, prefix, scope, FormToken(http, scope.Access), ct)))));
         endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, string? stream) =>
-            Guard(http, accessOf, AdminAccess.View, (ops, access, ct) =>
-                AdminParameters.TryPosition("after", http.Request.Query["after"], required: false, out var after, out var problem)
-                    ? Html(AdminPages.Tenant(ops, prefix, access, tenant, after, stream, options.PageSize, ct))
+            Guard(http, accessOf, AdminAccess.View, (ops, scope, ct) =>
+                scope.Refuses(tenant) is { } refused ? Task.FromResult(refused)
+                : AdminParameters.TryPosition("after", http.Request.Query["after"], required: false, out var after, out var problem)
+                    ? Html(AdminPages.Tenant(ops, prefix, scope.Access, tenant, after, stream, options.PageSize, ct))
                     : Task.FromResult(problem)));
         endpoints.MapPost($"{prefix}/dead-letters/{{tenant}}/{{processor}}/{{position}}/{{action}}",
             (HttpContext http, string tenant, string processor, string position, string action) =>
-                Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+                Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
                 {
+                    if (scope.Refuses(tenant) is { } refused) return refused;
                     if (!AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)) return problem;
                     if (action == "retry") await ops.Retry(tenant, processor, at, ct);
                     else if (action == "discard") await ops.Discard(tenant, processor, at, ct);
@@ -61,17 +65,20 @@ public static class HybridAdminEndpoints
         return endpoints;
     }
 
-    private static void MapApi(IEndpointRouteBuilder endpoints, string api, Func<HttpContext, Task<AdminAccess>> accessOf)
+    private static void MapApi(IEndpointRouteBuilder endpoints, string api, Func<HttpContext, Task<AdminScope>> accessOf)
     {
         endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => AdminJson.Of(await ops.Lag(tenant, ct))));
+            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+                scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(await ops.Lag(narrowed, ct)) : refused));
         endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) =>
-                AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
-                    ? AdminJson.Of(await ops.DeadLetters(tenant, processor, all, ct))
+            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+                !scope.Narrow(tenant, out var narrowed, out var refused) ? refused
+                : AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
+                    ? AdminJson.Of(await ops.DeadLetters(narrowed, processor, all, ct))
                     : problem));
         endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, _, ct) => AdminJson.Of(await ops.Pauses(ct)))));
+            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+                AdminJson.Of((await ops.Pauses(ct)).Where(p => p.Tenant == Pausing.everyTenant || scope.Covers(p.Tenant))))));
         endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
             Guard(http, accessOf, AdminAccess.View, (ops, _, _) => Task.FromResult(AdminJson.Of(new
             {
@@ -79,49 +86,58 @@ public static class HybridAdminEndpoints
                 cache = ops.CacheStatistics,
             })))));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/retry", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
-                AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+                scope.Refuses(tenant) is { } refused ? refused
+                : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Retry(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/discard", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
-                AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+                scope.Refuses(tenant) is { } refused ? refused
+                : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Discard(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(new { changed = await ops.Pause(processor, tenant, ct) })));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+                scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Pause(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(new { changed = await ops.Resume(processor, tenant, ct) })));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+                scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Resume(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
+                : scope.Refuses(tenant) is { } refused ? refused
                 : !AdminParameters.TryPosition("from", http.Request.Query["from"], required: true, out var from, out problem) ? problem
                 : AdminJson.Of(await ops.Replay(processor, tenant, from, null, ct))));
         endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string? tenant, string? scope) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
-                AdminParameters.TryTenant(tenant, out var problem)
-                    ? AdminJson.Of(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })
-                    : problem));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, caller, ct) =>
+                !AdminParameters.TryTenant(tenant, out var problem) ? problem
+                : caller.Refuses(tenant) is { } refused ? refused
+                : AdminJson.Of(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
         endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) =>
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
             {
+                if (scope.Refuses(tenant) is { } refused) return refused;
                 var audit = await ops.ForgetSubject(tenant, subject, reason ?? "forgotten by an operator (admin API)", ct);
                 return AdminJson.Of(new { tenant, subject, position = audit.Position });
             }));
         endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, _, ct) => AdminJson.Of(await ops.Verify(null, ct)))));
+            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) => scope.OnlyTenant is null
+                ? AdminJson.Of(await ops.Verify(null, ct))
+                : Problems.Result(Problems.Unauthorized("Verifying the whole store needs an operator of every tenant."), StatusCodes.Status403Forbidden))));
     }
 
     /// <summary>Checks the access, then runs the handler; refusals become problem documents, a replay that fails again 409.</summary>
-    private static async Task<IResult> Guard(HttpContext http, Func<HttpContext, Task<AdminAccess>> accessOf, AdminAccess needed,
-        Func<HybridOperations, AdminAccess, CancellationToken, Task<IResult>> handle)
+    private static async Task<IResult> Guard(HttpContext http, Func<HttpContext, Task<AdminScope>> accessOf, AdminAccess needed,
+        Func<HybridOperations, AdminScope, CancellationToken, Task<IResult>> handle)
     {
-        var access = await accessOf(http);
-        if (access < needed) return AdminProblems.Forbidden(access);
+        var scope = await accessOf(http);
+        if (scope.Unresolvable is { } unresolvable) return unresolvable;
+        if (scope.Access < needed) return AdminProblems.Forbidden(scope.Access);
         if (needed == AdminAccess.Act && !await AdminForgeryCheck.Passes(http, http.RequestServices.GetRequiredService<IAntiforgery>()))
             return AdminForgeryCheck.Refused();
         var ops = http.RequestServices.GetRequiredService<HybridOperations>();
-        try { return await handle(ops, access, http.RequestAborted); }
+        try { return await handle(ops, scope, http.RequestAborted); }
         catch (OperationRefusedException refused) { return AdminProblems.Refused(refused); }
         catch (ReplayFailedException failed) { return AdminProblems.ReplayFailed(failed); }
     }

@@ -5,7 +5,10 @@ namespace Hybrid.Shell.Commands;
 
 /// <summary>
 /// Handler middleware counting commands by name and outcome (<c>hybrid.commands</c>) and timing them
-/// (<c>hybrid.command.duration</c>, milliseconds) on the <c>Hybrid.Commands</c> meter.
+/// (<c>hybrid.command.duration</c>, seconds, as OpenTelemetry's conventions time durations) on the
+/// <c>Hybrid.Commands</c> meter, tagged <c>hybrid.command</c> and <c>hybrid.outcome</c> as the command's span is. The
+/// command processor also records here the commands it refuses before any middleware runs (an invalid caller, a
+/// denied one: <c>unauthorized</c>), so refusals are counted as well.
 /// </summary>
 public sealed class CommandMetricsMiddleware : ICommandMiddleware, IDisposable
 {
@@ -20,8 +23,8 @@ public sealed class CommandMetricsMiddleware : ICommandMiddleware, IDisposable
     public CommandMetricsMiddleware()
     {
         _meter = new Meter(MeterName);
-        _commands = _meter.CreateCounter<long>("hybrid.commands", description: "Commands run, by name and outcome.");
-        _duration = _meter.CreateHistogram<double>("hybrid.command.duration", "ms", "Time from lookup to outcome.");
+        _commands = _meter.CreateCounter<long>("hybrid.commands", "{command}", "Commands run or refused, by name and outcome.");
+        _duration = _meter.CreateHistogram<double>("hybrid.command.duration", "s", "Time from the command's arrival to its outcome.");
     }
 
     /// <inheritdoc />
@@ -29,10 +32,16 @@ public sealed class CommandMetricsMiddleware : ICommandMiddleware, IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = await next().ConfigureAwait(false);
-        var tags = new TagList { { "command", context.Definition.Name }, { "outcome", CommandProcessor.OutcomeName(outcome) } };
-        _commands.Add(1, tags);
-        _duration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+        Record(context.Definition.Name, outcome, Stopwatch.GetElapsedTime(started));
         return outcome;
+    }
+
+    /// <summary>Counts and times one command's outcome.</summary>
+    internal void Record(string command, CommandOutcome outcome, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "hybrid.command", command }, { "hybrid.outcome", CommandProcessor.OutcomeName(outcome) } };
+        _commands.Add(1, tags);
+        _duration.Record(elapsed.TotalSeconds, tags);
     }
 
     /// <inheritdoc />

@@ -25,6 +25,7 @@ public sealed partial class CommandProcessor
     private readonly IIdSource _ids;
     private readonly CommandProcessorOptions _options;
     private readonly ICommandMiddleware[] _middleware;
+    private readonly CommandMetricsMiddleware? _metrics;
     private readonly ICommitTrigger[] _triggers;
     private readonly ILogger _logger;
     private readonly ConflictRetries _retries;
@@ -51,6 +52,7 @@ public sealed partial class CommandProcessor
         if (_options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be 1 or more.");
         _retries = new ConflictRetries(_options, _clock);
         _middleware = middleware?.ToArray() ?? [];
+        _metrics = _middleware.OfType<CommandMetricsMiddleware>().FirstOrDefault();
         _triggers = triggers?.ToArray() ?? [];
         Gate = gate ?? new AggregateGate(store);
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -105,23 +107,35 @@ public sealed partial class CommandProcessor
     {
         ArgumentNullException.ThrowIfNull(caller);
         options ??= new CommandOptions();
-        var tenant = CallerModule.validate(caller);
-        if (tenant.IsError) return CommandOutcome.NewInvalid(tenant.ErrorValue);
-        if (payload is null) return CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."));
-        if (options.CommandId is { } chosen && Command.checkId("commandId", chosen) is { IsError: true } emptyId)
-            return CommandOutcome.NewInvalid(emptyId.ErrorValue);
-
-        var authorization = definition.Check(caller, payload);
-        if (authorization is Authorization.Denied denied) return CommandOutcome.NewUnauthorized(denied.reason);
-
+        var started = Stopwatch.GetTimestamp();
         using var activity = Activities.StartActivity($"command {command}");
-        activity?.SetTag("hybrid.tenant", caller.Tenant);
         activity?.SetTag("hybrid.command", command);
-        var context = new CommandContext(caller, definition, payload, options.CommandId ?? _ids.NewId(), options);
+        var tenant = CallerModule.validate(caller);
+        // A tenant that fails the format check is not stamped on the span: it is the caller's text, of any size.
+        if (tenant.IsOk) activity?.SetTag("hybrid.tenant", caller.Tenant);
+        var refused = tenant.IsError ? CommandOutcome.NewInvalid(tenant.ErrorValue)
+            : payload is null ? CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."))
+            : options.CommandId is { } chosen && Command.checkId("commandId", chosen) is { IsError: true } emptyId ? CommandOutcome.NewInvalid(emptyId.ErrorValue)
+            : definition.Check(caller, payload) is Authorization.Denied denied ? CommandOutcome.NewUnauthorized(denied.reason)
+            : null;
+        if (refused is not null)
+        {
+            // Refused before any middleware: counted here, so denied commands show in the metrics as in the trace.
+            _metrics?.Record(command, refused, Stopwatch.GetElapsedTime(started));
+            return CommandTelemetry.Ended(activity, refused);
+        }
+
+        var context = new CommandContext(caller, definition, payload!, options.CommandId ?? _ids.NewId(), options);
         if (json is not null) context.Items[JsonItem] = json;
-        var outcome = await RunMiddleware(context, 0, ct).ConfigureAwait(false);
-        activity?.SetTag("hybrid.outcome", OutcomeName(outcome));
-        return outcome;
+        try
+        {
+            return CommandTelemetry.Ended(activity, await RunMiddleware(context, 0, ct).ConfigureAwait(false));
+        }
+        catch (Exception failure) when (activity is not null && failure is not OperationCanceledException)
+        {
+            CommandTelemetry.Failed(activity, failure);
+            throw;
+        }
     }
 
     private Task<CommandOutcome> RunMiddleware(CommandContext context, int index, CancellationToken ct) =>

@@ -55,12 +55,12 @@ public sealed class RetentionJob(IEventStore store, IEnumerable<RetentionPolicy>
         try { result = await Apply(tick.Tenant, Triggers.tag(tick.Task, tick.DueAt), ct).ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            ProcessorTelemetry.RetentionRuns.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            ProcessorTelemetry.RetentionRuns.Add(1, new KeyValuePair<string, object?>("hybrid.outcome", "failed"));
             _logger.LogError(e, "Tenant {Tenant}: retention of {DueAt:O} failed; the next instant tries again.", tick.Tenant, tick.DueAt);
             return;
         }
         var purged = result is PurgeResult.Purged p ? p.positions.Length : 0;
-        ProcessorTelemetry.RetentionRuns.Add(1, new KeyValuePair<string, object?>("outcome", purged > 0 ? "purged" : "nothing"));
+        ProcessorTelemetry.RetentionRuns.Add(1, new KeyValuePair<string, object?>("hybrid.outcome", purged > 0 ? "purged" : "nothing"));
         if (purged > 0)
         {
             ProcessorTelemetry.RetentionPurged.Add(purged);

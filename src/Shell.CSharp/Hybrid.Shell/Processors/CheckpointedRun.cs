@@ -84,7 +84,7 @@ internal abstract class CheckpointedRun(ProcessorRuntime runtime, TodoProcessor 
     public void LeaseLost(string reason)
     {
         Ended = true;
-        ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+        ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("hybrid.processor", processor.Name));
         runtime.Logger.LogWarning("Tenant {Tenant}: {Kind} {Processor} stopped, its lease (token {Token}) was lost: {Reason}",
             tenant, kind, processor.Name, lease.FencingToken, reason);
     }

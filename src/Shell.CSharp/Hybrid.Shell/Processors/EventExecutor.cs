@@ -51,7 +51,7 @@ internal sealed class EventExecutor
                     RetryPolicyModule.delay(processor.Retry, args.AttemptNumber + 1, runtime.Options.JitterSource())),
                 OnRetry = args =>
                 {
-                    ProcessorTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+                    ProcessorTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("hybrid.processor", processor.Name));
                     runtime.Logger.LogWarning(args.Outcome.Exception, "Processor {Processor}: attempt {Attempt} failed; retrying in {Delay}.",
                         processor.Name, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
@@ -77,7 +77,7 @@ internal sealed class EventExecutor
         try
         {
             await _retry.ExecuteAsync(async token => await Once(tenant, lease, state, token), ct);
-            ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+            ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
             return state.CheckpointWritten && lastPart;
         }
         catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested)
@@ -137,7 +137,7 @@ internal sealed class EventExecutor
             span?.SetTag("hybrid.effect", intent.Kind);
             await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
         }
-        ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+        ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
     }
 
     private async Task CheckpointAfter(string tenant, AttemptState state, Lease? lease, CancellationToken ct)
@@ -163,13 +163,13 @@ internal sealed class EventExecutor
                 throw new LeaseLostException(tenant, _processor.Name, failed.Item.Reason);
             throw new InvalidOperationException($"Tenant '{tenant}': processor '{_processor.Name}' could not append for position {source.Position}: {failed.Item.Reason}");
         }
-        ProcessorTelemetry.Emitted.Add(proposals.Length, new KeyValuePair<string, object?>("processor", _processor.Name));
+        ProcessorTelemetry.Emitted.Add(proposals.Length, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
     }
 
     /// <summary>Records an effect's final failure with its compensating events (and the checkpoint) instead of a dead letter.</summary>
     private async Task Compensate(string tenant, AttemptState state, EffectPlan plan, Lease lease, Exception ex, CancellationToken ct)
     {
-        ProcessorTelemetry.Compensated.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+        ProcessorTelemetry.Compensated.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
         _runtime.Logger.LogWarning(ex, "Tenant {Tenant}: processor {Processor} gave up the {Kind} effect for the {Type} event at position {Position} after {Attempts} attempts; appending its compensating events.",
             tenant, _processor.Name, plan.Intent.Kind, state.Event.Type, state.Event.Position, state.Attempts);
         await Append(tenant, state, "failure", plan.OnFailure, lease, ct);
@@ -184,7 +184,7 @@ internal sealed class EventExecutor
 
     private async Task DeadLetter(string tenant, RecordedEvent e, Exception ex, int attempts, CancellationToken ct)
     {
-        ProcessorTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("processor", _processor.Name));
+        ProcessorTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
         _runtime.Logger.LogError(ex, "Tenant {Tenant}: processor {Processor} dead-lettered the {Type} event at position {Position} after {Attempts} attempts.",
             tenant, _processor.Name, e.Type, e.Position, attempts);
         await _runtime.DeadLetters.Put(new DeadLetter(tenant, _processor.Name, e.Position, e.Id, e.Type,

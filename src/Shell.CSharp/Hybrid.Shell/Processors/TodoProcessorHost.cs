@@ -129,7 +129,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var renewed = worker.Ended ? null : await _runtime.Leases.Renew(worker.Lease, _runtime.Options.LeaseDuration, ct);
             if (renewed is not null) { worker.Lease = renewed.Value; continue; }
             _runtime.Logger.LogWarning("Node {Node}: lost or gave up the lease on {Resource}.", NodeId, resource);
-            ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+            ProcessorTelemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("hybrid.processor", processor.Name));
             Remove(resource);
             await worker.Stop();
             await _runtime.Leases.Release(worker.Lease, ct);
@@ -182,7 +182,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             var (processor, newRun) = owners[resource];
             var lease = await _runtime.Leases.TryAcquire(resource, NodeId, _runtime.Options.LeaseDuration, ct);
             if (lease is null) continue;
-            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", processor.Name));
+            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("hybrid.processor", processor.Name));
             _runtime.Logger.LogInformation("Node {Node}: acquired {Resource} with fencing token {Token}.", NodeId, resource, lease.Value.FencingToken);
             lock (_workers) _workers[resource] = new LeaseWorker(_runtime, processor, newRun, lease.Value, _abort.Token);
         }
@@ -213,7 +213,7 @@ public sealed class TodoProcessorHost : IAsyncDisposable
             if (taken is null) continue;
             _runtime.Logger.LogInformation("Node {Node}: took back {Resource} from its previous run with fencing token {Token} (was {Old}).",
                 NodeId, lease.Resource, taken.Value.FencingToken, lease.FencingToken);
-            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("processor", entry.Processor.Name));
+            ProcessorTelemetry.LeasesAcquired.Add(1, new KeyValuePair<string, object?>("hybrid.processor", entry.Processor.Name));
             lock (_workers) _workers[lease.Resource] = new LeaseWorker(_runtime, entry.Processor, entry.NewRun, taken.Value, _abort.Token);
             now.Add(taken.Value);
         }

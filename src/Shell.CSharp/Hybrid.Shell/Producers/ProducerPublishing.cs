@@ -51,13 +51,13 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
             }
             if (outage > 0) runtime.Logger.LogInformation("Tenant {Tenant}: producer {Producer} reached the broker again.", tenant, producer.Name);
             outage = 0;
-            ProducerTelemetry.Published.Add(outcome.Acknowledged, new KeyValuePair<string, object?>("producer", producer.Name));
+            ProducerTelemetry.Published.Add(outcome.Acknowledged, new KeyValuePair<string, object?>("hybrid.producer", producer.Name));
             pending.RemoveRange(0, Math.Min(outcome.Acknowledged, pending.Count));
             if (outcome.Refusal is not { } refusal || pending.Count == 0) { refusals = 0; continue; }
             refusals++;
             if (RetryPolicyModule.shouldRetry(producer.Retry, refusals))
             {
-                ProcessorTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("processor", producer.Name));
+                ProcessorTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("hybrid.processor", producer.Name));
                 await Task.Delay(RetryPolicyModule.delay(producer.Retry, refusals, runtime.Options.JitterSource()), runtime.Clock, ct);
                 continue;
             }
@@ -79,7 +79,7 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
         try
         {
             var outcome = await publisher.PublishAsync([new IntegrationPublication(tenant, e, message)], ct);
-            if (outcome.Acknowledged >= 1) ProducerTelemetry.Published.Add(1, new KeyValuePair<string, object?>("producer", producer.Name));
+            if (outcome.Acknowledged >= 1) ProducerTelemetry.Published.Add(1, new KeyValuePair<string, object?>("hybrid.producer", producer.Name));
             return outcome.Acknowledged >= 1 ? null : Refused(outcome.Refusal ?? "no acknowledgement");
         }
         catch (BrokerUnavailableException unavailable) { return $"The broker cannot be reached: {unavailable.Message}"; }
@@ -118,7 +118,7 @@ internal sealed class ProducerPublishing(ProcessorRuntime runtime, Producer prod
 
     private async Task DeadLetter(string tenant, RecordedEvent e, string reason, int attempts, CancellationToken ct)
     {
-        ProcessorTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("processor", producer.Name));
+        ProcessorTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("hybrid.processor", producer.Name));
         runtime.Logger.LogError("Tenant {Tenant}: producer {Producer} dead-lettered the {Type} event at position {Position}: {Reason}",
             tenant, producer.Name, e.Type, e.Position, reason);
         await runtime.DeadLetters.Put(new DeadLetter(tenant, producer.Name, e.Position, e.Id, e.Type, reason, attempts,

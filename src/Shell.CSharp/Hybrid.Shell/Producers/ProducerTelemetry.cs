@@ -6,7 +6,7 @@ namespace Hybrid.Shell.Producers;
 public static class ProducerTelemetry
 {
     /// <summary>The name of the meter.</summary>
-    public const string Name = "Hybrid.Producers";
+    public const string Name = Telemetry.HybridTelemetry.Producers;
 
     private static readonly Meter Meter = new(Name);
 

@@ -63,23 +63,49 @@ public sealed class QueryProcessor
     private async Task<QueryOutcome> ExecuteParsed(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var tenant = CallerModule.validate(caller);
-        if (tenant.IsError) return QueryOutcome.NewInvalid(tenant.ErrorValue);
-        if (request is null) return QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."));
-        if (definition.Check(caller, request) is Authorization.Denied denied) return QueryOutcome.NewUnauthorized(denied.reason);
-
         using var activity = Activities.StartActivity($"query {query}");
         activity?.SetTag("hybrid.query", query);
-        activity?.SetTag("hybrid.tenant", caller.Tenant);
+        var tenant = CallerModule.validate(caller);
+        // A tenant that fails the format check is not stamped on the span: it is the caller's text, of any size.
+        if (tenant.IsOk) activity?.SetTag("hybrid.tenant", caller.Tenant);
+        var refused = tenant.IsError ? QueryOutcome.NewInvalid(tenant.ErrorValue)
+            : request is null ? QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."))
+            : definition.Check(caller, request) is Authorization.Denied denied ? QueryOutcome.NewUnauthorized(denied.reason)
+            : null;
+        if (refused is not null) return Ended(activity, refused);
         try
         {
-            return await Run(caller, query, definition, request, ct).ConfigureAwait(false);
+            return Ended(activity, await Run(caller, query, definition, request!, ct).ConfigureAwait(false));
         }
         catch (InvalidInputException invalid)
         {
             // The query names a scope or an event query the store refuses: the request's fault.
-            return QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
+            return Ended(activity, QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
         }
+        catch (Exception failure) when (activity is not null && failure is not OperationCanceledException)
+        {
+            activity.SetTag("hybrid.outcome", "failed");
+            activity.SetTag("error.type", failure.GetType().FullName);
+            activity.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            throw;
+        }
+    }
+
+    /// <summary>A short name for an outcome, for traces: answered, unauthorized, invalid, not-found, unknown-query.</summary>
+    public static string OutcomeName(QueryOutcome outcome) => outcome switch
+    {
+        QueryOutcome.Answered => "answered",
+        QueryOutcome.Unauthorized => "unauthorized",
+        QueryOutcome.Invalid => "invalid",
+        QueryOutcome.NotFound => "not-found",
+        QueryOutcome.UnknownQuery => "unknown-query",
+        _ => "unknown",
+    };
+
+    private static QueryOutcome Ended(Activity? activity, QueryOutcome outcome)
+    {
+        activity?.SetTag("hybrid.outcome", OutcomeName(outcome));
+        return outcome;
     }
 
     private async Task<QueryOutcome> Run(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)

@@ -132,7 +132,7 @@ public sealed class DeadlineScheduler : IAsyncDisposable
             return null;
         }
         if (result.IsConditionFailed) return false;
-        ProcessorTelemetry.DeadlinesFired.Add(1, new KeyValuePair<string, object?>("manager", pending.Manager));
+        ProcessorTelemetry.DeadlinesFired.Add(1, new KeyValuePair<string, object?>("hybrid.manager", pending.Manager));
         return true;
     }
 

@@ -128,7 +128,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         var plan = Schedules.plan(task, last, now);
         if (plan.Skipped > 0)
         {
-            ProcessorTelemetry.TriggersSkipped.Add(plan.Skipped, new KeyValuePair<string, object?>("task", task.Name));
+            ProcessorTelemetry.TriggersSkipped.Add(plan.Skipped, new KeyValuePair<string, object?>("hybrid.task", task.Name));
             _logger.LogWarning("Tenant {Tenant}: periodic task {Task} skipped {Skipped} missed instant(s) before {Latest} ({Policy}).",
                 tenant, task.Name, plan.Skipped, plan.Latest, task.MissedFires);
         }
@@ -207,7 +207,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
             return FireOutcome.StoreFailed;
         }
         if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ct);
-        ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("task", task.Name));
+        ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));
         return FireOutcome.Fired;
     }
 
@@ -217,7 +217,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         if (task.Condition.Invoke(tick).IsNoCondition) return FireOutcome.AlreadyFired;
         var fired = await _store.Read(tick.Tenant, EventQuery.OfTags(Triggers.tag(task.Name, tick.DueAt)).Take(1), ct);
         if (fired.Length > 0) return FireOutcome.AlreadyFired;
-        ProcessorTelemetry.TriggersDeclined.Add(1, new KeyValuePair<string, object?>("task", task.Name));
+        ProcessorTelemetry.TriggersDeclined.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));
         _logger.LogDebug("Tenant {Tenant}: periodic task {Task} declined its {DueAt:O} instant: its condition did not hold.", tick.Tenant, task.Name, tick.DueAt);
         return FireOutcome.Declined;
     }

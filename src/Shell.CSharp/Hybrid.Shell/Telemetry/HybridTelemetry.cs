@@ -18,9 +18,12 @@ public static class HybridTelemetry
     /// </summary>
     public const string Processors = "Hybrid.Processors";
 
+    /// <summary>The counters of producers publishing to a broker (<c>hybrid.producer.published</c>).</summary>
+    public const string Producers = "Hybrid.Producers";
+
     /// <summary>Every activity source Hybrid starts spans on.</summary>
     public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors];
 
     /// <summary>Every meter Hybrid records on.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Processors];
+    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Processors, Producers];
 }

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace Hybrid.Shell.Commands;
+
+/// <summary>
+/// How a command's span ends: tagged <c>hybrid.outcome</c> with its outcome; a store that was unavailable, or an
+/// exception, sets the span's status to error with <c>error.type</c> (OpenTelemetry's attribute), while the caller's
+/// mistakes and refusals (invalid, unauthorized, rejected, conflict, …) are expected outcomes and leave it unset.
+/// </summary>
+internal static class CommandTelemetry
+{
+    public static CommandOutcome Ended(Activity? activity, CommandOutcome outcome)
+    {
+        if (activity is null) return outcome;
+        var name = CommandProcessor.OutcomeName(outcome);
+        activity.SetTag("hybrid.outcome", name);
+        if (outcome is CommandOutcome.Unavailable)
+        {
+            activity.SetTag("error.type", name);
+            activity.SetStatus(ActivityStatusCode.Error, "The event store was unavailable.");
+        }
+        return outcome;
+    }
+
+    public static void Failed(Activity activity, Exception failure)
+    {
+        activity.SetTag("hybrid.outcome", "failed");
+        activity.SetTag("error.type", failure.GetType().FullName);
+        activity.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+    }
+}
