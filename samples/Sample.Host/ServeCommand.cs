@@ -19,7 +19,7 @@ internal static class ServeCommand
     {
         var postgres = CliArguments.Text("--postgres",
             "The owner's PostgreSQL connection string: it migrates the schema and creates the application role. " +
-            "Without it, the events are in the embedded store in --data.", null, ConnectionStringProblem);
+            "Without it, the events are in the embedded store in --data.", null, CliArguments.CheckConnectionString);
         var urls = CliArguments.Text("--urls", "Where to listen: http:// or https:// URLs separated by ';'.", "http://127.0.0.1:5080",
             CliArguments.CheckUrls);
         var appPassword = CliArguments.Text("--app-password",
@@ -81,19 +81,6 @@ internal static class ServeCommand
         PrintEndpoints(SampleServer.Address(web).ToString().TrimEnd('/'), options);
         await web.WaitForShutdownAsync(CancellationToken.None);
         return 0;
-    }
-
-    private static string? ConnectionStringProblem(string text)
-    {
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(text);
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return $"is not a PostgreSQL connection string ({e.Message})";
-        }
     }
 
     private static int Fail(string message)
