@@ -60,6 +60,7 @@ internal static class ServeCommand
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return 0; } // asked to stop before anything started
         catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
         {
             return Fail($"--postgres: cannot log in to database '{database.Database}' on {database.Host}:{database.Port}: {ex.MessageText}. " +
@@ -72,7 +73,10 @@ internal static class ServeCommand
         }
         catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
-        try { await web.StartAsync(ct); }
+        try
+        {
+            if (!await SampleServer.TryStartAsync(web, ct)) return 0; // asked to stop while starting: stopped gracefully
+        }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or ArgumentException)
         {
             await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
