@@ -28,6 +28,24 @@ internal static class CliArguments
         },
     };
 
+    /// <summary>
+    /// A required whole number from <paramref name="min"/> to <paramref name="max"/>, with no default: where a default
+    /// would silently pick something to act on (a dead letter's position, a replay's start), leaving it out is a mistake.
+    /// </summary>
+    public static Option<long> RequiredNumber(string name, string description, long min, long max) => new(name)
+    {
+        Description = $"{description} ({min} to {max}; required).",
+        Required = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+                return value;
+            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
+            return min;
+        },
+    };
+
     /// <summary>One of an enum's names (case-insensitive).</summary>
     public static Option<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
     {
@@ -74,11 +92,25 @@ internal static class CliArguments
         return null;
     }
 
+    /// <summary>What is wrong with a <c>--postgres</c> value (a PostgreSQL connection string), or null.</summary>
+    public static string? CheckConnectionString(string text)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(text);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"is not a PostgreSQL connection string ({e.Message})";
+        }
+    }
+
     /// <summary>The one-line message of a failed parse: the subcommand and the first error.</summary>
     public static string Message(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
-        var path = command.Parents.OfType<System.CommandLine.Command>().Any() ? $"hybrid-sample {command.Name}" : "hybrid-sample";
+        var path = string.Join(' ', ["hybrid-sample", .. CommandPath(command)]);
         var commands = string.Join(", ", command.Subcommands.Select(c => c.Name));
         if (commands.Length > 0 && parse.UnmatchedTokens.Count > 0)
             return parse.UnmatchedTokens[0].StartsWith('-')
@@ -86,5 +118,13 @@ internal static class CliArguments
                 : $"{path}: '{parse.UnmatchedTokens[0]}' is not a command: use one of {commands}.";
         if (commands.Length > 0 && command.Action is null) return $"{path}: give a command: one of {commands}.";
         return $"{path}: {parse.Errors[0].Message}";
+    }
+
+    /// <summary>The names from the root's subcommand down to <paramref name="command"/> (empty for the root): "ops replay".</summary>
+    private static IEnumerable<string> CommandPath(System.CommandLine.Command command)
+    {
+        var names = new Stack<string>();
+        for (var c = command; c.Parents.OfType<System.CommandLine.Command>().FirstOrDefault() is { } parent; c = parent) names.Push(c.Name);
+        return names;
     }
 }

@@ -63,7 +63,9 @@ internal static class DemoCommand
         LmdbEventStore? store = null;
         try
         {
-            using var scenario = new DemoScenario(clock => store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = events, Clock = clock }), directory);
+            // The store's own leases: its checkpoints are fenced by the demo's tokens, so a later serve continues from them.
+            using var scenario = new DemoScenario(clock => store = LmdbEventStore.Open(new LmdbEventStoreOptions { Directory = events, Clock = clock }), directory,
+                _ => new LmdbLeaseStore(store!));
             if (store!.GetTenants(CancellationToken.None).Result.Length > 0)
             {
                 Console.Error.WriteLine($"hybrid-sample demo: --data: '{events}' already holds events; the script needs an empty store (give another directory).");

@@ -8,7 +8,7 @@ namespace Hybrid.Sample.Host;
 
 /// <summary>
 /// The demo's script with a virtual clock (no faults) on the store <paramref name="store"/> opens (the in-memory store
-/// when none): users of one tenant run commands, two nodes run the processors and the monthly billing task across
+/// when none) with the lease store <paramref name="leases"/> opens (in memory when none): users of one tenant run commands, two nodes run the processors and the monthly billing task across
 /// midnight on the first of the month. Read models are cached in <paramref name="cacheDirectory"/> (LMDB) when given.
 /// </summary>
 internal sealed class DemoScenario : IDisposable
@@ -21,7 +21,7 @@ internal sealed class DemoScenario : IDisposable
     public static readonly Caller Dan = Caller("dan", Access.Roles.Viewer);
     public static readonly Caller Anonymous = Caller("");
 
-    public DemoScenario(Func<TimeProvider, IEventStore>? store = null, string? cacheDirectory = null)
+    public DemoScenario(Func<TimeProvider, IEventStore>? store = null, string? cacheDirectory = null, Func<TimeProvider, ILeaseStore>? leases = null)
     {
         Context = new SimulationContext(Application.simulated, new SimulationOptions
         {
@@ -29,6 +29,7 @@ internal sealed class DemoScenario : IDisposable
             Faults = FaultRates.None,
             Start = new DateTimeOffset(2026, 1, 31, 23, 58, 0, TimeSpan.Zero),
             EventStore = store,
+            LeaseStore = leases,
             ReadModelCacheDirectory = cacheDirectory,
         });
         Context.Observer = Activities.Add;

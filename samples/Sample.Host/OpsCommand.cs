@@ -18,7 +18,8 @@ internal static class OpsCommand
     {
         var common = new Common(
             CliArguments.Text("--data", "The data directory whose embedded store (its events/ folder) to operate on; not while a serve has it.", null),
-            CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null),
+            CliArguments.Text("--postgres", "The owner's PostgreSQL connection string (migrates first; operations run as the application role).", null,
+                CliArguments.CheckConnectionString),
             CliArguments.Text("--app-password", $"The application role's password (else ${ApplicationPassword.EnvironmentVariable}).", null),
             CliArguments.Text("--nats", "The broker the handlers' producer publishes to: with it, the producer's dead letters can be retried (published again).", null,
                 BrokerTopology.CheckNatsUrl));
@@ -36,7 +37,7 @@ internal static class OpsCommand
         new("--processor") { Description = "The processor (or producer).", Required = required };
 
     private static Option<long> Position(string name = "--position") =>
-        CliArguments.Number(name, "The position in the tenant's log", 1, 0, long.MaxValue);
+        CliArguments.RequiredNumber(name, "The position in the tenant's log", 0, long.MaxValue);
 
     private static System.CommandLine.Command With(Common common, string name, string description, Option[] options,
         Func<ParseResult, HybridOperations, OpsOutput, CancellationToken, Task<int>> run)

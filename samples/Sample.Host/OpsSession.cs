@@ -39,6 +39,11 @@ internal static class OpsSession
                                     "ops on the embedded store run while no serve has it (stop it first), or on PostgreSQL (--postgres).");
             return 1;
         }
+        catch (IOException unusable) // the lock's own message names --data and the directory
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: {unusable.Message}");
+            return 1;
+        }
         using var _ = directoryLock;
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
@@ -61,8 +66,12 @@ internal static class OpsSession
         if (nats is not null) builder.Services.AddNatsBroker(BrokerTopology.Broker(nats));
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only
-        var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);
-        try { return await action(operations, new OpsOutput(), ct); }
+        try
+        {
+            // Resolving the operations opens (and checks) the embedded store or migrates the database: its failures are the store's.
+            var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);
+            return await action(operations, new OpsOutput(), ct);
+        }
         catch (OperationRefusedException refused)
         {
             Console.Error.WriteLine($"hybrid-sample ops: {refused.Message}");
@@ -71,6 +80,17 @@ internal static class OpsSession
         catch (ReplayFailedException failed)
         {
             Console.Error.WriteLine($"hybrid-sample ops: {failed.Message}");
+            return 1;
+        }
+        catch (IOException unusable) // a damaged embedded store, or one this user may not open
+        {
+            Console.Error.WriteLine($"hybrid-sample ops: {(data is null ? "" : "--data: ")}{unusable.Message}");
+            return 1;
+        }
+        catch (NpgsqlException unreachable)
+        {
+            var database = new NpgsqlConnectionStringBuilder(postgres);
+            Console.Error.WriteLine($"hybrid-sample ops: --postgres: cannot use database '{database.Database}' on {database.Host}:{database.Port}: {unreachable.Message}");
             return 1;
         }
     }

@@ -30,7 +30,13 @@ try
 {
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is not OperationCanceledException)
+catch (OperationCanceledException)
+{
+    // SIGTERM or Ctrl+C while a command was working, one that does not treat a stop as its normal end (serve does).
+    Console.Error.WriteLine("hybrid-sample: stopped before it finished (interrupted).");
+    return 130;
+}
+catch (Exception e)
 {
     Console.Error.WriteLine($"hybrid-sample: failed: {e.Message}");
     return 1;

@@ -84,6 +84,28 @@ public static class SampleServer
         }
     }
 
+    /// <summary>
+    /// Starts the built application; false when a stop was asked for (<paramref name="stopping"/>, or the application's
+    /// lifetime: SIGTERM or Ctrl+C) while it was starting: whatever had started (the processors, the scheduler) is stopped again as a stop after the
+    /// start would stop it, leases handed back, and the caller exits as from any graceful stop, instead of failing with
+    /// the cancellation.
+    /// </summary>
+    public static async Task<bool> TryStartAsync(WebApplication web, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(web);
+        try
+        {
+            await web.StartAsync(stopping);
+            return true;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested || web.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The host's own SIGTERM handler (its console lifetime) stops the application too: either may come first.
+            await web.StopAsync(CancellationToken.None);
+            return false;
+        }
+    }
+
     /// <summary>The application role's connection string: the owner's host and database, logging in as hybrid_app.</summary>
     private static string AppConnectionString(SampleServerOptions options) =>
         new NpgsqlConnectionStringBuilder(options.Postgres) { Username = "hybrid_app", Password = options.AppPassword }.ConnectionString;

@@ -19,7 +19,7 @@ internal static class ServeCommand
     {
         var postgres = CliArguments.Text("--postgres",
             "The owner's PostgreSQL connection string: it migrates the schema and creates the application role. " +
-            "Without it, the events are in the embedded store in --data.", null, ConnectionStringProblem);
+            "Without it, the events are in the embedded store in --data.", null, CliArguments.CheckConnectionString);
         var urls = CliArguments.Text("--urls", "Where to listen: http:// or https:// URLs separated by ';'.", "http://127.0.0.1:5080",
             CliArguments.CheckUrls);
         var appPassword = CliArguments.Text("--app-password",
@@ -60,6 +60,7 @@ internal static class ServeCommand
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return 0; } // asked to stop before anything started
         catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
         {
             return Fail($"--postgres: cannot log in to database '{database.Database}' on {database.Host}:{database.Port}: {ex.MessageText}. " +
@@ -72,7 +73,10 @@ internal static class ServeCommand
         }
         catch (IOException ex) { return Fail(ex.Message); }
         await using var _ = web;
-        try { await web.StartAsync(ct); }
+        try
+        {
+            if (!await SampleServer.TryStartAsync(web, ct)) return 0; // asked to stop while starting: stopped gracefully
+        }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or ArgumentException)
         {
             await web.StopAsync(CancellationToken.None); // the processors may have started: hand their leases back
@@ -81,19 +85,6 @@ internal static class ServeCommand
         PrintEndpoints(SampleServer.Address(web).ToString().TrimEnd('/'), options);
         await web.WaitForShutdownAsync(CancellationToken.None);
         return 0;
-    }
-
-    private static string? ConnectionStringProblem(string text)
-    {
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(text);
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return $"is not a PostgreSQL connection string ({e.Message})";
-        }
     }
 
     private static int Fail(string message)

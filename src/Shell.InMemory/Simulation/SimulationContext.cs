@@ -47,7 +47,7 @@ public sealed class SimulationContext
             return action;
         };
         Store = faulty;
-        Leases = new InMemoryLeaseStore(Clock);
+        Leases = options.LeaseStore?.Invoke(Clock) ?? new InMemoryLeaseStore(Clock);
         EngineClock = new SteppedClock(Clock, Loop);
         faulty.Observer = new LedgerRecorder(this);
         faulty.Ids = Ids;

@@ -44,6 +44,13 @@ public sealed record SimulationOptions
     /// </summary>
     public Func<TimeProvider, IEventStore>? EventStore { get; init; }
 
+    /// <summary>
+    /// Opens the processors' lease store on the virtual clock, called once <see cref="EventStore"/> opened the store; null:
+    /// a new in-memory one. Give the store's own lease store when the store outlives the run: its checkpoints are fenced
+    /// by the run's tokens, and a later host's leases must continue from them rather than start again at 1.
+    /// </summary>
+    public Func<TimeProvider, ILeaseStore>? LeaseStore { get; init; }
+
     /// <summary>An LMDB directory for the read models' second-level cache; null keeps them in memory only.</summary>
     public string? ReadModelCacheDirectory { get; init; }
 

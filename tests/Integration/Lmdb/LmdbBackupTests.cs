@@ -56,4 +56,60 @@ public sealed class LmdbBackupTests : IDisposable
         Assert.Contains("is not empty", Assert.Throws<ArgumentException>(() => LmdbBackup.Copy(live, target)).Message);
         Assert.Equal(["note.txt"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void a_backup_of_a_store_with_a_damaged_record_names_the_stores_file_and_its_first_bad_key_and_leaves_no_copy_behind()
+    {
+        var live = WithADamagedRecord();
+        var file = Path.Combine(live, "data.mdb");
+        var target = Path.Combine(_temp.FullName, "backups", "monday");
+
+        var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbBackup.Copy(live, target));
+
+        Assert.Equal(file, error.File); // the store is damaged, not the copy: the copy only carried the damage over
+        Assert.Equal("events", error.Database);
+        Assert.Matches("tenant '(acme|globex|initech)', position 18", error.Key);
+        Assert.False(Directory.Exists(Path.Combine(_temp.FullName, "backups")), "the failed copy was left behind, so a retry would find the target not empty");
+    }
+
+    [Fact]
+    public void a_backup_of_an_empty_store_file_says_the_file_is_empty_with_no_empty_database_name_and_creates_nothing()
+    {
+        var live = Path.Combine(_temp.FullName, "live");
+        LmdbEventStore.Open(live).Dispose();
+        File.WriteAllBytes(Path.Combine(live, "data.mdb"), []);
+        var target = Path.Combine(_temp.FullName, "copy");
+
+        var error = Assert.Throws<LmdbStoreDamagedException>(() => LmdbBackup.Copy(live, target));
+
+        Assert.Equal("the file is empty", error.Problem);
+        Assert.Null(error.Database);
+        Assert.DoesNotContain("(in '')", error.Message);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public void a_backup_into_an_existing_empty_directory_that_fails_leaves_the_directory_there_and_empty()
+    {
+        var live = WithADamagedRecord(); // found once copied: the copy's files were written
+        var target = Directory.CreateDirectory(Path.Combine(_temp.FullName, "mounted-volume")).FullName;
+
+        Assert.Throws<LmdbStoreDamagedException>(() => LmdbBackup.Copy(live, target));
+
+        Assert.True(Directory.Exists(target), "a directory the operator made is not removed");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    /// <summary>The sample log's store with one byte of an event's body flipped: LMDB reads it, its checksum fails.</summary>
+    private string WithADamagedRecord()
+    {
+        var live = SampleLog.CopyTo(_temp.FullName);
+        var file = Path.Combine(live, "data.mdb");
+        var bytes = File.ReadAllBytes(file);
+        var at = bytes.AsSpan().IndexOf("\"order\":17,"u8);
+        Assert.True(at > 0);
+        bytes[at + 9] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+        return live;
+    }
 }

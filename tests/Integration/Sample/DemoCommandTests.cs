@@ -59,4 +59,25 @@ public sealed class DemoCommandTests : IDisposable
         var both = await Run("demo", "--data", data, "--in-memory");
         Assert.Equal((2, "hybrid-sample demo: give --in-memory or --data, not both."), (both.Code, Assert.Single(both.Errors)));
     }
+
+    [Fact]
+    public async Task a_kept_demo_store_holds_the_leases_that_fenced_its_checkpoints_so_a_later_node_is_not_fenced_off_at_token_1()
+    {
+        var data = Path.Combine(_temp.FullName, "data");
+        Assert.Equal(0, (await Run("demo", "--data", data)).Code);
+
+        using var store = LmdbEventStore.Open(SampleDataDirectory.EventStore(data));
+        var leases = new LmdbLeaseStore(store);
+        var fenced = 0;
+        foreach (var processor in new[] { "charging", "invite-emails", "invite-reminders", "invoicing", "points" })
+        {
+            var checkpoint = await store.ReadCheckpoint("acme", processor, default);
+            // What a serve on the store does first: its node takes the lease the demo's nodes left (expired long ago).
+            var lease = (await leases.TryAcquire($"processor/{processor}/tenant:acme", "serve-node", TimeSpan.FromMinutes(1), default)).Value;
+            Assert.True(lease.FencingToken > checkpoint.Fence,
+                $"{processor}: the next lease has token {lease.FencingToken}, but the demo fenced the checkpoint at {checkpoint.Fence}: its first write would be refused as a lost lease");
+            if (checkpoint.Fence > 0) fenced++;
+        }
+        Assert.True(fenced > 0, "the demo's nodes claimed no checkpoint");
+    }
 }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Hybrid.Sample.Host;
 using Hybrid.Shell.Lmdb;
 using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Lmdb.EventStore;
 using Hybrid.Shell.Operations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using static Hybrid.Tests.Integration.Hosting.Eventually;
 
@@ -140,5 +142,55 @@ public sealed class EmbeddedServeTests(ITestOutputHelper output) : IDisposable
         var lists = await restored.Post("/queries/lists", new { limit = 10 }, Tenant, "ann", "member");
         Assert.Equal(5, lists.Body.GetProperty("value").GetArrayLength());
         Assert.NotNull(restored.Web.Services.GetRequiredService<LmdbEventStore>());
+    }
+
+    [Theory]
+    [InlineData(true)]  // the command line's cancellation (System.CommandLine on SIGTERM)
+    [InlineData(false)] // the host's console lifetime on SIGTERM: it stops the application while it starts
+    public async Task a_stop_asked_for_while_serve_is_starting_stops_what_had_started_instead_of_failing_with_the_cancellation(bool byToken)
+    {
+        using var stopping = new CancellationTokenSource();
+        var started = new StopAskedWhileStarting(byToken ? stopping : null);
+        await using var web = await SampleServer.BuildAsync(new SampleServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = Data,
+            NodeId = "starting",
+            Logging = logging => logging.AddProvider(new Hosting.TestOutputLoggerProvider(output, "starting")),
+            // After Hybrid's own hosted service: the processors have started when the stop comes.
+            Tune = hybrid => hybrid.Services.AddHostedService(sp => started.With(sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>())),
+        });
+
+        // Before, the cancellation escaped serve as an unhandled exception: a stack trace and exit code 134 (SIGABRT).
+        Assert.False(await SampleServer.TryStartAsync(web, stopping.Token));
+
+        Assert.True(started.Stopped, "what had started was left running instead of being stopped as a graceful stop does");
+    }
+
+    /// <summary>A hosted service during whose start the operator asks the process to stop (SIGTERM).</summary>
+    private sealed class StopAskedWhileStarting(CancellationTokenSource? stopping) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        private Microsoft.Extensions.Hosting.IHostApplicationLifetime? _lifetime;
+
+        public bool Stopped { get; private set; }
+
+        public StopAskedWhileStarting With(Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
+        {
+            _lifetime = lifetime;
+            return this;
+        }
+
+        public Task StartAsync(CancellationToken ct)
+        {
+            if (stopping is not null) stopping.Cancel();
+            else _lifetime!.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct)
+        {
+            Stopped = true;
+            return Task.CompletedTask;
+        }
     }
 }

@@ -235,4 +235,51 @@ public sealed class OpsCommandLineTests : IDisposable
         Assert.DoesNotContain("zoe@example.com", events[0].Body);
         Assert.Null(await new LmdbSubjectKeyStore(reopened).TryGet("acme", "c-1", default));
     }
+
+    [Fact]
+    public async Task ops_show_retry_discard_and_replay_without_a_position_are_refused_naming_the_option_instead_of_acting_on_position_1()
+    {
+        await Seed(); // a pending dead letter at position 1: what a default of 1 would silently have discarded
+        var data = _data.FullName;
+        foreach (var (args, line) in new (string[], string)[]
+                 {
+                     (["ops", "discard", "--data", data, "--tenant", "acme", "--processor", "points"], "hybrid-sample ops discard: Option '--position' is required."),
+                     (["ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points"], "hybrid-sample ops retry: Option '--position' is required."),
+                     (["ops", "show", "--data", data, "--tenant", "acme", "--processor", "points"], "hybrid-sample ops show: Option '--position' is required."),
+                     (["ops", "replay", "--data", data, "--tenant", "acme", "--processor", "points"], "hybrid-sample ops replay: Option '--from' is required."),
+                     (["ops", "retry", "--data", data, "--tenant", "acme", "--processor", "points", "--position", "one"],
+                         "hybrid-sample ops retry: --position: 'one' is not a whole number from 0 to 9223372036854775807."),
+                 })
+        {
+            var (code, output, errors) = await Run(args);
+            Assert.Equal((2, line), (code, Assert.Single(errors)));
+            Assert.Empty(output);
+        }
+        var listed = await Run("ops", "dead-letters", "--data", data);
+        Assert.StartsWith("acme\tpoints\t1\tListCreated\tPending", Assert.Single(listed.Output.Skip(1)));
+    }
+
+    [Fact]
+    public async Task ops_on_a_damaged_store_or_an_unreachable_database_prints_one_ops_line_naming_the_option_and_exits_with_1()
+    {
+        await Seed();
+        var file = Path.Combine(SampleDataDirectory.EventStore(_data.FullName), "data.mdb");
+        File.WriteAllBytes(file, []);
+        var damaged = await Run("ops", "lag", "--data", _data.FullName);
+        Assert.Equal((1, $"hybrid-sample ops: --data: The event store file '{file}' is damaged: the file is empty. Restore it from a backup; 'verify' checks a store offline."),
+            (damaged.Code, Assert.Single(damaged.Errors)));
+        Assert.Empty(damaged.Output);
+
+        using var socket = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        socket.Start();
+        var port = ((System.Net.IPEndPoint)socket.LocalEndpoint).Port;
+        socket.Stop();
+        var unreachable = await Run("ops", "lag", "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Database=shop");
+        Assert.Equal(1, unreachable.Code);
+        Assert.StartsWith($"hybrid-sample ops: --postgres: cannot use database 'shop' on 127.0.0.1:{port}: ", Assert.Single(unreachable.Errors));
+
+        var malformed = await Run("ops", "lag", "--postgres", "Host");
+        Assert.Equal(2, malformed.Code);
+        Assert.StartsWith("hybrid-sample ops lag: --postgres: 'Host' is not a PostgreSQL connection string", Assert.Single(malformed.Errors));
+    }
 }

@@ -80,4 +80,76 @@ public sealed class StoreCommandLineTests : IDisposable
         Assert.StartsWith("hybrid-sample verify: ", Assert.Single(errors));
         Assert.Empty(output);
     }
+
+    [Fact]
+    public async Task backup_of_a_damaged_store_prints_one_line_naming_the_stores_file_and_bad_key_exits_1_and_leaves_no_copy()
+    {
+        var data = await Seeded();
+        var file = Path.Combine(SampleDataDirectory.EventStore(data), "data.mdb");
+        var bytes = File.ReadAllBytes(file);
+        var at = bytes.AsSpan().IndexOf("\"name\":\"L\""u8);
+        Assert.True(at > 0);
+        bytes[at + 8] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+        var copy = Path.Combine(_temp.FullName, "copy");
+
+        var (code, output, errors) = await Run("backup", "--data", data, "--to", copy);
+
+        Assert.Equal((1, $"hybrid-sample backup: The event store file '{file}' is damaged: a record fails its checksum " +
+                         "(first bad key: tenant 'acme', position 1 in 'events'). Restore it from a backup; 'verify' checks a store offline."),
+            (code, Assert.Single(errors)));
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(copy), "the unsound copy was left, so a second try would be refused as 'not empty'");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes: the sample's stores run on Linux
+    public async Task a_store_file_this_user_may_not_read_is_a_permission_problem_for_verify_backup_ops_and_serve_not_damage()
+    {
+        var data = await Seeded();
+        var events = SampleDataDirectory.EventStore(data);
+        var file = Path.Combine(events, "data.mdb");
+        // Everyone may reach and write the directories and the lock files; only the data file is closed to the user.
+        foreach (var directory in new[] { _temp.FullName, data, events })
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+        foreach (var other in Directory.EnumerateFiles(events)) File.SetUnixFileMode(other, (UnixFileMode)0b110_110_110);
+        File.SetUnixFileMode(file, UnixFileMode.None);
+        var copy = Path.Combine(_temp.FullName, "copy");
+        var refused = $"The event store file '{file}' cannot be opened: the system refused it: Permission denied (errno 13). It is not reported as damaged: " +
+                      "give the user this process runs as read and write access to it, to its lock.mdb and to its directory.";
+
+        foreach (var (args, line) in new (string[], string)[]
+                 {
+                     (["verify", "--data", data], $"hybrid-sample verify: {refused}"),
+                     (["backup", "--data", data, "--to", copy], $"hybrid-sample backup: {refused}"),
+                     (["ops", "lag", "--data", data], $"hybrid-sample ops: --data: {refused}"),
+                     (["serve", "--data", data, "--urls", "http://127.0.0.1:0"], $"hybrid-sample serve: {refused}"),
+                 })
+        {
+            var (code, output, errors) = await RunAsAnotherUser(args);
+            Assert.Equal((1, line), (code, Assert.Single(errors)));
+            Assert.DoesNotContain(output, l => l.Contains("Now listening", StringComparison.Ordinal));
+        }
+        Assert.False(Directory.Exists(copy));
+    }
+
+    /// <summary>
+    /// Runs the command as a user the file modes apply to: root may read any file, so as root the command runs as
+    /// 'nobody' (the test's output folder must be readable by everyone, as it is in a checkout).
+    /// </summary>
+    private static async Task<(int Code, string[] Output, string[] Errors)> RunAsAnotherUser(params string[] args)
+    {
+        if (Environment.UserName != "root") return await Run(args);
+        var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", dll }.Concat(args)) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, Lines(await output), Lines(await errors));
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

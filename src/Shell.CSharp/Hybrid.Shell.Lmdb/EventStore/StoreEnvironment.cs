@@ -1,5 +1,4 @@
 using System.Text;
-using Hybrid.Shell.Lmdb.Files;
 using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
@@ -73,23 +72,13 @@ internal sealed class StoreEnvironment : IDisposable
         var existing = File.Exists(DataFile);
         if (existing)
         {
-            var length = new FileInfo(DataFile).Length;
-            if (length == 0) throw new LmdbStoreDamagedException(DataFile, "the file is empty");
-            if (_options.VerifyOnOpen) Probe();
-            _mapSize = Math.Max(_options.InitialMapSize, NextPowerOfTwo(length));
+            StoreFileCheck.ThrowIfUnusable(DataFile, probe: _options.VerifyOnOpen, exclusive: true, _options.ProbeTimeout);
+            _mapSize = Math.Max(_options.InitialMapSize, NextPowerOfTwo(new FileInfo(DataFile).Length));
         }
         else _mapSize = _options.InitialMapSize;
         OpenEnvironment(existing);
         if (existing && _options.VerifyOnOpen && Read((tx, dbs) => RecordCheck.FirstProblem(tx, dbs, DataFile)) is { } problem) throw problem;
         UpgradeFrom3();
-    }
-
-    private void Probe()
-    {
-        var report = LmdbProbe.Run(DataFile, exclusive: true, _options.ProbeTimeout);
-        if (report is null || report.Sound) return;
-        var key = report.Key.Length == 0 ? null : StoreKeyText.Describe(report.Database, report.Key);
-        throw new LmdbStoreDamagedException(DataFile, report.Problem!, report.Database == "" ? null : report.Database, key);
     }
 
     private void OpenEnvironment(bool existing)
@@ -107,7 +96,7 @@ internal sealed class StoreEnvironment : IDisposable
         catch (LightningException e)
         {
             env.Dispose();
-            throw new LmdbStoreDamagedException(DataFile, LmdbCodes.Describe(e.StatusCode));
+            throw StoreFileCheck.Refused(DataFile, e.StatusCode);
         }
         catch
         {

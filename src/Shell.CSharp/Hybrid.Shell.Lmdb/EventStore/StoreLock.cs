@@ -5,7 +5,10 @@ internal static class StoreLock
 {
     public const string FileName = "store.lock";
 
-    /// <summary>Takes the directory's lock; an <see cref="IOException"/> naming the directory when another process holds it.</summary>
+    /// <summary>
+    /// Takes the directory's lock; an <see cref="IOException"/> naming the directory when another process holds it or
+    /// this user may not create or open the lock file.
+    /// </summary>
     public static FileStream Take(string directory)
     {
         try
@@ -15,6 +18,11 @@ internal static class StoreLock
         catch (IOException e)
         {
             throw new IOException($"The event store in '{directory}' is in use by another process (or another store object in this one).", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"The event store in '{directory}' cannot be opened: {e.Message} " +
+                                  "Give the user this process runs as read and write access to the directory and its files.", e);
         }
     }
 }

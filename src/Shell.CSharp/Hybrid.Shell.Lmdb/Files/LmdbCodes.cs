@@ -21,6 +21,12 @@ internal static class LmdbCodes
         _ => $"LMDB error {code}",
     };
 
+    /// <summary>
+    /// True when the code is the system refusing this user access to the file (EPERM, EACCES): a matter of permissions,
+    /// not of the file's content.
+    /// </summary>
+    public static bool IsAccessDenied(int code) => code is 1 or 13;
+
     /// <summary>True when the code refuses one write's own data (too large a value, too many pages for one transaction).</summary>
     public static bool IsRefusal(MDBResultCode code) => code is MDBResultCode.BadValSize or MDBResultCode.TxnFull;
 
