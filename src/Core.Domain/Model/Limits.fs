@@ -80,6 +80,11 @@ module Limits =
     [<Literal>]
     let Conditions = 1_000
 
+    /// The most event types one query may name, over all its items: PostgreSQL reads each type as one branch of a
+    /// UNION, and 10,000 of them exceeded its stack depth limit (3,000 took seconds) where other stores answered at once.
+    [<Literal>]
+    let QueryTypes = 1_000
+
     /// How deeply All conditions may nest (an All directly in an append's condition is at depth 1).
     [<Literal>]
     let ConditionDepth = 64

@@ -139,6 +139,31 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
         Assert.Equal(1, await Head());
     }
 
+    // PostgreSQL read each type of a query as one branch of a UNION: a query of 10,000 types failed with "stack depth
+    // limit exceeded" (SQLSTATE 54001) where the in-memory and LMDB stores answered it in milliseconds.
+    [Fact]
+    public async Task a_query_naming_more_than_the_most_types_is_refused_on_every_path_and_the_most_are_read()
+    {
+        var written = await AppendOk(Of("T7", "order-1"), Of("Other", "order-1"));
+        EventQuery Naming(int types) => new(Enumerable.Range(0, types).Select(i => QueryItem.OfTypes("T" + i)).ToArray(), 0, long.MaxValue, Direction.Forward, 0);
+        Assert.Equal(written[0].Id, Assert.Single(await ReadAll(Naming(Limits.QueryTypes))).Id);
+        var tooMany = Naming(Limits.QueryTypes + 1);
+        foreach (var refused in new Func<Task>[]
+                 {
+                     () => ReadAll(tooMany),
+                     () => Append(AppendCondition.NothingNewSince(tooMany, 0), Of("Created", "order-2")),
+                     () => Append(AppendCondition.Where(tooMany, _ => true, "any"), Of("Created", "order-2")),
+                     () => Task.FromResult(Store.Subscribe(Tenant, tooMany, Ct)),
+                 })
+        {
+            var error = await Assert.ThrowsAnyAsync<InvalidInputException>(refused);
+            Assert.Equal("query.Items", error.Field);
+            Assert.Contains($"at most {Limits.QueryTypes}", error.Message);
+            Assert.Contains(Tenant, error.Message);
+        }
+        Assert.Equal(2, await Head());
+    }
+
     [Fact]
     public async Task an_append_of_more_than_the_maximum_events_is_rejected()
     {
