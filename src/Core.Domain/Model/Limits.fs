@@ -73,3 +73,18 @@ module Limits =
     /// How deeply a body's JSON arrays and objects may nest.
     [<Literal>]
     let JsonDepth = 64
+
+    /// The most conditions one append may carry, counting each All and each condition inside one. Stores check them
+    /// inside the tenant's write lock; PostgreSQL checks them in one statement, where 10,000 queries outran its command
+    /// timeout (and 22,000 its 65,535 parameters) while a thousand take about a second.
+    [<Literal>]
+    let Conditions = 1_000
+
+    /// The most event types one query may name, over all its items: PostgreSQL reads each type as one branch of a
+    /// UNION, and 10,000 of them exceeded its stack depth limit (3,000 took seconds) where other stores answered at once.
+    [<Literal>]
+    let QueryTypes = 1_000
+
+    /// How deeply All conditions may nest (an All directly in an append's condition is at depth 1).
+    [<Literal>]
+    let ConditionDepth = 64

@@ -172,21 +172,25 @@ module Upcasting =
     /// parts; "nothing matching since" over a query the upcasters widen becomes a predicate over the upcast parts
     /// (exact, read inside the store's lock), and over other queries is kept as it is (so a store's fast path stays;
     /// it is exact for queries by current type names, and errs on the side of a conflict for names upcast away).
-    let rec widenCondition (upcasters: Upcaster seq) (toParts: RecordedEvent -> RecordedEvent list) (condition: AppendCondition) =
+    let widenCondition (upcasters: Upcaster seq) (toParts: RecordedEvent -> RecordedEvent list) (condition: AppendCondition) =
         let wide = widen upcasters
         let parts (query: EventQuery) (events: RecordedEvent[]) =
             upcastPage toParts { query with Direction = Direction.Forward } events
-        match condition with
-        // Bad conditions (null, null parts) go to the store as they are, whose validation names them.
-        | c when obj.ReferenceEquals(c, null) -> c
-        | FailIfEventsMatch(query, after) when not (obj.ReferenceEquals(query, null)) && wide query <> query ->
-            let asked = { query with After = max query.After after }
-            AppendCondition.Predicate({ wide asked with Direction = Direction.Forward; Limit = 0 }, (fun events -> Array.isEmpty (parts asked events)),
-                      $"no event matching the query (upcast) after position {after}")
-        | AppendCondition.Predicate(query, check, description) when not (obj.ReferenceEquals(check, null) || obj.ReferenceEquals(query, null)) ->
-            // The store reads every match forward; the direction and limit apply to the upcast parts, as in a read.
-            AppendCondition.Predicate({ wide query with Direction = Direction.Forward; Limit = 0 },
-                                      (fun events -> check (selectParts toParts query events)), description)
-        | All conditions when obj.ReferenceEquals(conditions, null) -> condition
-        | All conditions -> All(conditions |> List.map (widenCondition upcasters toParts))
-        | other -> other
+        let rec widenAt (depth: int) (condition: AppendCondition) =
+            match condition with
+            // Bad conditions (null, null parts) go to the store as they are, whose validation names them.
+            | c when obj.ReferenceEquals(c, null) -> c
+            | FailIfEventsMatch(query, after) when not (obj.ReferenceEquals(query, null)) && wide query <> query ->
+                let asked = { query with After = max query.After after }
+                AppendCondition.Predicate({ wide asked with Direction = Direction.Forward; Limit = 0 }, (fun events -> Array.isEmpty (parts asked events)),
+                          $"no event matching the query (upcast) after position {after}")
+            | AppendCondition.Predicate(query, check, description) when not (obj.ReferenceEquals(check, null) || obj.ReferenceEquals(query, null)) ->
+                // The store reads every match forward; the direction and limit apply to the upcast parts, as in a read.
+                AppendCondition.Predicate({ wide query with Direction = Direction.Forward; Limit = 0 },
+                                          (fun events -> check (selectParts toParts query events)), description)
+            | All conditions when obj.ReferenceEquals(conditions, null) -> condition
+            // Nested deeper than validation allows: left as it is for the store to refuse (walking on could overflow the stack).
+            | All _ when depth >= Limits.ConditionDepth -> condition
+            | All conditions -> All(conditions |> List.map (widenAt (depth + 1)))
+            | other -> other
+        widenAt 0 condition

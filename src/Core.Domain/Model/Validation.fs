@@ -286,9 +286,21 @@ module Validation =
                         | err -> err
             check 0 Unchecked.defaultof<EventMetadata>
 
-    /// The types and tags of a query's items: the same rules as events', so a query can name anything an event holds.
+    /// How many types the items name in all (null items and type arrays, which `items` names, count none).
+    let private typeCount (items: QueryItem[]) =
+        let mutable count = 0
+        for item in items do
+            if not (obj.ReferenceEquals(item, null) || isNull item.Types) then count <- count + item.Types.Length
+        count
+
+    /// The types and tags of a query's items: the same rules as events', so a query can name anything an event holds;
+    /// at most Limits.QueryTypes types in all (counted first, so an absurd query is not checked type by type).
     let private items (items: QueryItem[]) =
-        let mutable result = Ok()
+        let types = typeCount items
+        let mutable result =
+            if types > Limits.QueryTypes then
+                fail "query.Items" $"The query names {types} event types over its items; a query may name at most {Limits.QueryTypes}."
+            else Ok()
         let mutable i = 0
         while Result.isOk result && i < items.Length do
             let item = items.[i]

@@ -120,23 +120,40 @@ module Append =
           Streams = streams.ToArray()
           Checkpoints = checkpoints }
 
-    let rec private conditionErrors (condition: AppendCondition) =
-        match condition with
-        | c when obj.ReferenceEquals(c, null) ->
-            Result.Error { Validation.Field = "condition"; Validation.Message = "The condition (or one of an All's) is null; use NoCondition." }
-        | NoCondition -> Ok()
-        | StreamVersion(stream, expected) ->
-            Validation.stream "condition.Stream" stream
-            |> Result.bind (fun () -> Validation.expectedVersion "condition.Expected" expected)
-        | FailIfEventsMatch(_, after) when after < 0L ->
-            Result.Error { Field = "condition.After"; Message = $"The position the condition looks after must be 0 or more, not {after}." }
-        | FailIfEventsMatch(query, _) -> Validation.query query
-        | Predicate(_, check, _) when obj.ReferenceEquals(check, null) ->
-            Result.Error { Field = "condition.Check"; Message = "The predicate condition has no check function." }
-        | Predicate(query, _, _) -> Validation.query query
-        | All conditions when obj.ReferenceEquals(conditions, null) ->
-            Result.Error { Field = "condition"; Message = "The All condition's list is null; use an empty list." }
-        | All conditions -> conditions |> List.fold (fun acc c -> acc |> Result.bind (fun () -> conditionErrors c)) (Ok())
+    /// The first error of an append's condition: a null part, a bad stream, expected version, query, position or check,
+    /// more than Limits.Conditions conditions, or Alls nested deeper than Limits.ConditionDepth. The walk stops at the
+    /// first error, so neither an absurdly long nor an absurdly deep condition is walked further (nor overflows the stack).
+    let private conditionErrors (condition: AppendCondition) =
+        let count = ref 0
+        let rec check (depth: int) (condition: AppendCondition) =
+            count.Value <- count.Value + 1
+            match condition with
+            | c when obj.ReferenceEquals(c, null) ->
+                Result.Error { Validation.Field = "condition"; Validation.Message = "The condition (or one of an All's) is null; use NoCondition." }
+            | _ when count.Value > Limits.Conditions ->
+                Result.Error { Field = "condition"; Message = $"The condition holds more than {Limits.Conditions} conditions (each All and each condition inside one counts)." }
+            | NoCondition -> Ok()
+            | StreamVersion(stream, expected) ->
+                Validation.stream "condition.Stream" stream
+                |> Result.bind (fun () -> Validation.expectedVersion "condition.Expected" expected)
+            | FailIfEventsMatch(_, after) when after < 0L ->
+                Result.Error { Field = "condition.After"; Message = $"The position the condition looks after must be 0 or more, not {after}." }
+            | FailIfEventsMatch(query, _) -> Validation.query query
+            | Predicate(_, check, _) when obj.ReferenceEquals(check, null) ->
+                Result.Error { Field = "condition.Check"; Message = "The predicate condition has no check function." }
+            | Predicate(query, _, _) -> Validation.query query
+            | All conditions when obj.ReferenceEquals(conditions, null) ->
+                Result.Error { Field = "condition"; Message = "The All condition's list is null; use an empty list." }
+            | All _ when depth >= Limits.ConditionDepth ->
+                Result.Error { Field = "condition"; Message = $"The condition nests All conditions more than {Limits.ConditionDepth} deep." }
+            | All conditions ->
+                let mutable result = Ok()
+                let mutable rest = conditions
+                while Result.isOk result && not rest.IsEmpty do
+                    result <- check (depth + 1) rest.Head
+                    rest <- rest.Tail
+                result
+        check 0 condition
 
     /// Checks an append's input: tenant, events (ids, types, tags, streams, bodies, metadata, sizes), condition and
     /// checkpoint. The first error names its field. Every surface runs it before anything is queued or locked.

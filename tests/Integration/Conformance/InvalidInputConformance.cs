@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Collections;
 using static Hybrid.Tests.Integration.Conformance.TestEvents;
 
 namespace Hybrid.Tests.Integration.Conformance;
@@ -98,6 +99,70 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
     [Fact]
     public Task a_condition_looking_after_a_negative_position_is_rejected() =>
         RejectsAppend("condition.After", AppendCondition.NothingNewSince(EventQuery.OfTypes("Created"), -1), Of("Created", "order-1"));
+
+    private static AppendCondition AllOf(IEnumerable<AppendCondition> conditions) => AppendCondition.NewAll(ListModule.OfSeq(conditions));
+
+    private static AppendCondition Nested(int depth, AppendCondition inner)
+    {
+        for (var i = 0; i < depth; i++) inner = AllOf([inner]);
+        return inner;
+    }
+
+    // PostgreSQL checked the 25,000 conditions of one append in one statement, which overran its 65,535 parameters: the
+    // append failed after 20 seconds with an NpgsqlException, where the in-memory and LMDB stores wrote it.
+    [Fact]
+    public async Task a_condition_of_more_than_the_most_conditions_is_refused_naming_it_and_the_most_are_written()
+    {
+        await AppendOk(Of("Existing", "order-1"));
+        var most = AllOf(Enumerable.Range(1, Limits.Conditions - 1).Select(i => AppendCondition.NothingNewSince(EventQuery.OfTypes("T" + i), 0)));
+        Written(await Append(most, Of("Created", "order-2")));
+        var tooMany = AllOf(Enumerable.Range(0, Limits.Conditions).Select(i => Expect("order-" + i, ExpectedVersion.Any)));
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(tooMany, Of("Created", "order-3")));
+        Assert.Equal("condition", error.Field);
+        Assert.Contains(Tenant, error.Message);
+        Assert.Contains($"more than {Limits.Conditions} conditions", error.Message);
+        Assert.Equal(2, await Head());
+    }
+
+    // A condition nesting All a million deep was walked by recursion, which overflows the stack and ends the process.
+    [Fact]
+    public async Task all_conditions_nested_deeper_than_the_limit_are_refused_naming_the_condition_however_deep()
+    {
+        var guard = Expect("order-1", ExpectedVersion.Any);
+        Written(await Append(Nested(Limits.ConditionDepth, guard), Of("Created", "order-1")));
+        foreach (var depth in new[] { Limits.ConditionDepth + 1, 1_000_000 })
+        {
+            var error = await Assert.ThrowsAsync<InvalidInputException>(() => Append(Nested(depth, guard), Of("Created", "order-1")));
+            Assert.Equal("condition", error.Field);
+            Assert.Contains($"more than {Limits.ConditionDepth} deep", error.Message);
+        }
+        Assert.Equal(1, await Head());
+    }
+
+    // PostgreSQL read each type of a query as one branch of a UNION: a query of 10,000 types failed with "stack depth
+    // limit exceeded" (SQLSTATE 54001) where the in-memory and LMDB stores answered it in milliseconds.
+    [Fact]
+    public async Task a_query_naming_more_than_the_most_types_is_refused_on_every_path_and_the_most_are_read()
+    {
+        var written = await AppendOk(Of("T7", "order-1"), Of("Other", "order-1"));
+        EventQuery Naming(int types) => new(Enumerable.Range(0, types).Select(i => QueryItem.OfTypes("T" + i)).ToArray(), 0, long.MaxValue, Direction.Forward, 0);
+        Assert.Equal(written[0].Id, Assert.Single(await ReadAll(Naming(Limits.QueryTypes))).Id);
+        var tooMany = Naming(Limits.QueryTypes + 1);
+        foreach (var refused in new Func<Task>[]
+                 {
+                     () => ReadAll(tooMany),
+                     () => Append(AppendCondition.NothingNewSince(tooMany, 0), Of("Created", "order-2")),
+                     () => Append(AppendCondition.Where(tooMany, _ => true, "any"), Of("Created", "order-2")),
+                     () => Task.FromResult(Store.Subscribe(Tenant, tooMany, Ct)),
+                 })
+        {
+            var error = await Assert.ThrowsAnyAsync<InvalidInputException>(refused);
+            Assert.Equal("query.Items", error.Field);
+            Assert.Contains($"at most {Limits.QueryTypes}", error.Message);
+            Assert.Contains(Tenant, error.Message);
+        }
+        Assert.Equal(2, await Head());
+    }
 
     [Fact]
     public async Task an_append_of_more_than_the_maximum_events_is_rejected()

@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Collections;
 using Hybrid.Shell.Middleware;
 using Hybrid.Shell.Stores;
 using static Hybrid.Tests.Integration.Conformance.TestEvents;
@@ -149,5 +150,18 @@ public abstract class UpcastingConformance(IEventStoreFactory factory) : Conform
                 .When(AppendCondition.Where(query, events => { seen = events; return true; }, "capture")), Ct));
             Assert.Equal(read.Select(e => (e.Position, e.Type)), seen.Select(e => (e.Position, e.Type)));
         }
+    }
+
+    // The decorator widened a condition by recursion before the store validated it: nesting All a million deep
+    // overflowed the stack (ending the process) instead of reaching the store's typed refusal.
+    [Fact]
+    public async Task a_condition_nested_deeper_than_the_limit_is_refused_by_the_store_not_walked_to_the_bottom()
+    {
+        AppendCondition condition = AppendCondition.NothingNewSince(EventQuery.OfTypes("CustomerSignedUp"), 0);
+        for (var i = 0; i < 1_000_000; i++) condition = AppendCondition.NewAll(ListModule.OfSeq([condition]));
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Upcasting.Append(AppendRequest.Of(Tenant, Propose(Of("Other"))).When(condition), Ct));
+        Assert.Equal("condition", error.Field);
+        Assert.Equal(0, await Head());
     }
 }
