@@ -25,6 +25,13 @@ internal static class CallerResolution
         }
     }
 
+    /// <summary>
+    /// Whether the resolution failed for want of valid credentials: such a request is refused before its body is read
+    /// (an anonymous client never has the server read a large body), and before any other check of its content.
+    /// </summary>
+    public static bool IsUnauthenticated(CallerResult resolved) =>
+        resolved.Error is not null && resolved.Status == StatusCodes.Status401Unauthorized;
+
     /// <summary>The problem of a failed resolution, with <c>WWW-Authenticate</c> for a 401.</summary>
     public static IResult Denied(HttpContext http, CallerResult failed)
     {

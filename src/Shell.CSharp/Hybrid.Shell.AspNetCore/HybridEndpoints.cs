@@ -14,8 +14,9 @@ namespace Hybrid.Shell.Http;
 /// views (or <c>?views=model:scope,…</c>: views the caller may read, see <see cref="ViewAccess"/>, else 403 and the command
 /// does not run) have folded its events, with their fresh state (read-your-writes).
 /// Failures are RFC 9457 problem documents naming the field, checked in this order: a method other than POST (GET for
-/// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, unknown command or query 404,
-/// Content-Type 415, body size 413, caller headers 400, query parameters 400, body 400; then the outcome.
+/// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, unknown command or query 404, an
+/// unauthenticated caller 401 (before the body is read), Content-Type 415, body size 413, caller headers 400 (403 for
+/// credentials that grant no tenant), query parameters 400, body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {
@@ -61,9 +62,10 @@ public static class HybridEndpoints
         var ct = http.RequestAborted;
         if (!options.Commands.Commands.TryGet(name, out var definition))
             return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } bodyProblem) return Problems.Result(bodyProblem, body.Status);
-        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
         if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
         var caller = resolved.Caller!;
         var request = CommandRequest.Parse(http.Request, options);
@@ -115,9 +117,10 @@ public static class HybridEndpoints
         var ct = http.RequestAborted;
         if (options.Queries is null || !options.Queries.Knows(name))
             return Outcome(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } bodyProblem) return Problems.Result(bodyProblem, body.Status);
-        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
         if (resolved.Error is not null) return CallerResolution.Denied(http, resolved);
         if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
         var outcome = await options.Queries.ExecuteJsonAsync(resolved.Caller!, name, body.Json!, ct);

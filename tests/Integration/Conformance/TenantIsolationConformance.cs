@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using static Hybrid.Tests.Integration.Conformance.TestEvents;
 
 namespace Hybrid.Tests.Integration.Conformance;
@@ -73,5 +74,50 @@ public abstract class TenantIsolationConformance(IEventStoreFactory factory) : C
         })));
         foreach (var t in tenants)
             Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), Positions(await Store.Read(t, EventQuery.All, Ct)));
+    }
+
+    [Fact]
+    public async Task tenants_whose_ids_extend_another_or_differ_only_in_case_are_separate_tenants()
+    {
+        // Keys built from a tenant id and a position must not let a scan for one tenant run into a longer id, nor
+        // fold case: every id here is a tenant of its own, with one event on the same stream and tag.
+        string[] tenants = [Tenant, Tenant + "0", Tenant + ".x", Tenant + "_", Tenant.ToUpperInvariant()];
+        var written = new Dictionary<string, RecordedEvent>();
+        foreach (var tenant in tenants)
+            written[tenant] = Assert.Single(await AppendOkTo(tenant, Of($"Of-{tenants.ToList().IndexOf(tenant)}", "order-1", "customer:1")));
+
+        foreach (var tenant in tenants)
+        {
+            var own = written[tenant];
+            Assert.Equal([own.Id], Ids(await Store.Read(tenant, EventQuery.All, Ct)));
+            Assert.Equal([own.Id], Ids(await Store.Read(tenant, EventQuery.All.Backwards(), Ct)));
+            Assert.Equal([own.Id], Ids(await Store.Read(tenant, EventQuery.OfTags("customer:1"), Ct)));
+            Assert.Equal([own.Id], Ids(await Store.ReadStream(tenant, StreamRead.Forward("order-1"), Ct)));
+            Assert.Equal(1, await Store.GetHead(tenant, Ct));
+            Assert.Equal(1, (await Store.GetStreamState(tenant, "order-1", Ct)).Version);
+            foreach (var other in tenants.Where(t => t != tenant))
+                Assert.Empty(await Store.ReadById(tenant, written[other].Id, Ct));
+        }
+        var listed = await Store.GetTenants(Ct);
+        Assert.All(tenants, t => Assert.Contains(t, listed));
+    }
+
+    [Fact]
+    public async Task an_event_id_used_in_another_tenant_is_a_new_event_here_never_the_other_tenants_envelope()
+    {
+        var id = Guid.CreateVersion7();
+        var theirs = Written(await Store.Append(AppendRequest.Of(_other,
+            [new ProposedEvent(id, EventData.Create("Secret", "{\"pin\":1234}", "vault-1"), EventMetadata.Empty)]), Ct));
+
+        var mine = Written(await Store.Append(AppendRequest.Of(Tenant,
+            [new ProposedEvent(id, EventData.Create("Noted", "{\"text\":\"mine\"}", "notes-1"), EventMetadata.Empty)]), Ct));
+
+        var recorded = Assert.Single(mine);
+        Assert.Equal(("Noted", "notes-1"), (recorded.Type, recorded.Stream));
+        Assert.DoesNotContain("1234", recorded.Body);
+        Assert.Equal("Noted", Assert.Single(await ReadAll()).Type);
+        Assert.Equal("Secret", Assert.Single(await Store.Read(_other, EventQuery.All, Ct)).Type);
+        Assert.Equal(theirs[0].Body, Assert.Single(await Store.ReadById(_other, id, Ct)).Body);
+        Assert.Equal("Noted", Assert.Single(await Store.ReadById(Tenant, id, Ct)).Type);
     }
 }

@@ -73,8 +73,9 @@ public sealed class CallerHeaderTests : IAsyncLifetime
     {
         var (status, body, _) = await _server.Send(HttpMethod.Post, "/throwing/graphql",
             """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
-        Assert.Equal(200, status);
+        Assert.Equal(401, status); // HTTP answers a resolver that throws with 401 too
         var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("UNAUTHENTICATED", error.GetProperty("extensions").GetProperty("code").GetString());
         Assert.Equal("caller", error.GetProperty("extensions").GetProperty("field").GetString());
         Assert.DoesNotContain("internals", body.GetRawText());
         Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));

@@ -113,4 +113,25 @@ public sealed class HttpAttackTests(ITestOutputHelper output) : IAsyncLifetime
         var stored = Assert.Single(await _server.Store.Read(_tenant, EventQuery.All, CancellationToken.None));
         Assert.Equal("alice", stored.Metadata.Actor);
     }
+
+    [Fact]
+    public async Task an_unauthenticated_caller_gets_401_before_its_body_is_read_whatever_the_body()
+    {
+        // Regression: the body was read and checked first, so an anonymous client got 413 or 415 (and had 1 MiB read).
+        var huge = new string('x', 2 * 1024 * 1024);
+        foreach (var (path, content) in new (string, HttpContent)[]
+                 {
+                     ("/jwt/commands/Increment", new StringContent(huge, Encoding.UTF8, "application/json")),
+                     ("/jwt/commands/Increment", new StringContent("counterId=c", Encoding.UTF8, "text/plain")),
+                     ("/jwt/queries/CounterTotal", new StringContent(huge, Encoding.UTF8, "application/json")),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(_tenant, expires: DateTime.UtcNow.AddSeconds(-5)));
+            using var response = await _server.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        Assert.Equal(0, await _server.EventCount());
+    }
 }

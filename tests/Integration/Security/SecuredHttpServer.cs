@@ -2,6 +2,7 @@ using System.Text;
 using Hybrid.InMemory.EventStore;
 using Hybrid.Shell.GraphQL;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Queries;
 using Hybrid.Tests.Integration.WriteSide;
 using Hybrid.Tests.TestDomain;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -51,6 +52,7 @@ public sealed class SecuredHttpServer : IAsyncDisposable
         HybridHttpOptions Options(ICallerResolver? callers = null) => new()
         {
             Commands = processor,
+            Queries = QueryProcessor.Of(WriteSideCatalog.registry, store, null),
             Registry = WriteSideCatalog.registry,
             Callers = callers ?? new HeaderCallerResolver(),
         };

@@ -43,7 +43,7 @@ public sealed class CommandAndQueryTelemetryTests : IDisposable
         ActivitySource.AddActivityListener(_activities);
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == HybridTelemetry.Commands) listener.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name is HybridTelemetry.Commands or HybridTelemetry.Queries) listener.EnableMeasurementEvents(instrument);
         };
         _meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Measured(instrument, tags));
         _meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Measured(instrument, tags));
@@ -117,7 +117,7 @@ public sealed class CommandAndQueryTelemetryTests : IDisposable
     }
 
     [Fact]
-    public async Task a_denied_query_has_a_span_tagged_unauthorized_and_an_answered_one_answered()
+    public async Task a_denied_query_and_one_not_found_have_spans_and_metrics_tagged_with_their_outcomes()
     {
         var queries = new QueryProcessor(new InMemoryEventStore(), null, [Counter.totalQuery]);
 
@@ -128,6 +128,9 @@ public sealed class CommandAndQueryTelemetryTests : IDisposable
 
         var outcomes = _spans.Where(s => s.DisplayName == "query CounterTotal").Select(s => s.GetTagItem("hybrid.outcome")).ToArray();
         Assert.Equal(["unauthorized", "not-found"], outcomes);
+        Assert.Contains(_measurements, m => m.Instrument == "hybrid.queries"
+            && Equals(m.Tags["hybrid.query"], "CounterTotal") && Equals(m.Tags["hybrid.outcome"], "unauthorized"));
+        Assert.Contains(_measurements, m => m.Instrument == "hybrid.query.duration" && Equals(m.Tags["hybrid.outcome"], "not-found"));
     }
 
     [Fact]

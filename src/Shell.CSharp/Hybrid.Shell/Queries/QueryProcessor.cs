@@ -63,6 +63,7 @@ public sealed class QueryProcessor
     private async Task<QueryOutcome> ExecuteParsed(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        var started = Stopwatch.GetTimestamp();
         using var activity = Activities.StartActivity($"query {query}");
         activity?.SetTag("hybrid.query", query);
         var tenant = CallerModule.validate(caller);
@@ -72,21 +73,19 @@ public sealed class QueryProcessor
             : request is null ? QueryOutcome.NewInvalid(new Validation.Error("body", "The query is null."))
             : definition.Check(caller, request) is Authorization.Denied denied ? QueryOutcome.NewUnauthorized(denied.reason)
             : null;
-        if (refused is not null) return Ended(activity, refused);
+        if (refused is not null) return QueryTelemetry.Ended(activity, query, started, refused);
         try
         {
-            return Ended(activity, await Run(caller, query, definition, request!, ct).ConfigureAwait(false));
+            return QueryTelemetry.Ended(activity, query, started, await Run(caller, query, definition, request!, ct).ConfigureAwait(false));
         }
         catch (InvalidInputException invalid)
         {
             // The query names a scope or an event query the store refuses: the request's fault.
-            return Ended(activity, QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
+            return QueryTelemetry.Ended(activity, query, started, QueryOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message)));
         }
-        catch (Exception failure) when (activity is not null && failure is not OperationCanceledException)
+        catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            activity.SetTag("hybrid.outcome", "failed");
-            activity.SetTag("error.type", failure.GetType().FullName);
-            activity.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            QueryTelemetry.Failed(activity, query, started, failure);
             throw;
         }
     }
@@ -101,12 +100,6 @@ public sealed class QueryProcessor
         QueryOutcome.UnknownQuery => "unknown-query",
         _ => "unknown",
     };
-
-    private static QueryOutcome Ended(Activity? activity, QueryOutcome outcome)
-    {
-        activity?.SetTag("hybrid.outcome", OutcomeName(outcome));
-        return outcome;
-    }
 
     private async Task<QueryOutcome> Run(Caller caller, string query, QueryDefinition definition, object request, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ public static class HybridTelemetry
     /// <summary>Spans of commands (<c>command {name}</c>) and their metrics (<c>hybrid.commands</c>, <c>hybrid.command.duration</c>).</summary>
     public const string Commands = "Hybrid.Commands";
 
-    /// <summary>Spans of queries (<c>query {name}</c>).</summary>
+    /// <summary>Spans of queries (<c>query {name}</c>) and their metrics (<c>hybrid.queries</c>, <c>hybrid.query.duration</c>).</summary>
     public const string Queries = "Hybrid.Queries";
 
     /// <summary>
@@ -25,5 +25,5 @@ public static class HybridTelemetry
     public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors];
 
     /// <summary>Every meter Hybrid records on.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Processors, Producers];
+    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Queries, Processors, Producers];
 }
