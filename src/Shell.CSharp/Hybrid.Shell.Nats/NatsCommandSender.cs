@@ -77,6 +77,9 @@ public sealed class NatsCommandSender : IAsyncDisposable
         var name = BrokerSubjects.validateSuffix("command", command);
         if (name.IsError || command.Contains('.'))
             return BrokerReply.Of("unknown-command", OutcomeBodies.Of(CommandOutcome.NewUnknownCommand(command)));
+        if (deadline is { } given && given <= TimeSpan.Zero)
+            return BrokerReply.Of("invalid", OutcomeBodies.Invalid(new Validation.Error("deadline",
+                $"Tenant '{caller.Tenant}': command '{command}': the deadline must be positive, not {given.TotalMilliseconds:0} ms (nothing was sent).")));
         var id = commandId ?? Guid.NewGuid();
         var wait = deadline ?? _broker.Options.CommandDeadline;
         var key = Guid.NewGuid().ToString("N");
