@@ -42,13 +42,22 @@ public sealed class NatsCommandSender : IAsyncDisposable
     private async Task Listen()
     {
         INatsSub<byte[]> replies;
-        try
+        while (true)
         {
-            await _broker.WhenReady(_stop.Token);
-            replies = await _broker.Connection.SubscribeCoreAsync<byte[]>($"{_inbox}.*", cancellationToken: _stop.Token);
-            _subscribed.TrySetResult();
+            try
+            {
+                await _broker.WhenReady(_stop.Token);
+                replies = await _broker.Connection.SubscribeCoreAsync<byte[]>($"{_inbox}.*", cancellationToken: _stop.Token);
+                _subscribed.TrySetResult();
+                break;
+            }
+            catch (OperationCanceledException) { return; }
+            catch (NatsException)
+            {
+                // The connection dropped while subscribing: subscribe again (meanwhile commands are answered unavailable).
+                try { await Task.Delay(TimeSpan.FromMilliseconds(200), _clock, _stop.Token); } catch (OperationCanceledException) { return; }
+            }
         }
-        catch (OperationCanceledException) { return; }
         try
         {
             await foreach (var reply in replies.Msgs.ReadAllAsync(_stop.Token))
