@@ -36,8 +36,13 @@ internal static class FrontCommand
                             return Results.Json(HttpOutcomes.Invalid(new Validation.Error("X-Command-Id", $"'{id}' is not a GUID.")), statusCode: 400);
                         commandId = parsed;
                     }
-                    TimeSpan? deadline = int.TryParse(http.Request.Query["deadlineMs"], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-                        ? TimeSpan.FromMilliseconds(ms) : null;
+                    TimeSpan? deadline = null;
+                    if (http.Request.Query["deadlineMs"].ToString() is { Length: > 0 } given)
+                    {
+                        if (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms == 0)
+                            return Results.Json(HttpOutcomes.Invalid(new Validation.Error("deadlineMs", $"'{given}' is not a positive number of milliseconds.")), statusCode: 400);
+                        deadline = TimeSpan.FromMilliseconds(ms);
+                    }
                     var reply = await sender.SendAsync(caller, name, json, commandId, deadline, http.RequestAborted);
                     if (RetryAfterSeconds(reply) is { } seconds) http.Response.Headers.RetryAfter = seconds;
                     return Results.Content(reply.Json, "application/json", statusCode: StatusOf(reply.Outcome));

@@ -21,7 +21,8 @@ public sealed class NatsBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _settingUp;
     private volatile string? _problem;
-    private int _restoring;
+    private readonly object _restoreGate = new();
+    private Task? _restoring;
 
     private NatsBroker(NatsConnection connection, NatsBrokerOptions options, ILogger logger)
     {
@@ -139,15 +140,27 @@ public sealed class NatsBroker : IAsyncDisposable
     /// <summary>
     /// Sets the streams up again (create or update) after a publish, a send or a consumer failed on a ready broker: one
     /// may be missing (a broker restarted without its storage, a stream deleted by hand), and nothing else would make it
-    /// again. At most one run at a time; a failure is logged and left to the next call.
+    /// again. Callers at the same time share one run and all return once it ended; a failure is logged and left to the
+    /// next call. Never throws.
     /// </summary>
     public async Task RestoreStreamsAsync(CancellationToken ct)
     {
-        if (!IsReady || Connection.ConnectionState != NatsConnectionState.Open || Interlocked.Exchange(ref _restoring, 1) == 1) return;
-        try { await EnsureStreamsAsync(ct); }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        if (!IsReady || Connection.ConnectionState != NatsConnectionState.Open) return;
+        Task run;
+        lock (_restoreGate)
+        {
+            if (_restoring is null || _restoring.IsCompleted) _restoring = RestoreStreams();
+            run = _restoring;
+        }
+        try { await run.WaitAsync(ct); }
+        catch (OperationCanceledException) { /* the caller stops; the run goes on */ }
+    }
+
+    private async Task RestoreStreams()
+    {
+        try { await EnsureStreamsAsync(_stop.Token); }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (Exception ex) { _logger.LogWarning("The streams of the broker at {Url} could not be set up again: {Error}", Options.Url, ex.Message); }
-        finally { Volatile.Write(ref _restoring, 0); }
     }
 
     private async Task EnsureStreamsAsync(CancellationToken ct)

@@ -42,13 +42,22 @@ public sealed class NatsCommandSender : IAsyncDisposable
     private async Task Listen()
     {
         INatsSub<byte[]> replies;
-        try
+        while (true)
         {
-            await _broker.WhenReady(_stop.Token);
-            replies = await _broker.Connection.SubscribeCoreAsync<byte[]>($"{_inbox}.*", cancellationToken: _stop.Token);
-            _subscribed.TrySetResult();
+            try
+            {
+                await _broker.WhenReady(_stop.Token);
+                replies = await _broker.Connection.SubscribeCoreAsync<byte[]>($"{_inbox}.*", cancellationToken: _stop.Token);
+                _subscribed.TrySetResult();
+                break;
+            }
+            catch (OperationCanceledException) { return; }
+            catch (NatsException)
+            {
+                // The connection dropped while subscribing: subscribe again (meanwhile commands are answered unavailable).
+                try { await Task.Delay(TimeSpan.FromMilliseconds(200), _clock, _stop.Token); } catch (OperationCanceledException) { return; }
+            }
         }
-        catch (OperationCanceledException) { return; }
         try
         {
             await foreach (var reply in replies.Msgs.ReadAllAsync(_stop.Token))
@@ -77,6 +86,9 @@ public sealed class NatsCommandSender : IAsyncDisposable
         var name = BrokerSubjects.validateSuffix("command", command);
         if (name.IsError || command.Contains('.'))
             return BrokerReply.Of("unknown-command", OutcomeBodies.Of(CommandOutcome.NewUnknownCommand(command)));
+        if (deadline is { } given && given <= TimeSpan.Zero)
+            return BrokerReply.Of("invalid", OutcomeBodies.Invalid(new Validation.Error("deadline",
+                $"Tenant '{caller.Tenant}': command '{command}': the deadline must be positive, not {given.TotalMilliseconds:0} ms (nothing was sent).")));
         var id = commandId ?? Guid.NewGuid();
         var wait = deadline ?? _broker.Options.CommandDeadline;
         var key = Guid.NewGuid().ToString("N");

@@ -107,12 +107,16 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
         Interlocked.Exchange(ref _persisted, sequence);
     }
 
+    private DateTimeOffset? _streamCreated;
+
     private async Task Consume(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             try
             {
+                await _broker.WhenReady(stop);
+                await RestartIfTheStreamWasMadeAgain(stop);
                 var config = new ConsumerConfig
                 {
                     AckPolicy = ConsumerConfigAckPolicy.None,
@@ -120,7 +124,6 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                     InactiveThreshold = TimeSpan.FromMinutes(1),
                 };
                 if (_lastSequence > 0) config.OptStartSeq = (ulong)_lastSequence + 1;
-                await _broker.WhenReady(stop);
                 var consumer = await _broker.JetStream.CreateOrUpdateConsumerAsync(_broker.Options.EventsStream, config, stop);
                 await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 512, Expires = _broker.Options.PullExpiry }, cancellationToken: stop))
                 {
@@ -136,6 +139,26 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
                 try { await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, stop); } catch (OperationCanceledException) { return; }
             }
         }
+    }
+
+    /// <summary>
+    /// When the events stream was created after the one this projector consumed (or, after a restart, ends before the
+    /// sequence it consumed up to), it was made again (deleted, or a broker restarted without its storage): consuming
+    /// after that sequence would wait for numbers the new stream reaches only later, and miss every event until then. It consumes the new stream from its start
+    /// instead; what a model already holds is skipped by its position.
+    /// </summary>
+    private async Task RestartIfTheStreamWasMadeAgain(CancellationToken stop)
+    {
+        var seen = Interlocked.Read(ref _lastSequence);
+        var stream = await _broker.JetStream.GetStreamAsync(_broker.Options.EventsStream, cancellationToken: stop);
+        var created = stream.Info.Created;
+        // In this process, the stream's creation time tells; after a restart, a stream that ends before what was consumed.
+        var madeAgain = (_streamCreated is { } known && known != created) || (long)stream.Info.State.LastSeq < seen;
+        _streamCreated = created;
+        if (seen == 0 || !madeAgain) return;
+        _logger.LogWarning("The events stream {Stream} ends at sequence {Last}, before sequence {Seen} this projector consumed up to: it was made again. " +
+            "Consuming it from its start; events at or below a model's position are skipped.", _broker.Options.EventsStream, stream.Info.State.LastSeq, seen);
+        Interlocked.Exchange(ref _lastSequence, 0);
     }
 
     /// <summary>Folds one message; true when it was a new event.</summary>

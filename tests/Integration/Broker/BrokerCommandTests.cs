@@ -123,6 +123,16 @@ public sealed class BrokerCommandTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task a_deadline_that_is_not_positive_is_invalid_naming_it_and_nothing_is_sent()
+    {
+        var reply = await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""", deadline: TimeSpan.Zero);
+        Assert.Equal("invalid", reply.Outcome);
+        Assert.Equal("deadline", Body(reply).GetProperty("field").GetString());
+        Assert.Contains("Tenant 'acme'", reply.Json);
+        Assert.Equal(0L, await _bed.Queued());
+    }
+
+    [Fact]
     public async Task without_a_handler_a_command_times_out_with_a_clear_error_and_is_not_run_after_its_deadline()
     {
         var reply = await _sender.SendAsync(Ann, "CreateList", """{"listId":"late","name":"Late"}""", deadline: TimeSpan.FromMilliseconds(300));

@@ -47,6 +47,34 @@ public sealed class BrokerLostStreamsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_projector_folds_the_events_of_an_events_stream_made_again_each_once()
+    {
+        var model = ReadModel.ofRecorded("orders", 1, ["OrderPlaced"], 0, FuncConvert.FromFunc<int, RecordedEvent, int>((n, _) => n + 1));
+        await using var projector = new NatsProjector(_bed.Broker, [model], TimeProvider.System, NullLogger.Instance);
+        await projector.StartAsync(default);
+        var first = await _bed.Append("acme", Order(1), Order(2), Order(3));
+        await Publish(first);
+        await Eventually.Until(() => Task.FromResult(projector.Positions.GetValueOrDefault("acme") == 3), "the projector folded the first orders");
+
+        await _bed.Broker.JetStream.DeleteStreamAsync(_bed.Options.EventsStream);
+        await _bed.Broker.RestoreStreamsAsync(default);
+        // The new stream holds the next orders, and one published again (sequences 1 to 3, below the 3 consumed before).
+        var next = await _bed.Append("acme", Order(4), Order(5));
+        await Publish([first[2], .. next]);
+
+        await Eventually.Until(() => Task.FromResult(projector.Positions.GetValueOrDefault("acme") == 5), "the projector folded the orders of the new stream");
+        Assert.Equal(5, (int)(await projector.Read("acme", "orders", "", default)).State);
+        Assert.Equal(1, projector.DuplicatesSkipped);
+    }
+
+    private async Task Publish(RecordedEvent[] events)
+    {
+        var outcome = await new NatsJetStreamPublisher(_bed.Broker).PublishAsync(
+            events.Select(e => new Shell.Producers.IntegrationPublication(e.Tenant, e, new IntegrationMessage("orders.placed", "order-placed", e.Body))).ToArray(), default);
+        Assert.Equal(events.Length, outcome.Acknowledged);
+    }
+
+    [Fact]
     public async Task commands_go_through_again_after_the_commands_stream_was_deleted()
     {
         var sender = await NatsCommandSender.StartAsync(_bed.Broker);

@@ -87,7 +87,7 @@ public sealed class BrokerNotReadyTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
-    public async Task the_front_started_while_its_broker_is_down_listens_and_answers_503_with_retry_after_naming_the_broker()
+    public async Task the_front_started_while_its_broker_is_down_listens_and_answers_503_with_retry_after_naming_the_broker_and_400_for_a_bad_deadline()
     {
         using var server = await PrivateNatsServer.StartAsync();
         server.Stop();
@@ -96,14 +96,24 @@ public sealed class BrokerNotReadyTests(Xunit.Abstractions.ITestOutputHelper out
         await Eventually.Until(() => Task.FromResult(front.Output.Any(l => l.Contains("front ready", StringComparison.Ordinal))), "the front is ready");
 
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/commands/CreateList?deadlineMs=2000")
+        HttpRequestMessage Request(string deadlineMs)
         {
-            Content = new StringContent("""{"listId":"x","name":"X"}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Tenant", "acme");
-        request.Headers.Add("X-Actor", "ann");
-        request.Headers.Add("X-Roles", "member");
-        using var response = await http.SendAsync(request);
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/commands/CreateList?deadlineMs={deadlineMs}")
+            {
+                Content = new StringContent("""{"listId":"x","name":"X"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Tenant", "acme");
+            request.Headers.Add("X-Actor", "ann");
+            request.Headers.Add("X-Roles", "member");
+            return request;
+        }
+        foreach (var bad in new[] { "soon", "0", "-5" })
+        {
+            using var refused = await http.SendAsync(Request(bad));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("deadlineMs", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+        }
+        using var response = await http.SendAsync(Request("2000"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);

@@ -40,11 +40,21 @@ public sealed class ProcessorOptions
     /// <summary>Samples in [0, 1) for retry jitter. Simulations pass a seeded source.</summary>
     public Func<double> JitterSource { get; set; } = Random.Shared.NextDouble;
 
+    /// <summary>The longest <see cref="LeaseDuration"/>: what every lease store grants (PostgreSQL's lease functions refuse longer ones).</summary>
+    public static readonly TimeSpan MaxLeaseDuration = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="NodeId"/>, in characters: what every lease store takes as an owner (PostgreSQL's lease functions refuse longer ones).</summary>
+    public const int MaxNodeIdLength = 200;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first unusable setting.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(NodeId)) throw new ArgumentException("ProcessorOptions.NodeId is empty.", nameof(NodeId));
+        if (NodeId.Length > MaxNodeIdLength)
+            throw new ArgumentException($"ProcessorOptions.NodeId has {NodeId.Length} characters; at most {MaxNodeIdLength}.", nameof(NodeId));
         if (LeaseDuration <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.LeaseDuration must be positive.", nameof(LeaseDuration));
+        if (LeaseDuration > MaxLeaseDuration)
+            throw new ArgumentException($"ProcessorOptions.LeaseDuration is {LeaseDuration}; at most {MaxLeaseDuration} (a lease is renewed every RebalanceInterval).", nameof(LeaseDuration));
         if (RebalanceInterval <= TimeSpan.Zero || RebalanceInterval * 2 > LeaseDuration)
             throw new ArgumentException("ProcessorOptions.RebalanceInterval must be positive and at most half the LeaseDuration.", nameof(RebalanceInterval));
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.PollInterval must be positive.", nameof(PollInterval));
