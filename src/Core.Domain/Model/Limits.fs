@@ -88,3 +88,14 @@ module Limits =
     /// How deeply All conditions may nest (an All directly in an append's condition is at depth 1).
     [<Literal>]
     let ConditionDepth = 64
+
+    /// A lease's resource (ILeaseStore): at most 400 characters of text ("processor/{name}/tenant:{tenant}" fits).
+    [<Literal>]
+    let LeaseResourceLength = 400
+
+    /// A lease's owner, a node id: at most 200 characters of text.
+    [<Literal>]
+    let LeaseOwnerLength = 200
+
+    /// The longest a lease may be granted or renewed for (it is renewed well before it ends).
+    let LeaseDuration = System.TimeSpan.FromDays 1.0

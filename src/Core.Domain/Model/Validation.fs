@@ -368,6 +368,31 @@ module Validation =
     let fencingToken (field: string) (token: int64) =
         if token < 0L then fail field $"The fencing token must be 0 or more, not {token}: pass the token of the lease held." else Ok()
 
+    /// Who holds a lease (ILeaseStore.Release, and the lease a renewal names): a resource of 1 to
+    /// Limits.LeaseResourceLength and an owner of 1 to Limits.LeaseOwnerLength characters, both text (no control
+    /// characters, no lone surrogates).
+    let leaseHolder (resource: string) (owner: string) =
+        match ofProblem "resource" (textProblem "The lease resource" Limits.LeaseResourceLength CharClass.Text resource) with
+        | Ok() -> ofProblem "owner" (textProblem "The lease owner" Limits.LeaseOwnerLength CharClass.Text owner)
+        | error -> error
+
+    /// A lease grant or renewal (ILeaseStore.TryAcquire, Renew): its holder, and a duration above 0 and at most
+    /// Limits.LeaseDuration.
+    let leaseRequest (resource: string) (owner: string) (duration: TimeSpan) =
+        match leaseHolder resource owner with
+        | Ok() when duration <= TimeSpan.Zero || duration > Limits.LeaseDuration ->
+            fail "duration" $"A lease lasts more than 0 and at most {Limits.LeaseDuration}, not {duration}."
+        | result -> result
+
+    /// Throws an InvalidInputException naming the lease's resource and the field when the result is an error.
+    let leaseOrThrow (resource: string) (result: Result<unit, Error>) =
+        match result with
+        | Ok() -> ()
+        | Result.Error e ->
+            // A bad resource is described by the message; a good one names the lease.
+            let named = if e.Field = "resource" then "" else $"Lease '{resource}': "
+            raise (InvalidInputException(e.Field, $"{named}{e.Field}: {e.Message}"))
+
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
         match result with

@@ -15,6 +15,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
     {
+        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
         var now = clock.GetUtcNow();
         lock (_gate)
         {
@@ -32,6 +33,8 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(lease);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
         var now = clock.GetUtcNow();
         lock (_gate)
         {
@@ -47,6 +50,8 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task Release(Lease lease, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(lease);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
         lock (_gate)
         {
             if (_leases.TryGetValue(lease.Resource, out var held) && held.FencingToken == lease.FencingToken)

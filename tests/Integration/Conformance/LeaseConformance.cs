@@ -97,4 +97,49 @@ public abstract class LeaseConformance(ILeaseStoreFactory factory) : IAsyncLifet
         Assert.Empty(await Holders());
         Assert.Null(await Leases.Renew(expiring, Long, default));
     }
+
+    public static TheoryData<string, string, double, string> BadRequests => new()
+    {
+        { "", "node-a", 30, "resource" },
+        { @"processor/p/tenant:acme\u0000x", "node-a", 30, "resource" },
+        { @"processor/\ud800/tenant:acme", "node-a", 30, "resource" },
+        { new string('r', Limits.LeaseResourceLength + 1), "node-a", 30, "resource" },
+        { "processor/p/tenant:acme", "", 30, "owner" },
+        { "processor/p/tenant:acme", new string('n', Limits.LeaseOwnerLength + 1), 30, "owner" },
+        { "processor/p/tenant:acme", @"node\u0001", 30, "owner" },
+        { "processor/p/tenant:acme", "node-a", 0, "duration" },
+        { "processor/p/tenant:acme", "node-a", -1, "duration" },
+        { "processor/p/tenant:acme", "node-a", 86_401, "duration" },
+    };
+
+    [Theory, MemberData(nameof(BadRequests))]
+    public async Task a_bad_lease_request_is_refused_alike_by_every_store_naming_its_field(string resource, string owner, double seconds, string field)
+    {
+        resource = System.Text.RegularExpressions.Regex.Unescape(resource);
+        owner = System.Text.RegularExpressions.Regex.Unescape(owner);
+        var duration = TimeSpan.FromSeconds(seconds);
+
+        var acquire = await Assert.ThrowsAsync<InvalidInputException>(() => Leases.TryAcquire(resource, owner, duration, default));
+        var renew = await Assert.ThrowsAsync<InvalidInputException>(() => Leases.Renew(new Lease(resource, owner, 1, DateTimeOffset.UnixEpoch), duration, default));
+
+        Assert.Equal(field, acquire.Field);
+        Assert.Equal(field, renew.Field);
+        if (field != "duration")
+            Assert.Equal(field, (await Assert.ThrowsAsync<InvalidInputException>(() => Leases.Release(new Lease(resource, owner, 1, DateTimeOffset.UnixEpoch), default))).Field);
+    }
+
+    [Fact]
+    public async Task the_longest_lease_resource_and_owner_and_duration_the_limits_allow_are_granted()
+    {
+        // 3 UTF-8 bytes a character: the longest key a lease can make.
+        var resource = _resource + new string('\u00e9', Limits.LeaseResourceLength - _resource.Length);
+        var owner = new string('\u4e2d', Limits.LeaseOwnerLength);
+
+        var lease = (await Leases.TryAcquire(resource, owner, Limits.LeaseDuration, default))!.Value;
+
+        Assert.Equal(owner, Assert.Single(await Leases.List(resource, default)).Owner);
+        Assert.NotNull(await Leases.Renew(lease, Limits.LeaseDuration, default));
+        await Leases.Release(lease, default);
+        Assert.Empty(await Leases.List(resource, default));
+    }
 }

@@ -17,7 +17,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
     {
-        Check(resource, owner);
+        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
         return store.Writer.Enqueue(txn =>
         {
             var now = _clock.GetUtcNow();
@@ -35,7 +35,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        Check(lease.Resource, lease.Owner);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
         return store.Writer.Enqueue(txn =>
         {
             var now = _clock.GetUtcNow();
@@ -53,7 +53,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     public Task Release(Lease lease, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        Check(lease.Resource, lease.Owner);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
         return store.Writer.Enqueue(txn =>
         {
             var key = StoreKeys.Utf8(lease.Resource);
@@ -111,14 +111,6 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
             foreach (var key in gone) txn.Tx.Delete(txn.Dbs.Leases, key);
             return gone.Count;
         }, 0, null);
-
-    private static void Check(string resource, string owner)
-    {
-        if (string.IsNullOrEmpty(resource)) throw new ArgumentException("The lease resource is empty.", nameof(resource));
-        if (string.IsNullOrEmpty(owner)) throw new ArgumentException("The lease owner is empty.", nameof(owner));
-        if (System.Text.Encoding.UTF8.GetByteCount(resource) > StoreKeys.LongestKey)
-            throw new ArgumentException($"The lease resource is longer than {StoreKeys.LongestKey} bytes.", nameof(resource));
-    }
 
     private static Lease? Read(StoreTxn txn, byte[] key, string resource) =>
         txn.TryGet(txn.Dbs.Leases, key, out var payload) ? Decode(payload, resource) : null;

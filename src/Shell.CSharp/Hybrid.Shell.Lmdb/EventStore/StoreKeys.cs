@@ -30,9 +30,12 @@ internal static class StoreKeys
 
     /// <summary>
     /// The longest key the store writes: a posting key holding the longest stream id, event type or tag the core's
-    /// limits allow, at 3 UTF-8 bytes per UTF-16 character (a surrogate pair is 4 bytes for 2 characters).
+    /// limits allow, or the longest lease resource, at 3 UTF-8 bytes per UTF-16 character (a surrogate pair is 4
+    /// bytes for 2 characters).
     /// </summary>
-    public static readonly int LongestKey = 5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength)) + KeyLists.Suffix;
+    public static readonly int LongestKey = Math.Max(
+        5 + 3 * Math.Max(Limits.StreamLength, Math.Max(Limits.EventTypeLength, Limits.TagLength)) + KeyLists.Suffix,
+        3 * Limits.LeaseResourceLength); // a lease's key is its resource, UTF-8
 
     public static byte[] Tenant(uint tenant)
     {

@@ -35,15 +35,19 @@ public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct) =>
-        NodeOf(resource) is { } node
+    public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
+    {
+        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
+        return NodeOf(resource) is { } node
             ? One($"SELECT * FROM {_schema}.acquire_node(@resource, @owner, @duration)", ct, ("resource", node), ("owner", owner), ("duration", duration))
             : One($"SELECT * FROM {_schema}.acquire_lease(@resource, @owner, @duration)", ct, ("resource", resource), ("owner", owner), ("duration", duration));
+    }
 
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
         var (function, resource) = NodeOf(lease.Resource) is { } node ? ("renew_node", node) : ("renew_lease", lease.Resource);
         return One($"SELECT * FROM {_schema}.{function}(@resource, @owner, @token, @duration)", ct,
             ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken), ("duration", duration));
@@ -53,6 +57,7 @@ public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     public async Task Release(Lease lease, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
         var (function, resource) = NodeOf(lease.Resource) is { } node ? ("release_node", node) : ("release_lease", lease.Resource);
         await using var command = Command($"SELECT {_schema}.{function}(@resource, @owner, @token)",
             ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken));

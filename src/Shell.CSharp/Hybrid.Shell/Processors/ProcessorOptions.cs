@@ -41,10 +41,10 @@ public sealed class ProcessorOptions
     public Func<double> JitterSource { get; set; } = Random.Shared.NextDouble;
 
     /// <summary>The longest <see cref="LeaseDuration"/>: what every lease store grants (PostgreSQL's lease functions refuse longer ones).</summary>
-    public static readonly TimeSpan MaxLeaseDuration = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxLeaseDuration = Limits.LeaseDuration;
 
     /// <summary>The longest <see cref="NodeId"/>, in characters: what every lease store takes as an owner (PostgreSQL's lease functions refuse longer ones).</summary>
-    public const int MaxNodeIdLength = 200;
+    public const int MaxNodeIdLength = Limits.LeaseOwnerLength;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first unusable setting.</summary>
     public void Validate()
