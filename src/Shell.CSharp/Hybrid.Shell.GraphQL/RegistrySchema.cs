@@ -1,12 +1,9 @@
-using System.Data.Common;
-using System.Net.Sockets;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Resolvers;
 using GraphQL.Types;
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Http;
-using Hybrid.Shell.Stores;
 
 namespace Hybrid.Shell.GraphQL;
 
@@ -66,7 +63,7 @@ public static class RegistrySchema
             Resolver = new FuncFieldResolver<object?>(async ctx =>
             {
                 var caller = await CallerOf(ctx);
-                var outcome = await Guarded(options, () => options.Queries!.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), ctx.CancellationToken));
+                var outcome = await Guarded(options, caller.Tenant, () => options.Queries!.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), ctx.CancellationToken));
                 if (outcome is QueryOutcome.Answered answered) return JsonShapes.Value(ToJson(answered.value), returns);
                 throw GraphQLOutcomes.ErrorOf(outcome);
             }),
@@ -109,7 +106,7 @@ public static class RegistrySchema
             {
                 var caller = await CallerOf(ctx);
                 var commandOptions = CommandOptionsOf(ctx);
-                var outcome = await Guarded(options, () => options.Commands.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), commandOptions, ctx.CancellationToken));
+                var outcome = await Guarded(options, caller.Tenant, () => options.Commands.ExecuteJsonAsync(caller, definition.Name, InputJson(ctx), commandOptions, ctx.CancellationToken));
                 if (outcome is CommandOutcome.Accepted ok) return ok.Item;
                 throw GraphQLOutcomes.ErrorOf(outcome);
             }),
@@ -166,19 +163,15 @@ public static class RegistrySchema
         value is null ? default : JsonSerializer.SerializeToElement(value, value.GetType(), JsonPayload.options);
 
     /// <summary>
-    /// Runs an engine call; a store or broker that is unavailable or timed out (as the HTTP adapter tells it) becomes
-    /// UNAVAILABLE with <c>retryAfterSeconds</c>, instead of an internal error.
+    /// Runs an engine call; input the store refused becomes INVALID naming the field, and a store or broker that is
+    /// unavailable or timed out UNAVAILABLE with <c>retryAfterSeconds</c> (<see cref="CommandFailures"/>, the broker
+    /// handler's rule), instead of an internal error.
     /// </summary>
-    private static async Task<T> Guarded<T>(HybridHttpOptions options, Func<Task<T>> call)
+    private static async Task<T> Guarded<T>(HybridHttpOptions options, string tenant, Func<Task<T>> call)
     {
         try { return await call(); }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is DbException or SocketException or TimeoutException or IOException)
+        catch (Exception ex) when (CommandFailures.OutcomeOf(ex, tenant, options.UnavailableRetryAfter) is { } outcome)
         {
-            throw GraphQLOutcomes.Error("UNAVAILABLE", new Dictionary<string, object?>
-            {
-                ["outcome"] = "unavailable", ["reason"] = "The store cannot be reached; retry the request.",
-                ["retryAfterSeconds"] = Math.Ceiling(options.UnavailableRetryAfter.TotalSeconds),
-            });
+            throw GraphQLOutcomes.ErrorOf(outcome);
         }
-    }
-}
+    }}

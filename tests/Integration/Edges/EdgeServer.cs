@@ -17,7 +17,7 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// The write-side test application's HTTP API and GraphQL endpoint on Kestrel (loopback, a free port) over an in-memory
-/// store, with the problem status pages a route of the application's own, GraphQL over a resolver that throws at /throwing/graphql and over a store with a defect at /defective/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
+/// store, with the problem status pages a route of the application's own, GraphQL over a resolver that throws at /throwing/graphql, over a store with a defect at /defective/graphql and over one that cannot be reached at /unreachable/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
 /// for a fresh tenant unless told otherwise.
 /// </summary>
 public sealed class EdgeServer : IAsyncDisposable
@@ -60,6 +60,10 @@ public sealed class EdgeServer : IAsyncDisposable
         {
             Commands = WriteSideSetup.Processor(new DefectiveStore(store)), Registry = options.Registry,
         }, "/defective/graphql");
+        app.MapHybridGraphQL(new HybridHttpOptions
+        {
+            Commands = WriteSideSetup.Processor(new UnreachableStore(store)), Registry = options.Registry,
+        }, "/unreachable/graphql");
         app.MapGet("/app/only-get", () => "ok"); // an application's own route
         app.MapGet("/app/forbidden", () => Microsoft.AspNetCore.Http.Results.StatusCode(403)); // and one that refuses without a body
         await app.StartAsync();
@@ -107,6 +111,13 @@ public sealed class EdgeServer : IAsyncDisposable
     {
         public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
             Task.FromException<AppendResult>(new InvalidOperationException("secret internals"));
+    }
+
+    /// <summary>A store that cannot be reached: appending throws what a driver says, host and port included.</summary>
+    private sealed class UnreachableStore(IEventStore inner) : DelegatingEventStore(inner)
+    {
+        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
+            Task.FromException<AppendResult>(new StoreUnavailableException("Failed to connect to 10.0.0.5:5432 (secret host)"));
     }
 
     public async ValueTask DisposeAsync()

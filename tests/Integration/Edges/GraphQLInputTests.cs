@@ -133,6 +133,19 @@ public sealed class GraphQLInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_store_that_cannot_be_reached_is_unavailable_with_retry_after_and_keeps_the_drivers_message_to_itself()
+    {
+        var (status, body, response) = await _server.Send(HttpMethod.Post, "/unreachable/graphql",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(200, status); // executed: the error says what happened, Retry-After when to come back
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain("secret", body.GetRawText());
+        Assert.DoesNotContain("10.0.0.5", body.GetRawText());
+    }
+
+    [Fact]
     public async Task a_document_nested_deeper_than_the_parser_allows_is_a_400_invalid_naming_the_query_not_a_defect()
     {
         var nested = string.Concat(Enumerable.Repeat("a{", 500)) + "b" + new string('}', 500);

@@ -3,7 +3,7 @@ using Hybrid.Shell.Stores;
 namespace Hybrid.Shell.Commands;
 
 /// <summary>
-/// What a transport that runs commands out of a request (a broker's handler) answers when running one throws: input
+/// What a transport answers when running a command or query out of a request throws (a broker's handler, GraphQL): input
 /// the store refused (<see cref="InvalidInputException"/>, e.g. an unknown tenant) is the caller's mistake, a store that
 /// cannot be reached (<see cref="StoreFailures"/>) is retryable; either is an outcome, never a failure to retry and
 /// dead-letter. Anything else is a defect.
@@ -19,7 +19,8 @@ public static class CommandFailures
         if (exception is InvalidInputException invalid)
             return CommandOutcome.NewInvalid(new Validation.Error(invalid.Field, invalid.Message));
         if (StoreFailures.IsUnavailable(exception))
-            return CommandOutcome.NewUnavailable($"Tenant '{tenant}': the store cannot be reached ({exception.Message}); send the command again (with its command id it is applied once).", retryAfter);
+            // The driver's message (hosts, ports, server text) is for the logs, not for callers.
+            return CommandOutcome.NewUnavailable($"Tenant '{tenant}': the store cannot be reached; send the request again (a command with its command id is applied once).", retryAfter);
         return null;
     }
 }
