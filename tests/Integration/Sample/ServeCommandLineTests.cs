@@ -89,4 +89,20 @@ public sealed class ServeCommandLineTests : IDisposable
             Assert.Single(serve.Errors));
         Assert.Empty(serve.Output);
     }
+
+    [Fact]
+    public async Task serve_prints_its_endpoints_for_a_node_id_with_square_brackets_instead_of_failing_on_them_as_markup_after_it_listens()
+    {
+        // Spectre reads [..] as markup: a node id or an IPv6 URL such as http://[::1]:5080 made serve exit 1 once listening.
+        using var serve = ServeProcess.Start("serve", "--data", Path.Combine(_temp.FullName, "data"), "--urls", "http://127.0.0.1:0", "--node-id", "node[a]");
+        var url = await serve.Url();
+        await Hosting.Eventually.Until(() => Task.FromResult(serve.Output.Any(l => l.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal)) || !serve.Errors.IsEmpty),
+            "serve prints its endpoints");
+
+        serve.Terminate();
+        Assert.Equal(0, await serve.ExitCode());
+        Assert.Empty(serve.Errors);
+        Assert.Contains(serve.Output, l => l.Contains("hybrid-sample on the embedded store, node node[a]", StringComparison.Ordinal));
+        Assert.Contains(serve.Output, l => l.Contains($"POST {url}/commands/{{name}}", StringComparison.Ordinal));
+    }
 }
