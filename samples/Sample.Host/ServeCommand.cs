@@ -72,6 +72,7 @@ internal static class ServeCommand
             return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
         }
         catch (IOException ex) { return Fail(ex.Message); }
+        catch (ArgumentException ex) { return Fail(ex.Message); } // configuration, such as a master key that is not one
         await using var _ = web;
         try
         {

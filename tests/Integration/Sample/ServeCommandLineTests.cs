@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Hybrid.Sample.Host;
 using Hybrid.Tests.Integration.Postgres;
 
 namespace Hybrid.Tests.Integration.Sample;
@@ -104,5 +105,20 @@ public sealed class ServeCommandLineTests : IDisposable
         Assert.Empty(serve.Errors);
         Assert.Contains(serve.Output, l => l.Contains("hybrid-sample on the embedded store, node node[a]", StringComparison.Ordinal));
         Assert.Contains(serve.Output, l => l.Contains($"POST {url}/commands/{{name}}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")] // base64 of 3 bytes
+    public async Task serve_with_a_master_key_variable_that_is_not_a_key_exits_with_one_line_naming_the_variable_and_not_its_value(string key)
+    {
+        using var serve = ServeProcess.StartWith(new Dictionary<string, string> { [SampleHybrid.MasterKeyVariable] = key },
+            "serve", "--data", Path.Combine(_temp.FullName, "data"), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, await serve.ExitCode());
+        var error = Assert.Single(serve.Errors);
+        Assert.Equal("hybrid-sample serve: HYBRID_SAMPLE_MASTER_KEY is not a master key: it must be 32 bytes (256 bits) in base64, " +
+                     "such as the output of `head -c 32 /dev/urandom | base64`.", error);
+        Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening", StringComparison.Ordinal));
     }
 }
