@@ -300,4 +300,16 @@ public sealed class OpsCommandLineTests : IDisposable
         Assert.NotNull(stored);
         Assert.Equal(1L, stored.Value.Watermark);
     }
+
+    [Fact]
+    public async Task ops_rebuild_on_postgres_is_refused_pointing_at_the_nodes_admin_endpoint_instead_of_rebuilding_a_throwaway_fold()
+    {
+        // Nothing is contacted: the refusal is an argument check (port 1 would fail to connect otherwise).
+        var (code, output, errors) = await Run("ops", "rebuild", "--postgres", "Host=127.0.0.1;Port=1;Username=postgres;Database=shop",
+            "--tenant", "acme", "--model", "todo-lists");
+
+        Assert.Equal((2, "hybrid-sample ops rebuild: --postgres: on PostgreSQL each serve node caches its read models itself, out of this command's reach: " +
+                         "rebuild on each node with POST /admin/api/read-models/{model}/rebuild?tenant=T."), (code, Assert.Single(errors)));
+        Assert.Empty(output);
+    }
 }
