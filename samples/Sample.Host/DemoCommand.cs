@@ -58,6 +58,16 @@ internal static class DemoCommand
     /// <summary>Runs the script on the embedded store of the data directory (refused, exit 2, when it already holds events).</summary>
     private static int Embedded(string directory, bool keep)
     {
+        try { return EmbeddedIn(directory, keep); }
+        catch (IOException unusable) // the directory in use, or its store damaged or not to be opened by this user
+        {
+            Console.Error.WriteLine($"hybrid-sample demo: {(unusable.Message.StartsWith("--data", StringComparison.Ordinal) ? "" : "--data: ")}{unusable.Message}");
+            return 1;
+        }
+    }
+
+    private static int EmbeddedIn(string directory, bool keep)
+    {
         using var directoryLock = DataDirectoryLock.Acquire(directory);
         var events = SampleDataDirectory.EventStore(directory);
         LmdbEventStore? store = null;

@@ -135,7 +135,8 @@ internal static class OpsCommand
         var tenant = Tenant(true);
         var model = new Option<string>("--model") { Description = "The read model.", Required = true };
         var scope = new Option<string>("--scope") { Description = "The instance's scope (default: the whole model).", DefaultValueFactory = _ => "" };
-        return With(common, "rebuild", "Fold a read model's instance again from the start of the log.", [tenant, model, scope], async (parse, ops, output, ct) =>
+        var command = With(common, "rebuild", "Fold a read model's instance again from the start of the log (the embedded store's cache, in --data).",
+            [tenant, model, scope], async (parse, ops, output, ct) =>
         {
             var (t, m) = (parse.GetValue(tenant)!, parse.GetValue(model)!);
             var position = await output.WithProgress($"rebuild {m}", async progress =>
@@ -147,6 +148,14 @@ internal static class OpsCommand
             Console.WriteLine($"{m} for {t}: rebuilt to position {position}");
             return 0;
         });
+        // On PostgreSQL each serve node caches the read models itself: a fold in this process would reach none of them.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(common.Postgres) is not null)
+                result.AddError("--postgres: on PostgreSQL each serve node caches its read models itself, out of this command's reach: " +
+                                "rebuild on each node with POST /admin/api/read-models/{model}/rebuild?tenant=T.");
+        });
+        return command;
     }
 
     private static System.CommandLine.Command ForgetSubject(Common common)

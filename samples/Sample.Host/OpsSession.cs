@@ -1,4 +1,5 @@
 using Hybrid.Shell.Hosting;
+using Hybrid.Shell.Lmdb;
 using Hybrid.Shell.Lmdb.EventStore;
 using Hybrid.Shell.Nats;
 using Hybrid.Shell.Operations;
@@ -11,7 +12,7 @@ namespace Hybrid.Sample.Host;
 
 /// <summary>
 /// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
-/// DIR/events (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
+/// DIR/events with serve's read-model cache in DIR (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
 /// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
 /// letters can be retried (published again). Refusals (a --data directory with no store in it among them: nothing is
 /// created there) print one line and exit 2; a replay that fails again, or a data directory a serve holds, exits 1.
@@ -58,7 +59,12 @@ internal static class OpsSession
                     pg.ApplicationRolePassword = ApplicationPassword.Resolve(appPassword);
                 });
             }
-            else hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
+            else
+            {
+                hybrid.UseEmbeddedStore(SampleDataDirectory.EventStore(data!));
+                // serve's read-model cache, beside the store: a rebuild replaces what the next serve reads from it.
+                hybrid.UseLmdbReadModelCache(data!);
+            }
             hybrid.AddSampleEffects();
             hybrid.AddSampleRetention();
             if (nats is not null) hybrid.AddNatsProducer(BrokerTopology.EventsProducer);

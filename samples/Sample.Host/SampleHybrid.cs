@@ -22,12 +22,24 @@ public static class SampleHybrid
         hybrid.UseCryptoShredding(Definitions.personalData, shredding =>
         {
             if (Environment.GetEnvironmentVariable(MasterKeyVariable) is { Length: > 0 } masterKey)
-                shredding.MasterKey = Convert.FromBase64String(masterKey);
+                shredding.MasterKey = MasterKey(masterKey);
         });
         foreach (var manager in Definitions.processManagers) hybrid.AddProcessManager(manager);
         foreach (var kind in new[] { Effects.SendEmail, Effects.ChargeCard })
             hybrid.AddEffectHandler(sp => new LoggingEffectHandler(kind, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hybrid.Sample.Effects"), observer));
         return hybrid;
+    }
+
+    /// <summary>
+    /// The master key in <see cref="MasterKeyVariable"/>: 32 bytes in base64, or an <see cref="ArgumentException"/>
+    /// naming the variable (never its value, a secret) and how to make one.
+    /// </summary>
+    private static byte[] MasterKey(string base64)
+    {
+        var key = new byte[32];
+        if (Convert.TryFromBase64String(base64.Trim(), key, out var length) && length == key.Length) return key;
+        throw new ArgumentException($"{MasterKeyVariable} is not a master key: it must be 32 bytes (256 bits) in base64, " +
+                                    "such as the output of `head -c 32 /dev/urandom | base64`.");
     }
 
     /// <summary>

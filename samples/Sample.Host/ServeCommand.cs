@@ -72,6 +72,7 @@ internal static class ServeCommand
             return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
         }
         catch (IOException ex) { return Fail(ex.Message); }
+        catch (ArgumentException ex) { return Fail(ex.Message); } // configuration, such as a master key that is not one
         await using var _ = web;
         try
         {
@@ -93,10 +94,15 @@ internal static class ServeCommand
         return 1;
     }
 
-    private static void PrintEndpoints(string url, SampleServerOptions options)
+    /// <summary>
+    /// The endpoints table. Everything the operator chose (an IPv6 address such as [::1] in the URL, a node id) is
+    /// escaped: Spectre reads square brackets as markup, and serve failed after it had started listening.
+    /// </summary>
+    private static void PrintEndpoints(string address, SampleServerOptions options)
     {
+        var url = Markup.Escape(address);
         var store = options.Embedded ? "the embedded store" : "PostgreSQL";
-        var table = new Table().Title($"hybrid-sample on {store}, node {options.ResolvedNodeId}").AddColumns("endpoint", "what");
+        var table = new Table().Title(Markup.Escape($"hybrid-sample on {store}, node {options.ResolvedNodeId}")).AddColumns("endpoint", "what");
         table.AddRow($"POST {url}/commands/{{name}}", "CreateList, RenameList, AddItem, CompleteItem, DeleteItem, ClearCompleted, DeleteList, InviteCustomer");
         table.AddRow($"POST {url}/queries/{{name}}", "lists, list, customers, leaderboard, invoices");
         table.AddRow($"GET  {url}/introspection", "every command, query, read model, processor and periodic task, described");
@@ -106,7 +112,7 @@ internal static class ServeCommand
         if (options.Embedded) AnsiConsole.MarkupLine(Markup.Escape($"Event store (LMDB): {options.EventStoreDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape($"Read-model cache (LMDB): {options.ResolvedDataDirectory}"));
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"Try: curl -s -X POST {url}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +
+            $"Try: curl -s -X POST {address}/commands/CreateList -H 'X-Tenant: acme' -H 'X-Actor: ann' -H 'X-Roles: member' " +
             "-H 'Content-Type: application/json' -d '{\"listId\":\"groceries\",\"name\":\"Groceries\"}'"));
         AnsiConsole.MarkupLine("Press Ctrl+C to stop.");
     }

@@ -8,7 +8,7 @@ namespace Hybrid.Shell.Lmdb;
 /// crash this one with SIGBUS or SIGSEGV), and moved aside when damaged, so the cache starts empty and the engine
 /// rebuilds from the log. The damaged file is kept beside it for inspection.
 /// </summary>
-internal sealed class CacheFile(string directory, TimeSpan probeTimeout, ILogger logger)
+internal sealed class CacheFile(string directory, TimeSpan probeTimeout, TimeProvider clock, ILogger logger)
 {
     public string DataFile { get; } = Path.Combine(directory, "data.mdb");
 
@@ -23,7 +23,7 @@ internal sealed class CacheFile(string directory, TimeSpan probeTimeout, ILogger
     /// <summary>Renames the damaged file (and drops the lock file) with a warning; returns the new name.</summary>
     public string MoveAside(string damage)
     {
-        var aside = $"{DataFile}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+        var aside = $"{DataFile}.damaged-{clock.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssfff}";
         if (File.Exists(DataFile)) File.Move(DataFile, aside);
         var lockFile = Path.Combine(directory, "lock.mdb");
         if (File.Exists(lockFile)) File.Delete(lockFile);

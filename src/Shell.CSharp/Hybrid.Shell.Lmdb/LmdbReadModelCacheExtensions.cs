@@ -14,10 +14,15 @@ public static class LmdbReadModelCacheExtensions
     public static HybridBuilder UseLmdbReadModelCache(this HybridBuilder builder, string directory) =>
         builder.UseLmdbReadModelCache(new LmdbReadModelStoreOptions { Directory = directory });
 
-    /// <summary>The LMDB read-model cache with these options, logging to the host's logging.</summary>
+    /// <summary>
+    /// The LMDB read-model cache with these options, logging to the host's logging; its clock is the host's
+    /// <see cref="TimeProvider"/> when one is registered and the options keep the system clock.
+    /// </summary>
     public static HybridBuilder UseLmdbReadModelCache(this HybridBuilder builder, LmdbReadModelStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return builder.UseReadModelCache(sp => new LmdbReadModelStore(options, sp.GetService<ILogger<LmdbReadModelStore>>()));
+        return builder.UseReadModelCache(sp => new LmdbReadModelStore(
+            options.Clock == TimeProvider.System && sp.GetService<TimeProvider>() is { } clock ? options with { Clock = clock } : options,
+            sp.GetService<ILogger<LmdbReadModelStore>>()));
     }
 }

@@ -35,7 +35,7 @@ public sealed class LmdbReadModelStore : IReadModelStore, IDisposable
         if (string.IsNullOrWhiteSpace(options.Directory))
             throw new ArgumentException("The LMDB cache directory is empty.", nameof(options));
         _options = options;
-        _file = new CacheFile(options.Directory, options.ProbeTimeout, logger ?? (ILogger)NullLogger.Instance);
+        _file = new CacheFile(options.Directory, options.ProbeTimeout, options.Clock, logger ?? (ILogger)NullLogger.Instance);
         _mapSize = options.InitialMapSize;
         Directory.CreateDirectory(options.Directory);
         var damage = _file.Damage();

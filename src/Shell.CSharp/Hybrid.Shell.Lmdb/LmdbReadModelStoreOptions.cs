@@ -21,6 +21,9 @@ public sealed record LmdbReadModelStoreOptions
     /// <summary>How long the structural probe of an existing file (in a child process) may take before the file counts as damaged.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The clock that stamps the name a damaged file is moved aside to (<c>data.mdb.damaged-…</c>).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Skips the fsync at each commit: a machine crash may lose recent cache writes, never the log's data.</summary>
     public bool NoSync { get; init; } = true;
 }

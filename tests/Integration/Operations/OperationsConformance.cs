@@ -129,6 +129,21 @@ public abstract class OperationsConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task resuming_one_tenant_of_a_processor_paused_for_every_tenant_is_refused_instead_of_answering_resumed_while_it_stays_paused()
+    {
+        Assert.True(await Ops.Pause("invoicer", null, default));
+        Assert.True(await Ops.Pause("invoicer", "acme", default));
+
+        Assert.Equal(OperationRefusal.InvalidInput, await Refused(() => Ops.Resume("invoicer", "acme", default)));
+
+        Assert.Equal([("invoicer", ""), ("invoicer", "acme")], (await Ops.Pauses(default)).Select(p => (p.Processor, p.Tenant)));
+        Assert.True(Assert.Single(await Ops.Lag("acme", default)).Paused);
+        Assert.True(await Ops.Resume("invoicer", null, default)); // as the refusal says: every tenant first, then the tenant
+        Assert.True(await Ops.Resume("invoicer", "acme", default));
+        Assert.False(Assert.Single(await Ops.Lag("acme", default)).Paused);
+    }
+
+    [Fact]
     public async Task lag_is_the_head_minus_the_checkpoint_and_a_replay_sets_the_checkpoint_back()
     {
         Assert.True((await Store.ClaimCheckpoint("acme", "invoicer", 1, default)).IsOk);

@@ -96,4 +96,18 @@ public sealed class LmdbCacheDamageTests : IDisposable
         store.Write(Key(1), 5, new PieceWrite(-1, true, [new StoredPiece("state", [1])], []));
         Assert.Equal(5, store.Load(Key(1))!.Value.Watermark);
     }
+
+    [Fact]
+    public void a_damaged_cache_file_is_moved_aside_under_a_name_stamped_by_the_options_clock_not_the_machines()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_dir.Path, "clocked")).FullName;
+        File.WriteAllBytes(Path.Combine(directory, "data.mdb"), []);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero));
+
+        using var store = new LmdbReadModelStore(new LmdbReadModelStoreOptions { Directory = directory, Clock = clock });
+
+        Assert.Equal(1, store.FileRecoveries);
+        Assert.True(File.Exists(Path.Combine(directory, "data.mdb.damaged-20260102T030405678")),
+            string.Join(", ", Directory.EnumerateFiles(directory).Select(Path.GetFileName)));
+    }
 }

@@ -80,4 +80,17 @@ public sealed class DemoCommandTests : IDisposable
         }
         Assert.True(fenced > 0, "the demo's nodes claimed no checkpoint");
     }
+
+    [Fact]
+    public async Task demo_on_a_data_directory_whose_store_is_damaged_prints_one_demo_line_naming_the_option_and_exits_with_1()
+    {
+        var events = Directory.CreateDirectory(SampleDataDirectory.EventStore(Path.Combine(_temp.FullName, "data"))).FullName;
+        File.WriteAllBytes(Path.Combine(events, "data.mdb"), []);
+
+        var (code, output, errors) = await Run("demo", "--data", Path.Combine(_temp.FullName, "data"));
+
+        Assert.Equal((1, $"hybrid-sample demo: --data: The event store file '{Path.Combine(events, "data.mdb")}' is damaged: the file is empty. " +
+                         "Restore it from a backup; 'verify' checks a store offline."), (code, Assert.Single(errors)));
+        Assert.Empty(output);
+    }
 }

@@ -282,4 +282,34 @@ public sealed class OpsCommandLineTests : IDisposable
         Assert.Equal(2, malformed.Code);
         Assert.StartsWith("hybrid-sample ops lag: --postgres: 'Host' is not a PostgreSQL connection string", Assert.Single(malformed.Errors));
     }
+
+    [Fact]
+    public async Task ops_rebuild_on_an_embedded_store_rebuilds_the_read_model_in_the_cache_serve_reads_from_not_in_a_throwaway_one()
+    {
+        await Seed(); // ListCreated at position 1
+        var data = _data.FullName;
+
+        var rebuilt = await Run("ops", "rebuild", "--data", data, "--tenant", "acme", "--model", Hybrid.Sample.ReadModels.TodoListsView.Name);
+
+        Assert.Equal((0, "todo-lists for acme: rebuilt to position 1"), (rebuilt.Code, rebuilt.Output[^1]));
+        // Before, ops folded into a cache of its own that died with it: serve's cache in DATA was never touched, and
+        // the next serve went on reading the instance the operator meant to replace.
+        using var cache = new Hybrid.Shell.Lmdb.LmdbReadModelStore(data);
+        var model = Definitions.readModels.Single(m => m.Name == Hybrid.Sample.ReadModels.TodoListsView.Name);
+        var stored = cache.Load(new ReadModelKey("acme", model.Name, model.Version, ""));
+        Assert.NotNull(stored);
+        Assert.Equal(1L, stored.Value.Watermark);
+    }
+
+    [Fact]
+    public async Task ops_rebuild_on_postgres_is_refused_pointing_at_the_nodes_admin_endpoint_instead_of_rebuilding_a_throwaway_fold()
+    {
+        // Nothing is contacted: the refusal is an argument check (port 1 would fail to connect otherwise).
+        var (code, output, errors) = await Run("ops", "rebuild", "--postgres", "Host=127.0.0.1;Port=1;Username=postgres;Database=shop",
+            "--tenant", "acme", "--model", "todo-lists");
+
+        Assert.Equal((2, "hybrid-sample ops rebuild: --postgres: on PostgreSQL each serve node caches its read models itself, out of this command's reach: " +
+                         "rebuild on each node with POST /admin/api/read-models/{model}/rebuild?tenant=T."), (code, Assert.Single(errors)));
+        Assert.Empty(output);
+    }
 }

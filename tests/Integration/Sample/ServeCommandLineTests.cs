@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Hybrid.Sample.Host;
 using Hybrid.Tests.Integration.Postgres;
 
 namespace Hybrid.Tests.Integration.Sample;
@@ -88,5 +89,36 @@ public sealed class ServeCommandLineTests : IDisposable
         Assert.Equal($"hybrid-sample serve: --urls: '{urls}' is not a list of http:// or https:// URLs separated by ';' (such as http://127.0.0.1:5080).",
             Assert.Single(serve.Errors));
         Assert.Empty(serve.Output);
+    }
+
+    [Fact]
+    public async Task serve_prints_its_endpoints_for_a_node_id_with_square_brackets_instead_of_failing_on_them_as_markup_after_it_listens()
+    {
+        // Spectre reads [..] as markup: a node id or an IPv6 URL such as http://[::1]:5080 made serve exit 1 once listening.
+        using var serve = ServeProcess.Start("serve", "--data", Path.Combine(_temp.FullName, "data"), "--urls", "http://127.0.0.1:0", "--node-id", "node[a]");
+        var url = await serve.Url();
+        await Hosting.Eventually.Until(() => Task.FromResult(serve.Output.Any(l => l.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal)) || !serve.Errors.IsEmpty),
+            "serve prints its endpoints");
+
+        serve.Terminate();
+        Assert.Equal(0, await serve.ExitCode());
+        Assert.Empty(serve.Errors);
+        Assert.Contains(serve.Output, l => l.Contains("hybrid-sample on the embedded store, node node[a]", StringComparison.Ordinal));
+        Assert.Contains(serve.Output, l => l.Contains($"POST {url}/commands/{{name}}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")] // base64 of 3 bytes
+    public async Task serve_with_a_master_key_variable_that_is_not_a_key_exits_with_one_line_naming_the_variable_and_not_its_value(string key)
+    {
+        using var serve = ServeProcess.StartWith(new Dictionary<string, string> { [SampleHybrid.MasterKeyVariable] = key },
+            "serve", "--data", Path.Combine(_temp.FullName, "data"), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, await serve.ExitCode());
+        var error = Assert.Single(serve.Errors);
+        Assert.Equal("hybrid-sample serve: HYBRID_SAMPLE_MASTER_KEY is not a master key: it must be 32 bytes (256 bits) in base64, " +
+                     "such as the output of `head -c 32 /dev/urandom | base64`.", error);
+        Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening", StringComparison.Ordinal));
     }
 }

@@ -17,11 +17,15 @@ internal sealed partial class ServeProcess : IDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts `dotnet hybrid-sample.dll` (copied next to the tests by the project reference) with the arguments.</summary>
-    public static ServeProcess Start(params string[] args)
+    public static ServeProcess Start(params string[] args) => StartWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the command with these environment variables set (on top of the test's own).</summary>
+    public static ServeProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
         Assert.True(File.Exists(dll), $"The sample host was not built at {dll}.");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = new ServeProcess(Process.Start(start)!);

@@ -17,11 +17,21 @@ public sealed partial class HybridOperations
         return await leases.Pause(processor, tenant ?? Pausing.everyTenant, ct);
     }
 
-    /// <summary>Lifts a pause (of a tenant, or the every-tenant pause when null); true when there was one.</summary>
+    /// <summary>
+    /// Lifts a pause (of a tenant, or the every-tenant pause when null); true when there was one. Resuming one tenant
+    /// of a processor paused for every tenant is refused as invalid input, with nothing changed: the tenant would stay
+    /// paused, however the answer read.
+    /// </summary>
     public async Task<bool> Resume(string processor, string? tenant, CancellationToken ct)
     {
         KnownProcessor(processor);
-        if (tenant is not null) await KnownTenant(tenant, ct);
+        if (tenant is not null)
+        {
+            await KnownTenant(tenant, ct);
+            if ((await leases.Pauses(ct)).Any(p => p.Tenant == Pausing.everyTenant && Pausing.stops(processor, tenant, p)))
+                throw Invalid($"Tenant '{tenant}': processor '{processor}' is paused for every tenant, which resuming one tenant does not lift: " +
+                              "resume it for every tenant (no tenant given), then pause the tenants that are to stay paused.");
+        }
         return await leases.Resume(processor, tenant ?? Pausing.everyTenant, ct);
     }
 
