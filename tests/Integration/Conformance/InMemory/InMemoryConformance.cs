@@ -27,3 +27,4 @@ public sealed class InMemorySubjectKeyStoreConformance() : SubjectKeyStoreConfor
 public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemoryStoreFactory());
 public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());
 public sealed class InMemoryPeerCaseConformance() : PeerCaseConformance(new InMemoryStoreFactory());
+public sealed class InMemoryNameConformance() : NameConformance(new InMemoryStoreFactory());

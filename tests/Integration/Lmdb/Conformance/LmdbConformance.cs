@@ -29,3 +29,4 @@ public sealed class LmdbSubjectKeyStoreConformance() : SubjectKeyStoreConformanc
 public sealed class LmdbArchiveConformance() : ArchiveConformance(new LmdbStoreFactory());
 public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbStoreFactory());
 public sealed class LmdbPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory());
+public sealed class LmdbNameConformance() : NameConformance(new LmdbStoreFactory());

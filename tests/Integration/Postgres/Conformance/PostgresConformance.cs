@@ -29,3 +29,4 @@ public sealed class PostgresSubjectKeyStoreConformance() : SubjectKeyStoreConfor
 public sealed class PostgresArchiveConformance() : ArchiveConformance(new PostgresStoreFactory());
 public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresStoreFactory());
 public sealed class PostgresPeerCaseConformance() : PeerCaseConformance(new PostgresStoreFactory());
+public sealed class PostgresNameConformance() : NameConformance(new PostgresStoreFactory());
