@@ -294,11 +294,14 @@ module Validation =
         count
 
     /// The types and tags of a query's items: the same rules as events', so a query can name anything an event holds;
-    /// at most Limits.QueryTypes types in all (counted first, so an absurd query is not checked type by type).
+    /// at most Limits.QueryItems items naming at most Limits.QueryTypes types in all (counted first, so an absurd query
+    /// is not checked type by type).
     let private items (items: QueryItem[]) =
         let types = typeCount items
         let mutable result =
-            if types > Limits.QueryTypes then
+            if items.Length > Limits.QueryItems then
+                fail "query.Items" $"The query holds {items.Length} items; a query may hold at most {Limits.QueryItems}."
+            elif types > Limits.QueryTypes then
                 fail "query.Items" $"The query names {types} event types over its items; a query may name at most {Limits.QueryTypes}."
             else Ok()
         let mutable i = 0

@@ -114,7 +114,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     {
         StoreInput.Query(tenant, query);
         _listener?.EnsureStarted();
-        return _feed.Subscribe(tenant, query, ct);
+        return _feed.Subscribe(tenant, query, ct).UntilCancelled(ct);
     }
 
     /// <summary>Stops listening for notifications and closes the connection pool (unless it is the application's data source).</summary>

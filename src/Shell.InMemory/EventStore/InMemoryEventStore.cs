@@ -145,7 +145,7 @@ public sealed class InMemoryEventStore : IEventStore, IEventByIdReader, IEventPu
     {
         // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
         StoreInput.Query(tenant, query);
-        return Following(tenant, query, ct);
+        return Following(tenant, query, ct).UntilCancelled(ct);
     }
 
     private async IAsyncEnumerable<SubscriptionMessage> Following(string tenant, EventQuery query,

@@ -32,4 +32,21 @@ public abstract class BodyConformance(IEventStoreFactory factory) : ConformanceS
         for (var i = 0; i < written.Length; i++)
             Assert.Equal(Bodies[i], Assert.Single(await Store.ReadById(Tenant, written[i].Id, Ct)).Body);
     }
+
+    [Fact]
+    public async Task bodies_of_every_json_shape_and_at_the_size_limit_read_back_whole()
+    {
+        string[] shapes = [" {} ", "null", "0", "\t[]\n", "true", "\"\"", "-1.5e-7", "{\"a\":\"\\uFFFF\\uD83D\\uDE00\"}", "{\"\uFFFF\":1}"];
+        var written = await AppendOk(shapes.Select(b => WithBody("Shape", "shapes", b)).ToArray());
+        Assert.Equal(shapes, (await ReadAll()).Select(e => e.Body));
+        var max = InputLimits.Default.MaxBodyBytes;
+        // A JSON string of two-byte characters filling the limit exactly.
+        var filler = new string('é', (max - 2) / 2);
+        var largest = "\"" + filler + new string('x', max - 2 - filler.Length * 2) + "\"";
+        Assert.Equal(max, System.Text.Encoding.UTF8.GetByteCount(largest));
+        var big = await AppendOk(WithBody("Big", "big", largest), WithBody("Big", "big", largest));
+        Assert.Equal([largest, largest], (await Store.ReadStream(Tenant, StreamRead.Forward("big"), Ct)).Select(e => e.Body));
+        Assert.Equal(largest, Assert.Single(await Store.ReadById(Tenant, big[1].Id, Ct)).Body);
+        Assert.Equal(Ids(written.Concat(big)), Ids(await ReadAll()));
+    }
 }

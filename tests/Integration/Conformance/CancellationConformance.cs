@@ -75,6 +75,30 @@ public abstract class CancellationConformance(IEventStoreFactory factory) : Conf
         Assert.Empty(delivered);
     }
 
+    // Cancelled during catch-up, the in-memory and LMDB stores still delivered the rest of their batch (up to 511
+    // events) and PostgreSQL its subscriber buffer, each a different number, before ending.
+    [Fact]
+    public async Task a_subscription_cancelled_during_catch_up_delivers_nothing_more()
+    {
+        for (var i = 0; i < 3; i++) await AppendOk(Many(500, "History"));
+        using var cts = new CancellationTokenSource();
+        var enumerator = Store.Subscribe(Tenant, EventQuery.All, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.Equal(1, ((SubscriptionMessage.Event)enumerator.Current).Item.Position);
+        await cts.CancelAsync();
+        var delivered = new List<SubscriptionMessage>();
+        try
+        {
+            while (await enumerator.MoveNextAsync().AsTask().WaitAsync(Patience)) delivered.Add(enumerator.Current);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending quietly and throwing are both a cancelled subscription; what it must not do is deliver.
+        }
+        await enumerator.DisposeAsync();
+        Assert.Empty(delivered);
+    }
+
     [Fact]
     public async Task deleting_a_stream_with_a_cancelled_token_throws_and_deletes_nothing()
     {

@@ -129,4 +129,52 @@ public abstract class ConcurrencyConformance(IEventStoreFactory factory) : Confo
         Assert.Empty(await reader.WaitAsync(Patience));
         Assert.Equal(400, await Head());
     }
+
+    [Fact]
+    public async Task a_filtered_subscriber_catching_up_while_writers_append_sees_every_match_once_in_order()
+    {
+        for (var i = 0; i < 4; i++) await AppendOk(Enumerable.Range(0, 250).Select(k => Of(k % 3 == 0 ? "Hit" : "Miss", $"h{i}")).ToArray());
+        await using var subscription = SubscriptionRecorder.Start(Store, Tenant, EventQuery.OfTypes("Hit"));
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++) await AppendOk(Of("Hit", $"live-{w}"), Of("Miss", $"live-{w}"), Of("Hit", $"live-{w}"));
+        })).ToArray();
+        await Task.WhenAll(writers).WaitAsync(Patience * 3);
+        var expected = await ReadAll(EventQuery.OfTypes("Hit"));
+        Assert.Equal(336 + 400, expected.Length);
+        Assert.Equal(Ids(expected), Ids(await subscription.Events(expected.Length, Patience * 3)));
+        var last = await AppendOk(Of("Hit", "end"));
+        Assert.Equal(Ids(last), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task of_concurrent_appends_sharing_one_stored_id_with_new_ones_exactly_one_writes_and_the_rest_fail_as_partial_repeats()
+    {
+        var shared = Guid.CreateVersion7();
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            Store.Append(AppendRequest.Of(Tenant,
+                new ProposedEvent(shared, Of("Shared", "s"), EventMetadata.Empty),
+                new ProposedEvent(Guid.CreateVersion7(), Of("Own" + i, "s"), EventMetadata.Empty)), Ct))));
+        Assert.Single(results, r => r is AppendResult.Appended);
+        Assert.All(results.Where(r => r is AppendResult.ConditionFailed), r => Assert.Equal(ConditionFailureKind.DuplicateEventIds, Failed(r).Kind));
+        Assert.Equal(2, await Head());
+        Assert.Equal([1L, 2L], (await ReadStream("s")).Select(e => e.StreamVersion));
+    }
+
+    [Fact]
+    public async Task concurrent_deletes_and_appends_of_one_stream_leave_its_state_its_reads_and_all_consistent()
+    {
+        await AppendOk(Of("First", "s"));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            if (i % 4 == 0) await Store.DeleteStream(Tenant, "s", ExpectedVersion.Any, Ct);
+            else Written(await Append(Expect("s", ExpectedVersion.Any), Of("Next", "s")));
+        })));
+        var state = await Store.GetStreamState(Tenant, "s", Ct);
+        var all = await ReadAll();
+        Assert.Equal(16, all.Length);
+        Assert.Equal(Enumerable.Range(1, 16).Select(v => (long)v), all.Select(e => e.StreamVersion));
+        Assert.Equal(16, state.Version);
+        Assert.Equal(Ids(all.Where(e => e.StreamVersion > state.DeletedUpTo)), Ids(await ReadStream("s")));
+    }
 }

@@ -458,4 +458,15 @@ public abstract class PeerCaseConformance(IEventStoreFactory factory) : Conforma
         Assert.Equal(Ids(EventQueryModule.select(query.Backwards().Take(4), written)), Ids(await ReadAll(query.Backwards().Take(4))));
         await AppendFails(AppendCondition.NothingNewSince(query, 0), Of("X"));
     }
+
+    // KurrentDB: deleting a stream that was never written, expecting it at revision 0 (no stream), changes nothing.
+    [Fact]
+    public async Task deleting_a_stream_never_written_expecting_version_zero_succeeds_at_zero_and_any_other_version_fails()
+    {
+        Assert.Equal(DeleteResult.NewStreamDeleted(0), await Store.DeleteStream(Tenant, "never", Exact(0), Ct));
+        Assert.Equal(new StreamState(0, 0), await Store.GetStreamState(Tenant, "never", Ct));
+        var failed = Assert.IsType<DeleteResult.DeleteFailed>(await Store.DeleteStream(Tenant, "never", Exact(1), Ct));
+        Assert.Equal(("never", 0L), (failed.Item.Stream, failed.Item.ActualVersion));
+        Assert.DoesNotContain(Tenant, await Store.GetTenants(Ct));
+    }
 }

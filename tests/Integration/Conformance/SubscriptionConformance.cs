@@ -176,4 +176,26 @@ public abstract class SubscriptionConformance(IEventStoreFactory factory) : Conf
         }
         await enumerator.DisposeAsync();
     }
+
+    [Fact]
+    public async Task caught_up_is_reported_at_the_head_however_filtered_and_at_the_start_when_beyond_it()
+    {
+        await AppendOk(Of("Hit"), Of("Miss"), Of("Miss"));
+        await using (var filtered = Subscribe(EventQuery.OfTypes("Hit")))
+            Assert.Equal(3, (await filtered.UntilCaughtUp(Patience)).CaughtUpAt);
+        await using (var nothing = Subscribe(EventQuery.OfTypes("Never")))
+            Assert.Equal(3, (await nothing.UntilCaughtUp(Patience)).CaughtUpAt);
+        await using (var beyond = Subscribe(EventQuery.All.AfterPosition(10)))
+            Assert.Equal(10, (await beyond.UntilCaughtUp(Patience)).CaughtUpAt);
+    }
+
+    [Fact]
+    public async Task a_subscription_from_inside_an_append_delivers_the_rest_of_it()
+    {
+        var written = await AppendOk(Of("A"), Of("B"), Of("C"));
+        await using var subscription = Subscribe(EventQuery.All.AfterPosition(written[0].Position));
+        var (events, at) = await subscription.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(written.Skip(1)), Ids(events));
+        Assert.Equal(3, at);
+    }
 }

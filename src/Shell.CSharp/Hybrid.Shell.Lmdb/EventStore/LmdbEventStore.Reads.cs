@@ -63,7 +63,7 @@ public sealed partial class LmdbEventStore
     {
         // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
         StoreInput.Query(tenant, query);
-        return Following(tenant, query, ct);
+        return Following(tenant, query, ct).UntilCancelled(ct);
     }
 
     private async IAsyncEnumerable<SubscriptionMessage> Following(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)

@@ -28,3 +28,4 @@ public sealed class InMemoryArchiveConformance() : ArchiveConformance(new InMemo
 public sealed class InMemoryRetentionConformance() : RetentionConformance(new InMemoryStoreFactory());
 public sealed class InMemoryPeerCaseConformance() : PeerCaseConformance(new InMemoryStoreFactory());
 public sealed class InMemoryLeaseConformance() : LeaseConformance(new InMemoryStoreFactory());
+public sealed class InMemoryNameConformance() : NameConformance(new InMemoryStoreFactory());

@@ -39,3 +39,4 @@ public sealed class RoutingSubscriptionFilterConformance() : SubscriptionFilterC
 public sealed class RoutingUpcastingConformance() : UpcastingConformance(new RoutingStoreFactory());
 public sealed class RoutingMetadataConformance() : MetadataConformance(new RoutingStoreFactory());
 public sealed class RoutingPeerCaseConformance() : PeerCaseConformance(new RoutingStoreFactory());
+public sealed class RoutingNameConformance() : NameConformance(new RoutingStoreFactory());

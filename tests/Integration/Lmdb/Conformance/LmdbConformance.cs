@@ -30,3 +30,4 @@ public sealed class LmdbArchiveConformance() : ArchiveConformance(new LmdbStoreF
 public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbStoreFactory());
 public sealed class LmdbPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory());
 public sealed class LmdbLeaseConformance() : LeaseConformance(new LmdbStoreFactory());
+public sealed class LmdbNameConformance() : NameConformance(new LmdbStoreFactory());

@@ -30,3 +30,4 @@ public sealed class LmdbShortTailSubjectKeyStoreConformance() : SubjectKeyStoreC
 public sealed class LmdbShortTailArchiveConformance() : ArchiveConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailRetentionConformance() : RetentionConformance(new LmdbStoreFactory(indexTailLength: 2));
 public sealed class LmdbShortTailPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory(indexTailLength: 2));
+public sealed class LmdbShortTailNameConformance() : NameConformance(new LmdbStoreFactory(indexTailLength: 2));

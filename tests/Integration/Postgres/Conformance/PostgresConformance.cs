@@ -30,3 +30,4 @@ public sealed class PostgresArchiveConformance() : ArchiveConformance(new Postgr
 public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresStoreFactory());
 public sealed class PostgresPeerCaseConformance() : PeerCaseConformance(new PostgresStoreFactory());
 public sealed class PostgresLeaseConformance() : LeaseConformance(new PostgresStoreFactory());
+public sealed class PostgresNameConformance() : NameConformance(new PostgresStoreFactory());
