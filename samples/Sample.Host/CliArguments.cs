@@ -18,14 +18,7 @@ internal static class CliArguments
     {
         Description = $"{description} ({min} to {max}; default {defaultValue}).",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-                return value;
-            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
-            return defaultValue;
-        },
+        CustomParser = result => ParseNumber(result, name, min, max, defaultValue),
     };
 
     /// <summary>
@@ -36,15 +29,18 @@ internal static class CliArguments
     {
         Description = $"{description} ({min} to {max}; required).",
         Required = true,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-                return value;
-            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
-            return min;
-        },
+        CustomParser = result => ParseNumber(result, name, min, max, min),
     };
+
+    /// <summary>The option's whole number from min to max, or an error naming the option (and <paramref name="fallback"/>).</summary>
+    private static long ParseNumber(ArgumentResult result, string name, long min, long max, long fallback)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            return value;
+        result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
+        return fallback;
+    }
 
     /// <summary>One of an enum's names (case-insensitive).</summary>
     public static Option<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
