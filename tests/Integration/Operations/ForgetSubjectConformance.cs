@@ -121,6 +121,20 @@ public abstract class ForgetSubjectConformance : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task an_append_refused_for_bad_input_creates_no_key_for_the_subjects_it_names()
+    {
+        var refusedType = new ProposedEvent(Guid.CreateVersion7(), new EventData("", [], "customer-c7", "{}", 1), EventMetadata.Empty);
+
+        var invalid = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Store.Append(AppendRequest.Of(_tenant, Registered("c7", "zoe@example.com"), refusedType), default));
+
+        Assert.Equal("events[1].Type", invalid.Field);
+        Assert.Equal(OperationRefusal.UnknownSubject,
+            (await Assert.ThrowsAsync<OperationRefusedException>(() => Ops.ForgetSubject(_tenant, "c7", "erasure", default))).Refusal);
+        Assert.Equal(2, await Store.GetHead(_tenant, default));
+    }
+
+    [Fact]
     public async Task forgetting_without_crypto_shredding_is_refused_as_off()
     {
         var plain = Build(shredding: false);

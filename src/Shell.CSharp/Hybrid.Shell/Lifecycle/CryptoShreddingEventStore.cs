@@ -14,11 +14,16 @@ namespace Hybrid.Shell.Lifecycle;
 public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPolicy policy, ISubjectKeyStore keys, IIdSource ids)
     : DelegatingEventStore(inner), IEventPurger
 {
+    private static readonly InputLimits Unbounded = new(int.MaxValue, int.MaxValue, int.MaxValue);
+
     /// <inheritdoc />
     public override async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
         // A null request goes on untouched, for the store to refuse it as invalid input.
         if (request is null) return await Inner.Append(request!, ct).ConfigureAwait(false);
+        // Refused input creates no subject key: the request is checked before any key is made, with no size limits (the
+        // store below checks its own, on the sealed bodies).
+        AppendModule.validateOrThrow(Unbounded, request);
         var events = request.Events;
         ProposedEvent[]? sealedEvents = null;
         for (var i = 0; i < (events?.Length ?? 0); i++)
