@@ -135,13 +135,17 @@ public sealed class StoreCommandLineTests : IDisposable
 
     /// <summary>
     /// Runs the command as a user the file modes apply to: root may read any file, so as root the command runs as
-    /// 'nobody' (the test's output folder must be readable by everyone, as it is in a checkout).
+    /// 'nobody', from a copy of the test's output folder that everyone may read (a checkout may sit in a folder only
+    /// its owner may enter).
     /// </summary>
-    private static async Task<(int Code, string[] Output, string[] Errors)> RunAsAnotherUser(params string[] args)
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task<(int Code, string[] Output, string[] Errors)> RunAsAnotherUser(params string[] args)
     {
         if (Environment.UserName != "root") return await Run(args);
-        var dll = Path.Combine(AppContext.BaseDirectory, "hybrid-sample.dll");
-        var start = new System.Diagnostics.ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var program = ReadableByEveryone(AppContext.BaseDirectory);
+        var dll = Path.Combine(program, "hybrid-sample.dll");
+        // serve's content root is the working directory: one the user may enter.
+        var start = new System.Diagnostics.ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = program };
         foreach (var arg in new[] { "-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", dll }.Concat(args)) start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -149,6 +153,25 @@ public sealed class StoreCommandLineTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, Lines(await output), Lines(await errors));
+    }
+
+    /// <summary>A copy of the folder in this test's temp folder, which every user may enter and read.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private string ReadableByEveryone(string folder)
+    {
+        var copy = Path.Combine(_temp.FullName, "program");
+        if (Directory.Exists(copy)) return copy;
+        foreach (var source in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(folder, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
+        foreach (var directory in Directory.EnumerateDirectories(copy, "*", SearchOption.AllDirectories).Prepend(copy))
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        foreach (var file in Directory.EnumerateFiles(copy, "*", SearchOption.AllDirectories))
+            File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100);
+        return copy;
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
