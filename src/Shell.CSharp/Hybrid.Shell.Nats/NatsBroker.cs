@@ -182,9 +182,13 @@ public sealed class NatsBroker : IAsyncDisposable
         }, ct);
     }
 
+    private int _disposed;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // A second call (a host and a caller both disposing) finds the broker stopped.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         await Connection.DisposeAsync();
         try { await _settingUp; } catch (Exception) { /* stopping */ }

@@ -33,6 +33,18 @@ public sealed class BrokerNotReadyTests(Xunit.Abstractions.ITestOutputHelper out
     private static JsonElement Body(BrokerReply reply) => JsonDocument.Parse(reply.Json).RootElement;
 
     [Fact]
+    public async Task disposing_a_broker_twice_is_harmless()
+    {
+        using var server = await PrivateNatsServer.StartAsync();
+        var broker = NatsBroker.Start(new NatsBrokerOptions { Url = server.Url, ConnectPatience = TimeSpan.FromMilliseconds(300) });
+
+        await broker.DisposeAsync();
+        await broker.DisposeAsync();
+
+        Assert.False(broker.IsReady);
+    }
+
+    [Fact]
     public async Task a_process_whose_broker_is_down_at_start_starts_answers_unavailable_naming_the_broker_and_runs_commands_once_it_is_up()
     {
         using var server = await PrivateNatsServer.StartAsync();
