@@ -87,6 +87,22 @@ public abstract class CheckpointConformance(IEventStoreFactory factory) : Confor
     }
 
     [Fact]
+    public async Task a_resent_append_returns_its_stored_events_and_leaves_the_checkpoint_its_first_append_wrote()
+    {
+        Assert.True((await Store.ClaimCheckpoint(Tenant, Processor, 1, Ct)).IsOk);
+        var events = Propose(Of("EmailSent"));
+        var first = Written(await Store.Append(new AppendRequest(Tenant, events, AppendCondition.NoCondition, Some(new CheckpointWrite(Processor, 42, 1))), Ct));
+        Assert.True((await Store.ClaimCheckpoint(Tenant, Processor, 2, Ct)).IsOk);
+
+        // Newer position, stale token: a re-send is answered from what is stored, whatever its checkpoint says.
+        var resent = Written(await Store.Append(new AppendRequest(Tenant, events, AppendCondition.NoCondition, Some(new CheckpointWrite(Processor, 99, 1))), Ct));
+
+        Assert.Equal(first.Select(e => e.Position), resent.Select(e => e.Position));
+        Assert.Equal(new Checkpoint(42, 2), await Read());
+        Assert.Single(await ReadAll());
+    }
+
+    [Fact]
     public async Task an_append_whose_condition_fails_writes_no_checkpoint()
     {
         await AppendOk(Of("Created", "order-1"));
