@@ -387,15 +387,6 @@ module Validation =
             fail "duration" $"A lease lasts more than 0 and at most {Limits.LeaseDuration}, not {duration}."
         | result -> result
 
-    /// Throws an InvalidInputException naming the lease's resource and the field when the result is an error.
-    let leaseOrThrow (resource: string) (result: Result<unit, Error>) =
-        match result with
-        | Ok() -> ()
-        | Result.Error e ->
-            // A bad resource is described by the message; a good one names the lease.
-            let named = if e.Field = "resource" then "" else $"Lease '{resource}': "
-            raise (InvalidInputException(e.Field, $"{named}{e.Field}: {e.Message}"))
-
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
         match result with

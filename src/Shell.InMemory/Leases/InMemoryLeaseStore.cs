@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Leases;
@@ -15,7 +16,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
     {
-        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
+        StoreInput.LeaseRequest(resource, owner, duration);
         var now = clock.GetUtcNow();
         lock (_gate)
         {
@@ -33,8 +34,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
+        StoreInput.Lease(lease, duration);
         var now = clock.GetUtcNow();
         lock (_gate)
         {
@@ -50,8 +50,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task Release(Lease lease, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
+        StoreInput.Lease(lease);
         lock (_gate)
         {
             if (_leases.TryGetValue(lease.Resource, out var held) && held.FencingToken == lease.FencingToken)

@@ -17,7 +17,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
     {
-        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
+        StoreInput.LeaseRequest(resource, owner, duration);
         return store.Writer.Enqueue(txn =>
         {
             var now = _clock.GetUtcNow();
@@ -34,8 +34,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
+        StoreInput.Lease(lease, duration);
         return store.Writer.Enqueue(txn =>
         {
             var now = _clock.GetUtcNow();
@@ -52,8 +51,7 @@ public sealed partial class LmdbLeaseStore(LmdbEventStore store) : ILeaseStore
     /// <inheritdoc />
     public Task Release(Lease lease, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
+        StoreInput.Lease(lease);
         return store.Writer.Enqueue(txn =>
         {
             var key = StoreKeys.Utf8(lease.Resource);

@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using Hybrid.Shell.Postgres.Sql;
 using Microsoft.FSharp.Core;
 using Npgsql;
@@ -37,7 +38,7 @@ public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> TryAcquire(string resource, string owner, TimeSpan duration, CancellationToken ct)
     {
-        Validation.leaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
+        StoreInput.LeaseRequest(resource, owner, duration);
         return NodeOf(resource) is { } node
             ? One($"SELECT * FROM {_schema}.acquire_node(@resource, @owner, @duration)", ct, ("resource", node), ("owner", owner), ("duration", duration))
             : One($"SELECT * FROM {_schema}.acquire_lease(@resource, @owner, @duration)", ct, ("resource", resource), ("owner", owner), ("duration", duration));
@@ -46,8 +47,7 @@ public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<FSharpOption<Lease>> Renew(Lease lease, TimeSpan duration, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseRequest(lease.Resource, lease.Owner, duration));
+        StoreInput.Lease(lease, duration);
         var (function, resource) = NodeOf(lease.Resource) is { } node ? ("renew_node", node) : ("renew_lease", lease.Resource);
         return One($"SELECT * FROM {_schema}.{function}(@resource, @owner, @token, @duration)", ct,
             ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken), ("duration", duration));
@@ -56,8 +56,7 @@ public sealed partial class PostgresLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task Release(Lease lease, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        Validation.leaseOrThrow(lease.Resource, Validation.leaseHolder(lease.Resource, lease.Owner));
+        StoreInput.Lease(lease);
         var (function, resource) = NodeOf(lease.Resource) is { } node ? ("release_node", node) : ("release_lease", lease.Resource);
         await using var command = Command($"SELECT {_schema}.{function}(@resource, @owner, @token)",
             ("resource", resource), ("owner", lease.Owner), ("token", lease.FencingToken));

@@ -22,10 +22,5 @@ internal static class CommandTelemetry
         return outcome;
     }
 
-    public static void Failed(Activity activity, Exception failure)
-    {
-        activity.SetTag("hybrid.outcome", "failed");
-        activity.SetTag("error.type", failure.GetType().FullName);
-        activity.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
-    }
+    public static void Failed(Activity activity, Exception failure) => Telemetry.FailedSpan.Mark(activity, failure);
 }

@@ -25,8 +25,7 @@ internal static class QueryTelemetry
     public static void Failed(Activity? activity, string query, long started, Exception failure)
     {
         Record(activity, query, started, "failed");
-        activity?.SetTag("error.type", failure.GetType().FullName);
-        activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+        FailedSpan.Mark(activity, failure);
     }
 
     private static void Record(Activity? activity, string query, long started, string name)

@@ -46,6 +46,29 @@ public static class StoreInput
         Validation.orThrow(tenant, Fencing.validateClaim(processor, fencingToken));
     }
 
+    /// <summary>Checks a lease grant (<see cref="ILeaseStore.TryAcquire"/>): its resource, owner and duration.</summary>
+    public static void LeaseRequest(string resource, string owner, TimeSpan duration) =>
+        LeaseOrThrow(resource, Validation.leaseRequest(resource, owner, duration));
+
+    /// <summary>Checks a lease a renewal (with its <paramref name="duration"/>) or a release (without) names: not null, its resource and owner.</summary>
+    public static void Lease(Lease? lease, TimeSpan? duration = null)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        LeaseOrThrow(lease.Resource, duration is { } d
+            ? Validation.leaseRequest(lease.Resource, lease.Owner, d)
+            : Validation.leaseHolder(lease.Resource, lease.Owner));
+    }
+
+    /// <summary>Throws an <see cref="InvalidInputException"/> naming the lease (unless its resource is at fault) and the field.</summary>
+    private static void LeaseOrThrow(string resource, Microsoft.FSharp.Core.FSharpResult<Microsoft.FSharp.Core.Unit, Validation.Error> result)
+    {
+        if (!result.IsError) return;
+        var error = result.ErrorValue;
+        // A bad resource is described by the message; a good one names the lease.
+        var named = error.Field == "resource" ? "" : $"Lease '{resource}': ";
+        throw new InvalidInputException(error.Field, $"{named}{error.Field}: {error.Message}");
+    }
+
     /// <summary>Checks an expected version.</summary>
     public static void Expected(string tenant, string field, ExpectedVersion expected) =>
         Validation.orThrow(tenant, Validation.expectedVersion(field, expected));
