@@ -90,6 +90,12 @@ module Limits =
     [<Literal>]
     let QueryTypes = 1_000
 
+    /// The most UTF-8 bytes the bodies of one append may hold in all, whatever InputLimits allow each: PostgreSQL
+    /// sends an append (and a group commit of several) in one message, and a gigabyte of bodies broke its connection
+    /// where other stores stored it. PostgreSQL's group commit gathers at most this many body characters.
+    [<Literal>]
+    let AppendBodyBytes = 64 * 1024 * 1024
+
     /// How deeply All conditions may nest (an All directly in an append's condition is at depth 1).
     [<Literal>]
     let ConditionDepth = 64

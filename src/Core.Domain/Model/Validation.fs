@@ -259,6 +259,22 @@ module Validation =
             finally
                 Buffers.ArrayPool<int>.Shared.Return slots
 
+    /// The characters of the bodies of valid events: a lower bound of their UTF-8 bytes, and a third of an upper one.
+    let bodyChars (events: ProposedEvent[]) =
+        let mutable chars = 0L
+        for e in events do chars <- chars + int64 e.Data.Body.Length
+        chars
+
+    /// The UTF-8 bytes of the bodies of valid events, counted exactly only when their characters could exceed the
+    /// append's limit (the bodies are valid, so every one encodes).
+    let private bodyBytes (events: ProposedEvent[]) =
+        let chars = bodyChars events
+        if chars * 3L <= int64 Limits.AppendBodyBytes then chars
+        else
+            let mutable bytes = 0L
+            for e in events do bytes <- bytes + int64 (Text.Encoding.UTF8.GetByteCount e.Data.Body)
+            bytes
+
     /// The events of one append: none (an empty append) up to the limit, ids non-empty and distinct.
     let proposed (limits: InputLimits) (events: ProposedEvent[]) =
         if isNull events then fail "events" "The events are null: use an empty array."
@@ -284,7 +300,13 @@ module Validation =
                             | Ok() -> check (i + 1) e.Metadata
                             | err -> err
                         | err -> err
-            check 0 Unchecked.defaultof<EventMetadata>
+            match check 0 Unchecked.defaultof<EventMetadata> with
+            | Ok() ->
+                match bodyBytes events with
+                | bytes when bytes > int64 Limits.AppendBodyBytes ->
+                    fail "events" $"The bodies of one append may hold at most {Limits.AppendBodyBytes:N0} bytes of UTF-8 in all, not {bytes:N0}: split it into several appends."
+                | _ -> Ok()
+            | error -> error
 
     /// How many types the items name in all (null items and type arrays, which `items` names, count none).
     let private typeCount (items: QueryItem[]) =

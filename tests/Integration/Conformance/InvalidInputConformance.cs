@@ -196,6 +196,29 @@ public abstract class InvalidInputConformance(IEventStoreFactory factory) : Conf
         Assert.Equal(0, await Head());
     }
 
+    [Fact]
+    public async Task bodies_beyond_the_append_limit_in_all_are_rejected_though_each_fits_counting_utf8_bytes()
+    {
+        // 349,000 euro signs: 1,047,002 bytes of UTF-8 (within the 1 MiB per body) but a third of that in characters.
+        var body = $"\"{new string('\u20ac', 349_000)}\"";
+        var events = Enumerable.Range(0, 65).Select(_ => WithBody("Large", "order-1", body)).ToArray();
+        var error = await RejectsAppend("events", AppendCondition.NoCondition, events);
+        Assert.Contains($"at most {Limits.AppendBodyBytes:N0} bytes", error.Message);
+        Assert.Contains($"not {65L * 1_047_002:N0}", error.Message);
+    }
+
+    [Fact]
+    public async Task bodies_up_to_the_append_limit_in_all_are_stored_whole()
+    {
+        var body = $"\"{new string('x', InputLimits.Default.MaxBodyBytes - 2)}\"";
+        var count = Limits.AppendBodyBytes / InputLimits.Default.MaxBodyBytes;
+        var written = await AppendOk(Enumerable.Range(0, count).Select(_ => WithBody("Large", "order-1", body)).ToArray());
+        Assert.Equal(count, written.Length);
+        var read = await ReadAll();
+        Assert.Equal(count, read.Length);
+        Assert.All(read, e => Assert.Equal(body.Length, e.Data.Body.Length));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("-starts-with-dash")]

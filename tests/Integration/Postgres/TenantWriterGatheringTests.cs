@@ -106,4 +106,23 @@ public sealed class TenantWriterGatheringTests
         await Task.WhenAll(full).WaitAsync(Patience);
         Assert.Equal([1, 7, 2], Groups());
     }
+
+    [Fact]
+    public async Task a_group_gathers_at_most_the_append_limit_of_body_characters()
+    {
+        var writer = Writer();
+        var body = $"\"{new string('x', Limits.AppendBodyBytes / 2 - 8)}\"";
+        AppendRequest Large() => AppendRequest.Of("acme", Propose(new EventData("Placed", [], "order-1", body, 1)));
+        _hold = new TaskCompletionSource();
+        var appends = new List<Task<AppendResult>> { writer.Enqueue(Request()) };
+        appends.AddRange(Enumerable.Range(0, 3).Select(_ => writer.Enqueue(Large())));
+        _hold.SetResult();
+        _hold = null;
+        await WaitForGroups(2);
+        Assert.Equal([1, 2], Groups());
+        // The third waits for its group's window like any append behind a group of two.
+        _timing.Advance(TimeSpan.FromMilliseconds(8));
+        await Task.WhenAll(appends).WaitAsync(Patience);
+        Assert.Equal([1, 2, 1], Groups());
+    }
 }

@@ -17,6 +17,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
     private readonly object _gate = new();
     private readonly Queue<PendingAppend> _queue = new();
     private int _queuedEvents;
+    private long _queuedBodyChars;
     private bool _flushing;
     private CommitGathering _gathering;
     private TaskCompletionSource? _gathered; // completed when the callers gathered for are queued
@@ -29,9 +30,10 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         {
             _queue.Enqueue(pending);
             _queuedEvents += request.Events.Length;
+            _queuedBodyChars += pending.BodyChars;
             lead = !_flushing;
             _flushing = true;
-            if (_gathered is not null && (_gathering.Complete(_queue.Count) || _queuedEvents >= maxEventsPerCommit))
+            if (_gathered is not null && (_gathering.Complete(_queue.Count) || QueueFillsACommit))
             {
                 _gathered.TrySetResult();
                 _gathered = null;
@@ -67,7 +69,7 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         long left;
         lock (_gate)
         {
-            left = _queuedEvents >= maxEventsPerCommit ? 0 : _gathering.Remaining(_queue.Count, timing.GetTimestamp());
+            left = QueueFillsACommit ? 0 : _gathering.Remaining(_queue.Count, timing.GetTimestamp());
             if (left <= 0) return;
             _gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             gathered = _gathered.Task;
@@ -97,6 +99,9 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         lock (_gate) _gathering.Committed(batch.Count, behind, started, timing.GetTimestamp(), timing.TimestampFrequency);
     }
 
+    /// <summary>True when the queue holds a whole commit's worth (in events or body characters): nothing to wait for.</summary>
+    private bool QueueFillsACommit => _queuedEvents >= maxEventsPerCommit || _queuedBodyChars >= Limits.AppendBodyBytes;
+
     /// <summary>The next batch, and how many appends stay queued behind it.</summary>
     private (List<PendingAppend> Batch, int Behind) TakeBatch()
     {
@@ -104,12 +109,16 @@ internal sealed class TenantWriter(string tenant, Func<string, IReadOnlyList<Pen
         {
             var batch = new List<PendingAppend>();
             var events = 0;
-            while (_queue.TryPeek(out var next) && (batch.Count == 0 || events + next.Request.Events.Length <= maxEventsPerCommit))
+            var bodyChars = 0L;
+            while (_queue.TryPeek(out var next) && (batch.Count == 0 ||
+                       (events + next.Request.Events.Length <= maxEventsPerCommit && bodyChars + next.BodyChars <= Limits.AppendBodyBytes)))
             {
                 batch.Add(_queue.Dequeue());
                 events += next.Request.Events.Length;
+                bodyChars += next.BodyChars;
             }
             _queuedEvents -= events;
+            _queuedBodyChars -= bodyChars;
             if (batch.Count == 0) _flushing = false;
             return (batch, _queue.Count);
         }
