@@ -30,7 +30,7 @@ public sealed class NatsBroker : IAsyncDisposable
         Options = options;
         JetStream = new NatsJSContext(connection);
         _logger = logger;
-        _problem = $"not connected to {options.Url} yet";
+        _problem = "not connected to the server yet";
         _settingUp = Task.Run(SetUp);
     }
 
@@ -101,8 +101,9 @@ public sealed class NatsBroker : IAsyncDisposable
         catch (TimeoutException) { return false; }
     }
 
-    /// <summary>Why a publish or a command cannot go through now: the broker's URL and <see cref="Problem"/>.</summary>
-    public string UnavailableReason() => $"the broker at {Options.Url} cannot be used: {Problem ?? "the connection is " + Connection.ConnectionState.ToString().ToLowerInvariant()}";
+    /// <summary>Why a publish cannot go through now, for the operator: the broker's URL (without credentials) and
+    /// <see cref="Problem"/>. Replies to remote callers name neither (<see cref="NatsCommandSender"/>).</summary>
+    public string UnavailableReason() => $"the broker at {Options.DisplayUrl} cannot be used: {Problem ?? "the connection is " + Connection.ConnectionState.ToString().ToLowerInvariant()}";
 
     /// <summary>Throws <see cref="BrokerUnavailableException"/> unless the broker is ready within <see cref="NatsBrokerOptions.ConnectPatience"/>.</summary>
     public async Task EnsureReady(CancellationToken ct)
@@ -121,7 +122,7 @@ public sealed class NatsBroker : IAsyncDisposable
                 await EnsureStreamsAsync(_stop.Token);
                 _problem = null;
                 _ready.TrySetResult();
-                if (logged is not null) _logger.LogInformation("The broker at {Url} is ready.", Options.Url);
+                if (logged is not null) _logger.LogInformation("The broker at {Url} is ready.", Options.DisplayUrl);
                 return;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
@@ -130,7 +131,7 @@ public sealed class NatsBroker : IAsyncDisposable
                 _problem = ex is NatsJSApiException api
                     ? $"its streams could not be set up ({Options.EventsStream}, {Options.CommandsStream}, {Options.DeadStream}): {api.Error.Description} (JetStream error {api.Error.ErrCode})"
                     : $"{ex.GetType().Name}: {ex.Message}";
-                if (_problem != logged) _logger.LogError("The broker at {Url} is not ready, trying again: {Problem}", Options.Url, _problem);
+                if (_problem != logged) _logger.LogError("The broker at {Url} is not ready, trying again: {Problem}", Options.DisplayUrl, _problem);
                 logged = _problem;
                 try { await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token); } catch (OperationCanceledException) { return; }
             }
@@ -160,7 +161,7 @@ public sealed class NatsBroker : IAsyncDisposable
     {
         try { await EnsureStreamsAsync(_stop.Token); }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
-        catch (Exception ex) { _logger.LogWarning("The streams of the broker at {Url} could not be set up again: {Error}", Options.Url, ex.Message); }
+        catch (Exception ex) { _logger.LogWarning("The streams of the broker at {Url} could not be set up again: {Error}", Options.DisplayUrl, ex.Message); }
     }
 
     private async Task EnsureStreamsAsync(CancellationToken ct)

@@ -6,6 +6,12 @@ public sealed record NatsBrokerOptions
     /// <summary>The NATS server, e.g. <c>nats://127.0.0.1:4222</c>.</summary>
     public string Url { get; init; } = "nats://127.0.0.1:4222";
 
+    /// <summary>
+    /// <see cref="Url"/> with any user name, password or token replaced by <c>***</c>: what logs and messages name, so a
+    /// credential in the URL never reaches a log line or an exception's text.
+    /// </summary>
+    public string DisplayUrl => string.Join(",", (Url ?? "").Split(',').Select(WithoutCredentials));
+
     /// <summary>The first token of every subject (<see cref="BrokerSubjects"/>) and of the stream names.</summary>
     public string Prefix { get; init; } = "hybrid";
 
@@ -58,7 +64,7 @@ public sealed record NatsBrokerOptions
         if (BrokerSubjects.validateSuffix(nameof(Prefix), Prefix ?? "") is { IsError: true } prefix)
             throw new InvalidInputException(nameof(Prefix), $"NatsBrokerOptions.Prefix: {prefix.ErrorValue.Message}");
         if (string.IsNullOrWhiteSpace(Url) || !Url.Split(',').All(IsServerUrl))
-            throw new InvalidInputException(nameof(Url), $"NatsBrokerOptions.Url: '{Url}' is not a NATS server URL (nats://host:port, or several separated by commas).");
+            throw new InvalidInputException(nameof(Url), $"NatsBrokerOptions.Url: '{DisplayUrl}' is not a NATS server URL (nats://host:port, or several separated by commas).");
     }
 
     private static bool IsServerUrl(string part)
@@ -66,5 +72,14 @@ public sealed record NatsBrokerOptions
         var text = part.Trim();
         if (!text.Contains("://", StringComparison.Ordinal)) text = "nats://" + text;
         return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "nats" or "tls" or "ws" or "wss" && url.Host.Length > 0;
+    }
+
+    private static string WithoutCredentials(string part)
+    {
+        var scheme = part.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme < 0 ? 0 : scheme + 3;
+        var end = part.IndexOfAny(['/', '?', '#'], start);
+        var at = part.LastIndexOf('@', end < 0 ? part.Length - 1 : end - 1);
+        return at < start ? part : part[..start] + "***" + part[at..];
     }
 }

@@ -95,7 +95,7 @@ public sealed class NatsCommandSender : IAsyncDisposable
         // Not ready, or the connection lost (it reconnects on its own): answered at once, instead of a publish buffered
         // until the deadline passes (a timeout that cannot tell whether the command runs).
         if (!await ListeningWithin(wait, ct) || _broker.Connection.ConnectionState != NatsConnectionState.Open)
-            return Unavailable(caller, command, id, $"{_broker.UnavailableReason()}; it was not sent");
+            return Unavailable(caller, command, id, "the broker cannot be reached now; it was not sent");
         var waiter = new TaskCompletionSource<BrokerReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[key] = waiter;
         try
@@ -122,7 +122,7 @@ public sealed class NatsCommandSender : IAsyncDisposable
             catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException)
             {
                 await _broker.RestoreStreamsAsync(ct); // no stream took it (no responders): the broker may have lost it
-                return Unavailable(caller, command, id, $"the broker cannot be reached ({ex.Message})");
+                return Unavailable(caller, command, id, "the broker cannot be reached");
             }
         }
         finally { _waiting.TryRemove(key, out _); }
