@@ -409,6 +409,15 @@ module Validation =
             fail "duration" $"A lease lasts more than 0 and at most {Limits.LeaseDuration}, not {duration}."
         | result -> result
 
+    /// A processor pause or resume (ILeaseStore.Pause, Resume): a processor name, and a tenant id or "" (every tenant,
+    /// Pausing.everyTenant).
+    let processorPause (processor: string) (tenantId: TenantId) =
+        match name "processor" "processor" processor with
+        | Ok() when isNull tenantId -> fail "tenant" "The tenant is null: use \"\" to pause or resume for every tenant."
+        | Ok() when tenantId.Length = 0 -> Ok()
+        | Ok() -> tenant tenantId
+        | error -> error
+
     /// Throws an InvalidInputException naming the tenant and the field when the result is an error.
     let orThrow (tenant: TenantId) (result: Result<unit, Error>) =
         match result with

@@ -89,6 +89,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<bool> Pause(string processor, string tenant, CancellationToken ct)
     {
+        StoreInput.ProcessorPause(processor, tenant);
         var pause = new ProcessorPause(processor, tenant, clock.GetUtcNow());
         lock (_gate) return Task.FromResult(_pauses.TryAdd((processor, tenant), pause));
     }
@@ -96,6 +97,7 @@ public sealed class InMemoryLeaseStore(TimeProvider clock) : ILeaseStore
     /// <inheritdoc />
     public Task<bool> Resume(string processor, string tenant, CancellationToken ct)
     {
+        StoreInput.ProcessorPause(processor, tenant);
         lock (_gate) return Task.FromResult(_pauses.Remove((processor, tenant)));
     }
 

@@ -28,6 +28,34 @@ public abstract class LeaseConformance(ILeaseStoreFactory factory) : IAsyncLifet
 
     private async Task<string[]> Holders() => (await Leases.List(_resource, default)).Select(l => l.Owner).ToArray();
 
+    [Theory]
+    [InlineData("", "acme", "processor")]
+    [InlineData(null, "acme", "processor")]
+    [InlineData("bad name", "acme", "processor")]
+    [InlineData("-invoicer", "acme", "processor")]
+    [InlineData("invoicer", "bad tenant", "tenant")]
+    [InlineData("invoicer", null, "tenant")]
+    [InlineData("invoicer", "-acme", "tenant")]
+    public async Task a_pause_or_resume_naming_a_bad_processor_or_tenant_is_refused_alike_and_nothing_is_paused(string? processor, string? tenant, string field)
+    {
+        var paused = await Assert.ThrowsAsync<InvalidInputException>(() => Leases.Pause(processor!, tenant!, default));
+        var resumed = await Assert.ThrowsAsync<InvalidInputException>(() => Leases.Resume(processor!, tenant!, default));
+        Assert.Equal(field, paused.Field);
+        Assert.Equal(paused.Message, resumed.Message);
+        Assert.DoesNotContain(await Leases.Pauses(default), p => p.Processor == processor && p.Tenant == tenant);
+    }
+
+    [Fact]
+    public async Task a_processor_name_of_the_longest_length_pauses_and_resumes_for_every_tenant()
+    {
+        var processor = "p" + Guid.NewGuid().ToString("N") + new string('x', Limits.NameLength - 33);
+        Assert.True(await Leases.Pause(processor, Pausing.everyTenant, default));
+        Assert.Contains(await Leases.Pauses(default), p => p.Processor == processor && p.Tenant == Pausing.everyTenant);
+        Assert.True(await Leases.Resume(processor, Pausing.everyTenant, default));
+        Assert.DoesNotContain(await Leases.Pauses(default), p => p.Processor == processor);
+        await Assert.ThrowsAsync<InvalidInputException>(() => Leases.Pause(processor + "x", Pausing.everyTenant, default));
+    }
+
     [Fact]
     public async Task nodes_racing_for_a_free_lease_get_it_once_between_them()
     {

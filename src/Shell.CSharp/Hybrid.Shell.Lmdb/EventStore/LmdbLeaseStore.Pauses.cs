@@ -1,3 +1,4 @@
+using Hybrid.Shell.Stores;
 using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
@@ -58,11 +59,7 @@ public sealed partial class LmdbLeaseStore
 
     private static byte[] PauseKey(string processor, string tenant)
     {
-        ArgumentException.ThrowIfNullOrEmpty(processor);
-        ArgumentNullException.ThrowIfNull(tenant);
-        var key = StoreKeys.Utf8($"pause/{processor.Length}:{processor}/{tenant}");
-        if (key.Length > StoreKeys.LongestKey)
-            throw new ArgumentException($"The pause of processor '{processor}' for tenant '{tenant}' makes a key longer than {StoreKeys.LongestKey} bytes.", nameof(processor));
-        return key;
+        StoreInput.ProcessorPause(processor, tenant);
+        return StoreKeys.Utf8($"pause/{processor.Length}:{processor}/{tenant}");
     }
 }

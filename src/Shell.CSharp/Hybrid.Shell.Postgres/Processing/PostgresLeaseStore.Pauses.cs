@@ -1,3 +1,5 @@
+using Hybrid.Shell.Stores;
+
 namespace Hybrid.Shell.Postgres.Processing;
 
 /// <summary>Processor pauses in <c>processor_pauses</c>, through the schema's pause functions (migration 12).</summary>
@@ -24,8 +26,7 @@ public sealed partial class PostgresLeaseStore
 
     private async Task<bool> Flag(string sql, string processor, string tenant, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrEmpty(processor);
-        ArgumentNullException.ThrowIfNull(tenant);
+        StoreInput.ProcessorPause(processor, tenant);
         await using var command = Command(sql, ("processor", processor), ("tenant", tenant));
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }

@@ -59,6 +59,11 @@ public static class StoreInput
             : Validation.leaseHolder(lease.Resource, lease.Owner));
     }
 
+    /// <summary>Checks a processor pause or resume (<see cref="ILeaseStore.Pause"/>, <see cref="ILeaseStore.Resume"/>): a processor
+    /// name, and a tenant id or <see cref="Pausing.everyTenant"/>.</summary>
+    public static void ProcessorPause(string processor, string tenant) =>
+        Validation.orThrow(string.IsNullOrEmpty(tenant) ? "(every tenant)" : tenant, Validation.processorPause(processor, tenant));
+
     /// <summary>Throws an <see cref="InvalidInputException"/> naming the lease (unless its resource is at fault) and the field.</summary>
     private static void LeaseOrThrow(string resource, Microsoft.FSharp.Core.FSharpResult<Microsoft.FSharp.Core.Unit, Validation.Error> result)
     {
