@@ -102,3 +102,15 @@ let firstDifference (expected: EventData list) (actual: EventData list) =
     | None when actual.Length > expected.Length ->
         Some $"First difference: {expected.Length} event(s) expected but {actual.Length} written; the first extra is event {expected.Length + 1} ({actual.[expected.Length].Type})."
     | None -> None
+
+/// Where two values first differ once shown as JSON (a view, a query's answer), as a sentence; None when their JSON is
+/// the same or cannot be made.
+let valueDifference (expected: obj) (actual: obj) =
+    try
+        let node (v: obj) = JsonSerializer.SerializeToNode(v, indented)
+        match jsonDifference "value" (node expected) (node actual) with
+        | Some(path, e, a) -> Some $"First difference: {path}: expected {e} but was {a}."
+        | None when not (isNull expected || isNull actual) && expected.GetType() <> actual.GetType() ->
+            Some $"First difference: the type: expected {expected.GetType().Name} but was {actual.GetType().Name}."
+        | None -> None
+    with _ -> None

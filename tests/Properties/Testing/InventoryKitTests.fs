@@ -232,3 +232,20 @@ let ``a decider that throws fails the scenario naming the command and the line o
         |> failureOf
     Assert.Equal(2, Text.RegularExpressions.Regex.Matches(message, "the command 'Ship' threw InvalidOperationException: boom in decide").Count)
     Assert.Contains("InventoryKitTests.fs:line", message)
+
+[<Fact>]
+let ``a wrong view or answer fails the scenario naming the first entry that differs`` () =
+    let message =
+        Scenario.named "the stock levels"
+        |> Scenario.given [ received "a" 5; received "b" 2; shipped "a" 2 ]
+        |> Scenario.whenReadModel registry "stock-levels"
+        |> Scenario.thenState (Map.ofList [ "a", 3; "b", 3 ])
+        |> failureOf
+    Assert.Equal(2, Text.RegularExpressions.Regex.Matches(message, "First difference: value.b: expected 3 but was 2.").Count)
+    let answer =
+        Scenario.named "the stock of a"
+        |> Scenario.given [ received "a" 5 ]
+        |> Scenario.whenQuery registry clara "stock-of" ({ Sku = "a" }: StockOf)
+        |> Scenario.thenState (box 5L)
+        |> failureOf
+    Assert.Contains("First difference: the type: expected Int64 but was Int32.", answer)

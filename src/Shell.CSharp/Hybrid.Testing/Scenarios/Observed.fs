@@ -136,5 +136,6 @@ module internal Judge =
                 match scenario.Then, observed with
                 | Then.Events e, Observed.Wrote a
                 | Then.Emits e, Observed.Handled(a, _) -> Rendering.firstDifference e a |> Option.map (fun d -> $"\n{d}") |> Option.defaultValue ""
+                | Then.State e, Observed.Value a -> Rendering.valueDifference e a |> Option.map (fun d -> $"\n{d}") |> Option.defaultValue ""
                 | _ -> ""
             Some $"Scenario '{scenario.Name}' on {target}: expected {expectedText scenario.Then}\nbut {describe observed}{difference}"
