@@ -306,3 +306,12 @@ let ``a failing decider spec shows expected and decided events with the first di
             |> DeciderSpec.verify)
     Assert.Contains("Decider spec 'a throwing evolve': folding the given events threw ArgumentException: evolve boom", error.Message)
     Assert.Contains("InventoryKitTests.fs:line", error.Message)
+
+[<Fact>]
+let ``a counter-example shows the context, the state and the command each on its own, not as a tuple's items`` () =
+    let throwing = { stock with Decide = fun _ command _ -> match command with Ship m when m.Quantity = 3 -> failwith "boom" | _ -> Ok [] }
+    let report = Law.runWith (LawConfig.replay "(5, 3)" |> LawConfig.withTests 1000) (Laws.decideIsTotal "stock" throwing (Generators.statesOf stock stockCommands) stockCommands)
+    Assert.False(report.Passed, report.Message)
+    Assert.DoesNotContain("item1", report.CounterExample)
+    Assert.Contains("\"caller\"", report.CounterExample)
+    Assert.Contains("\"Ship\"", report.CounterExample)

@@ -32,8 +32,15 @@ module Law =
         if parts.Length <> 2 then invalidArg "seed" $"'{text}' is not a seed of the form (seed, gamma)."
         Rnd(UInt64.Parse parts.[0], UInt64.Parse parts.[1])
 
+    /// The counter-example's values, a tuple's parts one by one (context, state, command), each as JSON.
     let private show (values: obj list) =
-        values |> List.map (fun v -> Rendering.value v) |> String.concat ", "
+        values
+        |> List.collect (fun v ->
+            if not (isNull v) && Microsoft.FSharp.Reflection.FSharpType.IsTuple(v.GetType()) then
+                List.ofArray (Microsoft.FSharp.Reflection.FSharpValue.GetTupleFields v)
+            else [ v ])
+        |> List.map Rendering.value
+        |> String.concat ",\n"
 
     /// A fresh seed, chosen here rather than by FsCheck so that a run that throws outside the property (a generator
     /// running a definition) still names the seed replaying it.
