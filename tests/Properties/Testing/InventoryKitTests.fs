@@ -315,3 +315,16 @@ let ``a counter-example shows the context, the state and the command each on its
     Assert.DoesNotContain("item1", report.CounterExample)
     Assert.Contains("\"caller\"", report.CounterExample)
     Assert.Contains("\"Ship\"", report.CounterExample)
+
+[<Fact>]
+let ``decide is total in contexts with roles catches a decider that throws for one role`` () =
+    let supervised =
+        { stock with
+            Decide = fun context command onHand ->
+                if Array.contains "supervisor" context.Caller.Roles then invalidOp "supervisors are not handled" else decideStock context command onHand }
+    let states = Generators.statesOf stock stockCommands
+    let contexts = Generators.decisionContextsOf (Generators.callerIn "tenant-1" [ "clara" ] [ "clerk"; "supervisor" ])
+    let report = Law.runWith (LawConfig.defaults |> LawConfig.withTests 1000) (Laws.decideIsTotalIn contexts "stock" supervised states stockCommands)
+    Assert.False(report.Passed, report.Message)
+    Assert.Contains("The decider 'stock' threw InvalidOperationException: supervisors are not handled", report.Reason)
+    Assert.Contains("supervisor", report.CounterExample)

@@ -146,13 +146,17 @@ module Generators =
     /// Histories: lists of generated events recorded as the tenant's log (gapless positions, stream versions in order).
     let historyOf (events: Gen<EventData>) : Gen<RecordedEvent[]> = Gen.listOf events |> Gen.map (History.record "tenant-1")
 
-    /// Decision contexts: a caller of "tenant-1" (anonymous ones included) and an instant in 2026, to the second.
-    let decisionContexts: Gen<DecisionContext> =
+    /// Decision contexts of the callers: each with an instant in 2026, to the second.
+    let decisionContextsOf (callers: Gen<Caller>) : Gen<DecisionContext> =
         gen {
-            let! caller = callerIn "tenant-1" [] []
+            let! caller = callers
             let! seconds = Gen.choose (0, 365 * 24 * 3600 - 1)
             return DecisionContext.Of(caller, DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(float seconds))
         }
+
+    /// Decision contexts: a caller of "tenant-1" without roles (anonymous ones included) and an instant in 2026, to the
+    /// second. A decider that looks at roles needs decisionContextsOf (callerIn "tenant-1" actors roles).
+    let decisionContexts: Gen<DecisionContext> = decisionContextsOf (callerIn "tenant-1" [] [])
 
     /// The events a decider produces when deciding the commands one after another, each in a generated context,
     /// against the state they build (rejected commands write nothing): histories every one of which the decider could

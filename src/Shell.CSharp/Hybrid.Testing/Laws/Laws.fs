@@ -28,13 +28,20 @@ module Laws =
 
     let private none = CancellationToken.None
 
-    /// decide is total: any command against any state gives a value (events or a rejection), never an exception.
-    let decideIsTotal (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
-        Prop.forAll (arb (Gen.zip3 Generators.decisionContexts states commands)) (fun (context, state, command) ->
+    /// decide is total for the contexts: any command against any state, decided by any of the callers at any instant
+    /// they carry, gives a value (events or a rejection), never an exception. Give it Generators.decisionContextsOf
+    /// (Generators.callerIn tenant actors roles) when the decision looks at the caller's roles.
+    let decideIsTotalIn (contexts: Gen<DecisionContext>) (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
+        Prop.forAll (arb (Gen.zip3 contexts states commands)) (fun (context, state, command) ->
             match decider.Decide context command state with
             | Ok _
             | Error _ -> true)
         |> Law.create "decide is total" $"decider '{name}'"
+
+    /// decide is total: any command against any state gives a value (events or a rejection), never an exception
+    /// (callers without roles; decideIsTotalIn for others).
+    let decideIsTotal (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
+        decideIsTotalIn Generators.decisionContexts name decider states commands
 
     /// Deciding twice from the same state gives the same result: decide depends on the context, the command and the
     /// state alone.
