@@ -85,6 +85,48 @@ public abstract class SampleScenarioTests(StoreFactory store)
         Assert.Contains("\"text\": \"eggs\"", error.Message);
         Assert.Contains("\"text\": \"milk\"", error.Message);
     }
+
+    [Fact]
+    public async Task an_out_of_date_expected_version_is_a_version_mismatch_and_the_current_one_writes()
+    {
+        var adding = Scenario.Named("adding at a version")
+            .Given(Created, Milk)
+            .WhenCommand(Definitions.registry, Ann, "AddItem", new Requests.AddItem("l1", "eggs"));
+        await adding.ExpectingVersion(1).ThenVersionMismatch().VerifyEverywhere(store);
+        await adding.ExpectingVersion(2)
+            .ThenEvents(TodoLists.Events.encode(TodoLists.Events.Event.NewItemAdded(new TodoLists.Events.ItemAdded("l1", 2, "eggs"))))
+            .VerifyEverywhere(store);
+        await adding.ExpectingVersion(ExpectedVersion.NoStream).ThenVersionMismatch().VerifyEverywhere(store);
+    }
+
+    [Fact]
+    public async Task invalid_input_is_invalid_naming_the_field_on_the_definitions_and_the_store()
+    {
+        await Scenario.Named("an empty list id")
+            .WhenCommand(Definitions.registry, Ann, "AddItem", new Requests.AddItem("", "milk"))
+            .ThenInvalid("listId")
+            .VerifyEverywhere(store);
+        await Scenario.Named("a null command")
+            .WhenCommand(Definitions.registry, Ann, "AddItem", null!)
+            .ThenInvalid("body")
+            .VerifyEverywhere(store);
+        var wrongField = Scenario.Named("expecting another field")
+            .WhenCommand(Definitions.registry, Ann, "AddItem", new Requests.AddItem("", "milk"))
+            .ThenInvalid("text");
+        var error = await Assert.ThrowsAsync<ScenarioFailedException>(() => wrongField.VerifyEverywhere(store));
+        Assert.Contains($"on the {store.Name} store: expected the request to be refused as invalid, naming the field 'text'", error.Message);
+        Assert.Contains("naming the field 'listId'", error.Message);
+    }
+
+    [Fact]
+    public Task an_invite_records_the_scenarios_instant_in_the_scenarios_tenant() =>
+        Scenario.Named("an invite at midsummer")
+            .InTenant("acme.eu_1")
+            .At(new DateTimeOffset(2026, 6, 21, 12, 30, 0, TimeSpan.Zero))
+            .WhenCommand(Definitions.registry, Ann, "InviteCustomer", new Requests.InviteCustomer("c-2", "zoe@example.com"))
+            .ThenEvents(Invites.Events.encode(Invites.Events.Event.NewCustomerInvited(
+                new Invites.Events.Invited("c-2", "zoe@example.com", "ann", new DateTimeOffset(2026, 6, 21, 12, 30, 0, TimeSpan.Zero)))))
+            .VerifyEverywhere(store);
 }
 
 /// <summary>The sample's scenarios on the in-memory store.</summary>

@@ -124,7 +124,8 @@ let ``a definition that throws fails the scenario naming what it threw`` () =
             |> Scenario.whenCommand registry ann "Explode" ({ ListId = "l1"; Text = "x" }: AddItem)
             |> Scenario.thenEvents []
             |> Scenario.verify)
-    Assert.Contains("the definitions threw Exception: boom", error.Message)
+    Assert.Contains("the command 'Explode' threw Exception: boom", error.Message)
+    Assert.Contains("ScenarioTests.fs:line", error.Message)
 
 /// Emits "Seen" with the count of earlier "Placed" events its lookup read, for "Placed" events only.
 let private counting =

@@ -28,13 +28,20 @@ module Laws =
 
     let private none = CancellationToken.None
 
-    /// decide is total: any command against any state gives a value (events or a rejection), never an exception.
-    let decideIsTotal (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
-        Prop.forAll (arb (Gen.zip3 Generators.decisionContexts states commands)) (fun (context, state, command) ->
+    /// decide is total for the contexts: any command against any state, decided by any of the callers at any instant
+    /// they carry, gives a value (events or a rejection), never an exception. Give it Generators.decisionContextsOf
+    /// (Generators.callerIn tenant actors roles) when the decision looks at the caller's roles.
+    let decideIsTotalIn (contexts: Gen<DecisionContext>) (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
+        Prop.forAll (arb (Gen.zip3 contexts states commands)) (fun (context, state, command) ->
             match decider.Decide context command state with
             | Ok _
             | Error _ -> true)
         |> Law.create "decide is total" $"decider '{name}'"
+
+    /// decide is total: any command against any state gives a value (events or a rejection), never an exception
+    /// (callers without roles; decideIsTotalIn for others).
+    let decideIsTotal (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
+        decideIsTotalIn Generators.decisionContexts name decider states commands
 
     /// Deciding twice from the same state gives the same result: decide depends on the context, the command and the
     /// state alone.
@@ -44,6 +51,44 @@ module Laws =
             let second = decider.Decide context command state
             first = second |@ $"The first decision was {Rendering.value first}, the second {Rendering.value second}.")
         |> Law.create "deciding twice from the same state gives the same result" $"decider '{name}'"
+
+    /// Lists shrunk by dropping one element at a time (a shorter run of commands first).
+    let private dropOne (items: 'T list) =
+        Seq.init items.Length (fun i -> List.removeAt i items)
+
+    /// Runs the commands one after another from the initial state (a rejected command changes nothing): each step's
+    /// command, the state it decided against and its decision, and the final state.
+    let private runAll (decider: Decider<'C, 'E, 'S>) (steps: (DecisionContext * 'C) list) =
+        steps
+        |> List.fold (fun (state, trace) (context, command) ->
+            let decision = decider.Decide context command state
+            let next = match decision with Ok events -> Folding.fold decider.Evolve state events | Error _ -> state
+            next, (command, decision) :: trace) (decider.Initial, [])
+        |> fun (state, trace) -> state, List.rev trace
+
+    /// The decider keeps a rule of its states: after any sequence of commands (each decided against the state the
+    /// earlier ones built, rejected ones writing nothing), the state satisfies the invariant. A failure shows the
+    /// sequence shrunk to the fewest commands that still break the rule, and what each one decided.
+    let keepsInvariant (name: string) (invariant: string) (decider: Decider<'C, 'E, 'S>) (commands: Gen<'C>) (holds: 'S -> bool) =
+        let steps = Gen.listOf (Gen.zip Generators.decisionContexts commands)
+        Prop.forAll (Arb.fromGenShrink (steps, dropOne)) (fun steps ->
+            let state, trace = runAll decider steps
+            let shown = trace |> List.map (fun (c, d) -> $"  {Rendering.value c}\n    -> {Rendering.value d}") |> String.concat "\n"
+            holds state |@ $"After the commands\n{shown}\nthe state {Rendering.value state} breaks '{invariant}'.")
+        |> Law.create $"the state keeps '{invariant}'" $"decider '{name}'"
+
+    /// Deciding again is safe: after a command's events are folded in, deciding the same command again writes nothing
+    /// (no events, or a rejection), so a re-sent command never acts twice. Give it the commands meant to be idempotent.
+    let decideIsIdempotent (name: string) (decider: Decider<'C, 'E, 'S>) (states: Gen<'S>) (commands: Gen<'C>) =
+        Prop.forAll (arb (Gen.zip3 Generators.decisionContexts states commands)) (fun (context, state, command) ->
+            match decider.Decide context command state with
+            | Error _ -> true |@ ""
+            | Ok events ->
+                let after = Folding.fold decider.Evolve state events
+                match decider.Decide context command after with
+                | Ok [] | Error _ -> true |@ ""
+                | Ok again -> false |@ $"Decided again after its events {Rendering.value events}, it wrote {Rendering.value again} more.")
+        |> Law.create "deciding the same command again writes nothing" $"decider '{name}'"
 
     /// Events encode and decode to themselves: decoding a recorded, encoded event gives the event back.
     let codecRoundTrips (name: string) (codec: EventCodec<'E>) (events: Gen<'E>) =

@@ -14,6 +14,10 @@ type Observed =
     | Unauthorized of reason: string
     | NotFound of what: string
     | Conflict of reason: string
+    /// Refused as invalid input: the field at fault and what is wrong with it.
+    | Invalid of field: string * message: string
+    /// The command's stream was not at the caller's expected version.
+    | VersionMismatch of reason: string
     /// Any other command or query outcome (invalid input, unknown name…), described.
     | Failed of description: string
     /// A read model's view or a query's answer.
@@ -40,6 +44,8 @@ module internal Judge =
         | Observed.Unauthorized reason -> $"the caller was refused: {reason}"
         | Observed.NotFound what -> $"not found: {what}"
         | Observed.Conflict reason -> $"the append failed its condition: {reason}"
+        | Observed.Invalid(field, message) -> $"the request was refused as invalid, naming the field '{field}': {message}"
+        | Observed.VersionMismatch reason -> $"the stream was not at the expected version: {reason}"
         | Observed.Failed description -> description
         | Observed.Value v -> $"the value is\n{Rendering.value v}"
         | Observed.Handled(emitted, effects) ->
@@ -60,6 +66,9 @@ module internal Judge =
         | Then.Unauthorized -> "the caller to be refused"
         | Then.NotFound -> "not found"
         | Then.Conflict -> "the append to fail its condition (a conflict)"
+        | Then.Invalid "" -> "the request to be refused as invalid"
+        | Then.Invalid field -> $"the request to be refused as invalid, naming the field '{field}'"
+        | Then.VersionMismatch -> "the stream not to be at the expected version"
         | Then.State v -> $"the value\n{Rendering.value v}"
         | Then.Emits events -> $"the processor to emit\n{Rendering.events events}"
         | Then.Effect(kind, payload) -> $"the processor to run effect {kind} {Rendering.value payload}"
@@ -75,6 +84,9 @@ module internal Judge =
         | Then.Unauthorized, Observed.Unauthorized _ -> true
         | Then.NotFound, Observed.NotFound _ -> true
         | Then.Conflict, Observed.Conflict _ -> true
+        | Then.Invalid "", Observed.Invalid _ -> true
+        | Then.Invalid field, Observed.Invalid(actual, _) -> field = actual
+        | Then.VersionMismatch, Observed.VersionMismatch _ -> true
         | Then.State v, Observed.Value a -> obj.Equals(v, a)
         | Then.Emits e, Observed.Handled(a, []) -> Rendering.sameEvents e a
         | Then.Effect(kind, payload), Observed.Handled([], [ intent ]) -> intent.Kind = kind && obj.Equals(payload, intent.Payload)
@@ -85,6 +97,32 @@ module internal Judge =
             expected = actual
         | _ -> false
 
+    /// The assemblies of the framework, the kit and the runtime: a frame in them is not the user's code.
+    let private framework =
+        set
+            [ typeof<Caller>.Assembly.GetName().Name
+              typeof<Hybrid.Shell.Commands.CommandProcessor>.Assembly.GetName().Name
+              typeof<Hybrid.InMemory.EventStore.InMemoryEventStore>.Assembly.GetName().Name
+              typeof<ScenarioFailedException>.Assembly.GetName().Name ]
+
+    let private isFramework (assembly: string) =
+        framework.Contains assembly
+        || [ "System"; "Microsoft"; "FSharp.Core"; "FsCheck"; "netstandard"; "Polly" ]
+           |> List.exists (fun prefix -> assembly = prefix || assembly.StartsWith(prefix + ".", StringComparison.Ordinal))
+
+    /// Where in the user's own code an exception was thrown (the innermost frame outside the framework), as a line
+    /// to append to a failure; empty when no such frame is known.
+    let userFrame (error: exn) =
+        Diagnostics.StackTrace(error, true).GetFrames()
+        |> Array.tryFind (fun f ->
+            let m = f.GetMethod()
+            not (isNull m) && not (isNull m.DeclaringType) && not (isFramework (m.DeclaringType.Assembly.GetName().Name)))
+        |> Option.map (fun f ->
+            let m = f.GetMethod()
+            let place = if isNull (f.GetFileName()) then "" else $" in {IO.Path.GetFileName(f.GetFileName())}:line {f.GetFileLineNumber()}"
+            $"\n  at {m.DeclaringType.FullName}.{m.Name}{place}")
+        |> Option.defaultValue ""
+
     /// None when the observation meets the expectation, else the failure message.
     let check (scenario: Scenario) (target: string) (observed: Observed) =
         let fireEvents (due: DateTimeOffset) =
@@ -93,4 +131,11 @@ module internal Judge =
                 Triggers.events task { Task = task.Name; Tenant = scenario.Tenant; DueAt = due.ToUniversalTime() } |> List.map (fun e -> e.Type)
             | _ -> []
         if matches scenario.Then observed fireEvents then None
-        else Some $"Scenario '{scenario.Name}' on {target}: expected {expectedText scenario.Then}\nbut {describe observed}"
+        else
+            let difference =
+                match scenario.Then, observed with
+                | Then.Events e, Observed.Wrote a
+                | Then.Emits e, Observed.Handled(a, _) -> Rendering.firstDifference e a |> Option.map (fun d -> $"\n{d}") |> Option.defaultValue ""
+                | Then.State e, Observed.Value a -> Rendering.valueDifference e a |> Option.map (fun d -> $"\n{d}") |> Option.defaultValue ""
+                | _ -> ""
+            Some $"Scenario '{scenario.Name}' on {target}: expected {expectedText scenario.Then}\nbut {describe observed}{difference}"

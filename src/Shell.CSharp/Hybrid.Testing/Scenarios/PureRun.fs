@@ -23,26 +23,59 @@ let lookUp (log: RecordedEvent[]) (lookup: Lookup) =
                   let struct (version, _) = History.streamState log s
                   s, version, log |> Array.filter (fun e -> e.Stream = s) ])
 
-let private command (log: RecordedEvent[]) registry (caller: Caller) name (payload: obj) (concurrently: EventData list) =
+let private invalid (e: Validation.Error) = Observed.Invalid(e.Field, e.Message)
+
+/// The checks the command processor runs before it looks anything up, in its order: the definition's own checks, the
+/// caller (the core's Caller.validate), a null request, authorization.
+let private admitted (d: CommandDefinition) (caller: Caller) (payload: obj) =
+    (if isNull payload then Ok() else d.Validate payload |> Result.mapError invalid)
+    |> Result.bind (fun () -> Caller.validate caller |> Result.mapError invalid)
+    |> Result.bind (fun () -> if isNull payload then Error(Observed.Invalid("body", "The command is null.")) else Ok())
+    |> Result.bind (fun () ->
+        match d.Check(caller, payload) with
+        | Authorization.Denied reason -> Error(Observed.Unauthorized reason)
+        | Authorization.Allowed -> Ok())
+
+/// What a store refuses to read: the lookup's stream ids and query (the core's rules, as every store checks them).
+let private lookupErrors (lookup: Lookup) =
+    match lookup with
+    | Lookup.Events query -> Validation.query query
+    | Lookup.Streams streams -> streams |> List.fold (fun r s -> r |> Result.bind (fun () -> Validation.stream "stream" s)) (Ok())
+
+let private command (log: RecordedEvent[]) (scenario: Scenario) registry (caller: Caller) name (payload: obj) (concurrently: EventData list) =
     match definition<CommandDefinition> DefinitionKind.Command name registry with
     | None -> Observed.Failed $"the command '{name}' is not registered"
     | Some d ->
-        match d.Validate payload, d.Check(caller, payload) with
-        | Error e, _ -> Observed.Failed $"the command ended 'invalid': {e.Field}: {e.Message}"
-        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
-        | Ok(), Authorization.Allowed ->
-            let context = DecisionContext.Of(caller, History.epoch)
+        match admitted d caller payload with
+        | Error refused -> refused
+        | Ok() ->
+            let context = DecisionContext.Of(caller, scenario.Now)
             let lookup = d.LookupFor(context, payload)
-            let looked = lookUp log lookup
-            match d.Run(context, payload, looked) with
-            | CommandDecision.Reject r -> Observed.Rejected r
-            | CommandDecision.NotFound what -> Observed.NotFound what
-            | CommandDecision.Accept(events, _) when events.IsEmpty -> Observed.Wrote []
-            | CommandDecision.Accept(events, _) ->
-                let now = History.appendAt History.epoch log concurrently
-                match AppendCondition.evaluate (AppendCondition.readerOfLog now (History.streamState now)) (Command.condition lookup looked) with
-                | Ok() -> Observed.Wrote events
-                | Error failure -> Observed.Conflict failure.Reason
+            match lookupErrors lookup with
+            | Error e -> invalid e
+            | Ok() ->
+                let looked = lookUp log lookup
+                match Command.checkExpected scenario.ExpectedVersion lookup looked with
+                | Error(CommandOutcome.VersionMismatch failure) -> Observed.VersionMismatch failure.Reason
+                | Error(CommandOutcome.Invalid e) -> invalid e
+                | Error other -> Observed.Failed $"the command ended '{other}'"
+                | Ok() ->
+                    match d.Run(context, payload, looked) with
+                    | CommandDecision.Reject r -> Observed.Rejected r
+                    | CommandDecision.NotFound what -> Observed.NotFound what
+                    | CommandDecision.Accept(events, _) when events.IsEmpty -> Observed.Wrote []
+                    | CommandDecision.Accept(events, _) ->
+                        let condition = Command.condition lookup looked
+                        let ids = events |> List.mapi (fun i _ -> History.idOf caller.Tenant (head log + int64 i + 1L))
+                        let request = AppendRequest.Of(caller.Tenant, Command.propose ids (Command.metadata caller ids.Head) events).When(condition)
+                        // What the decision writes is checked as every store checks an append (the core's Append.validate).
+                        match Append.validate InputLimits.Default request with
+                        | Error e -> invalid e
+                        | Ok() ->
+                            let now = History.appendAt History.epoch log concurrently
+                            match AppendCondition.evaluate (AppendCondition.readerOfLog now (History.streamState now)) condition with
+                            | Ok() -> Observed.Wrote events
+                            | Error failure -> Observed.Conflict failure.Reason
 
 let private view (log: RecordedEvent[]) (tenant: TenantId) (model: ReadModelDefinition) (scope: string) =
     { Model = model.Name; Tenant = tenant; Scope = scope; State = ReadModel.plainRead model scope log; Position = head log }
@@ -56,10 +89,17 @@ let private query log registry (caller: Caller) name (request: obj) =
     match definition<QueryDefinition> DefinitionKind.Query name registry with
     | None -> Observed.Failed $"the query '{name}' is not registered"
     | Some d ->
-        match d.Validate request, d.Check(caller, request) with
-        | Error e, _ -> Observed.Failed $"the query ended invalid: {e.Field}: {e.Message}"
-        | Ok(), Authorization.Denied reason -> Observed.Unauthorized reason
-        | Ok(), Authorization.Allowed ->
+        let admitted =
+            (if isNull request then Ok() else d.Validate request |> Result.mapError invalid)
+            |> Result.bind (fun () -> Caller.validate caller |> Result.mapError invalid)
+            |> Result.bind (fun () -> if isNull request then Error(Observed.Invalid("body", "The query is null.")) else Ok())
+            |> Result.bind (fun () ->
+                match d.Check(caller, request) with
+                | Authorization.Denied reason -> Error(Observed.Unauthorized reason)
+                | Authorization.Allowed -> Ok())
+        match admitted with
+        | Error refused -> refused
+        | Ok() ->
             let reads = d.ReadsFor request
             let views =
                 reads.Views
@@ -123,7 +163,7 @@ let runOn (before: RecordedEvent[]) (scenario: Scenario) =
     let inTenant (c: Caller) = { c with Tenant = tenant }
     match scenario.When with
     | When.Nothing -> Observed.Idle
-    | When.Command(registry, caller, name, payload, concurrently) -> command log registry (inTenant caller) name payload concurrently
+    | When.Command(registry, caller, name, payload, concurrently) -> command log scenario registry (inTenant caller) name payload concurrently
     | When.ReadModel(registry, name, scope) -> readModel log tenant registry name scope
     | When.Query(registry, caller, name, request) -> query log registry (inTenant caller) name request
     | When.Handle(processor, event) -> handle log tenant processor event

@@ -38,6 +38,11 @@ type Then =
     | NotFound
     /// The command's append failed its condition: what it read changed before it wrote.
     | Conflict
+    /// The command (or query) was refused as invalid input naming this field (the request, the caller, or what the
+    /// decision would write: a stream id, tag or body the stores refuse); an empty field accepts any field.
+    | Invalid of field: string
+    /// The command's stream was not at the version the scenario expected (Scenario.expectingVersion; HTTP 412).
+    | VersionMismatch
     /// The read model's view (or the query's answer) equals this value.
     | State of value: obj
     /// The processor emitted exactly these events and ran no effect.
@@ -55,12 +60,20 @@ type Scenario =
       Tenant: TenantId
       Given: EventData list
       When: When
-      Then: Then }
+      Then: Then
+      /// The instant a command's decision sees as DecisionContext.Now (History.epoch unless Scenario.at sets it).
+      Now: DateTimeOffset
+      /// The version the caller expects the command's stream at (HTTP If-Match), or None.
+      ExpectedVersion: ExpectedVersion option }
 
     override s.ToString() = s.Name
 
+    /// A scenario with a name (shown in every failure), nothing given, nothing happening, deciding at History.epoch.
+    static member Create(name: string) =
+        { Name = name; Tenant = "tenant-1"; Given = []; When = When.Nothing; Then = Then.Anything; Now = History.epoch; ExpectedVersion = None }
+
     /// A scenario with a name (shown in every failure), nothing given, nothing happening (for C#; F# uses Scenario.named).
-    static member Named(name: string) = { Name = name; Tenant = "tenant-1"; Given = []; When = When.Nothing; Then = Then.Anything }
+    static member Named(name: string) = Scenario.Create name
 
     /// An authenticated caller with these roles (for C#).
     static member Caller(actor: string, [<ParamArray>] roles: string[]) = { Tenant = "tenant-1"; Actor = actor; Roles = roles; CorrelationId = "" }

@@ -11,13 +11,23 @@ open Hybrid
 module Scenario =
 
     /// A scenario with a name (shown in every failure), nothing given, nothing happening.
-    let named (name: string) = { Name = name; Tenant = "tenant-1"; Given = []; When = When.Nothing; Then = Then.Anything }
+    let named (name: string) = Scenario.Create name
 
     /// The events already in the log (in order).
     let given (events: EventData list) (s: Scenario) = { s with Given = s.Given @ events }
 
-    /// The tenant the scenario runs in (stores run it in a fresh tenant of this name plus a suffix).
-    let inTenant (tenant: TenantId) (s: Scenario) = { s with Tenant = tenant }
+    /// The tenant the scenario runs in (stores run it in a fresh tenant of this name plus a suffix). A tenant id the
+    /// core refuses (Validation.tenant) throws ArgumentException naming the scenario, before anything runs.
+    let inTenant (tenant: TenantId) (s: Scenario) =
+        match Validation.tenant tenant with
+        | Error e -> invalidArg "tenant" $"Scenario '{s.Name}': {e.Message}"
+        | Ok() -> { s with Tenant = tenant }
+
+    /// The instant the command's decision sees as DecisionContext.Now, on the definitions and on every store.
+    let at (now: DateTimeOffset) (s: Scenario) = { s with Now = now }
+
+    /// The caller expects the command's stream at this version (HTTP If-Match): ExpectedVersion.Exact n, NoStream, …
+    let expectingVersion (expected: ExpectedVersion) (s: Scenario) = { s with ExpectedVersion = Some expected }
 
     /// An authenticated caller of the scenario's tenant with these roles.
     let caller (actor: string) (roles: string list) = { Tenant = "tenant-1"; Actor = actor; Roles = Array.ofList roles; CorrelationId = "" }
@@ -68,6 +78,13 @@ module Scenario =
     /// The command's append fails its condition (use with concurrently).
     let thenConflict (s: Scenario) = { s with Then = Then.Conflict }
 
+    /// The command or query is refused as invalid input naming the field ("" for any field): the request's own checks,
+    /// the caller, or a stream id, tag or body of what the decision would write, as every store refuses it.
+    let thenInvalid (field: string) (s: Scenario) = { s with Then = Then.Invalid field }
+
+    /// The command's stream is not at the version the scenario expects (use with expectingVersion).
+    let thenVersionMismatch (s: Scenario) = { s with Then = Then.VersionMismatch }
+
     /// The read model's view, or the query's answer, equals the value.
     let thenState (value: obj) (s: Scenario) = { s with Then = Then.State value }
 
@@ -83,6 +100,16 @@ module Scenario =
     /// The task fires exactly at these instants.
     let thenFires (instants: DateTimeOffset list) (s: Scenario) = { s with Then = Then.Fires instants }
 
+    /// The definition the scenario's step runs, for a failure message.
+    let private stepOf (scenario: Scenario) =
+        match scenario.When with
+        | When.Nothing -> "nothing"
+        | When.Command(_, _, name, _, _) -> $"the command '{name}'"
+        | When.ReadModel(_, name, _) -> $"the read model '{name}'"
+        | When.Query(_, _, name, _) -> $"the query '{name}'"
+        | When.Handle(processor, _) -> $"the processor '{processor.Name}'"
+        | When.Schedule(task, _, _) -> $"the periodic task '{task.Name}'"
+
     let private attempt (scenario: Scenario) (target: string) (observe: unit -> Task<Observed>) =
         task {
             try
@@ -90,7 +117,8 @@ module Scenario =
                 return Judge.check scenario target observed
             with error ->
                 let error = match error with :? AggregateException as a when a.InnerExceptions.Count = 1 -> a.InnerException | e -> e
-                return Some $"Scenario '{scenario.Name}' on {target}: the definitions threw {error.GetType().Name}: {error.Message}"
+                let frame = Judge.userFrame error
+                return Some $"Scenario '{scenario.Name}' on {target}: {stepOf scenario} threw {error.GetType().Name}: {error.Message}{frame}"
         }
 
     /// Runs the scenario on the pure definitions: None when it went as expected, else the failure.
@@ -133,6 +161,22 @@ type ScenarioExtensions =
     [<Extension>]
     static member Given(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.given (List.ofArray events) s
 
+    /// The tenant the scenario runs in; a tenant id the core refuses throws ArgumentException.
+    [<Extension>]
+    static member InTenant(s: Scenario, tenant: TenantId) = Scenario.inTenant tenant s
+
+    /// The instant the command's decision sees as DecisionContext.Now.
+    [<Extension>]
+    static member At(s: Scenario, now: DateTimeOffset) = Scenario.at now s
+
+    /// The caller expects the command's stream at this version (HTTP If-Match).
+    [<Extension>]
+    static member ExpectingVersion(s: Scenario, expected: ExpectedVersion) = Scenario.expectingVersion expected s
+
+    /// The caller expects the command's stream at exactly this version.
+    [<Extension>]
+    static member ExpectingVersion(s: Scenario, version: int64) = Scenario.expectingVersion (ExpectedVersion.Exact version) s
+
     /// The caller runs the registered command with a typed payload.
     [<Extension>]
     static member WhenCommand(s: Scenario, registry: Registry, caller: Caller, command: string, payload: obj) =
@@ -141,6 +185,10 @@ type ScenarioExtensions =
     /// Another writer appends these events between the command's lookup and its append.
     [<Extension>]
     static member Concurrently(s: Scenario, [<ParamArray>] events: EventData[]) = Scenario.concurrently (List.ofArray events) s
+
+    /// A read of the read model's whole view.
+    [<Extension>]
+    static member WhenReadModel(s: Scenario, registry: Registry, model: string) = Scenario.whenReadModel registry model s
 
     /// A read of a read model's view (an empty scope: the whole model).
     [<Extension>]
@@ -177,6 +225,14 @@ type ScenarioExtensions =
     /// The command's append fails its condition.
     [<Extension>]
     static member ThenConflict(s: Scenario) = Scenario.thenConflict s
+
+    /// The request is refused as invalid naming the field ("" for any).
+    [<Extension>]
+    static member ThenInvalid(s: Scenario, field: string) = Scenario.thenInvalid field s
+
+    /// The command's stream is not at the expected version.
+    [<Extension>]
+    static member ThenVersionMismatch(s: Scenario) = Scenario.thenVersionMismatch s
 
     /// The view or answer equals the value.
     [<Extension>]

@@ -58,16 +58,20 @@ let private ofCommandOutcome (outcome: CommandOutcome) =
     | CommandOutcome.Unauthorized reason -> Observed.Unauthorized reason
     | CommandOutcome.NotFound what -> Observed.NotFound what
     | CommandOutcome.Conflict(_, reason) -> Observed.Conflict reason
+    | CommandOutcome.Invalid e -> Observed.Invalid(e.Field, e.Message)
+    | CommandOutcome.VersionMismatch failure -> Observed.VersionMismatch failure.Reason
+    | CommandOutcome.UnknownCommand name -> Observed.Failed $"the command '{name}' is not registered"
     | other -> Observed.Failed $"the command ended '{CommandProcessor.OutcomeName other}': {other}"
 
-let private command (store: IEventStore) tenant registry (caller: Caller) name (payload: obj) concurrently =
+let private command (store: IEventStore) tenant (scenario: Scenario) registry (caller: Caller) name (payload: obj) concurrently =
     task {
         let writer = if List.isEmpty concurrently then store else Interleaving(store, tenant, concurrently) :> IEventStore
-        // Decisions see the same instant as on the pure definitions (History.epoch), so the events they write compare.
+        // Decisions see the same instant as on the pure definitions (the scenario's Now), so the events they write compare.
         let processor =
             CommandProcessor(writer, UuidV7IdSource.System, CommandCatalog.Of registry, CommandProcessorOptions(MaxAttempts = 1),
-                             clock = FakeTimeProvider(History.epoch))
-        let! outcome = processor.ExecuteAsync(caller, name, payload, null, none)
+                             clock = FakeTimeProvider(scenario.Now))
+        let options = match scenario.ExpectedVersion with Some expected -> CommandOptions(ExpectedVersion = expected) | None -> null
+        let! outcome = processor.ExecuteAsync(caller, name, payload, options, none)
         return ofCommandOutcome outcome
     }
 
@@ -87,7 +91,8 @@ let private query (store: IEventStore) (registry: Registry) (caller: Caller) nam
             | QueryOutcome.Answered(value, _) -> Observed.Value value
             | QueryOutcome.Unauthorized reason -> Observed.Unauthorized reason
             | QueryOutcome.NotFound what -> Observed.NotFound what
-            | other -> Observed.Failed $"the query ended {other}"
+            | QueryOutcome.Invalid e -> Observed.Invalid(e.Field, e.Message)
+            | QueryOutcome.UnknownQuery name -> Observed.Failed $"the query '{name}' is not registered"
     }
 
 let private handle (store: IEventStore) tenant (before: Position) (processor: TodoProcessor) (event: EventData) =
@@ -164,7 +169,7 @@ let run (factory: StoreFactory) (scenario: Scenario) : Task<Observed> =
         let head = if given.Length = 0 then Names.Start else given.[given.Length - 1].Position
         match scenario.When with
         | When.Nothing -> return Observed.Idle
-        | When.Command(registry, caller, name, payload, concurrently) -> return! command store tenant registry (inTenant caller) name payload concurrently
+        | When.Command(registry, caller, name, payload, concurrently) -> return! command store tenant scenario registry (inTenant caller) name payload concurrently
         | When.ReadModel(registry, name, scope) -> return! readModel store tenant registry name scope
         | When.Query(registry, caller, name, request) -> return! query store registry (inTenant caller) name request
         | When.Handle(processor, event) -> return! handle store tenant head processor event
