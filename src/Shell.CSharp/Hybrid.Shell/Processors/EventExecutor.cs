@@ -17,6 +17,9 @@ namespace Hybrid.Shell.Processors;
 /// effect with compensating events, those are appended) and processing moves on. Writes are fenced by the lease's token.
 /// A store that is unavailable (a database down) is no fault of the event: when the attempts run out on it, the event
 /// is not dead-lettered; the failure ends the run, whose lease is retaken later, and the event is handled again then.
+/// An effect handler's own failure is never taken for the store's, even when it is a timeout or a socket error (a mail
+/// server down): it is retried, then dead-lettered. An effect that outruns <see cref="ProcessorOptions.EffectTimeout"/> is
+/// abandoned and fails its attempt.
 /// </summary>
 /// <remarks>
 /// The parts of an upcast split share their stored event's position: a part that is not the last writes its checkpoint
@@ -81,7 +84,7 @@ internal sealed class EventExecutor
             return state.CheckpointWritten && lastPart;
         }
         catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested)
-                                   && !StoreFailures.IsUnavailable(ex))
+                                   && (state.FailedInEffect || !StoreFailures.IsUnavailable(ex)))
         {
             if (lease is null) throw new ReplayFailedException(state.Attempts, ex);
             if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)
@@ -97,6 +100,7 @@ internal sealed class EventExecutor
     private async Task Once(string tenant, Lease? lease, AttemptState state, CancellationToken ct)
     {
         state.Attempts++;
+        state.FailedInEffect = false;
         var e = state.Event;
         var context = await _lookups.ContextFor(tenant, _processor, e, ct);
         var result = FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(_processor.Handle, context, e);
@@ -135,9 +139,42 @@ internal sealed class EventExecutor
         {
             span?.SetTag("hybrid.processor", _processor.Name);
             span?.SetTag("hybrid.effect", intent.Kind);
-            await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+            try
+            {
+                await EffectWithin(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // The effect's own failure, whatever it looks like (an HTTP timeout, a socket error): never the store's.
+                state.FailedInEffect = true;
+                throw;
+            }
         }
         ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
+    }
+
+    /// <summary>
+    /// Runs the effect for at most <see cref="ProcessorOptions.EffectTimeout"/> on the runtime's clock: one still running
+    /// then is cancelled and abandoned (even if it ignores cancellation), and the attempt fails with a <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task EffectWithin(EffectContext context, CancellationToken ct)
+    {
+        var timeout = _runtime.Options.EffectTimeout;
+        using var effect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = _runtime.Effects.Run(context, effect.Token);
+        try
+        {
+            await running.WaitAsync(timeout, _runtime.Clock, ct);
+        }
+        catch (TimeoutException) when (!running.IsCompleted)
+        {
+            await effect.CancelAsync();
+            // Abandoned: whatever it ends with later is observed here, never an unobserved task exception.
+            _ = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ProcessorTelemetry.EffectTimeouts.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
+            throw new TimeoutException(
+                $"Tenant '{context.Tenant}': processor '{_processor.Name}': the '{context.Intent.Kind}' effect for the {context.Source.Type} event at position {context.Source.Position} did not finish within {timeout} (ProcessorOptions.EffectTimeout); it was cancelled and abandoned.");
+        }
     }
 
     private async Task CheckpointAfter(string tenant, AttemptState state, Lease? lease, CancellationToken ct)
@@ -200,6 +237,8 @@ internal sealed class EventExecutor
         public int Attempts;
         public bool CheckpointWritten;
         public bool EffectDone;
+        /// <summary>True when the last attempt failed in the effect handler, not in the store: the event's fault, however it looks.</summary>
+        public bool FailedInEffect;
         public EffectPlan? FailedPlan;
     }
 }
