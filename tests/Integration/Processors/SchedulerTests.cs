@@ -165,6 +165,29 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task an_instant_whose_trigger_append_failed_in_an_outage_longer_than_its_tolerance_fires_once_the_store_is_back()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 30));
+        var faults = new FaultInjector(1, FaultRates.None with { AppendFailedBeforeWrite = 1.0 });
+        var failing = new FaultyEventStore(bed.Store, faults, bed.Clock);
+        var scheduler = new PeriodicScheduler(failing, new UuidV7IdSource(bed.Clock), bed.Clock, [Hourly(MissedFires.SkipMissed)],
+            new SchedulerOptions(), NullLogger.Instance);
+        bed.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await scheduler.RunDue(default)); // 01:00 is due on time, and the store is down
+        for (var minute = 0; minute < 10; minute++)
+        {
+            bed.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(0, await scheduler.RunDue(default));
+        }
+
+        faults.Enabled = false; // back at 01:10, nine minutes past the task's one-minute tolerance
+        Assert.Equal(1, await scheduler.RunDue(default));
+        await bed.Walk(TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(5), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 2, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
     public async Task the_loop_wakes_on_the_virtual_clock_at_each_due_instant()
     {
         var bed = new Bed(Utc(6, 1, 0, 0));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hybrid.Shell.Processors;
 using Microsoft.Extensions.Logging;
+using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Scheduling;
@@ -12,6 +13,8 @@ namespace Hybrid.Shell.Scheduling;
 /// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
 /// A task's own compare-and-set condition is checked with the same append: when it fails the instant is declined.
 /// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events.
+/// An instant a round tried on time whose trigger append failed in the store (a database outage) is owed: the next
+/// rounds fire it once the store is back, however late (<see cref="Schedules.planOwing"/>), never dropped by LateTolerance.
 /// A task with a <see cref="TickJob"/> (shell work such as retention) runs it on the node whose trigger was written.
 /// </summary>
 public sealed class PeriodicScheduler : IAsyncDisposable
@@ -25,6 +28,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private readonly IReadOnlyList<PeriodicTask> _tasks;
     private readonly IReadOnlyDictionary<string, TickJob> _jobs;
     private readonly ConcurrentDictionary<(string Task, string Tenant), DateTimeOffset> _last = new();
+    private readonly ConcurrentDictionary<(string Task, string Tenant), FSharpList<DateTimeOffset>> _owed = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly DateTimeOffset _started;
     private CancellationTokenSource? _stopping;
@@ -125,7 +129,8 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         var key = (task.Name, tenant);
         if (!_last.TryGetValue(key, out var last))
             last = _last[key] = await LastFired(task, tenant, ct) ?? _started;
-        var plan = Schedules.plan(task, last, now);
+        var owed = _owed.TryGetValue(key, out var o) ? o : FSharpList<DateTimeOffset>.Empty;
+        var plan = Schedules.planOwing(task, owed, last, now);
         if (plan.Skipped > 0)
         {
             ProcessorTelemetry.TriggersSkipped.Add(plan.Skipped, new KeyValuePair<string, object?>("hybrid.task", task.Name));
@@ -133,14 +138,18 @@ public sealed class PeriodicScheduler : IAsyncDisposable
                 tenant, task.Name, plan.Skipped, plan.Latest, task.MissedFires);
         }
         var fired = 0;
-        foreach (var due in plan.Fire)
+        var latestSeen = plan.Latest is { } seen && seen.Value > last ? seen.Value : last;
+        var instants = plan.Fire.ToArray();
+        for (var i = 0; i < instants.Length; i++)
         {
-            var tick = new Tick(task.Name, tenant, due);
+            var tick = new Tick(task.Name, tenant, instants[i]);
             var outcome = await Fire(task, tick, ct);
             if (outcome == FireOutcome.StoreFailed)
             {
-                // Nothing may have been written: the next round tries this instant again (its condition keeps it unique).
-                _last[key] = due.AddTicks(-1);
+                // Nothing may have been written: the next round owes this instant and the rest, and fires them however
+                // late it is by then (their conditions keep them unique), within the policy's bound.
+                _owed[key] = ListModule.OfSeq(instants.Skip(i));
+                _last[key] = latestSeen;
                 return fired;
             }
             if (outcome == FireOutcome.Fired)
@@ -149,7 +158,8 @@ public sealed class PeriodicScheduler : IAsyncDisposable
                 if (_jobs.TryGetValue(task.Name, out var job)) await RunJob(job, tick, ct);
             }
         }
-        if (plan.Latest is { } latest && latest.Value > last) _last[key] = latest.Value;
+        _owed.TryRemove(key, out _);
+        _last[key] = latestSeen;
         return fired;
     }
 
