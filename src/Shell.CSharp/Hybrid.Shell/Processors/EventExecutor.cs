@@ -49,7 +49,7 @@ internal sealed class EventExecutor
                 MaxRetryAttempts = processor.Retry.MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
                     && ex is not LeaseLostException
-                    && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+                    && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     RetryPolicyModule.delay(processor.Retry, args.AttemptNumber + 1, runtime.Options.JitterSource())),
                 OnRetry = args =>
@@ -68,7 +68,14 @@ internal sealed class EventExecutor
     /// without one (an operator's replay) emits are appended without a checkpoint and no checkpoint is written.
     /// Returns true when the checkpoint was written at the event's position.
     /// </summary>
-    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true)
+    /// <remarks>
+    /// When <paramref name="stopping"/> fires (the run is asked to stop: a pause, a lease handed over, a shutdown), the
+    /// attempt in flight finishes but no retry follows and no backoff is waited out: the event is neither dead-lettered
+    /// nor passed, an <see cref="OperationCanceledException"/> of <paramref name="stopping"/> ends the run, and the
+    /// lease's next holder handles the event again.
+    /// </remarks>
+    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true,
+        CancellationToken stopping = default)
     {
         var state = new AttemptState(e, part, lastPart ? e.Position : e.Position - 1);
         // The span continues the trace the event was written in (a command's, or a processor's upstream).
@@ -77,11 +84,19 @@ internal sealed class EventExecutor
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.position", e.Position);
         activity?.SetTag("hybrid.event_type", e.Type);
+        using var retries = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
         try
         {
-            await _retry.ExecuteAsync(async token => await Once(tenant, lease, state, token), ct);
+            // The attempts themselves run on ct alone: stopping only cuts the retries and their backoff.
+            await _retry.ExecuteAsync(async _ => await Once(tenant, lease, state, ct), retries.Token);
             ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
             return state.CheckpointWritten && lastPart;
+        }
+        catch (Exception ex) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested && ex is not LeaseLostException)
+        {
+            _runtime.Logger.LogInformation(ex, "Tenant {Tenant}: processor {Processor} stopped retrying the {Type} event at position {Position} after {Attempts} attempt(s): its run is stopping; the lease's next holder handles it again.",
+                tenant, _processor.Name, e.Type, e.Position, state.Attempts);
+            throw new OperationCanceledException("The run is stopping.", ex, stopping);
         }
         catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested)
                                    && (state.FailedInEffect || !StoreFailures.IsUnavailable(ex)))
@@ -143,9 +158,10 @@ internal sealed class EventExecutor
             {
                 await EffectWithin(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
             }
-            catch (Exception) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested && !IsOurStoreUnavailable(ex))
             {
-                // The effect's own failure, whatever it looks like (an HTTP timeout, a socket error): never the store's.
+                // The effect's own failure, whatever it looks like (an HTTP timeout, a socket error): not the store's. Only
+                // Hybrid's own "store unavailable" (an effect that appends through the store while it is down) stays that.
                 state.FailedInEffect = true;
                 throw;
             }
@@ -176,6 +192,9 @@ internal sealed class EventExecutor
                 $"Tenant '{context.Tenant}': processor '{_processor.Name}': the '{context.Intent.Kind}' effect for the {context.Source.Type} event at position {context.Source.Position} did not finish within {timeout} (ProcessorOptions.EffectTimeout); it was cancelled and abandoned.");
         }
     }
+
+    private static bool IsOurStoreUnavailable(Exception? ex) =>
+        ex is not null && (ex is StoreUnavailableException or IStoreUnavailableFailure || IsOurStoreUnavailable(ex.InnerException));
 
     private async Task CheckpointAfter(string tenant, AttemptState state, Lease? lease, CancellationToken ct)
     {
