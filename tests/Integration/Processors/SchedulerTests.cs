@@ -255,6 +255,20 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task a_task_condition_that_throws_gives_its_instant_up_instead_of_retrying_it_as_a_store_failure_and_holding_back_later_ones()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).ForTenants("acme")
+            .WithMissedFires(MissedFires.NewCatchUp(5))
+            .When(tick => tick.DueAt.Hour == 1 ? throw new InvalidOperationException("no rate for 01:00") : AppendCondition.NoCondition);
+        var scheduler = bed.Scheduler(task);
+
+        await bed.Walk(TimeSpan.FromMinutes(185), TimeSpan.FromMinutes(5), scheduler);
+
+        Assert.Equal([Utc(6, 1, 2, 0), Utc(6, 1, 3, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
     public async Task a_task_for_all_tenants_fires_for_every_registered_tenant_events_or_not()
     {
         var bed = new Bed(Utc(6, 1, 0, 0));

@@ -189,21 +189,27 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         activity?.SetTag("hybrid.task", task.Name);
         activity?.SetTag("hybrid.tenant", tick.Tenant);
         ProposedEvent[] events;
+        AppendCondition condition;
+        bool ownCondition;
         try
         {
             var metadata = Telemetry.TraceContext.Stamp(EventMetadata.Of("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}"));
             events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
+            ownCondition = !task.Condition.Invoke(tick).IsNoCondition;
+            condition = Triggers.conditionOf(task, tick);
         }
         catch (Exception ex)
         {
-            // A throwing OnTick: this instant is given up (logged), later ones still fire.
-            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: OnTick failed.", tick.Tenant, task.Name, tick.DueAt);
+            // A throwing OnTick or condition is the task's fault, not the store's: this instant is given up (logged), later
+            // ones still fire. (Taken for a store failure, it was tried again every round and held back the later instants.)
+            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: its OnTick or its condition failed.",
+                tick.Tenant, task.Name, tick.DueAt);
             return FireOutcome.GivenUp;
         }
         AppendResult result;
         try
         {
-            result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.conditionOf(task, tick), FSharpOption<CheckpointWrite>.None), ct);
+            result = await _store.Append(new AppendRequest(tick.Tenant, events, condition, FSharpOption<CheckpointWrite>.None), ct);
         }
         catch (InvalidInputException ex)
         {
@@ -216,15 +222,15 @@ public sealed class PeriodicScheduler : IAsyncDisposable
             _logger.LogWarning(ex, "Tenant {Tenant}: periodic task {Task} could not append its {DueAt:O} trigger; the next round retries.", tick.Tenant, task.Name, tick.DueAt);
             return FireOutcome.StoreFailed;
         }
-        if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ct);
+        if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ownCondition, ct);
         ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));
         return FireOutcome.Fired;
     }
 
     /// <summary>Tells a tick another node fired first from one the task's own condition declined.</summary>
-    private async Task<FireOutcome> AlreadyFiredOrDeclined(PeriodicTask task, Tick tick, CancellationToken ct)
+    private async Task<FireOutcome> AlreadyFiredOrDeclined(PeriodicTask task, Tick tick, bool ownCondition, CancellationToken ct)
     {
-        if (task.Condition.Invoke(tick).IsNoCondition) return FireOutcome.AlreadyFired;
+        if (!ownCondition) return FireOutcome.AlreadyFired;
         var fired = await _store.Read(tick.Tenant, EventQuery.OfTags(Triggers.tag(task.Name, tick.DueAt)).Take(1), ct);
         if (fired.Length > 0) return FireOutcome.AlreadyFired;
         ProcessorTelemetry.TriggersDeclined.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));
