@@ -269,6 +269,23 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task a_tenant_registered_after_the_scheduler_started_is_not_caught_up_on_instants_from_before_it_existed()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var catalogue = new Hybrid.InMemory.Tenants.InMemoryTenantCatalogue(bed.Clock);
+        await catalogue.Register("early", default);
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).WithMissedFires(MissedFires.NewCatchUp(5));
+        var scheduler = new PeriodicScheduler(bed.Store, new UuidV7IdSource(bed.Clock), bed.Clock, [task], new SchedulerOptions(), NullLogger.Instance, catalogue);
+        await bed.Walk(TimeSpan.FromMinutes(150), TimeSpan.FromMinutes(10), scheduler);
+
+        await catalogue.Register("late", default); // at 02:30
+        await bed.Walk(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(10), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 2, 0), Utc(6, 1, 3, 0)], await bed.Triggers("early", "hourly"));
+        Assert.Equal([Utc(6, 1, 3, 0)], await bed.Triggers("late", "hourly"));
+    }
+
+    [Fact]
     public async Task a_task_for_all_tenants_fires_for_every_registered_tenant_events_or_not()
     {
         var bed = new Bed(Utc(6, 1, 0, 0));

@@ -12,7 +12,9 @@ namespace Hybrid.Shell.Scheduling;
 /// a condition failure. Which instants fire, and which are skipped after downtime or a clock jump, is the task's
 /// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
 /// A task's own compare-and-set condition is checked with the same append: when it fails the instant is declined.
-/// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events.
+/// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events. A tenant
+/// that has never fired a task counts from the scheduler's start, or, when it first shows up after that, from the last
+/// round that did not see it: CatchUp never fires it instants from before it existed.
 /// An instant a round tried on time whose trigger append failed in the store (a database outage) is owed: the next
 /// rounds fire it once the store is back, however late (<see cref="Schedules.planOwing"/>), never dropped by LateTolerance.
 /// A task with a <see cref="TickJob"/> (shell work such as retention) runs it on the node whose trigger was written.
@@ -128,7 +130,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     {
         var key = (task.Name, tenant);
         if (!_last.TryGetValue(key, out var last))
-            last = _last[key] = await LastFired(task, tenant, ct) ?? _started;
+            last = _last[key] = await LastFired(task, tenant, ct) ?? LastRound ?? _started;
         var owed = _owed.TryGetValue(key, out var o) ? o : FSharpList<DateTimeOffset>.Empty;
         var plan = Schedules.planOwing(task, owed, last, now);
         if (plan.Skipped > 0)
