@@ -27,14 +27,20 @@ module Runtime =
             { Kind = DefinitionKind.Processor; Name = producer.Name; Describe = facts [ "publishes", topics ]; Value = box producer }
             registry
 
-    /// Adds a periodic task; it describes its schedule and what happens to missed instants.
+    /// Adds a periodic task; it describes its schedule and what happens to missed instants. A task that cannot run (a
+    /// malformed cron expression, no time zone, an interval below a second, CatchUp 0, a malformed tenant) is refused
+    /// here, when it is defined, with an ArgumentException naming the task and the fault (Schedules.problems).
     let addPeriodicTask (task: PeriodicTask) (registry: Registry) =
-        Registry.add
-            { Kind = DefinitionKind.PeriodicTask
-              Name = task.Name
-              Describe = facts [ "schedule", [ string task.Schedule ]; "missed", [ string task.MissedFires ] ]
-              Value = box task }
-            registry
+        let added =
+            Registry.add
+                { Kind = DefinitionKind.PeriodicTask
+                  Name = task.Name
+                  Describe = facts [ "schedule", [ string task.Schedule ]; "missed", [ string task.MissedFires ] ]
+                  Value = box task }
+                registry
+        match Schedules.problems task with
+        | [] -> added
+        | problems -> invalidArg "task" (String.concat " " problems)
 
     /// The registered read models, in registration order.
     let readModels (registry: Registry) = Registry.valuesOf<ReadModelDefinition> DefinitionKind.ReadModel registry

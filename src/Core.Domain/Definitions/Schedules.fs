@@ -93,3 +93,19 @@ module Schedules =
         | CatchUp maxFires ->
             let due, earlier = latestDue task.Schedule last now maxFires
             { Fire = List.rev due; Skipped = earlier; Latest = List.tryHead due }
+
+    /// How many instants a round may fire under the task's policy: 1 for SkipMissed, MaxFires for CatchUp.
+    let private kept (task: PeriodicTask) =
+        match task.MissedFires with
+        | SkipMissed -> 1
+        | CatchUp maxFires -> max 1 maxFires
+
+    /// The plan of a round that also owes `owed`: instants a round tried on time whose trigger append then failed in
+    /// the store (a database outage). They fire with the plan's, however late it is now (they were noticed on time,
+    /// so LateTolerance does not drop them); of all, only the latest the policy keeps fire (1 for SkipMissed, MaxFires
+    /// for CatchUp), oldest first, and the others count as skipped.
+    let planOwing (task: PeriodicTask) (owed: DateTimeOffset list) (last: DateTimeOffset) (now: DateTimeOffset) : FirePlan =
+        let fresh = plan task last now
+        let all = owed @ fresh.Fire |> List.distinct |> List.sort
+        let dropped = max 0 (all.Length - kept task)
+        { fresh with Fire = List.skip dropped all; Skipped = fresh.Skipped + dropped }

@@ -24,6 +24,13 @@ public interface ILeaseStoreFactory
     Task<ILeaseStore> CreateLeasesAsync();
 }
 
+/// <summary>A store factory that also gives the dead-letter store kept beside its store (same database or file).</summary>
+public interface IDeadLetterStoreFactory
+{
+    /// <summary>The dead-letter store beside the factory's event store.</summary>
+    Task<IDeadLetterStore> CreateDeadLettersAsync();
+}
+
 /// <summary>Fresh tenant ids, so tests sharing a store never see each other's events.</summary>
 public static class Tenants
 {

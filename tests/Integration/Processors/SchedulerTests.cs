@@ -165,6 +165,29 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task an_instant_whose_trigger_append_failed_in_an_outage_longer_than_its_tolerance_fires_once_the_store_is_back()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 30));
+        var faults = new FaultInjector(1, FaultRates.None with { AppendFailedBeforeWrite = 1.0 });
+        var failing = new FaultyEventStore(bed.Store, faults, bed.Clock);
+        var scheduler = new PeriodicScheduler(failing, new UuidV7IdSource(bed.Clock), bed.Clock, [Hourly(MissedFires.SkipMissed)],
+            new SchedulerOptions(), NullLogger.Instance);
+        bed.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await scheduler.RunDue(default)); // 01:00 is due on time, and the store is down
+        for (var minute = 0; minute < 10; minute++)
+        {
+            bed.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(0, await scheduler.RunDue(default));
+        }
+
+        faults.Enabled = false; // back at 01:10, nine minutes past the task's one-minute tolerance
+        Assert.Equal(1, await scheduler.RunDue(default));
+        await bed.Walk(TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(5), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 2, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
     public async Task the_loop_wakes_on_the_virtual_clock_at_each_due_instant()
     {
         var bed = new Bed(Utc(6, 1, 0, 0));
@@ -229,6 +252,37 @@ public sealed class SchedulerTests
         await bed.Walk(TimeSpan.FromHours(3), TimeSpan.FromMinutes(10), scheduler);
 
         Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 3, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
+    public async Task a_task_condition_that_throws_gives_its_instant_up_instead_of_retrying_it_as_a_store_failure_and_holding_back_later_ones()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).ForTenants("acme")
+            .WithMissedFires(MissedFires.NewCatchUp(5))
+            .When(tick => tick.DueAt.Hour == 1 ? throw new InvalidOperationException("no rate for 01:00") : AppendCondition.NoCondition);
+        var scheduler = bed.Scheduler(task);
+
+        await bed.Walk(TimeSpan.FromMinutes(185), TimeSpan.FromMinutes(5), scheduler);
+
+        Assert.Equal([Utc(6, 1, 2, 0), Utc(6, 1, 3, 0)], await bed.Triggers("acme", "hourly"));
+    }
+
+    [Fact]
+    public async Task a_tenant_registered_after_the_scheduler_started_is_not_caught_up_on_instants_from_before_it_existed()
+    {
+        var bed = new Bed(Utc(6, 1, 0, 0));
+        var catalogue = new Hybrid.InMemory.Tenants.InMemoryTenantCatalogue(bed.Clock);
+        await catalogue.Register("early", default);
+        var task = PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).WithMissedFires(MissedFires.NewCatchUp(5));
+        var scheduler = new PeriodicScheduler(bed.Store, new UuidV7IdSource(bed.Clock), bed.Clock, [task], new SchedulerOptions(), NullLogger.Instance, catalogue);
+        await bed.Walk(TimeSpan.FromMinutes(150), TimeSpan.FromMinutes(10), scheduler);
+
+        await catalogue.Register("late", default); // at 02:30
+        await bed.Walk(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(10), scheduler);
+
+        Assert.Equal([Utc(6, 1, 1, 0), Utc(6, 1, 2, 0), Utc(6, 1, 3, 0)], await bed.Triggers("early", "hourly"));
+        Assert.Equal([Utc(6, 1, 3, 0)], await bed.Triggers("late", "hourly"));
     }
 
     [Fact]

@@ -76,3 +76,14 @@ let ``a cron schedule in a known time zone keeps the zone`` () =
     match Schedule.CronIn("0 9 * * *", "Europe/Paris") with
     | Cron(_, zone) -> Xunit.Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById "Europe/Paris", zone)
     | other -> failwith $"Expected a cron schedule, got {other}"
+
+[<Xunit.Fact>]
+let ``a periodic task that cannot run is refused when it is added to a registry naming the task and the fault`` () =
+    let task schedule = PeriodicTask.Create("nightly", schedule, fun _ -> [||])
+    let refused schedule = Xunit.Assert.Throws<ArgumentException>(fun () -> Runtime.addPeriodicTask (task schedule) Registry.empty |> ignore)
+    let badHour = refused (Schedule.Cron("0 25 * * *", TimeZoneInfo.Utc))
+    Xunit.Assert.Contains("Task 'nightly'", badHour.Message)
+    Xunit.Assert.Contains("the hour field '25'", badHour.Message)
+    Xunit.Assert.Contains("no time zone", (refused (Schedule.Cron("0 2 * * *", null))).Message)
+    Xunit.Assert.Contains("whole number of seconds", (refused (Schedule.Every(TimeSpan.FromMilliseconds 500.0))).Message)
+    Runtime.addPeriodicTask (task (Schedule.Cron("0 2 * * *", TimeZoneInfo.Utc))) Registry.empty |> Runtime.periodicTasks |> Seq.length |> fun n -> Xunit.Assert.Equal(1, n)

@@ -36,3 +36,18 @@ let ``interval instants are whole multiples of the interval after the last fire`
     let due, _ = Schedules.latestDue (Every interval) last now (int count % 10 + 1)
     due |> List.forall (fun d -> d > last && d <= now && (d - DateTimeOffset.UnixEpoch).Ticks % interval.Ticks = 0L)
     && due = List.sortDescending due
+
+[<Property>]
+let ``instants owed after a store outage fire however late it is now, at most as many as the policy keeps, oldest first`` (owedCount: byte) (lateHours: byte) (catchUp: byte) =
+    let hourly policy = { PeriodicTask.Create("hourly", Every(TimeSpan.FromHours 1.0), fun _ -> [||]) with MissedFires = policy }
+    let start = DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)
+    let owed = [ for i in 1 .. int owedCount % 5 + 1 -> start.AddHours(float i) ]
+    let last = List.last owed
+    let now = last.AddHours(float (lateHours % 48uy)).AddSeconds 30.0 // the latest fresh instant is within its tolerance
+    let policy = if catchUp % 2uy = 0uy then SkipMissed else CatchUp(int catchUp % 7 + 1)
+    let plan = Schedules.planOwing (hourly policy) owed last now
+    let keep = match policy with SkipMissed -> 1 | CatchUp n -> n
+    let everyDue = (owed @ [ for h in 1 .. int (lateHours % 48uy) -> last.AddHours(float h) ])
+    plan.Fire = List.sort plan.Fire
+    && plan.Fire.Length = min keep everyDue.Length
+    && plan.Fire = List.skip (everyDue.Length - plan.Fire.Length) everyDue

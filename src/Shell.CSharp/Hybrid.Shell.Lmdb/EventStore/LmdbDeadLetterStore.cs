@@ -12,8 +12,7 @@ public sealed class LmdbDeadLetterStore(LmdbEventStore store) : IDeadLetterStore
     /// <inheritdoc />
     public Task Put(DeadLetter deadLetter, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(deadLetter);
-        StoreInput.Processor(deadLetter.Tenant, deadLetter.Processor);
+        deadLetter = StoreInput.DeadLetter(deadLetter);
         return store.Writer.Enqueue(txn =>
         {
             var tenant = txn.TenantForWrite(deadLetter.Tenant);
@@ -30,7 +29,13 @@ public sealed class LmdbDeadLetterStore(LmdbEventStore store) : IDeadLetterStore
     }
 
     /// <inheritdoc />
-    public Task<DeadLetter[]> List(string? tenant, string? processor, CancellationToken ct) => Task.FromResult(store.Environment.Read((tx, dbs) =>
+    public Task<DeadLetter[]> List(string? tenant, string? processor, CancellationToken ct)
+    {
+        StoreInput.DeadLetterFilter(tenant, processor);
+        return Task.FromResult(store.Environment.Read((tx, dbs) => ListIn(tx, dbs, tenant, processor)));
+    }
+
+    private DeadLetter[] ListIn(LightningTransaction tx, Databases dbs, string? tenant, string? processor)
     {
         var txn = new StoreTxn(tx, dbs, store.DataFile);
         var names = txn.TenantNames();
@@ -45,11 +50,13 @@ public sealed class LmdbDeadLetterStore(LmdbEventStore store) : IDeadLetterStore
             (code, key, value) = cursor.Next();
         }
         return letters.OrderBy(d => d.Tenant, StringComparer.Ordinal).ThenBy(d => d.Processor, StringComparer.Ordinal).ThenBy(d => d.Position).ToArray();
-    }));
+    }
 
     /// <inheritdoc />
-    public Task<FSharpOption<DeadLetter>> TryGet(string tenant, string processor, long position, CancellationToken ct) =>
-        Task.FromResult(store.Environment.Read((tx, dbs) =>
+    public Task<FSharpOption<DeadLetter>> TryGet(string tenant, string processor, long position, CancellationToken ct)
+    {
+        StoreInput.Processor(tenant, processor);
+        return Task.FromResult(store.Environment.Read((tx, dbs) =>
         {
             var txn = new StoreTxn(tx, dbs, store.DataFile);
             if (txn.Tenant(tenant) is not { } view) return FSharpOption<DeadLetter>.None;
@@ -59,6 +66,7 @@ public sealed class LmdbDeadLetterStore(LmdbEventStore store) : IDeadLetterStore
                 ? FSharpOption<DeadLetter>.Some(Decode(txn, key, value.AsSpan(), new Dictionary<uint, string> { [view.Number] = tenant }))
                 : FSharpOption<DeadLetter>.None;
         }));
+    }
 
     private static DeadLetter Decode(StoreTxn txn, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, Dictionary<uint, string> tenants)
     {

@@ -1,4 +1,5 @@
 using Hybrid.Shell.Postgres.Sql;
+using Hybrid.Shell.Stores;
 using Microsoft.FSharp.Core;
 using Npgsql;
 using NpgsqlTypes;
@@ -38,9 +39,9 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task Put(DeadLetter d, CancellationToken ct)
+    public async Task Put(DeadLetter deadLetter, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(d);
+        var d = StoreInput.DeadLetter(deadLetter);
         await using var connection = await _source.OpenConnectionAsync(ct);
         await using var batch = TenantScope.Begin(connection, d.Tenant, customPlans: false);
         var command = batch.Add(d.Tenant, $"""
@@ -62,6 +63,7 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<DeadLetter[]> List(string? tenant, string? processor, CancellationToken ct)
     {
+        StoreInput.DeadLetterFilter(tenant, processor);
         await using var connection = await _source.OpenConnectionAsync(ct);
         var tenants = tenant is not null ? [tenant] : await TenantsWithDeadLetters(connection, ct);
         if (tenants.Length == 0) return [];
@@ -91,6 +93,7 @@ public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<FSharpOption<DeadLetter>> TryGet(string tenant, string processor, long position, CancellationToken ct)
     {
+        StoreInput.Processor(tenant, processor);
         await using var connection = await _source.OpenConnectionAsync(ct);
         await using var batch = TenantScope.Begin(connection, tenant, customPlans: false);
         var select = batch.Add(tenant, $"SELECT {Columns} FROM {_table} WHERE tenant_id = @tenant AND processor = @processor AND position = @position");

@@ -23,6 +23,9 @@ internal abstract class CheckpointedRun(ProcessorRuntime runtime, TodoProcessor 
     /// <summary>The lease it works under.</summary>
     protected Lease Lease => lease;
 
+    /// <summary>Fires when a background run is asked to stop (none for a stepped run): work in flight cuts its retries.</summary>
+    protected CancellationToken Stopping { get; private set; }
+
     /// <summary>True once the checkpoint was claimed with the lease's token.</summary>
     protected bool Claimed { get; private set; }
 
@@ -42,6 +45,7 @@ internal abstract class CheckpointedRun(ProcessorRuntime runtime, TodoProcessor 
     /// <summary>Runs until <paramref name="stopping"/> fires (graceful) or <paramref name="abort"/> does (hard stop).</summary>
     public async Task Run(CancellationToken stopping, CancellationToken abort)
     {
+        Stopping = stopping;
         try
         {
             if (!await Claim(abort)) return;

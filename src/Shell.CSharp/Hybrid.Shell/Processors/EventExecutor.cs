@@ -17,6 +17,9 @@ namespace Hybrid.Shell.Processors;
 /// effect with compensating events, those are appended) and processing moves on. Writes are fenced by the lease's token.
 /// A store that is unavailable (a database down) is no fault of the event: when the attempts run out on it, the event
 /// is not dead-lettered; the failure ends the run, whose lease is retaken later, and the event is handled again then.
+/// An effect handler's own failure is never taken for the store's, even when it is a timeout or a socket error (a mail
+/// server down): it is retried, then dead-lettered. An effect that outruns <see cref="ProcessorOptions.EffectTimeout"/> is
+/// abandoned and fails its attempt.
 /// </summary>
 /// <remarks>
 /// The parts of an upcast split share their stored event's position: a part that is not the last writes its checkpoint
@@ -46,7 +49,7 @@ internal sealed class EventExecutor
                 MaxRetryAttempts = processor.Retry.MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
                     && ex is not LeaseLostException
-                    && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+                    && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     RetryPolicyModule.delay(processor.Retry, args.AttemptNumber + 1, runtime.Options.JitterSource())),
                 OnRetry = args =>
@@ -65,7 +68,14 @@ internal sealed class EventExecutor
     /// without one (an operator's replay) emits are appended without a checkpoint and no checkpoint is written.
     /// Returns true when the checkpoint was written at the event's position.
     /// </summary>
-    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true)
+    /// <remarks>
+    /// When <paramref name="stopping"/> fires (the run is asked to stop: a pause, a lease handed over, a shutdown), the
+    /// attempt in flight finishes but no retry follows and no backoff is waited out: the event is neither dead-lettered
+    /// nor passed, an <see cref="OperationCanceledException"/> of <paramref name="stopping"/> ends the run, and the
+    /// lease's next holder handles the event again.
+    /// </remarks>
+    public async Task<bool> Handle(string tenant, RecordedEvent e, Lease? lease, CancellationToken ct, int part = 0, bool lastPart = true,
+        CancellationToken stopping = default)
     {
         var state = new AttemptState(e, part, lastPart ? e.Position : e.Position - 1);
         // The span continues the trace the event was written in (a command's, or a processor's upstream).
@@ -74,14 +84,22 @@ internal sealed class EventExecutor
         activity?.SetTag("hybrid.tenant", tenant);
         activity?.SetTag("hybrid.position", e.Position);
         activity?.SetTag("hybrid.event_type", e.Type);
+        using var retries = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
         try
         {
-            await _retry.ExecuteAsync(async token => await Once(tenant, lease, state, token), ct);
+            // The attempts themselves run on ct alone: stopping only cuts the retries and their backoff.
+            await _retry.ExecuteAsync(async _ => await Once(tenant, lease, state, ct), retries.Token);
             ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
             return state.CheckpointWritten && lastPart;
         }
+        catch (Exception ex) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested && ex is not LeaseLostException)
+        {
+            _runtime.Logger.LogInformation(ex, "Tenant {Tenant}: processor {Processor} stopped retrying the {Type} event at position {Position} after {Attempts} attempt(s): its run is stopping; the lease's next holder handles it again.",
+                tenant, _processor.Name, e.Type, e.Position, state.Attempts);
+            throw new OperationCanceledException("The run is stopping.", ex, stopping);
+        }
         catch (Exception ex) when (ex is not LeaseLostException && !(ex is OperationCanceledException && ct.IsCancellationRequested)
-                                   && !StoreFailures.IsUnavailable(ex))
+                                   && (state.FailedInEffect || !StoreFailures.IsUnavailable(ex)))
         {
             if (lease is null) throw new ReplayFailedException(state.Attempts, ex);
             if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)
@@ -97,6 +115,7 @@ internal sealed class EventExecutor
     private async Task Once(string tenant, Lease? lease, AttemptState state, CancellationToken ct)
     {
         state.Attempts++;
+        state.FailedInEffect = false;
         var e = state.Event;
         var context = await _lookups.ContextFor(tenant, _processor, e, ct);
         var result = FSharpFunc<ProcessorContext, RecordedEvent>.InvokeFast(_processor.Handle, context, e);
@@ -135,10 +154,47 @@ internal sealed class EventExecutor
         {
             span?.SetTag("hybrid.processor", _processor.Name);
             span?.SetTag("hybrid.effect", intent.Kind);
-            await _runtime.Effects.Run(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+            try
+            {
+                await EffectWithin(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && !IsOurStoreUnavailable(ex))
+            {
+                // The effect's own failure, whatever it looks like (an HTTP timeout, a socket error): not the store's. Only
+                // Hybrid's own "store unavailable" (an effect that appends through the store while it is down) stays that.
+                state.FailedInEffect = true;
+                throw;
+            }
         }
         ProcessorTelemetry.Effects.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
     }
+
+    /// <summary>
+    /// Runs the effect for at most <see cref="ProcessorOptions.EffectTimeout"/> on the runtime's clock: one still running
+    /// then is cancelled and abandoned (even if it ignores cancellation), and the attempt fails with a <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task EffectWithin(EffectContext context, CancellationToken ct)
+    {
+        var timeout = _runtime.Options.EffectTimeout;
+        using var effect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = _runtime.Effects.Run(context, effect.Token);
+        try
+        {
+            await running.WaitAsync(timeout, _runtime.Clock, ct);
+        }
+        catch (TimeoutException) when (!running.IsCompleted)
+        {
+            await effect.CancelAsync();
+            // Abandoned: whatever it ends with later is observed here, never an unobserved task exception.
+            _ = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ProcessorTelemetry.EffectTimeouts.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
+            throw new TimeoutException(
+                $"Tenant '{context.Tenant}': processor '{_processor.Name}': the '{context.Intent.Kind}' effect for the {context.Source.Type} event at position {context.Source.Position} did not finish within {timeout} (ProcessorOptions.EffectTimeout); it was cancelled and abandoned.");
+        }
+    }
+
+    private static bool IsOurStoreUnavailable(Exception? ex) =>
+        ex is not null && (ex is StoreUnavailableException or IStoreUnavailableFailure || IsOurStoreUnavailable(ex.InnerException));
 
     private async Task CheckpointAfter(string tenant, AttemptState state, Lease? lease, CancellationToken ct)
     {
@@ -200,6 +256,8 @@ internal sealed class EventExecutor
         public int Attempts;
         public bool CheckpointWritten;
         public bool EffectDone;
+        /// <summary>True when the last attempt failed in the effect handler, not in the store: the event's fault, however it looks.</summary>
+        public bool FailedInEffect;
         public EffectPlan? FailedPlan;
     }
 }

@@ -37,6 +37,18 @@ public sealed class ProcessorOptions
     /// </summary>
     public bool RunInBackground { get; set; } = true;
 
+    /// <summary>
+    /// How long one run of an effect handler may take (1 minute by default; <see cref="Timeout.InfiniteTimeSpan"/> for no
+    /// limit), on the runtime's clock. An effect still running then is cancelled and abandoned, and the attempt fails with
+    /// a <see cref="TimeoutException"/> naming the tenant, processor, effect and event: it is retried, then dead-lettered
+    /// (or compensated), like a throwing one. So a hanging effect holds its tenant only that long, and never the node's
+    /// lease renewals (which wait for a run to finish its event in flight before they give its lease up).
+    /// </summary>
+    public TimeSpan EffectTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest finite <see cref="EffectTimeout"/>.</summary>
+    public static readonly TimeSpan MaxEffectTimeout = TimeSpan.FromDays(1);
+
     /// <summary>Samples in [0, 1) for retry jitter. Simulations pass a seeded source.</summary>
     public Func<double> JitterSource { get; set; } = Random.Shared.NextDouble;
 
@@ -60,6 +72,8 @@ public sealed class ProcessorOptions
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.PollInterval must be positive.", nameof(PollInterval));
         if (BatchSize < 1) throw new ArgumentException("ProcessorOptions.BatchSize must be 1 or more.", nameof(BatchSize));
         if (ProducerBatchesInFlight < 1) throw new ArgumentException("ProcessorOptions.ProducerBatchesInFlight must be 1 or more.", nameof(ProducerBatchesInFlight));
+        if (EffectTimeout != Timeout.InfiniteTimeSpan && (EffectTimeout <= TimeSpan.Zero || EffectTimeout > MaxEffectTimeout))
+            throw new ArgumentException($"ProcessorOptions.EffectTimeout is {EffectTimeout}; it must be positive and at most {MaxEffectTimeout}, or Timeout.InfiniteTimeSpan.", nameof(EffectTimeout));
         if (ForgetNodesAfter <= TimeSpan.Zero) throw new ArgumentException("ProcessorOptions.ForgetNodesAfter must be positive.", nameof(ForgetNodesAfter));
     }
 }

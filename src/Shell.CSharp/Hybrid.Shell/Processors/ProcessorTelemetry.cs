@@ -23,6 +23,9 @@ public static class ProcessorTelemetry
     /// <summary>Effects run.</summary>
     public static readonly Counter<long> Effects = Meter.CreateCounter<long>("hybrid.processor.effects");
 
+    /// <summary>Effects abandoned because they outran <see cref="ProcessorOptions.EffectTimeout"/>.</summary>
+    public static readonly Counter<long> EffectTimeouts = Meter.CreateCounter<long>("hybrid.processor.effect_timeouts");
+
     /// <summary>Retries of a failing handler or effect.</summary>
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("hybrid.processor.retries");
 

@@ -26,7 +26,7 @@ internal sealed class TenantProcessorRun(ProcessorRuntime runtime, TodoProcessor
         var (next, part, last) = _batch.Peek();
         try
         {
-            if (await executor.Handle(Tenant, next, Lease, abort, part, last)) Written = next.Position;
+            if (await executor.Handle(Tenant, next, Lease, abort, part, last, Stopping)) Written = next.Position;
         }
         catch (LeaseLostException)
         {

@@ -12,9 +12,8 @@ public sealed class RoutingDeadLetterStore(RoutingEventStore routes) : IDeadLett
     /// <inheritdoc />
     public async Task Put(DeadLetter deadLetter, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(deadLetter);
+        deadLetter = StoreInput.DeadLetter(deadLetter);
         var tenant = deadLetter.Tenant;
-        StoreInput.Tenant(tenant);
         await routes.Gate.Enter(tenant, ct);
         try
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hybrid.Shell.Processors;
 using Microsoft.Extensions.Logging;
+using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Scheduling;
@@ -11,7 +12,11 @@ namespace Hybrid.Shell.Scheduling;
 /// a condition failure. Which instants fire, and which are skipped after downtime or a clock jump, is the task's
 /// missed-fire policy (<see cref="Schedules.plan"/>). The last fired instant is read back from the log on start.
 /// A task's own compare-and-set condition is checked with the same append: when it fails the instant is declined.
-/// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events.
+/// Tasks for all tenants fire for every tenant of the catalogue (events or not) and every tenant with events. A tenant
+/// that has never fired a task counts from the scheduler's start, or, when it first shows up after that, from the last
+/// round that did not see it: CatchUp never fires it instants from before it existed.
+/// An instant a round tried on time whose trigger append failed in the store (a database outage) is owed: the next
+/// rounds fire it once the store is back, however late (<see cref="Schedules.planOwing"/>), never dropped by LateTolerance.
 /// A task with a <see cref="TickJob"/> (shell work such as retention) runs it on the node whose trigger was written.
 /// </summary>
 public sealed class PeriodicScheduler : IAsyncDisposable
@@ -25,6 +30,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     private readonly IReadOnlyList<PeriodicTask> _tasks;
     private readonly IReadOnlyDictionary<string, TickJob> _jobs;
     private readonly ConcurrentDictionary<(string Task, string Tenant), DateTimeOffset> _last = new();
+    private readonly ConcurrentDictionary<(string Task, string Tenant), FSharpList<DateTimeOffset>> _owed = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly DateTimeOffset _started;
     private CancellationTokenSource? _stopping;
@@ -124,8 +130,9 @@ public sealed class PeriodicScheduler : IAsyncDisposable
     {
         var key = (task.Name, tenant);
         if (!_last.TryGetValue(key, out var last))
-            last = _last[key] = await LastFired(task, tenant, ct) ?? _started;
-        var plan = Schedules.plan(task, last, now);
+            last = _last[key] = await LastFired(task, tenant, ct) ?? LastRound ?? _started;
+        var owed = _owed.TryGetValue(key, out var o) ? o : FSharpList<DateTimeOffset>.Empty;
+        var plan = Schedules.planOwing(task, owed, last, now);
         if (plan.Skipped > 0)
         {
             ProcessorTelemetry.TriggersSkipped.Add(plan.Skipped, new KeyValuePair<string, object?>("hybrid.task", task.Name));
@@ -133,14 +140,18 @@ public sealed class PeriodicScheduler : IAsyncDisposable
                 tenant, task.Name, plan.Skipped, plan.Latest, task.MissedFires);
         }
         var fired = 0;
-        foreach (var due in plan.Fire)
+        var latestSeen = plan.Latest is { } seen && seen.Value > last ? seen.Value : last;
+        var instants = plan.Fire.ToArray();
+        for (var i = 0; i < instants.Length; i++)
         {
-            var tick = new Tick(task.Name, tenant, due);
+            var tick = new Tick(task.Name, tenant, instants[i]);
             var outcome = await Fire(task, tick, ct);
             if (outcome == FireOutcome.StoreFailed)
             {
-                // Nothing may have been written: the next round tries this instant again (its condition keeps it unique).
-                _last[key] = due.AddTicks(-1);
+                // Nothing may have been written: the next round owes this instant and the rest, and fires them however
+                // late it is by then (their conditions keep them unique), within the policy's bound.
+                _owed[key] = ListModule.OfSeq(instants.Skip(i));
+                _last[key] = latestSeen;
                 return fired;
             }
             if (outcome == FireOutcome.Fired)
@@ -149,7 +160,8 @@ public sealed class PeriodicScheduler : IAsyncDisposable
                 if (_jobs.TryGetValue(task.Name, out var job)) await RunJob(job, tick, ct);
             }
         }
-        if (plan.Latest is { } latest && latest.Value > last) _last[key] = latest.Value;
+        _owed.TryRemove(key, out _);
+        _last[key] = latestSeen;
         return fired;
     }
 
@@ -179,21 +191,27 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         activity?.SetTag("hybrid.task", task.Name);
         activity?.SetTag("hybrid.tenant", tick.Tenant);
         ProposedEvent[] events;
+        AppendCondition condition;
+        bool ownCondition;
         try
         {
             var metadata = Telemetry.TraceContext.Stamp(EventMetadata.Of("", Triggers.tag(task.Name, tick.DueAt), $"periodic:{task.Name}"));
             events = Triggers.events(task, tick).Select(e => new ProposedEvent(_ids.NewId(), e, metadata)).ToArray();
+            ownCondition = !task.Condition.Invoke(tick).IsNoCondition;
+            condition = Triggers.conditionOf(task, tick);
         }
         catch (Exception ex)
         {
-            // A throwing OnTick: this instant is given up (logged), later ones still fire.
-            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: OnTick failed.", tick.Tenant, task.Name, tick.DueAt);
+            // A throwing OnTick or condition is the task's fault, not the store's: this instant is given up (logged), later
+            // ones still fire. (Taken for a store failure, it was tried again every round and held back the later instants.)
+            _logger.LogError(ex, "Tenant {Tenant}: periodic task {Task} could not fire its {DueAt:O} instant: its OnTick or its condition failed.",
+                tick.Tenant, task.Name, tick.DueAt);
             return FireOutcome.GivenUp;
         }
         AppendResult result;
         try
         {
-            result = await _store.Append(new AppendRequest(tick.Tenant, events, Triggers.conditionOf(task, tick), FSharpOption<CheckpointWrite>.None), ct);
+            result = await _store.Append(new AppendRequest(tick.Tenant, events, condition, FSharpOption<CheckpointWrite>.None), ct);
         }
         catch (InvalidInputException ex)
         {
@@ -206,15 +224,15 @@ public sealed class PeriodicScheduler : IAsyncDisposable
             _logger.LogWarning(ex, "Tenant {Tenant}: periodic task {Task} could not append its {DueAt:O} trigger; the next round retries.", tick.Tenant, task.Name, tick.DueAt);
             return FireOutcome.StoreFailed;
         }
-        if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ct);
+        if (result.IsConditionFailed) return await AlreadyFiredOrDeclined(task, tick, ownCondition, ct);
         ProcessorTelemetry.TriggersFired.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));
         return FireOutcome.Fired;
     }
 
     /// <summary>Tells a tick another node fired first from one the task's own condition declined.</summary>
-    private async Task<FireOutcome> AlreadyFiredOrDeclined(PeriodicTask task, Tick tick, CancellationToken ct)
+    private async Task<FireOutcome> AlreadyFiredOrDeclined(PeriodicTask task, Tick tick, bool ownCondition, CancellationToken ct)
     {
-        if (task.Condition.Invoke(tick).IsNoCondition) return FireOutcome.AlreadyFired;
+        if (!ownCondition) return FireOutcome.AlreadyFired;
         var fired = await _store.Read(tick.Tenant, EventQuery.OfTags(Triggers.tag(task.Name, tick.DueAt)).Take(1), ct);
         if (fired.Length > 0) return FireOutcome.AlreadyFired;
         ProcessorTelemetry.TriggersDeclined.Add(1, new KeyValuePair<string, object?>("hybrid.task", task.Name));

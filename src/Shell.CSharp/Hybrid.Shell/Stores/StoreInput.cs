@@ -85,6 +85,28 @@ public static class StoreInput
         Validation.orThrow(tenant, Validation.processor("processor", processor));
     }
 
+    /// <summary>
+    /// Checks a dead letter a store is asked to keep (<see cref="DeadLetterRules.validate"/>) and returns it as every
+    /// store keeps it (<see cref="DeadLetterRules.normalize"/>).
+    /// </summary>
+    public static DeadLetter DeadLetter(DeadLetter? deadLetter)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        Validation.orThrow(deadLetter.Tenant, DeadLetterRules.validate(deadLetter));
+        return DeadLetterRules.normalize(deadLetter);
+    }
+
+    /// <summary>Checks a dead-letter listing's filters: the tenant and the processor name, each when given.</summary>
+    public static void DeadLetterFilter(string? tenant, string? processor)
+    {
+        if (tenant is not null) Tenant(tenant);
+        if (processor is null) return;
+        var check = Validation.processor("processor", processor);
+        if (!check.IsError) return;
+        var scope = tenant is null ? "" : $"Tenant '{tenant}': ";
+        throw new InvalidInputException("processor", $"{scope}processor: {check.ErrorValue.Message}");
+    }
+
     /// <summary>Checks a tenant and a subject of personal data (see <see cref="ISubjectKeyStore"/>).</summary>
     public static void Subject(string tenant, string subject)
     {

@@ -3,7 +3,7 @@ using Hybrid.InMemory.EventStore;
 namespace Hybrid.Tests.Integration.Conformance.InMemory;
 
 /// <summary>One in-memory store shared by every conformance test: tests use fresh tenants, so sharing also checks isolation.</summary>
-public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
+public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory, IDeadLetterStoreFactory
 {
     private static readonly InMemoryEventStore Shared = new();
 
@@ -19,4 +19,9 @@ public sealed class InMemoryStoreFactory : IEventStoreFactory, ISubjectKeyStoreF
     public Task<ILeaseStore> CreateLeasesAsync() => Task.FromResult<ILeaseStore>(Leases);
 
     private static readonly Hybrid.InMemory.Leases.InMemoryLeaseStore Leases = new(TimeProvider.System);
+
+    /// <inheritdoc />
+    public Task<IDeadLetterStore> CreateDeadLettersAsync() => Task.FromResult<IDeadLetterStore>(DeadLetters);
+
+    private static readonly Hybrid.InMemory.Processors.InMemoryDeadLetterStore DeadLetters = new();
 }

@@ -8,7 +8,7 @@ namespace Hybrid.Tests.Integration.Lmdb.Conformance;
 /// so sharing also checks isolation (and exercises group commit across tests running at once). With a short
 /// <paramref name="indexTailLength"/>, a tenant's first events are read through the indexes and its latest from the
 /// index tail within one test (the default's tail holds a whole test's events).</summary>
-public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
+public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory, IDeadLetterStoreFactory
 {
     private static readonly ConcurrentDictionary<int, Lazy<LmdbEventStore>> Stores = new();
 
@@ -34,4 +34,7 @@ public sealed class LmdbStoreFactory(int indexTailLength = 64) : IEventStoreFact
 
     /// <inheritdoc />
     public Task<ILeaseStore> CreateLeasesAsync() => Task.FromResult<ILeaseStore>(new LmdbLeaseStore(Shared));
+
+    /// <inheritdoc />
+    public Task<IDeadLetterStore> CreateDeadLettersAsync() => Task.FromResult<IDeadLetterStore>(new LmdbDeadLetterStore(Shared));
 }

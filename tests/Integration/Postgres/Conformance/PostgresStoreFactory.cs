@@ -7,7 +7,7 @@ namespace Hybrid.Tests.Integration.Postgres.Conformance;
 
 /// <summary>One PostgreSQL store, on its own database, shared by every conformance test: tests use fresh tenants, so
 /// sharing also checks isolation (and exercises group commit across tests running at once).</summary>
-public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory
+public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreFactory, ILeaseStoreFactory, IDeadLetterStoreFactory
 {
     private static readonly Lazy<Task<PostgresEventStore>> Shared = new(() => PostgresStores.CreateAsync());
 
@@ -30,5 +30,14 @@ public sealed class PostgresStoreFactory : IEventStoreFactory, ISubjectKeyStoreF
     {
         var store = await Shared.Value;
         return new PostgresLeaseStore(store.Options.ConnectionString, store.Options.Schema);
+    });
+
+    /// <inheritdoc />
+    public async Task<IDeadLetterStore> CreateDeadLettersAsync() => await SharedDeadLetters.Value;
+
+    private static readonly Lazy<Task<PostgresDeadLetterStore>> SharedDeadLetters = new(async () =>
+    {
+        var store = await Shared.Value;
+        return new PostgresDeadLetterStore(store.Options.ConnectionString, store.Options.Schema);
     });
 }
