@@ -36,6 +36,12 @@ public static class HybridGraphQLEndpoints
         o.ExposeExceptionDetails = false;
     }));
 
+    /// <summary>
+    /// The GraphQL-over-HTTP media type a client may accept instead of <c>application/json</c>; the answer is JSON either way.
+    /// An Accept admitting neither is refused 406 (code NOT_ACCEPTABLE) before the body is read.
+    /// </summary>
+    public const string GraphQLResponseMediaType = "application/graphql-response+json";
+
     /// <summary>Maps the GraphQL endpoint over the commands and queries of the application registered with <c>AddHybrid</c>.</summary>
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, string path = "/graphql") =>
         endpoints.MapHybridGraphQL(HybridHttpOptions.FromServices(endpoints.ServiceProvider), path);
@@ -53,6 +59,11 @@ public static class HybridGraphQLEndpoints
     private static async Task Execute(HttpContext http, global::GraphQL.Types.ISchema schema, IDocumentExecuter executer, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        if (AcceptHeader.Problem(http.Request, AcceptHeader.Json, GraphQLResponseMediaType) is { } notAcceptable)
+        {
+            await WriteError(http, GraphQLOutcomes.Error("NOT_ACCEPTABLE", notAcceptable), StatusCodes.Status406NotAcceptable);
+            return;
+        }
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } problem)
         {
