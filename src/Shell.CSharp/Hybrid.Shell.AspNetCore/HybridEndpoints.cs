@@ -46,10 +46,7 @@ public static class HybridEndpoints
         // which discards the result instead of writing it.
         // HEAD as well as GET, as HTTP asks of every resource that answers GET (the same headers, no body).
         endpoints.MapMethods($"{prefix}/introspection", [HttpMethods.Get, HttpMethods.Head], (Delegate)((HttpContext http) =>
-            RequestFailures.Guard(http, options, () => Task.FromResult(
-                AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable ? notAcceptable
-                : QueryParameters.Unknown(http.Request.Query, []) is { } unknown ? Invalid(unknown)
-                : Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
+            RequestFailures.Guard(http, options, () => Introspection(http, options))));
         endpoints.MapMethodNotAllowed($"{prefix}/commands/{{name}}", HttpMethods.Post);
         endpoints.MapMethodNotAllowed($"{prefix}/queries/{{name}}", HttpMethods.Post);
         endpoints.MapMethodNotAllowed($"{prefix}/introspection", HttpMethods.Get, HttpMethods.Head);
@@ -58,6 +55,19 @@ public static class HybridEndpoints
         endpoints.MapNotFound($"{prefix}/queries/{{**rest}}",
             $"Name the query in the path: POST {prefix}/queries/{{name}} (see {prefix}/introspection for the queries).");
         return endpoints;
+    }
+
+    /// <summary>
+    /// The registry described. It shows no tenant's data, so a caller needs no tenant; but deny by default: a caller the
+    /// resolver cannot authenticate (a JWT resolver and no valid token) gets the 401 a command gets.
+    /// </summary>
+    private static async Task<IResult> Introspection(HttpContext http, HybridHttpOptions options)
+    {
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
+        if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
+        return Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options);
     }
 
     private static async Task<IResult> Command(HttpContext http, string name, HybridHttpOptions options)

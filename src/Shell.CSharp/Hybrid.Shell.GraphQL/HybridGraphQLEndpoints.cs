@@ -21,7 +21,9 @@ namespace Hybrid.Shell.GraphQL;
 /// beside <c>MapHybrid</c> with the same options; other methods are 405 problems. The body is read as the HTTP adapter
 /// reads one (JSON, UTF-8, at most <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413). A body that is
 /// not a GraphQL request (the member at fault named), or a document that does not parse, goes past
-/// <see cref="GraphQLLimits"/> or does not validate, is answered with status 400 and errors only; an executed document
+/// <see cref="GraphQLLimits"/> or does not validate, is answered with status 400 and errors only. A caller the resolver
+/// cannot authenticate is answered 401 (UNAUTHENTICATED, <c>WWW-Authenticate: Bearer</c>) before the body is read:
+/// nothing runs, introspection included. An executed document
 /// with status 200, its data and the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is
 /// UNAVAILABLE).
 /// </summary>
@@ -64,6 +66,15 @@ public static class HybridGraphQLEndpoints
             await WriteError(http, GraphQLOutcomes.Error("NOT_ACCEPTABLE", notAcceptable), StatusCodes.Status406NotAcceptable);
             return;
         }
+        var call = new GraphQLCallContext(http, options.Callers);
+        if (await call.Caller() is var resolved && CallerResolution.IsUnauthenticated(resolved))
+        {
+            // As over HTTP: a caller without valid credentials is refused before its body is read, and nothing runs,
+            // introspection included (the schema is not shown to anonymous callers when the resolver authenticates).
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteError(http, GraphQLOutcomes.Unresolved(resolved), StatusCodes.Status401Unauthorized);
+            return;
+        }
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } problem)
         {
@@ -87,7 +98,6 @@ public static class HybridGraphQLEndpoints
                 StatusCodes.Status400BadRequest);
             return;
         }
-        var call = new GraphQLCallContext(http, options.Callers);
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Schema = schema,
