@@ -53,10 +53,9 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         if (commandIdError is not null) return Fail(commandIdError);
         if (commandId.Length > 0)
         {
-            if (!Guid.TryParse(commandId, out var id))
-                return Fail("X-Command-Id", $"'{Shown(commandId)}' is not a command id: give a non-empty GUID.");
-            if (Command.checkId("X-Command-Id", id) is { IsError: true } empty) return Fail(empty.ErrorValue);
-            commandOptions = commandOptions with { CommandId = id };
+            var parsed = Command.parseId("X-Command-Id", commandId);
+            if (parsed.IsError) return Fail(parsed.ErrorValue);
+            commandOptions = commandOptions with { CommandId = parsed.ResultValue };
         }
 
         var (fields, fieldsError) = MetadataHeaders.Read(http.Headers);
