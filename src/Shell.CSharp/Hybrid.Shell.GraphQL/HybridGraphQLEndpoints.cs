@@ -109,7 +109,10 @@ public static class HybridGraphQLEndpoints
             CancellationToken = ct,
             UnhandledExceptionDelegate = failure => Defect(http, failure),
         });
-        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        // A document that did not run (not executed, or refused before any field ran: a subscription, which the schema does
+        // not serve) is the request's fault: 400, as the GraphQL-over-HTTP spec answers request errors.
+        var refusedWhole = result.Data is null && result.Errors is { Count: > 0 } errors && errors.All(e => e.Path is null);
+        http.Response.StatusCode = result.Executed && !refusedWhole ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         if (call.Unauthenticated)
         {
             // As over HTTP: a caller without valid credentials is a 401 asking for a bearer token, whatever else ran.
