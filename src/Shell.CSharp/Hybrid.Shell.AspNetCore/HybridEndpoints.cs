@@ -28,8 +28,9 @@ public static class HybridEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
-        endpoints.MapHybrid(HybridHttpOptions.FromServices(endpoints.ServiceProvider), prefix);
-        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
+        var options = HybridHttpOptions.FromServices(endpoints.ServiceProvider);
+        endpoints.MapHybrid(options, prefix);
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.Writer(options.UnavailableRetryAfter) })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         endpoints.MapMethodNotAllowed($"{prefix}/health", HttpMethods.Get, HttpMethods.Head);
         return endpoints;

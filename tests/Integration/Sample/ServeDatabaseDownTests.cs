@@ -95,6 +95,18 @@ public sealed class ServeDatabaseDownTests(ITestOutputHelper output) : IAsyncLif
             Assert.DoesNotContain(" at ", text);
         }
 
+        // Regression: /health quoted the driver's message (host and port included) as the check's description and error.
+        using (var health = await _server.Http.GetAsync("/health"))
+        {
+            var text = await health.Content.ReadAsStringAsync();
+            Assert.True(health.StatusCode == HttpStatusCode.ServiceUnavailable, $"/health: {(int)health.StatusCode} {text}");
+            Assert.Equal(TimeSpan.FromSeconds(2), health.Headers.RetryAfter?.Delta);
+            Assert.Contains("The event store cannot be reached just now.", text);
+            Assert.DoesNotContain("Npgsql", text);
+            Assert.DoesNotContain("127.0.0.1", text);
+            Assert.DoesNotContain("onnect", text); // "Failed to connect", "Connection refused"
+        }
+
         var query = await Post("/graphql", """{"query":"{ list(input: { listId: \"l\" }) { name } }"}""");
         var error = Assert.Single(query.Body.GetProperty("errors").EnumerateArray());
         Assert.Equal("UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
