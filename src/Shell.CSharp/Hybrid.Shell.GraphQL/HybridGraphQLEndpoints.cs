@@ -75,6 +75,12 @@ public static class HybridGraphQLEndpoints
             await WriteError(http, GraphQLOutcomes.Unresolved(resolved), StatusCodes.Status401Unauthorized);
             return;
         }
+        if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown)
+        {
+            // As every HTTP endpoint: the document travels in the body; a query parameter is a mistake, named.
+            await WriteError(http, GraphQLOutcomes.Invalid(unknown), StatusCodes.Status400BadRequest);
+            return;
+        }
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } problem)
         {

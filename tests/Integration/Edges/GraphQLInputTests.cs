@@ -108,6 +108,18 @@ public sealed class GraphQLInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_query_parameter_is_a_400_invalid_naming_it_as_over_http_and_nothing_runs()
+    {
+        // Regression: /graphql?anything=… was ignored, where every HTTP endpoint names it.
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql?operation=x",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(400, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("INVALID", "operation"), (error.GetProperty("extensions").GetProperty("code").GetString(), error.GetProperty("extensions").GetProperty("field").GetString()));
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task a_subscription_which_the_schema_does_not_serve_is_a_400_with_errors_only()
     {
         // Regression: answered 200, as if it had run.
