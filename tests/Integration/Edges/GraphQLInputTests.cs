@@ -120,6 +120,16 @@ public sealed class GraphQLInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_content_encoded_body_is_a_415_naming_the_encoding_as_over_http()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", """{"query":"{ __typename }"}""",
+            configure: request => request.Content!.Headers.ContentEncoding.Add("br"));
+        Assert.Equal(415, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("Content-Encoding", error.GetProperty("extensions").GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task a_subscription_which_the_schema_does_not_serve_is_a_400_with_errors_only()
     {
         // Regression: answered 200, as if it had run.
