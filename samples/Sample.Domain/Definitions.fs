@@ -78,13 +78,13 @@ let private overModel<'Q, 'S, 'T> (name: string) (model: string) (allowed: Calle
 
 /// Every query.
 let queries: QueryDefinition list =
-    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c _ v -> Queries.lists c v) |> Query.validate checkPage
+    [ overModel<Page, _, _> "lists" TodoListsView.Name Access.canRead "todo lists" (fun c q v -> Queries.lists c v |> Queries.page q.Limit) |> Query.validate checkPage
       overModel<ListById, _, _> "list" TodoListsView.Name Access.canRead "todo lists" (fun c q v -> Queries.list c q.ListId v)
       |> Query.validate (fun (q: ListById) -> checkListId q.ListId)
-      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c _ v -> Queries.customers c v) |> Query.validate checkPage
-      overModel<Page, _, _> "leaderboard" LeaderboardView.Name Access.canRead "the leaderboard" (fun c _ v -> Queries.leaderboard c v)
+      overModel<Page, _, _> "customers" CustomersView.Name Access.canRead "customers" (fun c q v -> Queries.customers c v |> Queries.page q.Limit) |> Query.validate checkPage
+      overModel<Page, _, _> "leaderboard" LeaderboardView.Name Access.canRead "the leaderboard" (fun c q v -> Queries.leaderboard c v |> Queries.page q.Limit)
       |> Query.validate checkPage
-      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c _ v -> Queries.invoices c v) |> Query.validate checkPage ]
+      overModel<Page, _, _> "invoices" BillingView.Name Access.isAdmin "invoices" (fun c q v -> Queries.invoices c v |> Queries.page q.Limit) |> Query.validate checkPage ]
 
 let private handler (decide: RecordedEvent -> Processors.Decision) =
     Func<ProcessorContext, RecordedEvent, ProcessorResult>(fun _ e ->

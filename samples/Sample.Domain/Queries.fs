@@ -15,6 +15,12 @@ let private authorized (allowed: Caller -> bool) (caller: Caller) (what: string)
         let who = if caller.IsAuthenticated then $"'{caller.Actor}'" else "an anonymous caller"
         Unauthorized $"Tenant '{caller.Tenant}': {who} may not read {what}."
 
+/// The first `limit` items of an answer (0: every item), as a `Page` asks.
+let page (limit: int) (outcome: QueryOutcome<'T list>) =
+    match outcome with
+    | Answer items when limit > 0 -> Answer(List.truncate limit items)
+    | other -> other
+
 /// Every list, by name.
 let lists (caller: Caller) (view: Map<string, TodoListView>) =
     authorized Access.canRead caller "todo lists" (fun () -> view |> Map.values |> Seq.sortBy (fun l -> l.Name, l.Id) |> List.ofSeq)

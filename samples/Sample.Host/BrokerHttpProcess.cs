@@ -37,6 +37,7 @@ internal static class BrokerHttpProcess
             try
             {
                 await using var web = builder.Build();
+                web.UseProblemStatusPages(); // a path nothing maps, a method a route does not take: problem documents, as serve answers
                 map(web);
                 await web.StartAsync(ct);
                 Console.WriteLine($"{name} ready on {web.Urls.First()}");
@@ -51,16 +52,22 @@ internal static class BrokerHttpProcess
         return command;
     }
 
-    /// <summary>POST <c>{prefix}/{name}</c>: the caller from the headers and the body as text, handed to <paramref name="handle"/>.</summary>
+    /// <summary>
+    /// POST <c>{prefix}/{name}</c>: the body read as `serve` reads one (JSON in UTF-8, at most 1 MiB: else 415, 413 or
+    /// 400) and the caller from the headers (400 when they are bad), handed to <paramref name="handle"/>; another
+    /// method is a 405 problem with <c>Allow</c>.
+    /// </summary>
     public static void MapPost(WebApplication web, string prefix, Func<HttpContext, string, Caller, string, Task<IResult>> handle)
     {
         var callers = new HeaderCallerResolver();
         web.MapPost(prefix + "/{name}", async (HttpContext http, string name) =>
         {
             var resolved = await callers.ResolveAsync(http);
-            if (resolved.Error is { } error) return Results.Json(HttpOutcomes.Invalid(error), statusCode: StatusCodes.Status400BadRequest);
-            var json = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
-            return await handle(http, name, resolved.Caller!, json);
+            var (json, refused) = await JsonRequestBody.ReadAsync(http.Request, ct: http.RequestAborted);
+            if (refused is not null) return refused;
+            if (resolved.Error is { } error) return Problems.Result(HttpOutcomes.Invalid(error), StatusCodes.Status400BadRequest);
+            return await handle(http, name, resolved.Caller!, json!);
         });
+        web.MapMethodNotAllowed(prefix + "/{name}", HttpMethods.Post);
     }
 }

@@ -32,20 +32,21 @@ internal static class FrontCommand
                     Guid? commandId = null;
                     if (http.Request.Headers["X-Command-Id"].ToString() is { Length: > 0 } id)
                     {
-                        if (!Guid.TryParse(id, out var parsed))
-                            return Results.Json(HttpOutcomes.Invalid(new Validation.Error("X-Command-Id", $"'{id}' is not a GUID.")), statusCode: 400);
-                        commandId = parsed;
+                        var parsed = Command.parseId("X-Command-Id", id);
+                        if (parsed.IsError) return Problems.Result(HttpOutcomes.Invalid(parsed.ErrorValue), StatusCodes.Status400BadRequest);
+                        commandId = parsed.ResultValue;
                     }
                     TimeSpan? deadline = null;
                     if (http.Request.Query["deadlineMs"].ToString() is { Length: > 0 } given)
                     {
                         if (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms == 0)
-                            return Results.Json(HttpOutcomes.Invalid(new Validation.Error("deadlineMs", $"'{given}' is not a positive number of milliseconds.")), statusCode: 400);
+                            return Problems.Result(HttpOutcomes.Invalid(new Validation.Error("deadlineMs", $"'{given}' is not a positive number of milliseconds.")), StatusCodes.Status400BadRequest);
                         deadline = TimeSpan.FromMilliseconds(ms);
                     }
                     var reply = await sender.SendAsync(caller, name, json, commandId, deadline, http.RequestAborted);
                     if (RetryAfterSeconds(reply) is { } seconds) http.Response.Headers.RetryAfter = seconds;
-                    return Results.Content(reply.Json, "application/json", statusCode: StatusOf(reply.Outcome));
+                    var status = StatusOf(reply.Outcome);
+                    return Results.Content(reply.Json, status < 400 ? "application/json" : Problems.ContentType, statusCode: status);
                 });
             });
     }

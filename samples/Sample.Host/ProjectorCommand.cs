@@ -45,7 +45,7 @@ internal static class ProjectorCommand
                 BrokerHttpProcess.MapPost(web, "/queries", async (http, name, caller, json) =>
                 {
                     var outcome = await queries.ExecuteJsonAsync(caller, name, json, http.RequestAborted);
-                    return Results.Json(HttpOutcomes.BodyOf(outcome), JsonPayload.options, statusCode: HttpOutcomes.StatusOf(outcome));
+                    return HttpOutcomes.Result(HttpOutcomes.BodyOf(outcome), HttpOutcomes.StatusOf(outcome));
                 });
                 web.MapGet("/projector", () => Results.Json(new
                 {

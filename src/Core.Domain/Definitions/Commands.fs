@@ -293,6 +293,15 @@ module Command =
         if id = Guid.Empty then Error { Field = field; Message = $"'{field}' is the empty GUID: give each command a GUID of its own." }
         else Ok()
 
+    /// A caller-chosen command id sent as text (an HTTP header, a GraphQL argument, a broker header), named by field: a
+    /// GUID (`checkId`), or an error showing at most 40 characters of the text. Every surface parses ids with it.
+    let parseId (field: string) (text: string) : Result<Guid, Validation.Error> =
+        match Guid.TryParse text with
+        | true, id -> checkId field id |> Result.map (fun () -> id)
+        | _ ->
+            let shown = if text.Length <= 40 then text else text.Substring(0, 40) + "…"
+            Error { Field = field; Message = $"'{shown}' is not a command id: give a GUID other than the empty one." }
+
     /// The metadata field recording which command a caller-chosen command id was first used for (see `fingerprint`).
     [<Literal>]
     let FingerprintField = "hybrid.command"

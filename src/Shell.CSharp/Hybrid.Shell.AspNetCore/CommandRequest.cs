@@ -35,6 +35,9 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
                 return Fail("If-None-Match", "If-None-Match: * and an expected version exclude each other: give one.");
             commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.NoStream };
         }
+        // Both ways of giving the expected version at once: refused, as a header given twice is (one is never picked).
+        if (expected.Length > 0 && query.ContainsKey("expectedVersion"))
+            return Fail("If-Match", "If-Match and ?expectedVersion both give the expected version: give one.");
         if (expected.Length == 0) (expected, expectedField) = (query["expectedVersion"].ToString(), "expectedVersion");
         if (expected == "*" && expectedField == "If-Match")
             commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.StreamExists }; // the stream must exist
@@ -53,10 +56,9 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         if (commandIdError is not null) return Fail(commandIdError);
         if (commandId.Length > 0)
         {
-            if (!Guid.TryParse(commandId, out var id))
-                return Fail("X-Command-Id", $"'{Shown(commandId)}' is not a command id: give a non-empty GUID.");
-            if (Command.checkId("X-Command-Id", id) is { IsError: true } empty) return Fail(empty.ErrorValue);
-            commandOptions = commandOptions with { CommandId = id };
+            var parsed = Command.parseId("X-Command-Id", commandId);
+            if (parsed.IsError) return Fail(parsed.ErrorValue);
+            commandOptions = commandOptions with { CommandId = parsed.ResultValue };
         }
 
         var (fields, fieldsError) = MetadataHeaders.Read(http.Headers);

@@ -13,8 +13,9 @@ namespace Hybrid.Shell.Http;
 /// fields stored with each event, named in lower case), and <c>?waitMs=t</c> to answer, once the command's
 /// views (or <c>?views=model:scope,…</c>: views the caller may read, see <see cref="ViewAccess"/>, else 403 and the command
 /// does not run) have folded its events, with their fresh state (read-your-writes).
-/// Failures are RFC 9457 problem documents naming the field, checked in this order: a method other than POST (GET for
-/// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, unknown command or query 404, an
+/// Failures are RFC 9457 problem documents naming the field, checked in this order: a method other than POST (GET or HEAD for
+/// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, an <c>Accept</c> that admits no JSON 406
+/// (<see cref="AcceptHeader"/>), unknown command or query 404, an
 /// unauthenticated caller 401 (before the body is read), Content-Type 415, body size 413, caller headers 400 (403 for
 /// credentials that grant no tenant), query parameters 400, body 400; then the outcome.
 /// </summary>
@@ -27,8 +28,9 @@ public static class HybridEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapHybrid(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
-        endpoints.MapHybrid(HybridHttpOptions.FromServices(endpoints.ServiceProvider), prefix);
-        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
+        var options = HybridHttpOptions.FromServices(endpoints.ServiceProvider);
+        endpoints.MapHybrid(options, prefix);
+        endpoints.MapHealthChecks($"{prefix}/health", new HealthCheckOptions { ResponseWriter = HealthResponse.Writer(options.UnavailableRetryAfter) })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         endpoints.MapMethodNotAllowed($"{prefix}/health", HttpMethods.Get, HttpMethods.Head);
         return endpoints;
@@ -43,13 +45,12 @@ public static class HybridEndpoints
             RequestFailures.Guard(http, options, () => Query(http, name, options)));
         // The cast keeps the handler a route handler: a lone HttpContext parameter would make it a RequestDelegate,
         // which discards the result instead of writing it.
-        endpoints.MapGet($"{prefix}/introspection", (Delegate)((HttpContext http) =>
-            RequestFailures.Guard(http, options, () => Task.FromResult(QueryParameters.Unknown(http.Request.Query, []) is { } unknown
-                ? Invalid(unknown)
-                : Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options)))));
+        // HEAD as well as GET, as HTTP asks of every resource that answers GET (the same headers, no body).
+        endpoints.MapMethods($"{prefix}/introspection", [HttpMethods.Get, HttpMethods.Head], (Delegate)((HttpContext http) =>
+            RequestFailures.Guard(http, options, () => Introspection(http, options))));
         endpoints.MapMethodNotAllowed($"{prefix}/commands/{{name}}", HttpMethods.Post);
         endpoints.MapMethodNotAllowed($"{prefix}/queries/{{name}}", HttpMethods.Post);
-        endpoints.MapMethodNotAllowed($"{prefix}/introspection", HttpMethods.Get);
+        endpoints.MapMethodNotAllowed($"{prefix}/introspection", HttpMethods.Get, HttpMethods.Head);
         endpoints.MapNotFound($"{prefix}/commands/{{**rest}}",
             $"Name the command in the path: POST {prefix}/commands/{{name}} (see {prefix}/introspection for the commands).");
         endpoints.MapNotFound($"{prefix}/queries/{{**rest}}",
@@ -57,9 +58,23 @@ public static class HybridEndpoints
         return endpoints;
     }
 
+    /// <summary>
+    /// The registry described. It shows no tenant's data, so a caller needs no tenant; but deny by default: a caller the
+    /// resolver cannot authenticate (a JWT resolver and no valid token) gets the 401 a command gets.
+    /// </summary>
+    private static async Task<IResult> Introspection(HttpContext http, HybridHttpOptions options)
+    {
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
+        if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
+        if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
+        return Results.Json(RegistryIntrospection.Describe(options), JsonPayload.options);
+    }
+
     private static async Task<IResult> Command(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
         if (!options.Commands.Commands.TryGet(name, out var definition))
             return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
@@ -115,6 +130,7 @@ public static class HybridEndpoints
     private static async Task<IResult> Query(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
         if (options.Queries is null || !options.Queries.Knows(name))
             return Outcome(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);

@@ -55,6 +55,15 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>415: the body is sent content-encoded (compressed), which is not read.</summary>
+    public static Dictionary<string, object?> UnsupportedEncoding(string coding)
+    {
+        var problem = Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON.",
+            $"The Content-Encoding '{CommandRequest.Shown(coding)}' is not accepted: send the body unencoded, as 'application/json' (UTF-8).");
+        problem["field"] = "Content-Encoding";
+        return problem;
+    }
+
     /// <summary>503: the store is unavailable or timed out.</summary>
     public static Dictionary<string, object?> StoreUnavailable(TimeSpan retryAfter)
     {

@@ -12,12 +12,14 @@ internal sealed record RequestBody(string? Json, Dictionary<string, object?>? Pr
 
     /// <summary>
     /// Reads the body as UTF-8 JSON: the Content-Type must be <c>application/json</c> (or a <c>+json</c> type) with
-    /// no charset other than UTF-8, and the body at most <paramref name="maxBytes"/> bytes.
+    /// no charset other than UTF-8, the body not content-encoded, and at most <paramref name="maxBytes"/> bytes.
     /// </summary>
     public static async Task<RequestBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (!IsJson(request.ContentType))
             return new(null, Problems.UnsupportedMediaType(request.ContentType), StatusCodes.Status415UnsupportedMediaType);
+        if (Encoded(request) is { } coding)
+            return new(null, Problems.UnsupportedEncoding(coding), StatusCodes.Status415UnsupportedMediaType);
         if (request.ContentLength > maxBytes) return TooLarge(maxBytes);
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1, 64 * 1024));
@@ -54,6 +56,16 @@ internal sealed record RequestBody(string? Json, Dictionary<string, object?>? Pr
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The Content-Encoding of a body sent encoded (gzip, say), which is not read (RFC 9110: 415); null when there is
+    /// none or only <c>identity</c>. Decoding it as UTF-8 text would call the body malformed instead.
+    /// </summary>
+    private static string? Encoded(HttpRequest request)
+    {
+        var coding = request.Headers.ContentEncoding.ToString().Trim();
+        return coding.Length == 0 || coding.Equals("identity", StringComparison.OrdinalIgnoreCase) ? null : coding;
     }
 
     private static RequestBody TooLarge(long maxBytes) => new(null, Problems.TooLarge(maxBytes), StatusCodes.Status413PayloadTooLarge);

@@ -11,11 +11,16 @@ namespace Hybrid.Shell.Http;
 /// <summary>
 /// What an endpoint answers when handling a request throws: 400 for input a store refused, 503 with Retry-After for a
 /// store that is unavailable or timed out (<see cref="StoreFailures"/>), and 500 for anything else, a defect: logged
-/// with a trace id, which is all the body shows.
+/// with a trace id, which is all the body shows. Every Hybrid endpoint answers through it (commands, queries,
+/// introspection, the admin surface), so one failure gets one answer wherever it happens.
 /// </summary>
 internal static class RequestFailures
 {
-    public static async Task<IResult> Guard(HttpContext http, HybridHttpOptions options, Func<Task<IResult>> handle)
+    public static Task<IResult> Guard(HttpContext http, HybridHttpOptions options, Func<Task<IResult>> handle) =>
+        Guard(http, options.UnavailableRetryAfter, handle);
+
+    /// <summary>Runs <paramref name="handle"/>; a store that is unavailable is answered 503 with <paramref name="retryAfter"/>.</summary>
+    public static async Task<IResult> Guard(HttpContext http, TimeSpan retryAfter, Func<Task<IResult>> handle)
     {
         try
         {
@@ -33,8 +38,8 @@ internal static class RequestFailures
         catch (Exception e) when (StoreFailures.IsUnavailable(e))
         {
             Logger(http).LogWarning("{Method} {Path}: the store is unavailable: {Error}", http.Request.Method, http.Request.Path, e.Message);
-            http.Response.Headers.RetryAfter = Math.Ceiling(options.UnavailableRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problems.Result(Problems.StoreUnavailable(options.UnavailableRetryAfter), StatusCodes.Status503ServiceUnavailable);
+            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Problems.Result(Problems.StoreUnavailable(retryAfter), StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception e)
         {

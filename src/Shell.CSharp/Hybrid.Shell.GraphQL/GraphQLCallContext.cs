@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Shell.GraphQL;
 
 /// <summary>
-/// What the resolvers of one GraphQL request share: the HTTP request and its caller, resolved once, on first use
-/// (introspection needs no tenant), by the same resolver the HTTP adapter uses, and as it does: a resolver that throws
+/// What the resolvers of one GraphQL request share: the HTTP request and its caller, resolved once (before the body is
+/// read, to refuse an unauthenticated caller; a caller without a tenant may still introspect), by the same resolver the HTTP adapter uses, and as it does: a resolver that throws
 /// denies the request (logged), it does not fail it.
 /// </summary>
 internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver callers)

@@ -21,7 +21,9 @@ namespace Hybrid.Shell.GraphQL;
 /// beside <c>MapHybrid</c> with the same options; other methods are 405 problems. The body is read as the HTTP adapter
 /// reads one (JSON, UTF-8, at most <see cref="HybridHttpOptions.MaxBodyBytes"/>: else 415, 400 or 413). A body that is
 /// not a GraphQL request (the member at fault named), or a document that does not parse, goes past
-/// <see cref="GraphQLLimits"/> or does not validate, is answered with status 400 and errors only; an executed document
+/// <see cref="GraphQLLimits"/> or does not validate, is answered with status 400 and errors only. A caller the resolver
+/// cannot authenticate is answered 401 (UNAUTHENTICATED, <c>WWW-Authenticate: Bearer</c>) before the body is read:
+/// nothing runs, introspection included. An executed document
 /// with status 200, its data and the errors of fields whose outcome was not data (with <c>Retry-After</c> when one is
 /// UNAVAILABLE).
 /// </summary>
@@ -35,6 +37,12 @@ public static class HybridGraphQLEndpoints
         o.ExposeExtensions = true;
         o.ExposeExceptionDetails = false;
     }));
+
+    /// <summary>
+    /// The GraphQL-over-HTTP media type a client may accept instead of <c>application/json</c>; the answer is JSON either way.
+    /// An Accept admitting neither is refused 406 (code NOT_ACCEPTABLE) before the body is read.
+    /// </summary>
+    public const string GraphQLResponseMediaType = "application/graphql-response+json";
 
     /// <summary>Maps the GraphQL endpoint over the commands and queries of the application registered with <c>AddHybrid</c>.</summary>
     public static IEndpointRouteBuilder MapHybridGraphQL(this IEndpointRouteBuilder endpoints, string path = "/graphql") =>
@@ -53,6 +61,26 @@ public static class HybridGraphQLEndpoints
     private static async Task Execute(HttpContext http, global::GraphQL.Types.ISchema schema, IDocumentExecuter executer, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
+        if (AcceptHeader.Problem(http.Request, AcceptHeader.Json, GraphQLResponseMediaType) is { } notAcceptable)
+        {
+            await WriteError(http, GraphQLOutcomes.Error("NOT_ACCEPTABLE", notAcceptable), StatusCodes.Status406NotAcceptable);
+            return;
+        }
+        var call = new GraphQLCallContext(http, options.Callers);
+        if (await call.Caller() is var resolved && CallerResolution.IsUnauthenticated(resolved))
+        {
+            // As over HTTP: a caller without valid credentials is refused before its body is read, and nothing runs,
+            // introspection included (the schema is not shown to anonymous callers when the resolver authenticates).
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteError(http, GraphQLOutcomes.Unresolved(resolved), StatusCodes.Status401Unauthorized);
+            return;
+        }
+        if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown)
+        {
+            // As every HTTP endpoint: the document travels in the body; a query parameter is a mistake, named.
+            await WriteError(http, GraphQLOutcomes.Invalid(unknown), StatusCodes.Status400BadRequest);
+            return;
+        }
         var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         if (body.Problem is { } problem)
         {
@@ -76,7 +104,6 @@ public static class HybridGraphQLEndpoints
                 StatusCodes.Status400BadRequest);
             return;
         }
-        var call = new GraphQLCallContext(http, options.Callers);
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Schema = schema,
@@ -88,7 +115,10 @@ public static class HybridGraphQLEndpoints
             CancellationToken = ct,
             UnhandledExceptionDelegate = failure => Defect(http, failure),
         });
-        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        // A document that did not run (not executed, or refused before any field ran: a subscription, which the schema does
+        // not serve) is the request's fault: 400, as the GraphQL-over-HTTP spec answers request errors.
+        var refusedWhole = result.Data is null && result.Errors is { Count: > 0 } errors && errors.All(e => e.Path is null);
+        http.Response.StatusCode = result.Executed && !refusedWhole ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         if (call.Unauthenticated)
         {
             // As over HTTP: a caller without valid credentials is a 401 asking for a bearer token, whatever else ran.

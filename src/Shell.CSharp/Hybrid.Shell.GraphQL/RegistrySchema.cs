@@ -141,9 +141,9 @@ public static class RegistrySchema
         var options = new CommandOptions();
         if (ctx.GetArgument<string?>("commandId") is { } id)
         {
-            if (!Guid.TryParse(id, out var commandId)) throw GraphQLOutcomes.Invalid(new Validation.Error("commandId", $"'{id}' is not a GUID."));
-            if (Command.checkId("commandId", commandId) is { IsError: true } empty) throw GraphQLOutcomes.Invalid(empty.ErrorValue);
-            options = options with { CommandId = commandId };
+            var parsed = Command.parseId("commandId", id);
+            if (parsed.IsError) throw GraphQLOutcomes.Invalid(parsed.ErrorValue);
+            options = options with { CommandId = parsed.ResultValue };
         }
         if (ctx.GetArgument<long?>("expectedVersion") is { } version)
         {

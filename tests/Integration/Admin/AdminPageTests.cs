@@ -303,4 +303,32 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         }
         Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
     }
+
+    [Fact]
+    public async Task an_admin_query_parameter_an_endpoint_does_not_take_or_one_given_twice_is_a_400_naming_it_and_changes_nothing()
+    {
+        // Regression: unknown parameters were ignored, so a mistyped ?tenat=globex listed the caller's own tenant and a
+        // pause with ?tenat= paused every tenant the caller covers.
+        var cases = new (HttpMethod Method, string Path, string Field)[]
+        {
+            (HttpMethod.Get, "/admin/api/lag?tenat=acme", "tenat"),
+            (HttpMethod.Get, "/admin/api/dead-letters?tenant=acme&tenant=globex", "tenant"),
+            (HttpMethod.Get, "/admin/api/read-models?verbose=1", "verbose"),
+            (HttpMethod.Get, "/admin?page=2", "page"),
+            (HttpMethod.Get, "/admin/tenants/acme?before=3", "before"),
+            (HttpMethod.Post, "/admin/api/processors/points/pause?tenat=acme", "tenat"),
+            (HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/discard?force=true", "force"),
+        };
+        foreach (var (method, path, field) in cases)
+        {
+            using var response = await Send(method, path, "admin");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}: {(int)response.StatusCode} {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = System.Text.Json.JsonDocument.Parse(text);
+            Assert.Equal(field, problem.RootElement.GetProperty("field").GetString());
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+        Assert.Empty(await _server.Web.Services.GetRequiredService<ILeaseStore>().Pauses(default));
+    }
 }

@@ -126,6 +126,29 @@ public sealed class AdminTenantScopeTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task a_tenant_admin_gets_the_read_models_without_the_store_wide_cache_counters_which_the_operations_tenant_gets()
+    {
+        // Regression: /admin/api/read-models and the page's cache table gave any tenant's admin the counters of every
+        // tenant's reads and folds (how much globex folded, cached, wrote back).
+        using var tenants = await Send(HttpMethod.Get, "/admin/api/read-models", AcmeAdmin);
+        var json = System.Text.Json.JsonDocument.Parse(await tenants.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, tenants.StatusCode);
+        Assert.NotEmpty(json.GetProperty("models").EnumerateArray());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("cache").ValueKind);
+        using var page = await Send(HttpMethod.Get, "/admin", AcmeAdmin);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"read-models-table\"", html);
+        Assert.DoesNotContain("id=\"cache-table\"", html);
+
+        var operationsAdmin = Token(Operations, "olga", ["operator"]);
+        using var operations = await Send(HttpMethod.Get, "/admin/api/read-models", operationsAdmin);
+        var all = System.Text.Json.JsonDocument.Parse(await operations.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(all.GetProperty("cache").GetProperty("eventsFolded").GetInt64() >= 0);
+        using var operationsPage = await Send(HttpMethod.Get, "/admin", operationsAdmin);
+        Assert.Contains("id=\"cache-table\"", await operationsPage.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task an_admin_of_the_operations_tenant_sees_and_acts_on_every_tenant()
     {
         var operationsAdmin = Token(Operations, "olga", ["admin"]);

@@ -91,6 +91,54 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    public async Task a_command_id_that_is_not_one_is_refused_by_the_cores_rule_with_https_message_but_the_field(string id)
+    {
+        // Regression: GraphQL said "'x' is not a GUID." where HTTP said "'x' is not a command id: give a non-empty GUID.".
+        var error = await SingleError($$"""{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }, commandId: \"{{id}}\") { position } }"}""");
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", "commandId"), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        var (status, body, _) = await _server.Post("/commands/Increment", """{"counterId":"c","by":1}""",
+            request => request.Headers.TryAddWithoutValidation("X-Command-Id", id));
+        Assert.Equal((400, "X-Command-Id"), (status, body.GetProperty("field").GetString()));
+        Assert.Equal(body.GetProperty("detail").GetString()!.Replace("X-Command-Id", "commandId", StringComparison.Ordinal), error.GetProperty("message").GetString());
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_query_parameter_is_a_400_invalid_naming_it_as_over_http_and_nothing_runs()
+    {
+        // Regression: /graphql?anything=… was ignored, where every HTTP endpoint names it.
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql?operation=x",
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(400, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("INVALID", "operation"), (error.GetProperty("extensions").GetProperty("code").GetString(), error.GetProperty("extensions").GetProperty("field").GetString()));
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_content_encoded_body_is_a_415_naming_the_encoding_as_over_http()
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", """{"query":"{ __typename }"}""",
+            configure: request => request.Content!.Headers.ContentEncoding.Add("br"));
+        Assert.Equal(415, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("Content-Encoding", error.GetProperty("extensions").GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task a_subscription_which_the_schema_does_not_serve_is_a_400_with_errors_only()
+    {
+        // Regression: answered 200, as if it had run.
+        var (status, body, _) = await _server.Send(HttpMethod.Post, "/graphql", """{"query":"subscription { counterTotal { total } }"}""");
+        Assert.Equal(400, status);
+        Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.False(body.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null, body.ToString());
+    }
+
     [Fact]
     public async Task a_body_that_is_not_json_is_a_415_and_one_too_large_a_413()
     {

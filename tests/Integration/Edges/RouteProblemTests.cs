@@ -21,7 +21,8 @@ public sealed class RouteProblemTests : IAsyncLifetime
     [InlineData("GET", "/commands/Increment", "POST")]
     [InlineData("PATCH", "/queries/CounterTotal", "POST")]
     [InlineData("DELETE", "/queries/nothing-like-it", "POST")]
-    [InlineData("POST", "/introspection", "GET")]
+    [InlineData("POST", "/introspection", "GET, HEAD")]
+    [InlineData("DELETE", "/introspection", "GET, HEAD")]
     [InlineData("GET", "/graphql", "POST")]
     [InlineData("BREW", "/commands/Increment", "POST")]
     [InlineData("POST", "/app/only-get", "GET")]
@@ -69,6 +70,18 @@ public sealed class RouteProblemTests : IAsyncLifetime
         Assert.Null(EdgeServer.ProblemField(403, body, response));
         Assert.Equal(("unauthorized", "The caller may not do this."), (body.GetProperty("outcome").GetString(), body.GetProperty("title").GetString()));
         Assert.Contains("/app/forbidden", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task introspection_answers_head_as_it_answers_get_without_a_body()
+    {
+        // HTTP asks every resource that answers GET to answer HEAD; it was a 405 (Allow: GET).
+        using var head = await _server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/introspection"));
+        using var get = await _server.Http.GetAsync("/introspection");
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

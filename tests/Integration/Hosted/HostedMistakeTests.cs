@@ -58,6 +58,13 @@ public abstract class HostedMistakeTests : IAsyncLifetime
         { "query malformed JSON", "/queries/shelf", """{"limit":""", "", 400, "body" },
         { "query text content type", "/queries/shelf", """{"limit":1}""", "text/plain", 415, "Content-Type" },
         { "query anonymous caller", "/queries/shelf", """{"limit":1}""", "anonymous", 403, null },
+        { "If-Match and ?expectedVersion together", "/commands/LendBook?expectedVersion=9", """{"bookId":"b1","reader":"bob"}""", "if-match-1", 400, "If-Match" },
+        { "gzip-encoded body", "/commands/AddBook", Book, "gzip", 415, "Content-Encoding" },
+        { "query gzip-encoded body", "/queries/shelf", """{"limit":1}""", "gzip", 415, "Content-Encoding" },
+        { "Accept admitting no JSON", "/commands/LendBook", """{"bookId":"b1","reader":"bob"}""", "accept-html", 406, "Accept" },
+        { "query Accept admitting no JSON", "/queries/shelf", """{"limit":1}""", "accept-html", 406, "Accept" },
+        { "If-None-Match * on a stream that exists", "/commands/LendBook", """{"bookId":"b1","reader":"bob"}""", "if-none-match-star", 412, null },
+        { "If-Match * on a stream that does not exist", "/commands/AddBook", Book, "if-match-star", 412, null },
     };
 
     [Theory]
@@ -81,6 +88,11 @@ public abstract class HostedMistakeTests : IAsyncLifetime
                 if (how == "bad-command-id") request.Headers.TryAddWithoutValidation("X-Command-Id", "not-a-guid");
                 if (how == "bad-if-match") request.Headers.TryAddWithoutValidation("If-Match", "soon");
                 if (how == "if-match-9") request.Headers.TryAddWithoutValidation("If-Match", "\"9\"");
+                if (how == "gzip") request.Content!.Headers.ContentEncoding.Add("gzip"); // was "The body is not valid UTF-8."
+                if (how == "if-match-1") request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+                if (how == "if-match-star") request.Headers.TryAddWithoutValidation("If-Match", "*");
+                if (how == "if-none-match-star") request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+                if (how == "accept-html") request.Headers.TryAddWithoutValidation("Accept", "text/html");
             });
 
         Assert.True(reply.Status == status, $"{mistake}: expected {status}, got {reply.Status}: {reply.Text}");
@@ -95,6 +107,24 @@ public abstract class HostedMistakeTests : IAsyncLifetime
         var reply = await _server.Post("/commands/AddBook", $$"""{"bookId":"b2","title":"{{new string('x', 1_048_577)}}","copies":1}""", tenant);
         Assert.Equal("body", reply.ProblemField(413));
         Assert.Empty(await _server.Log(tenant));
+    }
+
+    [Fact]
+    public async Task a_command_re_sent_with_its_command_id_answers_its_first_events_and_the_id_with_other_input_is_a_400_naming_it()
+    {
+        var tenant = Tenants.Fresh();
+        var id = Guid.NewGuid().ToString();
+        Action<HttpRequestMessage> withId = request => request.Headers.TryAddWithoutValidation("X-Command-Id", id);
+        var first = await _server.Post("/commands/AddBook", Book, tenant, configure: withId);
+        var again = await _server.Post("/commands/AddBook", Book, tenant, configure: withId);
+        Assert.Equal((200, 200), (first.Status, again.Status));
+        Assert.Equal(first.Body.GetProperty("events").GetRawText(), again.Body.GetProperty("events").GetRawText());
+        Assert.Equal(first.ETag, again.ETag);
+        Assert.Single(await _server.Log(tenant));
+
+        var other = await _server.Post("/commands/AddBook", """{"bookId":"b2","title":"Dune","copies":3}""", tenant, configure: withId);
+        Assert.Equal("commandId", other.ProblemField(400)); // as documented, over HTTP and GraphQL alike
+        Assert.Single(await _server.Log(tenant));
     }
 
     private async Task<string> BookEvents(string tenant) =>

@@ -71,4 +71,46 @@ public sealed class ServeDatabaseDownTests(ITestOutputHelper output) : IAsyncLif
         var items = await Post("/queries/list", """{"listId":"l"}""");
         Assert.Equal(HttpStatusCode.OK, items.Status);
     }
+
+    [Fact]
+    public async Task With_the_database_down_the_admin_surface_and_graphql_queries_answer_unavailable_with_retry_after_not_a_500()
+    {
+        // Regression: the admin surface let a store failure escape, a bare 500.
+        Assert.Equal(HttpStatusCode.OK, (await Post("/commands/CreateList", """{"listId":"l","name":"L"}""")).Status);
+        await _cluster.StopAsync();
+
+        foreach (var path in new[] { "/admin", "/admin/api/lag", "/admin/api/dead-letters", "/admin/api/pauses", "/admin/tenants/acme" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Tenant", "acme");
+            request.Headers.Add("X-Actor", "olga");
+            request.Headers.Add("X-Roles", "operator");
+            using var response = await _server.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode} {text}");
+            Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"outcome\":\"unavailable\"", text);
+            Assert.DoesNotContain("Npgsql", text);
+            Assert.DoesNotContain(" at ", text);
+        }
+
+        // Regression: /health quoted the driver's message (host and port included) as the check's description and error.
+        using (var health = await _server.Http.GetAsync("/health"))
+        {
+            var text = await health.Content.ReadAsStringAsync();
+            Assert.True(health.StatusCode == HttpStatusCode.ServiceUnavailable, $"/health: {(int)health.StatusCode} {text}");
+            Assert.Equal(TimeSpan.FromSeconds(2), health.Headers.RetryAfter?.Delta);
+            Assert.Contains("The event store cannot be reached just now.", text);
+            Assert.DoesNotContain("Npgsql", text);
+            Assert.DoesNotContain("127.0.0.1", text);
+            Assert.DoesNotContain("onnect", text); // "Failed to connect", "Connection refused"
+        }
+
+        var query = await Post("/graphql", """{"query":"{ list(input: { listId: \"l\" }) { name } }"}""");
+        var error = Assert.Single(query.Body.GetProperty("errors").EnumerateArray());
+        Assert.Equal("UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.NotNull(query.RetryAfter);
+        Assert.DoesNotContain("Npgsql", query.Body.GetRawText());
+    }
 }

@@ -5,7 +5,8 @@ namespace Hybrid.Shell.Http.Admin;
 
 /// <summary>
 /// The server-rendered admin pages: the overview (tenants, processors with lag, pauses and leases and a lag chart,
-/// dead letters, read models with versions and cache statistics) and a tenant's events with paging. Buttons (POST
+/// dead letters, read models with versions and, for operators of every tenant, the cache statistics, which are the whole
+/// store's) and a tenant's events with paging. Buttons (POST
 /// forms) only for callers who may act.
 /// </summary>
 internal static class AdminPages
@@ -47,6 +48,7 @@ internal static class AdminPages
 
         html.Heading("Read models", "read-models").Table("read-models-table", ["read model", "version"],
             ops.ReadModels.Select(m => new[] { AdminHtml.Text(m.Name), N(m.Version) }));
+        if (scope.OnlyTenant is not null) return html.ToString(); // the cache's counters are every tenant's
         var s = ops.CacheStatistics;
         html.Table("cache-table", ["cache", "value"], new[]
         {

@@ -40,19 +40,19 @@ public static class HybridAdminEndpoints
         _ = endpoints.ServiceProvider.GetService<IAntiforgery>() ?? throw new InvalidOperationException(
             "MapHybridAdmin: the admin forms need ASP.NET Core antiforgery; call services.AddHybridAdmin() (or services.AddAntiforgery()).");
         var callers = endpoints.ServiceProvider.GetService<ICallerResolver>() ?? new HeaderCallerResolver();
-        Func<HttpContext, Task<AdminScope>> accessOf = http => AdminPolicy.Of(http, callers, options);
+        var gate = new AdminGate(callers, options);
 
-        endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, accessOf, AdminAccess.View, (ops, scope, ct) =>
+        endpoints.MapGet(prefix, (Delegate)((HttpContext http) => Guard(http, gate, AdminAccess.View, [], (ops, scope, ct) =>
             Html(AdminPages.Overview(ops, prefix, scope, FormToken(http, scope.Access), ct)))));
         endpoints.MapGet($"{prefix}/tenants/{{tenant}}", (HttpContext http, string tenant, string? stream) =>
-            Guard(http, accessOf, AdminAccess.View, (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.View, ["after", "stream"], (ops, scope, ct) =>
                 scope.Refuses(tenant) is { } refused ? Task.FromResult(refused)
                 : AdminParameters.TryPosition("after", http.Request.Query["after"], required: false, out var after, out var problem)
                     ? Html(AdminPages.Tenant(ops, prefix, scope.Access, tenant, after, stream, options.PageSize, ct))
                     : Task.FromResult(problem)));
         endpoints.MapPost($"{prefix}/dead-letters/{{tenant}}/{{processor}}/{{position}}/{{action}}",
             (HttpContext http, string tenant, string processor, string position, string action) =>
-                Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+                Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
                 {
                     if (scope.Refuses(tenant) is { } refused) return refused;
                     if (!AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)) return problem;
@@ -61,79 +61,94 @@ public static class HybridAdminEndpoints
                     else return RouteProblems.NotFoundResult($"There is no dead-letter action '{CommandRequest.Shown(action)}': use retry or discard.");
                     return Results.Redirect($"{prefix}#dead-letters", permanent: false, preserveMethod: false);
                 }));
-        MapApi(endpoints, $"{prefix}/api", accessOf);
+        MapApi(endpoints, $"{prefix}/api", gate);
         return endpoints;
     }
 
-    private static void MapApi(IEndpointRouteBuilder endpoints, string api, Func<HttpContext, Task<AdminScope>> accessOf)
+    private static void MapApi(IEndpointRouteBuilder endpoints, string api, AdminGate gate)
     {
         endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.View, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(await ops.Lag(narrowed, ct)) : refused));
         endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.View, ["tenant", "processor", "all"], async (ops, scope, ct) =>
                 !scope.Narrow(tenant, out var narrowed, out var refused) ? refused
                 : AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
                     ? AdminJson.Of(await ops.DeadLetters(narrowed, processor, all, ct))
                     : problem));
         endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.View, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.View, [], async (ops, scope, ct) =>
                 AdminJson.Of((await ops.Pauses(ct)).Where(p => p.Tenant == Pausing.everyTenant || scope.Covers(p.Tenant))))));
         endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.View, (ops, _, _) => Task.FromResult(AdminJson.Of(new
+            Guard(http, gate, AdminAccess.View, [], (ops, scope, _) => Task.FromResult(AdminJson.Of(new
             {
                 models = ops.ReadModels.Select(m => new { name = m.Name, version = m.Version }),
-                cache = ops.CacheStatistics,
+                // The cache's counters are the whole store's (every tenant's reads and folds): for operators of every tenant only.
+                cache = scope.OnlyTenant is null ? ops.CacheStatistics : null,
             })))));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/retry", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
                 scope.Refuses(tenant) is { } refused ? refused
                 : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Retry(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/discard", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
                 scope.Refuses(tenant) is { } refused ? refused
                 : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Discard(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Pause(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Resume(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, ["tenant", "from"], async (ops, scope, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
                 : scope.Refuses(tenant) is { } refused ? refused
                 : !AdminParameters.TryPosition("from", http.Request.Query["from"], required: true, out var from, out problem) ? problem
                 : AdminJson.Of(await ops.Replay(processor, tenant, from, null, ct))));
         endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string? tenant, string? scope) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, caller, ct) =>
+            Guard(http, gate, AdminAccess.Act, ["tenant", "scope"], async (ops, caller, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
                 : caller.Refuses(tenant) is { } refused ? refused
                 : AdminJson.Of(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
         endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) =>
+            Guard(http, gate, AdminAccess.Act, ["reason"], async (ops, scope, ct) =>
             {
                 if (scope.Refuses(tenant) is { } refused) return refused;
                 var audit = await ops.ForgetSubject(tenant, subject, reason ?? "forgotten by an operator (admin API)", ct);
                 return AdminJson.Of(new { tenant, subject, position = audit.Position });
             }));
         endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
-            Guard(http, accessOf, AdminAccess.Act, async (ops, scope, ct) => scope.OnlyTenant is null
+            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) => scope.OnlyTenant is null
                 ? AdminJson.Of(await ops.Verify(null, ct))
                 : Problems.Result(Problems.Unauthorized("Verifying the whole store needs an operator of every tenant."), StatusCodes.Status403Forbidden))));
     }
 
-    /// <summary>Checks the access, then runs the handler; refusals become problem documents, a replay that fails again 409.</summary>
-    private static async Task<IResult> Guard(HttpContext http, Func<HttpContext, Task<AdminScope>> accessOf, AdminAccess needed,
+    /// <summary>
+    /// Checks the access, then runs the handler; refusals become problem documents, a replay that fails again 409, and
+    /// what else throws is answered as on the command surface (<see cref="RequestFailures"/>): a store that is down 503
+    /// with Retry-After, a defect a 500 showing only its trace id.
+    /// </summary>
+    private static Task<IResult> Guard(HttpContext http, AdminGate gate, AdminAccess needed, string[] parameters,
+        Func<HybridOperations, AdminScope, CancellationToken, Task<IResult>> handle) =>
+        RequestFailures.Guard(http, gate.Options.UnavailableRetryAfter, () => Checked(http, gate, needed, parameters, handle));
+
+    /// <summary>
+    /// The caller's access, then the query parameters (each endpoint takes <paramref name="parameters"/> only, each once:
+    /// a mistyped <c>?tenat=</c> must not quietly list the caller's own tenant), then the forgery check, then the handler.
+    /// </summary>
+    private static async Task<IResult> Checked(HttpContext http, AdminGate gate, AdminAccess needed, string[] parameters,
         Func<HybridOperations, AdminScope, CancellationToken, Task<IResult>> handle)
     {
-        var scope = await accessOf(http);
+        var scope = await gate.ScopeOf(http);
         if (scope.Unresolvable is { } unresolvable) return unresolvable;
         if (scope.Access < needed) return AdminProblems.Forbidden(scope.Access);
+        if (QueryParameters.Unknown(http.Request.Query, parameters) is { } unknown)
+            return Problems.Result(Problems.Invalid(unknown), StatusCodes.Status400BadRequest);
         if (needed == AdminAccess.Act && !await AdminForgeryCheck.Passes(http, http.RequestServices.GetRequiredService<IAntiforgery>()))
             return AdminForgeryCheck.Refused();
         var ops = http.RequestServices.GetRequiredService<HybridOperations>();

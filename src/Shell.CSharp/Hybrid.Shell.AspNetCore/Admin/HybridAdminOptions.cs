@@ -20,6 +20,9 @@ public sealed record HybridAdminOptions
     /// </summary>
     public string? OperationsTenant { get; init; }
 
+    /// <summary>The Retry-After of a 503 answered because the store is unavailable or timed out (2 s, as the command surface's).</summary>
+    public TimeSpan UnavailableRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Events per page on the tenant page.</summary>
     public int PageSize { get; init; } = 50;
 }
