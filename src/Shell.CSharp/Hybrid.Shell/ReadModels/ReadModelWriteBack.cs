@@ -179,12 +179,15 @@ internal sealed class ReadModelWriteBack : IDisposable
             if (piece is null) removed.Add(name);
             else written.Add(new StoredPiece(name, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(name), piece.Value)));
         }
+        // A first write stamps the instance with the shape of the model's state (a delta keeps the stored stamp).
+        if (pending.Base < 0) written.Add(Shape(snapshot.Model));
         var bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(pending.Base, false, written.ToArray(), removed.ToArray()));
         if (bytes < 0)
         {
             // L2 does not hold the state the delta applies to (lost, damaged or rewritten): write the whole instance.
             var all = snapshot.Pieces
                 .Select(p => new StoredPiece(p.Key, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(p.Key), p.Value)))
+                .Append(Shape(snapshot.Model))
                 .ToArray();
             bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(-1, true, all, []));
         }
@@ -192,6 +195,8 @@ internal sealed class ReadModelWriteBack : IDisposable
         Interlocked.Increment(ref _writes);
         Interlocked.Add(ref _bytes, bytes);
     }
+
+    private static StoredPiece Shape(ReadModelDefinition model) => new(ReadModelShape.PieceName, ReadModelShape.Of(model));
 
     /// <summary>Stops the timer; what waits stays until FlushAll (a crash skips it).</summary>
     public void Dispose() => _timer.Dispose();

@@ -29,3 +29,4 @@ public sealed class InMemoryRetentionConformance() : RetentionConformance(new In
 public sealed class InMemoryPeerCaseConformance() : PeerCaseConformance(new InMemoryStoreFactory());
 public sealed class InMemoryLeaseConformance() : LeaseConformance(new InMemoryStoreFactory());
 public sealed class InMemoryNameConformance() : NameConformance(new InMemoryStoreFactory());
+public sealed class InMemoryReadModelConformance() : ReadModelConformance(new InMemoryStoreFactory());

@@ -31,3 +31,4 @@ public sealed class LmdbRetentionConformance() : RetentionConformance(new LmdbSt
 public sealed class LmdbPeerCaseConformance() : PeerCaseConformance(new LmdbStoreFactory());
 public sealed class LmdbLeaseConformance() : LeaseConformance(new LmdbStoreFactory());
 public sealed class LmdbNameConformance() : NameConformance(new LmdbStoreFactory());
+public sealed class LmdbReadModelConformance() : ReadModelConformance(new LmdbStoreFactory());

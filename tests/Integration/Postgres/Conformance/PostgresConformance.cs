@@ -31,3 +31,4 @@ public sealed class PostgresRetentionConformance() : RetentionConformance(new Po
 public sealed class PostgresPeerCaseConformance() : PeerCaseConformance(new PostgresStoreFactory());
 public sealed class PostgresLeaseConformance() : LeaseConformance(new PostgresStoreFactory());
 public sealed class PostgresNameConformance() : NameConformance(new PostgresStoreFactory());
+public sealed class PostgresReadModelConformance() : ReadModelConformance(new PostgresStoreFactory());
