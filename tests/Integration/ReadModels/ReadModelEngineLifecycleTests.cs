@@ -100,6 +100,26 @@ public sealed class ReadModelEngineLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task the_write_back_remembers_stored_watermarks_of_a_bounded_number_of_instances_however_many_tenants_are_read()
+    {
+        var tenants = Enumerable.Range(0, 40).Select(i => $"many-{i}").ToArray();
+        foreach (var t in tenants) _log.Count(t, "a", 1);
+        var l2 = new InMemoryReadModelStore();
+        var options = new ReadModelEngineOptions { MemoryCapacity = 3, MaxPendingWriteBacks = 2, WriteBackAfterEvents = 1 };
+        await using (var engine = new ReadModelEngine(_log.Store, CounterModels.all, l2, options))
+        {
+            foreach (var t in tenants) await engine.Read(t, "counter-summary", "", None);
+            foreach (var t in tenants.Take(5)) _log.Count(t, "b", 2);
+            foreach (var t in tenants) await engine.Read(t, "counter-summary", "", None);
+            Assert.InRange(engine.StoredWatermarksKnown, 1, 5);
+        }
+        // Instances whose stored watermark was forgotten were written whole: every one reads back from L2 as the log says.
+        await using var restarted = new ReadModelEngine(_log.Store, CounterModels.all, l2);
+        foreach (var t in tenants) Assert.Equal(_log.Summary(t), (await restarted.Read(t, "counter-summary", "", None)).State);
+        Assert.Equal(0, restarted.Statistics.EventsFolded);
+    }
+
+    [Fact]
     public async Task l1_entries_expire_after_their_time_to_live_on_the_engines_clock()
     {
         _log.Count("t1", "a", 1);

@@ -67,6 +67,9 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         Interlocked.Read(ref _l2Hits), Interlocked.Read(ref _l2Misses), Interlocked.Read(ref _damaged),
         Interlocked.Read(ref _eventsFolded), _writeBack?.Writes ?? 0, _writeBack?.Bytes ?? 0, _writeBack?.Count ?? 0);
 
+    /// <summary>How many instances' L2 watermarks the write-back remembers (bounded by the L1 and write-back capacities).</summary>
+    internal int StoredWatermarksKnown => _writeBack?.StoredKnown ?? 0;
+
     /// <summary>Empties L1 (L2 and what waits for write-back stay).</summary>
     public void ClearMemoryCache() => _l1.Clear();
 

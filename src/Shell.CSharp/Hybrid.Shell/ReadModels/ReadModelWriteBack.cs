@@ -1,3 +1,5 @@
+using BitFaster.Caching;
+using BitFaster.Caching.Lru;
 using Hybrid.Shell.Serialization;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +28,10 @@ internal sealed class ReadModelWriteBack : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<ReadModelKey, Pending> _pending = new();
     // The watermark L2 holds for each instance, as far as this engine knows (-1: none): the base of the next delta.
-    private readonly Dictionary<ReadModelKey, long> _stored = new();
+    // Bounded like the caches (many tenants and scopes must not grow it for ever): an instance it forgot has an unknown
+    // base, which no stored watermark matches, so its next write is a whole one.
+    private readonly ICache<ReadModelKey, long> _stored;
+    private const long UnknownBase = long.MinValue;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ITimer _timer;
@@ -39,6 +44,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         _options = options;
         _clock = clock;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _stored = new ConcurrentLruBuilder<ReadModelKey, long>()
+            .WithCapacity(Math.Max(3, options.MemoryCapacity + options.MaxPendingWriteBacks))
+            .Build();
         var period = options.WriteBackAfter > TimeSpan.Zero ? options.WriteBackAfter : TimeSpan.FromSeconds(1);
         _timer = clock.CreateTimer(_ => FlushDue(), null, period, period);
     }
@@ -52,6 +60,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         get { lock (_gate) return _pending.Count; }
     }
 
+    /// <summary>How many instances' stored watermarks are remembered (bounded).</summary>
+    internal int StoredKnown => _stored.Count;
+
     /// <summary>Records a newer snapshot of an instance and the pieces changed since the previous one.</summary>
     public void Enqueue(ReadModelSnapshot snapshot, IEnumerable<string> changed, long events)
     {
@@ -60,7 +71,7 @@ internal sealed class ReadModelWriteBack : IDisposable
         {
             if (!_pending.TryGetValue(snapshot.Key, out var pending))
             {
-                var stored = _stored.TryGetValue(snapshot.Key, out var w) ? w : -1;
+                var stored = _stored.TryGet(snapshot.Key, out var w) ? w : UnknownBase;
                 _pending[snapshot.Key] = pending = new Pending(snapshot, stored, _clock.GetUtcNow());
             }
             pending.Snapshot = snapshot;
@@ -84,7 +95,7 @@ internal sealed class ReadModelWriteBack : IDisposable
     {
         lock (_gate)
         {
-            if (!_pending.ContainsKey(key)) _stored[key] = watermark;
+            if (!_pending.ContainsKey(key)) _stored.AddOrUpdate(key, watermark);
         }
     }
 
@@ -97,7 +108,7 @@ internal sealed class ReadModelWriteBack : IDisposable
             lock (_gate)
             {
                 _pending.Remove(key);
-                _stored[key] = -1;
+                _stored.AddOrUpdate(key, -1);
             }
         }
         finally
@@ -191,7 +202,7 @@ internal sealed class ReadModelWriteBack : IDisposable
                 .ToArray();
             bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(-1, true, all, []));
         }
-        lock (_gate) _stored[snapshot.Key] = snapshot.Watermark;
+        lock (_gate) _stored.AddOrUpdate(snapshot.Key, snapshot.Watermark);
         Interlocked.Increment(ref _writes);
         Interlocked.Add(ref _bytes, bytes);
     }
