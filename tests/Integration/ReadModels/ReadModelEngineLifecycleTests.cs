@@ -120,6 +120,28 @@ public sealed class ReadModelEngineLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task an_instance_the_cache_cannot_store_stays_in_memory_and_never_fails_another_tenants_read()
+    {
+        _log.Count("t1", "a", 1);
+        _log.Count("t2", "a", 2);
+        var log = new WarningLog<ReadModelEngine>();
+        using var l2 = new LmdbReadModelStore(_dir.Path);
+        await using var engine = new ReadModelEngine(_log.Store, CounterModels.all, l2,
+            new ReadModelEngineOptions { MaxPendingWriteBacks = 1, WriteBackAfterEvents = 1000 }, logger: log);
+        var longScope = new string('g', 5000); // its cache key is longer than LMDB takes
+
+        Assert.Equal(0, (int)(await engine.Read("t1", "group-events", longScope, None)).State);
+        // Two instances wait now, one more than allowed: this read flushes both.
+        Assert.Equal(_log.Summary("t2"), (await engine.Read("t2", "counter-summary", "", None)).State);
+
+        Assert.Contains(log.Warnings, w => w.Contains("'group-events'") && w.Contains("tenant 't1'"));
+        Assert.NotNull(l2.Load(new ReadModelKey("t2", "counter-summary", 1, "")));
+        Assert.Equal(0, engine.Statistics.PendingWriteBacks);
+        await engine.FlushAsync();
+        Assert.Equal(0, (int)(await engine.Read("t1", "group-events", longScope, None)).State);
+    }
+
+    [Fact]
     public async Task l1_entries_expire_after_their_time_to_live_on_the_engines_clock()
     {
         _log.Count("t1", "a", 1);

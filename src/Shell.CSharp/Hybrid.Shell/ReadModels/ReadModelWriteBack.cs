@@ -80,8 +80,8 @@ internal sealed class ReadModelWriteBack : IDisposable
             flushInstance = pending.Events >= _options.WriteBackAfterEvents;
             flushAll = _pending.Count > _options.MaxPendingWriteBacks;
         }
-        if (flushAll) Flush(_ => true);
-        else if (flushInstance) Flush(k => k.Equals(snapshot.Key));
+        if (flushAll) FlushForReader(_ => true);
+        else if (flushInstance) FlushForReader(k => k.Equals(snapshot.Key));
     }
 
     /// <summary>The newest snapshot of an instance still waiting for write-back (newer than L2's).</summary>
@@ -133,7 +133,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         }
     }
 
-    // The predicate runs under the gate.
+    // The predicate runs under the gate. Tries every instance taken: one that can never be stored (the cache refuses its
+    // key) is kept in memory only, with a warning; one that fails otherwise waits again, and the first such failure is
+    // thrown once the others were written.
     private void Flush(Func<ReadModelKey, bool> which)
     {
         _writing.Wait();
@@ -145,24 +147,51 @@ internal sealed class ReadModelWriteBack : IDisposable
                 taken = _pending.Where(p => which(p.Key)).Select(p => p.Value).ToList();
                 foreach (var p in taken) _pending.Remove(p.Snapshot.Key);
             }
-            for (var i = 0; i < taken.Count; i++)
+            Exception? failure = null;
+            foreach (var pending in taken)
             {
                 try
                 {
-                    Write(taken[i]);
+                    Write(pending);
                 }
-                catch
+                catch (InvalidInputException refused)
+                {
+                    _logger.LogWarning(refused, "The read-model cache cannot store {Key}: it is kept in memory only and folded from the log when evicted.",
+                        pending.Snapshot.Key);
+                    lock (_gate) _stored.TryRemove(pending.Snapshot.Key);
+                }
+                catch (Exception e)
                 {
                     // Put back what was not written, so that L2 never gets a watermark without the pieces it implies.
-                    lock (_gate)
-                        foreach (var p in taken.Skip(i)) Requeue(p);
-                    throw;
+                    lock (_gate) Requeue(pending);
+                    failure ??= e;
                 }
             }
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
         {
             _writing.Release();
+        }
+    }
+
+    // A flush a read triggered: its failure is the cache's, never the reader's. What still waits beyond the bound is
+    // dropped (only cache is lost: L2 keeps an older, consistent instance, and the next write of each is whole).
+    private void FlushForReader(Func<ReadModelKey, bool> which)
+    {
+        try
+        {
+            Flush(which);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The read-model write-back failed; what waits is written again later.");
+            lock (_gate)
+            {
+                if (_pending.Count <= _options.MaxPendingWriteBacks) return;
+                foreach (var key in _pending.Keys) _stored.TryRemove(key);
+                _pending.Clear();
+            }
         }
     }
 
