@@ -1,4 +1,4 @@
-// Model-based properties of the read-model engine: whatever the layout and whatever interleaving of appends,
+// Model-based properties of the read-model engine: whatever the layout and whatever interleaving of appends, purges,
 // reads, write-backs, cache clears, restarts, crashes and lost or damaged L2 caches, a read returns exactly the
 // plain fold of the tenant's log at the position it reports.
 module Hybrid.Tests.Properties.ReadModelProperties
@@ -26,6 +26,7 @@ type Op =
     | Crash
     | LoseL2
     | DamageL2
+    | Purge of tenant: string * pick: int
 
 let private tenants = [ "t1"; "t2" ]
 let private keys = [ "a"; "b"; "c"; "d" ]
@@ -37,10 +38,18 @@ let private genEvent =
           Gen.map2 (fun k g -> Moved(k, g)) (Gen.elements keys) (Gen.elements groups)
           Gen.map Removed (Gen.elements keys) ]
 
-/// The scopes a read of each model (by index in CounterModels.all) may use.
+/// Beside the counter models: a model that reads the purge audit type itself (how many purges the tenant had).
+let private purgeAudits =
+    ReadModel.ofRecorded "purge-audits" 1 [ Purging.AuditType ] 0 (fun n _ -> n + 1)
+
+/// The models the engine runs: the counter models, then purgeAudits.
+let private models = CounterModels.all @ [ purgeAudits ]
+
+/// The scopes a read of each model (by index in models) may use.
 let private scopesOf model =
     match model with
     | 0 -> [ "" ]
+    | 6 -> [ "" ]
     | 1 -> "" :: keys
     | 2 -> "" :: ReadModel.ManifestSelector :: groups
     | 3 -> keys
@@ -49,7 +58,7 @@ let private scopesOf model =
 let private genRead =
     gen {
         let! tenant = Gen.elements tenants
-        let! model = Gen.choose (0, CounterModels.all.Length - 1)
+        let! model = Gen.choose (0, models.Length - 1)
         let! scope = Gen.elements (scopesOf model)
         return Read(tenant, model, scope)
     }
@@ -64,7 +73,8 @@ let private genOp =
           1, Gen.constant Restart
           1, Gen.constant Crash
           1, Gen.constant LoseL2
-          1, Gen.constant DamageL2 ]
+          1, Gen.constant DamageL2
+          1, Gen.map2 (fun t p -> Purge(t, p)) (Gen.elements tenants) (Gen.choose (0, 1000)) ]
 
 type Scenario =
     { Ops: Op list
@@ -81,7 +91,7 @@ let private genScenario =
         // Always end by reading every model, so each scenario checks something.
         let finalReads =
             [ for t in tenants do
-                  for m in 0 .. CounterModels.all.Length - 1 do
+                  for m in 0 .. models.Length - 1 do
                       for s in scopesOf m -> Read(t, m, s) ]
         return { Ops = ops @ finalReads; WriteBackAfterEvents = writeBack; BatchSize = batch; Capacity = capacity }
     }
@@ -106,6 +116,7 @@ let expected (model: int) (scope: string) (log: RecordedEvent[]) : obj =
     | 2, group -> box (CounterModels.Reference.partition group log)
     | 3, key -> box (CounterModels.Reference.totalByTag key log)
     | 4, group -> box (CounterModels.Reference.eventsByGroup group log)
+    | 6, _ -> box (log |> Array.filter (fun e -> e.Type = Purging.AuditType) |> Array.length)
     | _, group -> box (CounterModels.Reference.keysByGroupTag group log)
 
 let private run (scenario: Scenario) =
@@ -119,7 +130,7 @@ let private run (scenario: Scenario) =
             ReadBatchSize = scenario.BatchSize,
             MemoryCapacity = scenario.Capacity,
             WriteBackAfter = TimeSpan.FromSeconds 1.0)
-    let start () = new ReadModelEngine(log, CounterModels.all, l2, options, clock)
+    let start () = new ReadModelEngine(log, models, l2, options, clock)
     let mutable engine = start ()
     let mutable ids = 0
     let failures = ResizeArray<string>()
@@ -133,11 +144,11 @@ let private run (scenario: Scenario) =
                     { Id = Guid(ids, 0s, 0s, Array.zeroCreate 8); Data = toData e; Metadata = EventMetadata.Empty })
             log.Append(AppendRequest.Of(tenant, Array.ofList proposed), ct).Result |> ignore
         | Read(tenant, model, scope) ->
-            let view = engine.Read(tenant, CounterModels.all.[model].Name, scope, ct).Result
+            let view = engine.Read(tenant, models.[model].Name, scope, ct).Result
             let head = log.GetHead(tenant, ct).Result
             let tenantLog = log.Read(tenant, EventQuery.All, ct).Result
             let want = expected model scope tenantLog
-            let plain = ReadModel.plainRead CounterModels.all.[model] scope tenantLog
+            let plain = ReadModel.plainRead models.[model] scope tenantLog
             if view.Position <> head then failures.Add $"{op}: position {view.Position}, head {head}"
             if not (view.State.Equals want) then failures.Add $"{op}: got {view.State}, expected {want}"
             if not (plain.Equals want) then failures.Add $"{op}: the plain fold gave {plain}, expected {want}"
@@ -152,6 +163,14 @@ let private run (scenario: Scenario) =
             engine <- start ()
         | LoseL2 -> l2.Lose()
         | DamageL2 -> l2.Damage()
+        | Purge(tenant, pick) ->
+            // One event of the tenant's log (an audit event or a placeholder is refused or changes nothing).
+            let head = log.GetHead(tenant, ct).Result
+            if head > 0L then
+                let target = PurgeTarget.EventsAt [| 1L + int64 pick % head |]
+                ids <- ids + 1
+                let request = { Tenant = tenant; Target = target; Reason = "property"; AuditId = Guid(ids, 1s, 0s, Array.zeroCreate 8); Metadata = EventMetadata.Empty }
+                (log :> IEventPurger).Purge(request, ct).Result |> ignore
     engine.DisposeAsync().AsTask().Wait()
     failures |> List.ofSeq
 

@@ -53,7 +53,8 @@ type StoredInstance =
 
 /// What one write-back changed.
 type PieceWrite =
-    { /// The stored watermark the change applies to (-1: no instance stored). Ignored by a full write.
+    { /// The stored watermark the change applies to (-1: no instance stored; a value no watermark has, such as
+      /// Int64.MinValue, when the writer does not know: the change is then refused). Ignored by a full write.
       Base: Position
       /// True when the pieces written are the whole instance, replacing whatever is stored.
       Full: bool

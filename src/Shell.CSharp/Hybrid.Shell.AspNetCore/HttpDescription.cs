@@ -22,7 +22,7 @@ internal static class HttpDescription
                     ? "Not available: this server has no read-model views."
                     : $"Optional, read-your-writes: wait up to this many milliseconds (0 to {(long)options.MaxWait.TotalMilliseconds}) until the "
                       + "views have folded the command's events, and answer with their state in 'views' ('viewsTimedOut' is true when the wait "
-                      + "ran out; the command stands either way). The views are those named by 'views', else those the command names for "
+                      + "ran out, 'viewsFailed' lists views that could not be read; the command stands either way). The views are those named by 'views', else those the command names for "
                       + "its payload; a command that names none needs 'views'.",
                 ["views"] = $"Optional, with waitMs only: model or model:scope, separated by commas, at most {CommandRequest.MaxViews}.",
             },

@@ -109,7 +109,8 @@ public static class HybridEndpoints
         {
             if (StreamTag(accepted.Item.Events) is { } etag) http.Response.Headers.ETag = etag;
             if (request.Wait is { } wait && views is { Length: > 0 })
-                await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait, ct);
+                await ReadYourWrites.AddViews(answer, options.Views!, caller.Tenant, accepted.Item.Position, views, wait,
+                    RequestFailures.Logger(http), ct);
         }
         return Outcome(answer, status);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.Shell.Http;
@@ -33,28 +34,40 @@ internal static class ReadYourWrites
         return null;
     }
 
-    /// <summary>Adds <c>views</c> (by <c>model</c> or <c>model:scope</c>) and <c>viewsTimedOut</c> to the answer.</summary>
+    /// <summary>
+    /// Adds <c>views</c> (by <c>model</c> or <c>model:scope</c>), <c>viewsTimedOut</c> and <c>viewsFailed</c> to the
+    /// answer. The command is committed whatever happens here: a view that fails to read (its reducer throws, the store
+    /// fails) is logged and listed in <c>viewsFailed</c>, and the other views are still answered.
+    /// </summary>
     public static async Task AddViews(Dictionary<string, object?> body, IReadModelViews views, string tenant, long position,
-        ViewRef[] wanted, TimeSpan wait, CancellationToken ct)
+        ViewRef[] wanted, TimeSpan wait, ILogger logger, CancellationToken ct)
     {
         var fresh = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var failed = new List<string>();
         var timedOut = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(wait);
         foreach (var view in wanted)
         {
+            var name = view.Scope.Length == 0 ? view.Model : $"{view.Model}:{view.Scope}";
             try
             {
                 var read = await views.ReadAtLeast(tenant, view.Model, view.Scope, position, timeout.Token).ConfigureAwait(false);
-                fresh[view.Scope.Length == 0 ? view.Model : $"{view.Model}:{view.Scope}"] = read.State;
+                fresh[name] = read.State;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 timedOut = true;
                 break;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Tenant '{Tenant}': the view '{View}' of an accepted command could not be read.", tenant, name);
+                failed.Add(name);
+            }
         }
         body["views"] = fresh;
         body["viewsTimedOut"] = timedOut;
+        body["viewsFailed"] = failed;
     }
 }

@@ -49,6 +49,6 @@ internal static class RequestFailures
         }
     }
 
-    private static ILogger Logger(HttpContext http) =>
+    internal static ILogger Logger(HttpContext http) =>
         http.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Hybrid.Http") ?? NullLogger.Instance;
 }

@@ -172,7 +172,9 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
             return false;
         }
         var views = _tenants.GetOrAdd(e.Tenant, _ => new ProjectorTenantViews(_models));
-        if (!views.Fold(e))
+        if (!views.Fold(e, failure => _logger.LogError(failure.InnerException,
+                "{Failure} The model stops folding this tenant's events and its reads fail; fix the reducer and bump the model's version to rebuild it.",
+                failure.Message)))
         {
             Interlocked.Increment(ref _duplicates);
             return false;
@@ -200,6 +202,7 @@ public sealed class NatsProjector : IReadModelViews, IAsyncDisposable
         var index = Array.FindIndex(_models, m => m.Name == model);
         if (index < 0) throw new ArgumentException($"No read model is named '{model}'.", nameof(model));
         var views = _tenants.GetOrAdd(tenant, _ => new ProjectorTenantViews(_models));
+        if (views.FailureOf(index) is { } failure) throw failure;
         var (pieces, position) = views.Snapshot(index);
         return new ReadModelView(model, tenant, scope, _models[index].View.Invoke(scope).Invoke(pieces), position);
     }

@@ -14,6 +14,9 @@ internal sealed class ProjectorTenantViews
     private readonly long[] _positions;
     private readonly long[] _written;
     private readonly HashSet<string>[] _changed;
+    // A model whose reducer threw on an event of this tenant: it folds nothing more (its position still moves, so
+    // waiting for a position is not blocked), is never written to the durable store again, and its reads fail with this.
+    private readonly ReadModelFoldFailedException?[] _failed;
     private TaskCompletionSource _folded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Views that have folded nothing.</summary>
@@ -28,6 +31,7 @@ internal sealed class ProjectorTenantViews
         _positions = positions;
         _written = written;
         _changed = models.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        _failed = new ReadModelFoldFailedException?[models.Length];
     }
 
     /// <summary>The position every model has seen.</summary>
@@ -42,8 +46,11 @@ internal sealed class ProjectorTenantViews
         get { lock (this) return _positions.All(p => p == 0); }
     }
 
-    /// <summary>Folds the event into each model that has not seen it; false when none had (a repeat).</summary>
-    public bool Fold(RecordedEvent e)
+    /// <summary>
+    /// Folds the event into each model that has not seen it; false when none had (a repeat). A model whose reducer throws
+    /// is isolated (see <see cref="FailureOf"/>) and reported to <paramref name="failed"/>; the other models go on.
+    /// </summary>
+    public bool Fold(RecordedEvent e, Action<ReadModelFoldFailedException>? failed = null)
     {
         lock (this)
         {
@@ -52,11 +59,21 @@ internal sealed class ProjectorTenantViews
             {
                 if (e.Position <= _positions[i]) continue;
                 any = true;
-                if (_models[i].EventTypes.Contains(e.Type))
+                if (_failed[i] is null && _models[i].EventTypes.Contains(e.Type))
                 {
-                    var (pieces, changed) = _models[i].Step.Invoke(_pieces[i]).Invoke(e);
-                    _pieces[i] = pieces;
-                    _changed[i].UnionWith(changed);
+                    try
+                    {
+                        var (pieces, changed) = _models[i].Step.Invoke(_pieces[i]).Invoke(e);
+                        _pieces[i] = pieces;
+                        _changed[i].UnionWith(changed);
+                    }
+                    catch (Exception ex)
+                    {
+                        var model = _models[i];
+                        _failed[i] = new ReadModelFoldFailedException(new ReadModelKey(e.Tenant, model.Name, model.Version, ""), e.Id, e.Type, e.Position, ex);
+                        _changed[i].Clear();
+                        failed?.Invoke(_failed[i]!);
+                    }
                 }
                 _positions[i] = e.Position;
             }
@@ -66,6 +83,12 @@ internal sealed class ProjectorTenantViews
             folded.SetResult();
             return true;
         }
+    }
+
+    /// <summary>Why a model stopped folding this tenant's events (its reducer threw); null while it folds.</summary>
+    public ReadModelFoldFailedException? FailureOf(int index)
+    {
+        lock (this) return _failed[index];
     }
 
     /// <summary>A model's pieces and the position it has seen.</summary>
@@ -88,7 +111,7 @@ internal sealed class ProjectorTenantViews
             var changes = new List<ModelChange>();
             for (var i = 0; i < _models.Length; i++)
             {
-                if (_positions[i] <= Math.Max(_written[i], 0)) continue;
+                if (_failed[i] is not null || _positions[i] <= Math.Max(_written[i], 0)) continue;
                 changes.Add(new ModelChange(i, _positions[i], _written[i], _pieces[i], _changed[i].ToArray()));
                 _changed[i].Clear();
             }

@@ -36,17 +36,6 @@ public sealed class ReadModelEngineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task L1_entries_expire_after_their_time_to_live()
-    {
-        _log.Count("t1", "a", 1);
-        await using var engine = Engine(null, new ReadModelEngineOptions { MemoryTimeToLive = TimeSpan.FromMilliseconds(30) });
-        await engine.Read("t1", "counter-summary", "", None);
-        Assert.NotNull(engine.TryReadCached("t1", "counter-summary", ""));
-        await Task.Delay(300);
-        Assert.Null(engine.TryReadCached("t1", "counter-summary", ""));
-    }
-
-    [Fact]
     public async Task Keys_are_full_width_so_scopes_tenants_and_models_that_look_alike_stay_apart()
     {
         // Tenants and scopes whose concatenations coincide ("t1" + "a-b" and "t1-a" + "b").

@@ -19,7 +19,9 @@ public sealed class QueryProcessor
 
     /// <summary>
     /// A processor over a store (wrap it in an upcasting store to upcast reads), read-model views and queries. Without a
-    /// store (a projector process that has only read models) a query that reads events fails naming it.
+    /// store (a projector process that has only read models) a query that reads events fails naming it. With views, a
+    /// query that declares a read model they do not know (<c>Query.readsModels</c>, <c>Query.overViews</c>) is refused
+    /// here, naming both, rather than failing every request.
     /// </summary>
     public QueryProcessor(IEventStore? store, IReadModelViews? views, IEnumerable<QueryDefinition> queries)
     {
@@ -29,6 +31,8 @@ public sealed class QueryProcessor
         foreach (var q in queries)
         {
             if (!builder.TryAdd(q.Name, q)) throw new ArgumentException($"Two queries are named '{q.Name}'.", nameof(queries));
+            if (views is not null && q.ReadModels.FirstOrDefault(m => !views.Knows(m)) is { } unknown)
+                throw new ArgumentException(UnknownModel(q.Name, unknown), nameof(queries));
         }
         _queries = builder.ToImmutable();
     }
@@ -90,6 +94,9 @@ public sealed class QueryProcessor
         }
     }
 
+    private static string UnknownModel(string query, string model) =>
+        $"Query '{query}' reads read model '{model}', which is not registered: register it (Runtime.addReadModel) or fix the query.";
+
     /// <summary>A short name for an outcome, for traces: answered, unauthorized, invalid, not-found, unknown-query.</summary>
     public static string OutcomeName(QueryOutcome outcome) => outcome switch
     {
@@ -109,6 +116,8 @@ public sealed class QueryProcessor
         {
             if (_views is null)
                 throw new InvalidOperationException($"Query '{query}' reads read model '{view.Model}', but the processor has no read-model views.");
+            // The definition's defect, not the caller's: a 500 naming it, never an invalid request.
+            if (!_views.Knows(view.Model)) throw new InvalidOperationException(UnknownModel(query, view.Model));
             views.Add(await _views.Read(caller.Tenant, view.Model, view.Scope, ct).ConfigureAwait(false));
         }
         RecordedEvent[] events = [];

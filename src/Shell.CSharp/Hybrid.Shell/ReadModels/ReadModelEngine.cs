@@ -49,7 +49,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             if (!_models.TryAdd(model.Name, model))
                 throw new ArgumentException($"Two read models are named '{model.Name}'.", nameof(models));
         }
-        _l1 = new ReadModelMemoryCache(_options.MemoryCapacity, _options.MemoryTimeToLive);
+        _l1 = new ReadModelMemoryCache(_options.MemoryCapacity, _options.MemoryTimeToLive, _clock);
         if (cache is not null) _writeBack = new ReadModelWriteBack(cache, _options, _clock, _logger);
     }
 
@@ -66,6 +66,9 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         Interlocked.Read(ref _l1Hits), Interlocked.Read(ref _l1Misses), _l1.Evictions, _l1.Count,
         Interlocked.Read(ref _l2Hits), Interlocked.Read(ref _l2Misses), Interlocked.Read(ref _damaged),
         Interlocked.Read(ref _eventsFolded), _writeBack?.Writes ?? 0, _writeBack?.Bytes ?? 0, _writeBack?.Count ?? 0);
+
+    /// <summary>How many instances' L2 watermarks the write-back remembers (bounded by the L1 and write-back capacities).</summary>
+    internal int StoredWatermarksKnown => _writeBack?.StoredKnown ?? 0;
 
     /// <summary>Empties L1 (L2 and what waits for write-back stay).</summary>
     public void ClearMemoryCache() => _l1.Clear();
@@ -114,7 +117,10 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         return ViewOf(snapshot, selector);
     }
 
-    /// <summary>Drops the instance from both caches and folds it again from the start of the log, reporting progress.</summary>
+    /// <summary>
+    /// Drops the instance's L2 entry and folds it again from the start of the log, reporting progress; readers are served
+    /// the state L1 holds until the new one replaces it.
+    /// </summary>
     public async Task<ReadModelView> Rebuild(string tenant, string model, string scope, CancellationToken ct)
     {
         var (definition, key, selector) = Resolve(tenant, model, scope);
@@ -195,7 +201,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             ReadModelSnapshot? snapshot;
             if (fromScratch)
             {
-                _l1.Remove(key);
+                // L1 keeps the current state until the new one replaces it: readers are served meanwhile.
                 _writeBack?.Discard(key);
                 _l2?.Delete(key);
                 snapshot = null;
@@ -243,11 +249,24 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
             _writeBack?.NoteStored(key, -1);
             return null;
         }
+        var shape = Array.Find(stored.Value.Pieces, p => p.Name == ReadModelShape.PieceName);
+        if (shape is null || !shape.Bytes.AsSpan().SequenceEqual(ReadModelShape.Of(model)))
+        {
+            // Written for another shape of the state (its types changed without a version bump, or by a release that
+            // stored no shape): its positional bytes could read back as wrong values, so it is rebuilt from the log.
+            _logger.LogInformation("The cached {Key} was stored for another shape of the model's state; it is rebuilt from the log.", key);
+            _l2!.Delete(key);
+            _writeBack?.NoteStored(key, -1);
+            return null;
+        }
         try
         {
             var pieces = model.Initial;
             foreach (var piece in stored.Value.Pieces)
+            {
+                if (ReferenceEquals(piece, shape)) continue;
                 pieces = pieces.Add(piece.Name, PieceSerializer.Deserialize(model.PieceType.Invoke(piece.Name), piece.Bytes)!);
+            }
             _writeBack?.NoteStored(key, stored.Value.Watermark);
             return new ReadModelSnapshot(model, key, stored.Value.Watermark, pieces);
         }
@@ -270,7 +289,8 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     {
         var model = from.Model;
         var key = from.Key;
-        var query = FoldInvalidation.widen(ReadModel.query(model, key.Scope));
+        var own = ReadModel.query(model, key.Scope);
+        var query = FoldInvalidation.widen(own);
         var folding = from.Watermark > Names.Start;
         var batch = _options.ReadBatchSize;
         var report = _options.Progress;
@@ -297,17 +317,30 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
                 {
                     if (FoldInvalidation.invalidates(recorded))
                     {
-                        if (!folding) continue;
-                        next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                        return (null, changed, events);
+                        if (folding)
+                        {
+                            next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                            return (null, changed, events);
+                        }
+                        // Read only to see invalidations, unless the model reads the audit type itself: then it folds it.
+                        if (!EventQueryModule.matchesTypeAndTags(own, recorded.Type, recorded.Tags)) continue;
                     }
                     if (Purging.isPurged(recorded) || !ReadModel.belongs(model, key.Scope, recorded)) continue;
                     run[count++] = recorded;
                 }
                 if (count > 0)
                 {
-                    var (stepped, names) = FSharpFunc<FSharpMap<string, object>, ArraySegment<RecordedEvent>>.InvokeFast(
-                        model.StepRun, pieces, new ArraySegment<RecordedEvent>(run, 0, count));
+                    var segment = new ArraySegment<RecordedEvent>(run, 0, count);
+                    FSharpMap<string, object> stepped;
+                    FSharpList<string> names;
+                    try
+                    {
+                        (stepped, names) = FSharpFunc<FSharpMap<string, object>, ArraySegment<RecordedEvent>>.InvokeFast(model.StepRun, pieces, segment);
+                    }
+                    catch (Exception failure) when (failure is not OperationCanceledException)
+                    {
+                        throw FoldFailure(model, key, pieces, segment, failure);
+                    }
                     pieces = stepped;
                     foreach (var name in names) changed.Add(name);
                 }
@@ -326,6 +359,28 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         Interlocked.Add(ref _eventsFolded, events);
         if (longFold) report?.Report(new ReadModelRebuildProgress(key, target, target, events, Done: true));
         return (new ReadModelSnapshot(model, key, target, pieces), changed, events);
+    }
+
+    /// <summary>
+    /// The model's code threw on one of the run's events: steps the run again one event at a time (the reducer is pure)
+    /// to name the event it throws on.
+    /// </summary>
+    private static ReadModelFoldFailedException FoldFailure(ReadModelDefinition model, ReadModelKey key, FSharpMap<string, object> pieces,
+        ArraySegment<RecordedEvent> run, Exception failure)
+    {
+        foreach (var e in run)
+        {
+            try
+            {
+                pieces = FSharpFunc<FSharpMap<string, object>, RecordedEvent>.InvokeFast(model.Step, pieces, e).Item1;
+            }
+            catch (Exception inner)
+            {
+                return new ReadModelFoldFailedException(key, e.Id, e.Type, e.Position, inner);
+            }
+        }
+        var last = run[run.Count - 1];
+        return new ReadModelFoldFailedException(key, last.Id, last.Type, last.Position, failure);
     }
 
     /// <summary>Stops the write-back timer, then writes back what waits.</summary>

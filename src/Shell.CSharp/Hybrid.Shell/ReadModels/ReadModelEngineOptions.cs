@@ -6,7 +6,7 @@ public sealed record ReadModelEngineOptions
     /// <summary>How many instances the in-process L1 cache holds at most. 10,000 by default.</summary>
     public int MemoryCapacity { get; set; } = 10_000;
 
-    /// <summary>How long an L1 entry lives after it was written. 10 minutes by default.</summary>
+    /// <summary>How long an L1 entry lives after it was written, on the engine's TimeProvider. 10 minutes by default.</summary>
     public TimeSpan MemoryTimeToLive { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>An instance is written back to L2 once it has folded this many events since its last write. 1,000 by default.</summary>

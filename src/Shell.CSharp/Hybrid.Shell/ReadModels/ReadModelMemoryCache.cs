@@ -4,26 +4,49 @@ using BitFaster.Caching.Lru;
 namespace Hybrid.Shell.ReadModels;
 
 /// <summary>
-/// The L1 cache: a bounded, thread-safe LRU (BitFaster's ConcurrentLru) with a time to live, keyed by the full
-/// <see cref="ReadModelKey"/> (compared field by field: a hash collision only shares a bucket, never an entry).
+/// The L1 cache: a bounded, thread-safe LRU (BitFaster's ConcurrentLru) keyed by the full <see cref="ReadModelKey"/>
+/// (compared field by field: a hash collision only shares a bucket, never an entry). An entry's time to live runs on
+/// the engine's <see cref="TimeProvider"/>, so virtual time expires it as real time does.
 /// </summary>
 internal sealed class ReadModelMemoryCache
 {
-    private readonly ICache<ReadModelKey, ReadModelSnapshot> _cache;
+    private sealed record Entry(ReadModelSnapshot Snapshot, long WrittenAt);
 
-    public ReadModelMemoryCache(int capacity, TimeSpan timeToLive)
+    private readonly ICache<ReadModelKey, Entry> _cache;
+    private readonly TimeSpan _timeToLive;
+    private readonly TimeProvider _clock;
+    private long _expired;
+
+    public ReadModelMemoryCache(int capacity, TimeSpan timeToLive, TimeProvider clock)
     {
         if (capacity < 3) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The L1 capacity must be 3 or more.");
-        _cache = new ConcurrentLruBuilder<ReadModelKey, ReadModelSnapshot>()
+        if (timeToLive <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "The L1 time to live must be positive.");
+        _timeToLive = timeToLive;
+        _clock = clock;
+        _cache = new ConcurrentLruBuilder<ReadModelKey, Entry>()
             .WithCapacity(capacity)
-            .WithExpireAfterWrite(timeToLive)
             .WithMetrics()
             .Build();
     }
 
-    public bool TryGet(ReadModelKey key, out ReadModelSnapshot snapshot) => _cache.TryGet(key, out snapshot!);
+    public bool TryGet(ReadModelKey key, out ReadModelSnapshot snapshot)
+    {
+        if (_cache.TryGet(key, out var entry))
+        {
+            if (_clock.GetElapsedTime(entry.WrittenAt) < _timeToLive)
+            {
+                snapshot = entry.Snapshot;
+                return true;
+            }
+            // Remove this entry only: a newer one written meanwhile stays.
+            if (_cache.TryRemove(new KeyValuePair<ReadModelKey, Entry>(key, entry))) Interlocked.Increment(ref _expired);
+        }
+        snapshot = null!;
+        return false;
+    }
 
-    public void Set(ReadModelSnapshot snapshot) => _cache.AddOrUpdate(snapshot.Key, snapshot);
+    public void Set(ReadModelSnapshot snapshot) => _cache.AddOrUpdate(snapshot.Key, new Entry(snapshot, _clock.GetTimestamp()));
 
     public void Remove(ReadModelKey key) => _cache.TryRemove(key);
 
@@ -31,5 +54,6 @@ internal sealed class ReadModelMemoryCache
 
     public int Count => _cache.Count;
 
-    public long Evictions => _cache.Metrics.HasValue ? _cache.Metrics.Value!.Evicted : 0;
+    /// <summary>Entries evicted to make room, and entries found expired.</summary>
+    public long Evictions => (_cache.Metrics.HasValue ? _cache.Metrics.Value!.Evicted : 0) + Interlocked.Read(ref _expired);
 }

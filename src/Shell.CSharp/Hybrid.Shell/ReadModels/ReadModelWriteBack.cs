@@ -1,3 +1,5 @@
+using BitFaster.Caching;
+using BitFaster.Caching.Lru;
 using Hybrid.Shell.Serialization;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +28,10 @@ internal sealed class ReadModelWriteBack : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<ReadModelKey, Pending> _pending = new();
     // The watermark L2 holds for each instance, as far as this engine knows (-1: none): the base of the next delta.
-    private readonly Dictionary<ReadModelKey, long> _stored = new();
+    // Bounded like the caches (many tenants and scopes must not grow it for ever): an instance it forgot has an unknown
+    // base, which no stored watermark matches, so its next write is a whole one.
+    private readonly ICache<ReadModelKey, long> _stored;
+    private const long UnknownBase = long.MinValue;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ITimer _timer;
@@ -39,6 +44,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         _options = options;
         _clock = clock;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _stored = new ConcurrentLruBuilder<ReadModelKey, long>()
+            .WithCapacity(Math.Max(3, options.MemoryCapacity + options.MaxPendingWriteBacks))
+            .Build();
         var period = options.WriteBackAfter > TimeSpan.Zero ? options.WriteBackAfter : TimeSpan.FromSeconds(1);
         _timer = clock.CreateTimer(_ => FlushDue(), null, period, period);
     }
@@ -52,6 +60,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         get { lock (_gate) return _pending.Count; }
     }
 
+    /// <summary>How many instances' stored watermarks are remembered (bounded).</summary>
+    internal int StoredKnown => _stored.Count;
+
     /// <summary>Records a newer snapshot of an instance and the pieces changed since the previous one.</summary>
     public void Enqueue(ReadModelSnapshot snapshot, IEnumerable<string> changed, long events)
     {
@@ -60,7 +71,7 @@ internal sealed class ReadModelWriteBack : IDisposable
         {
             if (!_pending.TryGetValue(snapshot.Key, out var pending))
             {
-                var stored = _stored.TryGetValue(snapshot.Key, out var w) ? w : -1;
+                var stored = _stored.TryGet(snapshot.Key, out var w) ? w : UnknownBase;
                 _pending[snapshot.Key] = pending = new Pending(snapshot, stored, _clock.GetUtcNow());
             }
             pending.Snapshot = snapshot;
@@ -69,8 +80,8 @@ internal sealed class ReadModelWriteBack : IDisposable
             flushInstance = pending.Events >= _options.WriteBackAfterEvents;
             flushAll = _pending.Count > _options.MaxPendingWriteBacks;
         }
-        if (flushAll) Flush(_ => true);
-        else if (flushInstance) Flush(k => k.Equals(snapshot.Key));
+        if (flushAll) FlushForReader(_ => true);
+        else if (flushInstance) FlushForReader(k => k.Equals(snapshot.Key));
     }
 
     /// <summary>The newest snapshot of an instance still waiting for write-back (newer than L2's).</summary>
@@ -84,7 +95,7 @@ internal sealed class ReadModelWriteBack : IDisposable
     {
         lock (_gate)
         {
-            if (!_pending.ContainsKey(key)) _stored[key] = watermark;
+            if (!_pending.ContainsKey(key)) _stored.AddOrUpdate(key, watermark);
         }
     }
 
@@ -97,7 +108,7 @@ internal sealed class ReadModelWriteBack : IDisposable
             lock (_gate)
             {
                 _pending.Remove(key);
-                _stored[key] = -1;
+                _stored.AddOrUpdate(key, -1);
             }
         }
         finally
@@ -122,7 +133,9 @@ internal sealed class ReadModelWriteBack : IDisposable
         }
     }
 
-    // The predicate runs under the gate.
+    // The predicate runs under the gate. Tries every instance taken: one that can never be stored (the cache refuses its
+    // key) is kept in memory only, with a warning; one that fails otherwise waits again, and the first such failure is
+    // thrown once the others were written.
     private void Flush(Func<ReadModelKey, bool> which)
     {
         _writing.Wait();
@@ -134,24 +147,51 @@ internal sealed class ReadModelWriteBack : IDisposable
                 taken = _pending.Where(p => which(p.Key)).Select(p => p.Value).ToList();
                 foreach (var p in taken) _pending.Remove(p.Snapshot.Key);
             }
-            for (var i = 0; i < taken.Count; i++)
+            Exception? failure = null;
+            foreach (var pending in taken)
             {
                 try
                 {
-                    Write(taken[i]);
+                    Write(pending);
                 }
-                catch
+                catch (InvalidInputException refused)
+                {
+                    _logger.LogWarning(refused, "The read-model cache cannot store {Key}: it is kept in memory only and folded from the log when evicted.",
+                        pending.Snapshot.Key);
+                    lock (_gate) _stored.TryRemove(pending.Snapshot.Key);
+                }
+                catch (Exception e)
                 {
                     // Put back what was not written, so that L2 never gets a watermark without the pieces it implies.
-                    lock (_gate)
-                        foreach (var p in taken.Skip(i)) Requeue(p);
-                    throw;
+                    lock (_gate) Requeue(pending);
+                    failure ??= e;
                 }
             }
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
         {
             _writing.Release();
+        }
+    }
+
+    // A flush a read triggered: its failure is the cache's, never the reader's. What still waits beyond the bound is
+    // dropped (only cache is lost: L2 keeps an older, consistent instance, and the next write of each is whole).
+    private void FlushForReader(Func<ReadModelKey, bool> which)
+    {
+        try
+        {
+            Flush(which);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The read-model write-back failed; what waits is written again later.");
+            lock (_gate)
+            {
+                if (_pending.Count <= _options.MaxPendingWriteBacks) return;
+                foreach (var key in _pending.Keys) _stored.TryRemove(key);
+                _pending.Clear();
+            }
         }
     }
 
@@ -179,19 +219,24 @@ internal sealed class ReadModelWriteBack : IDisposable
             if (piece is null) removed.Add(name);
             else written.Add(new StoredPiece(name, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(name), piece.Value)));
         }
+        // A first write stamps the instance with the shape of the model's state (a delta keeps the stored stamp).
+        if (pending.Base < 0) written.Add(Shape(snapshot.Model));
         var bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(pending.Base, false, written.ToArray(), removed.ToArray()));
         if (bytes < 0)
         {
             // L2 does not hold the state the delta applies to (lost, damaged or rewritten): write the whole instance.
             var all = snapshot.Pieces
                 .Select(p => new StoredPiece(p.Key, PieceSerializer.Serialize(snapshot.Model.PieceType.Invoke(p.Key), p.Value)))
+                .Append(Shape(snapshot.Model))
                 .ToArray();
             bytes = _store.Write(snapshot.Key, snapshot.Watermark, new PieceWrite(-1, true, all, []));
         }
-        lock (_gate) _stored[snapshot.Key] = snapshot.Watermark;
+        lock (_gate) _stored.AddOrUpdate(snapshot.Key, snapshot.Watermark);
         Interlocked.Increment(ref _writes);
         Interlocked.Add(ref _bytes, bytes);
     }
+
+    private static StoredPiece Shape(ReadModelDefinition model) => new(ReadModelShape.PieceName, ReadModelShape.Of(model));
 
     /// <summary>Stops the timer; what waits stays until FlushAll (a crash skips it).</summary>
     public void Dispose() => _timer.Dispose();

@@ -30,3 +30,4 @@ public sealed class InMemoryPeerCaseConformance() : PeerCaseConformance(new InMe
 public sealed class InMemoryLeaseConformance() : LeaseConformance(new InMemoryStoreFactory());
 public sealed class InMemoryNameConformance() : NameConformance(new InMemoryStoreFactory());
 public sealed class InMemoryDeadLetterStoreConformance() : DeadLetterStoreConformance(new InMemoryStoreFactory());
+public sealed class InMemoryReadModelConformance() : ReadModelConformance(new InMemoryStoreFactory());

@@ -32,3 +32,4 @@ public sealed class LmdbPeerCaseConformance() : PeerCaseConformance(new LmdbStor
 public sealed class LmdbLeaseConformance() : LeaseConformance(new LmdbStoreFactory());
 public sealed class LmdbNameConformance() : NameConformance(new LmdbStoreFactory());
 public sealed class LmdbDeadLetterStoreConformance() : DeadLetterStoreConformance(new LmdbStoreFactory());
+public sealed class LmdbReadModelConformance() : ReadModelConformance(new LmdbStoreFactory());

@@ -32,3 +32,4 @@ public sealed class PostgresPeerCaseConformance() : PeerCaseConformance(new Post
 public sealed class PostgresLeaseConformance() : LeaseConformance(new PostgresStoreFactory());
 public sealed class PostgresNameConformance() : NameConformance(new PostgresStoreFactory());
 public sealed class PostgresDeadLetterStoreConformance() : DeadLetterStoreConformance(new PostgresStoreFactory());
+public sealed class PostgresReadModelConformance() : ReadModelConformance(new PostgresStoreFactory());
