@@ -3,6 +3,7 @@ using Hybrid.InMemory.Processors;
 using Hybrid.Shell.Commands;
 using Hybrid.Shell.Hosting;
 using Hybrid.Shell.Queries;
+using Hybrid.Shell.ReadModels;
 using Hybrid.Shell.Processors;
 using Hybrid.Tests.TestDomain;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,8 +104,9 @@ public sealed class AddHybridTests
     [Fact]
     public async Task adding_hybrid_for_a_registry_serves_its_commands_and_queries_through_its_upcasters_with_command_metrics()
     {
+        // The catalogue's "Customer" query reads the "customers" model, which AddHybrid needs registered to serve it.
         var registry = global::Hybrid.WriteSide.addUpcaster(
-            Upcaster.Of("Incremented", 1, e => e), WriteSideCatalog.registry);
+            Upcaster.Of("Incremented", 1, e => e), WriteSideCatalog.registry).AddReadModel(Customers.readModel);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddHybrid(registry, hybrid => hybrid.UseInMemory());
