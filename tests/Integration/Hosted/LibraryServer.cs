@@ -45,12 +45,13 @@ public sealed class LibraryServer : IAsyncDisposable
     /// Starts the library on PostgreSQL as README shows: <c>UsePostgres(applicationConnectionString, pg =&gt;
     /// pg.MigrationConnectionString = owner)</c>, the application role's connection string derived from the owner's.
     /// </summary>
-    public static async Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null, string nodeId = "library-node")
+    public static async Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null, string nodeId = "library-node",
+        int maxPoolSize = 10)
     {
         // Small pools, closed with the server: the test server's connections are shared by every PostgreSQL test class.
         string[] pools =
         [
-            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app", MaxPoolSize = 10 }.ConnectionString,
+            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app", MaxPoolSize = maxPoolSize }.ConnectionString,
             new NpgsqlConnectionStringBuilder(ownerConnectionString) { MaxPoolSize = 2 }.ConnectionString,
         ];
         var server = await StartWithAsync(hybrid => hybrid.UsePostgres(pools[0], pg => pg.MigrationConnectionString = pools[1]), clock, nodeId);
