@@ -39,7 +39,8 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         _committer = new AppendCommitter(_source, _sql, options.Clock, _signals, _notifier, options.IsolateRefusedAppends);
         _feed = new SubscriptionFeed(_source, _sql, _signals, options);
         if (options.ListenForNotifications)
-            _listener = options.DataSource is { } shared
+            // LISTEN holds its connection for the store's life: outside the pool whenever a connection string allows it.
+            _listener = options.DataSource is { } shared && string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay)
                 : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay);
     }

@@ -13,7 +13,9 @@ public sealed record PostgresEventStoreOptions
 
     /// <summary>
     /// The application's data source, used instead of <see cref="ConnectionString"/> when set (the store does not
-    /// dispose it). It must log in as <see cref="ApplicationRole"/>, like the connection string.
+    /// dispose it). It must log in as <see cref="ApplicationRole"/>, like the connection string. Subscriptions LISTEN on
+    /// a connection that lives as long as the store: with a connection string too, it is opened from that string
+    /// outside the data source's pool; with the data source alone, it holds one of the pool's connections.
     /// </summary>
     public NpgsqlDataSource? DataSource { get; init; }
 

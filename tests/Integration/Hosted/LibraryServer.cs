@@ -45,23 +45,24 @@ public sealed class LibraryServer : IAsyncDisposable
     /// Starts the library on PostgreSQL as README shows: <c>UsePostgres(applicationConnectionString, pg =&gt;
     /// pg.MigrationConnectionString = owner)</c>, the application role's connection string derived from the owner's.
     /// </summary>
-    public static async Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null)
+    public static async Task<LibraryServer> StartOnPostgresAsync(string ownerConnectionString, TimeProvider? clock = null, string nodeId = "library-node",
+        int maxPoolSize = 10)
     {
         // Small pools, closed with the server: the test server's connections are shared by every PostgreSQL test class.
         string[] pools =
         [
-            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app", MaxPoolSize = 10 }.ConnectionString,
+            new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = "hybrid_app", MaxPoolSize = maxPoolSize }.ConnectionString,
             new NpgsqlConnectionStringBuilder(ownerConnectionString) { MaxPoolSize = 2 }.ConnectionString,
         ];
-        var server = await StartWithAsync(hybrid => hybrid.UsePostgres(pools[0], pg => pg.MigrationConnectionString = pools[1]), clock);
+        var server = await StartWithAsync(hybrid => hybrid.UsePostgres(pools[0], pg => pg.MigrationConnectionString = pools[1]), clock, nodeId);
         server._pools = pools;
         return server;
     }
 
     private string[] _pools = [];
 
-    /// <summary>Starts the library on the store <paramref name="useStore"/> chooses.</summary>
-    public static async Task<LibraryServer> StartWithAsync(Action<HybridBuilder> useStore, TimeProvider? clock = null)
+    /// <summary>Starts the library on the store <paramref name="useStore"/> chooses, as the node <paramref name="nodeId"/>.</summary>
+    public static async Task<LibraryServer> StartWithAsync(Action<HybridBuilder> useStore, TimeProvider? clock = null, string nodeId = "library-node")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -72,7 +73,7 @@ public sealed class LibraryServer : IAsyncDisposable
             useStore(hybrid);
             hybrid.Processing(o =>
             {
-                o.NodeId = "library-node";
+                o.NodeId = nodeId;
                 o.RebalanceInterval = TimeSpan.FromMilliseconds(100);
                 o.PollInterval = TimeSpan.FromMilliseconds(100);
             });

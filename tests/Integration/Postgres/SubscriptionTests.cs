@@ -64,6 +64,46 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task a_listening_connection_killed_by_the_server_reconnects_so_another_nodes_appends_still_wake_an_hourly_poller()
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        var options = PostgresEventStoreOptions.ForAdmin(admin);
+        await using var writer = await PostgresEventStore.CreateAsync(options with { ListenForNotifications = false });
+        await using var reader = await PostgresEventStore.CreateAsync(options with
+            { PollingInterval = TimeSpan.FromHours(1), NotifyOnAppend = false, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
+        var tenant = $"t-{Guid.NewGuid():N}";
+        var lost = AppendRequest.Of(tenant, Propose(Event("WhileDisconnected")));
+        var later = AppendRequest.Of(tenant, Propose(Event("AfterReconnect")));
+        await using var killer = await Sql.OpenAsync(admin);
+
+        var events = await ReceiveAsync(reader, tenant, EventQuery.All, 2, async () =>
+        {
+            var first = await ListenerAsync(killer);
+            await killer.ScalarAsync("SELECT pg_terminate_backend(@pid)", ("pid", first));
+            await writer.Append(lost, default); // its NOTIFY reaches nobody
+            var second = await ListenerAsync(killer, first);
+            await Task.Delay(100); // the new listener has issued LISTEN before the next NOTIFY
+            await writer.Append(later, default);
+            Assert.NotEqual(first, second);
+        });
+
+        Assert.Equal([lost.Events[0].Id, later.Events[0].Id], events.Select(e => e.Id));
+    }
+
+    /// <summary>The backend of the reader's LISTEN connection (another than <paramref name="not"/>), once it is listening.</summary>
+    private static async Task<int> ListenerAsync(Npgsql.NpgsqlConnection admin, int not = 0)
+    {
+        using var patience = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var pids = await admin.ColumnAsync<int>(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> @not", ("not", not));
+            if (pids.Count == 1) return pids[0];
+            await Task.Delay(20, patience.Token);
+        }
+    }
+
+    [Fact]
     public async Task with_notifications_off_polling_alone_delivers_live_events()
     {
         var (writer, reader) = await TwoNodesAsync(o => o with { NotifyOnAppend = false, ListenForNotifications = false },

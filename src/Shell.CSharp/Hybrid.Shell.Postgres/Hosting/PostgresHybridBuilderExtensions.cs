@@ -14,26 +14,33 @@ public static class PostgresHybridBuilderExtensions
     /// The PostgreSQL event store on the application's data source (logging in as the application role), with
     /// checkpoints, leases and dead letters in the same database and schema. With a migration connection string the
     /// schema is migrated when the store is first resolved. The data source stays the application's: Hybrid does not
-    /// dispose it.
+    /// dispose it. Subscriptions LISTEN on one of its connections for the store's life: size its pool for it.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, NpgsqlDataSource dataSource, Action<PostgresHybridOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        return UsePostgres(builder, dataSource, "", configure);
+    }
+
+    /// <summary>The stores on the data source; the LISTEN connection opens from <paramref name="connectionString"/>, outside the pool, when given.</summary>
+    private static HybridBuilder UsePostgres(HybridBuilder builder, NpgsqlDataSource dataSource, string connectionString, Action<PostgresHybridOptions>? configure)
+    {
         var options = new PostgresHybridOptions();
         configure?.Invoke(options);
-        return builder.UsePostgres(options.StoreOptions(dataSource, options.MigrationConnectionString));
+        return builder.UsePostgres(options.StoreOptions(dataSource, options.MigrationConnectionString) with { ConnectionString = connectionString });
     }
 
     /// <summary>
     /// The PostgreSQL stores on a connection string that logs in as the application role: a data source is built
-    /// from it and disposed with the container. See <see cref="UsePostgres(HybridBuilder, NpgsqlDataSource, Action{PostgresHybridOptions}?)"/>.
+    /// from it and disposed with the container, and subscriptions LISTEN on a connection of their own outside its pool
+    /// (with TCP keep-alive), so the pool's connections all serve the application. See <see cref="UsePostgres(HybridBuilder, NpgsqlDataSource, Action{PostgresHybridOptions}?)"/>.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, string connectionString, Action<PostgresHybridOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var owned = new OwnedDataSource(NpgsqlDataSource.Create(PostgresEventStore.WithPreparedStatements(connectionString)));
         builder.Services.AddSingleton(owned);
-        return builder.UsePostgres(owned.Source, configure);
+        return UsePostgres(builder, owned.Source, connectionString, configure);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Hybrid.Shell.Postgres.Subscriptions;
 
 /// <summary>
 /// One LISTEN connection per store that turns NOTIFY payloads (tenant ids) into wake-ups. When the connection drops it
-/// wakes every subscription (they re-read, so nothing is missed) and reconnects; polling covers the gap.
+/// wakes every subscription (they re-read, so nothing is missed) and reconnects, whatever the failure; polling covers the gap.
 /// </summary>
 internal sealed class NotificationListener(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, string channel, TenantSignals signals,
     TimeSpan reconnectDelay) : IAsyncDisposable
@@ -58,8 +58,10 @@ internal sealed class NotificationListener(Func<CancellationToken, ValueTask<Npg
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+            catch (Exception)
             {
+                // Whatever failed (the server, the network, a connect that threw something unforeseen), the loop goes
+                // on: a listener that died would leave every subscription of the store to its polling interval.
                 signals.FireAll();
                 try { await Task.Delay(reconnectDelay, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
