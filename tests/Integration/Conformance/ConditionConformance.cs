@@ -247,4 +247,31 @@ public abstract class ConditionConformance(IEventStoreFactory factory) : Conform
         await AppendOk(NothingNew(EventQuery.All, await Head()), Of("SeatReleased", null, "seat:1"));
         Assert.Equal(3, await Head());
     }
+
+    [Fact]
+    public async Task of_concurrent_deciders_guarding_disjoint_boundaries_every_one_wins()
+    {
+        await AppendOk(Of("CourseOpened", null, "course:1"));
+        var seen = await Head();
+        var attempts = Enumerable.Range(0, 16)
+            .Select(i => Task.Run(() => Append(NothingNew(EventQuery.OfTags($"student:{i}"), seen), Of("Enrolled", null, "course:1", $"student:{i}"))))
+            .ToArray();
+        var results = await Task.WhenAll(attempts);
+        Assert.All(results, r => Written(r));
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => (long)i), Positions(await ReadAll()));
+    }
+
+    [Fact]
+    public async Task two_deciders_each_writing_what_the_others_condition_guards_never_both_win()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var seen = await Head();
+            var results = await Task.WhenAll(
+                Task.Run(() => Append(NothingNew(EventQuery.OfTags($"a:{round}"), seen), Of("Wrote", null, $"b:{round}"))),
+                Task.Run(() => Append(NothingNew(EventQuery.OfTags($"b:{round}"), seen), Of("Wrote", null, $"a:{round}"))));
+            Assert.Single(results, r => r.IsAppended);
+            Assert.Equal(seen + 1, await Head());
+        }
+    }
 }
