@@ -264,4 +264,33 @@ public abstract class SubscriptionConformance(IEventStoreFactory factory) : Conf
         Assert.Equal(Ids(history.Skip(10)), Ids(events));
         Assert.Equal(300, at);
     }
+
+    [Fact]
+    public async Task a_live_subscription_cancelled_only_through_its_enumerators_token_ends()
+    {
+        await AppendOk(Of("A"));
+        using var cts = new CancellationTokenSource();
+        var delivered = new List<SubscriptionMessage>();
+        var live = new TaskCompletionSource();
+        var consuming = Task.Run(async () =>
+        {
+            await foreach (var message in Store.Subscribe(Tenant, EventQuery.All, CancellationToken.None).WithCancellation(cts.Token))
+            {
+                delivered.Add(message);
+                if (message is SubscriptionMessage.CaughtUp) live.SetResult();
+            }
+        });
+        await live.Task.WaitAsync(Patience);
+        await cts.CancelAsync();
+        try
+        {
+            await consuming.WaitAsync(Patience);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending by throwing the cancellation is as good as ending quietly.
+        }
+        Assert.True(consuming.IsCompleted);
+        Assert.Equal(2, delivered.Count);
+    }
 }
