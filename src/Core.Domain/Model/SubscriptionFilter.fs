@@ -17,8 +17,10 @@ type SubscriptionFilter =
     /// The same filter, keeping only events of streams whose id starts with the prefix (ordinal comparison).
     member f.InStreamsStartingWith(prefix: string) = { f with StreamPrefix = (if isNull prefix then "" else prefix) }
 
-    /// The same filter, keeping only events the predicate accepts; it must be pure (it may run more than once).
+    /// The same filter, keeping only events the predicate accepts; it must be pure (it may run more than once). A null
+    /// predicate is refused here (ArgumentNullException), not when the first event arrives.
     member f.Where(predicate: Func<RecordedEvent, bool>) =
+        if isNull predicate then nullArg (nameof predicate)
         let previous = f.Predicate
         { f with Predicate = Some(fun e -> (match previous with Some p -> p e | None -> true) && predicate.Invoke e) }
 

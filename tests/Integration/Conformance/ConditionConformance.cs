@@ -177,4 +177,101 @@ public abstract class ConditionConformance(IEventStoreFactory factory) : Conform
             (await AppendFails(NothingNew(EventQuery.OfTypes("Tick").Backwards().Take(1), after), Of("X"))).Kind);
         Assert.Equal(3, await Head());
     }
+
+    [Fact]
+    public async Task a_fail_if_events_match_condition_on_an_empty_query_fails_on_any_event_after_its_position()
+    {
+        await AppendOk(Of("A"), Of("B", "s-1", "k:1"));
+        var head = await Head();
+        await AppendOk(NothingNew(EventQuery.All, head), Of("C"));
+        Assert.Equal(ConditionFailureKind.EventsMatched, (await AppendFails(NothingNew(EventQuery.All, head), Of("D"))).Kind);
+        await AppendOk(NothingNew(EventQuery.All, await Head()), Of("D"));
+        Assert.Equal(4, await Head());
+    }
+
+    [Fact]
+    public async Task a_condition_item_of_types_only_tags_only_or_both_matches_an_event_tagged_several_ways_as_a_read_does()
+    {
+        await AppendOk(Of("CourseDefined", null, "course:c1"));
+        var seen = await Head();
+        await AppendOk(Of("StudentSubscribed", null, "course:c1", "student:s1", "term:t1"));
+        QueryItem[] matching = [QueryItem.OfTypes("StudentSubscribed"), QueryItem.OfTags("student:s1"), QueryItem.OfTags("course:c1", "student:s1"),
+            new QueryItem(["StudentSubscribed"], ["term:t1", "course:c1"]), new QueryItem(["Other", "StudentSubscribed"], ["student:s1"])];
+        QueryItem[] missing = [QueryItem.OfTypes("CourseDefined"), QueryItem.OfTags("student:s2"), QueryItem.OfTags("course:c1", "student:s2"),
+            new QueryItem(["CourseDefined"], ["student:s1"]), new QueryItem(["StudentSubscribed"], ["course:c2"])];
+        foreach (var item in matching)
+        {
+            Assert.Single(await ReadAll(EventQuery.Of(item).AfterPosition(seen)));
+            Assert.Equal(ConditionFailureKind.EventsMatched, (await AppendFails(NothingNew(EventQuery.Of(item), seen), Of("X"))).Kind);
+            Assert.Equal(ConditionFailureKind.EventsMatched,
+                (await AppendFails(NothingNew(new EventQuery([QueryItem.OfTypes("Never"), item], 0, long.MaxValue, Direction.Forward, 0), seen), Of("X"))).Kind);
+        }
+        foreach (var item in missing)
+            Assert.Empty(await ReadAll(EventQuery.Of(item).AfterPosition(seen)));
+        await AppendOk(NothingNew(new EventQuery(missing, 0, long.MaxValue, Direction.Forward, 0), seen), Of("X"));
+        Assert.Equal(3, await Head());
+    }
+
+    [Fact]
+    public async Task several_fail_if_events_match_conditions_in_one_append_each_keep_their_own_position()
+    {
+        await AppendOk(Of("A", null, "a:1"));
+        var afterA = await Head();
+        await AppendOk(Of("B", null, "b:1"));
+        var afterB = await Head();
+        await AppendOk(AllOf(NothingNew(EventQuery.OfTags("a:1"), afterA), NothingNew(EventQuery.OfTags("b:1"), afterB)), Of("C"));
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(AllOf(NothingNew(EventQuery.OfTags("a:1"), afterA), NothingNew(EventQuery.OfTags("b:1"), afterA)), Of("C"))).Kind);
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(AllOf(NothingNew(EventQuery.OfTags("b:1"), afterB), NothingNew(EventQuery.OfTags("a:1"), 0)), Of("C"))).Kind);
+        Assert.Equal(3, await Head());
+    }
+
+    [Fact]
+    public async Task a_fail_if_events_match_condition_counts_only_matches_inside_its_querys_window()
+    {
+        await AppendOk(Of("Tick"), Of("Tick"), Of("Tick"), Of("Tick"));
+        await AppendOk(NothingNew(Query(0, 3, Direction.Forward, 0, QueryItem.OfTypes("Tick")), 2), Of("X"));
+        await AppendOk(NothingNew(EventQuery.OfTypes("Tick").AfterPosition(4), 0), Of("X"));
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(NothingNew(EventQuery.OfTypes("Tick").AfterPosition(3), 1), Of("X"))).Kind);
+        Assert.Equal(ConditionFailureKind.EventsMatched,
+            (await AppendFails(NothingNew(Query(0, 4, Direction.Forward, 0, QueryItem.OfTypes("Tick")), 2), Of("X"))).Kind);
+        Assert.Equal(6, await Head());
+    }
+
+    [Fact]
+    public async Task a_fail_if_events_match_condition_never_sees_the_events_of_its_own_append()
+    {
+        await AppendOk(NothingNew(EventQuery.OfTags("seat:1"), 0), Of("SeatReserved", null, "seat:1"), Of("SeatReserved", null, "seat:1"));
+        await AppendOk(NothingNew(EventQuery.All, await Head()), Of("SeatReleased", null, "seat:1"));
+        Assert.Equal(3, await Head());
+    }
+
+    [Fact]
+    public async Task of_concurrent_deciders_guarding_disjoint_boundaries_every_one_wins()
+    {
+        await AppendOk(Of("CourseOpened", null, "course:1"));
+        var seen = await Head();
+        var attempts = Enumerable.Range(0, 16)
+            .Select(i => Task.Run(() => Append(NothingNew(EventQuery.OfTags($"student:{i}"), seen), Of("Enrolled", null, "course:1", $"student:{i}"))))
+            .ToArray();
+        var results = await Task.WhenAll(attempts);
+        Assert.All(results, r => Written(r));
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => (long)i), Positions(await ReadAll()));
+    }
+
+    [Fact]
+    public async Task two_deciders_each_writing_what_the_others_condition_guards_never_both_win()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var seen = await Head();
+            var results = await Task.WhenAll(
+                Task.Run(() => Append(NothingNew(EventQuery.OfTags($"a:{round}"), seen), Of("Wrote", null, $"b:{round}"))),
+                Task.Run(() => Append(NothingNew(EventQuery.OfTags($"b:{round}"), seen), Of("Wrote", null, $"a:{round}"))));
+            Assert.Single(results, r => r.IsAppended);
+            Assert.Equal(seen + 1, await Head());
+        }
+    }
 }

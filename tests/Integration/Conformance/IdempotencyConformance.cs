@@ -97,4 +97,19 @@ public abstract class IdempotencyConformance(IEventStoreFactory factory) : Confo
         Assert.All(envelopes, e => Assert.Equal(Positions(envelopes[0]), Positions(e)));
         Assert.Equal(2, await Head());
     }
+
+    [Fact]
+    public async Task a_re_send_of_stored_ids_with_a_malformed_condition_is_bad_input_not_an_idempotent_success()
+    {
+        var events = Propose(Of("Created", "order-1"));
+        Written(await AppendProposed(AppendCondition.NoCondition, events));
+        var negative = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            AppendProposed(AppendCondition.NothingNewSince(EventQuery.OfTypes("Created"), -1), events));
+        Assert.Equal("condition.After", negative.Field);
+        Assert.Contains(Tenant, negative.Message);
+        var badType = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            AppendProposed(AppendCondition.NothingNewSince(EventQuery.OfTypes(""), 0), events));
+        Assert.StartsWith("query.Items[0].Types[0]", badType.Field);
+        Assert.Equal(1, await Head());
+    }
 }

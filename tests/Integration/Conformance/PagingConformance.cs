@@ -243,4 +243,24 @@ public abstract class PagingConformance(IEventStoreFactory factory) : Conformanc
         Assert.Equal(10, (await ReadAll(EventQuery.All.Take(0))).Length);
         Assert.Equal(5, (await ReadStream("s-a", 0, long.MaxValue, Direction.Backward, 0)).Length);
     }
+
+    [Fact]
+    public async Task a_limit_of_exactly_the_count_or_beyond_reads_everything_and_the_next_page_is_empty_in_both_directions()
+    {
+        var written = await TenEventsOverTwoStreams();
+        foreach (var limit in new[] { 10, 11, int.MaxValue })
+        {
+            Assert.Equal(Ids(written), Ids(await ReadAll(EventQuery.All.Take(limit))));
+            Assert.Equal(Ids(written.Reverse()), Ids(await ReadAll(EventQuery.All.Backwards().Take(limit))));
+            Assert.Empty(await ReadAll(EventQuery.All.AfterPosition(written[^1].Position).Take(limit)));
+            Assert.Empty(await ReadAll(Query(0, written[0].Position, Direction.Backward, limit)));
+            Assert.Equal([1L, 2L, 3L, 4L, 5L], (await ReadStream("s-a", 0, long.MaxValue, Direction.Forward, limit - 5)).Select(e => e.StreamVersion));
+            Assert.Equal([5L, 4L, 3L, 2L, 1L], (await ReadStream("s-a", 0, long.MaxValue, Direction.Backward, limit - 5)).Select(e => e.StreamVersion));
+            Assert.Empty(await ReadStream("s-a", 5, long.MaxValue, Direction.Forward, limit));
+            Assert.Empty(await ReadStream("s-a", 0, 1, Direction.Backward, limit));
+        }
+        Assert.Equal([5L], (await ReadStream("s-a", 0, long.MaxValue, Direction.Backward, 1)).Select(e => e.StreamVersion));
+        Assert.Equal([1L], (await ReadStream("s-a", 0, long.MaxValue, Direction.Forward, 1)).Select(e => e.StreamVersion));
+        Assert.Equal([written[^1].Id], Ids(await ReadAll(EventQuery.All.Backwards().Take(1))));
+    }
 }

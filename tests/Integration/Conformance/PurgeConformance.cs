@@ -210,4 +210,23 @@ public abstract class PurgeConformance(IEventStoreFactory factory) : Conformance
         Assert.Equal("Registered", Assert.Single(await ReadStream("customer-1")).Type);
         Assert.True((await Store.GetStreamState(Tenant, "customer-1", Ct)).IsLive);
     }
+
+    [Fact]
+    public async Task a_subscription_catching_up_over_purged_and_deleted_streams_delivers_what_a_read_of_all_returns()
+    {
+        await AppendOk(Personal("Registered", "customer-1"), Of("Created", "order-1"), Personal("Renamed", "customer-1"), Of("Paid", "order-1"));
+        await Store.DeleteStream(Tenant, "order-1", ExpectedVersion.Any, Ct);
+        await PurgeOk(PurgeTarget.NewWholeStream("customer-1"));
+        await using var all = SubscriptionRecorder.Start(Store, Tenant, EventQuery.All);
+        var (events, at) = await all.UntilCaughtUp(Patience);
+        var read = await ReadAll();
+        Assert.Equal(Ids(read), Ids(events));
+        Assert.Equal(read.Select(e => e.Type), events.Select(e => e.Type));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], Positions(events));
+        Assert.Equal(5, at);
+        await using var registered = SubscriptionRecorder.Start(Store, Tenant, EventQuery.OfTags("customer:ann"));
+        var (none, registeredAt) = await registered.UntilCaughtUp(Patience);
+        Assert.Empty(none);
+        Assert.Equal(5, registeredAt);
+    }
 }

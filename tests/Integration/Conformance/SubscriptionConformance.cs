@@ -198,4 +198,99 @@ public abstract class SubscriptionConformance(IEventStoreFactory factory) : Conf
         Assert.Equal(Ids(written.Skip(1)), Ids(events));
         Assert.Equal(3, at);
     }
+
+    [Fact]
+    public async Task events_appended_by_concurrent_writers_during_catch_up_are_delivered_once_in_order_with_no_gap()
+    {
+        for (var i = 0; i < 6; i++) await AppendOk(Many(50, "Before"));
+        await using var subscription = Subscribe(EventQuery.All.AfterPosition(120));
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++) await AppendOk(Many(5, $"During{w}"));
+        })).ToArray();
+        var (caughtUp, at) = await subscription.UntilCaughtUp(Patience * 3);
+        Assert.Equal(Enumerable.Range(121, (int)at - 120).Select(i => (long)i), Positions(caughtUp));
+        var seen = caughtUp.Concat(await subscription.Events(300 - 120 + 400 - caughtUp.Count, Patience * 3)).ToList();
+        await Task.WhenAll(writers).WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(121, 580).Select(i => (long)i), Positions(seen));
+        Assert.Equal(Ids(await ReadAll(EventQuery.All.AfterPosition(120))), Ids(seen));
+        var last = await AppendOk(Of("After"));
+        Assert.Equal(Ids(last), Ids(await subscription.Events(1, Patience)));
+    }
+
+    [Fact]
+    public async Task a_rarely_matching_subscription_delivers_a_live_match_after_many_misses_at_its_position()
+    {
+        await AppendOk(Of("Hit"), Of("Miss"));
+        await using var subscription = Subscribe(EventQuery.OfTypes("Hit"));
+        var (caughtUp, _) = await subscription.UntilCaughtUp(Patience);
+        Assert.Single(caughtUp);
+        for (var i = 0; i < 10; i++) await AppendOk(Many(100, "Miss"));
+        var hit = await AppendOk(Of("Miss"), Of("Hit"), Of("Miss"));
+        var live = await subscription.Events(1, Patience);
+        Assert.Equal(Ids([hit[1]]), Ids(live));
+        Assert.Equal(1004, live[0].Position);
+    }
+
+    [Fact]
+    public async Task a_subscriber_that_throws_inside_its_loop_gets_its_own_exception_and_the_store_and_other_subscribers_go_on()
+    {
+        await AppendOk(Of("A"), Of("B"));
+        await using var other = Subscribe();
+        await other.UntilCaughtUp(Patience);
+        var thrown = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var message in Store.Subscribe(Tenant, EventQuery.All, Ct))
+                if (message is SubscriptionMessage.Event) throw new InvalidDataException("the subscriber's own failure");
+        });
+        Assert.Equal("the subscriber's own failure", thrown.Message);
+        var live = await AppendOk(Of("C"));
+        Assert.Equal(Ids(live), Ids(await other.Events(1, Patience)));
+        await using var again = Subscribe();
+        Assert.Equal(3, (await again.UntilCaughtUp(Patience)).Events.Count);
+    }
+
+    [Fact]
+    public async Task disposing_a_subscription_in_the_middle_of_catch_up_ends_it_and_a_new_one_starts_from_its_own_position()
+    {
+        var history = await AppendOk(Many(300, "A"));
+        var enumerator = Store.Subscribe(Tenant, EventQuery.All, Ct).GetAsyncEnumerator(Ct);
+        for (var i = 0; i < 10; i++) Assert.True(await enumerator.MoveNextAsync());
+        var tenth = ((SubscriptionMessage.Event)enumerator.Current).Item;
+        Assert.Equal(10, tenth.Position);
+        await enumerator.DisposeAsync().AsTask().WaitAsync(Patience);
+        await using var resumed = Subscribe(EventQuery.All.AfterPosition(tenth.Position));
+        var (events, at) = await resumed.UntilCaughtUp(Patience);
+        Assert.Equal(Ids(history.Skip(10)), Ids(events));
+        Assert.Equal(300, at);
+    }
+
+    [Fact]
+    public async Task a_live_subscription_cancelled_only_through_its_enumerators_token_ends()
+    {
+        await AppendOk(Of("A"));
+        using var cts = new CancellationTokenSource();
+        var delivered = new List<SubscriptionMessage>();
+        var live = new TaskCompletionSource();
+        var consuming = Task.Run(async () =>
+        {
+            await foreach (var message in Store.Subscribe(Tenant, EventQuery.All, CancellationToken.None).WithCancellation(cts.Token))
+            {
+                delivered.Add(message);
+                if (message is SubscriptionMessage.CaughtUp) live.SetResult();
+            }
+        });
+        await live.Task.WaitAsync(Patience);
+        await cts.CancelAsync();
+        try
+        {
+            await consuming.WaitAsync(Patience);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending by throwing the cancellation is as good as ending quietly.
+        }
+        Assert.True(consuming.IsCompleted);
+        Assert.Equal(2, delivered.Count);
+    }
 }

@@ -46,4 +46,21 @@ public abstract class SubscriptionFilterConformance(IEventStoreFactory factory) 
         Assert.Empty(events);
         Assert.Equal(1, at);
     }
+
+    [Fact]
+    public void a_filtered_subscription_with_bad_input_is_rejected_when_it_is_asked_for_before_anything_is_enumerated()
+    {
+        var all = SubscriptionFilter.Of(EventQuery.All).InStreamsStartingWith("order-");
+        Assert.Equal("tenant", Assert.Throws<InvalidInputException>(() => Store.Subscribe("Not A Tenant", all, Ct)).Field);
+        Assert.Equal("query.After",
+            Assert.Throws<InvalidInputException>(() => Store.Subscribe(Tenant, SubscriptionFilter.Of(EventQuery.All.AfterPosition(-1)), Ct)).Field);
+        Assert.Equal("query.Items[0].Types[0]",
+            Assert.Throws<InvalidInputException>(() => Store.Subscribe(Tenant, SubscriptionFilter.Of(EventQuery.OfTypes("")).Where(_ => true), Ct)).Field);
+    }
+
+    [Fact]
+    public void a_null_predicate_is_refused_when_the_filter_is_built_not_when_the_first_event_arrives()
+    {
+        Assert.Equal("predicate", Assert.Throws<ArgumentNullException>(() => SubscriptionFilter.Of(EventQuery.All).Where(null!)).ParamName);
+    }
 }

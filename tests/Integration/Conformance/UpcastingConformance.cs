@@ -164,4 +164,25 @@ public abstract class UpcastingConformance(IEventStoreFactory factory) : Conform
         Assert.Equal("condition", error.Field);
         Assert.Equal(0, await Head());
     }
+
+    [Fact]
+    public async Task a_subscription_cancelled_between_the_parts_of_a_split_event_delivers_no_further_part()
+    {
+        await AppendOk(Of("OrderPlacedWithPayment", "order-1"));
+        using var cts = new CancellationTokenSource();
+        var delivered = new List<SubscriptionMessage>();
+        try
+        {
+            await foreach (var message in Upcasting.Subscribe(Tenant, EventQuery.All, cts.Token))
+            {
+                delivered.Add(message);
+                if (message is SubscriptionMessage.Event) await cts.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending by throwing the cancellation is as good as ending quietly.
+        }
+        Assert.Equal("OrderPlaced", ((SubscriptionMessage.Event)Assert.Single(delivered)).Item.Type);
+    }
 }

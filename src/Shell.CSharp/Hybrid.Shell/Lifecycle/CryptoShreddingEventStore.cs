@@ -63,7 +63,8 @@ public sealed class CryptoShreddingEventStore(IEventStore inner, PersonalDataPol
     {
         // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
         StoreInput.Query(tenant, query);
-        return Unsealing(tenant, query, ct);
+        // The store's cancellation rule holds after unsealing too: once cancelled, nothing more is delivered.
+        return Unsealing(tenant, query, ct).UntilCancelled(ct);
     }
 
     private async IAsyncEnumerable<SubscriptionMessage> Unsealing(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)

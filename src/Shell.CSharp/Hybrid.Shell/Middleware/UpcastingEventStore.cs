@@ -100,7 +100,8 @@ public sealed class UpcastingEventStore : DelegatingEventStore
     {
         // Checked here, not at the first MoveNextAsync: bad input fails the call that made it, as on every store.
         StoreInput.Query(tenant, query);
-        return SubscribeUpcast(tenant, query, ct);
+        // The store's cancellation rule applies to the parts of a split event too: once cancelled, no further part.
+        return SubscribeUpcast(tenant, query, ct).UntilCancelled(ct);
     }
 
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeUpcast(string tenant, EventQuery query,

@@ -35,13 +35,16 @@ public static class EventStoreReads
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(filter);
-        return Filtered(store, tenant, filter, ct);
+        // Asked for here, not at the first MoveNextAsync: the store checks the tenant and the query in the call itself,
+        // so bad input fails the call that made it, as it does without a filter.
+        var messages = store.Subscribe(tenant, filter.Query, ct);
+        return Filtered(messages, filter, ct);
     }
 
-    private static async IAsyncEnumerable<SubscriptionMessage> Filtered(IEventStore store, string tenant, SubscriptionFilter filter,
-        [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<SubscriptionMessage> Filtered(IAsyncEnumerable<SubscriptionMessage> messages,
+        SubscriptionFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var message in store.Subscribe(tenant, filter.Query, ct).WithCancellation(ct).ConfigureAwait(false))
+        await foreach (var message in messages.WithCancellation(ct).ConfigureAwait(false))
         {
             if (message is SubscriptionMessage.Event e && !SubscriptionFilterModule.accepts(filter, e.Item)) continue;
             yield return message;
