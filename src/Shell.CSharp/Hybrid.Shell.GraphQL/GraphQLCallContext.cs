@@ -21,10 +21,6 @@ internal sealed class GraphQLCallContext(HttpContext http, ICallerResolver calle
 
     public HttpContext Http => http;
 
-    /// <summary>Whether a resolver asked for the caller and it could not be authenticated (the response is then a 401).</summary>
-    public bool Unauthenticated => _caller is { IsCompletedSuccessfully: true } resolved
-        && resolved.Result.Status == StatusCodes.Status401Unauthorized && resolved.Result.Error is not null;
-
     /// <summary>The request's caller, or why none could be resolved.</summary>
     public Task<CallerResult> Caller() => _caller ??= CallerResolution.ResolveAsync(callers, http).AsTask();
 }

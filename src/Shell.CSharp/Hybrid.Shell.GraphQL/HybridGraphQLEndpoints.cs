@@ -119,12 +119,6 @@ public static class HybridGraphQLEndpoints
         // not serve) is the request's fault: 400, as the GraphQL-over-HTTP spec answers request errors.
         var refusedWhole = result.Data is null && result.Errors is { Count: > 0 } errors && errors.All(e => e.Path is null);
         http.Response.StatusCode = result.Executed && !refusedWhole ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        if (call.Unauthenticated)
-        {
-            // As over HTTP: a caller without valid credentials is a 401 asking for a bearer token, whatever else ran.
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-        }
         if (RetryAfter(result) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = "application/json; charset=utf-8";
         await Serializer.WriteAsync(http.Response.Body, result, ct);
