@@ -62,7 +62,7 @@ public static class StoreInput
     /// <summary>Checks a processor pause or resume (<see cref="ILeaseStore.Pause"/>, <see cref="ILeaseStore.Resume"/>): a processor
     /// name, and a tenant id or <see cref="Pausing.everyTenant"/>.</summary>
     public static void ProcessorPause(string processor, string tenant) =>
-        Validation.orThrow(string.IsNullOrEmpty(tenant) ? "(every tenant)" : tenant, Validation.processorPause(processor, tenant));
+        OrThrow(string.IsNullOrEmpty(tenant) ? null : tenant, Validation.processorPause(processor, tenant));
 
     /// <summary>Throws an <see cref="InvalidInputException"/> naming the lease (unless its resource is at fault) and the field.</summary>
     private static void LeaseOrThrow(string resource, Microsoft.FSharp.Core.FSharpResult<Microsoft.FSharp.Core.Unit, Validation.Error> result)
@@ -100,11 +100,16 @@ public static class StoreInput
     public static void DeadLetterFilter(string? tenant, string? processor)
     {
         if (tenant is not null) Tenant(tenant);
-        if (processor is null) return;
-        var check = Validation.processor("processor", processor);
-        if (!check.IsError) return;
-        var scope = tenant is null ? "" : $"Tenant '{tenant}': ";
-        throw new InvalidInputException("processor", $"{scope}processor: {check.ErrorValue.Message}");
+        if (processor is not null) OrThrow(tenant, Validation.processor("processor", processor));
+    }
+
+    /// <summary>As <see cref="Validation.orThrow"/>, naming the tenant only when the input has one (a pause for every
+    /// tenant, a listing of every tenant's dead letters).</summary>
+    private static void OrThrow(string? tenant, Microsoft.FSharp.Core.FSharpResult<Microsoft.FSharp.Core.Unit, Validation.Error> result)
+    {
+        if (!result.IsError) return;
+        if (tenant is not null) Validation.orThrow(tenant, result);
+        throw new InvalidInputException(result.ErrorValue.Field, $"{result.ErrorValue.Field}: {result.ErrorValue.Message}");
     }
 
     /// <summary>Checks a tenant and a subject of personal data (see <see cref="ISubjectKeyStore"/>).</summary>
