@@ -126,7 +126,7 @@ public sealed class CommandBench(BenchSizes sizes, BenchReport report, TextWrite
         for (var from = 1; from < LongStreamEvents; from += 1_000)
         {
             var events = Enumerable.Range(from, Math.Min(1_000, LongStreamEvents - from))
-                .Select(n => new ProposedEvent(Guid.CreateVersion7(),
+                .Select(n => new ProposedEvent(UuidV7IdSource.System.NewId(),
                     TodoLists.Events.encode(TodoLists.Events.Event.NewItemAdded(new TodoLists.Events.ItemAdded(list, n, $"item {n}"))),
                     EventMetadata.Of("", "", "bench")))
                 .ToArray();

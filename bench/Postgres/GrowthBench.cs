@@ -1,5 +1,6 @@
 // How the store's costs move as it grows: fill it over 1,000 tenants in steps, measure the same operations at each
 // size, compare each with the empty store's figure (issue 20: within 1.3x of the empty store).
+using Hybrid.Shell.Ids;
 using System.Diagnostics;
 using Hybrid.Bench.Measure;
 using Hybrid.Bench.Results;
@@ -59,7 +60,7 @@ public sealed class GrowthBench(IEventStore store, BenchSizes sizes, BenchReport
             {
                 var tenant = (start / chunk) % Tenants;
                 var events = Enumerable.Range(0, (int)Math.Min(chunk, to - start))
-                    .Select(r => BenchEvents.Proposed(Guid.CreateVersion7(), null, $"fill-{tenant}", start + r)).ToArray();
+                    .Select(r => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"fill-{tenant}", start + r)).ToArray();
                 Expect(await store.Append(AppendRequest.Of(FillTenant(tenant), events), CancellationToken.None));
             }
         })));
@@ -69,7 +70,7 @@ public sealed class GrowthBench(IEventStore store, BenchSizes sizes, BenchReport
     {
         for (var from = 0; from < count; from += chunk)
         {
-            var events = Enumerable.Range(from, Math.Min(chunk, count - from)).Select(n => BenchEvents.Proposed(Guid.CreateVersion7(), null, group, n)).ToArray();
+            var events = Enumerable.Range(from, Math.Min(chunk, count - from)).Select(n => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, group, n)).ToArray();
             Expect(await store.Append(AppendRequest.Of(tenant, events), CancellationToken.None));
         }
     }
@@ -79,14 +80,14 @@ public sealed class GrowthBench(IEventStore store, BenchSizes sizes, BenchReport
         var single = await ClientLoad.EventsPerSecond(1, sizes.Warmup, sizes.Measure, async (_, i) =>
         {
             var tenant = _random.Next(Tenants);
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"single-{size}", $"fill-{tenant}", -1 - i);
+            var e = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), $"single-{size}", $"fill-{tenant}", -1 - i);
             Expect(await store.Append(AppendRequest.Of(FillTenant(tenant), e), CancellationToken.None));
             return 1;
         });
         var batch = await ClientLoad.EventsPerSecond(4, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var tenant = (int)((i * 4 + client) % Tenants);
-            var events = Enumerable.Range(0, 100).Select(r => BenchEvents.Proposed(Guid.CreateVersion7(), null, $"batch-{tenant}", i * 100 + r)).ToArray();
+            var events = Enumerable.Range(0, 100).Select(r => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"batch-{tenant}", i * 100 + r)).ToArray();
             Expect(await store.Append(AppendRequest.Of(FillTenant(tenant), events), CancellationToken.None));
             return 100;
         });

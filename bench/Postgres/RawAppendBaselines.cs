@@ -1,4 +1,5 @@
 // The raw ceilings the store's appends are compared with: plain SQL over Npgsql on the same server and table shape.
+using Hybrid.Shell.Ids;
 using Hybrid.Bench.Measure;
 using Hybrid.Bench.Workload;
 using Npgsql;
@@ -65,7 +66,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             {
                 var now = DateTime.UtcNow;
                 for (var r = 0; r < batch; r++)
-                    await RawEventTable.WriteRowAsync(copy, $"{tenantPrefix}{t}", first + r, Guid.CreateVersion7(), null, 0, $"c{client}", first + r, now);
+                    await RawEventTable.WriteRowAsync(copy, $"{tenantPrefix}{t}", first + r, UuidV7IdSource.System.NewId(), null, 0, $"c{client}", first + r, now);
                 await copy.CompleteAsync();
             }
             await tx.CommitAsync();
@@ -99,7 +100,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
             lockTenant.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             var insert = new NpgsqlBatchCommand(guardedInsert);
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = UuidV7IdSource.System.NewId() });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Type });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tags });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Body(n), NpgsqlDbType = NpgsqlDbType.Json });
@@ -119,7 +120,7 @@ public sealed class RawAppendBaselines(NpgsqlDataSource db, BenchSizes sizes)
     {
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
-        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = UuidV7IdSource.System.NewId() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)stream ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BenchEvents.Type });

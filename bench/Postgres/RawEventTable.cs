@@ -3,6 +3,7 @@
 // of writing the rows, which the store's targets are ratios to. "indexed" adds the indexes the store had until its
 // migration 12 (unique ids, unique stream versions, the GIN index over tenant-prefixed tags and type; the store now
 // keeps tags in a btree table instead): what that index set alone costs.
+using Hybrid.Shell.Ids;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -63,7 +64,7 @@ public static class RawEventTable
         {
             var now = DateTime.UtcNow;
             for (var p = 1; p <= count; p++)
-                await WriteRowAsync(copy, tenant, p, Guid.CreateVersion7(), null, 0, group, p, now);
+                await WriteRowAsync(copy, tenant, p, UuidV7IdSource.System.NewId(), null, 0, group, p, now);
             await copy.CompleteAsync();
         }
         await using var analyze = db.CreateCommand($"ANALYZE {Name}");

@@ -1,4 +1,5 @@
 // The event store under test, driven only through IEventStore with the same events as the raw baselines.
+using Hybrid.Shell.Ids;
 using System.Diagnostics;
 using Hybrid.Bench.Measure;
 using Hybrid.Bench.Workload;
@@ -23,7 +24,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
     private Task<double> Single(string tenantPrefix, int tenants, int clients, bool suffixed) =>
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"client-{client}", $"c{client}", i);
+            var e = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), $"client-{client}", $"c{client}", i);
             var tenant = suffixed ? $"{tenantPrefix}{client % tenants}" : tenantPrefix;
             Expect(await store.Append(AppendRequest.Of(tenant, e), CancellationToken.None));
             return 1;
@@ -38,7 +39,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
         {
             if ((i * clients + client) % refusedEvery == refusedEvery - 1)
             {
-                var refused = new ProposedEvent(Guid.CreateVersion7(), new EventData("Refused", [], $"client-{client}", """{"refuse":true}""", 1), BenchEvents.Metadata);
+                var refused = new ProposedEvent(UuidV7IdSource.System.NewId(), new EventData("Refused", [], $"client-{client}", """{"refuse":true}""", 1), BenchEvents.Metadata);
                 try
                 {
                     Expect(await store.Append(AppendRequest.Of(tenant, refused), CancellationToken.None));
@@ -49,7 +50,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
                     return 0;
                 }
             }
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), $"client-{client}", $"c{client}", i);
+            var e = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), $"client-{client}", $"c{client}", i);
             Expect(await store.Append(AppendRequest.Of(tenant, e), CancellationToken.None));
             return 1;
         });
@@ -59,7 +60,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var events = new ProposedEvent[batch];
-            for (var r = 0; r < batch; r++) events[r] = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"c{client}", i * batch + r);
+            for (var r = 0; r < batch; r++) events[r] = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"c{client}", i * batch + r);
             Expect(await store.Append(AppendRequest.Of($"{tenantPrefix}{client % tenants}", events), CancellationToken.None));
             return batch;
         });
@@ -75,13 +76,13 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
         var clock = Stopwatch.StartNew();
         for (long i = 0; clock.Elapsed < duration; i++)
         {
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), "warm", "warm", i);
+            var e = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), "warm", "warm", i);
             Expect(await store.Append(AppendRequest.Of("warm-up", e), CancellationToken.None));
-            var guarded = BenchEvents.Proposed(Guid.CreateVersion7(), null, "warm", -1 - i);
+            var guarded = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, "warm", -1 - i);
             Expect(await store.Append(AppendRequest.Of("warm-up", guarded).When(AppendCondition.NothingNewSince(EventQuery.OfTags(guarded.Data.Tags), 0)), CancellationToken.None));
             if (i % 10 == 0)
             {
-                var events = Enumerable.Range(0, 100).Select(r => BenchEvents.Proposed(Guid.CreateVersion7(), null, "warm-batch", i * 100 + r)).ToArray();
+                var events = Enumerable.Range(0, 100).Select(r => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, "warm-batch", i * 100 + r)).ToArray();
                 Expect(await store.Append(AppendRequest.Of("warm-up", events), CancellationToken.None));
                 await store.Read("warm-up", EventQuery.All.Take(1_000), CancellationToken.None);
             }
@@ -98,7 +99,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
             for (var from = Interlocked.Add(ref next, chunk) - chunk; from < count; from = Interlocked.Add(ref next, chunk) - chunk)
             {
                 var events = Enumerable.Range(from + 1, Math.Min(chunk, count - from))
-                    .Select(n => BenchEvents.Proposed(Guid.CreateVersion7(), null, "log", n)).ToArray();
+                    .Select(n => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, "log", n)).ToArray();
                 Expect(await store.Append(AppendRequest.Of(LogTenant, events), CancellationToken.None));
             }
         })));
@@ -110,7 +111,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
         for (var from = 0; from < count; from += 1_000)
         {
             var events = Enumerable.Range(from + 1, Math.Min(1_000, count - from))
-                .Select(n => BenchEvents.Proposed(Guid.CreateVersion7(), null, group, n)).ToArray();
+                .Select(n => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, group, n)).ToArray();
             Expect(await store.Append(AppendRequest.Of(LogTenant, events), CancellationToken.None));
         }
     }
@@ -159,7 +160,7 @@ public sealed class StoreBench(IEventStore store, BenchSizes sizes)
         ClientLoad.EventsPerSecond(clients, sizes.Warmup, sizes.Measure, async (client, i) =>
         {
             var n = (long)client << 32 | i;
-            var e = BenchEvents.Proposed(Guid.CreateVersion7(), null, $"{round}dcb{clients}x{client}", n);
+            var e = BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"{round}dcb{clients}x{client}", n);
             var condition = AppendCondition.NothingNewSince(EventQuery.OfTags(e.Data.Tags), after);
             Expect(await store.Append(AppendRequest.Of(LogTenant, e).When(condition), CancellationToken.None));
             return 1;

@@ -1,4 +1,5 @@
 // End-to-end processor latency on PostgreSQL: from the call that appends an event to the handler seeing it.
+using Hybrid.Shell.Ids;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hybrid.Bench.Measure;
@@ -35,7 +36,7 @@ public sealed class ProcessorBench(BenchSizes sizes, BenchReport report, TextWri
         await using var host = new TodoProcessorHost(runtime, [processor]);
 
         // The host runs the tenants the store knows: one event first, then a ping that waits for the run to start.
-        await store.Append(AppendRequest.Of(Tenant, new ProposedEvent(Guid.CreateVersion7(), EventData.Tagged(Pinged, "{}", "bench:first"),
+        await store.Append(AppendRequest.Of(Tenant, new ProposedEvent(UuidV7IdSource.System.NewId(), EventData.Tagged(Pinged, "{}", "bench:first"),
             EventMetadata.Empty)), CancellationToken.None);
         await host.StartAsync(CancellationToken.None);
         await Ping(store);
@@ -71,7 +72,7 @@ public sealed class ProcessorBench(BenchSizes sizes, BenchReport report, TextWri
     /// <summary>Appends one event and waits for the handler; returns (append call → handler, append call → ack) in ticks.</summary>
     private async Task<(long Total, long Ack)> Ping(IEventStore store)
     {
-        var id = Guid.CreateVersion7();
+        var id = UuidV7IdSource.System.NewId();
         var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[id] = seen;
         var start = Stopwatch.GetTimestamp();

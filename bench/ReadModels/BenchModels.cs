@@ -1,4 +1,5 @@
 // The read models the benchmarks fold: a small monolithic count per group, and a segmented model of entities.
+using Hybrid.Shell.Ids;
 using Hybrid.Bench.Workload;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
@@ -34,7 +35,7 @@ public static class BenchModels
 
     /// <summary>An event touching one entity of the segmented model.</summary>
     public static ProposedEvent Touch(long entity, long n) =>
-        new(Guid.CreateVersion7(), new EventData(EntityTouched, [$"entity:{entity}"], null!, $$"""{"n":{{n}}}""", 1), BenchEvents.Metadata);
+        new(UuidV7IdSource.System.NewId(), new EventData(EntityTouched, [$"entity:{entity}"], null!, $$"""{"n":{{n}}}""", 1), BenchEvents.Metadata);
 
     private static FSharpMap<string, long> CountGroup(FSharpMap<string, long> counts, RecordedEvent e)
     {

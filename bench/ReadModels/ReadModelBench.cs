@@ -1,4 +1,5 @@
 // Read-model reads (L1 and L2 hits), rebuild speed and write-back size, on the read-model engine.
+using Hybrid.Shell.Ids;
 using System.Diagnostics;
 using Hybrid.Bench.Measure;
 using Hybrid.Bench.Results;
@@ -28,7 +29,7 @@ public sealed class ReadModelBench(BenchSizes sizes, BenchReport report, TextWri
         var store = new InMemoryEventStore();
         for (var n = 0; n < 1_000; n += 100)
             await store.Append(AppendRequest.Of(Tenant, Enumerable.Range(n, 100)
-                .Select(i => BenchEvents.Proposed(Guid.CreateVersion7(), null, $"g{i % 8}", i)).ToArray()), CancellationToken.None);
+                .Select(i => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"g{i % 8}", i)).ToArray()), CancellationToken.None);
         using var folder = new TempFolder("hybrid-bench-l2");
         using var lmdb = new LmdbReadModelStore(folder.Path);
         await using var engine = new ReadModelEngine(store, [BenchModels.CountsModel()], lmdb, ManualWriteBack);
@@ -172,7 +173,7 @@ public sealed class ReadModelBench(BenchSizes sizes, BenchReport report, TextWri
         var store = new InMemoryEventStore();
         for (var n = 0; n < events; n += 1_000)
             await store.Append(AppendRequest.Of(Tenant, Enumerable.Range(n, Math.Min(1_000, events - n))
-                .Select(i => BenchEvents.Proposed(Guid.CreateVersion7(), null, $"g{i % 8}", i)).ToArray()), CancellationToken.None);
+                .Select(i => BenchEvents.Proposed(UuidV7IdSource.System.NewId(), null, $"g{i % 8}", i)).ToArray()), CancellationToken.None);
         await Rebuild(store, Tenant, "readmodel.rebuild.mem", null, "ReadModelEngine.Rebuild of the counts model over an in-memory log");
     }
 

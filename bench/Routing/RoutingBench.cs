@@ -1,4 +1,5 @@
 // Appends through a tenancy map against the same store called directly, and tenants on two clusters against one.
+using Hybrid.Shell.Ids;
 using Hybrid.Bench.Measure;
 using Hybrid.Bench.Results;
 using Hybrid.Bench.Workload;
@@ -95,7 +96,7 @@ public sealed class RoutingBench(BenchSizes sizes, BenchReport report, TextWrite
         {
             var events = new ProposedEvent[batch];
             for (var k = 0; k < batch; k++)
-                events[k] = new ProposedEvent(Guid.CreateVersion7(), EventData.Tagged(BenchEvents.Type, BenchEvents.Body(Interlocked.Increment(ref written)), "item:1"),
+                events[k] = new ProposedEvent(UuidV7IdSource.System.NewId(), EventData.Tagged(BenchEvents.Type, BenchEvents.Body(Interlocked.Increment(ref written)), "item:1"),
                     BenchEvents.Metadata);
             var result = await store.Append(AppendRequest.Of(tenants[(client + (int)i) % tenants.Length], events), CancellationToken.None);
             return result.IsAppended ? batch : 0;

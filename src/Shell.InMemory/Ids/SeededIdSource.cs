@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Hybrid.Shell.Ids;
 
 namespace Hybrid.InMemory.Ids;
 
@@ -16,15 +16,6 @@ public sealed class SeededIdSource(int seed, TimeProvider clock) : IIdSource
     {
         Span<byte> bytes = stackalloc byte[16];
         lock (_gate) _random.NextBytes(bytes);
-        // The first 48 bits are the Unix milliseconds, big-endian, as in Guid.CreateVersion7, which is not called
-        // because it draws its own random bits from the OS (a system call per id) only for them to be overwritten.
-        var milliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, "clock");
-        Span<byte> stamp = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(stamp, milliseconds << 16);
-        stamp[..6].CopyTo(bytes);
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
+        return UuidV7IdSource.Compose(clock.GetUtcNow(), bytes);
     }
 }

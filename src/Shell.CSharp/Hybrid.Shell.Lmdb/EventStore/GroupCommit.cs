@@ -12,7 +12,8 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// member runs in a nested transaction: a member whose work throws is rolled back alone and the others commit as if
 /// it had not been there. Between commits the writer gathers the callers it knows of (<see cref="CommitGathering"/>,
 /// the rule the PostgreSQL writer follows too): without it, groups alternated 1, 7, 1, 7 at 8 clients (4 per sync
-/// instead of 8). A full map grows and the group runs again; at the maximum
+/// instead of 8). The writer opens a group's transaction at its first write and writes each member as it arrives, so
+/// the members' work overlaps the building of the writes still to come. A full map grows and the group runs again; at the maximum
 /// size, the members that do not fit fail with <see cref="LmdbStoreFullException"/> and the others commit.
 /// </summary>
 internal sealed class GroupCommit : IDisposable
@@ -27,6 +28,9 @@ internal sealed class GroupCommit : IDisposable
     private bool _stopping;
     private bool _busy; // a group is being committed, by the writer thread or by a caller on its own thread
     private CommitGathering _gathering; // timed in Stopwatch ticks
+    // The writer thread's last group: when it stopped taking members, and how many writes were queued behind it then.
+    private long _collected;
+    private int _behind;
 
     public GroupCommit(StoreEnvironment env, TenantSignals signals, IndexTails tails, int maxEvents)
     {
@@ -62,8 +66,8 @@ internal sealed class GroupCommit : IDisposable
             if (_busy || _queue.Count > 0 || _gathering.Active)
             {
                 _queue.Enqueue(op);
-                // A gathering writer wakes when the group is complete (or at the window's end by itself).
-                if (!_busy && _gathering.Complete(_queue.Count)) Monitor.Pulse(_gate);
+                // The writer takes each write as it comes, into the group it is gathering or the transaction it holds open.
+                Monitor.Pulse(_gate);
                 return op.Task;
             }
             _busy = true;
@@ -85,7 +89,6 @@ internal sealed class GroupCommit : IDisposable
         while (true)
         {
             List<WriteOp> group;
-            int behind;
             lock (_gate)
             {
                 while (true)
@@ -95,40 +98,66 @@ internal sealed class GroupCommit : IDisposable
                         Monitor.Wait(_gate);
                         continue;
                     }
-                    if (_queue.Count == 0 && _stopping) return;
-                    var left = _stopping ? 0 : _gathering.Remaining(_queue.Count, Stopwatch.GetTimestamp());
-                    if (left > 0)
-                    {
-                        Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Max(1, (int)Math.Ceiling(left * 1000.0 / Stopwatch.Frequency))));
-                        continue;
-                    }
                     if (_queue.Count > 0) break;
-                    _gathering.Stop(); // the window passed with nobody back: the next lone append commits on its own thread
-                    Monitor.Wait(_gate);
+                    if (_stopping) return;
+                    var left = _gathering.Remaining(0, Stopwatch.GetTimestamp());
+                    if (left > 0) Monitor.Wait(_gate, Ticks(left));
+                    else
+                    {
+                        _gathering.Stop(); // the window passed with nobody back: the next lone append commits on its own thread
+                        Monitor.Wait(_gate);
+                    }
                 }
-                group = TakeGroup();
-                behind = _queue.Count;
+                group = TakeGroup(0);
                 _busy = true;
-                _gathering.Stop();
             }
-            var started = Stopwatch.GetTimestamp();
-            try { Commit(group); }
+            (_collected, _behind) = (Stopwatch.GetTimestamp(), 0);
+            try { Commit(group, collecting: true); }
             finally
             {
                 lock (_gate)
                 {
                     _busy = false;
-                    _gathering.Committed(group.Count, behind, started, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+                    _gathering.Stop();
+                    _gathering.Committed(group.Count, _behind, _collected, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
                 }
             }
         }
     }
 
-    private List<WriteOp> TakeGroup()
+    /// <summary>
+    /// Waits, with the group's transaction open and its members so far written, for the callers the gathering expects,
+    /// and takes the writes queued meanwhile (as many as fit the group); null when the group is complete. The writer
+    /// thus writes each member as it arrives, while the others are still being built, instead of starting the
+    /// transaction once the last has arrived.
+    /// </summary>
+    private List<WriteOp>? Collect(List<WriteOp> group)
+    {
+        var events = 0;
+        foreach (var op in group) events += op.Events;
+        lock (_gate)
+        {
+            while (true)
+            {
+                if (_queue.TryPeek(out var next) && events + next.Events <= _maxEvents) return TakeGroup(events);
+                var left = _stopping || _queue.Count > 0 ? 0 : _gathering.Remaining(group.Count, Stopwatch.GetTimestamp());
+                if (left <= 0)
+                {
+                    (_collected, _behind) = (Stopwatch.GetTimestamp(), _queue.Count);
+                    return null;
+                }
+                Monitor.Wait(_gate, Ticks(left));
+            }
+        }
+    }
+
+    private static TimeSpan Ticks(long stopwatchTicks) =>
+        TimeSpan.FromMilliseconds(Math.Max(1, (int)Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency)));
+
+    private List<WriteOp> TakeGroup(int events)
     {
         var group = new List<WriteOp>();
-        var events = 0;
-        while (_queue.TryPeek(out var next) && (group.Count == 0 || events + next.Events <= _maxEvents))
+        while (_queue.TryPeek(out var next) && (events == 0 && group.Count == 0 || events + next.Events <= _maxEvents))
         {
             group.Add(_queue.Dequeue());
             events += next.Events;
@@ -138,13 +167,18 @@ internal sealed class GroupCommit : IDisposable
 
     private enum Outcome { Committed, MapFull }
 
-    private void Commit(List<WriteOp> group)
+    /// <summary>
+    /// Commits the group; when <paramref name="collecting"/>, the writes that arrive while its transaction is open join it
+    /// (<see cref="Collect"/>), each in a nested transaction, since more may come.
+    /// </summary>
+    private void Commit(List<WriteOp> group, bool collecting = false)
     {
         var atMaximum = false;
         try
         {
-            while (_env.Write((env, dbs) => CommitOnce(env, dbs, group, isolate: group.Count > 1 || atMaximum, atMaximum)) == Outcome.MapFull)
+            while (_env.Write((env, dbs) => CommitOnce(env, dbs, group, isolate: collecting || group.Count > 1 || atMaximum, atMaximum, collecting)) == Outcome.MapFull)
             {
+                collecting = false; // a group that filled the map runs again as it stands
                 if (_env.TryGrow()) continue;
                 if (atMaximum) throw Full();
                 atMaximum = true;
@@ -164,12 +198,12 @@ internal sealed class GroupCommit : IDisposable
         }
     }
 
-    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum)
+    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum, bool collecting)
     {
         // The index tails follow the transaction: published when it commits, dropped when it does not.
         try
         {
-            var outcome = CommitOnce(env, dbs, group, isolate, atMaximum, out var committed);
+            var outcome = CommitOnce(env, dbs, group, isolate, atMaximum, collecting, out var committed);
             if (committed) _tails.Publish();
             return outcome;
         }
@@ -179,12 +213,19 @@ internal sealed class GroupCommit : IDisposable
         }
     }
 
-    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum, out bool committed)
+    private Outcome CommitOnce(LightningEnvironment env, Databases dbs, List<WriteOp> group, bool isolate, bool atMaximum, bool collecting,
+        out bool committed)
     {
         committed = false;
         using var tx = env.BeginTransaction();
-        foreach (var op in group)
+        for (var i = 0; ; i++)
         {
+            if (i == group.Count)
+            {
+                if (!collecting || Collect(group) is not { } arrived) break;
+                group.AddRange(arrived);
+            }
+            var op = group[i];
             if (!isolate)
             {
                 try { Run(op, tx, dbs); }
