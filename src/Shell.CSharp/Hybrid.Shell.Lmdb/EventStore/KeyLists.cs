@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using LightningDB;
 
 namespace Hybrid.Shell.Lmdb.EventStore;
@@ -16,6 +17,7 @@ namespace Hybrid.Shell.Lmdb.EventStore;
 /// of one tree per list, where an LMDB sorted-duplicate list grown into a sub-database dirtied its leaf, its root and
 /// the main tree's leaf holding it; and a batch's positions of one type or tag go into one value instead of one put each.
 /// </remarks>
+[SkipLocalsInit] // the chunk buffers (2 KiB a list append) are written before they are read
 internal static class KeyLists
 {
     /// <summary>What a chunk's key holds after its prefix's name: the 0 that ends the name, and the number.</summary>
