@@ -8,7 +8,8 @@ namespace Hybrid.InMemory.Time;
 /// <c>new CancellationTokenSource(…, clock)</c> and retry back-offs, fire when the time moves to or past their due
 /// time, in due order (timers due at the same instant in the order they were scheduled), and a periodic timer fires
 /// once for every period the time moved over. Callbacks run on the thread that moved the time and see the time it moved
-/// to; a timer that is due when it is created (due time zero) fires before <see cref="CreateTimer"/> returns.
+/// to; a timer that is due when it is created (due time zero) fires before <see cref="CreateTimer"/> returns (when
+/// created by a callback, or while another thread runs callbacks, as soon as the running callbacks return).
 /// </summary>
 /// <remarks>
 /// Thread-safe. One thread at a time runs callbacks: time moved, or a timer started, by a callback is picked up after
