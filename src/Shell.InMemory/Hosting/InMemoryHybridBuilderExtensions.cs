@@ -13,7 +13,7 @@ public static class InMemoryHybridBuilderExtensions
 {
     /// <summary>
     /// In-memory event, lease and dead-letter stores, tenant catalogue, read-model cache and subject keys, timed by the container's
-    /// <see cref="TimeProvider"/> (register a FakeTimeProvider first for virtual time). Everything is lost when the
+    /// <see cref="TimeProvider"/> (register a <see cref="Hybrid.InMemory.Time.VirtualClock"/> first for virtual time). Everything is lost when the
     /// process ends: for tests, simulations and demos.
     /// </summary>
     public static HybridBuilder UseInMemory(this HybridBuilder builder) => builder

@@ -1,5 +1,5 @@
+using Hybrid.InMemory.Time;
 using Hybrid.Shell.Routing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hybrid.InMemory.Simulation;
 
@@ -8,7 +8,7 @@ namespace Hybrid.InMemory.Simulation;
 /// which the appends of that database's tenants fail before writing, and ends by itself (or when faults are switched
 /// off for the drain).
 /// </summary>
-public sealed class DatabaseOutages(ITenancyMap map, FaultInjector faults, FakeTimeProvider clock)
+public sealed class DatabaseOutages(ITenancyMap map, FaultInjector faults, VirtualClock clock)
 {
     private readonly Dictionary<string, DateTimeOffset> _downUntil = new(StringComparer.Ordinal);
 

@@ -1,5 +1,5 @@
+using Hybrid.InMemory.Time;
 using Hybrid.Shell.Stores;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.FSharp.Core;
 
 namespace Hybrid.InMemory.Simulation;
@@ -9,7 +9,7 @@ namespace Hybrid.InMemory.Simulation;
 /// and slow appends that let the virtual clock run on. Reads pass through untouched (unless a test plants a bug).
 /// It tells its observer what was proposed and what callers were told.
 /// </summary>
-public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, FakeTimeProvider clock, Sabotage sabotage = Sabotage.None)
+public sealed class FaultyEventStore(IEventStore inner, FaultInjector faults, VirtualClock clock, Sabotage sabotage = Sabotage.None)
     : IEventStore, IEventByIdReader
 {
     private const long UnbeatableToken = long.MaxValue / 2;

@@ -3,10 +3,10 @@ using Hybrid.InMemory.Ids;
 using Hybrid.InMemory.Leases;
 using Hybrid.InMemory.Lifecycle;
 using Hybrid.InMemory.Processors;
+using Hybrid.InMemory.Time;
 using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Routing;
 using Hybrid.Simulation;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hybrid.InMemory.Simulation;
 
@@ -24,7 +24,7 @@ public sealed class SimulationContext
     {
         Application = application;
         Options = options;
-        Clock = new FakeTimeProvider(options.Start);
+        Clock = new VirtualClock(options.Start);
         Faults = new FaultInjector(unchecked(options.Seed * 31 + 7), options.Faults);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Databases, 1, nameof(options.Databases));
         if (options.Databases == 1) MemoryStore = options.EventStore?.Invoke(Clock) ?? new InMemoryEventStore(Clock);
@@ -72,7 +72,7 @@ public sealed class SimulationContext
     public SimulationOptions Options { get; }
 
     /// <summary>The virtual clock.</summary>
-    public FakeTimeProvider Clock { get; }
+    public VirtualClock Clock { get; }
 
     /// <summary>The fault injector.</summary>
     public FaultInjector Faults { get; }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
+using Hybrid.InMemory.Time;
 
 namespace Hybrid.InMemory.Simulation;
 
@@ -7,12 +7,12 @@ namespace Hybrid.InMemory.Simulation;
 /// starts itself (a retry's back-off) while the step loop waits for the step; <see cref="Await"/> then moves the
 /// clock on to the timer's due time, so a wait costs virtual time, never real time, and the run stays deterministic.
 /// </summary>
-public sealed class SteppedClock(FakeTimeProvider clock, StepLoopContext loop) : TimeProvider
+public sealed class SteppedClock(VirtualClock clock, StepLoopContext loop) : TimeProvider
 {
     private readonly Lock _gate = new();
 
     /// <summary>A stepped clock with a step loop of its own (for a caller that awaits outside a simulation).</summary>
-    public SteppedClock(FakeTimeProvider clock) : this(clock, new StepLoopContext()) { }
+    public SteppedClock(VirtualClock clock) : this(clock, new StepLoopContext()) { }
     private TimeSpan? _started;
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Hybrid.InMemory.EventStore;
 using Hybrid.InMemory.Simulation;
+using Hybrid.InMemory.Time;
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Scheduling;
 using Hybrid.Tests.TestDomain;
@@ -14,6 +15,10 @@ public sealed class SchedulerTests
 
     private static PeriodicTask Hourly(MissedFires policy) =>
         PeriodicTask.Create("hourly", Schedule.NewEvery(TimeSpan.FromHours(1)), _ => []).ForTenants("acme").WithMissedFires(policy);
+
+    /// <summary>The bed's store with append faults; its clock moves only on slow appends, which the tests never inject.</summary>
+    private static FaultyEventStore AppendsFailing(Bed bed, FaultInjector faults) =>
+        new(bed.Store, faults, new VirtualClock(bed.Clock.GetUtcNow()));
 
     private sealed class Bed(DateTimeOffset start)
     {
@@ -151,7 +156,7 @@ public sealed class SchedulerTests
     {
         var bed = new Bed(Utc(6, 1, 0, 30));
         var faults = new FaultInjector(1, FaultRates.None with { AppendFailedBeforeWrite = 1.0 });
-        var failing = new FaultyEventStore(bed.Store, faults, bed.Clock);
+        var failing = AppendsFailing(bed, faults);
         var scheduler = new PeriodicScheduler(failing, new UuidV7IdSource(bed.Clock), bed.Clock, [Hourly(MissedFires.NewCatchUp(10))],
             new SchedulerOptions(), NullLogger.Instance);
         bed.Clock.Advance(TimeSpan.FromHours(1));
@@ -169,7 +174,7 @@ public sealed class SchedulerTests
     {
         var bed = new Bed(Utc(6, 1, 0, 30));
         var faults = new FaultInjector(1, FaultRates.None with { AppendFailedBeforeWrite = 1.0 });
-        var failing = new FaultyEventStore(bed.Store, faults, bed.Clock);
+        var failing = AppendsFailing(bed, faults);
         var scheduler = new PeriodicScheduler(failing, new UuidV7IdSource(bed.Clock), bed.Clock, [Hourly(MissedFires.SkipMissed)],
             new SchedulerOptions(), NullLogger.Instance);
         bed.Clock.Advance(TimeSpan.FromMinutes(30));

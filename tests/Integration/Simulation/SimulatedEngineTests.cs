@@ -1,6 +1,6 @@
 using Hybrid.InMemory.Simulation;
+using Hybrid.InMemory.Time;
 using Hybrid.Sample;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hybrid.Tests.Integration.Simulation;
 
@@ -12,7 +12,7 @@ public sealed class SimulatedEngineTests
     [Fact]
     public void a_back_off_timer_moves_the_virtual_clock_instead_of_waiting_in_real_time()
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new VirtualClock(Start);
         var engineClock = new SteppedClock(clock);
 
         engineClock.Await(Task.Delay(TimeSpan.FromMinutes(5), engineClock));

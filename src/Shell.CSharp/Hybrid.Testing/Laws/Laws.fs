@@ -11,10 +11,10 @@ open Hybrid.InMemory.EventStore
 open Hybrid.InMemory.Leases
 open Hybrid.InMemory.Processors
 open Hybrid.InMemory.ReadModels
+open Hybrid.InMemory.Time
 open Hybrid.Shell.Processors
 open Hybrid.Shell.ReadModels
 open Microsoft.Extensions.Logging.Abstractions
-open Microsoft.Extensions.Time.Testing
 
 /// The laws of domain definitions.
 module Laws =
@@ -182,7 +182,7 @@ module Laws =
         |> Law.create "authorization denies by default (an anonymous caller gets nothing)" "registry"
 
     let private runProcessor (store: IEventStore) (processor: TodoProcessor) (tenant: TenantId) (effects: Collections.Concurrent.ConcurrentQueue<EffectIntent>) (kinds: string list) =
-        let clock = FakeTimeProvider(History.epoch)
+        let clock = VirtualClock(History.epoch)
         let handlers = kinds |> List.map (fun kind -> DelegateEffectHandler(kind, fun c _ -> effects.Enqueue c.Intent; Tasks.Task.CompletedTask) :> IEffectHandler)
         let options = ProcessorOptions(NodeId = "law", RunInBackground = false, JitterSource = (fun () -> 0.5))
         let runtime = ProcessorRuntime(store, InMemoryLeaseStore(clock), InMemoryDeadLetterStore(), EffectHandlers(handlers), clock, options, NullLogger.Instance)

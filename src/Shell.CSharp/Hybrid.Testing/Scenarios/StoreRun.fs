@@ -8,6 +8,7 @@ open System.Threading.Tasks
 open Hybrid
 open Hybrid.InMemory.Leases
 open Hybrid.InMemory.Processors
+open Hybrid.InMemory.Time
 open Hybrid.Shell.Commands
 open Hybrid.Shell.Ids
 open Hybrid.Shell.Middleware
@@ -16,7 +17,6 @@ open Hybrid.Shell.Queries
 open Hybrid.Shell.ReadModels
 open Hybrid.Shell.Scheduling
 open Microsoft.Extensions.Logging.Abstractions
-open Microsoft.Extensions.Time.Testing
 
 let private none = CancellationToken.None
 
@@ -69,7 +69,7 @@ let private command (store: IEventStore) tenant (scenario: Scenario) registry (c
         // Decisions see the same instant as on the pure definitions (the scenario's Now), so the events they write compare.
         let processor =
             CommandProcessor(writer, UuidV7IdSource.System, CommandCatalog.Of registry, CommandProcessorOptions(MaxAttempts = 1),
-                             clock = FakeTimeProvider(scenario.Now))
+                             clock = VirtualClock(scenario.Now))
         let options = match scenario.ExpectedVersion with Some expected -> CommandOptions(ExpectedVersion = expected) | None -> null
         let! outcome = processor.ExecuteAsync(caller, name, payload, options, none)
         return ofCommandOutcome outcome
@@ -113,7 +113,7 @@ let private handle (store: IEventStore) tenant (before: Position) (processor: To
             expectedKind
             |> List.map (fun kind ->
                 DelegateEffectHandler(kind, fun context _ -> effects.Enqueue context.Intent; Task.CompletedTask) :> IEffectHandler)
-        let clock = FakeTimeProvider(DateTimeOffset.UtcNow)
+        let clock = VirtualClock(DateTimeOffset.UtcNow)
         let options = ProcessorOptions(NodeId = "scenario", RunInBackground = false, JitterSource = (fun () -> 0.5))
         let runtime = ProcessorRuntime(store, InMemoryLeaseStore(clock), InMemoryDeadLetterStore(), EffectHandlers(handlers), clock, options, NullLogger.Instance)
         let single = { processor with Sharding = PerTenant }
@@ -141,7 +141,7 @@ let private schedule (store: IEventStore) (named: TenantId) tenant (hasEvents: b
             | AllTenants -> hasEvents
         if not runsHere then return Observed.Fired []
         else
-            let clock = FakeTimeProvider(from)
+            let clock = VirtualClock(from)
             let only = { periodic with Tenants = OnlyTenants [ tenant ] }
             let scheduler = new PeriodicScheduler(store, UuidV7IdSource(clock), clock, [ only ], SchedulerOptions(), NullLogger.Instance)
             clock.SetUtcNow upTo
