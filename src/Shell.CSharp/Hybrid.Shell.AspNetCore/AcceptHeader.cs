@@ -4,8 +4,9 @@ using Microsoft.Net.Http.Headers;
 namespace Hybrid.Shell.Http;
 
 /// <summary>
-/// Content negotiation of the Hybrid endpoints, which answer JSON only: a request whose <c>Accept</c> admits none of
-/// the media types an endpoint answers with (<c>Accept: text/html</c>, or <c>application/json;q=0</c>) is refused 406
+/// Content negotiation of the Hybrid endpoints, which answer JSON only (commands, queries, introspection, the admin
+/// JSON API): a request whose <c>Accept</c> admits none of the media types an endpoint answers with
+/// (<c>Accept: text/html</c>, or <c>application/json;q=0</c>) is refused 406
 /// before anything runs, with a problem document naming <c>Accept</c> (sent whatever the Accept, as RFC 9110 allows).
 /// No Accept, an empty one, or one that does not parse admits everything.
 /// </summary>
@@ -13,6 +14,12 @@ internal static class AcceptHeader
 {
     /// <summary>The media type of the endpoints' answers.</summary>
     public const string Json = "application/json";
+
+    /// <summary>
+    /// What a JSON endpoint answers with: JSON, and problem documents when it refuses; a client accepting either is
+    /// served (a client that asks only for problem documents still gets its answer).
+    /// </summary>
+    public static readonly string[] JsonAnswers = [Json, Problems.ContentType];
 
     /// <summary>
     /// Whether the request's Accept admits one of <paramref name="produced"/> (type/subtype, lower case): the most

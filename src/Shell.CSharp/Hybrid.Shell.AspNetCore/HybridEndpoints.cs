@@ -64,7 +64,7 @@ public static class HybridEndpoints
     /// </summary>
     private static async Task<IResult> Introspection(HttpContext http, HybridHttpOptions options)
     {
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
         if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
         if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
@@ -74,7 +74,7 @@ public static class HybridEndpoints
     private static async Task<IResult> Command(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         if (!options.Commands.Commands.TryGet(name, out var definition))
             return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
@@ -85,6 +85,7 @@ public static class HybridEndpoints
         var caller = resolved.Caller!;
         var request = CommandRequest.Parse(http.Request, options);
         if (request.Error is { } requestError) return Invalid(requestError);
+        if (request.FailedPrecondition is { } precondition) return Problems.Result(precondition, StatusCodes.Status412PreconditionFailed);
         var json = body.Json!;
 
         var views = request.Views;
@@ -131,7 +132,7 @@ public static class HybridEndpoints
     private static async Task<IResult> Query(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         if (options.Queries is null || !options.Queries.Knows(name))
             return Outcome(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
