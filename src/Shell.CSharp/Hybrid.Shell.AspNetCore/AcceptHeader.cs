@@ -16,14 +16,16 @@ internal static class AcceptHeader
     public const string Json = "application/json";
 
     /// <summary>
-    /// What a JSON endpoint answers with: JSON, and problem documents when it refuses; a client accepting either is
-    /// served (a client that asks only for problem documents still gets its answer).
+    /// What a JSON endpoint answers with: JSON, and problem documents when it refuses. A client naming
+    /// <c>application/problem+json</c> is served too, unless it refuses <c>application/json</c> by name (a wildcard
+    /// admits problem documents only as it admits JSON).
     /// </summary>
     public static readonly string[] JsonAnswers = [Json, Problems.ContentType];
 
     /// <summary>
     /// Whether the request's Accept admits one of <paramref name="produced"/> (type/subtype, lower case): the most
-    /// specific range matching it (the type itself, then <c>type/*</c>, then <c>*/*</c>) has a quality above 0.
+    /// specific range matching it (the type itself, then <c>type/*</c>, then <c>*/*</c>) has a quality above 0
+    /// (problem documents beside JSON: see <see cref="JsonAnswers"/>).
     /// </summary>
     public static bool Admits(HttpRequest request, params string[] produced)
     {
@@ -32,7 +34,9 @@ internal static class AcceptHeader
         var accept = request.Headers.Accept;
         if (accept.Count == 0 || accept.All(string.IsNullOrWhiteSpace)) return true;
         if (!MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0) return true;
-        return produced.Any(type => Quality(ranges, type) > 0);
+        return produced.Any(type => type == Problems.ContentType && produced.Contains(Json)
+            ? Quality(ranges, type, named: true) > 0 && Quality(ranges, Json, named: true) != 0
+            : Quality(ranges, type) > 0);
     }
 
     /// <summary>The 406 problem document when the request's Accept admits none of <paramref name="produced"/>; else null.</summary>
@@ -50,7 +54,11 @@ internal static class AcceptHeader
     public static IResult? Refusal(HttpRequest request, params string[] produced) =>
         Problem(request, produced) is { } problem ? Problems.Result(problem, StatusCodes.Status406NotAcceptable) : null;
 
-    private static double Quality(IList<MediaTypeHeaderValue> ranges, string produced)
+    /// <summary>
+    /// The quality the most specific range matching <paramref name="produced"/> gives it (0 when none matches); with
+    /// <paramref name="named"/>, only a range naming the type itself counts (-1 when none does).
+    /// </summary>
+    private static double Quality(IList<MediaTypeHeaderValue> ranges, string produced, bool named = false)
     {
         var slash = produced.IndexOf('/', StringComparison.Ordinal);
         var (type, subtype) = (produced[..slash], produced[(slash + 1)..]);
@@ -64,12 +72,12 @@ internal static class AcceptHeader
                 : rangeType.Equals(type, StringComparison.OrdinalIgnoreCase) && rangeSubtype == "*" ? 1
                 : rangeType.Equals(type, StringComparison.OrdinalIgnoreCase) && rangeSubtype.Equals(subtype, StringComparison.OrdinalIgnoreCase) ? 2
                 : -1;
-            if (specificity > best)
+            if (specificity > best && (!named || specificity == 2))
             {
                 best = specificity;
                 quality = range.Quality ?? 1.0;
             }
         }
-        return quality;
+        return named && best < 2 ? -1 : quality;
     }
 }

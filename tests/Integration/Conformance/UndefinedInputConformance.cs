@@ -72,7 +72,7 @@ public abstract class UndefinedInputConformance(IEventStoreFactory factory) : Co
 
     [Fact]
     public Task a_condition_query_with_an_undefined_direction_is_rejected() =>
-        RejectsAppend("query.Direction", AppendCondition.NothingNewSince(Query(0, long.MaxValue, Sideways, 0), 0));
+        RejectsAppend("condition.query.Direction", AppendCondition.NothingNewSince(Query(0, long.MaxValue, Sideways, 0), 0));
 
     [Fact]
     public async Task a_read_with_an_undefined_direction_is_rejected()
