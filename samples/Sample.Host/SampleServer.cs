@@ -22,7 +22,8 @@ public static class SampleServer
 {
     /// <summary>
     /// Builds the web application, migrating the database (schema, processing tables, application role) or opening
-    /// (and checking) the embedded store first, so a bad connection string or a damaged store fails here. The caller
+    /// (and checking) the embedded store first, so a bad connection string, a damaged store or a master key that does not
+    /// open the stored personal data (<see cref="MasterKeyCheck"/>) fails here. The caller
     /// starts it (processors and scheduler start with it) and disposes it.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(SampleServerOptions options, CancellationToken ct = default)
@@ -71,6 +72,8 @@ public static class SampleServer
                 web.Services.GetRequiredService<ILeaseStore>();
                 web.Services.GetRequiredService<ReadModelEngine>();
             }, ct);
+            await MasterKeyCheck.RunAsync(web.Services, ct); // a master key that does not open the stored keys stops here
+
             web.UseProblemStatusPages();
             web.MapHybrid();
             web.MapHybridGraphQL();

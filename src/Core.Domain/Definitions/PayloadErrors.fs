@@ -16,6 +16,34 @@ module PayloadErrors =
         let trimmed = if isNull path then "" else path.TrimStart('$').TrimStart('.')
         if trimmed = "" then "body" else trimmed
 
+    /// A field the core or a store names in .NET terms ("events[0].Tags[1]", "condition.query.Items[0]") as the
+    /// request's JSON names it, as fieldOf does for reading errors: each member name in camelCase (the web naming that
+    /// JsonPayload reads and writes with), indexes and keys in brackets kept as they are. A step that is no identifier
+    /// (a header such as "If-Match") is kept as it is.
+    let jsonField (field: string) =
+        if String.IsNullOrEmpty field then field
+        else
+            let out = Text.StringBuilder(field.Length)
+            let mutable i = 0
+            while i < field.Length do
+                match field.[i] with
+                | '[' ->
+                    let close = field.IndexOf(']', i)
+                    let stop = if close < 0 then field.Length else close + 1
+                    out.Append(field, i, stop - i) |> ignore
+                    i <- stop
+                | '.' ->
+                    out.Append '.' |> ignore
+                    i <- i + 1
+                | _ ->
+                    let mutable stop = i
+                    while stop < field.Length && field.[stop] <> '.' && field.[stop] <> '[' do stop <- stop + 1
+                    let name = field.Substring(i, stop - i)
+                    let identifier = name |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '_')
+                    out.Append(if identifier then JsonNamingPolicy.CamelCase.ConvertName name else name) |> ignore
+                    i <- stop
+            out.ToString()
+
     /// The path's steps: property names and array indexes.
     let private steps (path: string) =
         let trimmed = if isNull path then "" else path.TrimStart('$')

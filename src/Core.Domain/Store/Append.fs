@@ -124,6 +124,8 @@ module Append =
     /// more than Limits.Conditions conditions, or Alls nested deeper than Limits.ConditionDepth. The walk stops at the
     /// first error, so neither an absurdly long nor an absurdly deep condition is walked further (nor overflows the stack).
     let private conditionErrors (condition: AppendCondition) =
+        // The condition's query is named under the condition, as its stream and position are ("condition.query.Items[0]").
+        let conditionQuery query = Validation.query query |> Result.mapError (fun e -> { e with Field = $"condition.{e.Field}" })
         let count = ref 0
         let rec check (depth: int) (condition: AppendCondition) =
             count.Value <- count.Value + 1
@@ -138,10 +140,10 @@ module Append =
                 |> Result.bind (fun () -> Validation.expectedVersion "condition.Expected" expected)
             | FailIfEventsMatch(_, after) when after < 0L ->
                 Result.Error { Field = "condition.After"; Message = $"The position the condition looks after must be 0 or more, not {after}." }
-            | FailIfEventsMatch(query, _) -> Validation.query query
+            | FailIfEventsMatch(query, _) -> conditionQuery query
             | Predicate(_, check, _) when obj.ReferenceEquals(check, null) ->
                 Result.Error { Field = "condition.Check"; Message = "The predicate condition has no check function." }
-            | Predicate(query, _, _) -> Validation.query query
+            | Predicate(query, _, _) -> conditionQuery query
             | All conditions when obj.ReferenceEquals(conditions, null) ->
                 Result.Error { Field = "condition"; Message = "The All condition's list is null; use an empty list." }
             | All _ when depth >= Limits.ConditionDepth ->

@@ -12,6 +12,12 @@ namespace Hybrid.Shell.Http;
 /// </summary>
 internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, ViewRef[]? Views, Validation.Error? Error)
 {
+    /// <summary>
+    /// The 412 problem document of a precondition that fails before the command runs (a weak entity tag in
+    /// <c>If-Match</c>, which matches nothing); null when none does.
+    /// </summary>
+    public Dictionary<string, object?>? FailedPrecondition { get; private init; }
+
     /// <summary>The query parameters a command accepts.</summary>
     public static readonly string[] Parameters = ["expectedVersion", "waitMs", "views"];
 
@@ -43,10 +49,14 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
             commandOptions = commandOptions with { ExpectedVersion = ExpectedVersion.StreamExists }; // the stream must exist
         else if (expected.Length > 0)
         {
-            var unquoted = expected.Length >= 2 && expected[0] == '"' && expected[^1] == '"' ? expected[1..^1] : expected;
+            var tag = expectedField == "If-Match" ? EntityTag.Parse(expected) : null;
+            if (tag is { Weak: true }) return WeakTag(expected, tag);
+            var unquoted = tag?.Opaque ?? expected;
             // A sign is read so that a negative version meets the core's expected-version rule (GraphQL's too).
             if (!long.TryParse(unquoted, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
-                return Fail(expectedField, $"'{Shown(expected)}' is not a stream version: give a whole number, 0 or more.");
+                return Fail(expectedField, expectedField == "If-Match" && tag is null
+                    ? NotAnEntityTag(expected)
+                    : $"'{Shown(expected)}' is not a stream version: give a whole number, 0 or more.");
             var exact = ExpectedVersion.NewExact(version);
             if (Validation.expectedVersion(expectedField, exact) is { IsError: true } bad) return Fail(bad.ErrorValue);
             commandOptions = commandOptions with { ExpectedVersion = exact };
@@ -90,6 +100,26 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
 
     /// <summary>A value as shown in a message: at most 40 characters.</summary>
     public static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    /// <summary>Why an If-Match value that is neither *, one entity tag nor a bare version is refused.</summary>
+    private static string NotAnEntityTag(string value) =>
+        value.Contains(',', StringComparison.Ordinal)
+            ? $"If-Match '{Shown(value)}' lists several entity tags: give one, the ETag of an accepted command (a stream version in double quotes, such as \"3\"), or * for a stream that exists."
+            : $"If-Match '{Shown(value)}' is not an entity tag: give the ETag of an accepted command (a stream version in double quotes, such as \"3\"), or * for a stream that exists.";
+
+    /// <summary>
+    /// A weak entity tag in If-Match: RFC 9110 compares If-Match's tags strongly, so a weak one matches no version and the
+    /// precondition fails (412), as an out-of-date version does.
+    /// </summary>
+    private static CommandRequest WeakTag(string value, EntityTag tag)
+    {
+        var problem = Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch", "The expected version is out of date.",
+            $"If-Match '{Shown(value)}' is a weak entity tag, and If-Match compares entity tags strongly (RFC 9110): a weak one matches " +
+            $"no stream version. Send the strong tag, as the ETag of an accepted command gives it (\"{Shown(tag.Opaque)}\").");
+        problem["field"] = "If-Match";
+        if (long.TryParse(tag.Opaque, NumberStyles.None, CultureInfo.InvariantCulture, out var version)) problem["expectedVersion"] = version;
+        return new CommandRequest(new CommandOptions(), null, null, null) { FailedPrecondition = problem };
+    }
 
     private static CommandRequest Fail(string field, string reason) => Fail(new Validation.Error(field, reason));
 

@@ -74,7 +74,7 @@ public static class HttpOutcomes
             case CommandOutcome.Unauthorized u:
                 return Problems.Unauthorized(u.reason);
             case CommandOutcome.Invalid i:
-                return Problems.Invalid(i.Item);
+                return InvalidOutcome(i.Item);
             case CommandOutcome.UnknownCommand n:
                 return Problems.Of(status, "unknown-command", "There is no such command.", $"There is no command named '{n.name}'.");
             case CommandOutcome.NotFound n:
@@ -96,7 +96,7 @@ public static class HttpOutcomes
         {
             QueryOutcome.Answered a => new(StringComparer.Ordinal) { ["outcome"] = "answered", ["value"] = a.value, ["position"] = a.position },
             QueryOutcome.Unauthorized u => Problems.Unauthorized(u.reason),
-            QueryOutcome.Invalid i => Problems.Invalid(i.Item),
+            QueryOutcome.Invalid i => InvalidOutcome(i.Item),
             QueryOutcome.NotFound n => Problems.Of(status, "not-found", "There is no answer.", n.what),
             QueryOutcome.UnknownQuery n => Problems.Of(status, "unknown-query", "There is no such query.", $"There is no query named '{n.name}'."),
             _ => throw new InvalidOperationException($"Unknown query outcome {outcome.GetType().Name}."),
@@ -113,6 +113,18 @@ public static class HttpOutcomes
         ["tracestate"] = metadata.TraceState,
         ["fields"] = metadata.Fields.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
     };
+
+    /// <summary>
+    /// The 400 of an invalid outcome: its field (a payload path, or what the core or a store named in .NET terms, such as
+    /// <c>condition.query.Items[0].Tags[1]</c>) as the request's JSON names it (<c>condition.query.items[0].tags[1]</c>).
+    /// </summary>
+    private static Dictionary<string, object?> InvalidOutcome(Validation.Error error)
+    {
+        var field = PayloadErrors.jsonField(error.Field);
+        // A store's message names the field after the tenant ("Tenant 't': events[0].Tags[0]: …"): named the same way.
+        var message = field == error.Field ? error.Message : error.Message.Replace($"': {error.Field}: ", $"': {field}: ", StringComparison.Ordinal);
+        return Problems.Invalid(new Validation.Error(field, message));
+    }
 
     /// <summary>An invalid-input problem document naming the field.</summary>
     public static Dictionary<string, object?> Invalid(Validation.Error error) => Problems.Invalid(error);

@@ -17,7 +17,8 @@ namespace Hybrid.Shell.Http;
 /// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, an <c>Accept</c> that admits no JSON 406
 /// (<see cref="AcceptHeader"/>), unknown command or query 404, an
 /// unauthenticated caller 401 (before the body is read), Content-Type 415, body size 413, caller headers 400 (403 for
-/// credentials that grant no tenant), query parameters 400, body 400; then the outcome.
+/// credentials that grant no tenant), query parameters 400 (and a weak entity tag in <c>If-Match</c> 412: it never
+/// matches), body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {
@@ -64,7 +65,7 @@ public static class HybridEndpoints
     /// </summary>
     private static async Task<IResult> Introspection(HttpContext http, HybridHttpOptions options)
     {
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
         if (CallerResolution.IsUnauthenticated(resolved)) return CallerResolution.Denied(http, resolved);
         if (QueryParameters.Unknown(http.Request.Query, []) is { } unknown) return Invalid(unknown);
@@ -74,7 +75,7 @@ public static class HybridEndpoints
     private static async Task<IResult> Command(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         if (!options.Commands.Commands.TryGet(name, out var definition))
             return Outcome(HttpOutcomes.BodyOf(CommandOutcome.NewUnknownCommand(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);
@@ -85,6 +86,7 @@ public static class HybridEndpoints
         var caller = resolved.Caller!;
         var request = CommandRequest.Parse(http.Request, options);
         if (request.Error is { } requestError) return Invalid(requestError);
+        if (request.FailedPrecondition is { } precondition) return Problems.Result(precondition, StatusCodes.Status412PreconditionFailed);
         var json = body.Json!;
 
         var views = request.Views;
@@ -131,7 +133,7 @@ public static class HybridEndpoints
     private static async Task<IResult> Query(HttpContext http, string name, HybridHttpOptions options)
     {
         var ct = http.RequestAborted;
-        if (AcceptHeader.Refusal(http.Request, AcceptHeader.Json) is { } notAcceptable) return notAcceptable;
+        if (AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable) return notAcceptable;
         if (options.Queries is null || !options.Queries.Knows(name))
             return Outcome(HttpOutcomes.BodyOf(QueryOutcome.NewUnknownQuery(name)), StatusCodes.Status404NotFound);
         var resolved = await CallerResolution.ResolveAsync(options.Callers, http);

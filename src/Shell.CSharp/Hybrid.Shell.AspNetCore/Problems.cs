@@ -65,10 +65,13 @@ public static class Problems
     }
 
     /// <summary>503: the store is unavailable or timed out.</summary>
-    public static Dictionary<string, object?> StoreUnavailable(TimeSpan retryAfter)
+    public static Dictionary<string, object?> StoreUnavailable(TimeSpan retryAfter) =>
+        Unavailable("The event store cannot be reached just now; retry the request later.", retryAfter);
+
+    /// <summary>503: the service cannot serve the request just now, for the reason given; retry after <paramref name="retryAfter"/>.</summary>
+    public static Dictionary<string, object?> Unavailable(string detail, TimeSpan retryAfter)
     {
-        var problem = Of(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service is unavailable.",
-            "The event store cannot be reached just now; retry the request later.");
+        var problem = Of(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service is unavailable.", detail);
         problem["retryAfterSeconds"] = Math.Ceiling(retryAfter.TotalSeconds);
         return problem;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,8 @@ namespace Hybrid.Shell.Http;
 
 /// <summary>
 /// What an endpoint answers when handling a request throws: 400 for input a store refused, 503 with Retry-After for a
-/// store that is unavailable or timed out (<see cref="StoreFailures"/>), and 500 for anything else, a defect: logged
+/// store that is unavailable or timed out (<see cref="StoreFailures"/>) or personal data the master key cannot open
+/// (<see cref="SubjectKeyUnopenableException"/>, the tenant named), and 500 for anything else, a defect: logged
 /// with a trace id, which is all the body shows. Every Hybrid endpoint answers through it (commands, queries,
 /// introspection, the admin surface), so one failure gets one answer wherever it happens.
 /// </summary>
@@ -35,11 +37,16 @@ internal static class RequestFailures
             var error = new Validation.Error("body", $"The request leads to input the store refuses: {invalid.Message}");
             return Problems.Result(Problems.Invalid(error), StatusCodes.Status400BadRequest);
         }
+        catch (Exception e) when (SubjectKeyUnopenableException.In(e) is { } unopenable)
+        {
+            // The master key is not the one the keys were stored with: an operator's to fix, not a defect of the request.
+            Logger(http).LogError("{Method} {Path}: {Error}", http.Request.Method, http.Request.Path, unopenable.Message);
+            return Unavailable(http, retryAfter, Problems.Unavailable(unopenable.CallerMessage, retryAfter));
+        }
         catch (Exception e) when (StoreFailures.IsUnavailable(e))
         {
             Logger(http).LogWarning("{Method} {Path}: the store is unavailable: {Error}", http.Request.Method, http.Request.Path, e.Message);
-            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problems.Result(Problems.StoreUnavailable(retryAfter), StatusCodes.Status503ServiceUnavailable);
+            return Unavailable(http, retryAfter, Problems.StoreUnavailable(retryAfter));
         }
         catch (Exception e)
         {
@@ -47,6 +54,12 @@ internal static class RequestFailures
             Logger(http).LogError(e, "{Method} {Path} failed (trace id {TraceId}).", http.Request.Method, http.Request.Path, traceId);
             return Problems.Result(Problems.Defect(traceId), StatusCodes.Status500InternalServerError);
         }
+    }
+
+    private static IResult Unavailable(HttpContext http, TimeSpan retryAfter, Dictionary<string, object?> problem)
+    {
+        http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Problems.Result(problem, StatusCodes.Status503ServiceUnavailable);
     }
 
     internal static ILogger Logger(HttpContext http) =>

@@ -151,6 +151,48 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         await Problem(await Send(HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/retry", "admin"), HttpStatusCode.Conflict, "not-pending");
     }
 
+    [Theory]
+    [InlineData("text/html")]
+    [InlineData("application/xml")]
+    [InlineData("text/html, application/xml;q=0.9")]
+    public async Task the_admin_json_api_refuses_an_accept_admitting_no_json_with_a_406_problem_naming_accept_and_changes_nothing(string accept)
+    {
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/admin/api/lag"), (HttpMethod.Get, "/admin/api/dead-letters"),
+                     (HttpMethod.Post, "/admin/api/dead-letters/acme/points/1/discard") })
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("X-Tenant", "acme");
+            request.Headers.Add("X-Actor", "someone");
+            request.Headers.Add("X-Roles", "admin");
+            request.Headers.Add(HybridAdminEndpoints.RequestHeader, "1");
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            using var response = await _server.Http.SendAsync(request);
+            var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(("not-acceptable", "Accept"), (body.GetProperty("outcome").GetString(), body.GetProperty("field").GetString()));
+            Assert.Contains("application/json", body.GetProperty("detail").GetString());
+        }
+        Assert.Equal(DeadLetterStatus.Pending, await StatusOfPlanted());
+    }
+
+    [Theory]
+    [InlineData("*/*")]
+    [InlineData("application/json")]
+    [InlineData("application/problem+json")]
+    [InlineData("")]
+    public async Task the_admin_json_api_serves_an_accept_admitting_json_or_problem_documents_or_none(string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/api/dead-letters");
+        request.Headers.Add("X-Tenant", "acme");
+        request.Headers.Add("X-Actor", "someone");
+        request.Headers.Add("X-Roles", "operator");
+        if (accept.Length > 0) request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task the_admin_json_writes_member_names_and_a_dead_letters_status_in_camel_case()
     {

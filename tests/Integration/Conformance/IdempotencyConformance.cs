@@ -109,7 +109,7 @@ public abstract class IdempotencyConformance(IEventStoreFactory factory) : Confo
         Assert.Contains(Tenant, negative.Message);
         var badType = await Assert.ThrowsAsync<InvalidInputException>(() =>
             AppendProposed(AppendCondition.NothingNewSince(EventQuery.OfTypes(""), 0), events));
-        Assert.StartsWith("query.Items[0].Types[0]", badType.Field);
+        Assert.StartsWith("condition.query.Items[0].Types[0]", badType.Field);
         Assert.Equal(1, await Head());
     }
 }

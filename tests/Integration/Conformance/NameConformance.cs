@@ -108,7 +108,7 @@ public abstract class NameConformance(IEventStoreFactory factory) : ConformanceS
         await AppendOk(Of("Existing", "order-1"));
         await Refuses("events[0].Type", () => Append(AppendCondition.NoCondition, new EventData(bad, [], "order-1", "{}", 1)));
         await Refuses("query.Items[0].Types[0]", () => ReadAll(EventQuery.OfTypes(bad)));
-        await Refuses("query.Items[0].Types[0]", () => Append(AppendCondition.NothingNewSince(EventQuery.OfTypes(bad), 0), Of("Created", "order-2")));
+        await Refuses("condition.query.Items[0].Types[0]", () => Append(AppendCondition.NothingNewSince(EventQuery.OfTypes(bad), 0), Of("Created", "order-2")));
         Assert.Equal("query.Items[0].Types[0]", Assert.Throws<InvalidInputException>(() => Store.Subscribe(Tenant, EventQuery.OfTypes(bad), Ct)).Field);
         Assert.Equal(1, await Head());
     }

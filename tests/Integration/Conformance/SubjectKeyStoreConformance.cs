@@ -83,11 +83,11 @@ public abstract class SubjectKeyStoreConformance(IEventStoreFactory factory) : C
         var stored = await raw.TryGet(Tenant, "c1", Ct);
         Assert.NotEqual(key, stored);
         Assert.False(stored.AsSpan().IndexOf(key) >= 0);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MasterKeySubjectKeyStore(raw, SubjectCipher.NewKey()).TryGet(Tenant, "c1", Ct));
+        var error = await Assert.ThrowsAsync<SubjectKeyUnopenableException>(() => new MasterKeySubjectKeyStore(raw, SubjectCipher.NewKey()).TryGet(Tenant, "c1", Ct));
         Assert.Contains(Tenant, error.Message);
         var other = Tenants.Fresh();
         await raw.GetOrAdd(other, "c1", stored, Ct);
-        Assert.Contains("cannot be unwrapped", (await Assert.ThrowsAsync<InvalidOperationException>(() => wrapped.TryGet(other, "c1", Ct))).Message);
+        Assert.Contains("cannot be unwrapped", (await Assert.ThrowsAsync<SubjectKeyUnopenableException>(() => wrapped.TryGet(other, "c1", Ct))).Message);
         Assert.True(await wrapped.Forget(Tenant, "c1", Ct));
         Assert.Null(await wrapped.TryGet(Tenant, "c1", Ct));
     }

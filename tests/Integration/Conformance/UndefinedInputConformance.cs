@@ -56,11 +56,11 @@ public abstract class UndefinedInputConformance(IEventStoreFactory factory) : Co
 
     [Fact]
     public Task a_predicate_with_a_null_query_is_rejected() =>
-        RejectsAppend("query", AppendCondition.Where(null!, _ => true, "null query"));
+        RejectsAppend("condition.query", AppendCondition.Where(null!, _ => true, "null query"));
 
     [Fact]
     public Task a_fail_if_events_match_condition_with_a_null_query_is_rejected() =>
-        RejectsAppend("query", AppendCondition.NothingNewSince(null!, 0));
+        RejectsAppend("condition.query", AppendCondition.NothingNewSince(null!, 0));
 
     [Fact]
     public Task an_all_condition_with_a_null_list_is_rejected() =>
@@ -72,7 +72,7 @@ public abstract class UndefinedInputConformance(IEventStoreFactory factory) : Co
 
     [Fact]
     public Task a_condition_query_with_an_undefined_direction_is_rejected() =>
-        RejectsAppend("query.Direction", AppendCondition.NothingNewSince(Query(0, long.MaxValue, Sideways, 0), 0));
+        RejectsAppend("condition.query.Direction", AppendCondition.NothingNewSince(Query(0, long.MaxValue, Sideways, 0), 0));
 
     [Fact]
     public async Task a_read_with_an_undefined_direction_is_rejected()

@@ -23,6 +23,8 @@ public sealed class AcceptHeaderTests : IAsyncLifetime
     [InlineData("/commands/Increment", "application/xml, text/*")]
     [InlineData("/commands/Increment", "application/json;q=0, */*")]
     [InlineData("/commands/Increment", "*/*;q=0")]
+    [InlineData("/commands/Increment", "application/problem+json;q=0, */*;q=0.1, application/json;q=0")]
+    [InlineData("/commands/Increment", "application/problem+json, application/json;q=0")]
     [InlineData("/queries/CounterTotal", "text/html")]
     [InlineData("/commands/NothingLikeIt", "text/html")]
     public async Task an_accept_admitting_no_json_is_a_406_problem_naming_accept_and_nothing_runs(string path, string accept)
@@ -49,6 +51,7 @@ public sealed class AcceptHeaderTests : IAsyncLifetime
     [InlineData("*/*")]
     [InlineData("text/html, application/xhtml+xml, */*;q=0.8")]
     [InlineData("application/problem+json, application/json;q=0.5")]
+    [InlineData("application/problem+json")]
     [InlineData("")]
     public async Task an_accept_admitting_json_is_served(string accept)
     {

@@ -165,6 +165,39 @@ public sealed class HttpAdapterTests : IAsyncLifetime
         Assert.Null(stale.Response.Headers.ETag);
     }
 
+    [Theory]
+    [InlineData("W/\"2\"")]
+    [InlineData("W/\"1\"")]
+    public async Task if_match_with_a_weak_entity_tag_never_matches_and_answers_412_naming_if_match_and_the_version(string weak)
+    {
+        await Post("/commands/Increment", """{"counterId":"w","by":1}""");
+        await Post("/commands/Increment", """{"counterId":"w","by":1}""");
+        var refused = await Post("/commands/Increment", """{"counterId":"w","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-Match", weak));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.Status);
+        Assert.Equal("application/problem+json", refused.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(("version-mismatch", "If-Match"), (refused.Body.GetProperty("outcome").GetString(), refused.Body.GetProperty("field").GetString()));
+        Assert.Equal(long.Parse(weak[3..^1], System.Globalization.CultureInfo.InvariantCulture), refused.Body.GetProperty("expectedVersion").GetInt64());
+        Assert.Contains("weak", refused.Body.GetProperty("detail").GetString());
+        Assert.Equal(2L, (await _store.GetStreamState(_tenant, "counter-w", default)).Version);
+    }
+
+    [Theory]
+    [InlineData("soon", "is not an entity tag")]
+    [InlineData("\"1", "is not an entity tag")]
+    [InlineData("\"1\", \"2\"", "lists several entity tags")]
+    [InlineData("W/1", "is not an entity tag")]
+    public async Task if_match_that_is_not_one_entity_tag_answers_400_saying_what_if_match_takes(string value, string why)
+    {
+        var refused = await Post("/commands/Increment", """{"counterId":"m","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-Match", value));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "If-Match"), (refused.Status, refused.Body.GetProperty("field").GetString()));
+        var detail = refused.Body.GetProperty("detail").GetString();
+        Assert.Contains(why, detail);
+        Assert.Contains("ETag", detail);
+        Assert.Equal(0L, (await _store.GetStreamState(_tenant, "counter-m", default)).Version);
+    }
+
     [Fact]
     public async Task If_none_match_star_creates_only_and_if_match_star_updates_only()
     {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Hybrid.InMemory.EventStore;
 using Hybrid.Shell.Http;
+using Hybrid.Shell.Lifecycle;
 using Hybrid.Shell.Middleware;
 using Hybrid.Tests.Integration.Conformance;
 using Hybrid.Tests.TestDomain;
@@ -29,6 +30,14 @@ public sealed class HttpFailureTests
         public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
             base.Append(new AppendRequest(request.Tenant, request.Events.Select(e => new ProposedEvent(e.Id, new EventData(type, e.Data.Tags, e.Data.Stream, e.Data.Body, e.Data.SchemaVersion), e.Metadata)).ToArray(),
                 request.Condition, request.Checkpoint), ct);
+    }
+
+    /// <summary>A store that appends under a condition whose query's second tag is no tag, as a command looking that up would.</summary>
+    private sealed class BadConditionStore(IEventStore inner) : DelegatingEventStore(inner)
+    {
+        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
+            base.Append(new AppendRequest(request.Tenant, request.Events,
+                AppendCondition.NothingNewSince(EventQuery.OfTags("counter:c", "no tag"), 0), request.Checkpoint), ct);
     }
 
     /// <summary>Keeps every log line.</summary>
@@ -99,10 +108,41 @@ public sealed class HttpFailureTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("events[0].Type", body.GetProperty("field").GetString());
+        Assert.Equal("events[0].type", body.GetProperty("field").GetString());
         Assert.Contains("'Purged'", body.GetRawText());
         Assert.Contains("reserved", body.GetRawText());
         Assert.Empty(await memory.GetTenants(default));
+    }
+
+    [Fact]
+    public async Task an_append_condition_the_store_refuses_names_its_field_as_the_requests_json_names_fields()
+    {
+        var memory = new InMemoryEventStore();
+        var (response, body, _) = await Send(new BadConditionStore(memory), """{"counterId":"c","by":1}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("condition.query.items[0].tags[1]", body.GetProperty("field").GetString());
+        Assert.Contains("condition.query.items[0].tags[1]: ", body.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Items", body.GetRawText());
+        Assert.Empty(await memory.GetTenants(default));
+    }
+
+    [Fact]
+    public async Task a_subject_key_the_master_key_cannot_open_gives_503_with_retry_after_naming_the_tenant_and_not_the_subject()
+    {
+        var store = new ThrowingStore(new InMemoryEventStore(),
+            new SubjectKeyUnopenableException("acme", "zoe@example.com", "the master key does not open it"));
+        var (response, body, logs) = await Send(store, """{"counterId":"c","by":1}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("unavailable", body.GetProperty("outcome").GetString());
+        Assert.Contains("Tenant 'acme'", body.GetProperty("detail").GetString());
+        Assert.Contains("master key", body.GetProperty("detail").GetString());
+        Assert.DoesNotContain("zoe@", body.GetRawText());
+        Assert.Contains(logs, l => l.Item1 == LogLevel.Error && l.Item2.Contains("zoe@example.com", StringComparison.Ordinal));
     }
 
     [Fact]

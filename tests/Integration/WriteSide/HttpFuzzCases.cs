@@ -154,14 +154,15 @@ internal sealed class HttpFuzzCases(int seed, string tenant, string quietTenant,
     private HttpFuzzCase BadPrecondition()
     {
         var headers = Caller();
-        var field = "If-None-Match";
-        switch (_random.Next(3))
+        var (field, status) = ("If-None-Match", 400);
+        switch (_random.Next(4))
         {
             case 0: headers["If-None-Match"] = "\"4\""; break;
             case 1: headers["If-None-Match"] = "*"; headers["If-Match"] = "1"; break;
-            default: headers["If-Match"] = "W/\"1\""; field = "If-Match"; break;
+            case 2: headers["If-Match"] = "\"1\", \"2\""; field = "If-Match"; break;
+            default: headers["If-Match"] = "W/\"1\""; (field, status) = ("If-Match", 412); break; // a weak tag never matches
         }
-        return Json("bad precondition", "/commands/Increment", IncrementBody(Id(), 1), 400, field, headers);
+        return Json("bad precondition", "/commands/Increment", IncrementBody(Id(), 1), status, field, headers);
     }
 
     private HttpFuzzCase TruncatedJson()

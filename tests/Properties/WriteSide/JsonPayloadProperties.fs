@@ -142,3 +142,27 @@ let ``a string holding half of a surrogate pair is refused as not text`` () =
     let e = errorOf (valid.Replace("\"o-1\"", "\"o\\ud800-1\""))
     Assert.Equal("id", e.Field)
     Assert.Contains("without its other half: it is not text", e.Message)
+
+[<Fact>]
+let ``a field the core names in dotnet terms is named as the request's json names it, indexes and keys kept`` () =
+    Assert.Equal("condition.query.items[0].tags[1]", PayloadErrors.jsonField "condition.query.Items[0].Tags[1]")
+    Assert.Equal("events[0].type", PayloadErrors.jsonField "events[0].Type")
+    Assert.Equal("metadata.fields[hybrid.Fingerprint]", PayloadErrors.jsonField "metadata.Fields[hybrid.Fingerprint]")
+    Assert.Equal("extras[0].weight", PayloadErrors.jsonField "extras[0].weight")
+    Assert.Equal("If-Match", PayloadErrors.jsonField "If-Match")
+
+[<Property>]
+let ``naming a field as the json does twice names it as once, and keeps its shape`` (steps: (string * int option) list) =
+    let field =
+        steps
+        |> List.map (fun (name, index) ->
+            let name = System.String(name |> Option.ofObj |> Option.defaultValue "" |> Seq.filter System.Char.IsAsciiLetterOrDigit |> Array.ofSeq)
+            let name = if name = "" then "x" else name
+            match index with
+            | Some i -> $"{name}[{abs i}]"
+            | None -> name)
+        |> String.concat "."
+    let once = PayloadErrors.jsonField field
+    PayloadErrors.jsonField once = once
+    && once.Length = field.Length
+    && once.ToLowerInvariant() = field.ToLowerInvariant()

@@ -29,9 +29,9 @@ let ``each command outcome maps to its documented status and names itself in the
         && HttpOutcomes.BodyOf(outcome).["outcome"] :?> string <> "unknown")
 
 [<Property>]
-let ``an invalid outcome's body names the field and the reason`` (field: NonEmptyString) (message: NonEmptyString) =
+let ``an invalid outcome's body names the field as the request's json does and the reason`` (field: NonEmptyString) (message: NonEmptyString) =
     let body = HttpOutcomes.BodyOf(CommandOutcome.Invalid { Field = field.Get; Message = message.Get })
-    body.["field"] :?> string = field.Get && body.["reason"] :?> string = message.Get
+    body.["field"] :?> string = PayloadErrors.jsonField field.Get && body.["reason"] :?> string = message.Get
 
 [<Property>]
 let ``introspection lists every registered command with the event types it may emit`` () =

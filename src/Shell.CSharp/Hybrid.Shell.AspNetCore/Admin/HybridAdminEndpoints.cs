@@ -68,62 +68,62 @@ public static class HybridAdminEndpoints
     private static void MapApi(IEndpointRouteBuilder endpoints, string api, AdminGate gate)
     {
         endpoints.MapGet($"{api}/lag", (HttpContext http, string? tenant) =>
-            Guard(http, gate, AdminAccess.View, ["tenant"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.View, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(await ops.Lag(narrowed, ct)) : refused));
         endpoints.MapGet($"{api}/dead-letters", (HttpContext http, string? tenant, string? processor) =>
-            Guard(http, gate, AdminAccess.View, ["tenant", "processor", "all"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.View, ["tenant", "processor", "all"], async (ops, scope, ct) =>
                 !scope.Narrow(tenant, out var narrowed, out var refused) ? refused
                 : AdminParameters.TryFlag("all", http.Request.Query["all"], out var all, out var problem)
                     ? AdminJson.Of(await ops.DeadLetters(narrowed, processor, all, ct))
                     : problem));
         endpoints.MapGet($"{api}/pauses", (Delegate)((HttpContext http) =>
-            Guard(http, gate, AdminAccess.View, [], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.View, [], async (ops, scope, ct) =>
                 AdminJson.Of((await ops.Pauses(ct)).Where(p => p.Tenant == Pausing.everyTenant || scope.Covers(p.Tenant))))));
         endpoints.MapGet($"{api}/read-models", (Delegate)((HttpContext http) =>
-            Guard(http, gate, AdminAccess.View, [], (ops, scope, _) => Task.FromResult(AdminJson.Of(new
+            ApiGuard(http, gate, AdminAccess.View, [], (ops, scope, _) => Task.FromResult(AdminJson.Of(new
             {
                 models = ops.ReadModels.Select(m => new { name = m.Name, version = m.Version }),
                 // The cache's counters are the whole store's (every tenant's reads and folds): for operators of every tenant only.
                 cache = scope.OnlyTenant is null ? ops.CacheStatistics : null,
             })))));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/retry", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
                 scope.Refuses(tenant) is { } refused ? refused
                 : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Retry(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/dead-letters/{{tenant}}/{{processor}}/{{position}}/discard", (HttpContext http, string tenant, string processor, string position) =>
-            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) =>
                 scope.Refuses(tenant) is { } refused ? refused
                 : AdminParameters.TryPosition("position", position, required: true, out var at, out var problem)
                     ? AdminJson.Of(await ops.Discard(tenant, processor, at, ct))
                     : problem));
         endpoints.MapPost($"{api}/processors/{{processor}}/pause", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Pause(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/resume", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, ["tenant"], async (ops, scope, ct) =>
                 scope.Narrow(tenant, out var narrowed, out var refused) ? AdminJson.Of(new { changed = await ops.Resume(processor, narrowed, ct) }) : refused));
         endpoints.MapPost($"{api}/processors/{{processor}}/replay", (HttpContext http, string processor, string? tenant) =>
-            Guard(http, gate, AdminAccess.Act, ["tenant", "from"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, ["tenant", "from"], async (ops, scope, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
                 : scope.Refuses(tenant) is { } refused ? refused
                 : !AdminParameters.TryPosition("from", http.Request.Query["from"], required: true, out var from, out problem) ? problem
                 : AdminJson.Of(await ops.Replay(processor, tenant, from, null, ct))));
         endpoints.MapPost($"{api}/read-models/{{model}}/rebuild", (HttpContext http, string model, string? tenant, string? scope) =>
-            Guard(http, gate, AdminAccess.Act, ["tenant", "scope"], async (ops, caller, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, ["tenant", "scope"], async (ops, caller, ct) =>
                 !AdminParameters.TryTenant(tenant, out var problem) ? problem
                 : caller.Refuses(tenant) is { } refused ? refused
                 : AdminJson.Of(new { position = await ops.RebuildReadModel(tenant, model, scope ?? "", ct) })));
         endpoints.MapPost($"{api}/tenants/{{tenant}}/subjects/{{subject}}/forget", (HttpContext http, string tenant, string subject, string? reason) =>
-            Guard(http, gate, AdminAccess.Act, ["reason"], async (ops, scope, ct) =>
+            ApiGuard(http, gate, AdminAccess.Act, ["reason"], async (ops, scope, ct) =>
             {
                 if (scope.Refuses(tenant) is { } refused) return refused;
                 var audit = await ops.ForgetSubject(tenant, subject, reason ?? "forgotten by an operator (admin API)", ct);
                 return AdminJson.Of(new { tenant, subject, position = audit.Position });
             }));
         endpoints.MapPost($"{api}/verify", (Delegate)((HttpContext http) =>
-            Guard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) => scope.OnlyTenant is null
+            ApiGuard(http, gate, AdminAccess.Act, [], async (ops, scope, ct) => scope.OnlyTenant is null
                 ? AdminJson.Of(await ops.Verify(null, ct))
                 : Problems.Result(Problems.Unauthorized("Verifying the whole store needs an operator of every tenant."), StatusCodes.Status403Forbidden))));
     }
@@ -136,6 +136,16 @@ public static class HybridAdminEndpoints
     private static Task<IResult> Guard(HttpContext http, AdminGate gate, AdminAccess needed, string[] parameters,
         Func<HybridOperations, AdminScope, CancellationToken, Task<IResult>> handle) =>
         RequestFailures.Guard(http, gate.Options.UnavailableRetryAfter, () => Checked(http, gate, needed, parameters, handle));
+
+    /// <summary>
+    /// <see cref="Guard"/> for the JSON API: first an <c>Accept</c> that admits no JSON is refused 406, as on the command
+    /// surface (<see cref="AcceptHeader"/>), before the caller is resolved or anything runs.
+    /// </summary>
+    private static Task<IResult> ApiGuard(HttpContext http, AdminGate gate, AdminAccess needed, string[] parameters,
+        Func<HybridOperations, AdminScope, CancellationToken, Task<IResult>> handle) =>
+        AcceptHeader.Refusal(http.Request, AcceptHeader.JsonAnswers) is { } notAcceptable
+            ? Task.FromResult(notAcceptable)
+            : Guard(http, gate, needed, parameters, handle);
 
     /// <summary>
     /// The caller's access, then the query parameters (each endpoint takes <paramref name="parameters"/> only, each once:

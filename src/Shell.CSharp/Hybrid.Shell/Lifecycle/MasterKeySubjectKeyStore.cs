@@ -9,7 +9,7 @@ namespace Hybrid.Shell.Lifecycle;
 /// personal value without the master key, and a wrapped key copied to another tenant or subject does not open.
 /// The master key comes from configuration (a secret store, an environment variable), never from the store itself.
 /// A key that the master key cannot open is a configuration error (the wrong master key, or keys stored before one was
-/// set) and throws <see cref="InvalidOperationException"/>: it never reads as forgotten.
+/// set) and throws <see cref="SubjectKeyUnopenableException"/>: it never reads as forgotten.
 /// </summary>
 public sealed class MasterKeySubjectKeyStore : ISubjectKeyStore
 {
@@ -73,8 +73,7 @@ public sealed class MasterKeySubjectKeyStore : ISubjectKeyStore
         return key;
     }
 
-    private static InvalidOperationException Unopenable(string tenant, string subject, string why) =>
-        new($"Tenant '{tenant}': the key of subject '{subject}' cannot be unwrapped: {why}.");
+    private static SubjectKeyUnopenableException Unopenable(string tenant, string subject, string why) => new(tenant, subject, why);
 
     private static byte[] Context(string tenant, string subject) => Encoding.UTF8.GetBytes($"hybrid-subject-key/v1\n{tenant}\n{subject}");
 }
