@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using Hybrid.Shell.Stores;
+using Microsoft.FSharp.Core;
+
+namespace Hybrid.Shell.Postgres.Startup;
+
+/// <summary>
+/// The node's event store while its PostgreSQL store may not be open yet: each call opens it first (or fails with a
+/// <see cref="StoreUnavailableException"/>, a 503), then passes through. The gate, a singleton of the container, owns
+/// and disposes the store.
+/// </summary>
+internal sealed class GatedEventStore(PostgresStoreGate gate) : IEventStore, IEventByIdReader, IEventPurger
+{
+    public async Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).Append(request, ct).ConfigureAwait(false);
+
+    public async Task<RecordedEvent[]> Read(string tenant, EventQuery query, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).Read(tenant, query, ct).ConfigureAwait(false);
+
+    public async Task<RecordedEvent[]> ReadStream(string tenant, StreamRead read, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).ReadStream(tenant, read, ct).ConfigureAwait(false);
+
+    public async Task<RecordedEvent[]> ReadById(string tenant, Guid id, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).ReadById(tenant, id, ct).ConfigureAwait(false);
+
+    public async Task<StreamState> GetStreamState(string tenant, string stream, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).GetStreamState(tenant, stream, ct).ConfigureAwait(false);
+
+    public async Task<DeleteResult> DeleteStream(string tenant, string stream, ExpectedVersion expected, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).DeleteStream(tenant, stream, expected, ct).ConfigureAwait(false);
+
+    public async Task<long> GetHead(string tenant, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).GetHead(tenant, ct).ConfigureAwait(false);
+
+    public async Task<string[]> GetTenants(CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).GetTenants(ct).ConfigureAwait(false);
+
+    public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
+    {
+        StoreInput.Query(tenant, query);
+        return SubscribeWhenOpen(tenant, query, ct);
+    }
+
+    private async IAsyncEnumerable<SubscriptionMessage> SubscribeWhenOpen(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var store = await gate.Open(ct).ConfigureAwait(false);
+        await foreach (var message in store.Subscribe(tenant, query, ct).WithCancellation(ct).ConfigureAwait(false)) yield return message;
+    }
+
+    public async Task<Checkpoint> ReadCheckpoint(string tenant, string processor, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).ReadCheckpoint(tenant, processor, ct).ConfigureAwait(false);
+
+    public async Task<FSharpResult<Checkpoint, ConditionFailure>> ClaimCheckpoint(string tenant, string processor, long fencingToken, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).ClaimCheckpoint(tenant, processor, fencingToken, ct).ConfigureAwait(false);
+
+    public async Task<FSharpResult<Checkpoint, ConditionFailure>> WriteCheckpoint(string tenant, CheckpointWrite write, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).WriteCheckpoint(tenant, write, ct).ConfigureAwait(false);
+
+    public async Task ResetCheckpoint(string tenant, string processor, long position, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).ResetCheckpoint(tenant, processor, position, ct).ConfigureAwait(false);
+
+    public async Task<PurgeResult> Purge(PurgeRequest request, CancellationToken ct) =>
+        await (await gate.Open(ct).ConfigureAwait(false)).Purge(request, ct).ConfigureAwait(false);
+}
