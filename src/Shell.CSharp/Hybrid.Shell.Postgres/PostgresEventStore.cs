@@ -41,8 +41,9 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         if (options.ListenForNotifications)
             // LISTEN holds its connection for the store's life: outside the pool whenever a connection string allows it.
             _listener = options.DataSource is { } shared && string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay)
-                : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay);
+                ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay, options.ListenerHeartbeat, options.Clock)
+                : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay,
+                    options.ListenerHeartbeat, options.Clock);
     }
 
     /// <summary>

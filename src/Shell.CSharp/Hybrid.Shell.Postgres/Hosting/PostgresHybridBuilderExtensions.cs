@@ -15,7 +15,8 @@ public static class PostgresHybridBuilderExtensions
     /// <summary>
     /// The PostgreSQL event store on the application's data source (logging in as the application role), with
     /// checkpoints, leases and dead letters in the same database and schema. With a migration connection string the
-    /// schema is migrated when the store is first resolved. The data source stays the application's: Hybrid does not
+    /// schema is migrated as soon as the database can be reached after the host starts (see
+    /// <see cref="UsePostgres(HybridBuilder, PostgresEventStoreOptions)"/>). The data source stays the application's: Hybrid does not
     /// dispose it. Subscriptions LISTEN on one of its connections for the store's life: size its pool for it.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, NpgsqlDataSource dataSource, Action<PostgresHybridOptions>? configure = null)
