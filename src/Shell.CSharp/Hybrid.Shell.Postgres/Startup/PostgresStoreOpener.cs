@@ -7,7 +7,7 @@ namespace Hybrid.Shell.Postgres.Startup;
 /// backoff on the host's clock until the database can be reached, so the node starts whether or not it can, and the
 /// schema is migrated as soon as it can be even when no request or processor asks for the store.
 /// </summary>
-internal sealed class PostgresStoreOpener(PostgresStoreGate gate, TimeProvider clock) : IHostedService
+internal sealed class PostgresStoreOpener(PostgresStoreGate gate, TimeProvider clock) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(15);
@@ -24,6 +24,7 @@ internal sealed class PostgresStoreOpener(PostgresStoreGate gate, TimeProvider c
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _stopping.Dispose();
     }
+
+    public void Dispose() => _stopping.Dispose();
 }
