@@ -28,7 +28,7 @@ public sealed class PostgresHostedStartupTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task a_node_started_with_its_server_down_answers_503_then_migrates_serves_and_processes_once_the_server_is_up()
+    public async Task a_node_started_with_its_server_down_answers_503_then_migrates_serves_subscribes_and_processes_once_the_server_is_up()
     {
         await _cluster.StopAsync();
         var owner = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString) { Timeout = 3 }.ConnectionString;
@@ -48,7 +48,10 @@ public sealed class PostgresHostedStartupTests : IAsyncLifetime
         Assert.Contains("The event store cannot be reached just now.", health.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Npgsql", health.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", health.Text, StringComparison.Ordinal);
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var firstEvent = server.Store.Subscribe(tenant, EventQuery.All, patience.Token).OfType<SubscriptionMessage.Event>().FirstAsync(patience.Token);
         await Task.Delay(1000); // several processor rounds and opening attempts against the stopped server
+        Assert.False(firstEvent.IsCompleted); // a subscription taken while the store cannot open waits for it, not fails
 
         await _cluster.RestartAsync();
         // No request asks for the store: the node migrates on its own.
@@ -57,6 +60,7 @@ public sealed class PostgresHostedStartupTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
             Assert.Equal(200, (await server.Post("/commands/LendBook", $$"""{"bookId":"b1","reader":"r{{i}}"}""", tenant)).Status);
         await Until(async () => (await Receipts(server, tenant)).Length == 3, "the processor issues a receipt for every loan");
+        Assert.Equal("BookAdded", (await firstEvent).Item.Type);
         await Task.Delay(500); // more processor rounds: nothing is issued twice
         var loans = (await server.Store.Read(tenant, EventQuery.OfTypes("BookLent"), default)).Select(e => e.Position);
         Assert.Equal(loans, (await Receipts(server, tenant)).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("loan").GetInt64()));

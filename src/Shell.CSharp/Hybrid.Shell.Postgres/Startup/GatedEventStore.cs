@@ -38,12 +38,28 @@ internal sealed class GatedEventStore(PostgresStoreGate gate) : IEventStore, IEv
     public IAsyncEnumerable<SubscriptionMessage> Subscribe(string tenant, EventQuery query, CancellationToken ct)
     {
         StoreInput.Query(tenant, query);
-        return SubscribeWhenOpen(tenant, query, ct);
+        return SubscribeWhenOpen(tenant, query, ct).UntilCancelled(ct);
     }
 
+    /// <summary>
+    /// A subscription outlives the store's not being open yet as it outlives an outage once open: it waits for the
+    /// store (retrying every reconnect delay) instead of failing, so a processor's wake-ups start with the store.
+    /// </summary>
     private async IAsyncEnumerable<SubscriptionMessage> SubscribeWhenOpen(string tenant, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
-        var store = await gate.Open(ct).ConfigureAwait(false);
+        PostgresEventStore store;
+        while (true)
+        {
+            try
+            {
+                store = await gate.Open(ct).ConfigureAwait(false);
+                break;
+            }
+            catch (StoreUnavailableException) when (!ct.IsCancellationRequested)
+            {
+                await gate.WaitBeforeRetry(ct).ConfigureAwait(false);
+            }
+        }
         await foreach (var message in store.Subscribe(tenant, query, ct).WithCancellation(ct).ConfigureAwait(false)) yield return message;
     }
 

@@ -50,6 +50,9 @@ internal sealed class PostgresStoreGate(PostgresEventStoreOptions options, ILogg
         }
     }
 
+    /// <summary>Waits the store's reconnect delay on its clock: what a caller that waits for the store sleeps between attempts.</summary>
+    public Task WaitBeforeRetry(CancellationToken ct) => Task.Delay(options.ReconnectDelay, options.Clock, ct);
+
     /// <summary>
     /// Tries to open the store until it is open (or <paramref name="ct"/> ends), waiting between attempts from
     /// <paramref name="firstDelay"/> doubling up to <paramref name="maxDelay"/> on <paramref name="clock"/>, and logs each failure:
