@@ -48,6 +48,9 @@ public sealed class PostgresHostedStartupTests : IAsyncLifetime
         Assert.Contains("The event store cannot be reached just now.", health.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Npgsql", health.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", health.Text, StringComparison.Ordinal);
+        // A caller's mistake is still named as such, not a 503, while the store cannot open.
+        var mistake = await Assert.ThrowsAsync<InvalidInputException>(() => server.Store.Read(tenant, EventQuery.All.AfterPosition(-1), default));
+        Assert.Contains(tenant, mistake.Message, StringComparison.Ordinal);
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var firstEvent = server.Store.Subscribe(tenant, EventQuery.All, patience.Token).OfType<SubscriptionMessage.Event>().FirstAsync(patience.Token);
         await Task.Delay(1000); // several processor rounds and opening attempts against the stopped server

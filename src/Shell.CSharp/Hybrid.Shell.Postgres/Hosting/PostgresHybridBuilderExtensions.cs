@@ -57,7 +57,7 @@ public static class PostgresHybridBuilderExtensions
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        PostgresEventStore.Validate(options); // here, not when the store first opens: a mistake is not retried as an outage
         builder.Services.AddSingleton(sp => new PostgresStoreGate(options with { Clock = sp.GetRequiredService<TimeProvider>() },
             sp.GetService<ILoggerFactory>()?.CreateLogger<PostgresEventStore>()));
         builder.Services.AddHostedService(sp => new PostgresStoreOpener(sp.GetRequiredService<PostgresStoreGate>(), sp.GetRequiredService<TimeProvider>()));

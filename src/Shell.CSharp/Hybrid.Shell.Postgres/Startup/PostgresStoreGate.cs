@@ -20,6 +20,9 @@ internal sealed class PostgresStoreGate(PostgresEventStoreOptions options, ILogg
     /// <summary>Where the store is, for messages: its database, host and port (never its password).</summary>
     public string Target { get; } = PostgresStartupFailure.Describe(options);
 
+    /// <summary>The limits the store checks appends against.</summary>
+    public InputLimits Limits => options.Limits;
+
     /// <summary>True once the store is open.</summary>
     public bool IsOpen => Volatile.Read(ref _opening) is { IsCompletedSuccessfully: true };
 
