@@ -7,7 +7,9 @@ namespace Hybrid.Sample.Host;
 /// At startup, whether the master key of <see cref="SampleHybrid.MasterKeyVariable"/> opens the personal data already
 /// stored: the latest invite of the first tenant that has one is read through crypto-shredding, which unwraps its
 /// subject's key. One read per tenant until an invite is found, so the check is cheap; a key that does not open it stops
-/// the server before anything is served, instead of every command touching personal data failing later.
+/// the server before anything is served, instead of every command touching personal data failing later. A store that
+/// cannot be read yet (PostgreSQL opens in the background, retrying while the database is down) skips the check: each
+/// request touching the data then answers 503 naming the tenant.
 /// </summary>
 internal static class MasterKeyCheck
 {
@@ -20,12 +22,16 @@ internal static class MasterKeyCheck
         if (Environment.GetEnvironmentVariable(SampleHybrid.MasterKeyVariable) is not { Length: > 0 }) return;
         var store = services.GetRequiredService<IEventStore>();
         var latestInvite = EventQuery.OfTypes(Invites.personalData.EventType).Backwards().Take(1);
-        foreach (var tenant in await store.GetTenants(ct))
+        string[] tenants;
+        try { tenants = await store.GetTenants(ct); }
+        catch (StoreUnavailableException) { return; }
+        foreach (var tenant in tenants)
         {
             try
             {
                 if ((await store.Read(tenant, latestInvite, ct)).Length > 0) return;
             }
+            catch (StoreUnavailableException) { return; }
             catch (SubjectKeyUnopenableException unopenable)
             {
                 throw new ArgumentException(

@@ -74,7 +74,7 @@ internal static class OpsSession
         await using var disposeHost = (IAsyncDisposable)host; // the PostgreSQL stores dispose asynchronously only
         try
         {
-            // Resolving the operations opens (and checks) the embedded store or migrates the database: its failures are the store's.
+            // Resolving the operations opens (and checks) the embedded store; PostgreSQL is opened and migrated by the first call.
             var operations = await Task.Run(() => host.Services.GetRequiredService<HybridOperations>(), ct);
             return await action(operations, new OpsOutput(), ct);
         }
@@ -93,11 +93,20 @@ internal static class OpsSession
             Console.Error.WriteLine($"hybrid-sample ops: {(data is null ? "" : "--data: ")}{unusable.Message}");
             return 1;
         }
-        catch (NpgsqlException unreachable)
+        catch (Exception e) when (DriverFailure(e) is { } unreachable)
         {
+            // The store opens on its first call (a node waits for its database); ops reports the driver's failure once.
             var database = new NpgsqlConnectionStringBuilder(postgres);
             Console.Error.WriteLine($"hybrid-sample ops: --postgres: cannot use database '{database.Database}' on {database.Host}:{database.Port}: {unreachable.Message}");
             return 1;
         }
     }
+
+    /// <summary>The driver's failure, thrown as it is or wrapped by the store that could not open.</summary>
+    private static NpgsqlException? DriverFailure(Exception? e) => e switch
+    {
+        null => null,
+        NpgsqlException driver => driver,
+        _ => DriverFailure(e.InnerException),
+    };
 }

@@ -21,9 +21,10 @@ namespace Hybrid.Sample.Host;
 public static class SampleServer
 {
     /// <summary>
-    /// Builds the web application, migrating the database (schema, processing tables, application role) or opening
-    /// (and checking) the embedded store first, so a bad connection string, a damaged store or a master key that does not
-    /// open the stored personal data (<see cref="MasterKeyCheck"/>) fails here. The caller
+    /// Builds the web application, opening (and checking) the embedded store first, so a damaged store or a master key
+    /// that does not open the stored personal data (<see cref="MasterKeyCheck"/>) fails here. On PostgreSQL the database
+    /// is opened and migrated (schema, processing tables, application role) in the background once the application
+    /// starts, retrying until it can be reached: requests answer 503 until then. The caller
     /// starts it (processors and scheduler start with it) and disposes it.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(SampleServerOptions options, CancellationToken ct = default)
@@ -64,8 +65,8 @@ public static class SampleServer
         #endregion
         try
         {
-            // Resolving the stores runs the migrations or checks the embedded store (they block): off the caller's thread,
-            // before anything listens; the data directory is taken first.
+            // Resolving the stores checks the embedded store (it blocks): off the caller's thread, before anything listens;
+            // the data directory is taken first.
             await Task.Run(() =>
             {
                 web.Services.GetRequiredService<DataDirectoryLock>();

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Spectre.Console;
 
 namespace Hybrid.Sample.Host;
@@ -10,7 +9,9 @@ namespace Hybrid.Sample.Host;
 /// `serve --data DIR`: the application as a hosted service with its HTTP API (<see cref="SampleServer"/>) on the
 /// embedded store in DIR/events, no database server. `serve --postgres <connection string>`: the same on PostgreSQL;
 /// the connection string is the owner's (it migrates the schema); the application itself connects as the non-owner
-/// role that row-level security applies to. Several `serve` processes on one database with different node ids share
+/// role that row-level security applies to. The database need not be reachable when it starts: the node listens at
+/// once, answers 503 and logs why (an outage as a warning, a wrong password or a missing database as an error saying what
+/// to fix) until it can open and migrate the database, then serves with no restart. Several `serve` processes on one database with different node ids share
 /// the processors' work: leases move between them.
 /// </summary>
 internal static class ServeCommand
@@ -53,24 +54,11 @@ internal static class ServeCommand
             Console.Error.WriteLine("hybrid-sample serve: give --data DIR to keep the events in DIR (the embedded store), or --postgres CONNECTION for PostgreSQL.");
             return CliArguments.BadArguments;
         }
-        var database = new NpgsqlConnectionStringBuilder();
-        try { if (options.Postgres is { } postgres) database = new NpgsqlConnectionStringBuilder(postgres); }
-        catch (ArgumentException ex) { return Fail($"--postgres is not a PostgreSQL connection string: {ex.Message}"); }
         if (ListenCheck.Problem(options.Urls) is { } taken) return Fail($"--urls: {taken}");
 
         WebApplication web;
         try { web = await SampleServer.BuildAsync(options, ct); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { return 0; } // asked to stop before anything started
-        catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
-        {
-            return Fail($"--postgres: cannot log in to database '{database.Database}' on {database.Host}:{database.Port}: {ex.MessageText}. " +
-                        $"The application role's password comes from --app-password or ${ApplicationPassword.EnvironmentVariable} and is set only " +
-                        "when the role is created; an existing role keeps its own.");
-        }
-        catch (NpgsqlException ex)
-        {
-            return Fail($"--postgres: cannot migrate database '{database.Database}' on {database.Host}:{database.Port} as '{database.Username}': {ex.Message}");
-        }
         catch (IOException ex) { return Fail(ex.Message); }
         catch (ArgumentException ex) { return Fail(ex.Message); } // configuration, such as a master key that is not one
         await using var _ = web;

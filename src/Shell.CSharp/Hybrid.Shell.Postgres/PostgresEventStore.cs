@@ -41,8 +41,9 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
         if (options.ListenForNotifications)
             // LISTEN holds its connection for the store's life: outside the pool whenever a connection string allows it.
             _listener = options.DataSource is { } shared && string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay)
-                : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay);
+                ? new NotificationListener(shared.OpenConnectionAsync, _sql.Channel, _signals, options.ReconnectDelay, options.ListenerHeartbeat, options.Clock)
+                : new NotificationListener(NotificationListener.Dedicated(options.ConnectionString), _sql.Channel, _signals, options.ReconnectDelay,
+                    options.ListenerHeartbeat, options.Clock);
     }
 
     /// <summary>
@@ -74,10 +75,7 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
     /// </summary>
     public static async Task<PostgresEventStore> CreateAsync(PostgresEventStoreOptions options, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Names.Validate();
-        if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new ArgumentException("Set PostgresEventStoreOptions.ConnectionString or DataSource.", nameof(options));
+        Validate(options);
         if (options.MigrationConnectionString is { } admin)
             await PostgresMigrations.ApplyAsync(admin, options.Names, options.ApplicationRolePassword, ct).ConfigureAwait(false);
         var store = new PostgresEventStore(options);
@@ -91,6 +89,15 @@ public sealed partial class PostgresEventStore : IEventStore, IEventByIdReader, 
             throw;
         }
         return store;
+    }
+
+    /// <summary>Throws for options no store can open with (names that are not identifiers, no connection): a mistake to fix, not an outage to wait out.</summary>
+    internal static void Validate(PostgresEventStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Names.Validate();
+        if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString))
+            throw new ArgumentException("Set PostgresEventStoreOptions.ConnectionString or DataSource.", nameof(options));
     }
 
     /// <summary>Applies missing migrations with the given (owner or superuser) connection string; safe to call from many nodes at once.</summary>

@@ -84,6 +84,14 @@ public sealed record PostgresEventStoreOptions
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How long the LISTEN connection may stay silent before it is checked with a <c>SELECT 1</c>, which must answer
+    /// within the same time (on <see cref="Clock"/>): a connection the server or the network dropped without closing it
+    /// (a half-open connection after a partition) is then given up and reopened, and every subscription woken, instead
+    /// of leaving them to their polling. Subscriptions poll anyway (<see cref="PollingInterval"/>) while it is down.
+    /// </summary>
+    public TimeSpan ListenerHeartbeat { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Options for a server where <paramref name="adminConnectionString"/> may migrate: the application connects with
     /// the same host and database as <see cref="ApplicationRole"/>.
     /// </summary>

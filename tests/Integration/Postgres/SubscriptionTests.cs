@@ -90,6 +90,32 @@ public sealed class SubscriptionTests
         Assert.Equal([lost.Events[0].Id, later.Events[0].Id], events.Select(e => e.Id));
     }
 
+    [Fact]
+    public async Task with_its_listen_connection_killed_and_not_back_a_subscription_still_receives_another_nodes_event_within_its_polling_interval()
+    {
+        var admin = await PostgresTestServer.CreateDatabaseAsync();
+        var options = PostgresEventStoreOptions.ForAdmin(admin);
+        var polling = TimeSpan.FromSeconds(1);
+        await using var writer = await PostgresEventStore.CreateAsync(options with { ListenForNotifications = false });
+        await using var reader = await PostgresEventStore.CreateAsync(options with
+            { PollingInterval = polling, NotifyOnAppend = false, ReconnectDelay = TimeSpan.FromHours(1) });
+        var tenant = $"t-{Guid.NewGuid():N}";
+        var appended = AppendRequest.Of(tenant, Propose(Event("WhileNobodyListens")));
+        await using var killer = await Sql.OpenAsync(admin);
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+
+        var events = await ReceiveAsync(reader, tenant, EventQuery.All, 1, async () =>
+        {
+            await killer.ScalarAsync("SELECT pg_terminate_backend(@pid)", ("pid", await ListenerAsync(killer)));
+            await Task.Delay(200); // the listener has seen its connection go, and waits an hour to reconnect
+            sent.Restart();
+            await writer.Append(appended, default); // its NOTIFY reaches nobody
+        });
+
+        Assert.Equal(appended.Events[0].Id, Assert.Single(events).Id);
+        Assert.True(sent.Elapsed < polling + TimeSpan.FromSeconds(1), $"delivered after {sent.Elapsed}, polling every {polling}");
+    }
+
     /// <summary>The backend of the reader's LISTEN connection (another than <paramref name="not"/>), once it is listening.</summary>
     private static async Task<int> ListenerAsync(Npgsql.NpgsqlConnection admin, int not = 0)
     {

@@ -49,16 +49,25 @@ public sealed class ServeCommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task serve_against_an_unreachable_server_exits_naming_the_option_and_the_server_without_a_stack_trace()
+    public async Task serve_against_an_unreachable_server_starts_answers_503_on_health_logs_the_server_and_stops_gracefully()
     {
         var port = ClosedPort();
-        using var serve = ServeProcess.Start("serve", "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Database=shop", "--data",
-            Path.Combine(_temp.FullName, "cache"));
+        using var serve = ServeProcess.Start("serve", "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Database=shop;Timeout=2",
+            "--urls", "http://127.0.0.1:0", "--node-id", "down-node", "--data", Path.Combine(_temp.FullName, "cache"));
+        var url = await serve.Url();
 
-        Assert.Equal(1, await serve.ExitCode());
-        var error = Assert.Single(serve.Errors);
-        Assert.StartsWith($"hybrid-sample serve: --postgres: cannot migrate database 'shop' on 127.0.0.1:{port} as 'postgres': ", error);
-        Assert.DoesNotContain(serve.Output, l => l.Contains("Now listening"));
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(1) };
+        using var health = await http.GetAsync("/health");
+        var text = await health.Content.ReadAsStringAsync();
+        Assert.True(health.StatusCode == HttpStatusCode.ServiceUnavailable, text);
+        Assert.NotNull(health.Headers.RetryAfter);
+        Assert.Contains("The event store cannot be reached just now.", text);
+        await Hosting.Eventually.Until(() => Task.FromResult(serve.Output.Any(l => l.Contains($"database 'shop' on 127.0.0.1:{port}") && l.Contains("retries in"))),
+            "serve logs which database it cannot reach");
+
+        serve.Terminate();
+        Assert.Equal(0, await serve.ExitCode());
+        Assert.DoesNotContain(serve.Output, l => l.Contains("   at "));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using Hybrid.Shell.Postgres;
 using Hybrid.Shell.Postgres.Lifecycle;
 using Hybrid.Shell.Postgres.Processing;
+using Hybrid.Shell.Postgres.Startup;
 using Hybrid.Shell.Postgres.Tenants;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Hybrid.Shell.Hosting;
@@ -13,7 +15,8 @@ public static class PostgresHybridBuilderExtensions
     /// <summary>
     /// The PostgreSQL event store on the application's data source (logging in as the application role), with
     /// checkpoints, leases and dead letters in the same database and schema. With a migration connection string the
-    /// schema is migrated when the store is first resolved. The data source stays the application's: Hybrid does not
+    /// schema is migrated as soon as the database can be reached after the host starts (see
+    /// <see cref="UsePostgres(HybridBuilder, PostgresEventStoreOptions)"/>). The data source stays the application's: Hybrid does not
     /// dispose it. Subscriptions LISTEN on one of its connections for the store's life: size its pool for it.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, NpgsqlDataSource dataSource, Action<PostgresHybridOptions>? configure = null)
@@ -45,38 +48,36 @@ public static class PostgresHybridBuilderExtensions
 
     /// <summary>
     /// The PostgreSQL event store (migrated when the options carry a migration connection string), with leases, dead
-    /// letters, the tenant catalogue and crypto-shredding subject keys in the same database and schema. The store is created once, when first resolved.
+    /// letters, the tenant catalogue and crypto-shredding subject keys in the same database and schema. The node starts
+    /// whether or not the database can be reached: the store is opened (and migrated) in the background from the
+    /// host's start, retrying with backoff until it can be, and meanwhile every call that needs it fails with a
+    /// <see cref="StoreUnavailableException"/> (HTTP 503 with Retry-After; processors and schedulers retry their rounds).
+    /// A configuration error (a wrong password, a missing database or role) does not stop the node either: it is
+    /// logged as an error naming what to fix at each attempt, and the node starts working once it is fixed.
     /// </summary>
     public static HybridBuilder UsePostgres(this HybridBuilder builder, PostgresEventStoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        PostgresEventStore.Validate(options); // here, not when the store first opens: a mistake is not retried as an outage
+        builder.Services.AddSingleton(sp => new PostgresStoreGate(options with { Clock = sp.GetRequiredService<TimeProvider>() },
+            sp.GetService<ILoggerFactory>()?.CreateLogger<PostgresEventStore>()));
+        builder.Services.AddHostedService(sp => new PostgresStoreOpener(sp.GetRequiredService<PostgresStoreGate>(), sp.GetRequiredService<TimeProvider>()));
         return builder
-            .UseEventStore(sp =>
-                PostgresEventStore.CreateAsync(options with { Clock = sp.GetRequiredService<TimeProvider>() }).GetAwaiter().GetResult())
-            .UseLeaseStore(sp =>
-            {
-                sp.GetRequiredService<IEventStore>();
-                return options.DataSource is { } shared
-                    ? new PostgresLeaseStore(shared, options.Schema)
-                    : new PostgresLeaseStore(options.ConnectionString, options.Schema);
-            })
-            .UseDeadLetterStore(sp =>
-            {
-                sp.GetRequiredService<IEventStore>();
-                return options.DataSource is { } shared
-                    ? new PostgresDeadLetterStore(shared, options.Schema)
-                    : new PostgresDeadLetterStore(options.ConnectionString, options.Schema);
-            })
-            .UseSubjectKeyStore(_ => options.DataSource is { } shared
+            .UseEventStore(sp => new GatedEventStore(sp.GetRequiredService<PostgresStoreGate>()))
+            .UseLeaseStore(sp => new GatedLeaseStore(sp.GetRequiredService<PostgresStoreGate>(), options.DataSource is { } shared
+                ? new PostgresLeaseStore(shared, options.Schema)
+                : new PostgresLeaseStore(options.ConnectionString, options.Schema)))
+            .UseDeadLetterStore(sp => new GatedDeadLetterStore(sp.GetRequiredService<PostgresStoreGate>(), options.DataSource is { } shared
+                ? new PostgresDeadLetterStore(shared, options.Schema)
+                : new PostgresDeadLetterStore(options.ConnectionString, options.Schema)))
+            .UseSubjectKeyStore(sp => new GatedSubjectKeyStore(sp.GetRequiredService<PostgresStoreGate>(), options.DataSource is { } shared
                 ? new PostgresSubjectKeyStore(shared, options.Schema)
-                : new PostgresSubjectKeyStore(options.ConnectionString, options.Schema))
+                : new PostgresSubjectKeyStore(options.ConnectionString, options.Schema)))
             .UseTenantCatalogue(sp =>
             {
-                sp.GetRequiredService<IEventStore>();
                 var clock = sp.GetRequiredService<TimeProvider>();
-                return options.DataSource is { } shared
+                return new GatedTenantCatalogue(sp.GetRequiredService<PostgresStoreGate>(), options.DataSource is { } shared
                     ? new PostgresTenantCatalogue(shared, options.Schema, clock)
-                    : new PostgresTenantCatalogue(options.ConnectionString, options.Schema, clock);
+                    : new PostgresTenantCatalogue(options.ConnectionString, options.Schema, clock));
             });
     }
 

@@ -5,14 +5,20 @@ namespace Hybrid.Shell.Postgres.Subscriptions;
 /// <summary>
 /// One LISTEN connection per store that turns NOTIFY payloads (tenant ids) into wake-ups. When the connection drops it
 /// wakes every subscription (they re-read, so nothing is missed) and reconnects, whatever the failure; polling covers the gap.
+/// A connection silent for <c>heartbeat</c> is checked with a <c>SELECT 1</c> that must answer within the same time (on
+/// <c>clock</c>), so one the network dropped without closing it (a half-open connection: no FIN, no RST) is detected and
+/// replaced rather than waited on forever.
 /// </summary>
 internal sealed class NotificationListener(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, string channel, TenantSignals signals,
-    TimeSpan reconnectDelay) : IAsyncDisposable
+    TimeSpan reconnectDelay, TimeSpan heartbeat, TimeProvider clock) : IAsyncDisposable
 {
-    /// <summary>Opens an unpooled connection with TCP keep-alive: it only waits for notifications.</summary>
+    /// <summary>
+    /// Opens an unpooled connection with TCP keep-alive (the operating system's probes also end a connection whose peer
+    /// is gone while a heartbeat is in flight): it only waits for notifications.
+    /// </summary>
     public static Func<CancellationToken, ValueTask<NpgsqlConnection>> Dedicated(string connectionString)
     {
-        var dedicated = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
+        var dedicated = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, TcpKeepAlive = true }.ConnectionString;
         return async ct =>
         {
             var connection = new NpgsqlConnection(dedicated);
@@ -52,7 +58,11 @@ internal sealed class NotificationListener(Func<CancellationToken, ValueTask<Npg
                 await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 signals.FireAll();
-                while (true) await connection.WaitAsync(ct).ConfigureAwait(false);
+                while (true)
+                {
+                    if (!await connection.WaitAsync(heartbeat, ct).ConfigureAwait(false))
+                        await CheckAsync(connection, ct).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -60,12 +70,29 @@ internal sealed class NotificationListener(Func<CancellationToken, ValueTask<Npg
             }
             catch (Exception)
             {
-                // Whatever failed (the server, the network, a connect that threw something unforeseen), the loop goes
-                // on: a listener that died would leave every subscription of the store to its polling interval.
+                // Whatever failed (the server, the network, a heartbeat unanswered, a connect that threw something
+                // unforeseen), the loop goes on: a listener that died would leave every subscription of the store to its
+                // polling interval.
                 signals.FireAll();
                 try { await Task.Delay(reconnectDelay, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
             }
+        }
+    }
+
+    /// <summary>The heartbeat: throws when the connection does not answer a <c>SELECT 1</c> within the heartbeat.</summary>
+    private async Task CheckAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        using var deadline = new CancellationTokenSource(heartbeat, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+        try
+        {
+            await ping.ExecuteScalarAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The LISTEN connection did not answer its heartbeat within {heartbeat}.");
         }
     }
 
