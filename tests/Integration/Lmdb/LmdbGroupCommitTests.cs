@@ -75,6 +75,37 @@ public sealed class LmdbGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task writes_queued_while_the_writers_group_transaction_is_open_join_that_group_and_one_that_throws_fails_alone()
+    {
+        using var store = Open();
+        var release = await HoldWriter(store);
+        var running = new TaskCompletionSource();
+        var proceed = new TaskCompletionSource();
+        var first = store.Writer.Enqueue(_ =>
+        {
+            running.SetResult();
+            proceed.Task.Wait();
+            return 0;
+        }, 0, null);
+        await WaitQueued(store, 1);
+        var before = store.Writer.Commits;
+        release.SetResult(); // the held commit ends; the writer thread opens a group for the first write and runs it
+        await running.Task;
+        var joining = Task.Run(() => store.Append(AppendRequest.Of("acme", Propose(Of("Joined", "s-1"))), Ct));
+        var throwing = Task.Run(() => store.Append(AppendRequest.Of("acme", Propose(Of("Broken", "s-1")))
+            .When(AppendCondition.Where(EventQuery.All, _ => throw new InvalidOperationException("the predicate broke"), "broken")), Ct));
+        await WaitQueued(store, 2);
+        proceed.SetResult();
+
+        await first;
+        Assert.Equal(1, (await joining).Events.Single().Position);
+        Assert.Equal("the predicate broke", (await Assert.ThrowsAsync<InvalidOperationException>(() => throwing)).Message);
+        // The held commit, then one group for all three: the two queued behind the first did not wait for a commit of their own.
+        Assert.Equal(before + 2, store.Writer.Commits);
+        Assert.Equal(["Joined"], (await store.Read("acme", EventQuery.All, Ct)).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task a_member_whose_condition_throws_fails_alone_and_the_rest_of_its_group_commits_as_if_it_had_not_been_sent()
     {
         using var store = Open();
