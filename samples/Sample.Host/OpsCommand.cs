@@ -44,7 +44,7 @@ internal static class OpsCommand
     {
         var command = new System.CommandLine.Command(name, description) { common.Data, common.Postgres, common.AppPassword, common.Nats };
         foreach (var option in options) command.Options.Add(option);
-        command.SetAction((parse, ct) => OpsSession.Run(new OpsStores(parse.GetValue(common.Data), parse.GetValue(common.Postgres), parse.GetValue(common.AppPassword), parse.GetValue(common.Nats)),
+        command.SetAction((parse, ct) => OpsSession.Run(name, new OpsStores(parse.GetValue(common.Data), parse.GetValue(common.Postgres), parse.GetValue(common.AppPassword), parse.GetValue(common.Nats)),
             (operations, output, token) => run(parse, operations, output, token), ct));
         return command;
     }

@@ -14,18 +14,26 @@ namespace Hybrid.Sample.Host;
 /// Runs one `ops` subcommand against the sample's stores, without starting any processor: the embedded store in
 /// DIR/events with serve's read-model cache in DIR (taken with the data-directory lock, so not while a serve has it) or PostgreSQL as the application role
 /// (the owner's connection string migrates first); with a broker (--nats), the handlers' producer is known too, so its dead
-/// letters can be retried (published again). Refusals (a --data directory with no store in it among them: nothing is
+/// letters can be retried (published again). A master key variable that holds no key prints one line naming the subcommand and
+/// the variable and exits 1 before anything is opened, as serve does. Refusals (a --data directory with no store in it among them: nothing is
 /// created there) print one line and exit 2; a replay that fails again, or a data directory a serve holds, exits 1.
 /// </summary>
 internal static class OpsSession
 {
-    public static async Task<int> Run(OpsStores stores, Func<HybridOperations, OpsOutput, CancellationToken, Task<int>> action, CancellationToken ct)
+    public static async Task<int> Run(string subcommand, OpsStores stores, Func<HybridOperations, OpsOutput, CancellationToken, Task<int>> action,
+        CancellationToken ct)
     {
         var (data, postgres, appPassword, nats) = stores;
         if (data is null == (postgres is null))
         {
             Console.Error.WriteLine("hybrid-sample ops: give either --data DIR (the embedded store) or --postgres CONNECTION.");
             return CliArguments.BadArguments;
+        }
+        if (SampleHybrid.MasterKeyProblem() is { } notAKey)
+        {
+            // Configuration, as serve reports it (exit 1), before any store is opened: the subcommand and the variable, never its value.
+            Console.Error.WriteLine($"hybrid-sample ops {subcommand}: {notAKey}");
+            return 1;
         }
         if (data is not null && SampleDataDirectory.NoStoreIn(data) is { } noStore)
         {

@@ -31,15 +31,23 @@ public static class SampleHybrid
     }
 
     /// <summary>
-    /// The master key in <see cref="MasterKeyVariable"/>: 32 bytes in base64, or an <see cref="ArgumentException"/>
-    /// naming the variable (never its value, a secret) and how to make one.
+    /// Why <see cref="MasterKeyVariable"/> holds no master key, naming the variable (never its value, a secret) and how to
+    /// make one; null when it is unset or holds a key. For commands that check it before opening anything.
     /// </summary>
-    private static byte[] MasterKey(string base64)
+    public static string? MasterKeyProblem() =>
+        Environment.GetEnvironmentVariable(MasterKeyVariable) is { Length: > 0 } masterKey && ParseMasterKey(masterKey) is null ? NotAMasterKey : null;
+
+    private const string NotAMasterKey = $"{MasterKeyVariable} is not a master key: it must be 32 bytes (256 bits) in base64, " +
+                                         "such as the output of `head -c 32 /dev/urandom | base64`.";
+
+    /// <summary>The master key in <see cref="MasterKeyVariable"/>, or an <see cref="ArgumentException"/> saying why it is none.</summary>
+    private static byte[] MasterKey(string base64) => ParseMasterKey(base64) ?? throw new ArgumentException(NotAMasterKey);
+
+    /// <summary>32 bytes in base64, or null.</summary>
+    private static byte[]? ParseMasterKey(string base64)
     {
         var key = new byte[32];
-        if (Convert.TryFromBase64String(base64.Trim(), key, out var length) && length == key.Length) return key;
-        throw new ArgumentException($"{MasterKeyVariable} is not a master key: it must be 32 bytes (256 bits) in base64, " +
-                                    "such as the output of `head -c 32 /dev/urandom | base64`.");
+        return Convert.TryFromBase64String(base64.Trim(), key, out var length) && length == key.Length ? key : null;
     }
 
     /// <summary>

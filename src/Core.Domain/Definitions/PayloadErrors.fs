@@ -44,6 +44,14 @@ module PayloadErrors =
                     i <- stop
             out.ToString()
 
+    /// An invalid input's error as the request's JSON names fields, for every surface (HTTP, GraphQL, broker replies):
+    /// its field by jsonField, and the same field where the message names it after the tenant, as a store words it
+    /// ("Tenant 't': events[0].Tags[0]: …").
+    let inJsonTerms (error: Validation.Error) : Validation.Error =
+        let field = jsonField error.Field
+        if field = error.Field then error
+        else { Field = field; Message = error.Message.Replace($"': {error.Field}: ", $"': {field}: ", StringComparison.Ordinal) }
+
     /// The path's steps: property names and array indexes.
     let private steps (path: string) =
         let trimmed = if isNull path then "" else path.TrimStart('$')

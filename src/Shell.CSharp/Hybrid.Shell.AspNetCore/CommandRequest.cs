@@ -14,7 +14,7 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
 {
     /// <summary>
     /// The 412 problem document of a precondition that fails before the command runs (a weak entity tag in
-    /// <c>If-Match</c>, which matches nothing); null when none does.
+    /// <c>If-Match</c>, or a strong one that is no stream version: neither matches anything); null when none does.
     /// </summary>
     public Dictionary<string, object?>? FailedPrecondition { get; private init; }
 
@@ -51,6 +51,7 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
         {
             var tag = expectedField == "If-Match" ? EntityTag.Parse(expected) : null;
             if (tag is { Weak: true }) return WeakTag(expected, tag);
+            if (tag is not null && !long.TryParse(tag.Opaque, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return NoVersionTag(expected, tag);
             var unquoted = tag?.Opaque ?? expected;
             // A sign is read so that a negative version meets the core's expected-version rule (GraphQL's too).
             if (!long.TryParse(unquoted, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
@@ -111,11 +112,24 @@ internal sealed record CommandRequest(CommandOptions Options, TimeSpan? Wait, Vi
     /// A weak entity tag in If-Match: RFC 9110 compares If-Match's tags strongly, so a weak one matches no version and the
     /// precondition fails (412), as an out-of-date version does.
     /// </summary>
-    private static CommandRequest WeakTag(string value, EntityTag tag)
-    {
-        var problem = Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch", "The expected version is out of date.",
+    private static CommandRequest WeakTag(string value, EntityTag tag) =>
+        PreconditionFailed(tag,
             $"If-Match '{Shown(value)}' is a weak entity tag, and If-Match compares entity tags strongly (RFC 9110): a weak one matches " +
             $"no stream version. Send the strong tag, as the ETag of an accepted command gives it (\"{Shown(tag.Opaque)}\").");
+
+    /// <summary>
+    /// A strong entity tag in If-Match that is no stream version (<c>"abc"</c>): it matches no current representation, so
+    /// the precondition fails (412, RFC 9110 13.1.1), as an out-of-date version does; it is an entity tag, not a malformed value.
+    /// </summary>
+    private static CommandRequest NoVersionTag(string value, EntityTag tag) =>
+        PreconditionFailed(tag,
+            $"If-Match '{Shown(value)}' matches no stream version: the ETag of an accepted command is its stream's version, a whole " +
+            "number in double quotes (such as \"3\"); send that, or * for a stream that exists.");
+
+    /// <summary>The 412 of an If-Match entity tag that matches nothing, naming If-Match (and the version, when the tag holds one).</summary>
+    private static CommandRequest PreconditionFailed(EntityTag tag, string detail)
+    {
+        var problem = Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch", "The expected version is out of date.", detail);
         problem["field"] = "If-Match";
         if (long.TryParse(tag.Opaque, NumberStyles.None, CultureInfo.InvariantCulture, out var version)) problem["expectedVersion"] = version;
         return new CommandRequest(new CommandOptions(), null, null, null) { FailedPrecondition = problem };

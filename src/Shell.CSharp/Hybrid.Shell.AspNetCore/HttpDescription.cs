@@ -10,7 +10,7 @@ internal static class HttpDescription
             ["request"] = "POST /commands/{name} with the payload as JSON (Content-Type: application/json, UTF-8); its schema is the command's 'payload'.",
             ["headers"] = CallerHeaders.Concat(new Dictionary<string, string>
             {
-                ["If-Match"] = "Optional: the version the command's stream must be at (a whole number, as the ETag of an accepted command on one stream gives it), or * for a stream that exists; 412 when it is not, and for a weak tag (W/\"3\"), which If-Match never matches.",
+                ["If-Match"] = "Optional: the version the command's stream must be at (a whole number, as the ETag of an accepted command on one stream gives it), or * for a stream that exists; 412 when it is not, and for a weak tag (W/\"3\") or a quoted one that is no version (\"abc\"), which If-Match never matches; 400 for a value that is no entity tag.",
                 ["If-None-Match"] = "Optional: * for a stream that does not exist yet (create only); 412 when it does.",
                 ["X-Command-Id"] = "Optional: a GUID naming this command; re-sending it does not write its events twice, and sending it with another command or input is invalid.",
                 ["X-Metadata-{name}"] = "Optional: a metadata field stored with each event the command writes, named {name} in lower case (letters, digits, '-', '_', '.'); each header once, its value at most 256 characters.",

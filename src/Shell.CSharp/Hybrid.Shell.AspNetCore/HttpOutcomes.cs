@@ -118,13 +118,7 @@ public static class HttpOutcomes
     /// The 400 of an invalid outcome: its field (a payload path, or what the core or a store named in .NET terms, such as
     /// <c>condition.query.Items[0].Tags[1]</c>) as the request's JSON names it (<c>condition.query.items[0].tags[1]</c>).
     /// </summary>
-    private static Dictionary<string, object?> InvalidOutcome(Validation.Error error)
-    {
-        var field = PayloadErrors.jsonField(error.Field);
-        // A store's message names the field after the tenant ("Tenant 't': events[0].Tags[0]: …"): named the same way.
-        var message = field == error.Field ? error.Message : error.Message.Replace($"': {error.Field}: ", $"': {field}: ", StringComparison.Ordinal);
-        return Problems.Invalid(new Validation.Error(field, message));
-    }
+    private static Dictionary<string, object?> InvalidOutcome(Validation.Error error) => Problems.Invalid(PayloadErrors.inJsonTerms(error));
 
     /// <summary>An invalid-input problem document naming the field.</summary>
     public static Dictionary<string, object?> Invalid(Validation.Error error) => Problems.Invalid(error);

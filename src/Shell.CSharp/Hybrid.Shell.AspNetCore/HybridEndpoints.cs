@@ -17,8 +17,8 @@ namespace Hybrid.Shell.Http;
 /// introspection) 405 with <c>Allow</c>, a path naming no command or query 404, an <c>Accept</c> that admits no JSON 406
 /// (<see cref="AcceptHeader"/>), unknown command or query 404, an
 /// unauthenticated caller 401 (before the body is read), Content-Type 415, body size 413, caller headers 400 (403 for
-/// credentials that grant no tenant), query parameters 400 (and a weak entity tag in <c>If-Match</c> 412: it never
-/// matches), body 400; then the outcome.
+/// credentials that grant no tenant), query parameters 400 (and an entity tag in <c>If-Match</c> that is weak or no
+/// stream version 412: it never matches), body 400; then the outcome.
 /// </summary>
 public static class HybridEndpoints
 {

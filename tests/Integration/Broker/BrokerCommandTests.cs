@@ -6,6 +6,7 @@ using Hybrid.Shell.Commands;
 using Hybrid.Shell.Ids;
 using Hybrid.Shell.Nats;
 using Hybrid.Tests.Integration.Hosting;
+using Hybrid.Tests.Integration.WriteSide;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 
@@ -78,6 +79,22 @@ public sealed class BrokerCommandTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal("unauthorized", denied.Outcome);
         Assert.Equal(("invalid", "tenant"), (noTenant.Outcome, Body(noTenant).GetProperty("field").GetString()));
         Assert.Equal(0L, await _bed.Store.GetHead("acme", default));
+    }
+
+    [Theory]
+    [InlineData("retyping", "events[0].type")]
+    [InlineData("bad-condition", "condition.query.items[0].tags[1]")]
+    public async Task a_field_the_store_refuses_is_named_in_the_reply_as_the_requests_json_names_fields_as_http_names_it(string refusing, string field)
+    {
+        var memory = new InMemoryEventStore(TimeProvider.System);
+        await Handler(refusing == "retyping" ? new RetypingStore(memory, Purging.PurgedType) : new BadConditionStore(memory));
+        var reply = await _sender.SendAsync(Ann, "CreateList", """{"listId":"x","name":"X"}""");
+
+        Assert.Equal(("invalid", field), (reply.Outcome, Body(reply).GetProperty("field").GetString()));
+        Assert.Contains($"{field}: ", Body(reply).GetProperty("reason").GetString());
+        Assert.DoesNotContain(".Type", reply.Json);
+        Assert.DoesNotContain(".Items", reply.Json);
+        Assert.Equal(0L, await memory.GetHead("acme", default));
     }
 
     [Fact]

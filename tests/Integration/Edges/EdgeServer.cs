@@ -17,7 +17,7 @@ namespace Hybrid.Tests.Integration.Edges;
 
 /// <summary>
 /// The write-side test application's HTTP API and GraphQL endpoint on Kestrel (loopback, a free port) over an in-memory
-/// store, with the problem status pages a route of the application's own, GraphQL over a resolver that throws at /throwing/graphql, over a store with a defect at /defective/graphql and over one that cannot be reached at /unreachable/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
+/// store, with the problem status pages a route of the application's own, GraphQL over a resolver that throws at /throwing/graphql, over a store with a defect at /defective/graphql and over one that cannot be reached at /unreachable/graphql, over one that emits a reserved event type at /retyping/graphql and over one that appends under a condition with no tag at /bad-condition/graphql, for probing the surfaces with what users get wrong. Requests carry caller headers
 /// for a fresh tenant unless told otherwise.
 /// </summary>
 public sealed class EdgeServer : IAsyncDisposable
@@ -64,6 +64,14 @@ public sealed class EdgeServer : IAsyncDisposable
         {
             Commands = WriteSideSetup.Processor(new UnreachableStore(store)), Registry = options.Registry,
         }, "/unreachable/graphql");
+        app.MapHybridGraphQL(new HybridHttpOptions
+        {
+            Commands = WriteSideSetup.Processor(new RetypingStore(store, Purging.PurgedType)), Registry = options.Registry,
+        }, "/retyping/graphql");
+        app.MapHybridGraphQL(new HybridHttpOptions
+        {
+            Commands = WriteSideSetup.Processor(new BadConditionStore(store)), Registry = options.Registry,
+        }, "/bad-condition/graphql");
         app.MapGet("/app/only-get", () => "ok"); // an application's own route
         app.MapGet("/app/forbidden", () => Microsoft.AspNetCore.Http.Results.StatusCode(403)); // and one that refuses without a body
         await app.StartAsync();

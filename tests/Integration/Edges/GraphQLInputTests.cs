@@ -180,6 +180,23 @@ public sealed class GraphQLInputTests : IAsyncLifetime
         Assert.DoesNotContain("InvalidOperation", body.GetRawText());
     }
 
+    [Theory]
+    [InlineData("/retyping/graphql", "events[0].type")]
+    [InlineData("/bad-condition/graphql", "condition.query.items[0].tags[1]")]
+    public async Task a_field_the_store_refuses_is_named_as_the_requests_json_names_fields_as_http_names_it(string path, string field)
+    {
+        var (status, body, _) = await _server.Send(HttpMethod.Post, path,
+            """{"query":"mutation { increment(input: { counterId: \"c\", by: 1 }) { position } }"}""");
+        Assert.Equal(200, status);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        var extensions = error.GetProperty("extensions");
+        Assert.Equal(("INVALID", field), (extensions.GetProperty("code").GetString(), extensions.GetProperty("field").GetString()));
+        Assert.Contains($"{field}: ", error.GetProperty("message").GetString());
+        Assert.DoesNotContain(".Type", body.GetRawText());
+        Assert.DoesNotContain(".Items", body.GetRawText());
+        Assert.Equal(0, await _server.Store.GetHead(_server.Tenant, CancellationToken.None));
+    }
+
     [Fact]
     public async Task a_store_that_cannot_be_reached_is_unavailable_with_retry_after_and_keeps_the_drivers_message_to_itself()
     {

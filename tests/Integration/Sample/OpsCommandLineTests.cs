@@ -12,9 +12,11 @@ public sealed class OpsCommandLineTests : IDisposable
 
     public void Dispose() => _data.Delete(recursive: true);
 
-    private static async Task<(int Code, string[] Output, string[] Errors)> Run(params string[] args)
+    private static Task<(int Code, string[] Output, string[] Errors)> Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Code, string[] Output, string[] Errors)> RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = ServeProcess.Start(args);
+        using var process = ServeProcess.StartWith(environment, args);
         var code = await process.ExitCode();
         return (code, process.Output.ToArray(), process.Errors.ToArray());
     }
@@ -174,6 +176,25 @@ public sealed class OpsCommandLineTests : IDisposable
         await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NATS.Client.JetStream.NatsJSFetchOpts { MaxMsgs = 10 })) messages.Add(msg);
         Assert.Equal(eventId.ToString(), Assert.Single(messages).Headers!.TryGetLastValue(Hybrid.Shell.Nats.NatsHeaderNames.MessageId, out var id) ? id : null);
         Assert.Single((await Run("ops", "dead-letters", "--data", data)).Output); // the header only: nothing pending
+    }
+
+    [Theory]
+    [InlineData("verify", "not base64!")]
+    [InlineData("dead-letters", "AAAA")] // base64 of 3 bytes
+    [InlineData("lag", "c2VjcmV0LWJ1dC1zaG9ydA==")]
+    public async Task ops_with_a_master_key_variable_that_is_not_a_key_prints_one_line_naming_the_subcommand_and_the_variable_and_exits_with_1(
+        string subcommand, string key)
+    {
+        await Seed();
+        var (code, output, errors) = await RunWith(new Dictionary<string, string> { [SampleHybrid.MasterKeyVariable] = key },
+            "ops", subcommand, "--data", _data.FullName);
+
+        Assert.Equal(1, code);
+        var error = Assert.Single(errors);
+        Assert.Equal($"hybrid-sample ops {subcommand}: HYBRID_SAMPLE_MASTER_KEY is not a master key: it must be 32 bytes (256 bits) in base64, " +
+                     "such as the output of `head -c 32 /dev/urandom | base64`.", error);
+        Assert.DoesNotContain(key, error);
+        Assert.Empty(output);
     }
 
     [Fact]

@@ -183,6 +183,24 @@ public sealed class HttpAdapterTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("\"abc\"")]
+    [InlineData("\"-1\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"1.0\"")]
+    public async Task if_match_with_a_quoted_tag_that_is_no_stream_version_matches_nothing_and_answers_412_naming_if_match(string tag)
+    {
+        await Post("/commands/Increment", """{"counterId":"q","by":1}""");
+        var refused = await Post("/commands/Increment", """{"counterId":"q","by":1}""", configure: r => r.Headers.TryAddWithoutValidation("If-Match", tag));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.Status);
+        Assert.Equal("application/problem+json", refused.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(("version-mismatch", "If-Match"), (refused.Body.GetProperty("outcome").GetString(), refused.Body.GetProperty("field").GetString()));
+        Assert.False(refused.Body.TryGetProperty("expectedVersion", out _), refused.Body.ToString());
+        Assert.Contains($"If-Match '{tag}' matches no stream version", refused.Body.GetProperty("detail").GetString());
+        Assert.Equal(1L, (await _store.GetStreamState(_tenant, "counter-q", default)).Version);
+    }
+
+    [Theory]
     [InlineData("soon", "is not an entity tag")]
     [InlineData("\"1", "is not an entity tag")]
     [InlineData("\"1\", \"2\"", "lists several entity tags")]

@@ -24,22 +24,6 @@ public sealed class HttpFailureTests
         public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) => Task.FromException<AppendResult>(failure);
     }
 
-    /// <summary>A store that gives every appended event a type of its own choosing, as a command emitting it would.</summary>
-    private sealed class RetypingStore(IEventStore inner, string type) : DelegatingEventStore(inner)
-    {
-        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
-            base.Append(new AppendRequest(request.Tenant, request.Events.Select(e => new ProposedEvent(e.Id, new EventData(type, e.Data.Tags, e.Data.Stream, e.Data.Body, e.Data.SchemaVersion), e.Metadata)).ToArray(),
-                request.Condition, request.Checkpoint), ct);
-    }
-
-    /// <summary>A store that appends under a condition whose query's second tag is no tag, as a command looking that up would.</summary>
-    private sealed class BadConditionStore(IEventStore inner) : DelegatingEventStore(inner)
-    {
-        public override Task<AppendResult> Append(AppendRequest request, CancellationToken ct) =>
-            base.Append(new AppendRequest(request.Tenant, request.Events,
-                AppendCondition.NothingNewSince(EventQuery.OfTags("counter:c", "no tag"), 0), request.Checkpoint), ct);
-    }
-
     /// <summary>Keeps every log line.</summary>
     private sealed class ListLogger(ConcurrentQueue<(LogLevel, string, Exception?)> lines) : ILoggerProvider, ILogger
     {

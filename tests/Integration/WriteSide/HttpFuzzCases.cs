@@ -155,11 +155,12 @@ internal sealed class HttpFuzzCases(int seed, string tenant, string quietTenant,
     {
         var headers = Caller();
         var (field, status) = ("If-None-Match", 400);
-        switch (_random.Next(4))
+        switch (_random.Next(5))
         {
             case 0: headers["If-None-Match"] = "\"4\""; break;
             case 1: headers["If-None-Match"] = "*"; headers["If-Match"] = "1"; break;
             case 2: headers["If-Match"] = "\"1\", \"2\""; field = "If-Match"; break;
+            case 3: headers["If-Match"] = "\"abc\""; (field, status) = ("If-Match", 412); break; // a tag that is no version never matches
             default: headers["If-Match"] = "W/\"1\""; (field, status) = ("If-Match", 412); break; // a weak tag never matches
         }
         return Json("bad precondition", "/commands/Increment", IncrementBody(Id(), 1), status, field, headers);

@@ -33,6 +33,24 @@ let ``an invalid outcome's body names the field as the request's json does and t
     let body = HttpOutcomes.BodyOf(CommandOutcome.Invalid { Field = field.Get; Message = message.Get })
     body.["field"] :?> string = PayloadErrors.jsonField field.Get && body.["reason"] :?> string = message.Get
 
+/// Fields as the core and the stores name them (.NET member names), and the tenants whose messages name them.
+let private storeNamedErrors =
+    gen {
+        let! field = Gen.elements [ "events[0].Type"; "condition.query.Items[0].Tags[1]"; "metadata.Fields[hybrid.Fingerprint]"; "If-Match"; "body" ]
+        let! tenant = Gen.elements [ "acme"; "t-1"; "globex" ]
+        return ({ Field = field; Message = $"Tenant '{tenant}': {field}: is not valid." }: Validation.Error)
+    }
+
+[<Property>]
+let ``every surface names an invalid outcome's field and reason as http does, as the request's json names fields`` () =
+    Prop.forAll (Arb.fromGen storeNamedErrors) (fun error ->
+        let field = PayloadErrors.jsonField error.Field
+        let same (http: Collections.Generic.Dictionary<string, obj>) (shared: Collections.Generic.Dictionary<string, obj>) =
+            http.["field"] = shared.["field"] && http.["reason"] = shared.["reason"]
+            && shared.["field"] :?> string = field && (shared.["reason"] :?> string).Contains($"': {field}: ")
+        same (HttpOutcomes.BodyOf(CommandOutcome.Invalid error)) (Hybrid.Shell.Commands.OutcomeBodies.Of(CommandOutcome.Invalid error))
+        && same (HttpOutcomes.BodyOf(QueryOutcome.Invalid error)) (Hybrid.Shell.Commands.OutcomeBodies.Of(QueryOutcome.Invalid error)))
+
 [<Property>]
 let ``introspection lists every registered command with the event types it may emit`` () =
     let described = RegistryIntrospection.Describe WriteSideCatalog.registry

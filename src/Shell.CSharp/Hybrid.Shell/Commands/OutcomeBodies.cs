@@ -30,7 +30,7 @@ public static class OutcomeBodies
             ["outcome"] = "version-mismatch", ["reason"] = v.Item.Reason, ["stream"] = v.Item.Stream, ["actualVersion"] = v.Item.ActualVersion,
         },
         CommandOutcome.Unauthorized u => new() { ["outcome"] = "unauthorized", ["reason"] = u.reason },
-        CommandOutcome.Invalid i => Invalid(i.Item),
+        CommandOutcome.Invalid i => InvalidOutcome(i.Item),
         CommandOutcome.UnknownCommand n => new() { ["outcome"] = "unknown-command", ["reason"] = $"There is no command named '{n.name}'." },
         CommandOutcome.NotFound n => new() { ["outcome"] = "not-found", ["reason"] = n.what },
         CommandOutcome.Unavailable u => new() { ["outcome"] = "unavailable", ["reason"] = u.reason, ["retryAfterSeconds"] = u.retryAfter.TotalSeconds },
@@ -42,7 +42,7 @@ public static class OutcomeBodies
     {
         QueryOutcome.Answered a => new() { ["outcome"] = "answered", ["value"] = a.value, ["position"] = a.position },
         QueryOutcome.Unauthorized u => new() { ["outcome"] = "unauthorized", ["reason"] = u.reason },
-        QueryOutcome.Invalid i => Invalid(i.Item),
+        QueryOutcome.Invalid i => InvalidOutcome(i.Item),
         QueryOutcome.NotFound n => new() { ["outcome"] = "not-found", ["reason"] = n.what },
         QueryOutcome.UnknownQuery n => new() { ["outcome"] = "unknown-query", ["reason"] = $"There is no query named '{n.name}'." },
         _ => new() { ["outcome"] = "unknown" },
@@ -51,6 +51,12 @@ public static class OutcomeBodies
     /// <summary>An invalid-input body naming the field.</summary>
     public static Dictionary<string, object?> Invalid(Validation.Error error) =>
         new() { ["outcome"] = "invalid", ["field"] = error.Field, ["reason"] = error.Message };
+
+    /// <summary>
+    /// The body of an invalid outcome: its field (a payload path, or what the core or a store named in .NET terms) as the
+    /// request's JSON names it, as the HTTP adapter answers it: <c>events[0].type</c>, not <c>events[0].Type</c>.
+    /// </summary>
+    private static Dictionary<string, object?> InvalidOutcome(Validation.Error error) => Invalid(PayloadErrors.inJsonTerms(error));
 
     private static object? ValueOf(FSharpOption<object>? value) => FSharpOption<object>.get_IsSome(value) ? value!.Value : null;
 }
