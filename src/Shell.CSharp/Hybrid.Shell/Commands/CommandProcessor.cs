@@ -251,7 +251,7 @@ public sealed partial class CommandProcessor
         AppendResult appended;
         try
         {
-            appended = await _store.Append(request, ct).ConfigureAwait(false);
+            appended = await StoreTelemetry.Append(_store, request, ct).ConfigureAwait(false);
         }
         catch (InvalidInputException invalid)
         {

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Hybrid.Shell.Commands;
 
 /// <summary>
-/// How a command's span ends: tagged <c>hybrid.outcome</c> with its outcome; a store that was unavailable, or an
+/// How a command's span ends: tagged <c>hybrid.outcome</c> with its outcome (and an accepted one with
+/// <c>hybrid.events</c>, the number of events it wrote); a store that was unavailable, or an
 /// exception, sets the span's status to error with <c>error.type</c> (OpenTelemetry's attribute), while the caller's
 /// mistakes and refusals (invalid, unauthorized, rejected, conflict, …) are expected outcomes and leave it unset.
 /// </summary>
@@ -14,6 +15,7 @@ internal static class CommandTelemetry
         if (activity is null) return outcome;
         var name = CommandProcessor.OutcomeName(outcome);
         activity.SetTag("hybrid.outcome", name);
+        if (outcome is CommandOutcome.Accepted accepted) activity.SetTag("hybrid.events", accepted.Item.Events.Length);
         if (outcome is CommandOutcome.Unavailable)
         {
             activity.SetTag("error.type", name);
