@@ -27,9 +27,15 @@ public static class HybridTelemetry
     /// </summary>
     public const string Store = "Hybrid.Store";
 
+    /// <summary>
+    /// The read-model caches' counters (<c>hybrid.read_model.cache.hits</c>, <c>hybrid.read_model.cache.misses</c> by
+    /// <c>hybrid.cache_level</c>, <c>hybrid.read_model.events_folded</c>).
+    /// </summary>
+    public const string ReadModels = "Hybrid.ReadModels";
+
     /// <summary>Every activity source Hybrid starts spans on.</summary>
     public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors, Store];
 
     /// <summary>Every meter Hybrid records on.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Queries, Processors, Producers, Store];
+    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Queries, Processors, Producers, Store, ReadModels];
 }
