@@ -65,6 +65,7 @@ public sealed class StoreAppendTelemetryTests : IDisposable
             Assert.Equal(("appended", 1), (append.GetTagItem("hybrid.outcome"), append.GetTagItem("hybrid.events")));
             Assert.Equal(("accepted", 1), (command.GetTagItem("hybrid.outcome"), command.GetTagItem("hybrid.events")));
             Assert.Equal(ActivityStatusCode.Unset, append.Status);
+            Assert.Null(command.GetTagItem("hybrid.expected_version"));
         }
         finally
         {
@@ -73,7 +74,7 @@ public sealed class StoreAppendTelemetryTests : IDisposable
     }
 
     [Fact]
-    public async Task a_command_refused_for_a_stale_expected_version_is_an_outcome_with_no_error_status_nor_exception_event()
+    public async Task a_command_refused_for_a_stale_expected_version_is_an_outcome_tagged_with_the_expected_version_with_no_error_status_nor_exception_event()
     {
         var processor = Processor(new InMemoryEventStore());
         (await processor.ExecuteJsonAsync(User(_tenant), "Increment", """{"counterId":"c","by":1}""")).AssertAccepted();
@@ -88,6 +89,7 @@ public sealed class StoreAppendTelemetryTests : IDisposable
         Assert.Null(refused.GetTagItem("error.type"));
         Assert.Empty(refused.Events);
         Assert.Null(refused.GetTagItem("hybrid.events"));
+        Assert.Equal(1L, refused.GetTagItem("hybrid.expected_version"));
         // Refused before the write: two appends only, for the two accepted commands.
         Assert.Equal(2, Spans().Count(s => s.DisplayName == "hybrid.store.append"));
     }

@@ -24,5 +24,18 @@ internal static class CommandTelemetry
         return outcome;
     }
 
+    /// <summary>Tags the span with the caller's expected version, when given: its number, or <c>any</c>, <c>no-stream</c>, <c>stream-exists</c>.</summary>
+    public static void Expecting(Activity? activity, ExpectedVersion? expected)
+    {
+        if (activity is null || expected is null) return;
+        activity.SetTag("hybrid.expected_version", expected switch
+        {
+            ExpectedVersion.Exact exact => exact.Item,
+            _ when expected.IsNoStream => "no-stream",
+            _ when expected.IsStreamExists => "stream-exists",
+            _ => (object)"any",
+        });
+    }
+
     public static void Failed(Activity activity, Exception failure) => Telemetry.FailedSpan.Mark(activity, failure);
 }
