@@ -10,14 +10,14 @@ namespace OpenTelemetry;
 /// </summary>
 public static class HybridInstrumentation
 {
-    /// <summary>Traces commands, queries, processors, effects and periodic fires.</summary>
+    /// <summary>Traces commands, queries, store appends, processors, effects and periodic fires.</summary>
     public static TracerProviderBuilder AddHybridInstrumentation(this TracerProviderBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddSource([.. HybridTelemetry.ActivitySourceNames]);
     }
 
-    /// <summary>Records command counts and durations, processor and scheduler counters.</summary>
+    /// <summary>Records command, query and append counts and durations, processor, scheduler and read-model cache counters.</summary>
     public static MeterProviderBuilder AddHybridInstrumentation(this MeterProviderBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -113,6 +113,7 @@ public sealed partial class CommandProcessor
         var tenant = CallerModule.validate(caller);
         // A tenant that fails the format check is not stamped on the span: it is the caller's text, of any size.
         if (tenant.IsOk) activity?.SetTag("hybrid.tenant", caller.Tenant);
+        CommandTelemetry.Expecting(activity, options.ExpectedVersion);
         var refused = tenant.IsError ? CommandOutcome.NewInvalid(tenant.ErrorValue)
             : payload is null ? CommandOutcome.NewInvalid(new Validation.Error("body", "The command is null."))
             : options.CommandId is { } chosen && Command.checkId("commandId", chosen) is { IsError: true } emptyId ? CommandOutcome.NewInvalid(emptyId.ErrorValue)
@@ -251,7 +252,7 @@ public sealed partial class CommandProcessor
         AppendResult appended;
         try
         {
-            appended = await _store.Append(request, ct).ConfigureAwait(false);
+            appended = await StoreTelemetry.Append(_store, request, ct).ConfigureAwait(false);
         }
         catch (InvalidInputException invalid)
         {

@@ -90,6 +90,7 @@ internal sealed class EventExecutor
             // The attempts themselves run on ct alone: stopping only cuts the retries and their backoff.
             await _retry.ExecuteAsync(async _ => await Once(tenant, lease, state, ct), retries.Token);
             ProcessorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("hybrid.processor", _processor.Name));
+            activity?.SetTag("hybrid.outcome", "handled");
             return state.CheckpointWritten && lastPart;
         }
         catch (Exception ex) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested && ex is not LeaseLostException)
@@ -105,8 +106,10 @@ internal sealed class EventExecutor
             if (state.FailedPlan is { OnFailure.IsEmpty: false } plan)
             {
                 await Compensate(tenant, state, plan, lease, ex, ct);
+                activity?.SetTag("hybrid.outcome", "compensated");
                 return state.CheckpointWritten && lastPart;
             }
+            ProcessorTelemetry.MarkDeadLettered(activity, ex);
             await DeadLetter(tenant, e, ex, state.Attempts, ct);
             return state.CheckpointWritten && lastPart;
         }
@@ -154,6 +157,7 @@ internal sealed class EventExecutor
         {
             span?.SetTag("hybrid.processor", _processor.Name);
             span?.SetTag("hybrid.effect", intent.Kind);
+            span?.SetTag("hybrid.tenant", tenant);
             try
             {
                 await EffectWithin(new EffectContext(tenant, _processor.Name, state.Event, intent, state.Attempts), ct);
@@ -163,6 +167,7 @@ internal sealed class EventExecutor
                 // The effect's own failure, whatever it looks like (an HTTP timeout, a socket error): not the store's. Only
                 // Hybrid's own "store unavailable" (an effect that appends through the store while it is down) stays that.
                 state.FailedInEffect = true;
+                Telemetry.FailedSpan.Mark(span, ex);
                 throw;
             }
         }
@@ -212,7 +217,7 @@ internal sealed class EventExecutor
         var checkpoint = lease is null
             ? FSharpOption<CheckpointWrite>.None
             : FSharpOption<CheckpointWrite>.Some(new CheckpointWrite(_processor.Name, state.CheckpointAt, lease.FencingToken));
-        var result = await _runtime.Store.Append(new AppendRequest(tenant, proposals, AppendCondition.NoCondition, checkpoint), ct);
+        var result = await Telemetry.StoreTelemetry.Append(_runtime.Store, new AppendRequest(tenant, proposals, AppendCondition.NoCondition, checkpoint), ct);
         if (result is AppendResult.ConditionFailed failed)
         {
             if (failed.Item.Kind == ConditionFailureKind.StaleFencingToken)

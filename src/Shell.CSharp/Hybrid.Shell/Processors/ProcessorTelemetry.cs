@@ -56,6 +56,16 @@ public static class ProcessorTelemetry
     /// <summary>Process-manager deadlines fired by this node.</summary>
     public static readonly Counter<long> DeadlinesFired = Meter.CreateCounter<long>("hybrid.deadlines.fired");
 
+    /// <summary>
+    /// Ends an event's <c>hybrid.processor.handle</c> span when the event is dead-lettered: error status, outcome
+    /// <c>dead-lettered</c> and <c>error.type</c> naming the last failure's type (never its message, which may quote data).
+    /// </summary>
+    internal static void MarkDeadLettered(Activity? activity, Exception failure)
+    {
+        Telemetry.FailedSpan.Mark(activity, failure);
+        activity?.SetTag("hybrid.outcome", "dead-lettered");
+    }
+
     /// <summary>Compensating events appended after an effect's final failure.</summary>
     public static readonly Counter<long> Compensated = Meter.CreateCounter<long>("hybrid.processor.compensated");
 }

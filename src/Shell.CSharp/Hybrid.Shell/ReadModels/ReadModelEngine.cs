@@ -51,6 +51,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
         }
         _l1 = new ReadModelMemoryCache(_options.MemoryCapacity, _options.MemoryTimeToLive, _clock);
         if (cache is not null) _writeBack = new ReadModelWriteBack(cache, _options, _clock, _logger);
+        ReadModelTelemetry.Observe(this);
     }
 
     /// <summary>An engine for every read model of a registry.</summary>
@@ -387,6 +388,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        ReadModelTelemetry.Forget(this);
         if (_writeBack is not null)
         {
             _writeBack.Dispose();
@@ -398,6 +400,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        ReadModelTelemetry.Forget(this);
         _writeBack?.Dispose();
         _writeBack?.FlushAll();
     }
@@ -406,6 +409,7 @@ public sealed class ReadModelEngine : IReadModelViews, IAsyncDisposable, IDispos
     public void Abandon()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        ReadModelTelemetry.Forget(this);
         _writeBack?.Dispose();
     }
 }

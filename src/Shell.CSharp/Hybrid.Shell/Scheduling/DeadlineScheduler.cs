@@ -124,7 +124,7 @@ public sealed class DeadlineScheduler : IAsyncDisposable
         var request = AppendRequest.Of(tenant, new ProposedEvent(_ids.NewId(), Deadlines.fired(pending), metadata))
             .When(Deadlines.firedCondition(pending));
         AppendResult result;
-        try { result = await _store.Append(request, ct); }
+        try { result = await Telemetry.StoreTelemetry.Append(_store, request, ct); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogWarning(ex, "Tenant {Tenant}: deadline {Name} of {Manager}/{Key} due {DueAt:O} could not be fired; the next round retries.",

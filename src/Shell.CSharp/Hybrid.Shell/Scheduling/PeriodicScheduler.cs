@@ -211,7 +211,7 @@ public sealed class PeriodicScheduler : IAsyncDisposable
         AppendResult result;
         try
         {
-            result = await _store.Append(new AppendRequest(tick.Tenant, events, condition, FSharpOption<CheckpointWrite>.None), ct);
+            result = await Telemetry.StoreTelemetry.Append(_store, new AppendRequest(tick.Tenant, events, condition, FSharpOption<CheckpointWrite>.None), ct);
         }
         catch (InvalidInputException ex)
         {

@@ -21,9 +21,21 @@ public static class HybridTelemetry
     /// <summary>The counters of producers publishing to a broker (<c>hybrid.producer.published</c>).</summary>
     public const string Producers = "Hybrid.Producers";
 
+    /// <summary>
+    /// Spans of the shell's appends (<c>hybrid.store.append</c>, under the command's or scheduler's span, whatever the
+    /// store) and their metrics (<c>hybrid.store.appended_events</c>, <c>hybrid.store.append.duration</c>).
+    /// </summary>
+    public const string Store = "Hybrid.Store";
+
+    /// <summary>
+    /// The read-model caches' counters (<c>hybrid.read_model.cache.hits</c>, <c>hybrid.read_model.cache.misses</c> by
+    /// <c>hybrid.cache_level</c>, <c>hybrid.read_model.events_folded</c>).
+    /// </summary>
+    public const string ReadModels = "Hybrid.ReadModels";
+
     /// <summary>Every activity source Hybrid starts spans on.</summary>
-    public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors];
+    public static IReadOnlyList<string> ActivitySourceNames { get; } = [Commands, Queries, Processors, Store];
 
     /// <summary>Every meter Hybrid records on.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Queries, Processors, Producers];
+    public static IReadOnlyList<string> MeterNames { get; } = [Commands, Queries, Processors, Producers, Store, ReadModels];
 }
