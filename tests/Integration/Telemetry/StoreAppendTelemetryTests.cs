@@ -74,6 +74,24 @@ public sealed class StoreAppendTelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task an_aggregate_migrations_marker_and_stream_appends_are_traced_as_store_appends()
+    {
+        var store = new InMemoryEventStore();
+        var processor = Processor(store);
+        (await processor.ExecuteJsonAsync(User(_tenant), "Increment", """{"counterId":"a","by":2}""")).AssertAccepted();
+        var before = Spans().Count(s => s.OperationName == "hybrid.store.append");
+
+        await new AggregateMigrator(store, Hybrid.Shell.Ids.UuidV7IdSource.System, processor)
+            .MigrateAsync(Hybrid.Tests.TestDomain.WriteSideCatalog.CounterV2.migration, CancellationToken.None);
+
+        // The started marker, the migrated stream and the completed marker: three appends, each in its own span.
+        var appends = Spans().Where(s => s.OperationName == "hybrid.store.append").Skip(before).ToArray();
+        Assert.Equal(3, appends.Length);
+        Assert.All(appends, s => Assert.Equal("appended", s.GetTagItem("hybrid.outcome")));
+        Assert.Equal([1, 1, 1], appends.Select(s => Convert.ToInt32(s.GetTagItem("hybrid.events"), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task a_command_refused_for_a_stale_expected_version_is_an_outcome_tagged_with_the_expected_version_with_no_error_status_nor_exception_event()
     {
         var processor = Processor(new InMemoryEventStore());

@@ -1,3 +1,4 @@
+using Hybrid.Shell.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -84,7 +85,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
     private async Task Mark(string tenant, EventData marker, long readAt, AggregateMigration migration, CancellationToken ct)
     {
         var metadata = EventMetadata.Of($"migration:{migration.Name}", $"migration:{migration.Aggregate}", "hybrid-migration");
-        var result = await store.Append(AppendRequest.Of(tenant, new ProposedEvent(ids.NewId(), marker, metadata))
+        var result = await StoreTelemetry.Append(store, AppendRequest.Of(tenant, new ProposedEvent(ids.NewId(), marker, metadata))
             .When(AggregateMigrationModule.unchangedSince(migration.Aggregate, readAt)), ct).ConfigureAwait(false);
         if (result is AppendResult.ConditionFailed failed)
             throw new InvalidOperationException(
@@ -103,7 +104,7 @@ public sealed class AggregateMigrator(IEventStore store, IIdSource ids, CommandP
         var count = 0;
         if (proposed.Length > 0)
         {
-            var result = await store.Append(AppendRequest.Of(tenant, proposed)
+            var result = await StoreTelemetry.Append(store, AppendRequest.Of(tenant, proposed)
                 .When(AppendCondition.Expect(migrated.Stream, ExpectedVersion.NoStream)), ct).ConfigureAwait(false);
             if (result is AppendResult.Appended) count = proposed.Length;
             else _logger.LogInformation("Stream {Stream} of tenant {Tenant} was already migrated to {Target}.", stream, tenant, migrated.Stream);

@@ -5,7 +5,8 @@ using Hybrid.Shell.Stores;
 namespace Hybrid.Shell.Telemetry;
 
 /// <summary>
-/// The one way the shell's writers append (commands, the periodic and deadline schedulers): a
+/// The one way the shell's writers append (commands, processors, the periodic and deadline schedulers, aggregate
+/// migrations): a
 /// <c>hybrid.store.append</c> span on <see cref="HybridTelemetry.Store"/> (a child of the writer's span, tagged
 /// <c>hybrid.tenant</c>, <c>hybrid.events</c> and <c>hybrid.outcome</c>), and the <c>hybrid.store.appended_events</c>
 /// counter and <c>hybrid.store.append.duration</c> histogram, tagged by outcome only: a tenant is an unbounded label.
