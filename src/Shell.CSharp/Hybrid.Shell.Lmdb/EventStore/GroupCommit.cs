@@ -118,7 +118,6 @@ internal sealed class GroupCommit : IDisposable
                 lock (_gate)
                 {
                     _busy = false;
-                    _gathering.Stop();
                     _gathering.Committed(group.Count, _behind, _collected, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
                 }
             }
@@ -154,10 +153,11 @@ internal sealed class GroupCommit : IDisposable
     private static TimeSpan Ticks(long stopwatchTicks) =>
         TimeSpan.FromMilliseconds(Math.Max(1, (int)Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency)));
 
+    /// <summary>The queued writes up to the group's bound in events, beside <paramref name="events"/> already in it; the first is always taken.</summary>
     private List<WriteOp> TakeGroup(int events)
     {
         var group = new List<WriteOp>();
-        while (_queue.TryPeek(out var next) && (events == 0 && group.Count == 0 || events + next.Events <= _maxEvents))
+        while (_queue.TryPeek(out var next) && (group.Count == 0 || events + next.Events <= _maxEvents))
         {
             group.Add(_queue.Dequeue());
             events += next.Events;
