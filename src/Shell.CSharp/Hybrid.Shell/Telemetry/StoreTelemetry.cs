@@ -6,19 +6,19 @@ namespace Hybrid.Shell.Telemetry;
 
 /// <summary>
 /// The one way the shell's writers append (commands, processors, the periodic and deadline schedulers, aggregate
-/// migrations): a
-/// <c>hybrid.store.append</c> span on <see cref="HybridTelemetry.Store"/> (a child of the writer's span, tagged
+/// migrations): a <c>hybrid.store.append</c> span on <see cref="HybridTelemetry.Store"/> (a child of the writer's span, tagged
 /// <c>hybrid.tenant</c>, <c>hybrid.events</c> and <c>hybrid.outcome</c>), and the <c>hybrid.store.appended_events</c>
 /// counter and <c>hybrid.store.append.duration</c> histogram, tagged by outcome only: a tenant is an unbounded label.
 /// The same for every store, since it wraps the call rather than living in each store. A condition that failed and
-/// input the store refused are outcomes (<c>conflict</c>, <c>invalid</c>); only a throw (an unavailable store) is an error.
+/// input the store refused are outcomes (<c>conflict</c>, <c>invalid</c>); only a throw (an unavailable store) is an error,
+/// with outcome <c>failed</c>.
 /// </summary>
 internal static class StoreTelemetry
 {
     private static readonly ActivitySource Activities = new(HybridTelemetry.Store);
     private static readonly Meter Meter = new(HybridTelemetry.Store);
     private static readonly Counter<long> AppendedEvents = Meter.CreateCounter<long>("hybrid.store.appended_events", "{event}",
-        "Events written by appends that succeeded.");
+        "Events of appends that succeeded (an idempotent re-send's stored events included).");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("hybrid.store.append.duration", "s",
         "Time of one append, by outcome.");
 
@@ -48,7 +48,7 @@ internal static class StoreTelemetry
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
             FailedSpan.Mark(activity, failure);
-            Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("hybrid.outcome", "failed"));
+            Ended(activity, "failed", started);
             throw;
         }
     }
