@@ -14,7 +14,8 @@ internal sealed class GatedEventStore(PostgresStoreGate gate) : IEventStore, IEv
 {
     public async Task<AppendResult> Append(AppendRequest request, CancellationToken ct)
     {
-        AppendModule.validateOrThrow(gate.Limits, request);
+        // Once the store is open it checks the request itself: the body scan is not run twice on every append.
+        if (!gate.IsOpen) AppendModule.validateOrThrow(gate.Limits, request);
         return await (await gate.Open(ct).ConfigureAwait(false)).Append(request, ct).ConfigureAwait(false);
     }
 
